@@ -1,0 +1,131 @@
+//! Server functions: the pages' calls to the server. Each checks the caller's role.
+
+use leptos::prelude::*;
+
+use crate::model::{DemoLogin, LoginErrors, SessionUser, SignalView, SiteSummary};
+
+#[cfg(feature = "ssr")]
+mod server {
+    use axum::http::{header, HeaderMap, HeaderValue};
+    use leptos::prelude::*;
+
+    use crate::model::{Role, SessionUser};
+    use crate::ssr::auth::{self, AuthError};
+    use crate::ssr::Ctx;
+
+    /// The request context the server binary provides.
+    pub fn ctx() -> Result<Ctx, ServerFnError> {
+        use_context::<Ctx>().ok_or_else(|| ServerFnError::new("server context missing"))
+    }
+
+    /// The request's headers.
+    pub async fn headers() -> Result<HeaderMap, ServerFnError> {
+        Ok(leptos_axum::extract::<HeaderMap>().await?)
+    }
+
+    /// The caller, if signed in with one of `roles`; otherwise a 401/403 error.
+    pub async fn require(roles: &[Role]) -> Result<SessionUser, ServerFnError> {
+        let ctx = ctx()?;
+        auth::require(&ctx.store, &headers().await?, roles).await.map_err(|e| {
+            let status = match e {
+                AuthError::Unauthenticated | AuthError::BadCredentials => 401,
+                AuthError::Forbidden => 403,
+                _ => 500,
+            };
+            if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+                opts.set_status(axum::http::StatusCode::from_u16(status).unwrap_or_default());
+            }
+            tracing::warn!(error = %e, "server function refused");
+            ServerFnError::new(e.to_string())
+        })
+    }
+
+    /// Sets a `Set-Cookie` header on the response.
+    pub fn set_cookie(value: &str) {
+        if let (Some(opts), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(value)) {
+            opts.append_header(header::SET_COOKIE, v);
+        }
+    }
+}
+
+/// Signs in. On success sets the session cookie and redirects to the role's home page;
+/// otherwise returns what to fix, field by field.
+#[server(prefix = "/rpc", endpoint = "login")]
+pub async fn login(username: String, password: String) -> Result<LoginErrors, ServerFnError> {
+    use crate::ssr::auth;
+    let errors = crate::model::validate_login(&username, &password);
+    if !errors.is_empty() {
+        return Ok(errors);
+    }
+    let ctx = server::ctx()?;
+    match auth::sign_in(&ctx.store, &username, &password).await {
+        Ok((user, token)) => {
+            server::set_cookie(&auth::session_cookie(&token));
+            leptos_axum::redirect(user.role.home_path());
+            Ok(LoginErrors::default())
+        }
+        Err(auth::AuthError::BadCredentials) => Ok(LoginErrors {
+            form: Some("Wrong username or password.".into()),
+            ..Default::default()
+        }),
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in failed");
+            Err(ServerFnError::new("sign-in is not available right now"))
+        }
+    }
+}
+
+/// Signs out and returns to the sign-in page.
+#[server(prefix = "/rpc", endpoint = "logout")]
+pub async fn logout() -> Result<(), ServerFnError> {
+    use crate::ssr::auth;
+    let ctx = server::ctx()?;
+    if let Some(token) = auth::token_from_headers(&server::headers().await?) {
+        auth::sign_out(&ctx.store, &token).await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    }
+    server::set_cookie(&auth::clear_cookie());
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The signed-in person, or `None`.
+#[server(prefix = "/rpc", endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<SessionUser>, ServerFnError> {
+    let ctx = server::ctx()?;
+    crate::ssr::auth::user_from_headers(&ctx.store, &server::headers().await?)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// The newest signals (staff only), newest first; `before_id` pages back.
+#[server(prefix = "/rpc", endpoint = "recent_signals")]
+pub async fn recent_signals(before_id: Option<i64>) -> Result<Vec<SignalView>, ServerFnError> {
+    server::require(crate::ssr::auth::STAFF).await?;
+    let ctx = server::ctx()?;
+    let records = ctx
+        .store
+        .list_signals(&store::SignalQuery { limit: 100, before_id, site_ids: None })
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(records.iter().map(crate::ssr::views::signal_view).collect())
+}
+
+/// The demo logins, shown on the sign-in page in demo mode only (empty otherwise).
+#[server(prefix = "/rpc", endpoint = "demo_logins")]
+pub async fn demo_logins() -> Result<Vec<DemoLogin>, ServerFnError> {
+    Ok(server::ctx()?.demo_logins)
+}
+
+/// The sites a customer owns.
+#[server(prefix = "/rpc", endpoint = "my_sites")]
+pub async fn my_sites() -> Result<Vec<SiteSummary>, ServerFnError> {
+    let user = server::require(&[crate::model::Role::Customer]).await?;
+    let ctx = server::ctx()?;
+    let owned = ctx.store.site_ids_owned_by(user.id).await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    let sites = ctx.store.list_sites().await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(sites
+        .into_iter()
+        .filter(|s| owned.contains(&s.id))
+        .map(|s| SiteSummary { id: s.id, name: s.name, address: format!("{}, {}", s.address, s.city) })
+        .collect())
+}

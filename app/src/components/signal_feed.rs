@@ -1,0 +1,153 @@
+//! The live feed of incoming signals: the newest first, pushed by the server.
+
+use leptos::prelude::*;
+
+use crate::api::recent_signals;
+use crate::model::{SignalClass, SignalView};
+
+/// How many rows the feed keeps on screen.
+pub const FEED_ROWS: usize = 200;
+
+/// Merges pushed and fetched signals: one row per id, newest first, at most [`FEED_ROWS`].
+pub fn merge(pushed: &[SignalView], fetched: &[SignalView]) -> Vec<SignalView> {
+    let mut all: Vec<SignalView> = pushed.iter().chain(fetched).cloned().collect();
+    all.sort_by(|a, b| b.id.cmp(&a.id));
+    all.dedup_by_key(|s| s.id);
+    all.truncate(FEED_ROWS);
+    all
+}
+
+/// The signal table, filled from the server and kept live over server-sent events.
+#[component]
+pub fn SignalFeed() -> impl IntoView {
+    let pushed = RwSignal::new(Vec::<SignalView>::new());
+    let live = RwSignal::new(false);
+    let fetched = Resource::new(|| (), |_| recent_signals(None));
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |started: Option<()>| {
+        if started.is_none() {
+            super::live::subscribe(pushed, live, move || fetched.refetch());
+        }
+    });
+    view! {
+        <section class="feed">
+            <div class="feed-head">
+                <h2>"Live signals"</h2>
+                <span class="live" class:on=move || live.get() data-testid="live">
+                    {move || if live.get() { "● live" } else { "○ connecting" }}
+                </span>
+            </div>
+            <Transition fallback=|| view! { <p>"Loading signals…"</p> }>
+                {move || fetched.get().map(|r| match r {
+                    Ok(list) => {
+                        let rows = Signal::derive(move || pushed.with(|p| merge(p, &list)));
+                        view! { <SignalTable rows/> }.into_any()
+                    }
+                    Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SignalTable(rows: Signal<Vec<SignalView>>) -> impl IntoView {
+    view! {
+        <table class="signals" data-testid="signals">
+            <thead>
+                <tr>
+                    <th>"Time"</th><th>"Account"</th><th>"Site"</th><th>"Event"</th><th>"Zone"</th><th>"Area"</th>
+                </tr>
+            </thead>
+            <tbody>
+                <For each=move || rows.get() key=|s| s.id let:s>
+                    <SignalRow s/>
+                </For>
+            </tbody>
+        </table>
+        <Show when=move || rows.with(Vec::is_empty)>
+            <p class="empty">"No signals yet."</p>
+        </Show>
+    }
+}
+
+#[component]
+fn SignalRow(s: SignalView) -> impl IntoView {
+    let class = format!("row-{}", class_name(s.class));
+    let when = format!("{} {} {}", s.local_date, s.local_time, s.tz_abbr);
+    let code = s.event_code.clone().unwrap_or_default();
+    let zone = match (&s.zone, &s.zone_name, &s.user_number) {
+        (_, _, Some(user)) => format!("user {user}"),
+        (Some(z), Some(name), _) => format!("{z} {name}"),
+        (Some(z), None, _) => z.clone(),
+        _ => String::new(),
+    };
+    let account = s.account.clone();
+    view! {
+        <tr class=class data-testid="signal-row" data-account=account data-id=s.id>
+            <td class="mono" title=when>{s.local_time}<span class="tz">{s.tz_abbr}</span></td>
+            <td class="mono">{s.account}</td>
+            <td>
+                {match s.site_name {
+                    Some(name) => view! { <span>{name}</span> }.into_any(),
+                    None => view! { <span class="badge unknown">"Unknown account"</span> }.into_any(),
+                }}
+            </td>
+            <td><span class="mono code">{code}</span>" "{s.meaning}</td>
+            <td>{zone}</td>
+            <td class="mono">{s.area.unwrap_or_default()}</td>
+        </tr>
+    }
+}
+
+fn class_name(c: SignalClass) -> &'static str {
+    match c {
+        SignalClass::Alarm => "alarm",
+        SignalClass::Trouble => "trouble",
+        SignalClass::OpenClose => "openclose",
+        SignalClass::Test => "test",
+        SignalClass::Restore => "restore",
+        SignalClass::Other => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(id: i64) -> SignalView {
+        SignalView {
+            id,
+            received_at_ms: id,
+            local_time: String::new(),
+            local_date: String::new(),
+            tz_abbr: String::new(),
+            account: "1".into(),
+            site_name: None,
+            known: false,
+            token: "ADM-CID".into(),
+            event_code: None,
+            qualifier: None,
+            meaning: String::new(),
+            zone: None,
+            zone_name: None,
+            area: None,
+            user_number: None,
+            class: SignalClass::Other,
+        }
+    }
+
+    #[test]
+    fn merge_keeps_one_row_per_id_newest_first() {
+        let merged = merge(&[view(5), view(4)], &[view(4), view(3), view(6)]);
+        assert_eq!(merged.iter().map(|s| s.id).collect::<Vec<_>>(), vec![6, 5, 4, 3]);
+    }
+
+    #[test]
+    fn merge_caps_the_feed() {
+        let many: Vec<_> = (0..500).map(view).collect();
+        let merged = merge(&many, &[]);
+        assert_eq!(merged.len(), FEED_ROWS);
+        assert_eq!(merged[0].id, 499);
+    }
+}

@@ -1,0 +1,64 @@
+//! Vigil's web app: pages, components, shared models and server functions.
+//!
+//! Compiled twice: with `ssr` into the server binary (rendering and server functions) and with
+//! `hydrate` into the browser's wasm (interactivity).
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    SsrMode, StaticSegment,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#10151c"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The app's routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/vigil.css"/>
+        <Title text="Vigil"/>
+        <Router>
+            <Routes fallback=pages::not_found::NotFound>
+                <Route path=StaticSegment("") view=pages::home::Home ssr=SsrMode::Async/>
+                <Route path=StaticSegment("login") view=pages::login::LoginPage/>
+                <Route path=StaticSegment("operator") view=pages::operator::OperatorPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("app") view=pages::customer::CustomerPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

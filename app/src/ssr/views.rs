@@ -1,0 +1,131 @@
+//! Stored records turned into what pages and the API show.
+
+use chrono::{TimeZone, Utc};
+use chrono_tz::Tz;
+use store::SignalRecord;
+
+use crate::model::{SignalClass, SignalView};
+
+/// The time zone used for signals of unknown accounts (no site, so no site zone).
+pub const FALLBACK_TZ: Tz = chrono_tz::UTC;
+
+/// Formats a stored signal for display, with its time in the site's time zone.
+pub fn signal_view(r: &SignalRecord) -> SignalView {
+    let tz: Tz = r.time_zone.as_deref().and_then(|z| z.parse().ok()).unwrap_or(FALLBACK_TZ);
+    let at = Utc
+        .timestamp_millis_opt(r.received_at_ms)
+        .single()
+        .unwrap_or_default()
+        .with_timezone(&tz);
+    SignalView {
+        id: r.id,
+        received_at_ms: r.received_at_ms,
+        local_time: at.format("%H:%M:%S").to_string(),
+        local_date: at.format("%Y-%m-%d").to_string(),
+        tz_abbr: at.format("%Z").to_string(),
+        account: r.account.clone(),
+        site_name: r.site_name.clone(),
+        known: r.known,
+        token: r.token.clone(),
+        event_code: r.event_code.clone(),
+        qualifier: r.qualifier.clone(),
+        meaning: r.meaning.clone(),
+        zone: r.zone.clone(),
+        zone_name: r.zone_name.clone(),
+        area: r.area.clone(),
+        user_number: r.user_number.clone(),
+        class: classify(r.protocol.as_deref(), r.event_code.as_deref(), r.qualifier.as_deref()),
+    }
+}
+
+/// A first, display-only classification of an event code. The alarm engine owns the real
+/// categories and priorities; this only colours the feed.
+pub fn classify(protocol: Option<&str>, code: Option<&str>, qualifier: Option<&str>) -> SignalClass {
+    let Some(code) = code else {
+        return SignalClass::Other;
+    };
+    match protocol {
+        Some("cid") => classify_cid(code, qualifier == Some("restore")),
+        Some("sia") => classify_sia(code),
+        _ => SignalClass::Other,
+    }
+}
+
+fn classify_cid(code: &str, restore: bool) -> SignalClass {
+    let Ok(n) = code.parse::<u16>() else {
+        return SignalClass::Other;
+    };
+    match n {
+        400..=499 => SignalClass::OpenClose,
+        _ if restore => SignalClass::Restore,
+        137 | 144 | 145 => SignalClass::Trouble,
+        100..=199 => SignalClass::Alarm,
+        200..=399 => SignalClass::Trouble,
+        602 | 603 => SignalClass::Test,
+        _ => SignalClass::Other,
+    }
+}
+
+fn classify_sia(code: &str) -> SignalClass {
+    match code {
+        "OP" | "CL" | "NL" | "OR" | "CR" | "OA" | "CA" => SignalClass::OpenClose,
+        "RP" | "RX" | "RY" => SignalClass::Test,
+        "TA" | "YX" | "LB" | "LX" | "AT" | "YT" | "XT" => SignalClass::Trouble,
+        _ if code.ends_with('R') => SignalClass::Restore,
+        "BA" | "FA" | "PA" | "HA" | "MA" | "GA" | "KA" | "QA" | "WA" | "ZA" | "SA" | "UA" => SignalClass::Alarm,
+        _ => SignalClass::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(tz: Option<&str>) -> SignalRecord {
+        SignalRecord {
+            id: 7,
+            received_at_ms: 1_782_000_000_000, // 2026-06-21T00:00:00Z, summer time in Bucharest
+            account: "1234".into(),
+            site_id: Some(1),
+            known: true,
+            token: "ADM-CID".into(),
+            seq: 1,
+            receiver: None,
+            line: "0".into(),
+            protocol: Some("cid".into()),
+            qualifier: Some("new".into()),
+            event_code: Some("130".into()),
+            zone: Some("005".into()),
+            area: Some("01".into()),
+            user_number: None,
+            meaning: "Burglary".into(),
+            raw: String::new(),
+            remote_addr: "127.0.0.1:1".into(),
+            transport: "tcp".into(),
+            site_name: Some("Shop".into()),
+            time_zone: tz.map(Into::into),
+            zone_name: Some("Front door".into()),
+        }
+    }
+
+    #[test]
+    fn time_is_shown_in_the_sites_zone() {
+        let v = signal_view(&record(Some("Europe/Bucharest")));
+        assert_eq!((v.local_date.as_str(), v.local_time.as_str(), v.tz_abbr.as_str()), ("2026-06-21", "03:00:00", "EEST"));
+        let v = signal_view(&record(None));
+        assert_eq!((v.local_time.as_str(), v.tz_abbr.as_str()), ("00:00:00", "UTC"));
+        assert_eq!(v.class, SignalClass::Alarm);
+    }
+
+    #[test]
+    fn codes_are_classified() {
+        assert_eq!(classify(Some("cid"), Some("130"), Some("restore")), SignalClass::Restore);
+        assert_eq!(classify(Some("cid"), Some("401"), Some("restore")), SignalClass::OpenClose);
+        assert_eq!(classify(Some("cid"), Some("602"), Some("new")), SignalClass::Test);
+        assert_eq!(classify(Some("cid"), Some("301"), Some("new")), SignalClass::Trouble);
+        assert_eq!(classify(Some("sia"), Some("FA"), None), SignalClass::Alarm);
+        assert_eq!(classify(Some("sia"), Some("BR"), None), SignalClass::Restore);
+        assert_eq!(classify(Some("sia"), Some("CL"), None), SignalClass::OpenClose);
+        assert_eq!(classify(None, None, None), SignalClass::Other);
+    }
+}

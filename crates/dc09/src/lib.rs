@@ -1,0 +1,70 @@
+//! Sans-IO codec for SIA DC-09 alarm transmission frames (Contact ID and SIA DCS over IP).
+//!
+//! No sockets, no clocks, no async: bytes in, typed values out, and back.
+//!
+//! # Frame
+//!
+//! ```text
+//! LF crc len "[*]TOKEN" seq [Rrcvr] Lpref #acct [data][xdata]... [_HH:MM:SS,MM-DD-YYYY] CR
+//! ```
+//!
+//! * `crc`: CRC-16/ARC ([`crc16_arc`]) and `len`: byte count, both 4 hex digits (either case),
+//!   both over the bytes from the opening `"` to before CR.
+//! * `TOKEN`: `ADM-CID`, `SIA-DCS`, `NULL`, `ACK`, `NAK`, `DUH` ([`Token`]); `*` marks an
+//!   encrypted frame.
+//! * `seq`: 4 decimal digits; `R` receiver (optional) and `L` line prefix (mandatory): 1-6 hex
+//!   digits; `#acct`: 3-16 hex digits.
+//! * `[data]`: Contact ID `#acct|QEEE GG ZZZ` or SIA `#acct|Nri1/BA12...`; then extended data
+//!   blocks ([`XData`]); then an optional timestamp ([`Timestamp`]).
+//!
+//! Use [`FrameSplitter`] to cut a TCP stream into frames, [`Frame::decode`] to read one,
+//! [`Frame::events`] for its [`Event`]s, and [`Frame::reply`] / [`DecodeError::reply`] for the
+//! answer.
+//!
+//! # Replies
+//!
+//! * Intact frame: `ACK` echoing seq, receiver, line, account ([`Frame::ack`]); also for an
+//!   unknown event code, which is kept with `known = false` so an alarm is never lost (the
+//!   shared vectors' `sia_unknown_code_ZX` prefers DUH; ACK is its listed alternative).
+//! * Intact frame whose token or event data cannot be processed: `DUH` ([`Frame::duh`]).
+//! * Frame that cannot be trusted (garbage, truncated, no LF, unreadable CRC/length, CRC or
+//!   length mismatch): nothing; the panel retransmits.
+//! * Intact frame that is not a valid message (bad sequence, missing `L`, malformed header or
+//!   body, bad timestamp) and encrypted frames this version cannot read: the plain
+//!   `"NAK"0000R0L0A0[]_<receiver time>` ([`nak`]).
+//! * Unknown accounts are the server's decision; the codec ACKs what it can decode.
+//!
+//! # Encryption
+//!
+//! Not implemented yet: an encrypted frame decodes its header and returns
+//! [`DecodeError::NoKey`] (reply NAK).
+
+#![warn(missing_docs)]
+
+mod body;
+mod cid;
+mod crc;
+mod envelope;
+mod error;
+mod event;
+mod frame;
+mod header;
+mod reply;
+mod sia;
+mod stream;
+mod timestamp;
+mod token;
+mod xdata;
+
+pub use cid::{cid_code, CidCode, CID_CODES};
+pub use crc::crc16_arc;
+pub use error::DecodeError;
+pub use event::{AddressKind, Event, EventError, Protocol, Qualifier, UNKNOWN_EVENT};
+pub use frame::Frame;
+pub use header::Header;
+pub use reply::{nak, ReplyKind};
+pub use sia::{sia_code, SiaCode, SIA_CODES};
+pub use stream::{FrameSplitter, MAX_FRAME_LEN};
+pub use timestamp::{ParseTimestampError, Timestamp};
+pub use token::Token;
+pub use xdata::XData;

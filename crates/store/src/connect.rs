@@ -1,0 +1,221 @@
+//! URL parsing, pool setup, SQLite pragmas and migrations.
+
+use std::fmt;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::{AnyConnection, Connection, Executor};
+
+use crate::{Store, StoreError};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Per-connection SQLite settings. `synchronous=FULL` because a signal is
+/// acknowledged to the panel only after its commit is durable.
+const SQLITE_CONNECTION_PRAGMAS: &str =
+    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+
+/// The database engine behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// Embedded SQLite file (`sqlite://path/to/file.db`).
+    Sqlite,
+    /// PostgreSQL server (`postgres://…` or `postgresql://…`).
+    Postgres,
+}
+
+impl Backend {
+    /// Picks the backend from a database URL's scheme.
+    pub fn from_url(url: &str) -> Result<Backend, StoreError> {
+        let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+        match scheme.as_deref() {
+            Some("sqlite") => Ok(Backend::Sqlite),
+            Some("postgres" | "postgresql") => Ok(Backend::Postgres),
+            _ => Err(StoreError::UnsupportedUrl(redact(url))),
+        }
+    }
+
+    /// Lower-case name: `sqlite` or `postgres`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    fn migrator(self) -> &'static Migrator {
+        match self {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Store {
+    /// Connects to `sqlite://path/to/file.db` (created if missing; WAL,
+    /// `synchronous=FULL`, `foreign_keys=ON`, `busy_timeout=5000`) or
+    /// `postgres://…`, then applies any pending migrations.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let backend = Backend::from_url(url)?;
+        sqlx::any::install_default_drivers();
+
+        let mut options = AnyPoolOptions::new();
+        let url = match backend {
+            Backend::Postgres => url.to_owned(),
+            Backend::Sqlite => {
+                let url = sqlite_url(url);
+                if is_sqlite_memory(&url) {
+                    // Every new connection would open a distinct in-memory
+                    // database, so keep exactly one alive.
+                    options = options
+                        .max_connections(1)
+                        .min_connections(1)
+                        .idle_timeout(None)
+                        .max_lifetime(None);
+                } else {
+                    enable_wal(&url).await?;
+                }
+                options = options.after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute(SQLITE_CONNECTION_PRAGMAS).await?;
+                        Ok(())
+                    })
+                });
+                url
+            }
+        };
+
+        let pool = options.connect(&url).await?;
+        backend.migrator().run(&pool).await?;
+        Ok(Store { pool, backend })
+    }
+}
+
+/// Switches the file to WAL once, on a single connection, before the pool
+/// opens several (the switch needs an exclusive lock).
+async fn enable_wal(url: &str) -> Result<(), StoreError> {
+    let mut conn = AnyConnection::connect(url).await?;
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode = WAL")
+        .fetch_one(&mut conn)
+        .await?;
+    conn.close().await?;
+    if mode.eq_ignore_ascii_case("wal") {
+        Ok(())
+    } else {
+        Err(StoreError::Setup(format!(
+            "SQLite refused journal_mode=WAL (got {mode:?})"
+        )))
+    }
+}
+
+/// Adds `mode=rwc` (create if missing) unless the URL sets a mode itself.
+fn sqlite_url(url: &str) -> String {
+    let has_mode = url
+        .split_once('?')
+        .is_some_and(|(_, q)| q.split('&').any(|p| p.starts_with("mode=")));
+    if has_mode || url.contains(":memory:") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+fn is_sqlite_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
+/// The URL with any password replaced, for error messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_from_url() {
+        assert_eq!(Backend::from_url("sqlite://a.db").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::from_url("sqlite::memory:").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            Backend::from_url("postgres://h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::from_url("PostgreSQL://h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert!(matches!(
+            Backend::from_url("mysql://u:secret@h/db"),
+            Err(StoreError::UnsupportedUrl(u)) if u == "mysql://u:***@h/db"
+        ));
+        assert!(Backend::from_url("vigil.db").is_err());
+    }
+
+    #[test]
+    fn sqlite_url_creates_if_missing() {
+        assert_eq!(sqlite_url("sqlite://a.db"), "sqlite://a.db?mode=rwc");
+        assert_eq!(
+            sqlite_url("sqlite://a.db?cache=shared"),
+            "sqlite://a.db?cache=shared&mode=rwc"
+        );
+        assert_eq!(sqlite_url("sqlite://a.db?mode=ro"), "sqlite://a.db?mode=ro");
+        assert_eq!(sqlite_url("sqlite::memory:"), "sqlite::memory:");
+    }
+
+    #[tokio::test]
+    async fn sqlite_pragmas_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("sub.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        let mut conn = store.pool.acquire().await.unwrap();
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(journal, "wal");
+        assert_eq!(synchronous, 2, "synchronous must be FULL");
+        assert_eq!(foreign_keys, 1);
+        assert_eq!(busy, 5000);
+    }
+
+    #[tokio::test]
+    async fn sqlite_memory_keeps_one_database() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        assert_eq!(store.count_sites().await.unwrap(), 0);
+        assert_eq!(store.count_signals().await.unwrap(), 0);
+    }
+}

@@ -1,0 +1,44 @@
+use sqlx::error::ErrorKind;
+
+/// Errors returned by [`Store`](crate::Store) methods.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL names no supported backend (`sqlite://…`, `postgres://…`).
+    #[error("unsupported database URL {0:?}: expected sqlite://… or postgres://…")]
+    UnsupportedUrl(String),
+    /// The database could not be configured as required (e.g. WAL refused).
+    #[error("database setup failed: {0}")]
+    Setup(String),
+    /// A unique constraint was violated (e.g. duplicate username or account).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A referenced row (user, site, …) does not exist.
+    #[error("referenced row does not exist: {0}")]
+    MissingReference(String),
+    /// The input was rejected by validation or a check constraint.
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    /// Applying the embedded migrations failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Any other database or driver error.
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            let message = db.message().to_owned();
+            match db.kind() {
+                ErrorKind::UniqueViolation => return StoreError::Conflict(message),
+                ErrorKind::ForeignKeyViolation => return StoreError::MissingReference(message),
+                ErrorKind::CheckViolation | ErrorKind::NotNullViolation => {
+                    return StoreError::Invalid(message)
+                }
+                _ => {}
+            }
+        }
+        StoreError::Database(e)
+    }
+}

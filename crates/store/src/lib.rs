@@ -1,0 +1,57 @@
+//! Vigil's storage: one narrow async API ([`Store`]) over SQLite (embedded
+//! default, one file) and PostgreSQL (several nodes).
+//!
+//! Both backends are reached through sqlx's `Any` driver, so every query is
+//! written once with `$n` placeholders; only the migrations differ per
+//! backend (`migrations/sqlite`, `migrations/postgres`). Times are unix
+//! milliseconds and flags are 0/1, both stored as 64-bit integers.
+
+#![warn(missing_docs)]
+
+mod audit;
+mod connect;
+mod error;
+mod records;
+mod signals;
+mod sites;
+mod users;
+
+pub use connect::Backend;
+pub use error::StoreError;
+pub use records::{
+    AccountRecord, AuditRecord, NewAudit, NewSignal, NewSite, NewUser, SignalQuery, SignalRecord,
+    SiteRecord, UserRecord, MAX_LIST_LIMIT, ROLES,
+};
+
+use sqlx::AnyPool;
+
+/// Handle to Vigil's database. Cheap to clone: clones share one connection pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// The backend this store is connected to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every pooled connection; later calls on any clone fail.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Current wall-clock time in unix milliseconds.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Clamps a caller-supplied row limit to `0..=MAX_LIST_LIMIT`.
+pub(crate) fn clamp_limit(limit: i64) -> i64 {
+    limit.clamp(0, MAX_LIST_LIMIT)
+}

@@ -1,0 +1,235 @@
+//! Plain data types passed to and returned by [`Store`](crate::Store).
+
+/// Upper bound applied to every `limit` argument of the list methods.
+pub const MAX_LIST_LIMIT: i64 = 10_000;
+
+/// The user roles accepted by the schema.
+pub const ROLES: [&str; 4] = ["operator", "supervisor", "customer", "admin"];
+
+/// A signal as received from an alarm panel, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewSignal {
+    /// Receive time, unix milliseconds.
+    pub received_at_ms: i64,
+    /// Panel account as sent (stored upper-case).
+    pub account: String,
+    /// Site the account belongs to; `None` for unknown accounts.
+    pub site_id: Option<i64>,
+    /// `false` if the account is unknown: stored and flagged, never dropped.
+    pub known: bool,
+    /// DC-09 message token (e.g. `SIA-DCS`, `ADM-CID`).
+    pub token: String,
+    /// DC-09 sequence number.
+    pub seq: i64,
+    /// Receiver number (`R…`), if sent.
+    pub receiver: Option<String>,
+    /// Line number (`L…`).
+    pub line: String,
+    /// Event protocol: `cid` or `sia`.
+    pub protocol: Option<String>,
+    /// Contact ID qualifier (`1` new, `3` restore, `6` status).
+    pub qualifier: Option<String>,
+    /// Event code (CID `130`, SIA `BA`).
+    pub event_code: Option<String>,
+    /// Zone as sent; numeric zones are joined to `zones.number`.
+    pub zone: Option<String>,
+    /// Partition / area.
+    pub area: Option<String>,
+    /// User number.
+    pub user_number: Option<String>,
+    /// Human-readable meaning of the event.
+    pub meaning: String,
+    /// Raw message text.
+    pub raw: String,
+    /// Peer address of the panel.
+    pub remote_addr: String,
+    /// `tcp` or `udp`.
+    pub transport: String,
+}
+
+/// A stored signal, joined with its site and zone names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalRecord {
+    /// Row id; ids increase in arrival order.
+    pub id: i64,
+    /// Receive time, unix milliseconds.
+    pub received_at_ms: i64,
+    /// Panel account (upper-case).
+    pub account: String,
+    /// Site the account belonged to when received.
+    pub site_id: Option<i64>,
+    /// `false` if the account was unknown.
+    pub known: bool,
+    /// DC-09 message token.
+    pub token: String,
+    /// DC-09 sequence number.
+    pub seq: i64,
+    /// Receiver number.
+    pub receiver: Option<String>,
+    /// Line number.
+    pub line: String,
+    /// `cid` or `sia`.
+    pub protocol: Option<String>,
+    /// Contact ID qualifier.
+    pub qualifier: Option<String>,
+    /// Event code.
+    pub event_code: Option<String>,
+    /// Zone as sent.
+    pub zone: Option<String>,
+    /// Partition / area.
+    pub area: Option<String>,
+    /// User number.
+    pub user_number: Option<String>,
+    /// Human-readable meaning.
+    pub meaning: String,
+    /// Raw message text.
+    pub raw: String,
+    /// Peer address of the panel.
+    pub remote_addr: String,
+    /// `tcp` or `udp`.
+    pub transport: String,
+    /// Name of the site, if the signal has one.
+    pub site_name: Option<String>,
+    /// IANA time zone of the site.
+    pub time_zone: Option<String>,
+    /// Name of the zone, if `zone` is numeric and the site defines it.
+    pub zone_name: Option<String>,
+}
+
+/// Filter and paging for [`Store::list_signals`](crate::Store::list_signals).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalQuery {
+    /// Maximum rows to return (clamped to `0..=MAX_LIST_LIMIT`).
+    pub limit: i64,
+    /// Only signals with `id < before_id` (the next page after the last row seen).
+    pub before_id: Option<i64>,
+    /// Only signals of these sites; `Some(vec![])` matches nothing.
+    pub site_ids: Option<Vec<i64>>,
+}
+
+impl Default for SignalQuery {
+    fn default() -> Self {
+        SignalQuery {
+            limit: 100,
+            before_id: None,
+            site_ids: None,
+        }
+    }
+}
+
+/// A panel account and the site it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRecord {
+    /// Row id.
+    pub id: i64,
+    /// Account number, upper-case hex.
+    pub number: String,
+    /// Owning site.
+    pub site_id: i64,
+    /// Name of the owning site.
+    pub site_name: String,
+    /// IANA time zone of the owning site.
+    pub time_zone: String,
+}
+
+/// A site to create.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewSite {
+    /// Display name.
+    pub name: String,
+    /// Street address.
+    pub address: String,
+    /// City.
+    pub city: String,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// IANA time zone, e.g. `Europe/Berlin`.
+    pub time_zone: String,
+    /// Customer user who owns the site, if any.
+    pub owner_user_id: Option<i64>,
+}
+
+/// A stored site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteRecord {
+    /// Row id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Street address.
+    pub address: String,
+    /// City.
+    pub city: String,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// Customer user who owns the site, if any.
+    pub owner_user_id: Option<i64>,
+    /// Creation time, unix milliseconds.
+    pub created_at_ms: i64,
+}
+
+/// A user to create. The caller hashes the password.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewUser {
+    /// Unique login name.
+    pub username: String,
+    /// Password hash (never the password).
+    pub password_hash: String,
+    /// One of [`ROLES`].
+    pub role: String,
+    /// Name shown in the UI.
+    pub display_name: String,
+}
+
+/// A stored user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRecord {
+    /// Row id.
+    pub id: i64,
+    /// Unique login name.
+    pub username: String,
+    /// Password hash.
+    pub password_hash: String,
+    /// One of [`ROLES`].
+    pub role: String,
+    /// Name shown in the UI.
+    pub display_name: String,
+}
+
+/// An audit journal entry to append.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewAudit {
+    /// Time of the action, unix milliseconds.
+    pub at_ms: i64,
+    /// User who acted; `None` for the system or an unauthenticated peer.
+    pub actor_user_id: Option<i64>,
+    /// What happened, e.g. `login`, `signal.ack`.
+    pub action: String,
+    /// What it happened to, e.g. a signal id.
+    pub subject: Option<String>,
+    /// Free-form detail.
+    pub detail: Option<String>,
+}
+
+/// A stored audit journal entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    /// Row id; ids increase in append order.
+    pub id: i64,
+    /// Time of the action, unix milliseconds.
+    pub at_ms: i64,
+    /// User who acted.
+    pub actor_user_id: Option<i64>,
+    /// What happened.
+    pub action: String,
+    /// What it happened to.
+    pub subject: Option<String>,
+    /// Free-form detail.
+    pub detail: Option<String>,
+}

@@ -1,0 +1,218 @@
+//! Sites, panel accounts, zones, contacts and crews.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::{now_ms, AccountRecord, NewSite, SiteRecord, Store, StoreError};
+
+const SELECT_ACCOUNTS: &str = "SELECT a.id, a.number, a.site_id, s.name AS site_name, s.time_zone \
+     FROM accounts a JOIN sites s ON s.id = a.site_id";
+
+/// Canonical form of a panel account number: trimmed, upper-case.
+pub(crate) fn normalize_account(number: &str) -> String {
+    number.trim().to_ascii_uppercase()
+}
+
+impl Store {
+    /// Looks up a panel account (case-insensitive) with its site.
+    pub async fn account(&self, number: &str) -> Result<Option<AccountRecord>, StoreError> {
+        let sql = format!("{SELECT_ACCOUNTS} WHERE a.number = $1");
+        let row = sqlx::query(&sql)
+            .bind(normalize_account(number))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(account_from_row).transpose()
+    }
+
+    /// Records that the account was heard from at `at_ms` (never moves backwards).
+    /// Unknown accounts are ignored.
+    pub async fn touch_account(&self, number: &str, at_ms: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE accounts SET last_seen_at = $1 \
+             WHERE number = $2 AND (last_seen_at IS NULL OR last_seen_at < $1)",
+        )
+        .bind(at_ms)
+        .bind(normalize_account(number))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// When the account was last heard from, unix milliseconds.
+    pub async fn account_last_seen(&self, number: &str) -> Result<Option<i64>, StoreError> {
+        let seen: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT last_seen_at FROM accounts WHERE number = $1")
+                .bind(normalize_account(number))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(seen.flatten())
+    }
+
+    /// Creates a site and returns its id.
+    pub async fn create_site(&self, s: &NewSite) -> Result<i64, StoreError> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO sites (name, address, city, lat, lon, time_zone, owner_user_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(s.name.as_str())
+        .bind(s.address.as_str())
+        .bind(s.city.as_str())
+        .bind(s.lat)
+        .bind(s.lon)
+        .bind(s.time_zone.as_str())
+        .bind(s.owner_user_id)
+        .bind(now_ms())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Creates a panel account (1–16 hex digits, stored upper-case) for a site.
+    /// A number already in use is a [`StoreError::Conflict`].
+    pub async fn create_account(&self, site_id: i64, number: &str) -> Result<i64, StoreError> {
+        let number = normalize_account(number);
+        if number.is_empty() || number.len() > 16 || !number.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            return Err(StoreError::Invalid(format!(
+                "account number {number:?} is not 1-16 hex digits"
+            )));
+        }
+        let id = sqlx::query_scalar(
+            "INSERT INTO accounts (number, site_id, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(number)
+        .bind(site_id)
+        .bind(now_ms())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Names zone `number` of a site; a duplicate number is a [`StoreError::Conflict`].
+    pub async fn create_zone(
+        &self,
+        site_id: i64,
+        number: i64,
+        name: &str,
+    ) -> Result<i64, StoreError> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO zones (site_id, number, name) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(site_id)
+        .bind(number)
+        .bind(name)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Adds a contact at `position` in the site's call list.
+    pub async fn create_contact(
+        &self,
+        site_id: i64,
+        position: i64,
+        name: &str,
+        phone: &str,
+    ) -> Result<i64, StoreError> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO contacts (site_id, position, name, phone) VALUES ($1, $2, $3, $4) \
+             RETURNING id",
+        )
+        .bind(site_id)
+        .bind(position)
+        .bind(name)
+        .bind(phone)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Creates a response crew.
+    pub async fn create_crew(
+        &self,
+        name: &str,
+        lat: f64,
+        lon: f64,
+        status: &str,
+    ) -> Result<i64, StoreError> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO crews (name, lat, lon, status) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(name)
+        .bind(lat)
+        .bind(lon)
+        .bind(status)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Number of sites.
+    pub async fn count_sites(&self) -> Result<i64, StoreError> {
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM sites")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
+    /// All sites, by id.
+    pub async fn list_sites(&self) -> Result<Vec<SiteRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, address, city, lat, lon, time_zone, owner_user_id, created_at \
+             FROM sites ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(site_from_row).collect()
+    }
+
+    /// All panel accounts with their sites, by number.
+    pub async fn list_accounts(&self) -> Result<Vec<AccountRecord>, StoreError> {
+        let sql = format!("{SELECT_ACCOUNTS} ORDER BY a.number");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(account_from_row).collect()
+    }
+
+    /// Name of zone `number` at a site.
+    pub async fn zone_name(&self, site_id: i64, number: i64) -> Result<Option<String>, StoreError> {
+        let name = sqlx::query_scalar("SELECT name FROM zones WHERE site_id = $1 AND number = $2")
+            .bind(site_id)
+            .bind(number)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(name)
+    }
+
+    /// Ids of the sites owned by a (customer) user, ascending.
+    pub async fn site_ids_owned_by(&self, user_id: i64) -> Result<Vec<i64>, StoreError> {
+        let ids = sqlx::query_scalar("SELECT id FROM sites WHERE owner_user_id = $1 ORDER BY id")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(ids)
+    }
+}
+
+fn account_from_row(row: &AnyRow) -> Result<AccountRecord, StoreError> {
+    Ok(AccountRecord {
+        id: row.try_get("id")?,
+        number: row.try_get("number")?,
+        site_id: row.try_get("site_id")?,
+        site_name: row.try_get("site_name")?,
+        time_zone: row.try_get("time_zone")?,
+    })
+}
+
+fn site_from_row(row: &AnyRow) -> Result<SiteRecord, StoreError> {
+    Ok(SiteRecord {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        address: row.try_get("address")?,
+        city: row.try_get("city")?,
+        lat: row.try_get("lat")?,
+        lon: row.try_get("lon")?,
+        time_zone: row.try_get("time_zone")?,
+        owner_user_id: row.try_get("owner_user_id")?,
+        created_at_ms: row.try_get("created_at")?,
+    })
+}

@@ -1,0 +1,59 @@
+import { defineConfig, devices } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// Debian's Chromium; Playwright's own browser download cannot work on these machines.
+const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const HTTP_PORT = Number(process.env.VIGIL_E2E_HTTP_PORT ?? 3130);
+export const DC09_PORT = Number(process.env.VIGIL_E2E_DC09_PORT ?? 7130);
+const vigil = process.env.VIGIL_BIN ?? "../target/debug/vigil";
+const database = `sqlite://${join(mkdtempSync(join(tmpdir(), "vigil-e2e-")), "vigil.db")}`;
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${HTTP_PORT}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath,
+          args: [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command:
+      `${vigil} serve --demo --demo-sites 30 --demo-mean-interval 60 ` +
+      `--http 127.0.0.1:${HTTP_PORT} --dc09 127.0.0.1:${DC09_PORT} ` +
+      `--database ${database} --site-root ../target/site`,
+    url: `http://127.0.0.1:${HTTP_PORT}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,64 @@
+import { expect, test, type Page } from "@playwright/test";
+import { DC09_PORT } from "../playwright.config";
+import { cidFrame, send } from "./dc09";
+
+async function hydrated(page: Page) {
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+}
+
+async function demoLogin(page: Page, role: string) {
+  await page.goto("/login");
+  await hydrated(page);
+  const row = page.locator(`[data-testid=demo-logins] tr[data-role=${role}] td`);
+  return { username: (await row.nth(1).innerText()).trim(), password: (await row.nth(2).innerText()).trim() };
+}
+
+async function signIn(page: Page, role: string) {
+  const { username, password } = await demoLogin(page, role);
+  await page.fill("#username", username);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+}
+
+test("pages need a sign-in", async ({ page }) => {
+  await page.goto("/operator");
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test("a bad sign-in shows its message next to the field", async ({ page }) => {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.fill("#password", "whatever");
+  await page.click("button[type=submit]");
+  await expect(page.locator("#username ~ .field-error").first()).toHaveText("Enter your username.");
+  await page.fill("#username", "operator");
+  await page.fill("#password", "not the password");
+  await page.click("button[type=submit]");
+  await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test("a customer is kept off the operator page", async ({ page }) => {
+  await signIn(page, "customer");
+  await expect(page).toHaveURL(/\/app$/);
+  await page.goto("/operator");
+  await expect(page).toHaveURL(/\/app$/);
+});
+
+test("a frame sent to the receiver appears on /operator within 2 s without a reload", async ({ page }) => {
+  await signIn(page, "operator");
+  await expect(page).toHaveURL(/\/operator$/);
+  await hydrated(page);
+  await expect(page.getByTestId("live")).toHaveText(/live/);
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+  const zone = String(900 + Math.floor(Math.random() * 99));
+  const reply = await send(DC09_PORT, cidFrame(4321, "2001", `1130 01 ${zone}`));
+  expect(reply).toContain('"ACK"4321');
+
+  const row = page.locator(`tr[data-testid=signal-row][data-account="2001"]`).filter({ hasText: zone });
+  await expect(row).toBeVisible({ timeout: 2000 });
+  await expect(row).toContainText("Burglary");
+  await expect(row).toContainText(/EET|EEST/);
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+});

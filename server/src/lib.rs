@@ -1,0 +1,9 @@
+//! The `vigil` server: web pages and API, the DC-09 receiver, live push and the demo city.
+
+pub mod cli;
+pub mod demo;
+pub mod receiver;
+pub mod recorder;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,141 @@
+//! Starting and stopping all of Vigil's parts in one process.
+
+use std::net::SocketAddr;
+
+use app::ssr::Ctx;
+use store::Store;
+use tokio::net::TcpListener;
+use tokio::sync::{broadcast, watch};
+use tokio::task::JoinHandle;
+
+use crate::receiver::ingest::Ingest;
+use crate::recorder::Recorder;
+use crate::web::{self, AppState};
+
+/// How `vigil serve` runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Web server address (port 0 picks a free port).
+    pub http: SocketAddr,
+    /// DC-09 receiver address (port 0 picks a free port).
+    pub dc09: SocketAddr,
+    /// Database URL.
+    pub database: String,
+    /// Folder with the built front end.
+    pub site_root: String,
+    /// The demo city, if wanted.
+    pub demo: Option<DemoConfig>,
+}
+
+/// The demo city's size and pace.
+#[derive(Debug, Clone)]
+pub struct DemoConfig {
+    /// Number of sites.
+    pub sites: usize,
+    /// Mean seconds between two signals of one panel.
+    pub mean_interval_s: f64,
+}
+
+/// What can stop Vigil from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Store(#[from] store::StoreError),
+    /// A listening address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The demo city could not be seeded.
+    #[error("demo: {0}")]
+    Demo(#[from] crate::demo::DemoError),
+    /// The folder for the SQLite file could not be made.
+    #[error("cannot create the database folder: {0}")]
+    DataDir(std::io::Error),
+}
+
+/// A running Vigil: its bound addresses, its store, and its tasks.
+pub struct Running {
+    /// Where the web server listens.
+    pub http_addr: SocketAddr,
+    /// Where the DC-09 receiver listens.
+    pub dc09_addr: SocketAddr,
+    /// The store it uses.
+    pub store: Store,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// How many pushed signals a slow browser may fall behind before it misses some.
+const LIVE_BUFFER: usize = 1024;
+
+/// Opens the store, binds both listeners, and starts the receiver, the web server and (in demo
+/// mode) the demo city.
+pub async fn start(config: Config) -> Result<Running, StartError> {
+    ensure_sqlite_dir(&config.database).map_err(StartError::DataDir)?;
+    let store = Store::connect(&config.database).await?;
+    let demo_logins = match &config.demo {
+        Some(demo) => crate::demo::seed(&store, demo.sites).await?,
+        None => Vec::new(),
+    };
+    let (signals, _) = broadcast::channel(LIVE_BUFFER);
+    let (shutdown, _) = watch::channel(false);
+    let bind = |addr| async move { TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source }) };
+    let dc09_listener = bind(config.dc09).await?;
+    let http_listener = bind(config.http).await?;
+    let dc09_addr = dc09_listener.local_addr().map_err(|source| StartError::Bind { addr: config.dc09, source })?;
+    let http_addr = http_listener.local_addr().map_err(|source| StartError::Bind { addr: config.http, source })?;
+
+    let recorder = Recorder::spawn(store.clone());
+    let ingest = Ingest::new(store.clone(), recorder, signals.clone());
+    let mut tasks = vec![tokio::spawn(crate::receiver::tcp::serve(dc09_listener, ingest, shutdown.subscribe()))];
+
+    let ctx = Ctx { store: store.clone(), signals, demo_logins };
+    let state = AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe());
+    tasks.push(tokio::spawn(web::serve(http_listener, state)));
+
+    if let Some(demo) = &config.demo {
+        tasks.push(crate::demo::panels::spawn(&store, dc09_addr, demo.mean_interval_s, shutdown.subscribe()).await?);
+    }
+    Ok(Running { http_addr, dc09_addr, store, shutdown, tasks })
+}
+
+impl Running {
+    /// Runs until Ctrl-C or SIGTERM, then shuts down.
+    pub async fn run_until_ctrl_c(self) -> std::io::Result<()> {
+        wait_for_signal().await?;
+        tracing::info!("shutting down");
+        self.shutdown().await;
+        Ok(())
+    }
+
+    /// Stops accepting work and waits for the tasks to end.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+async fn wait_for_signal() -> std::io::Result<()> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r,
+        _ = term.recv() => Ok(()),
+    }
+}
+
+/// Creates the folder of an SQLite database file, so that a fresh checkout just runs.
+fn ensure_sqlite_dir(url: &str) -> std::io::Result<()> {
+    let Some(path) = url.strip_prefix("sqlite://") else { return Ok(()) };
+    let path = path.split('?').next().unwrap_or(path);
+    match std::path::Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,46 @@
+//! API errors as JSON with the right status.
+
+use app::ssr::auth::AuthError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+/// The body of every API error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, in words.
+    pub error: String,
+}
+
+/// An API failure.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Signing in or the session failed.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    /// A request field is not acceptable.
+    #[error("{0}")]
+    BadRequest(String),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            ApiError::Auth(AuthError::BadCredentials | AuthError::Unauthenticated) => StatusCode::UNAUTHORIZED,
+            ApiError::Auth(AuthError::Forbidden) => StatusCode::FORBIDDEN,
+            ApiError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Auth(_) | ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let error = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %self, "API request failed");
+            "internal error".to_owned()
+        } else {
+            self.to_string()
+        };
+        (status, Json(ErrorBody { error })).into_response()
+    }
+}

@@ -1,0 +1,193 @@
+//! End-to-end tests of `vigil serve` over real sockets with a real SQLite file: DC-09 frames
+//! in over TCP, the API and the live stream out.
+
+mod support;
+
+use std::time::Duration;
+
+use dc09::{Frame, Token};
+use futures::StreamExt;
+use support::{spawn_app, TestApp};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn cid_frame(seq: u16, account: &str, event: &str) -> Vec<u8> {
+    Frame {
+        token: Token::AdmCid,
+        encrypted: false,
+        seq,
+        receiver: Some("1".into()),
+        line: "1".into(),
+        account: account.into(),
+        data: format!("#{account}|{event}"),
+        xdata: Vec::new(),
+        timestamp: None,
+    }
+    .encode()
+}
+
+/// Reads one whole reply frame (LF ... CR).
+async fn read_reply(stream: &mut TcpStream) -> Frame {
+    let mut reply = Vec::new();
+    let mut byte = [0u8; 1];
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while !reply.ends_with(b"\r") {
+            assert_eq!(stream.read(&mut byte).await.unwrap(), 1, "connection closed before a reply");
+            reply.push(byte[0]);
+        }
+    })
+    .await
+    .expect("no reply within 5 s");
+    Frame::decode(&reply).unwrap_or_else(|e| panic!("reply {:?} does not decode: {e}", String::from_utf8_lossy(&reply)))
+}
+
+async fn signals(app: &TestApp, client: &reqwest::Client) -> Vec<serde_json::Value> {
+    let resp = client.get(app.url("/api/v1/signals")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    resp.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_frame_is_acknowledged_with_its_sequence_and_found_through_the_api() {
+    let app = spawn_app().await;
+    let mut panel = TcpStream::connect(app.dc09).await.unwrap();
+    panel.write_all(&cid_frame(42, "1234", "1130 01 003")).await.unwrap();
+    let ack = read_reply(&mut panel).await;
+    assert_eq!(ack.token, Token::Ack);
+    assert_eq!((ack.seq, ack.account.as_str(), ack.line.as_str(), ack.receiver.as_deref()), (42, "1234", "1", Some("1")));
+
+    let client = app.signed_in("operator").await;
+    let list = signals(&app, &client).await;
+    let s = &list[0];
+    assert_eq!(s["account"], "1234");
+    assert_eq!(s["event_code"], "130");
+    assert_eq!(s["zone"], "003");
+    assert_eq!(s["zone_name"], "Back door");
+    assert_eq!(s["site_name"], "Test shop");
+    assert_eq!(s["known"], true);
+    assert_eq!(s["class"], "alarm");
+    assert_eq!(s["tz_abbr"].as_str().map(|t| t == "EET" || t == "EEST"), Some(true));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_unknown_account_is_stored_flagged_and_answered_duh() {
+    let app = spawn_app().await;
+    let mut panel = TcpStream::connect(app.dc09).await.unwrap();
+    panel.write_all(&cid_frame(7, "BEEF", "1110 01 001")).await.unwrap();
+    assert_eq!(read_reply(&mut panel).await.token, Token::Duh);
+    let client = app.signed_in("operator").await;
+    let list = signals(&app, &client).await;
+    assert_eq!(list[0]["account"], "BEEF");
+    assert_eq!(list[0]["known"], false);
+    assert!(list[0]["site_name"].is_null());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_malformed_frame_gets_no_ack_and_the_connection_survives() {
+    let app = spawn_app().await;
+    let mut panel = TcpStream::connect(app.dc09).await.unwrap();
+    let mut bad = cid_frame(1, "1234", "1130 01 003");
+    bad[1] = if bad[1] == b'0' { b'1' } else { b'0' }; // break the CRC
+    panel.write_all(&bad).await.unwrap();
+    panel.write_all(b"garbage without a frame\r").await.unwrap();
+    panel.write_all(&cid_frame(2, "1234", "3130 01 003")).await.unwrap();
+    let reply = read_reply(&mut panel).await;
+    assert_eq!((reply.token, reply.seq), (Token::Ack, 2), "the first reply must be the good frame's ACK");
+    let client = app.signed_in("operator").await;
+    let list = signals(&app, &client).await;
+    assert_eq!(list.len(), 1, "only the good frame is stored");
+    assert_eq!(list[0]["qualifier"], "restore");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_link_test_is_acknowledged_without_a_signal() {
+    let app = spawn_app().await;
+    let mut panel = TcpStream::connect(app.dc09).await.unwrap();
+    let null = Frame { token: Token::Null, data: String::new(), ..Frame::decode(&cid_frame(9, "1234", "1602 00 000")).unwrap() };
+    panel.write_all(&null.encode()).await.unwrap();
+    let reply = read_reply(&mut panel).await;
+    assert_eq!((reply.token, reply.seq), (Token::Ack, 9));
+    assert!(app.store.account("1234").await.unwrap().is_some());
+    let client = app.signed_in("operator").await;
+    assert!(signals(&app, &client).await.is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn api_routes_need_a_session_and_the_right_role() {
+    let app = spawn_app().await;
+    let anonymous = reqwest::Client::new();
+    assert_eq!(anonymous.get(app.url("/api/v1/signals")).send().await.unwrap().status(), 401);
+    assert_eq!(anonymous.get(app.url("/api/v1/signals/stream")).send().await.unwrap().status(), 401);
+    assert_eq!(anonymous.get(app.url("/api/v1/session")).send().await.unwrap().status(), 401);
+    let wrong = anonymous
+        .post(app.url("/api/v1/session"))
+        .json(&serde_json::json!({"username": "operator", "password": "nope"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let empty = anonymous.post(app.url("/api/v1/session")).json(&serde_json::json!({"username": "", "password": "x"})).send().await.unwrap();
+    assert_eq!(empty.status(), 422);
+
+    let customer = app.signed_in("customer").await;
+    assert_eq!(customer.get(app.url("/api/v1/signals")).send().await.unwrap().status(), 403);
+    let me: serde_json::Value = customer.get(app.url("/api/v1/session")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["role"], "customer");
+
+    let operator = app.signed_in("operator").await;
+    assert_eq!(operator.get(app.url("/api/v1/signals?limit=0")).send().await.unwrap().status(), 422);
+    assert_eq!(operator.delete(app.url("/api/v1/session")).send().await.unwrap().status(), 204);
+    assert_eq!(operator.get(app.url("/api/v1/signals")).send().await.unwrap().status(), 401, "signed out");
+
+    let journal = app.store.list_audit(20).await.unwrap();
+    let actions: Vec<&str> = journal.iter().map(|a| a.action.as_str()).collect();
+    for action in ["login", "login_failed", "logout"] {
+        assert!(actions.contains(&action), "{action} missing from the audit journal: {actions:?}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn stored_signals_are_pushed_to_the_live_stream() {
+    let app = spawn_app().await;
+    let operator = app.signed_in("operator").await;
+    let resp = operator.get(app.url("/api/v1/signals/stream")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let mut body = resp.bytes_stream();
+
+    let mut panel = TcpStream::connect(app.dc09).await.unwrap();
+    panel.write_all(&cid_frame(5, "1234", "1110 01 002")).await.unwrap();
+    assert_eq!(read_reply(&mut panel).await.token, Token::Ack);
+
+    let mut text = String::new();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while !text.contains("\n\n") || !text.contains("event: signal") {
+            let chunk = body.next().await.expect("stream ended").unwrap();
+            text.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await
+    .expect("no signal event within 5 s");
+    let data = text.lines().find_map(|l| l.strip_prefix("data: ")).expect("event without data");
+    let view: serde_json::Value = serde_json::from_str(data).unwrap();
+    assert_eq!((view["account"].as_str(), view["event_code"].as_str(), view["zone_name"].as_str()), (Some("1234"), Some("110"), Some("Hall")));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn health_and_openapi_are_served() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::new();
+    assert_eq!(client.get(app.url("/healthz")).send().await.unwrap().text().await.unwrap(), "ok");
+    let doc: serde_json::Value = client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    for path in ["/api/v1/session", "/api/v1/signals", "/api/v1/signals/stream", "/healthz"] {
+        assert!(doc["paths"][path].is_object(), "{path} missing from the OpenAPI document");
+    }
+    assert!(doc["components"]["schemas"]["SignalView"].is_object());
+    app.stop().await;
+}

@@ -1,0 +1,91 @@
+//! `spawn_app`: a whole Vigil on free ports with a fresh SQLite file.
+
+use std::net::SocketAddr;
+
+use server::startup::{start, Config, Running};
+use store::{NewSite, NewUser, Store};
+
+/// A running Vigil for one test.
+pub struct TestApp {
+    /// The web server's address.
+    pub http: SocketAddr,
+    /// The DC-09 receiver's address.
+    pub dc09: SocketAddr,
+    /// Direct access to its store.
+    pub store: Store,
+    running: Running,
+    _dir: tempfile::TempDir,
+}
+
+/// Password of every test user.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Starts Vigil with an operator, a customer, and one site (account 1234, zones 1-3).
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("vigil.db").display());
+    let config = Config {
+        http: "127.0.0.1:0".parse().unwrap(),
+        dc09: "127.0.0.1:0".parse().unwrap(),
+        database,
+        site_root: dir.path().display().to_string(),
+        demo: None,
+    };
+    let running = start(config).await.expect("vigil starts");
+    let store = running.store.clone();
+    let hash = app::ssr::auth::hash_password(PASSWORD.into()).await.unwrap();
+    let mut customer = 0;
+    for role in ["operator", "customer"] {
+        let id = store
+            .create_user(&NewUser { username: role.into(), password_hash: hash.clone(), role: role.into(), display_name: format!("Test {role}") })
+            .await
+            .unwrap();
+        if role == "customer" {
+            customer = id;
+        }
+    }
+    let site = store
+        .create_site(&NewSite {
+            name: "Test shop".into(),
+            address: "Strada Lipscani 1".into(),
+            city: "București".into(),
+            lat: 44.43,
+            lon: 26.10,
+            time_zone: "Europe/Bucharest".into(),
+            owner_user_id: Some(customer),
+        })
+        .await
+        .unwrap();
+    store.create_account(site, "1234").await.unwrap();
+    for (n, name) in [(1, "Front door"), (2, "Hall"), (3, "Back door")] {
+        store.create_zone(site, n, name).await.unwrap();
+    }
+    TestApp { http: running.http_addr, dc09: running.dc09_addr, store, running, _dir: dir }
+}
+
+impl TestApp {
+    /// A URL on the web server.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.http, path)
+    }
+
+    /// An HTTP client signed in as the user named `username` (its session cookie kept).
+    pub async fn signed_in(&self, username: &str) -> reqwest::Client {
+        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let resp = client
+            .post(self.url("/api/v1/session"))
+            .json(&serde_json::json!({ "username": username, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "sign-in as {username}");
+        let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        client
+    }
+
+    /// Shuts it down.
+    pub async fn stop(self) {
+        self.running.shutdown().await;
+    }
+}
