@@ -76,11 +76,11 @@ fn SignalRow(s: SignalView) -> impl IntoView {
     let class = format!("row-{}", class_name(s.class));
     let when = format!("{} {} {}", s.local_date, s.local_time, s.tz_abbr);
     let code = s.event_code.clone().unwrap_or_default();
-    let zone = match (&s.zone, &s.zone_name, &s.user_number) {
-        (_, _, Some(user)) => format!("user {user}"),
-        (Some(z), Some(name), _) => format!("{z} {name}"),
-        (Some(z), None, _) => z.clone(),
-        _ => String::new(),
+    let zone = zone_text(&s);
+    let meaning = if s.class == SignalClass::Restore && s.qualifier.as_deref() == Some("restore") {
+        format!("{} (restore)", s.meaning)
+    } else {
+        s.meaning.clone()
     };
     let account = s.account.clone();
     view! {
@@ -93,11 +93,27 @@ fn SignalRow(s: SignalView) -> impl IntoView {
                     None => view! { <span class="badge unknown">"Unknown account"</span> }.into_any(),
                 }}
             </td>
-            <td><span class="mono code">{code}</span>" "{s.meaning}</td>
+            <td><span class="mono code">{code}</span>" "{meaning}</td>
             <td>{zone}</td>
-            <td class="mono">{s.area.unwrap_or_default()}</td>
+            <td class="mono">{s.area.filter(|a| !is_none_number(a)).unwrap_or_default()}</td>
         </tr>
     }
+}
+
+/// Zone or user as shown: "user 3", "005 Kitchen PIR", or nothing for "no zone" (000).
+fn zone_text(s: &SignalView) -> String {
+    match (&s.zone, &s.zone_name, &s.user_number) {
+        (_, _, Some(user)) => format!("user {user}"),
+        (Some(z), _, _) if is_none_number(z) => String::new(),
+        (Some(z), Some(name), _) => format!("{z} {name}"),
+        (Some(z), None, _) => z.clone(),
+        _ => String::new(),
+    }
+}
+
+/// Contact ID sends zeros where an event has no zone or area.
+fn is_none_number(n: &str) -> bool {
+    !n.is_empty() && n.bytes().all(|b| b == b'0')
 }
 
 fn class_name(c: SignalClass) -> &'static str {
@@ -141,6 +157,18 @@ mod tests {
     fn merge_keeps_one_row_per_id_newest_first() {
         let merged = merge(&[view(5), view(4)], &[view(4), view(3), view(6)]);
         assert_eq!(merged.iter().map(|s| s.id).collect::<Vec<_>>(), vec![6, 5, 4, 3]);
+    }
+
+    #[test]
+    fn zero_zones_are_blank_and_users_are_named() {
+        let mut s = view(1);
+        s.zone = Some("000".into());
+        assert_eq!(zone_text(&s), "");
+        s.zone = Some("005".into());
+        s.zone_name = Some("Kitchen PIR".into());
+        assert_eq!(zone_text(&s), "005 Kitchen PIR");
+        s.user_number = Some("3".into());
+        assert_eq!(zone_text(&s), "user 3");
     }
 
     #[test]
