@@ -1,5 +1,6 @@
 //! Why a frame could not be decoded, and what the receiver answers to it.
 
+use crate::frame::Frame;
 use crate::header::Header;
 use crate::reply::{nak, ReplyKind};
 use crate::timestamp::Timestamp;
@@ -60,6 +61,42 @@ pub enum DecodeError {
     /// The header was decoded and is returned so the caller can log the account.
     #[error("encrypted frame from account {:?} and no key to decrypt it", .0.account)]
     NoKey(Box<Header>),
+    /// The encrypted data could not be decrypted: the ciphertext is not hex or not a whole
+    /// number of AES blocks, or the plaintext is not `pad|data]...` (most likely a wrong key;
+    /// AES-CBC carries no integrity check, so the two cannot be told apart).
+    #[error("cannot decrypt frame from account {:?}: {detail}", .header.account)]
+    DecryptFailed {
+        /// The frame's (plain) header.
+        header: Box<Header>,
+        /// What was wrong.
+        detail: &'static str,
+    },
+    /// The decrypted pad contains `[` or `]`, which DC-09 forbids in the pad.
+    #[error("encrypted frame from account {:?}: pad contains '[' or ']'", .0.account)]
+    PadForbiddenChars(Box<Header>),
+    /// A decrypted frame has no timestamp, which is mandatory for encrypted frames.
+    #[error("encrypted frame from account {:?} has no timestamp", .0.account)]
+    MissingTimestamp(Box<Header>),
+    /// A decrypted frame's timestamp is more than 40 s behind the receiver's clock.
+    ///
+    /// The decoded frame is returned for logging; it must not be acted on (possible replay).
+    #[error("timestamp too old: {} vs receiver time {now}", .frame.timestamp.map(|t| t.to_string()).unwrap_or_default())]
+    TimestampTooOld {
+        /// The decrypted frame.
+        frame: Box<Frame>,
+        /// The receiver's time it was checked against.
+        now: Timestamp,
+    },
+    /// A decrypted frame's timestamp is more than 20 s ahead of the receiver's clock.
+    ///
+    /// The decoded frame is returned for logging; it must not be acted on.
+    #[error("timestamp in the future: {} vs receiver time {now}", .frame.timestamp.map(|t| t.to_string()).unwrap_or_default())]
+    TimestampInFuture {
+        /// The decrypted frame.
+        frame: Box<Frame>,
+        /// The receiver's time it was checked against.
+        now: Timestamp,
+    },
     /// A frame grew beyond the stream splitter's bound without a closing CR.
     #[error("frame longer than {limit} bytes without a closing CR")]
     Oversized {
@@ -85,6 +122,11 @@ impl DecodeError {
             DecodeError::MalformedBody(_) => "malformed_body",
             DecodeError::BadTimestamp(_) => "bad_timestamp",
             DecodeError::NoKey(_) => "no_key",
+            DecodeError::DecryptFailed { .. } => "decrypt_failed",
+            DecodeError::PadForbiddenChars(_) => "pad_contains_forbidden_chars",
+            DecodeError::MissingTimestamp(_) => "missing_timestamp",
+            DecodeError::TimestampTooOld { .. } => "timestamp_too_old",
+            DecodeError::TimestampInFuture { .. } => "timestamp_in_future",
             DecodeError::Oversized { .. } => "oversized",
         }
     }
@@ -104,11 +146,32 @@ impl DecodeError {
             | DecodeError::MissingLinePrefix
             | DecodeError::MalformedBody(_)
             | DecodeError::BadTimestamp(_)
-            | DecodeError::NoKey(_) => ReplyKind::Nak,
+            | DecodeError::NoKey(_)
+            | DecodeError::DecryptFailed { .. }
+            | DecodeError::PadForbiddenChars(_)
+            | DecodeError::MissingTimestamp(_)
+            | DecodeError::TimestampTooOld { .. }
+            | DecodeError::TimestampInFuture { .. } => ReplyKind::Nak,
         }
     }
 
-    /// The bytes to send back, if any: a plain NAK carrying the receiver's time `now`.
+    /// The header of the frame, when it was readable: for the errors of encrypted frames
+    /// (no key, decryption, pad, timestamp), so the caller can log the account.
+    pub fn header(&self) -> Option<Header> {
+        match self {
+            DecodeError::NoKey(h)
+            | DecodeError::DecryptFailed { header: h, .. }
+            | DecodeError::PadForbiddenChars(h)
+            | DecodeError::MissingTimestamp(h) => Some((**h).clone()),
+            DecodeError::TimestampTooOld { frame, .. }
+            | DecodeError::TimestampInFuture { frame, .. } => Some(frame.header()),
+            _ => None,
+        }
+    }
+
+    /// The bytes to send back, if any: a plain NAK carrying the receiver's time `now`
+    /// (also to encrypted frames: the spec's NAK is never encrypted, so a panel with a wrong
+    /// clock or key can read it and resynchronise).
     pub fn reply(&self, now: Timestamp) -> Option<Vec<u8>> {
         match self.reply_kind() {
             ReplyKind::Nak => Some(nak(now)),

@@ -19,8 +19,8 @@ use crate::xdata::XData;
 pub struct Frame {
     /// The message token.
     pub token: Token,
-    /// Whether the frame was encrypted on the wire. Always `false` in this version, which
-    /// neither decrypts nor encrypts (see [`DecodeError::NoKey`]).
+    /// Whether the frame was encrypted on the wire (decoded by [`Frame::decode_with`]).
+    /// [`Frame::encode`] ignores it; [`Frame::encode_encrypted`] always encrypts.
     pub encrypted: bool,
     /// Sequence number, 4 decimal digits on the wire (0..=9999).
     pub seq: u16,
@@ -44,7 +44,8 @@ impl Frame {
     ///
     /// Checks, in order: framing, CRC, length, header, body. CRC and length are taken over the
     /// bytes from the opening quote to before CR; hex fields may be lower case. An encrypted
-    /// frame yields [`DecodeError::NoKey`] with its decoded header.
+    /// frame yields [`DecodeError::NoKey`] with its decoded header; use
+    /// [`Frame::decode_with`] to decrypt.
     pub fn decode(raw: &[u8]) -> Result<Frame, DecodeError> {
         let region = envelope::open(raw)?;
         let text = region_text(region);
@@ -53,6 +54,11 @@ impl Frame {
             return Err(DecodeError::NoKey(Box::new(header)));
         }
         let body = body::parse(rest)?;
+        Ok(Frame::from_parts(header, body))
+    }
+
+    /// Joins a decoded header and body.
+    pub(crate) fn from_parts(header: Header, body: body::Body) -> Frame {
         let Header {
             token,
             encrypted,
@@ -61,7 +67,7 @@ impl Frame {
             line,
             account,
         } = header;
-        Ok(Frame {
+        Frame {
             token,
             encrypted,
             seq,
@@ -71,19 +77,28 @@ impl Frame {
             data: body.data,
             xdata: body.xdata,
             timestamp: body.timestamp,
-        })
+        }
     }
 
     /// Encodes the frame as plain wire bytes, LF through CR, with CRC and length computed.
     ///
-    /// `encrypted` is ignored (this version cannot encrypt); a sequence number above 9999 is
+    /// `encrypted` is ignored (see [`Frame::encode_encrypted`]); a sequence number above 9999 is
     /// written modulo 10000; an empty account is written as the `A0` placeholder. Data and
     /// extended data must not contain `]`, LF or CR, or the frame will not decode.
     pub fn encode(&self) -> Vec<u8> {
         let mut region = String::with_capacity(64 + self.data.len());
+        self.write_header(&mut region, false);
+        region.push('[');
+        self.write_body_after_bracket(&mut region);
+        envelope::seal(region.as_bytes())
+    }
+
+    /// Writes `"[*]token"seq[Rrcvr]Lline#acct` (or `A0` for an empty account).
+    pub(crate) fn write_header(&self, region: &mut String, encrypted: bool) {
+        let star = if encrypted { "*" } else { "" };
         let _ = write!(
             region,
-            "\"{}\"{:04}",
+            "\"{star}{}\"{:04}",
             self.token.as_str(),
             self.seq % 10_000
         );
@@ -96,14 +111,18 @@ impl Frame {
         } else {
             let _ = write!(region, "#{}", self.account);
         }
-        let _ = write!(region, "[{}]", self.data);
+    }
+
+    /// Writes `data][xdata]..._timestamp`: the body after the opening `[`, which is also the
+    /// part of an encrypted frame's plaintext after the pad and `|`.
+    pub(crate) fn write_body_after_bracket(&self, region: &mut String) {
+        let _ = write!(region, "{}]", self.data);
         for x in &self.xdata {
             let _ = write!(region, "{x}");
         }
         if let Some(ts) = &self.timestamp {
             let _ = write!(region, "_{ts}");
         }
-        envelope::seal(region.as_bytes())
     }
 
     /// The header fields of this frame.
@@ -127,7 +146,7 @@ impl Frame {
 
 /// The region as text: UTF-8 if valid, else Latin-1 (one char per byte), so no frame is
 /// refused for the encoding of a free-text field.
-fn region_text(region: &[u8]) -> Cow<'_, str> {
+pub(crate) fn region_text(region: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(region) {
         Ok(s) => Cow::Borrowed(s),
         Err(_) => Cow::Owned(region.iter().map(|&b| char::from(b)).collect()),

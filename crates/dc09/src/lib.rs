@@ -30,25 +30,40 @@
 //! * Frame that cannot be trusted (garbage, truncated, no LF, unreadable CRC/length, CRC or
 //!   length mismatch): nothing; the panel retransmits.
 //! * Intact frame that is not a valid message (bad sequence, missing `L`, malformed header or
-//!   body, bad timestamp) and encrypted frames this version cannot read: the plain
-//!   `"NAK"0000R0L0A0[]_<receiver time>` ([`nak`]).
+//!   body, bad timestamp) and encrypted frames that cannot be accepted (no key, bad
+//!   ciphertext, wrong key, forbidden pad bytes, missing timestamp, timestamp outside the
+//!   window): the plain `"NAK"0000R0L0A0[]_<receiver time>` ([`nak`]).
+//! * Decrypted frame: the encrypted `ACK`/`DUH` ([`Frame::reply_encrypted`]).
 //! * Unknown accounts are the server's decision; the codec ACKs what it can decode.
 //!
 //! # Encryption
 //!
-//! Not implemented yet: an encrypted frame decodes its header and returns
-//! [`DecodeError::NoKey`] (reply NAK).
+//! `"*TOKEN"seq [Rrcvr] Lpref #acct [` then the hex of AES-CBC (128/192/256-bit [`Key`],
+//! all-zero IV, no padding scheme) of `pad|data][xdata]..._timestamp`; the pad is 1-16 (or
+//! more) bytes that are never `|`, `[` or `]`, and the timestamp is mandatory.
+//!
+//! * [`Frame::decode_with`] decrypts with the key of the header's account and checks the
+//!   timestamp against the receiver's clock (+20 s / -40 s, [`MAX_AHEAD_SECS`],
+//!   [`MAX_BEHIND_SECS`]). It also reads the form without `|` after the pad (empty data),
+//!   written by siadc09, pysiaalarm and others. [`Frame::decode`] still returns
+//!   [`DecodeError::NoKey`] with the header for encrypted frames.
+//! * [`Frame::encode_encrypted`], [`Frame::ack_encrypted`], [`Frame::duh_encrypted`] take the
+//!   random pad bytes from the caller: the codec has no random number generator.
+//! * [`Key::parse`] reads both field forms of a key (ASCII text or hex); a 32-character text
+//!   of hex digits is hex ([`Key::ascii`] forces ASCII).
 
 #![warn(missing_docs)]
 
 mod body;
 mod cid;
 mod crc;
+mod encrypted;
 mod envelope;
 mod error;
 mod event;
 mod frame;
 mod header;
+mod key;
 mod reply;
 mod sia;
 mod stream;
@@ -58,10 +73,12 @@ mod xdata;
 
 pub use cid::{cid_code, CidCode, CID_CODES};
 pub use crc::crc16_arc;
+pub use encrypted::{MAX_AHEAD_SECS, MAX_BEHIND_SECS};
 pub use error::DecodeError;
 pub use event::{AddressKind, Event, EventError, Protocol, Qualifier, UNKNOWN_EVENT};
 pub use frame::Frame;
 pub use header::Header;
+pub use key::{Key, KeyError};
 pub use reply::{nak, ReplyKind};
 pub use sia::{sia_code, SiaCode, SIA_CODES};
 pub use stream::{FrameSplitter, MAX_FRAME_LEN};

@@ -7,10 +7,18 @@
 //! | `sia_unknown_code_ZX` | DUH (alt ACK) | ACK | the frame is intact and the event is kept raw with `known = false`, so an alarm is never lost to an outdated code table |
 //! | `unknown_account_plain` | DUH (alt NAK, NONE) | codec: ACK | the codec cannot know accounts; the server overrides [`Frame::reply_kind`] for accounts it does not monitor |
 //!
+//! | `encrypted_but_no_key_configured` | NAK (alt DUH) | NAK | the frame may be valid; a NAK with the receiver's time is what the spec gives for frames the receiver cannot accept |
+//! | `wrong_key` | NAK (alt DUH, NONE) | NAK | a wrong key and a corrupted plaintext look the same (CBC has no MAC); the panel learns that the receiver refused it |
+//! | `ciphertext_not_block_aligned`, `ciphertext_not_hex` | NAK (alt NONE) | NAK | CRC and length were right, so the frame arrived intact: it is refused, not lost |
+//! | `encrypted_pad_contains_brackets` | NAK (alt ACK) | NAK | DC-09 forbids `[` `]` in the pad; accepting it would mean guessing where the data starts |
+//!
 //! All other vectors get their primary `response_kind`: nothing for frames that cannot be
 //! trusted (garbage, truncated, bad framing, unreadable CRC/length, CRC or length mismatch:
 //! the panel retransmits), NAK for intact frames that are not valid messages (bad sequence,
-//! missing `L`, malformed header/body, bad timestamp, encrypted without a key).
+//! missing `L`, malformed header/body, bad timestamp, encrypted without a key, undecryptable,
+//! timestamp outside +20 s / -40 s). The NAK is always the plain one carrying the receiver's
+//! time, also for encrypted frames, so a panel with a drifting clock can resynchronise.
+//! The answer to a decrypted frame is encrypted ([`Frame::reply_encrypted`]).
 
 use crate::frame::Frame;
 use crate::timestamp::Timestamp;
@@ -84,7 +92,8 @@ impl Frame {
         }
     }
 
-    /// The bytes of [`reply_kind`](Frame::reply_kind)'s answer, if any.
+    /// The bytes of [`reply_kind`](Frame::reply_kind)'s answer, if any, always plain. For a
+    /// frame decrypted by [`Frame::decode_with`] use [`Frame::reply_encrypted`].
     pub fn reply(&self) -> Option<Vec<u8>> {
         match self.reply_kind() {
             ReplyKind::Ack => Some(self.ack()),

@@ -1,8 +1,11 @@
 //! Checks the codec against the shared public DC-09 vectors (`shared/dc09-vectors.json`).
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dc09::{nak, DecodeError, Event, Frame, FrameSplitter, Protocol, ReplyKind, Timestamp, Token};
+use dc09::{
+    nak, DecodeError, Event, Frame, FrameSplitter, Key, Protocol, ReplyKind, Timestamp, Token,
+};
 use serde_json::Value;
 
 /// Vectors whose `response_kind` Vigil deliberately does not follow, with the answer it gives
@@ -15,6 +18,14 @@ const CHOSEN: &[(&str, &str)] = &[
 ];
 
 const MIN_PLAIN_CHECKED: usize = 60;
+/// Encrypted vectors that must decrypt, fail after decryption, and re-encrypt byte for byte.
+const MIN_DECRYPTED: usize = 20;
+const MIN_DECRYPT_ERRORS: usize = 6;
+const MIN_REPRODUCED: usize = 12;
+
+static DECRYPTED: AtomicUsize = AtomicUsize::new(0);
+static DECRYPT_ERRORS: AtomicUsize = AtomicUsize::new(0);
+static REPRODUCED: AtomicUsize = AtomicUsize::new(0);
 const MIN_TOTAL_CHECKED: usize = 90;
 
 fn vectors_path() -> PathBuf {
@@ -60,6 +71,53 @@ fn expected_reply(v: &Value) -> String {
         .as_str()
         .unwrap_or("NONE")
         .to_owned()
+}
+
+fn vector_key(v: &Value) -> Option<Key> {
+    let hex = v["key_hex"].as_str()?;
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("key_hex is hex"))
+        .collect();
+    Some(Key::from_bytes(&bytes).expect("key_hex is 16, 24 or 32 bytes"))
+}
+
+/// The vector's receiver clock; vectors without `now_utc` were generated at their own
+/// timestamp (skew 0).
+fn vector_now(v: &Value) -> Timestamp {
+    if let Some(text) = v["now_utc"].as_str() {
+        return parse_iso(text);
+    }
+    match v["expected"]["timestamp"].as_str() {
+        Some(t) => t.parse().expect("vector timestamp"),
+        None => some_now(),
+    }
+}
+
+fn parse_iso(text: &str) -> Timestamp {
+    let n = |r: std::ops::Range<usize>| text[r].parse::<u16>().expect("ISO time digits");
+    Timestamp::new(
+        n(0..4),
+        n(5..7) as u8,
+        n(8..10) as u8,
+        n(11..13) as u8,
+        n(14..16) as u8,
+        n(17..19) as u8,
+    )
+    .expect("valid now_utc")
+}
+
+/// The pad bytes of the vector's plaintext (one char per byte).
+fn vector_pad(v: &Value) -> Vec<u8> {
+    let e = &v["expected"];
+    let len = e["pad_len"].as_u64().unwrap_or(0) as usize;
+    e["plaintext"]
+        .as_str()
+        .unwrap_or_default()
+        .chars()
+        .take(len)
+        .map(|c| u8::try_from(u32::from(c)).expect("plaintext chars are bytes"))
+        .collect()
 }
 
 fn some_now() -> Timestamp {
@@ -254,8 +312,10 @@ impl Checker {
 
     fn encrypted(&mut self, v: &Value, raw: &[u8]) {
         let e = &v["expected"];
+        let malformed = e["reference_parser_reason"] == "malformed_header";
+        // Without a key, the header is still decoded and the frame is NAKed.
         match Frame::decode(raw) {
-            Err(DecodeError::NoKey(h)) if e["reference_parser_reason"] != "malformed_header" => {
+            Err(DecodeError::NoKey(h)) if !malformed => {
                 self.header(
                     &h.token,
                     h.seq,
@@ -269,10 +329,132 @@ impl Checker {
                 self.eq("reply", err.reply_kind(), ReplyKind::Nak);
                 self.error_reply(&err);
             }
-            Err(err) if e["reference_parser_reason"] == "malformed_header" => {
+            Err(err) if malformed => {
                 self.eq("reason", err.reason(), "malformed_header");
             }
             other => self.fail(format!("expected the no-key error, got {other:?}")),
+        }
+        // With the vector's key and clock.
+        let key = vector_key(v);
+        let now = vector_now(v);
+        let key_for = |_: &str| key.clone();
+        let result = Frame::decode_with(raw, key_for, now);
+        if malformed {
+            return match result {
+                Err(err) => self.eq("reason with key", err.reason(), "malformed_header"),
+                Ok(f) => self.fail(format!("decoded a malformed header: {f:?}")),
+            };
+        }
+        if e["ok"] != Value::Bool(true) {
+            return match result {
+                Ok(f) => self.fail(format!(
+                    "decrypted but should fail with {}: {f:?}",
+                    e["reason"]
+                )),
+                Err(err) => {
+                    DECRYPT_ERRORS.fetch_add(1, Ordering::Relaxed);
+                    self.eq("reason", Some(err.reason()), opt_str(&e["reason"]));
+                    self.reply(err.reply_kind(), v);
+                    self.error_reply(&err);
+                    if let Some(h) = err.header() {
+                        self.header(
+                            &h.token,
+                            h.seq,
+                            h.receiver.as_deref(),
+                            &h.line,
+                            &h.account,
+                            e,
+                        );
+                    } else {
+                        self.fail(format!("error without header: {err:?}"));
+                    }
+                    if let DecodeError::TimestampTooOld { frame, .. }
+                    | DecodeError::TimestampInFuture { frame, .. } = &err
+                    {
+                        self.eq("data", Some(frame.data.as_str()), opt_str(&e["data"]));
+                        self.eq(
+                            "timestamp",
+                            frame.timestamp.map(|t| t.to_string()),
+                            e["timestamp"].as_str().map(str::to_owned),
+                        );
+                    }
+                }
+            };
+        }
+        let f = match result {
+            Ok(f) => f,
+            Err(err) => return self.fail(format!("decrypt failed: {err} ({})", err.reason())),
+        };
+        DECRYPTED.fetch_add(1, Ordering::Relaxed);
+        self.header(
+            &f.token,
+            f.seq,
+            f.receiver.as_deref(),
+            &f.line,
+            &f.account,
+            e,
+        );
+        self.eq("encrypted", f.encrypted, true);
+        self.eq("data", Some(f.data.as_str()), opt_str(&e["data"]));
+        if let Some(want) = e["xdata"].as_array() {
+            let got: Vec<String> = f
+                .xdata
+                .iter()
+                .map(|x| format!("{}{}", x.id, x.value))
+                .collect();
+            let want: Vec<String> = want
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect();
+            self.eq("xdata", got, want);
+        }
+        self.eq(
+            "timestamp",
+            f.timestamp.map(|t| t.to_string()),
+            e["timestamp"].as_str().map(str::to_owned),
+        );
+        match f.events() {
+            Ok(events) => self.events(&events, e),
+            Err(err) => self.fail(format!("events failed: {err}")),
+        }
+        self.reply(f.reply_kind(), v);
+        let Some(key) = key else {
+            return self.fail("ok encrypted vector without key".into());
+        };
+        let key_for = |_: &str| Some(key.clone());
+        // Re-encrypting with the vector's pad gives the same ciphertext (where the vector's
+        // plaintext has the `pad|` form that the encoder writes).
+        let pad = vector_pad(v);
+        if e["pad_terminator"] == Value::Bool(true) {
+            let ours = f.encode_encrypted(&key, &pad);
+            REPRODUCED.fetch_add(1, Ordering::Relaxed);
+            self.eq(
+                "re-encrypted frame (case-insensitive, after CRC/length)",
+                ours[9..].to_ascii_uppercase(),
+                raw[9..].to_ascii_uppercase(),
+            );
+        }
+        let ts = f.timestamp.unwrap_or(now);
+        match Frame::decode_with(&f.encode_encrypted(&key, b"random pad"), key_for, ts) {
+            Ok(again) => self.eq("re-encrypted frame decodes", again, f.clone()),
+            Err(err) => self.fail(format!("re-encrypted frame does not decode: {err}")),
+        }
+        if e["response_encrypted"] == Value::Bool(true) {
+            let Some(reply) = f.reply_encrypted(&key, &pad, now) else {
+                return self.fail("no encrypted reply".into());
+            };
+            match Frame::decode_with(&reply, key_for, now) {
+                Ok(ack) => {
+                    self.eq("encrypted ack token", ack.token, Token::Ack);
+                    self.eq("encrypted ack is encrypted", ack.encrypted, true);
+                    self.eq(
+                        "encrypted ack header",
+                        (ack.seq, ack.receiver, ack.line, ack.account, ack.timestamp),
+                        (f.seq, f.receiver, f.line, f.account, Some(now)),
+                    );
+                }
+                Err(err) => self.fail(format!("encrypted ack does not decode: {err}")),
+            }
         }
     }
 
@@ -321,6 +503,21 @@ fn shared_vectors() {
         plain + encrypted
     );
     assert_eq!(plain + encrypted, vectors.len());
+    let decrypted = DECRYPTED.load(Ordering::Relaxed);
+    let decrypt_errors = DECRYPT_ERRORS.load(Ordering::Relaxed);
+    let reproduced = REPRODUCED.load(Ordering::Relaxed);
+    println!(
+        "decrypted {decrypted}, rejected after key lookup {decrypt_errors}, re-encrypted {reproduced}"
+    );
+    assert!(decrypted >= MIN_DECRYPTED, "only {decrypted} decrypted");
+    assert!(
+        decrypt_errors >= MIN_DECRYPT_ERRORS,
+        "only {decrypt_errors} rejected"
+    );
+    assert!(
+        reproduced >= MIN_REPRODUCED,
+        "only {reproduced} re-encrypted"
+    );
     assert!(
         problems.is_empty(),
         "{} mismatches:\n{}",
