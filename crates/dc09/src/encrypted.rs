@@ -139,18 +139,8 @@ impl Frame {
     }
 
     fn answer_encrypted(&self, token: Token, key: &Key, pad: &[u8], now: Timestamp) -> Vec<u8> {
-        Frame {
-            token,
-            encrypted: true,
-            seq: self.seq,
-            receiver: self.receiver.clone(),
-            line: self.line.clone(),
-            account: self.account.clone(),
-            data: String::new(),
-            xdata: Vec::new(),
-            timestamp: Some(now),
-        }
-        .encode_encrypted(key, pad)
+        self.reply_frame(token, true, Some(now))
+            .encode_encrypted(key, pad)
     }
 
     fn seal_encrypted(&self, key: &Key, pad: &[u8], after_pad: &[u8]) -> Vec<u8> {

@@ -103,18 +103,27 @@ impl Frame {
     }
 
     fn answer(&self, token: Token) -> Vec<u8> {
+        self.reply_frame(token, false, self.timestamp).encode()
+    }
+
+    /// The reply frame to this one: same seq, receiver, line and account, empty body.
+    pub(crate) fn reply_frame(
+        &self,
+        token: Token,
+        encrypted: bool,
+        timestamp: Option<Timestamp>,
+    ) -> Frame {
         Frame {
             token,
-            encrypted: false,
+            encrypted,
             seq: self.seq,
             receiver: self.receiver.clone(),
             line: self.line.clone(),
             account: self.account.clone(),
             data: String::new(),
             xdata: Vec::new(),
-            timestamp: self.timestamp,
+            timestamp,
         }
-        .encode()
     }
 }
 
