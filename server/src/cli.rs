@@ -20,6 +20,10 @@ pub struct Cli {
 pub enum Command {
     /// Run the web server, the DC-09 receiver and live push.
     Serve(ServeArgs),
+    /// Manage panel accounts: keys and supervised paths.
+    Account(crate::account_cli::AccountArgs),
+    /// Play many simulated panels against a DC-09 receiver and print throughput and ACK latency.
+    Loadgen(loadgen::LoadArgs),
 }
 
 impl Default for Command {
@@ -34,7 +38,7 @@ pub struct ServeArgs {
     /// Address of the web server (pages, REST API, live push).
     #[arg(long, env = "VIGIL_HTTP", default_value = "127.0.0.1:3000")]
     pub http: SocketAddr,
-    /// Address of the SIA DC-09 receiver (TCP).
+    /// Address of the SIA DC-09 receiver (TCP and UDP on the same port).
     #[arg(long, env = "VIGIL_DC09", default_value = "127.0.0.1:7777")]
     pub dc09: SocketAddr,
     /// Database URL: `sqlite://FILE` (embedded, created if missing) or `postgres://...`.

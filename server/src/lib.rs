@@ -1,9 +1,12 @@
 //! The `vigil` server: web pages and API, the DC-09 receiver, live push and the demo city.
 
+pub mod account_cli;
 pub mod cli;
 pub mod demo;
+pub mod live;
 pub mod receiver;
 pub mod recorder;
 pub mod startup;
+pub mod supervision;
 pub mod telemetry;
 pub mod web;

@@ -14,6 +14,18 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(http = %running.http_addr, dc09 = %running.dc09_addr, "vigil is running");
             running.run_until_ctrl_c().await.context("running vigil")?;
         }
+        Command::Account(args) => {
+            let out = server::account_cli::run(args).await.context("vigil account")?;
+            print!("{out}");
+            if !out.ends_with('\n') {
+                println!();
+            }
+        }
+        Command::Loadgen(args) => {
+            let json = args.json;
+            let report = loadgen::run(args).await.context("vigil loadgen")?;
+            print!("{}", report.render(json));
+        }
     }
     Ok(())
 }

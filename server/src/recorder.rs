@@ -1,13 +1,23 @@
-//! Group commit: signals from many connections are written in one transaction, and each
-//! caller learns its ids only once that transaction is committed.
+//! Group commit with retransmission dedupe: signals from many connections are written in one
+//! transaction, and each caller learns its ids only once that transaction is committed.
+//!
+//! A frame whose dedupe key was seen within [`DEDUPE_WINDOW_MS`] (a retransmission after a
+//! lost ACK, or the same event over a second path) is not stored again: its arrival is
+//! recorded against the first signal and the caller is told it is a repeat. The recorder is
+//! one task, so two arrivals of the same frame can never both be stored; its memory of keys
+//! is reloaded from the store at start, so a restart does not forget it either.
 
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
-use store::{NewSignal, Store, StoreError};
+use store::{ArrivalOf, NewArrival, NewSignal, Store, StoreError, WriteItem};
 use tokio::sync::{mpsc, oneshot};
 
 /// How many waiting requests one transaction takes at most.
 const MAX_BATCH: usize = 256;
+
+/// How long a frame's identity is remembered for dedupe, milliseconds.
+pub const DEDUPE_WINDOW_MS: i64 = 5 * 60 * 1000;
 
 /// Why signals were not recorded (nothing of the batch was committed).
 #[derive(Debug, Clone, thiserror::Error)]
@@ -20,9 +30,19 @@ pub enum RecordError {
     Stopped,
 }
 
+/// What became of one frame's signals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// Stored now, with these ids.
+    New(Vec<i64>),
+    /// Already stored as this signal (the first of the frame); this arrival was recorded.
+    Repeat(i64),
+}
+
 struct Job {
     signals: Vec<NewSignal>,
-    done: oneshot::Sender<Result<Vec<i64>, RecordError>>,
+    arrival: NewArrival,
+    done: oneshot::Sender<Result<Recorded, RecordError>>,
 }
 
 /// A handle to the recorder task.
@@ -32,36 +52,77 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Starts the recorder task on `store`.
-    pub fn spawn(store: Store) -> Recorder {
+    /// Loads the recent dedupe keys and starts the recorder task on `store`.
+    pub async fn spawn(store: Store) -> Result<Recorder, StoreError> {
+        let now = chrono::Utc::now().timestamp_millis();
+        let mut seen = Seen::default();
+        for (key, id) in store.recent_dedupe_keys(now - DEDUPE_WINDOW_MS).await? {
+            seen.insert(key, id, now);
+        }
         let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(store, rx));
-        Recorder { jobs }
+        tokio::spawn(run(store, rx, seen));
+        Ok(Recorder { jobs })
     }
 
-    /// Stores `signals` durably; returns their ids once committed.
-    pub async fn record(&self, signals: Vec<NewSignal>) -> Result<Vec<i64>, RecordError> {
+    /// Stores one frame's `signals` durably (or records a repeated arrival); returns once
+    /// committed. All signals of a frame carry the same dedupe key.
+    pub async fn record(&self, signals: Vec<NewSignal>, arrival: NewArrival) -> Result<Recorded, RecordError> {
         let (done, wait) = oneshot::channel();
-        self.jobs.send(Job { signals, done }).await.map_err(|_| RecordError::Stopped)?;
+        self.jobs.send(Job { signals, arrival, done }).await.map_err(|_| RecordError::Stopped)?;
         wait.await.map_err(|_| RecordError::Stopped)?
     }
 }
 
-async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
+/// Dedupe keys seen within the window, oldest first for expiry.
+#[derive(Default)]
+struct Seen {
+    ids: HashMap<String, i64>,
+    order: VecDeque<(i64, String)>,
+}
+
+impl Seen {
+    fn insert(&mut self, key: String, id: i64, at_ms: i64) {
+        self.order.push_back((at_ms, key.clone()));
+        self.ids.insert(key, id);
+    }
+
+    fn expire(&mut self, now_ms: i64) {
+        while let Some((at, _)) = self.order.front() {
+            if *at >= now_ms - DEDUPE_WINDOW_MS {
+                break;
+            }
+            if let Some((_, key)) = self.order.pop_front() {
+                self.ids.remove(&key);
+            }
+        }
+    }
+}
+
+async fn run(store: Store, mut rx: mpsc::Receiver<Job>, mut seen: Seen) {
+    let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let lens: Vec<usize> = batch.iter().map(|j| j.signals.len()).collect();
-        let all: Vec<NewSignal> = batch.iter_mut().flat_map(|j| std::mem::take(&mut j.signals)).collect();
-        match store.insert_signals(&all).await {
+        let now = chrono::Utc::now().timestamp_millis();
+        seen.expire(now);
+        let items = plan(&batch, &seen);
+        match store.write_batch(&items).await {
             Ok(ids) => {
-                let mut ids = ids.into_iter();
-                for (job, len) in batch.drain(..).zip(lens) {
-                    let mine = ids.by_ref().take(len).collect();
-                    let _ = job.done.send(Ok(mine));
+                for (item, ids) in items.iter().zip(&ids) {
+                    if let (WriteItem::Signals(signals), Some(first)) = (item, ids.first()) {
+                        if let Some(key) = signals.first().and_then(|s| s.dedupe_key.clone()) {
+                            seen.insert(key, *first, now);
+                        }
+                    }
+                }
+                for ((job, item), ids) in batch.drain(..).zip(&items).zip(ids) {
+                    let outcome = match item {
+                        WriteItem::Signals(_) => Recorded::New(ids),
+                        WriteItem::Arrival { .. } => Recorded::Repeat(ids.first().copied().unwrap_or_default()),
+                    };
+                    let _ = job.done.send(Ok(outcome));
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, signals = all.len(), "could not store signals; none acknowledged");
+                tracing::error!(error = %e, frames = batch.len(), "could not store signals; none acknowledged");
                 let e = RecordError::Store(Arc::new(e));
                 for job in batch.drain(..) {
                     let _ = job.done.send(Err(e.clone()));
@@ -69,4 +130,25 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
             }
         }
     }
+}
+
+/// Turns a batch of jobs into store writes: a frame whose key is known (committed earlier or
+/// earlier in this batch) becomes an arrival of the first one.
+fn plan(batch: &[Job], seen: &Seen) -> Vec<WriteItem> {
+    let mut in_batch: HashMap<&str, usize> = HashMap::new();
+    let mut items = Vec::with_capacity(batch.len());
+    for (i, job) in batch.iter().enumerate() {
+        let key = job.signals.first().and_then(|s| s.dedupe_key.as_deref());
+        let of = key.and_then(|k| seen.ids.get(k).map(|id| ArrivalOf::Signal(*id)).or_else(|| in_batch.get(k).map(|i| ArrivalOf::Item(*i))));
+        match of {
+            Some(of) => items.push(WriteItem::Arrival { of, arrival: job.arrival.clone() }),
+            None => {
+                if let Some(k) = key {
+                    in_batch.insert(k, i);
+                }
+                items.push(WriteItem::Signals(job.signals.clone()));
+            }
+        }
+    }
+    items
 }

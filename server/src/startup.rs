@@ -4,12 +4,13 @@ use std::net::SocketAddr;
 
 use app::ssr::Ctx;
 use store::Store;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
 use crate::receiver::ingest::Ingest;
 use crate::recorder::Recorder;
+use crate::supervision::Supervision;
 use crate::web::{self, AppState};
 
 /// How `vigil serve` runs.
@@ -17,7 +18,7 @@ use crate::web::{self, AppState};
 pub struct Config {
     /// Web server address (port 0 picks a free port).
     pub http: SocketAddr,
-    /// DC-09 receiver address (port 0 picks a free port).
+    /// DC-09 receiver address, TCP and UDP on the same port (port 0 picks a free port).
     pub dc09: SocketAddr,
     /// Database URL.
     pub database: String,
@@ -66,6 +67,8 @@ pub struct Running {
     pub dc09_addr: SocketAddr,
     /// The store it uses.
     pub store: Store,
+    /// Link supervision (for tests that step it by hand).
+    pub supervision: Supervision,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -90,9 +93,16 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let dc09_addr = dc09_listener.local_addr().map_err(|source| StartError::Bind { addr: config.dc09, source })?;
     let http_addr = http_listener.local_addr().map_err(|source| StartError::Bind { addr: config.http, source })?;
 
-    let recorder = Recorder::spawn(store.clone());
-    let ingest = Ingest::new(store.clone(), recorder, signals.clone());
-    let mut tasks = vec![tokio::spawn(crate::receiver::tcp::serve(dc09_listener, ingest, shutdown.subscribe()))];
+    let udp = UdpSocket::bind(dc09_addr).await.map_err(|source| StartError::Bind { addr: dc09_addr, source })?;
+
+    let recorder = Recorder::spawn(store.clone()).await?;
+    let supervision = Supervision::load(store.clone(), chrono::Utc::now().timestamp_millis()).await?;
+    let ingest = Ingest::new(store.clone(), recorder, supervision.clone(), signals.clone());
+    let mut tasks = vec![
+        tokio::spawn(crate::receiver::tcp::serve(dc09_listener, ingest.clone(), shutdown.subscribe())),
+        tokio::spawn(crate::receiver::udp::serve(udp, ingest, shutdown.subscribe())),
+        tokio::spawn(crate::supervision::run(supervision.clone(), signals.clone(), shutdown.subscribe())),
+    ];
 
     let ctx = Ctx { store: store.clone(), signals, demo_logins };
     let state = AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe());
@@ -101,7 +111,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     if let Some(demo) = &config.demo {
         tasks.push(crate::demo::panels::spawn(&store, dc09_addr, demo.mean_interval_s, shutdown.subscribe()).await?);
     }
-    Ok(Running { http_addr, dc09_addr, store, shutdown, tasks })
+    Ok(Running { http_addr, dc09_addr, store, supervision, shutdown, tasks })
 }
 
 impl Running {
@@ -131,7 +141,7 @@ async fn wait_for_signal() -> std::io::Result<()> {
 }
 
 /// Creates the folder of an SQLite database file, so that a fresh checkout just runs.
-fn ensure_sqlite_dir(url: &str) -> std::io::Result<()> {
+pub fn ensure_sqlite_dir(url: &str) -> std::io::Result<()> {
     let Some(path) = url.strip_prefix("sqlite://") else { return Ok(()) };
     let path = path.split('?').next().unwrap_or(path);
     match std::path::Path::new(path).parent() {

@@ -137,6 +137,19 @@ impl Frame {
         }
     }
 
+    /// The first extended data block with identifier `id` (`'X'`, `'H'`, ...), if any.
+    pub fn find_xdata(&self, id: char) -> Option<&XData> {
+        self.xdata.iter().find(|x| x.id == id)
+    }
+
+    /// Where the event happened, as (latitude, longitude) in decimal degrees, from the first
+    /// readable `[Y..]` and `[X..]` blocks ([`XData::latitude`], [`XData::longitude`]).
+    pub fn position(&self) -> Option<(f64, f64)> {
+        let lat = self.xdata.iter().find_map(XData::latitude)?;
+        let lon = self.xdata.iter().find_map(XData::longitude)?;
+        Some((lat, lon))
+    }
+
     /// The events carried by the data block: Contact ID or SIA DCS; none for `NULL`, `ACK`,
     /// `NAK`, `DUH` or an empty data block.
     pub fn events(&self) -> Result<Vec<Event>, EventError> {
@@ -179,6 +192,26 @@ mod tests {
         assert_eq!(Frame::decode(CID).unwrap().encode(), CID);
         let with_all = b"\nAD75006B\"SIA-DCS\"0047R3L12#1234[#1234|Nri1/BA05][X093W23.456][Y45N23.456][H03:04:00,01-02-2026]_03:04:05,01-02-2026\r";
         assert_eq!(Frame::decode(with_all).unwrap().encode(), with_all);
+    }
+
+    #[test]
+    fn typed_extended_data() {
+        let raw = b"\nAD75006B\"SIA-DCS\"0047R3L12#1234[#1234|Nri1/BA05][X093W23.456][Y45N23.456][H03:04:00,01-02-2026]_03:04:05,01-02-2026\r";
+        let f = Frame::decode(raw).unwrap();
+        let (lat, lon) = f.position().unwrap();
+        assert!((lat - 45.390_933).abs() < 1e-6 && (lon + 93.390_933).abs() < 1e-6);
+        let h = f.find_xdata('H').and_then(XData::time).unwrap();
+        assert_eq!(h.to_string(), "03:04:00,01-02-2026");
+        assert!(f.find_xdata('M').is_none());
+        let mac = Frame::decode(
+            b"\n8C860043\"SIA-DCS\"9876R579BDFL789ABC#123456A[#123456A|NFA129][M1234567890AB]\r",
+        )
+        .unwrap();
+        assert_eq!(
+            mac.find_xdata('M').and_then(XData::mac),
+            Some([0x12, 0x34, 0x56, 0x78, 0x90, 0xAB])
+        );
+        assert_eq!(mac.position(), None);
     }
 
     #[test]

@@ -19,7 +19,14 @@
 //!
 //! Use [`FrameSplitter`] to cut a TCP stream into frames, [`Frame::decode`] to read one,
 //! [`Frame::events`] for its [`Event`]s, and [`Frame::reply`] / [`DecodeError::reply`] for the
-//! answer.
+//! answer. A UDP datagram is exactly one frame: [`Frame::decode_datagram`] (and
+//! [`Frame::decode_datagram_with`]) tolerate padding and a missing LF or CR around it; a
+//! datagram that is not one frame (two frames, text after the frame, garbage) is an error
+//! answered with nothing ([`datagram_frame`] has the rule).
+//!
+//! Extended data blocks are kept raw ([`XData`]); [`XData::longitude`], [`XData::latitude`],
+//! [`XData::altitude`], [`XData::time`], [`XData::mac`] and [`XData::verification_url`] read
+//! the known ones.
 //!
 //! # Replies
 //!
@@ -28,7 +35,8 @@
 //!   shared vectors' `sia_unknown_code_ZX` prefers DUH; ACK is its listed alternative).
 //! * Intact frame whose token or event data cannot be processed: `DUH` ([`Frame::duh`]).
 //! * Frame that cannot be trusted (garbage, truncated, no LF, unreadable CRC/length, CRC or
-//!   length mismatch): nothing; the panel retransmits.
+//!   length mismatch): nothing; the panel retransmits. (In a UDP datagram a missing LF or CR
+//!   is supplied before these checks: [`datagram_frame`].)
 //! * Intact frame that is not a valid message (bad sequence, missing `L`, malformed header or
 //!   body, bad timestamp) and encrypted frames that cannot be accepted (no key, bad
 //!   ciphertext, wrong key, forbidden pad bytes, missing timestamp, timestamp outside the
@@ -56,7 +64,9 @@
 
 mod body;
 mod cid;
+mod coord;
 mod crc;
+mod datagram;
 mod encrypted;
 mod envelope;
 mod error;
@@ -73,6 +83,7 @@ mod xdata;
 
 pub use cid::{cid_code, CidCode, CID_CODES};
 pub use crc::crc16_arc;
+pub use datagram::datagram_frame;
 pub use encrypted::{MAX_AHEAD_SECS, MAX_BEHIND_SECS};
 pub use error::DecodeError;
 pub use event::{AddressKind, Event, EventError, Protocol, Qualifier, UNKNOWN_EVENT};

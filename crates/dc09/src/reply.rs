@@ -6,7 +6,6 @@
 //! | --- | --- | --- | --- |
 //! | `sia_unknown_code_ZX` | DUH (alt ACK) | ACK | the frame is intact and the event is kept raw with `known = false`, so an alarm is never lost to an outdated code table |
 //! | `unknown_account_plain` | DUH (alt NAK, NONE) | codec: ACK | the codec cannot know accounts; the server overrides [`Frame::reply_kind`] for accounts it does not monitor |
-//!
 //! | `encrypted_but_no_key_configured` | NAK (alt DUH) | NAK | the frame may be valid; a NAK with the receiver's time is what the spec gives for frames the receiver cannot accept |
 //! | `wrong_key` | NAK (alt DUH, NONE) | NAK | a wrong key and a corrupted plaintext look the same (CBC has no MAC); the panel learns that the receiver refused it |
 //! | `ciphertext_not_block_aligned`, `ciphertext_not_hex` | NAK (alt NONE) | NAK | CRC and length were right, so the frame arrived intact: it is refused, not lost |

@@ -9,7 +9,9 @@ pub const MAX_FRAME_LEN: usize = 1024;
 /// Cuts a byte stream into whole `LF ... CR` frames; bytes in, frames out.
 ///
 /// Bytes before an LF are garbage: reported once as [`DecodeError::Garbage`] per run, then
-/// dropped. A frame interrupted by a new LF is reported as [`DecodeError::Truncated`]. A frame
+/// dropped. A frame interrupted by a new LF is reported as [`DecodeError::Truncated`]; an LF
+/// directly followed by another LF is dropped silently, so frames ended by CR LF
+/// (`"\n...\r\n"`) split without errors. A frame
 /// that reaches the bound without a CR is dropped as [`DecodeError::Oversized`], together with
 /// the bytes up to the next LF. An incomplete frame stays buffered; dropping it after a
 /// timeout is the caller's job ([`FrameSplitter::clear`]).
@@ -77,6 +79,11 @@ impl FrameSplitter {
             let window = self.buf.len().min(self.max_len);
             return match self.buf[1..window].iter().position(|&b| b == CR || b == LF) {
                 Some(i) if self.buf[i + 1] == CR => Some(Ok(self.buf.drain(..i + 2).collect())),
+                Some(0) => {
+                    // A lone LF (as in CR LF line endings) starts nothing: not a frame.
+                    self.buf.drain(..1);
+                    continue;
+                }
                 Some(i) => {
                     self.buf.drain(..i + 1);
                     Some(Err(DecodeError::Truncated))
@@ -147,6 +154,19 @@ mod tests {
         let mut s = FrameSplitter::new();
         s.push(&[&A[..20], B].concat());
         assert_eq!(drain(&mut s), [Err(DecodeError::Truncated), Ok(B.to_vec())]);
+    }
+
+    #[test]
+    fn cr_lf_line_endings_split_cleanly() {
+        let mut s = FrameSplitter::new();
+        s.push(&[A, b"\n", B, b"\n\n\n", A, b"\n"].concat());
+        assert_eq!(
+            drain(&mut s),
+            [Ok(A.to_vec()), Ok(B.to_vec()), Ok(A.to_vec())]
+        );
+        assert_eq!(s.buffered(), 1);
+        s.push(B);
+        assert_eq!(drain(&mut s), [Ok(B.to_vec())]);
     }
 
     #[test]

@@ -592,3 +592,37 @@ fn splitter_recovers_every_framed_vector_from_one_stream() {
         assert_eq!(out, framed, "chunk size {chunk}");
     }
 }
+
+/// Vectors that only a datagram accepts: over UDP the datagram delimits the frame, so the
+/// missing LF is supplied (CRC and length still check the message).
+const DATAGRAM_ONLY: &[&str] = &["missing_leading_lf"];
+
+#[test]
+fn every_vector_as_a_udp_datagram() {
+    let vectors = load();
+    let mut accepted_as_datagram = 0;
+    for v in &vectors {
+        let name = v["name"].as_str().expect("vector name");
+        let raw = raw_bytes(v);
+        let plain = Frame::decode(&raw);
+        for datagram in [
+            raw.clone(),
+            [&raw[..], b"\r\n"].concat(),
+            [&raw[..], b"\0\0"].concat(),
+        ] {
+            let got = Frame::decode_datagram(&datagram);
+            match (&plain, &got) {
+                (Ok(want), Ok(got)) => assert_eq!(got, want, "{name}"),
+                (Err(want), Err(got)) => {
+                    assert_eq!(got.reply_kind(), want.reply_kind(), "{name}: {got:?}")
+                }
+                (Err(_), Ok(f)) if DATAGRAM_ONLY.contains(&name) => {
+                    assert_eq!(f.reply_kind(), ReplyKind::Ack, "{name}");
+                    accepted_as_datagram += 1;
+                }
+                _ => panic!("{name}: frame {plain:?}, datagram {got:?}"),
+            }
+        }
+    }
+    assert_eq!(accepted_as_datagram, 3 * DATAGRAM_ONLY.len());
+}

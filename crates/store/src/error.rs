@@ -15,6 +15,9 @@ pub enum StoreError {
     /// A referenced row (user, site, …) does not exist.
     #[error("referenced row does not exist: {0}")]
     MissingReference(String),
+    /// The row to change does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
     /// The input was rejected by validation or a check constraint.
     #[error("invalid input: {0}")]
     Invalid(String),

@@ -8,20 +8,25 @@
 
 #![warn(missing_docs)]
 
+mod accounts;
 mod audit;
 mod connect;
 mod error;
 mod records;
+mod secret;
 mod signals;
 mod sites;
+mod supervision;
 mod users;
 
 pub use connect::Backend;
 pub use error::StoreError;
 pub use records::{
-    AccountRecord, AuditRecord, NewAudit, NewSignal, NewSite, NewUser, SignalQuery, SignalRecord,
-    SiteRecord, UserRecord, MAX_LIST_LIMIT, ROLES,
+    AccountRecord, ArrivalOf, ArrivalRecord, AuditRecord, NewArrival, NewAudit, NewSignal, NewSite,
+    NewUser, PathRecord, PathSpec, PathUpdate, SignalQuery, SignalRecord, SiteRecord, UserRecord,
+    WriteItem, MAX_LIST_LIMIT, ROLES,
 };
+pub use secret::SecretKey;
 
 use sqlx::AnyPool;
 

@@ -1,5 +1,7 @@
 //! Plain data types passed to and returned by [`Store`](crate::Store).
 
+use crate::SecretKey;
+
 /// Upper bound applied to every `limit` argument of the list methods.
 pub const MAX_LIST_LIMIT: i64 = 10_000;
 
@@ -43,8 +45,13 @@ pub struct NewSignal {
     pub raw: String,
     /// Peer address of the panel.
     pub remote_addr: String,
-    /// `tcp` or `udp`.
+    /// `tcp`, `udp`, or `internal` for signals Vigil raises itself (link supervision).
     pub transport: String,
+    /// Whether the frame was AES-encrypted on the wire.
+    pub encrypted: bool,
+    /// Identity of the frame's content (account, sequence, data, panel time): a second
+    /// arrival with the same key within the dedupe window is the same signal.
+    pub dedupe_key: Option<String>,
 }
 
 /// A stored signal, joined with its site and zone names.
@@ -86,8 +93,10 @@ pub struct SignalRecord {
     pub raw: String,
     /// Peer address of the panel.
     pub remote_addr: String,
-    /// `tcp` or `udp`.
+    /// `tcp`, `udp` or `internal`.
     pub transport: String,
+    /// Whether the frame was AES-encrypted on the wire.
+    pub encrypted: bool,
     /// Name of the site, if the signal has one.
     pub site_name: Option<String>,
     /// IANA time zone of the site.
@@ -130,6 +139,8 @@ pub struct AccountRecord {
     pub site_name: String,
     /// IANA time zone of the owning site.
     pub time_zone: String,
+    /// The account's AES key, if its frames are encrypted.
+    pub key: Option<SecretKey>,
 }
 
 /// A site to create.
@@ -232,4 +243,134 @@ pub struct AuditRecord {
     pub subject: Option<String>,
     /// Free-form detail.
     pub detail: Option<String>,
+}
+
+/// A supervised communication path to configure on an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathSpec {
+    /// DC-09 line prefix the path's frames arrive on (hex), or `*` for any line.
+    pub line: String,
+    /// Name shown to operators, e.g. `ethernet`, `gsm`.
+    pub name: String,
+    /// Expected time between two life signs, milliseconds.
+    pub interval_ms: i64,
+    /// Extra time allowed before the path counts as failed, milliseconds.
+    pub grace_ms: i64,
+}
+
+impl PathSpec {
+    /// Checks the line (`*` or 1–6 hex digits), the name and the times.
+    pub fn validate(&self) -> Result<(), crate::StoreError> {
+        let line_ok = self.line == "*"
+            || ((1..=6).contains(&self.line.len()) && self.line.bytes().all(|b| b.is_ascii_hexdigit()));
+        if !line_ok {
+            return Err(crate::StoreError::Invalid(format!("path line {:?} is not * or 1-6 hex digits", self.line)));
+        }
+        if self.name.trim().is_empty() {
+            return Err(crate::StoreError::Invalid("path name is empty".into()));
+        }
+        if self.interval_ms < 1_000 || self.grace_ms < 0 {
+            return Err(crate::StoreError::Invalid("path interval must be at least 1 s and grace not negative".into()));
+        }
+        Ok(())
+    }
+}
+
+/// A stored supervised path with its supervision state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathRecord {
+    /// Row id (the supervisor's link id).
+    pub id: i64,
+    /// Owning account.
+    pub account_id: i64,
+    /// Owning account's number.
+    pub account_number: String,
+    /// The account's site.
+    pub site_id: i64,
+    /// DC-09 line prefix, upper-case, or `*`.
+    pub line: String,
+    /// Name shown to operators.
+    pub name: String,
+    /// Expected time between two life signs, milliseconds.
+    pub interval_ms: i64,
+    /// Grace, milliseconds.
+    pub grace_ms: i64,
+    /// Last life sign, unix milliseconds.
+    pub last_seen_ms: Option<i64>,
+    /// When the path fails without a sign, unix milliseconds.
+    pub deadline_ms: i64,
+    /// Whether the path is failed now.
+    pub failed: bool,
+    /// `false` once removed from the account's configuration.
+    pub active: bool,
+}
+
+/// New supervision state of one path, to persist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathUpdate {
+    /// Path row id.
+    pub id: i64,
+    /// Last life sign, unix milliseconds.
+    pub last_seen_ms: Option<i64>,
+    /// Next deadline, unix milliseconds.
+    pub deadline_ms: i64,
+    /// Whether the path is failed.
+    pub failed: bool,
+}
+
+/// A further arrival of a signal already stored.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NewArrival {
+    /// Receive time, unix milliseconds.
+    pub received_at_ms: i64,
+    /// `tcp` or `udp`.
+    pub transport: String,
+    /// Peer address.
+    pub remote_addr: String,
+    /// Receiver number, if sent.
+    pub receiver: Option<String>,
+    /// Line prefix.
+    pub line: String,
+}
+
+/// A recorded further arrival.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArrivalRecord {
+    /// Row id.
+    pub id: i64,
+    /// The signal that arrived again.
+    pub signal_id: i64,
+    /// Receive time, unix milliseconds.
+    pub received_at_ms: i64,
+    /// `tcp` or `udp`.
+    pub transport: String,
+    /// Peer address.
+    pub remote_addr: String,
+    /// Receiver number.
+    pub receiver: Option<String>,
+    /// Line prefix.
+    pub line: String,
+}
+
+/// One element of a group commit ([`Store::write_batch`](crate::Store::write_batch)).
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteItem {
+    /// New signals (one frame's events).
+    Signals(Vec<NewSignal>),
+    /// A repeated arrival of a frame stored earlier.
+    Arrival {
+        /// Which signal it repeats.
+        of: ArrivalOf,
+        /// How it arrived.
+        arrival: NewArrival,
+    },
+}
+
+/// The signal a repeated arrival belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrivalOf {
+    /// A signal committed earlier.
+    Signal(i64),
+    /// The first signal of an earlier item of the same batch.
+    Item(usize),
 }

@@ -4,17 +4,21 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 use crate::sites::normalize_account;
-use crate::{clamp_limit, NewSignal, SignalQuery, SignalRecord, Store, StoreError};
+use crate::{
+    clamp_limit, ArrivalOf, ArrivalRecord, NewSignal, SignalQuery, SignalRecord, Store, StoreError,
+    WriteItem,
+};
 
 const INSERT_SIGNAL: &str = "INSERT INTO signals (received_at, account, site_id, known, token, \
      seq, receiver, line, protocol, qualifier, event_code, zone, zone_number, area, user_number, \
-     meaning, raw, remote_addr, transport) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+     meaning, raw, remote_addr, transport, encrypted, dedupe_key) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+     $20, $21) \
      RETURNING id";
 
 const SELECT_SIGNALS: &str = "SELECT s.id, s.received_at, s.account, s.site_id, s.known, \
      s.token, s.seq, s.receiver, s.line, s.protocol, s.qualifier, s.event_code, s.zone, s.area, \
-     s.user_number, s.meaning, s.raw, s.remote_addr, s.transport, \
+     s.user_number, s.meaning, s.raw, s.remote_addr, s.transport, s.encrypted, \
      st.name AS site_name, st.time_zone AS time_zone, z.name AS zone_name \
      FROM signals s \
      LEFT JOIN sites st ON st.id = s.site_id \
@@ -39,6 +43,88 @@ impl Store {
         }
         tx.commit().await?;
         Ok(ids)
+    }
+
+    /// Writes one group commit: new signals and repeated arrivals, all or nothing.
+    /// Returns, per item, the ids of its signals (for an arrival: the signal it repeats).
+    pub async fn write_batch(&self, items: &[WriteItem]) -> Result<Vec<Vec<i64>>, StoreError> {
+        let mut out: Vec<Vec<i64>> = Vec::with_capacity(items.len());
+        if items.is_empty() {
+            return Ok(out);
+        }
+        let mut tx = self.pool.begin().await?;
+        for item in items {
+            let ids = match item {
+                WriteItem::Signals(signals) => {
+                    let mut ids = Vec::with_capacity(signals.len());
+                    for s in signals {
+                        ids.push(insert(&mut *tx, s).await?);
+                    }
+                    ids
+                }
+                WriteItem::Arrival { of, arrival } => {
+                    let signal_id = match *of {
+                        ArrivalOf::Signal(id) => id,
+                        ArrivalOf::Item(i) => *out.get(i).and_then(|ids| ids.first()).ok_or_else(|| {
+                            StoreError::Invalid(format!("arrival refers to item {i}, which stored no signal"))
+                        })?,
+                    };
+                    sqlx::query(
+                        "INSERT INTO signal_arrivals (signal_id, received_at, transport, remote_addr, \
+                         receiver, line) VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(signal_id)
+                    .bind(arrival.received_at_ms)
+                    .bind(arrival.transport.as_str())
+                    .bind(arrival.remote_addr.as_str())
+                    .bind(arrival.receiver.as_deref())
+                    .bind(arrival.line.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                    vec![signal_id]
+                }
+            };
+            out.push(ids);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Dedupe keys of signals received at or after `since_ms`, each with the first id that
+    /// carries it (the recorder's memory after a restart).
+    pub async fn recent_dedupe_keys(&self, since_ms: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT dedupe_key, MIN(id) FROM signals WHERE received_at >= $1 AND dedupe_key IS NOT NULL \
+             GROUP BY dedupe_key",
+        )
+        .bind(since_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+
+    /// Further arrivals of a signal, oldest first.
+    pub async fn arrivals(&self, signal_id: i64) -> Result<Vec<ArrivalRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, signal_id, received_at, transport, remote_addr, receiver, line \
+             FROM signal_arrivals WHERE signal_id = $1 ORDER BY id",
+        )
+        .bind(signal_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ArrivalRecord {
+                    id: row.try_get("id")?,
+                    signal_id: row.try_get("signal_id")?,
+                    received_at_ms: row.try_get("received_at")?,
+                    transport: row.try_get("transport")?,
+                    remote_addr: row.try_get("remote_addr")?,
+                    receiver: row.try_get("receiver")?,
+                    line: row.try_get("line")?,
+                })
+            })
+            .collect()
     }
 
     /// Signals newest first (by id), optionally before an id and limited to sites.
@@ -99,7 +185,7 @@ impl Store {
     }
 }
 
-async fn insert<'e, E>(executor: E, s: &NewSignal) -> Result<i64, StoreError>
+pub(crate) async fn insert<'e, E>(executor: E, s: &NewSignal) -> Result<i64, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -123,6 +209,8 @@ where
         .bind(s.raw.as_str())
         .bind(s.remote_addr.as_str())
         .bind(s.transport.as_str())
+        .bind(i64::from(s.encrypted))
+        .bind(s.dedupe_key.as_deref())
         .fetch_one(executor)
         .await?;
     Ok(id)
@@ -158,6 +246,7 @@ fn signal_from_row(row: &AnyRow) -> Result<SignalRecord, StoreError> {
         raw: row.try_get("raw")?,
         remote_addr: row.try_get("remote_addr")?,
         transport: row.try_get("transport")?,
+        encrypted: row.try_get::<i64, _>("encrypted")? != 0,
         site_name: row.try_get("site_name")?,
         time_zone: row.try_get("time_zone")?,
         zone_name: row.try_get("zone_name")?,

@@ -3,14 +3,25 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::{now_ms, AccountRecord, NewSite, SiteRecord, Store, StoreError};
+use crate::{now_ms, AccountRecord, NewSite, SecretKey, SiteRecord, Store, StoreError};
 
-const SELECT_ACCOUNTS: &str = "SELECT a.id, a.number, a.site_id, s.name AS site_name, s.time_zone \
-     FROM accounts a JOIN sites s ON s.id = a.site_id";
+pub(crate) const SELECT_ACCOUNTS: &str = "SELECT a.id, a.number, a.site_id, s.name AS site_name, \
+     s.time_zone, a.aes_key FROM accounts a JOIN sites s ON s.id = a.site_id";
 
 /// Canonical form of a panel account number: trimmed, upper-case.
 pub(crate) fn normalize_account(number: &str) -> String {
     number.trim().to_ascii_uppercase()
+}
+
+/// The canonical account number, or why it is not one (DC-09: 3–16 hex digits).
+pub(crate) fn valid_account(number: &str) -> Result<String, StoreError> {
+    let number = normalize_account(number);
+    if !(3..=16).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(StoreError::Invalid(format!(
+            "account number {number:?} is not 3-16 hex digits"
+        )));
+    }
+    Ok(number)
 }
 
 impl Store {
@@ -67,22 +78,18 @@ impl Store {
         Ok(id)
     }
 
-    /// Creates a panel account (1–16 hex digits, stored upper-case) for a site.
-    /// A number already in use is a [`StoreError::Conflict`].
+    /// Creates a panel account (3–16 hex digits, stored upper-case) for a site, with no key
+    /// and no supervised path. A number already in use is a [`StoreError::Conflict`].
     pub async fn create_account(&self, site_id: i64, number: &str) -> Result<i64, StoreError> {
-        let number = normalize_account(number);
-        if number.is_empty() || number.len() > 16 || !number.bytes().all(|b| b.is_ascii_hexdigit())
-        {
-            return Err(StoreError::Invalid(format!(
-                "account number {number:?} is not 1-16 hex digits"
-            )));
-        }
+        let number = valid_account(number)?;
+        let now = now_ms();
         let id = sqlx::query_scalar(
-            "INSERT INTO accounts (number, site_id, created_at) VALUES ($1, $2, $3) RETURNING id",
+            "INSERT INTO accounts (number, site_id, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+             RETURNING id",
         )
         .bind(number)
         .bind(site_id)
-        .bind(now_ms())
+        .bind(now)
         .fetch_one(&self.pool)
         .await?;
         Ok(id)
@@ -193,13 +200,15 @@ impl Store {
     }
 }
 
-fn account_from_row(row: &AnyRow) -> Result<AccountRecord, StoreError> {
+pub(crate) fn account_from_row(row: &AnyRow) -> Result<AccountRecord, StoreError> {
+    let key: Option<String> = row.try_get("aes_key")?;
     Ok(AccountRecord {
         id: row.try_get("id")?,
         number: row.try_get("number")?,
         site_id: row.try_get("site_id")?,
         site_name: row.try_get("site_name")?,
         time_zone: row.try_get("time_zone")?,
+        key: key.map(SecretKey::from_stored),
     })
 }
 

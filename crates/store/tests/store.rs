@@ -6,7 +6,10 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sqlx::{Connection, Executor, PgConnection};
-use store::{Backend, NewAudit, NewSignal, NewSite, NewUser, SignalQuery, Store, StoreError};
+use store::{
+    ArrivalOf, Backend, NewArrival, NewAudit, NewSignal, NewSite, NewUser, PathSpec, PathUpdate,
+    SecretKey, SignalQuery, Store, StoreError, WriteItem,
+};
 
 const POSTGRES_ENV: &str = "VIGIL_TEST_POSTGRES";
 const POSTGRES_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -128,6 +131,11 @@ store_tests! {
     list_sites_and_accounts,
     touch_account_updates_last_seen,
     foreign_keys_are_enforced,
+    account_keys_are_stored_and_cleared,
+    account_paths_keep_state_when_reconfigured,
+    bulk_accounts_are_all_or_nothing,
+    batch_records_repeated_arrivals,
+    supervision_saves_states_with_signals,
 }
 
 // ---- fixtures -------------------------------------------------------------
@@ -152,6 +160,8 @@ fn signal(account: &str, at_ms: i64, seq: i64) -> NewSignal {
         raw: format!("\"SIA-DCS\"{seq:04}R1L1#{account}[#{account}|NBA003]"),
         remote_addr: "192.0.2.10:40000".to_owned(),
         transport: "tcp".to_owned(),
+        encrypted: false,
+        dedupe_key: Some(format!("{account}/{seq}/{at_ms}")),
     }
 }
 
@@ -671,4 +681,111 @@ fn with_database_replaces_path() {
         "postgres://u:p@h/x?sslmode=disable"
     );
     assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+}
+
+// ---- receiver: keys, paths, dedupe, supervision ------------------------------
+
+fn path(line: &str, interval_s: i64) -> PathSpec {
+    PathSpec { line: line.to_owned(), name: format!("path {line}"), interval_ms: interval_s * 1000, grace_ms: 30_000 }
+}
+
+async fn account_keys_are_stored_and_cleared(store: Store, _url: String) {
+    let site_id = store.create_site(&site("Keyed", None)).await.unwrap();
+    store.create_account(site_id, "5A5A").await.unwrap();
+    assert_eq!(store.account("5a5a").await.unwrap().unwrap().key, None);
+    let key = SecretKey::from_bytes(b"0123456789abcdef").unwrap();
+    store.set_account_key("5a5a", Some(&key)).await.unwrap();
+    let stored = store.account("5A5A").await.unwrap().unwrap();
+    assert_eq!(stored.key.as_ref().map(SecretKey::expose_hex), Some(key.expose_hex()));
+    assert!(!format!("{stored:?}").contains(key.expose_hex()), "the key must not show in Debug");
+    store.set_account_key("5A5A", None).await.unwrap();
+    assert_eq!(store.account("5A5A").await.unwrap().unwrap().key, None);
+    let missing = store.set_account_key("BEEF", Some(&key)).await.unwrap_err();
+    assert!(matches!(missing, StoreError::NotFound(_)), "{missing:?}");
+    let short = store.create_account(site_id, "AB").await.unwrap_err();
+    assert!(matches!(short, StoreError::Invalid(_)), "{short:?}");
+}
+
+async fn account_paths_keep_state_when_reconfigured(store: Store, _url: String) {
+    let site_id = store.create_site(&site("Dual path", None)).await.unwrap();
+    let account_id = store.create_account(site_id, "7777").await.unwrap();
+    let paths = store.set_account_paths("7777", &[path("1", 60), path("2", 1200)]).await.unwrap();
+    assert_eq!(paths.len(), 2);
+    assert_eq!((paths[0].line.as_str(), paths[0].interval_ms), ("1", 60_000));
+    assert!(paths.iter().all(|p| p.active && !p.failed && p.account_number == "7777"));
+    let first = paths[0].clone();
+    store
+        .save_supervision(&[PathUpdate { id: first.id, last_seen_ms: Some(5), deadline_ms: 99, failed: true }], &[])
+        .await
+        .unwrap();
+    let again = store.set_account_paths("7777", &[path("1", 90)]).await.unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].id, first.id);
+    assert_eq!((again[0].interval_ms, again[0].failed, again[0].last_seen_ms), (90_000, true, Some(5)));
+    assert_eq!(store.account_paths(account_id).await.unwrap(), again);
+    let changed = store.paths_changed_since(0).await.unwrap();
+    assert_eq!(changed.iter().filter(|p| !p.active).count(), 1, "the dropped path is kept inactive");
+    assert_eq!(store.active_paths().await.unwrap(), again);
+    let bad = store.set_account_paths("7777", &[path("xyz", 60)]).await.unwrap_err();
+    assert!(matches!(bad, StoreError::Invalid(_)), "{bad:?}");
+}
+
+async fn bulk_accounts_are_all_or_nothing(store: Store, _url: String) {
+    let site_id = store.create_site(&site("Fleet", None)).await.unwrap();
+    let key = SecretKey::from_bytes(&[7; 32]).unwrap();
+    let numbers: Vec<String> = (100_000..100_050).map(|n| n.to_string()).collect();
+    let ids = store.create_accounts_bulk(site_id, &numbers, Some(&key), &[path("*", 60)]).await.unwrap();
+    assert_eq!(ids.len(), 50);
+    assert_eq!(store.active_paths().await.unwrap().len(), 50);
+    assert_eq!(store.account("100049").await.unwrap().unwrap().key.unwrap().bits(), 256);
+    let page = store.list_accounts_page(Some("100010"), 5).await.unwrap();
+    assert_eq!(page.iter().map(|a| a.number.as_str()).collect::<Vec<_>>(), ["100011", "100012", "100013", "100014", "100015"]);
+    let clash = vec!["200000".to_owned(), "100000".to_owned()];
+    let err = store.create_accounts_bulk(site_id, &clash, None, &[]).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert!(store.account("200000").await.unwrap().is_none(), "nothing of a failed bulk is kept");
+}
+
+async fn batch_records_repeated_arrivals(store: Store, _url: String) {
+    let first = signal("ABC1", 1_000, 1);
+    let arrival = NewArrival { received_at_ms: 1_500, transport: "udp".into(), remote_addr: "192.0.2.20:1".into(), receiver: None, line: "2".into() };
+    let out = store
+        .write_batch(&[
+            WriteItem::Signals(vec![first.clone(), signal("ABC1", 1_000, 2)]),
+            WriteItem::Arrival { of: ArrivalOf::Item(0), arrival: arrival.clone() },
+        ])
+        .await
+        .unwrap();
+    assert_eq!(out[0].len(), 2);
+    assert_eq!(out[1], vec![out[0][0]]);
+    let later = store.write_batch(&[WriteItem::Arrival { of: ArrivalOf::Signal(out[0][1]), arrival: arrival.clone() }]).await.unwrap();
+    assert_eq!(later, vec![vec![out[0][1]]]);
+    let arrivals = store.arrivals(out[0][0]).await.unwrap();
+    assert_eq!(arrivals.len(), 1);
+    assert_eq!((arrivals[0].transport.as_str(), arrivals[0].line.as_str()), ("udp", "2"));
+    assert_eq!(store.count_signals().await.unwrap(), 2);
+    let keys = store.recent_dedupe_keys(0).await.unwrap();
+    assert_eq!(keys.len(), 2);
+    assert!(keys.contains(&(first.dedupe_key.clone().unwrap(), out[0][0])));
+    assert!(store.recent_dedupe_keys(2_000).await.unwrap().is_empty());
+    let broken = store.write_batch(&[WriteItem::Signals(vec![signal("ABC1", 3_000, 3)]), WriteItem::Arrival { of: ArrivalOf::Item(7), arrival }]).await;
+    assert!(broken.is_err());
+    assert_eq!(store.count_signals().await.unwrap(), 2, "a failed batch stores nothing");
+}
+
+async fn supervision_saves_states_with_signals(store: Store, _url: String) {
+    let site_id = store.create_site(&site("Supervised", None)).await.unwrap();
+    store.create_account(site_id, "5151").await.unwrap();
+    let p = store.set_account_paths("5151", &[path("*", 60)]).await.unwrap().remove(0);
+    let mut failure = signal("5151", 10_000, 0);
+    failure.transport = "internal".into();
+    failure.token = "VIGIL".into();
+    let ids = store
+        .save_supervision(&[PathUpdate { id: p.id, last_seen_ms: Some(1), deadline_ms: 2, failed: true }], &[failure])
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(store.signal(ids[0]).await.unwrap().unwrap().transport, "internal");
+    let saved = store.active_paths().await.unwrap().remove(0);
+    assert_eq!((saved.last_seen_ms, saved.deadline_ms, saved.failed), (Some(1), 2, true));
 }

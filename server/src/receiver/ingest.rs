@@ -1,14 +1,17 @@
-//! One received frame: decode it, store what it says, and say what to answer. A frame is
-//! acknowledged only after the signals it carries are committed.
+//! One received frame: decode (and decrypt) it, store what it says, and say what to answer.
+//! A frame is acknowledged only after the signals it carries are committed.
 
 use std::net::SocketAddr;
 
 use app::model::SignalView;
-use dc09::{DecodeError, Event, Frame, Protocol, Qualifier, Timestamp, Token};
-use store::{AccountRecord, NewSignal, Store};
+use dc09::{DecodeError, Frame, Key, Timestamp, Token};
+use rand::Rng;
+use store::{AccountRecord, NewArrival, Store};
 use tokio::sync::broadcast;
 
-use crate::recorder::Recorder;
+use super::signal::to_signals;
+use crate::recorder::{Recorded, Recorder};
+use crate::supervision::Supervision;
 
 /// How a frame arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +23,8 @@ pub enum Transport {
 }
 
 impl Transport {
-    fn as_str(self) -> &'static str {
+    /// `tcp` or `udp`, as stored.
+    pub fn as_str(self) -> &'static str {
         match self {
             Transport::Tcp => "tcp",
             Transport::Udp => "udp",
@@ -34,12 +38,20 @@ pub struct Ingest {
     store: Store,
     recorder: Recorder,
     live: broadcast::Sender<SignalView>,
+    supervision: Supervision,
+}
+
+/// A decoded frame with its account and, if it came encrypted, the key to answer with.
+struct Received {
+    frame: Frame,
+    account: Option<AccountRecord>,
+    key: Option<Key>,
 }
 
 impl Ingest {
-    /// Builds the ingest path over a store, its recorder and the live feed.
-    pub fn new(store: Store, recorder: Recorder, live: broadcast::Sender<SignalView>) -> Ingest {
-        Ingest { store, recorder, live }
+    /// Builds the ingest path over a store, its recorder, link supervision and the live feed.
+    pub fn new(store: Store, recorder: Recorder, supervision: Supervision, live: broadcast::Sender<SignalView>) -> Ingest {
+        Ingest { store, recorder, live, supervision }
     }
 
     /// The receiver's clock in DC-09 form (for NAKs).
@@ -49,156 +61,114 @@ impl Ingest {
 
     /// Handles one whole frame and returns the reply to send, if any.
     ///
-    /// - a malformed frame gets the codec's reply for its fault (NAK or nothing);
-    /// - `NULL` (link test) is acknowledged after the account's last-seen time is stored;
-    /// - event frames are stored first, then acknowledged; an unknown account or unreadable
-    ///   event data is stored too, flagged, and answered `DUH`;
+    /// - a malformed frame gets the codec's reply for its fault (NAK or nothing); an encrypted
+    ///   frame with no key for its account, a wrong key or a stale timestamp gets a NAK with
+    ///   the receiver's time;
+    /// - `NULL` (link test) from a known account is acknowledged at once (a life sign);
+    /// - event frames are stored first, then acknowledged; a retransmission is recognised,
+    ///   recorded as a further arrival and acknowledged again; an unknown account or
+    ///   unreadable event data is stored too, flagged, and answered `DUH`;
     /// - when the store fails, nothing is sent, so the panel sends again.
+    ///
+    /// Replies to encrypted frames are encrypted with the account's key.
     pub async fn handle(&self, raw: &[u8], peer: SocketAddr, transport: Transport) -> Option<Vec<u8>> {
-        let frame = match Frame::decode(raw) {
-            Ok(frame) => frame,
-            Err(e) => return self.reject(&e, peer),
+        let now = self.receiver_time();
+        let received = match self.open(raw, now).await {
+            Ok(Some(received)) => received,
+            Ok(None) => return None,
+            Err(e) => return self.reject(&e, peer, now),
         };
-        match &frame.token {
-            Token::AdmCid | Token::SiaDcs => self.handle_events(&frame, raw, peer, transport).await,
-            Token::Null => self.handle_link_test(&frame).await,
-            Token::Ack | Token::Nak | Token::Duh => None,
-            Token::Other(_) => Some(frame.duh()),
+        let reply_ok = match &received.frame.token {
+            Token::AdmCid | Token::SiaDcs => self.handle_events(&received, raw, peer, transport).await?,
+            Token::Null => received.account.is_some(),
+            Token::Ack | Token::Nak | Token::Duh => return None,
+            Token::Other(_) => false,
+        };
+        if let Some(account) = &received.account {
+            self.supervision.observe(account.id, &received.frame.line, chrono::Utc::now().timestamp_millis());
         }
+        Some(answer(&received, reply_ok, now))
     }
 
-    fn reject(&self, e: &DecodeError, peer: SocketAddr) -> Option<Vec<u8>> {
-        tracing::warn!(%peer, reason = e.reason(), "rejected frame");
-        e.reply(self.receiver_time())
+    /// Decodes, looking up the account (and its key for an encrypted frame). `Ok(None)`: the
+    /// store failed, so no answer is given.
+    async fn open(&self, raw: &[u8], now: Timestamp) -> Result<Option<Received>, DecodeError> {
+        let (frame, account, key) = match Frame::decode(raw) {
+            Ok(frame) => {
+                let Some(account) = self.account(&frame.account).await else { return Ok(None) };
+                (frame, account, None)
+            }
+            Err(DecodeError::NoKey(header)) => {
+                let Some(account) = self.account(&header.account).await else { return Ok(None) };
+                let key = account.as_ref().and_then(|a| a.key.as_ref()).and_then(|k| Key::hex(k.expose_hex()).ok());
+                let Some(key) = key else { return Err(DecodeError::NoKey(header)) };
+                let frame = Frame::decode_with(raw, |_| Some(key.clone()), now)?;
+                (frame, account, Some(key))
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(Some(Received { frame, account, key }))
     }
 
-    async fn handle_link_test(&self, frame: &Frame) -> Option<Vec<u8>> {
-        match self.store.account(&frame.account).await {
-            Ok(Some(_)) => {}
-            Ok(None) => return Some(frame.duh()),
+    /// The account, `Some(None)` when unknown, `None` when the store failed.
+    async fn account(&self, number: &str) -> Option<Option<AccountRecord>> {
+        match self.store.account(number).await {
+            Ok(account) => Some(account),
             Err(e) => {
                 tracing::error!(error = %e, "account lookup failed");
-                return None;
-            }
-        }
-        match self.store.touch_account(&frame.account, chrono::Utc::now().timestamp_millis()).await {
-            Ok(()) => Some(frame.ack()),
-            Err(e) => {
-                tracing::error!(error = %e, "could not record link test");
                 None
             }
         }
     }
 
-    async fn handle_events(&self, frame: &Frame, raw: &[u8], peer: SocketAddr, transport: Transport) -> Option<Vec<u8>> {
-        let account = match self.store.account(&frame.account).await {
-            Ok(account) => account,
-            Err(e) => {
-                tracing::error!(error = %e, "account lookup failed");
-                return None;
-            }
-        };
-        let base = Base {
-            received_at_ms: chrono::Utc::now().timestamp_millis(),
-            frame,
-            account: account.as_ref(),
-            raw: String::from_utf8_lossy(raw).trim_matches(['\n', '\r']).to_owned(),
+    fn reject(&self, e: &DecodeError, peer: SocketAddr, now: Timestamp) -> Option<Vec<u8>> {
+        tracing::warn!(%peer, reason = e.reason(), "rejected frame");
+        e.reply(now)
+    }
+
+    /// Stores the frame's events; `Some(true)` to ACK, `Some(false)` to DUH, `None` when
+    /// nothing was stored (no answer).
+    async fn handle_events(&self, r: &Received, raw: &[u8], peer: SocketAddr, transport: Transport) -> Option<bool> {
+        let received_at_ms = chrono::Utc::now().timestamp_millis();
+        let raw_text = String::from_utf8_lossy(raw).trim_matches(['\n', '\r']).to_owned();
+        let (signals, readable) = to_signals(&r.frame, r.account.as_ref(), received_at_ms, raw_text, peer, transport);
+        if !readable {
+            tracing::warn!(%peer, account = %r.frame.account, "unreadable event data; stored raw");
+        }
+        let arrival = NewArrival {
+            received_at_ms,
+            transport: transport.as_str().to_owned(),
             remote_addr: peer.to_string(),
-            transport,
+            receiver: r.frame.receiver.clone(),
+            line: r.frame.line.clone(),
         };
-        let (signals, readable) = match frame.events() {
-            Ok(events) if !events.is_empty() => (events.iter().map(|e| base.signal(Some(e), None)).collect(), true),
-            Ok(_) => (vec![base.signal(None, Some("No event in data"))], false),
-            Err(e) => {
-                tracing::warn!(%peer, account = %frame.account, error = %e, "unreadable event data; stored raw");
-                (vec![base.signal(None, Some("Unreadable event data"))], false)
-            }
-        };
-        let ids = match self.recorder.record(signals).await {
-            Ok(ids) => ids,
+        match self.recorder.record(signals, arrival).await {
+            Ok(Recorded::New(ids)) => crate::live::publish(&self.store, &self.live, ids),
+            Ok(Recorded::Repeat(id)) => tracing::debug!(%peer, signal = id, "repeated frame recorded as a further arrival"),
             Err(e) => {
                 tracing::error!(error = %e, "signal not stored; not acknowledged");
                 return None;
             }
-        };
-        self.publish(ids);
-        if account.is_some() && readable {
-            Some(frame.ack())
-        } else {
-            if account.is_none() {
-                tracing::warn!(%peer, account = %frame.account, "signal from unknown account stored and flagged");
-            }
-            Some(frame.duh())
         }
-    }
-
-    /// Pushes stored signals to the browsers, off the acknowledgement path.
-    fn publish(&self, ids: Vec<i64>) {
-        if self.live.receiver_count() == 0 {
-            return;
+        if r.account.is_none() {
+            tracing::warn!(%peer, account = %r.frame.account, "signal from unknown account stored and flagged");
         }
-        let (store, live) = (self.store.clone(), self.live.clone());
-        tokio::spawn(async move {
-            for id in ids {
-                match store.signal(id).await {
-                    Ok(Some(record)) => {
-                        let _ = live.send(app::ssr::views::signal_view(&record));
-                    }
-                    Ok(None) => {}
-                    Err(e) => tracing::warn!(error = %e, "could not read back a stored signal"),
-                }
-            }
-        });
+        Some(r.account.is_some() && readable)
     }
 }
 
-/// What all signals of one frame share.
-struct Base<'a> {
-    received_at_ms: i64,
-    frame: &'a Frame,
-    account: Option<&'a AccountRecord>,
-    raw: String,
-    remote_addr: String,
-    transport: Transport,
-}
-
-impl Base<'_> {
-    fn signal(&self, event: Option<&Event>, meaning: Option<&str>) -> NewSignal {
-        let f = self.frame;
-        NewSignal {
-            received_at_ms: self.received_at_ms,
-            account: f.account.clone(),
-            site_id: self.account.map(|a| a.site_id),
-            known: self.account.is_some(),
-            token: f.token.as_str().to_owned(),
-            seq: i64::from(f.seq),
-            receiver: f.receiver.clone(),
-            line: f.line.clone(),
-            protocol: event.map(|e| protocol_name(&e.protocol).to_owned()),
-            qualifier: event.and_then(|e| e.qualifier.as_ref()).map(|q| qualifier_name(q).to_owned()),
-            event_code: event.map(|e| e.code.clone()),
-            zone: event.and_then(|e| e.zone.clone()),
-            area: event.and_then(|e| e.partition.clone()),
-            user_number: event.and_then(|e| e.user.clone()),
-            meaning: meaning.map(str::to_owned).or_else(|| event.map(|e| e.meaning.to_owned())).unwrap_or_default(),
-            raw: self.raw.clone(),
-            remote_addr: self.remote_addr.clone(),
-            transport: self.transport.as_str().to_owned(),
-        }
+/// ACK (or DUH), encrypted with the account's key when the frame came encrypted.
+fn answer(r: &Received, ok: bool, now: Timestamp) -> Vec<u8> {
+    match (&r.key, ok) {
+        (Some(key), true) => r.frame.ack_encrypted(key, &pad(), now),
+        (Some(key), false) => r.frame.duh_encrypted(key, &pad(), now),
+        (None, true) => r.frame.ack(),
+        (None, false) => r.frame.duh(),
     }
 }
 
-fn protocol_name(p: &Protocol) -> &'static str {
-    match p {
-        Protocol::ContactId => "cid",
-        Protocol::Sia => "sia",
-    }
-}
-
-fn qualifier_name(q: &Qualifier) -> &'static str {
-    match q {
-        Qualifier::New => "new",
-        Qualifier::Restore => "restore",
-        Qualifier::Status => "status",
-    }
+/// Random pad bytes for an encrypted reply (the codec replaces the few forbidden ones).
+fn pad() -> [u8; 16] {
+    let mut rng = rand::thread_rng();
+    std::array::from_fn(|_| rng.sample(rand::distributions::Alphanumeric))
 }

@@ -1,4 +1,7 @@
-//! The SIA DC-09 receiver: sockets at the edge, the codec in `dc09`, storage through the recorder.
+//! The SIA DC-09 receiver: sockets at the edge (TCP and UDP on the same port), the codec in
+//! `dc09`, storage through the recorder.
 
 pub mod ingest;
+pub mod signal;
 pub mod tcp;
+pub mod udp;

@@ -1,5 +1,7 @@
 //! `spawn_app`: a whole Vigil on free ports with a fresh SQLite file.
 
+#![allow(dead_code)] // shared by several test binaries, each using a part
+
 use std::net::SocketAddr;
 
 use server::startup::{start, Config, Running};
@@ -82,6 +84,11 @@ impl TestApp {
         let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
         client
+    }
+
+    /// Its link supervision.
+    pub fn supervision(&self) -> &server::supervision::Supervision {
+        &self.running.supervision
     }
 
     /// Shuts it down.

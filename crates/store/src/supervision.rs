@@ -1,0 +1,31 @@
+//! Persisting link supervision: path states and the signals their transitions raise,
+//! written together so a restart sees exactly what was raised.
+
+use crate::signals::insert;
+use crate::{NewSignal, PathUpdate, Store, StoreError};
+
+impl Store {
+    /// Saves path states and the signals raised by their transitions in one transaction;
+    /// returns the signals' ids.
+    pub async fn save_supervision(&self, updates: &[PathUpdate], signals: &[NewSignal]) -> Result<Vec<i64>, StoreError> {
+        if updates.is_empty() && signals.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.pool.begin().await?;
+        for u in updates {
+            sqlx::query("UPDATE account_paths SET last_seen_at = $1, deadline_at = $2, failed = $3 WHERE id = $4")
+                .bind(u.last_seen_ms)
+                .bind(u.deadline_ms)
+                .bind(i64::from(u.failed))
+                .bind(u.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let mut ids = Vec::with_capacity(signals.len());
+        for s in signals {
+            ids.push(insert(&mut *tx, s).await?);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+}

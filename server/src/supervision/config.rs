@@ -1,0 +1,79 @@
+//! Reading supervised paths and durations as people write them (`--path 1:ethernet:90s:30s`).
+
+use store::PathSpec;
+
+/// Why a duration or path could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// Not a duration such as `90s`, `20m`, `24h`, `1d`.
+    #[error("{0:?} is not a duration (e.g. 90s, 20m, 24h, 1d)")]
+    Duration(String),
+    /// Not a path such as `LINE:NAME:INTERVAL[:GRACE]`.
+    #[error("{0:?} is not a path: LINE:NAME:INTERVAL[:GRACE], e.g. 1:ethernet:90s:30s or *:gsm:24h")]
+    Path(String),
+}
+
+/// Milliseconds of a duration written as a number and a unit (`s`, `m`, `h`, `d`; bare
+/// numbers are seconds).
+pub fn parse_duration(text: &str) -> Result<i64, ConfigError> {
+    let err = || ConfigError::Duration(text.to_owned());
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let n: i64 = number.parse().map_err(|_| err())?;
+    let ms = match unit {
+        "" | "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return Err(err()),
+    };
+    n.checked_mul(ms).filter(|v| *v > 0).ok_or_else(err)
+}
+
+/// A path from `LINE:NAME:INTERVAL[:GRACE]`; the grace defaults to a tenth of the interval,
+/// at least 30 s.
+pub fn parse_path(text: &str) -> Result<PathSpec, ConfigError> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let (line, name, interval, grace) = match parts.as_slice() {
+        [line, name, interval] => (*line, *name, *interval, None),
+        [line, name, interval, grace] => (*line, *name, *interval, Some(*grace)),
+        _ => return Err(ConfigError::Path(text.to_owned())),
+    };
+    let interval_ms = parse_duration(interval)?;
+    let grace_ms = match grace {
+        Some(g) if g.trim() == "0" => 0,
+        Some(g) => parse_duration(g)?,
+        None => (interval_ms / 10).max(30_000),
+    };
+    let spec = PathSpec { line: line.trim().to_ascii_uppercase(), name: name.trim().to_owned(), interval_ms, grace_ms };
+    spec.validate().map_err(|_| ConfigError::Path(text.to_owned()))?;
+    Ok(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s"), Ok(90_000));
+        assert_eq!(parse_duration("20m"), Ok(1_200_000));
+        assert_eq!(parse_duration("24h"), Ok(86_400_000));
+        assert_eq!(parse_duration("45"), Ok(45_000));
+        assert!(parse_duration("1w").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("0s").is_err());
+    }
+
+    #[test]
+    fn paths() {
+        let p = parse_path("1:ethernet:90s:15s").unwrap();
+        assert_eq!((p.line.as_str(), p.name.as_str(), p.interval_ms, p.grace_ms), ("1", "ethernet", 90_000, 15_000));
+        assert_eq!(parse_path("*:gsm:24h").unwrap().grace_ms, 8_640_000);
+        assert_eq!(parse_path("a:x:60s").unwrap().line, "A");
+        assert!(parse_path("zz:x:60s").is_err());
+        assert!(parse_path("1:x").is_err());
+        assert!(parse_path("1::60s").is_err());
+    }
+}

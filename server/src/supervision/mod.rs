@@ -1,0 +1,212 @@
+//! Link supervision at run time: the pure [`supervise::Supervisor`] behind a lock, fed life
+//! signs by the receiver, stepped by a clock, and persisted in batches.
+//!
+//! Each step fails the links whose deadline has passed, then saves the changed path states
+//! together with the signals their transitions raise, in one transaction: after a crash the
+//! store holds either both or neither, so a failure is never raised twice or lost. Life
+//! signs are kept in memory until the next step (at most a second); a crash before that only
+//! makes a deadline earlier, and [`supervise::Supervisor::restore`] gives every path a full
+//! period after a restart, so no storm of false failures follows.
+
+mod config;
+mod signals;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use app::model::SignalView;
+use store::{PathRecord, PathUpdate, Store, StoreError};
+use supervise::{AccountId, LinkId, LinkState, Supervisor, Transition};
+use tokio::sync::{broadcast, watch};
+
+pub use config::{parse_duration, parse_path};
+
+/// How often the runtime steps (fails due links, saves states).
+const STEP: Duration = Duration::from_secs(1);
+/// How often path changes made by other processes (`vigil account`) are picked up.
+const SYNC_EVERY_MS: i64 = 10_000;
+
+/// A handle to link supervision; cheap to clone.
+#[derive(Clone)]
+pub struct Supervision {
+    inner: Arc<Mutex<Inner>>,
+    store: Store,
+}
+
+struct Inner {
+    sup: Supervisor,
+    accounts: HashMap<AccountId, AccountLinks>,
+    transitions: Vec<Transition>,
+    synced_at_ms: i64,
+}
+
+/// The paths of one account, for matching a frame's line and naming the signals.
+struct AccountLinks {
+    number: Box<str>,
+    site_id: i64,
+    links: Vec<Link>,
+}
+
+struct Link {
+    id: LinkId,
+    line: Box<str>,
+    name: Box<str>,
+}
+
+impl Supervision {
+    /// Loads every active path from the store and rebuilds the supervisor as of `now_ms`.
+    pub async fn load(store: Store, now_ms: i64) -> Result<Supervision, StoreError> {
+        let paths = store.active_paths().await?;
+        let states: Vec<LinkState> = paths.iter().map(state_of).collect();
+        let mut inner = Inner { sup: Supervisor::restore(states, now_ms), accounts: HashMap::new(), transitions: Vec::new(), synced_at_ms: now_ms };
+        for p in &paths {
+            inner.attach(p);
+        }
+        tracing::info!(links = inner.sup.len(), "link supervision loaded");
+        Ok(Supervision { inner: Arc::new(Mutex::new(inner)), store })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A frame from `account` arrived on `line` at `now_ms`: a life sign for the matching
+    /// path (the only path, a path on that line, or a `*` path).
+    pub fn observe(&self, account: AccountId, line: &str, now_ms: i64) {
+        let mut inner = self.lock();
+        let Some(link) = inner.accounts.get(&account).and_then(|a| a.link_for(line)) else { return };
+        let fired = inner.sup.observe(link, now_ms);
+        inner.transitions.extend(fired);
+    }
+
+    /// Fails the due links and saves what changed; returns the ids of the signals raised.
+    pub async fn step(&self, now_ms: i64) -> Result<Vec<i64>, StoreError> {
+        let (updates, signals, transitions) = {
+            let mut inner = self.lock();
+            let due = inner.sup.due(now_ms);
+            inner.transitions.extend(due);
+            let transitions = std::mem::take(&mut inner.transitions);
+            let signals = transitions.iter().filter_map(|t| signals::signal(t, &inner, now_ms)).collect::<Vec<_>>();
+            let updates = inner.sup.take_dirty().iter().map(update_of).collect::<Vec<_>>();
+            (updates, signals, transitions)
+        };
+        match self.store.save_supervision(&updates, &signals).await {
+            Ok(ids) => {
+                for t in &transitions {
+                    tracing::warn!(?t, "link supervision");
+                }
+                Ok(ids)
+            }
+            Err(e) => {
+                // Nothing was saved: hand the work back so the next step retries it.
+                let mut inner = self.lock();
+                let mut kept = transitions;
+                kept.append(&mut inner.transitions);
+                inner.transitions = kept;
+                for u in &updates {
+                    inner.sup.mark_changed(u.id);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Applies path changes stored since the last sync (by this or another process).
+    pub async fn sync(&self, now_ms: i64) -> Result<(), StoreError> {
+        let since = self.lock().synced_at_ms - 2_000;
+        let changed = self.store.paths_changed_since(since).await?;
+        let mut inner = self.lock();
+        inner.synced_at_ms = now_ms;
+        for p in &changed {
+            inner.detach(p.id, p.account_id);
+            if p.active {
+                inner.sup.upsert(spec_of(p), now_ms);
+                inner.attach(p);
+            } else {
+                inner.sup.remove(p.id);
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of supervised links.
+    pub fn len(&self) -> usize {
+        self.lock().sup.len()
+    }
+
+    /// Whether no link is supervised.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Inner {
+    fn attach(&mut self, p: &PathRecord) {
+        let entry = self.accounts.entry(p.account_id).or_insert_with(|| AccountLinks {
+            number: p.account_number.clone().into(),
+            site_id: p.site_id,
+            links: Vec::new(),
+        });
+        entry.links.push(Link { id: p.id, line: p.line.clone().into(), name: p.name.clone().into() });
+    }
+
+    fn detach(&mut self, link: LinkId, account: AccountId) {
+        if let Some(a) = self.accounts.get_mut(&account) {
+            a.links.retain(|l| l.id != link);
+            if a.links.is_empty() {
+                self.accounts.remove(&account);
+            }
+        }
+    }
+}
+
+impl AccountLinks {
+    fn link_for(&self, line: &str) -> Option<LinkId> {
+        if let [only] = self.links.as_slice() {
+            return Some(only.id);
+        }
+        let exact = self.links.iter().find(|l| l.line.eq_ignore_ascii_case(line));
+        exact.or_else(|| self.links.iter().find(|l| &*l.line == "*")).map(|l| l.id)
+    }
+}
+
+fn spec_of(p: &PathRecord) -> supervise::LinkSpec {
+    supervise::LinkSpec { link: p.id, account: p.account_id, interval_ms: p.interval_ms, grace_ms: p.grace_ms }
+}
+
+fn state_of(p: &PathRecord) -> LinkState {
+    LinkState { spec: spec_of(p), last_seen_ms: p.last_seen_ms, deadline_ms: p.deadline_ms, failed: p.failed }
+}
+
+fn update_of(s: &LinkState) -> PathUpdate {
+    PathUpdate { id: s.spec.link, last_seen_ms: s.last_seen_ms, deadline_ms: s.deadline_ms, failed: s.failed }
+}
+
+/// Steps supervision every second on the wall clock and syncs configuration changes, until
+/// shutdown; raised signals go to the live feed.
+pub async fn run(supervision: Supervision, live: broadcast::Sender<SignalView>, mut shutdown: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(STEP);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_sync = 0;
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => {
+                let _ = supervision.step(chrono::Utc::now().timestamp_millis()).await;
+                return;
+            }
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        if now - last_sync >= SYNC_EVERY_MS {
+            last_sync = now;
+            if let Err(e) = supervision.sync(now).await {
+                tracing::warn!(error = %e, "could not read path changes");
+            }
+        }
+        match supervision.step(now).await {
+            Ok(ids) => crate::live::publish(&supervision.store, &live, ids),
+            Err(e) => tracing::error!(error = %e, "could not save link supervision; retrying"),
+        }
+    }
+}
