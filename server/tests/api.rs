@@ -191,3 +191,46 @@ async fn health_and_openapi_are_served() {
     assert!(doc["components"]["schemas"]["SignalView"].is_object());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn supervisors_manage_accounts_and_keys_which_are_never_shown() {
+    let app = spawn_app().await;
+    let supervisor = app.signed_in("supervisor").await;
+    let operator = app.signed_in("operator").await;
+    let site_id = app.store.list_sites().await.unwrap()[0].id;
+    let body = serde_json::json!({
+        "number": "abc123", "site_id": site_id,
+        "key": { "text": "0123456789abcdef" },
+        "paths": [{ "line": "1", "name": "ethernet", "interval_s": 90, "grace_s": 30 }, { "line": "2", "name": "gsm", "interval_s": 86400, "grace_s": 3600 }]
+    });
+    let denied = operator.post(app.url("/api/v1/accounts")).json(&body).send().await.unwrap();
+    assert_eq!(denied.status(), 403, "operators may not add accounts");
+    let created = supervisor.post(app.url("/api/v1/accounts")).json(&body).send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    let text = created.text().await.unwrap();
+    assert!(!text.contains("0123456789abcdef") && !text.contains("30313233"), "the key is never returned: {text}");
+    let shown: serde_json::Value = operator.get(app.url("/api/v1/accounts/ABC123")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(shown["key"], "AES-128");
+    assert_eq!(shown["paths"].as_array().unwrap().len(), 2);
+    assert_eq!(app.store.account("ABC123").await.unwrap().unwrap().key.unwrap().bits(), 128);
+
+    let again = supervisor.post(app.url("/api/v1/accounts")).json(&body).send().await.unwrap();
+    assert_eq!(again.status(), 409, "the number is taken");
+    let bad_key = supervisor.put(app.url("/api/v1/accounts/ABC123/key")).json(&serde_json::json!({ "hex": "abcd" })).send().await.unwrap();
+    assert_eq!(bad_key.status(), 422);
+    let cleared = supervisor.put(app.url("/api/v1/accounts/ABC123/key")).json(&serde_json::Value::Null).send().await.unwrap();
+    assert_eq!(cleared.status(), 204);
+    assert!(app.store.account("ABC123").await.unwrap().unwrap().key.is_none());
+    let paths = supervisor.put(app.url("/api/v1/accounts/ABC123/paths")).json(&serde_json::json!([{ "line": "*", "name": "any", "interval_s": 600, "grace_s": 60 }])).send().await.unwrap();
+    assert_eq!(paths.status(), 200);
+    let missing = supervisor.put(app.url("/api/v1/accounts/FFFF/paths")).json(&serde_json::json!([])).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+
+    let journal = app.store.list_audit(100).await.unwrap();
+    let actions: Vec<&str> = journal.iter().map(|a| a.action.as_str()).collect();
+    for action in ["account.create", "account.key", "account.paths"] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+    assert!(journal.iter().all(|a| !a.detail.as_deref().unwrap_or("").contains("0123456789abcdef")));
+    app.stop().await;
+}

@@ -47,6 +47,17 @@ pub fn classify(protocol: Option<&str>, code: Option<&str>, qualifier: Option<&s
     match protocol {
         Some("cid") => classify_cid(code, qualifier == Some("restore")),
         Some("sia") => classify_sia(code),
+        _ => classify_internal(code),
+    }
+}
+
+/// Signals Vigil raises itself (link supervision): a lost path is trouble, all paths lost is
+/// an alarm.
+fn classify_internal(code: &str) -> SignalClass {
+    match code {
+        "ALL-PATHS-FAIL" => SignalClass::Alarm,
+        "LINK-FAIL" => SignalClass::Trouble,
+        "LINK-RESTORE" | "ALL-PATHS-RESTORE" => SignalClass::Restore,
         _ => SignalClass::Other,
     }
 }
@@ -81,6 +92,14 @@ fn classify_sia(code: &str) -> SignalClass {
 mod tests {
     use super::*;
 
+    #[test]
+    fn link_supervision_signals_are_classified() {
+        assert_eq!(classify(None, Some("ALL-PATHS-FAIL"), None), SignalClass::Alarm);
+        assert_eq!(classify(None, Some("LINK-FAIL"), None), SignalClass::Trouble);
+        assert_eq!(classify(None, Some("LINK-RESTORE"), None), SignalClass::Restore);
+        assert_eq!(classify(None, Some("XX"), None), SignalClass::Other);
+    }
+
     fn record(tz: Option<&str>) -> SignalRecord {
         SignalRecord {
             id: 7,
@@ -102,6 +121,7 @@ mod tests {
             raw: String::new(),
             remote_addr: "127.0.0.1:1".into(),
             transport: "tcp".into(),
+            encrypted: false,
             site_name: Some("Shop".into()),
             time_zone: tz.map(Into::into),
             zone_name: Some("Front door".into()),

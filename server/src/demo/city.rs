@@ -3,7 +3,15 @@
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use store::{NewSite, Store, StoreError};
+use store::{NewSite, PathSpec, Store, StoreError};
+
+/// Every demo panel is supervised on one path: a link test each minute, failed after
+/// this long without one.
+pub const LINK_INTERVAL_MS: i64 = 120_000;
+
+fn link_path() -> PathSpec {
+    PathSpec { line: "*".into(), name: "ip".into(), interval_ms: LINK_INTERVAL_MS, grace_ms: 60_000 }
+}
 
 /// Streets of Bucharest with a point on each (latitude, longitude).
 pub const STREETS: &[(&str, f64, f64)] = &[
@@ -101,6 +109,7 @@ pub async fn seed(store: &Store, sites: usize, customer: Option<i64>) -> Result<
             })
             .await?;
         store.create_account(site_id, &account_number(i)).await?;
+        store.set_account_paths(&account_number(i), &[link_path()]).await?;
         let zones = if business { SHOP_ZONES } else { HOME_ZONES };
         for (n, zone) in zones.iter().take(rng.gen_range(4..=zones.len())).enumerate() {
             store.create_zone(site_id, n as i64 + 1, zone).await?;

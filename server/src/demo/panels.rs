@@ -74,13 +74,26 @@ async fn run_panel(n: u64, account: String, receiver: SocketAddr, mean_s: f64, m
     let sia = n % 3 == 2;
     let mut seq: u16 = 0;
     let mut conn: Option<TcpStream> = None;
-    let mut wait = Duration::from_secs_f64(rng.gen_range(0.0..mean_s.max(0.1)));
+    let start = tokio::time::Instant::now();
+    let mut next_report_at = start + Duration::from_secs_f64(rng.gen_range(0.0..mean_s.max(0.1)));
+    let mut next_test_at = start + Duration::from_secs_f64(rng.gen_range(0.0..LINK_TEST.as_secs_f64()));
     loop {
+        let link_test = next_test_at < next_report_at;
         tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
+            _ = tokio::time::sleep_until(next_test_at.min(next_report_at)) => {}
             _ = shutdown.changed() => return,
         }
-        let report = next_report(&mut rng, &account, sia);
+        if link_test {
+            next_test_at += LINK_TEST;
+        } else {
+            let u: f64 = rng.gen_range(f64::EPSILON..1.0);
+            next_report_at += Duration::from_secs_f64(-mean_s * u.ln());
+        }
+        if flaky(n) && in_outage(start.elapsed()) {
+            conn = None;
+            continue;
+        }
+        let report = if link_test { Report { token: Token::Null, data: String::new() } } else { next_report(&mut rng, &account, sia) };
         seq = if seq >= 9999 { 1 } else { seq + 1 };
         let frame = Frame {
             token: report.token,
@@ -101,9 +114,21 @@ async fn run_panel(n: u64, account: String, receiver: SocketAddr, mean_s: f64, m
             conn = None;
             tokio::time::sleep(Duration::from_secs(2)).await;
         }
-        let u: f64 = rng.gen_range(f64::EPSILON..1.0);
-        wait = Duration::from_secs_f64(-mean_s * u.ln());
     }
+}
+
+/// Every simulated panel sends a NULL link test this often (its supervised path expects one
+/// every [`super::city::LINK_INTERVAL_MS`]).
+const LINK_TEST: Duration = Duration::from_secs(60);
+
+/// One panel in fifty loses its line now and then, so the demo shows link failures.
+fn flaky(n: u64) -> bool {
+    n % 50 == 7
+}
+
+/// A flaky panel is silent for the 6th to 10th minute of every quarter hour.
+fn in_outage(elapsed: Duration) -> bool {
+    (360..600).contains(&(elapsed.as_secs() % 900))
 }
 
 /// Sends one frame and waits for any whole reply (panels retry on anything but ACK; the demo

@@ -25,6 +25,9 @@ pub enum ApiError {
     /// A request field is not acceptable.
     #[error("{0}")]
     BadRequest(String),
+    /// What the request names does not exist.
+    #[error("{0}")]
+    NotFound(String),
 }
 
 impl IntoResponse for ApiError {
@@ -32,7 +35,9 @@ impl IntoResponse for ApiError {
         let status = match &self {
             ApiError::Auth(AuthError::BadCredentials | AuthError::Unauthenticated) => StatusCode::UNAUTHORIZED,
             ApiError::Auth(AuthError::Forbidden) => StatusCode::FORBIDDEN,
-            ApiError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest(_) | ApiError::Store(store::StoreError::Invalid(_) | store::StoreError::MissingReference(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::NotFound(_) | ApiError::Store(store::StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
+            ApiError::Store(store::StoreError::Conflict(_)) => StatusCode::CONFLICT,
             ApiError::Auth(_) | ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let error = if status == StatusCode::INTERNAL_SERVER_ERROR {

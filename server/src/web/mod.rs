@@ -1,5 +1,6 @@
 //! The web server: pages (SSR + hydration), server functions, the REST API and live push.
 
+pub mod accounts;
 pub mod api;
 pub mod error;
 pub mod openapi;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos.clone();
     Router::new()
         .merge(api::routes())
+        .merge(accounts::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -6,7 +6,7 @@ use utoipa::OpenApi;
 /// The API description, generated from the handlers' annotations.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Vigil API", description = "Alarm receiving centre: sessions and received signals."),
+    info(title = "Vigil API", description = "Alarm receiving centre: sessions, received signals, panel accounts."),
     paths(
         super::api::healthz,
         super::api::create_session,
@@ -14,8 +14,13 @@ use utoipa::OpenApi;
         super::api::delete_session,
         super::api::list_signals,
         super::sse::signal_stream,
+        super::accounts::list_accounts,
+        super::accounts::show_account,
+        super::accounts::create_account,
+        super::accounts::set_key,
+        super::accounts::set_paths,
     ),
-    components(schemas(app::model::SessionUser, app::model::Role, app::model::SignalView, app::model::SignalClass, super::api::LoginRequest, super::error::ErrorBody))
+    components(schemas(app::model::SessionUser, app::model::Role, app::model::SignalView, app::model::SignalClass, super::api::LoginRequest, super::error::ErrorBody, super::accounts::AccountView, super::accounts::PathView, super::accounts::NewAccountRequest, super::accounts::KeyRequest))
 )]
 pub struct ApiDoc;
 

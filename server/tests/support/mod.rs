@@ -37,7 +37,7 @@ pub async fn spawn_app() -> TestApp {
     let store = running.store.clone();
     let hash = app::ssr::auth::hash_password(PASSWORD.into()).await.unwrap();
     let mut customer = 0;
-    for role in ["operator", "customer"] {
+    for role in ["operator", "supervisor", "customer"] {
         let id = store
             .create_user(&NewUser { username: role.into(), password_hash: hash.clone(), role: role.into(), display_name: format!("Test {role}") })
             .await
