@@ -22,10 +22,32 @@ esac
 
 log() { echo "interop/setup.sh: $*" >&2; }
 
-# A python >= 3.11 with the venv and ensurepip modules.
+# A python >= 3.11 with the venv and ensurepip modules (`python3 -m venv` needs both; Debian
+# ships ensurepip in python3-venv, so a bare python3 fails here). ensurepip.version() also
+# rejects an ensurepip without its bundled pip.
 usable() {
   command -v "$1" >/dev/null 2>&1 &&
-    "$1" -c 'import sys, venv, ensurepip; sys.exit(0 if sys.version_info >= (3, 11) else 1)' >/dev/null 2>&1
+    "$1" -c 'import sys, venv, ensurepip; ensurepip.version(); sys.exit(0 if sys.version_info >= (3, 11) else 1)' >/dev/null 2>&1
+}
+
+first_usable() {
+  local c
+  for c in python3.11 python3 python3.12 python3.13 /usr/bin/python3.11 /usr/bin/python3; do
+    if usable "$c"; then echo "$c"; return 0; fi
+  done
+  return 1
+}
+
+# Installs the Debian packages that are missing, as scripts/tools.sh's apt_install does
+# (sudo when not root). apt's output goes to stderr: stdout is only the python path.
+apt_install() {
+  local missing=() pkg
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]} (Debian packages)"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 pick_python() {
@@ -33,11 +55,15 @@ pick_python() {
     usable "$VIGIL_INTEROP_PYTHON" || { log "VIGIL_INTEROP_PYTHON=$VIGIL_INTEROP_PYTHON is not a usable python >= 3.11 with venv"; exit 1; }
     echo "$VIGIL_INTEROP_PYTHON"; return
   fi
-  local c
-  for c in python3.11 python3 python3.12 python3.13 /usr/bin/python3.11 /usr/bin/python3; do
-    if usable "$c"; then echo "$c"; return; fi
-  done
-  log "no python >= 3.11 with the venv module found (Debian: apt-get install python3-venv)"
+  first_usable && return
+  # A fresh Debian/Ubuntu machine: python3 without `python3 -m venv` (ensurepip lives in
+  # python3-venv), or no python3 at all.
+  if command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
+    apt_install python3 python3-venv
+    first_usable && return
+  fi
+  log "no python >= 3.11 with the venv module found (Debian 12 or later: apt-get install python3 python3-venv;" \
+      "or set VIGIL_INTEROP_PYTHON)"
   exit 1
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: unit and integration tests (SQLite and PostgreSQL), then the browser tests
-# in headless Chromium against a built Vigil. Installs what is missing first.
+# Runs every test: unit and integration tests (SQLite and PostgreSQL), the DC-09 interop run
+# (senders from PyPI against the built vigil, interop/run.sh), then the browser tests in
+# headless Chromium against a built Vigil. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tools.sh
@@ -14,6 +15,9 @@ cargo test --workspace --exclude frontend
 
 log "building the web app"
 cargo leptos build
+
+log "interop: DC-09 senders from PyPI (dc09-spt, siadc09) against vigil"
+bash interop/run.sh
 
 log "browser tests (Playwright, Debian's Chromium)"
 (cd end2end && npx playwright test)

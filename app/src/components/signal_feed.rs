@@ -11,7 +11,7 @@ pub const FEED_ROWS: usize = 200;
 /// Merges pushed and fetched signals: one row per id, newest first, at most [`FEED_ROWS`].
 pub fn merge(pushed: &[SignalView], fetched: &[SignalView]) -> Vec<SignalView> {
     let mut all: Vec<SignalView> = pushed.iter().chain(fetched).cloned().collect();
-    all.sort_by(|a, b| b.id.cmp(&a.id));
+    all.sort_by_key(|s| std::cmp::Reverse(s.id));
     all.dedup_by_key(|s| s.id);
     all.truncate(FEED_ROWS);
     all
