@@ -8,7 +8,7 @@ use std::time::Duration;
 use dc09::{Frame, Token};
 use futures::StreamExt;
 use support::{spawn_app, TestApp};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 fn cid_frame(seq: u16, account: &str, event: &str) -> Vec<u8> {
@@ -26,18 +26,9 @@ fn cid_frame(seq: u16, account: &str, event: &str) -> Vec<u8> {
     .encode()
 }
 
-/// Reads one whole reply frame (LF ... CR).
+/// Reads and decodes one whole reply frame.
 async fn read_reply(stream: &mut TcpStream) -> Frame {
-    let mut reply = Vec::new();
-    let mut byte = [0u8; 1];
-    tokio::time::timeout(Duration::from_secs(5), async {
-        while !reply.ends_with(b"\r") {
-            assert_eq!(stream.read(&mut byte).await.unwrap(), 1, "connection closed before a reply");
-            reply.push(byte[0]);
-        }
-    })
-    .await
-    .expect("no reply within 5 s");
+    let reply = support::read_frame(stream).await;
     Frame::decode(&reply).unwrap_or_else(|e| panic!("reply {:?} does not decode: {e}", String::from_utf8_lossy(&reply)))
 }
 

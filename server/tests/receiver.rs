@@ -10,7 +10,7 @@ use dc09::{Frame, Key, Timestamp, Token};
 use server::supervision::Supervision;
 use store::{PathSpec, SecretKey, SignalQuery, Store};
 use support::spawn_app;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpStream, UdpSocket};
 
 const KEY_TEXT: &str = "0123456789abcdef";
@@ -35,17 +35,7 @@ fn now() -> Timestamp {
 
 async fn tcp_exchange(stream: &mut TcpStream, bytes: &[u8]) -> Vec<u8> {
     stream.write_all(bytes).await.unwrap();
-    let mut reply = Vec::new();
-    let mut byte = [0u8; 1];
-    tokio::time::timeout(Duration::from_secs(5), async {
-        while !reply.ends_with(b"\r") {
-            assert_eq!(stream.read(&mut byte).await.unwrap(), 1, "connection closed before a reply");
-            reply.push(byte[0]);
-        }
-    })
-    .await
-    .expect("no reply within 5 s");
-    reply
+    support::read_frame(stream).await
 }
 
 async fn udp_exchange(socket: &UdpSocket, bytes: &[u8]) -> Vec<u8> {

@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 
 use server::startup::{start, Config, Running};
+use tokio::io::AsyncReadExt;
 use store::{NewSite, NewUser, Store};
 
 /// A running Vigil for one test.
@@ -95,4 +96,19 @@ impl TestApp {
     pub async fn stop(self) {
         self.running.shutdown().await;
     }
+}
+
+/// Reads one whole reply frame (LF ... CR) from a panel's connection; fails after 5 s.
+pub async fn read_frame(stream: &mut tokio::net::TcpStream) -> Vec<u8> {
+    let mut reply = Vec::new();
+    let mut byte = [0u8; 1];
+    tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while !reply.ends_with(b"\r") {
+            assert_eq!(stream.read(&mut byte).await.unwrap(), 1, "connection closed before a reply");
+            reply.push(byte[0]);
+        }
+    })
+    .await
+    .expect("no reply within 5 s");
+    reply
 }
