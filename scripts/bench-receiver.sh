@@ -7,6 +7,7 @@
 #   max      PANELS panels, TCP, plain, as fast as the receiver answers, DURATION s
 #   rate     the same, capped at RATE signals/s in total
 #   aes      max throughput with AES-128 (KEY_HEX) frames
+#   udp      max throughput, plain, over UDP (one datagram per frame and per reply)
 #
 # Environment:
 #   ONLY=vigil|pysiaalarm   measure one receiver only (default: both)
@@ -99,12 +100,12 @@ start_vigil() { # scenario [key]
     wait_tcp "$VIGIL_PORT" "$SERVER_PID" || { cat "$WORK/$1/vigil.log" >&2; die "vigil serve did not start"; }
 }
 
-start_pysiaalarm() { # scenario [key]
+start_pysiaalarm() { # scenario key transport
     local out="$WORK/$1/pysiaalarm.log" key_args=()
     mkdir -p "$WORK/$1"
     [[ -n ${2:-} ]] && key_args=(--key-hex "$2")
     "$VENV/bin/python" "$ROOT/bench/pysiaalarm_receiver.py" --port "$PY_PORT" --first "$FIRST" \
-        --count "$PANELS" "${key_args[@]}" >"$out" 2>&1 &
+        --count "$PANELS" --transport "${3:-tcp}" "${key_args[@]}" >"$out" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 100); do grep -q '^READY' "$out" && return 0; sleep 0.1; done
     cat "$out" >&2
@@ -114,29 +115,29 @@ start_pysiaalarm() { # scenario [key]
 RESULTS=$WORK/results.tsv
 : >"$RESULTS"
 
-run_load() { # receiver scenario port extra-args...
-    local receiver=$1 scenario=$2 port=$3
-    shift 3
-    log "$receiver / $scenario: ${LOADGEN_CMD[*]} --target 127.0.0.1:$port --panels $PANELS --duration $DURATION $*"
+run_load() { # receiver scenario port transport extra-args...
+    local receiver=$1 scenario=$2 port=$3 transport=$4
+    shift 4
+    log "$receiver / $scenario: ${LOADGEN_CMD[*]} --target 127.0.0.1:$port --panels $PANELS --transport $transport --duration $DURATION $*"
     local json
     json=$("${LOADGEN_CMD[@]}" --target "127.0.0.1:$port" --panels "$PANELS" --first-account "$FIRST" \
-        --transport tcp --duration "$DURATION" --json "$@")
+        --transport "$transport" --duration "$DURATION" --json "$@")
     printf '%s\t%s\t%s\n' "$receiver" "$scenario" "$json" >>"$RESULTS"
     printf '%s\n' "$json" >&2
 }
 
-scenario() { # name key rate
-    local name=$1 key=$2 rate=$3 args=()
+scenario() { # name key rate transport
+    local name=$1 key=$2 rate=$3 transport=${4:-tcp} args=()
     [[ -n $key ]] && args+=(--key-hex "$key")
     [[ -n $rate ]] && args+=(--rate "$rate")
     if want vigil; then
         start_vigil "vigil-$name" "$key"
-        run_load vigil "$name" "$VIGIL_PORT" "${args[@]}"
+        run_load vigil "$name" "$VIGIL_PORT" "$transport" "${args[@]}"
         stop_server
     fi
     if want pysiaalarm; then
-        start_pysiaalarm "py-$name" "$key"
-        run_load pysiaalarm "$name" "$PY_PORT" "${args[@]}"
+        start_pysiaalarm "py-$name" "$key" "$transport"
+        run_load pysiaalarm "$name" "$PY_PORT" "$transport" "${args[@]}"
         stop_server
         grep '^events' "$WORK/py-$name/pysiaalarm.log" >&2 || true
     fi
@@ -145,6 +146,7 @@ scenario() { # name key rate
 scenario max "" ""
 scenario rate "" "$RATE"
 scenario aes "$KEY_HEX" ""
+scenario udp "" "" udp
 
 # --- the table --------------------------------------------------------------------------
 CPU=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
@@ -165,6 +167,7 @@ labels = {
     "max": "max throughput, TCP plain",
     "rate": "fixed $RATE signals/s, TCP plain",
     "aes": "max throughput, TCP AES-128",
+    "udp": "max throughput, UDP plain",
 }
 receivers = [("vigil", "Vigil (SQLite, synchronous=FULL, ACK after commit)"),
              ("pysiaalarm", "pysiaalarm $PYSIAALARM_VERSION (no storage)")]
@@ -173,7 +176,8 @@ out.append("## DC-09 receiver\n")
 out.append("Vigil's DC-09 receiver against the asyncio receiver of "
            "[pysiaalarm](https://pypi.org/project/pysiaalarm/) $PYSIAALARM_VERSION "
            "(\`bench/pysiaalarm_receiver.py\`), under the same load from \`vigil loadgen\`: "
-           "$PANELS simulated panels, one persistent TCP connection each, one SIA-DCS event per "
+           "$PANELS simulated panels, one persistent TCP connection each (in the UDP scenario one "
+           "UDP socket each, one datagram per frame and per reply), one SIA-DCS event per "
            "frame, each panel waiting for the ACK before its next frame (resending the same "
            "bytes after 2 s without one), $DURATION s per run. Vigil stores every signal in "
            "SQLite (WAL, \`synchronous=FULL\`) and ACKs only after the commit; pysiaalarm ACKs "
@@ -182,7 +186,7 @@ out.append("Vigil's DC-09 receiver against the asyncio receiver of "
 out.append("pysiaalarm runs in one asyncio thread on Python $PYVER; its TCP handler takes each "
            "read as one frame, which holds for panels that wait for the ACK (it would merge "
            "pipelined frames). Its UDP server fails an assertion on Python < 3.12; the "
-           "receiver script patches that (UDP is not in this table).\n")
+           "receiver script patches that.\n")
 out.append("Generated by \`scripts/bench-receiver.sh\` (not run in CI; \`ONLY=vigil\` or "
            "\`ONLY=pysiaalarm\` measures one side and leaves the other \"not measured\").\n")
 out.append("- machine: $(nproc) CPUs, $CPU")
@@ -191,7 +195,7 @@ out.append("- vigil commit: $COMMIT; vigil: $VIGIL_VERSION")
 out.append("- load: $PANELS panels, $DURATION s per run\n")
 out.append("| scenario | receiver | acked | signals/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | timeouts |")
 out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-for s in ("max", "rate", "aes"):
+for s in ("max", "rate", "aes", "udp"):
     for key, name in receivers:
         r = rows.get((s, key))
         if r is None:
@@ -201,6 +205,16 @@ for s in ("max", "rate", "aes"):
         out.append(f"| {labels[s]} | {name} | {r['acked']} | {r['signals_per_s']:.0f} | "
                    f"{l['p50']:.2f} | {l['p90']:.2f} | {l['p99']:.2f} | {l['p99_9']:.2f} | "
                    f"{l['max']:.2f} | {r['timeouts']} |")
+out.append("")
+out.append("Vigil's signals/s as a multiple of pysiaalarm's, per scenario:\n")
+out.append("| scenario | Vigil / pysiaalarm |")
+out.append("| --- | ---: |")
+for s in ("max", "rate", "aes", "udp"):
+    v, p = rows.get((s, "vigil")), rows.get((s, "pysiaalarm"))
+    if v and p and p["signals_per_s"] > 0:
+        out.append(f"| {labels[s]} | {v['signals_per_s'] / p['signals_per_s']:.2f}x |")
+    else:
+        out.append(f"| {labels[s]} | not measured |")
 section = "\n".join(out) + "\n"
 print(section)
 if doc != "-":

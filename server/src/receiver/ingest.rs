@@ -1,7 +1,10 @@
 //! One received frame: decode (and decrypt) it, store what it says, and say what to answer.
 //! A frame is acknowledged only after the signals it carries are committed.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use app::model::SignalView;
 use dc09::{DecodeError, Frame, Key, Timestamp, Token};
@@ -39,6 +42,7 @@ pub struct Ingest {
     recorder: Recorder,
     live: broadcast::Sender<SignalView>,
     supervision: Supervision,
+    accounts: AccountCache,
 }
 
 /// A decoded frame with its account and, if it came encrypted, the key to answer with.
@@ -51,7 +55,7 @@ struct Received {
 impl Ingest {
     /// Builds the ingest path over a store, its recorder, link supervision and the live feed.
     pub fn new(store: Store, recorder: Recorder, supervision: Supervision, live: broadcast::Sender<SignalView>) -> Ingest {
-        Ingest { store, recorder, live, supervision }
+        Ingest { store, recorder, live, supervision, accounts: AccountCache::default() }
     }
 
     /// The receiver's clock in DC-09 form (for NAKs).
@@ -110,10 +114,19 @@ impl Ingest {
         Ok(Some(Received { frame, account, key }))
     }
 
-    /// The account, `Some(None)` when unknown, `None` when the store failed.
+    /// The account, `Some(None)` when unknown, `None` when the store failed. A known account
+    /// is reused for [`ACCOUNT_TTL`] (see [`AccountCache`]).
     async fn account(&self, number: &str) -> Option<Option<AccountRecord>> {
+        if let Some(account) = self.accounts.get(number) {
+            return Some(Some(account));
+        }
         match self.store.account(number).await {
-            Ok(account) => Some(account),
+            Ok(account) => {
+                if let Some(account) = &account {
+                    self.accounts.put(number, account.clone());
+                }
+                Some(account)
+            }
             Err(e) => {
                 tracing::error!(error = %e, "account lookup failed");
                 None
@@ -157,6 +170,38 @@ impl Ingest {
     }
 }
 
+/// How long a looked-up account (site, key) is reused without asking the store again.
+const ACCOUNT_TTL: Duration = Duration::from_secs(1);
+
+/// At most this many accounts are cached; beyond it expired ones are dropped, then all.
+const ACCOUNT_CACHE_MAX: usize = 65_536;
+
+/// Known accounts by the number as the frame spells it, each for [`ACCOUNT_TTL`]: a panel
+/// sending several frames in a row costs one store lookup, not one per frame. Only known
+/// accounts are kept, so an account that is added is heard at once; a changed key or site
+/// (or a removed account) takes effect within the TTL (a frame with the new key is NAKed
+/// until then, and the panel sends it again).
+#[derive(Clone, Default)]
+struct AccountCache(Arc<Mutex<HashMap<String, (Instant, AccountRecord)>>>);
+
+impl AccountCache {
+    fn get(&self, number: &str) -> Option<AccountRecord> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(number).filter(|(at, _)| at.elapsed() < ACCOUNT_TTL).map(|(_, a)| a.clone())
+    }
+
+    fn put(&self, number: &str, account: AccountRecord) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= ACCOUNT_CACHE_MAX && !map.contains_key(number) {
+            map.retain(|_, (at, _)| at.elapsed() < ACCOUNT_TTL);
+            if map.len() >= ACCOUNT_CACHE_MAX {
+                map.clear();
+            }
+        }
+        map.insert(number.to_owned(), (Instant::now(), account));
+    }
+}
+
 /// ACK (or DUH), encrypted with the account's key when the frame came encrypted.
 fn answer(r: &Received, ok: bool, now: Timestamp) -> Vec<u8> {
     match (&r.key, ok) {
@@ -171,4 +216,37 @@ fn answer(r: &Received, ok: bool, now: Timestamp) -> Vec<u8> {
 fn pad() -> [u8; 16] {
     let mut rng = rand::thread_rng();
     std::array::from_fn(|_| rng.sample(rand::distributions::Alphanumeric))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: i64) -> AccountRecord {
+        AccountRecord { id, number: "1234".into(), site_id: 1, site_name: "Site".into(), time_zone: "UTC".into(), key: None }
+    }
+
+    #[test]
+    fn a_cached_account_is_reused_until_its_ttl_ends() {
+        let cache = AccountCache::default();
+        assert!(cache.get("1234").is_none());
+        cache.put("1234", record(1));
+        assert_eq!(cache.get("1234").map(|a| a.id), Some(1));
+        let expired = Instant::now().checked_sub(ACCOUNT_TTL).unwrap();
+        cache.0.lock().unwrap().get_mut("1234").unwrap().0 = expired;
+        assert!(cache.get("1234").is_none(), "an expired account is looked up again");
+    }
+
+    #[test]
+    fn a_full_cache_drops_expired_accounts_then_all() {
+        let cache = AccountCache::default();
+        for i in 0..ACCOUNT_CACHE_MAX {
+            cache.put(&i.to_string(), record(1));
+        }
+        cache.put("0", record(2));
+        assert_eq!(cache.0.lock().unwrap().len(), ACCOUNT_CACHE_MAX, "replacing an entry keeps the rest");
+        cache.put("new", record(3));
+        assert_eq!(cache.0.lock().unwrap().len(), 1);
+        assert_eq!(cache.get("new").map(|a| a.id), Some(3));
+    }
 }
