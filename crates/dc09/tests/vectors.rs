@@ -1,4 +1,5 @@
-//! Checks the codec against the shared public DC-09 vectors (`shared/dc09-vectors.json`).
+//! Checks the codec against the shared public DC-09 vectors (`shared/dc09-vectors.json`, copied
+//! to `tests/data/` so a clone tests on its own; `VIGIL_DC09_VECTORS` points elsewhere).
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,7 +32,7 @@ const MIN_TOTAL_CHECKED: usize = 90;
 fn vectors_path() -> PathBuf {
     match std::env::var_os("VIGIL_DC09_VECTORS") {
         Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/dc09-vectors.json"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/dc09-vectors.json"),
     }
 }
 
