@@ -3,9 +3,9 @@
 //! printed.
 
 use clap::{Args, Subcommand};
-use dc09::Key;
 use store::{NewAudit, NewSite, PathSpec, SecretKey, Store};
 
+use crate::keys::{key_label, parse_key};
 use crate::supervision::parse_path;
 
 /// Options of `vigil account`.
@@ -121,13 +121,7 @@ pub enum AccountCliError {
 impl KeyArgs {
     /// The key given, if any.
     pub fn secret(&self) -> Result<Option<SecretKey>, AccountCliError> {
-        let key = match (&self.key_hex, &self.key_text) {
-            (Some(hex), _) => Key::hex(hex),
-            (_, Some(text)) => Key::ascii(text),
-            (None, None) => return Ok(None),
-        };
-        let key = key.map_err(|e| AccountCliError::Usage(format!("bad key: {e}")))?;
-        Ok(SecretKey::from_bytes(key.as_bytes()))
+        parse_key(self.key_hex.as_deref(), self.key_text.as_deref()).map_err(|e| AccountCliError::Usage(e.to_string()))
     }
 }
 
@@ -169,7 +163,7 @@ pub async fn run(args: AccountArgs) -> Result<String, AccountCliError> {
             let specs = if unsupervised { Vec::new() } else { paths(&p)? };
             let secret = key.secret()?;
             store.create_accounts_bulk(site_id, std::slice::from_ref(&number), secret.as_ref(), &specs).await?;
-            audit(&store, "account.create", &number, format!("cli: site {site_id}, key {}, {} path(s)", key_label(&secret), specs.len())).await?;
+            audit(&store, "account.create", &number, format!("cli: site {site_id}, key {}, {} path(s)", key_label(secret.as_ref()), specs.len())).await?;
             format!("account {} added to site {site_id}", number.to_ascii_uppercase())
         }
         AccountCommand::Bulk { first, count, key, paths: p } => {
@@ -178,16 +172,16 @@ pub async fn run(args: AccountArgs) -> Result<String, AccountCliError> {
             let site_id = store.create_site(&new_site(&format!("Accounts {first}+{count}"), "Europe/Bucharest")).await?;
             let numbers: Vec<String> = (first..first + count).map(|n| n.to_string()).collect();
             store.create_accounts_bulk(site_id, &numbers, secret.as_ref(), &specs).await?;
-            audit(&store, "account.bulk_create", &format!("{first}+{count}"), format!("cli: site {site_id}, key {}", key_label(&secret))).await?;
+            audit(&store, "account.bulk_create", &format!("{first}+{count}"), format!("cli: site {site_id}, key {}", key_label(secret.as_ref()))).await?;
             format!("{count} accounts {first}..{} added to site {site_id}", first + count.saturating_sub(1))
         }
         AccountCommand::List { after, limit } => {
             let accounts = store.list_accounts_page(after.as_deref(), limit).await?;
-            accounts.iter().map(|a| format!("{}\tsite {} ({})\t{}\n", a.number, a.site_id, a.site_name, key_label(&a.key))).collect()
+            accounts.iter().map(|a| format!("{}\tsite {} ({})\t{}\n", a.number, a.site_id, a.site_name, key_label(a.key.as_ref()))).collect()
         }
         AccountCommand::Show { number } => {
             let a = store.account(&number).await?.ok_or_else(|| AccountCliError::Usage(format!("no account {number}")))?;
-            let mut out = format!("account {}\nsite {} ({}, {})\nkey {}\n", a.number, a.site_id, a.site_name, a.time_zone, key_label(&a.key));
+            let mut out = format!("account {}\nsite {} ({}, {})\nkey {}\n", a.number, a.site_id, a.site_name, a.time_zone, key_label(a.key.as_ref()));
             for p in store.account_paths(a.id).await? {
                 out.push_str(&format!(
                     "path line {} {:?}: every {} s + {} s grace, {}\n",
@@ -203,8 +197,8 @@ pub async fn run(args: AccountArgs) -> Result<String, AccountCliError> {
         AccountCommand::SetKey { number, key, clear } => {
             let secret = if clear { None } else { key.secret()?.ok_or_else(|| AccountCliError::Usage("give --key-hex, --key-text or --clear".into()))? .into() };
             store.set_account_key(&number, secret.as_ref()).await?;
-            audit(&store, "account.key", &number, format!("cli: key {}", key_label(&secret))).await?;
-            format!("account {}: key {}", number.to_ascii_uppercase(), key_label(&secret))
+            audit(&store, "account.key", &number, format!("cli: key {}", key_label(secret.as_ref()))).await?;
+            format!("account {}: key {}", number.to_ascii_uppercase(), key_label(secret.as_ref()))
         }
         AccountCommand::SetPaths { number, paths: p } => {
             let specs = if p.is_empty() { Vec::new() } else { paths(&p)? };
@@ -215,9 +209,4 @@ pub async fn run(args: AccountArgs) -> Result<String, AccountCliError> {
     };
     store.close().await;
     Ok(out)
-}
-
-/// `AES-128` and so on, or `none`: what may be shown of a key.
-pub fn key_label(key: &Option<SecretKey>) -> String {
-    key.as_ref().map_or_else(|| "none".to_owned(), |k| format!("AES-{}", k.bits()))
 }

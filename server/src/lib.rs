@@ -3,6 +3,7 @@
 pub mod account_cli;
 pub mod cli;
 pub mod demo;
+pub mod keys;
 pub mod live;
 pub mod receiver;
 pub mod recorder;

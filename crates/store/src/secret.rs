@@ -30,17 +30,22 @@ impl SecretKey {
     pub fn bits(&self) -> usize {
         self.0.len() * 4
     }
+
+    /// What may be shown of the key: its algorithm and size, e.g. `AES-128`.
+    pub fn algorithm(&self) -> String {
+        format!("AES-{}", self.bits())
+    }
 }
 
 impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SecretKey(AES-{}, <redacted>)", self.bits())
+        write!(f, "SecretKey({}, <redacted>)", self.algorithm())
     }
 }
 
 impl fmt::Display for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<redacted AES-{} key>", self.bits())
+        write!(f, "<redacted {} key>", self.algorithm())
     }
 }
 
@@ -55,6 +60,7 @@ mod tests {
         assert!(!format!("{key:?}").contains("ab"));
         assert!(!format!("{key}").contains("ab"));
         assert_eq!(key.bits(), 128);
+        assert_eq!(key.algorithm(), "AES-128");
         assert!(SecretKey::from_bytes(&[1; 15]).is_none());
     }
 }

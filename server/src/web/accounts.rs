@@ -8,11 +8,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use dc09::Key;
 use serde::{Deserialize, Serialize};
 use store::{AccountRecord, NewAudit, PathRecord, PathSpec, SecretKey, Store};
 
 use super::error::{ApiError, ErrorBody};
+use crate::keys::{key_label, parse_key, KeyInputError};
 use super::session::Staff;
 use super::AppState;
 
@@ -103,7 +103,7 @@ fn view(a: &AccountRecord, paths: &[PathRecord]) -> AccountView {
         site_id: a.site_id,
         site_name: a.site_name.clone(),
         time_zone: a.time_zone.clone(),
-        key: a.key.as_ref().map(|k| format!("AES-{}", k.bits())),
+        key: a.key.as_ref().map(SecretKey::algorithm),
         paths: paths
             .iter()
             .map(|p| PathView { line: p.line.clone(), name: p.name.clone(), interval_s: p.interval_ms / 1000, grace_s: p.grace_ms / 1000, last_seen_ms: p.last_seen_ms, failed: p.failed })
@@ -123,13 +123,8 @@ fn specs(paths: &[PathView]) -> Result<Vec<PathSpec>, ApiError> {
 }
 
 fn secret(key: &KeyRequest) -> Result<SecretKey, ApiError> {
-    let parsed = match (&key.hex, &key.text) {
-        (Some(hex), None) => Key::hex(hex),
-        (None, Some(text)) => Key::ascii(text),
-        _ => return Err(ApiError::BadRequest("give the key as exactly one of hex or text".into())),
-    };
-    let key = parsed.map_err(|e| ApiError::BadRequest(format!("key: {e}")))?;
-    SecretKey::from_bytes(key.as_bytes()).ok_or_else(|| ApiError::BadRequest("key must be 16, 24 or 32 bytes".into()))
+    let given = parse_key(key.hex.as_deref(), key.text.as_deref()).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    given.ok_or(ApiError::BadRequest(KeyInputError::Both.to_string()))
 }
 
 async fn manager(state: &AppState, headers: &axum::http::HeaderMap) -> Result<SessionUser, ApiError> {
@@ -191,7 +186,7 @@ pub async fn create_account(State(state): State<AppState>, headers: axum::http::
     let paths = specs(&req.paths)?;
     let store = &state.ctx.store;
     store.create_accounts_bulk(req.site_id, std::slice::from_ref(&req.number), key.as_ref(), &paths).await?;
-    audit(store, &user, "account.create", &req.number, format!("site {}, key {}, {} path(s)", req.site_id, crate::account_cli::key_label(&key), paths.len())).await?;
+    audit(store, &user, "account.create", &req.number, format!("site {}, key {}, {} path(s)", req.site_id, key_label(key.as_ref()), paths.len())).await?;
     Ok((StatusCode::CREATED, Json(found(store, &req.number).await?)))
 }
 
@@ -205,7 +200,7 @@ pub async fn set_key(State(state): State<AppState>, headers: axum::http::HeaderM
     let user = manager(&state, &headers).await?;
     let key = req.as_ref().map(secret).transpose()?;
     state.ctx.store.set_account_key(&number, key.as_ref()).await?;
-    audit(&state.ctx.store, &user, "account.key", &number, format!("key {}", crate::account_cli::key_label(&key))).await?;
+    audit(&state.ctx.store, &user, "account.key", &number, format!("key {}", key_label(key.as_ref()))).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
