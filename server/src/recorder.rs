@@ -103,7 +103,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, mut seen: Seen) {
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let now = chrono::Utc::now().timestamp_millis();
         seen.expire(now);
-        let items = plan(&batch, &seen);
+        let items = plan(&mut batch, &seen);
         match store.write_batch(&items).await {
             Ok(ids) => {
                 for (item, ids) in items.iter().zip(&ids) {
@@ -132,21 +132,21 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, mut seen: Seen) {
     }
 }
 
-/// Turns a batch of jobs into store writes: a frame whose key is known (committed earlier or
-/// earlier in this batch) becomes an arrival of the first one.
-fn plan(batch: &[Job], seen: &Seen) -> Vec<WriteItem> {
-    let mut in_batch: HashMap<&str, usize> = HashMap::new();
+/// Turns a batch of jobs into store writes, moving each job's signals out: a frame whose key
+/// is known (committed earlier or earlier in this batch) becomes an arrival of the first one.
+fn plan(batch: &mut [Job], seen: &Seen) -> Vec<WriteItem> {
+    let mut in_batch: HashMap<String, usize> = HashMap::new();
     let mut items = Vec::with_capacity(batch.len());
-    for (i, job) in batch.iter().enumerate() {
-        let key = job.signals.first().and_then(|s| s.dedupe_key.as_deref());
-        let of = key.and_then(|k| seen.ids.get(k).map(|id| ArrivalOf::Signal(*id)).or_else(|| in_batch.get(k).map(|i| ArrivalOf::Item(*i))));
+    for (i, job) in batch.iter_mut().enumerate() {
+        let key = job.signals.first().and_then(|s| s.dedupe_key.clone());
+        let of = key.as_deref().and_then(|k| seen.ids.get(k).map(|id| ArrivalOf::Signal(*id)).or_else(|| in_batch.get(k).map(|i| ArrivalOf::Item(*i))));
         match of {
-            Some(of) => items.push(WriteItem::Arrival { of, arrival: job.arrival.clone() }),
+            Some(of) => items.push(WriteItem::Arrival { of, arrival: std::mem::take(&mut job.arrival) }),
             None => {
                 if let Some(k) = key {
                     in_batch.insert(k, i);
                 }
-                items.push(WriteItem::Signals(job.signals.clone()));
+                items.push(WriteItem::Signals(std::mem::take(&mut job.signals)));
             }
         }
     }
