@@ -57,6 +57,66 @@ pub struct ServeArgs {
     /// Folder with the built front end (wasm, JS, CSS, assets).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
+    /// Notification channels.
+    #[command(flatten)]
+    pub notify: NotifyArgs,
+}
+
+/// How notifications leave Vigil. A channel without settings is not used: its messages are
+/// recorded in the outbox as not sent.
+#[derive(Debug, Clone, clap::Args)]
+pub struct NotifyArgs {
+    /// SMTP server for e-mail.
+    #[arg(long, env = "VIGIL_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP port.
+    #[arg(long, env = "VIGIL_SMTP_PORT", default_value_t = 587)]
+    pub smtp_port: u16,
+    /// Plain SMTP without TLS (a relay on the same host only).
+    #[arg(long, env = "VIGIL_SMTP_PLAIN")]
+    pub smtp_plain: bool,
+    /// SMTP user name.
+    #[arg(long, env = "VIGIL_SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+    /// SMTP password.
+    #[arg(long, env = "VIGIL_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// Sender address of e-mails.
+    #[arg(long, env = "VIGIL_SMTP_FROM", default_value = "Vigil <alarms@localhost>")]
+    pub smtp_from: String,
+    /// URL of the SMS gateway (POST JSON {from, to, text}).
+    #[arg(long, env = "VIGIL_SMS_URL")]
+    pub sms_url: Option<String>,
+    /// Bearer token of the SMS gateway.
+    #[arg(long, env = "VIGIL_SMS_TOKEN", hide_env_values = true)]
+    pub sms_token: Option<String>,
+    /// Sender name or number of SMS.
+    #[arg(long, env = "VIGIL_SMS_FROM", default_value = "Vigil")]
+    pub sms_from: String,
+    /// VAPID private key for Web Push (base64url P-256 scalar); without it push is off.
+    #[arg(long, env = "VIGIL_VAPID_PRIVATE_KEY", hide_env_values = true)]
+    pub vapid_private_key: Option<String>,
+    /// VAPID subject (a mailto: or https: URL the push services can reach you at).
+    #[arg(long, env = "VIGIL_VAPID_SUBJECT", default_value = "mailto:ops@localhost")]
+    pub vapid_subject: String,
+}
+
+impl NotifyArgs {
+    /// The notification configuration these options describe.
+    pub fn into_config(self) -> notify::Config {
+        notify::Config {
+            smtp: self.smtp_host.map(|host| notify::SmtpConfig {
+                host,
+                port: self.smtp_port,
+                tls: !self.smtp_plain,
+                username: self.smtp_username,
+                password: self.smtp_password,
+                from: self.smtp_from,
+            }),
+            sms: self.sms_url.map(|url| notify::SmsConfig { url, token: self.sms_token, from: self.sms_from }),
+            push: self.vapid_private_key.map(|key| notify::PushConfig { vapid_private_key: key, subject: self.vapid_subject, ttl_s: 3600 }),
+        }
+    }
 }
 
 impl ServeArgs {
@@ -68,6 +128,8 @@ impl ServeArgs {
             database: self.database,
             site_root: self.site_root,
             demo: self.demo.then_some(DemoConfig { sites: self.demo_sites, mean_interval_s: self.demo_mean_interval }),
+            clock: app::ssr::engine::Clock::default(),
+            notify: self.notify.into_config(),
         }
     }
 }

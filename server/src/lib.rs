@@ -1,6 +1,7 @@
 //! The `vigil` server: web pages and API, the DC-09 receiver, live push and the demo city.
 
 pub mod account_cli;
+pub mod alarm;
 pub mod cli;
 pub mod demo;
 pub mod keys;

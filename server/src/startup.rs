@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use app::ssr::engine::{Clock, EngineHandle};
 use app::ssr::Ctx;
 use store::Store;
 use tokio::net::{TcpListener, UdpSocket};
@@ -26,6 +27,10 @@ pub struct Config {
     pub site_root: String,
     /// The demo city, if wanted.
     pub demo: Option<DemoConfig>,
+    /// The clock the alarm engine runs on (tests move it forward).
+    pub clock: Clock,
+    /// How notifications are sent (channels left out are recorded as not sent).
+    pub notify: notify::Config,
 }
 
 /// The demo city's size and pace.
@@ -51,6 +56,9 @@ pub enum StartError {
         /// Why.
         source: std::io::Error,
     },
+    /// The notification channels are misconfigured.
+    #[error("notifications: {0}")]
+    Notify(#[from] notify::NotifyError),
     /// The demo city could not be seeded.
     #[error("demo: {0}")]
     Demo(#[from] crate::demo::DemoError),
@@ -69,6 +77,8 @@ pub struct Running {
     pub store: Store,
     /// Link supervision (for tests that step it by hand).
     pub supervision: Supervision,
+    /// The alarm engine.
+    pub engine: EngineHandle,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -97,21 +107,25 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 
     let recorder = Recorder::spawn(store.clone()).await?;
     let supervision = Supervision::load(store.clone(), chrono::Utc::now().timestamp_millis()).await?;
-    let ingest = Ingest::new(store.clone(), recorder, supervision.clone(), signals.clone());
+    let (engine, engine_task) = crate::alarm::spawn(store.clone(), config.clock.clone(), shutdown.subscribe()).await?;
+    let notifier = notify::Notifier::new(config.notify.clone())?;
+    let ingest = Ingest::new(store.clone(), recorder, supervision.clone(), signals.clone(), engine.clone());
     let mut tasks = vec![
+        engine_task,
+        tokio::spawn(crate::alarm::outbox::run(store.clone(), notifier, config.clock.clone(), shutdown.subscribe())),
         tokio::spawn(crate::receiver::tcp::serve(dc09_listener, ingest.clone(), shutdown.subscribe())),
         tokio::spawn(crate::receiver::udp::serve(udp, ingest, shutdown.subscribe())),
         tokio::spawn(crate::supervision::run(supervision.clone(), signals.clone(), shutdown.subscribe())),
     ];
 
-    let ctx = Ctx { store: store.clone(), signals, demo_logins };
+    let ctx = Ctx { store: store.clone(), signals, demo_logins, engine: engine.clone() };
     let state = AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe());
     tasks.push(tokio::spawn(web::serve(http_listener, state)));
 
     if let Some(demo) = &config.demo {
-        tasks.push(crate::demo::panels::spawn(&store, dc09_addr, demo.mean_interval_s, shutdown.subscribe()).await?);
+        tasks.push(crate::demo::spawn(&store, dc09_addr, engine.clone(), demo.mean_interval_s, shutdown.subscribe()).await?);
     }
-    Ok(Running { http_addr, dc09_addr, store, supervision, shutdown, tasks })
+    Ok(Running { http_addr, dc09_addr, store, supervision, engine, shutdown, tasks })
 }
 
 impl Running {

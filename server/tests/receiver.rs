@@ -144,6 +144,8 @@ async fn dedupe_survives_a_restart() {
         database: url,
         site_root: dir.path().display().to_string(),
         demo: None,
+        clock: Default::default(),
+        notify: Default::default(),
     };
     let frame = sia_frame(9, "ABC", "Nri1/BA001", "1", Some(now())).encode();
     for _ in 0..2 {

@@ -1,6 +1,7 @@
 //! Server-side parts of the app: the request context, sign-in and views of stored records.
 
 pub mod auth;
+pub mod engine;
 pub mod views;
 
 use crate::model::{DemoLogin, SignalView};
@@ -14,4 +15,6 @@ pub struct Ctx {
     pub signals: tokio::sync::broadcast::Sender<SignalView>,
     /// Demo logins to show on the sign-in page; empty unless running the demo.
     pub demo_logins: Vec<DemoLogin>,
+    /// The alarm engine.
+    pub engine: engine::EngineHandle,
 }

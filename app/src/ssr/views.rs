@@ -38,53 +38,34 @@ pub fn signal_view(r: &SignalRecord) -> SignalView {
     }
 }
 
-/// A first, display-only classification of an event code. The alarm engine owns the real
-/// categories and priorities; this only colours the feed.
+/// How the feed colours a signal: the alarm rules' classification (`rules::classify`, the
+/// same the engine uses), folded into the feed's few classes. Technical alarms of low
+/// priority (tamper, a single lost path) show as trouble.
 pub fn classify(protocol: Option<&str>, code: Option<&str>, qualifier: Option<&str>) -> SignalClass {
-    let Some(code) = code else {
+    use engine::rules::classify::{classify as rule, Category, EventFacts, Kind};
+    if code.is_none() {
         return SignalClass::Other;
-    };
-    match protocol {
-        Some("cid") => classify_cid(code, qualifier == Some("restore")),
-        Some("sia") => classify_sia(code),
-        _ => classify_internal(code),
+    }
+    let facts = EventFacts { protocol, qualifier: qualifier.map(qualifier_digit), code };
+    let c = rule(facts, &[]);
+    match c.kind {
+        Kind::Alarm if matches!(c.category, Category::Trouble | Category::Tamper | Category::LinkFailure) && c.priority > 3 => SignalClass::Trouble,
+        Kind::Alarm => SignalClass::Alarm,
+        Kind::Restore => SignalClass::Restore,
+        Kind::Opening | Kind::Closing | Kind::NightClosing => SignalClass::OpenClose,
+        Kind::Test => SignalClass::Test,
+        Kind::Info => SignalClass::Other,
     }
 }
 
-/// Signals Vigil raises itself (link supervision): a lost path is trouble, all paths lost is
-/// an alarm.
-fn classify_internal(code: &str) -> SignalClass {
-    match code {
-        "ALL-PATHS-FAIL" => SignalClass::Alarm,
-        "LINK-FAIL" => SignalClass::Trouble,
-        "LINK-RESTORE" | "ALL-PATHS-RESTORE" => SignalClass::Restore,
-        _ => SignalClass::Other,
-    }
-}
-
-fn classify_cid(code: &str, restore: bool) -> SignalClass {
-    let Ok(n) = code.parse::<u16>() else {
-        return SignalClass::Other;
-    };
-    match n {
-        400..=499 => SignalClass::OpenClose,
-        _ if restore => SignalClass::Restore,
-        137 | 144 | 145 => SignalClass::Trouble,
-        100..=199 => SignalClass::Alarm,
-        200..=399 => SignalClass::Trouble,
-        602 | 603 => SignalClass::Test,
-        _ => SignalClass::Other,
-    }
-}
-
-fn classify_sia(code: &str) -> SignalClass {
-    match code {
-        "OP" | "CL" | "NL" | "OR" | "CR" | "OA" | "CA" => SignalClass::OpenClose,
-        "RP" | "RX" | "RY" => SignalClass::Test,
-        "TA" | "YX" | "LB" | "LX" | "AT" | "YT" | "XT" => SignalClass::Trouble,
-        _ if code.ends_with('R') => SignalClass::Restore,
-        "BA" | "FA" | "PA" | "HA" | "MA" | "GA" | "KA" | "QA" | "WA" | "ZA" | "SA" | "UA" => SignalClass::Alarm,
-        _ => SignalClass::Other,
+/// The Contact ID qualifier digit of a stored qualifier name (`new` -> `1`, `restore` -> `3`,
+/// `status` -> `6`).
+pub fn qualifier_digit(name: &str) -> &str {
+    match name {
+        "new" => "1",
+        "restore" => "3",
+        "status" => "6",
+        other => other,
     }
 }
 
@@ -122,6 +103,8 @@ mod tests {
             remote_addr: "127.0.0.1:1".into(),
             transport: "tcp".into(),
             encrypted: false,
+            lat: None,
+            lon: None,
             site_name: Some("Shop".into()),
             time_zone: tz.map(Into::into),
             zone_name: Some("Front door".into()),

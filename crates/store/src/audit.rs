@@ -1,24 +1,13 @@
 //! The append-only audit journal.
 
-use sqlx::Row;
+use sqlx::{Any, Executor, Row};
 
 use crate::{clamp_limit, AuditRecord, NewAudit, Store, StoreError};
 
 impl Store {
     /// Appends an entry and returns its id. Entries are never updated or deleted.
     pub async fn append_audit(&self, e: &NewAudit) -> Result<i64, StoreError> {
-        let id = sqlx::query_scalar(
-            "INSERT INTO audit_journal (at, actor_user_id, action, subject, detail) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(e.at_ms)
-        .bind(e.actor_user_id)
-        .bind(e.action.as_str())
-        .bind(e.subject.as_deref())
-        .bind(e.detail.as_deref())
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(id)
+        insert_audit(&self.pool, e).await
     }
 
     /// The latest `limit` entries, newest first.
@@ -47,4 +36,23 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Appends one audit entry through `executor` (a pool or a transaction); returns its id.
+pub(crate) async fn insert_audit<'e, E>(executor: E, e: &NewAudit) -> Result<i64, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let id = sqlx::query_scalar(
+        "INSERT INTO audit_journal (at, actor_user_id, action, subject, detail) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(e.at_ms)
+    .bind(e.actor_user_id)
+    .bind(e.action.as_str())
+    .bind(e.subject.as_deref())
+    .bind(e.detail.as_deref())
+    .fetch_one(executor)
+    .await?;
+    Ok(id)
 }

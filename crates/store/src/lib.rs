@@ -11,7 +11,14 @@
 mod accounts;
 mod audit;
 mod connect;
+mod contacts;
+mod crews;
+mod engine_records;
+mod engine_state;
 mod error;
+mod incidents;
+mod outbox;
+mod push;
 mod records;
 mod secret;
 mod signals;
@@ -20,6 +27,10 @@ mod supervision;
 mod users;
 
 pub use connect::Backend;
+pub use engine_records::{
+    ContactRecord, CrewRecord, CrewUpdate, EngineBatch, IncidentQuery, IncidentRow, JournalEntry,
+    JournalRecord, NewOutbox, OutboxRecord, PushSubscription,
+};
 pub use error::StoreError;
 pub use records::{
     AccountRecord, ArrivalOf, ArrivalRecord, AuditRecord, NewArrival, NewAudit, NewSignal, NewSite,
@@ -54,6 +65,16 @@ pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// An optional real as two always-typed bind values: the number (0 when absent) and a
+/// 0/1 presence flag, written in SQL as `CASE WHEN $flag = 1 THEN $value END`.
+///
+/// sqlx 0.8's `Any` driver sends a `None::<f64>` to PostgreSQL as a `float4` NULL (and
+/// `Some` as `float8`), so binding `Option<f64>` directly breaks a cached statement that
+/// was first prepared with the other kind ("incorrect binary data format").
+pub(crate) fn opt_real(value: Option<f64>) -> (f64, i64) {
+    (value.unwrap_or(0.0), i64::from(value.is_some()))
 }
 
 /// Clamps a caller-supplied row limit to `0..=MAX_LIST_LIMIT`.

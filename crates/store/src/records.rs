@@ -52,6 +52,10 @@ pub struct NewSignal {
     /// Identity of the frame's content (account, sequence, data, panel time): a second
     /// arrival with the same key within the dedupe window is the same signal.
     pub dedupe_key: Option<String>,
+    /// Latitude the panel reported with the event (mobile units), degrees.
+    pub lat: Option<f64>,
+    /// Longitude the panel reported with the event, degrees.
+    pub lon: Option<f64>,
 }
 
 /// A stored signal, joined with its site and zone names.
@@ -97,6 +101,10 @@ pub struct SignalRecord {
     pub transport: String,
     /// Whether the frame was AES-encrypted on the wire.
     pub encrypted: bool,
+    /// Latitude reported with the event, degrees.
+    pub lat: Option<f64>,
+    /// Longitude reported with the event, degrees.
+    pub lon: Option<f64>,
     /// Name of the site, if the signal has one.
     pub site_name: Option<String>,
     /// IANA time zone of the site.

@@ -5,20 +5,20 @@ use sqlx::{Any, Executor, Row};
 
 use crate::sites::normalize_account;
 use crate::{
-    clamp_limit, ArrivalOf, ArrivalRecord, NewSignal, SignalQuery, SignalRecord, Store, StoreError,
-    WriteItem,
+    clamp_limit, opt_real, ArrivalOf, ArrivalRecord, NewSignal, SignalQuery, SignalRecord, Store,
+    StoreError, WriteItem,
 };
 
 const INSERT_SIGNAL: &str = "INSERT INTO signals (received_at, account, site_id, known, token, \
      seq, receiver, line, protocol, qualifier, event_code, zone, zone_number, area, user_number, \
-     meaning, raw, remote_addr, transport, encrypted, dedupe_key) \
+     meaning, raw, remote_addr, transport, encrypted, dedupe_key, lat, lon) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-     $20, $21) \
+     $20, $21, CASE WHEN $23 = 1 THEN $22 END, CASE WHEN $25 = 1 THEN $24 END) \
      RETURNING id";
 
 const SELECT_SIGNALS: &str = "SELECT s.id, s.received_at, s.account, s.site_id, s.known, \
      s.token, s.seq, s.receiver, s.line, s.protocol, s.qualifier, s.event_code, s.zone, s.area, \
-     s.user_number, s.meaning, s.raw, s.remote_addr, s.transport, s.encrypted, \
+     s.user_number, s.meaning, s.raw, s.remote_addr, s.transport, s.encrypted, s.lat, s.lon, \
      st.name AS site_name, st.time_zone AS time_zone, z.name AS zone_name \
      FROM signals s \
      LEFT JOIN sites st ON st.id = s.site_id \
@@ -176,6 +176,30 @@ impl Store {
         row.as_ref().map(signal_from_row).transpose()
     }
 
+    /// At most `limit` signals with `id > after_id`, oldest first (by id), joined like
+    /// [`Store::list_signals`]: how a consumer such as the engine reads the log forward.
+    pub async fn signals_after(&self, after_id: i64, limit: i64) -> Result<Vec<SignalRecord>, StoreError> {
+        let limit = clamp_limit(limit);
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let sql = format!("{SELECT_SIGNALS} WHERE s.id > $1 ORDER BY s.id LIMIT $2");
+        let rows = sqlx::query(&sql)
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(signal_from_row).collect()
+    }
+
+    /// The highest signal id, 0 when there is none.
+    pub async fn max_signal_id(&self) -> Result<i64, StoreError> {
+        let id = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM signals")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(id)
+    }
+
     /// Number of stored signals.
     pub async fn count_signals(&self) -> Result<i64, StoreError> {
         let n = sqlx::query_scalar("SELECT COUNT(*) FROM signals")
@@ -189,6 +213,8 @@ pub(crate) async fn insert<'e, E>(executor: E, s: &NewSignal) -> Result<i64, Sto
 where
     E: Executor<'e, Database = Any>,
 {
+    let (lat, lat_set) = opt_real(s.lat);
+    let (lon, lon_set) = opt_real(s.lon);
     let id = sqlx::query_scalar(INSERT_SIGNAL)
         .bind(s.received_at_ms)
         .bind(normalize_account(&s.account))
@@ -211,6 +237,10 @@ where
         .bind(s.transport.as_str())
         .bind(i64::from(s.encrypted))
         .bind(s.dedupe_key.as_deref())
+        .bind(lat)
+        .bind(lat_set)
+        .bind(lon)
+        .bind(lon_set)
         .fetch_one(executor)
         .await?;
     Ok(id)
@@ -247,6 +277,8 @@ fn signal_from_row(row: &AnyRow) -> Result<SignalRecord, StoreError> {
         remote_addr: row.try_get("remote_addr")?,
         transport: row.try_get("transport")?,
         encrypted: row.try_get::<i64, _>("encrypted")? != 0,
+        lat: row.try_get("lat")?,
+        lon: row.try_get("lon")?,
         site_name: row.try_get("site_name")?,
         time_zone: row.try_get("time_zone")?,
         zone_name: row.try_get("zone_name")?,

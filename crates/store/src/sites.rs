@@ -173,6 +173,18 @@ impl Store {
         rows.iter().map(site_from_row).collect()
     }
 
+    /// One site by id.
+    pub async fn site(&self, id: i64) -> Result<Option<SiteRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, name, address, city, lat, lon, time_zone, owner_user_id, created_at \
+             FROM sites WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(site_from_row).transpose()
+    }
+
     /// All panel accounts with their sites, by number.
     pub async fn list_accounts(&self) -> Result<Vec<AccountRecord>, StoreError> {
         let sql = format!("{SELECT_ACCOUNTS} ORDER BY a.number");

@@ -1,9 +1,92 @@
 //! Bucharest, for the demo: real street names near their real places, with generated sites.
+//!
+//! Every contact's safe word (the password a contact gives to cancel an alarm or to prove
+//! who they are on the phone) is [`DEMO_SAFE_WORD`], shown with the demo logins. Every tenth
+//! site has a duress user (`9`): an opening by that user is a silent duress alarm. One
+//! business in five is under open/close supervision (Monday to Saturday 08:00–20:00, five
+//! minutes' tolerance). Three vehicles with trackers ([`VEHICLES`]) report positions; one
+//! of them must report every five minutes.
 
+use engine::rules::schedule::{OpenHours, WeeklySchedule};
+use engine::{SiteKind, SiteSettings};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use store::{NewSite, PathSpec, Store, StoreError};
+use store::{NewSite, PathSpec, Store};
+
+use super::DemoError;
+
+/// The safe word of every demo contact.
+pub const DEMO_SAFE_WORD: &str = "trandafir";
+/// The demo city's time zone.
+pub const TIME_ZONE: &str = "Europe/Bucharest";
+/// The panel user whose code is the duress code at duress sites.
+pub const DURESS_USER: &str = "9";
+const DAY_MS: i64 = 86_400_000;
+
+/// A tracked vehicle of the demo: its tracker account, its name and its home base.
+#[derive(Debug, Clone, Copy)]
+pub struct Vehicle {
+    /// Tracker account number.
+    pub account: &'static str,
+    /// Name (make and plate).
+    pub name: &'static str,
+    /// Where it is kept (latitude, longitude).
+    pub base: (f64, f64),
+    /// No report for this long raises a "No life sign" incident.
+    pub life_sign_ms: i64,
+}
+
+/// The demo's vehicles: one stands, one drives, one goes silent.
+pub const VEHICLES: &[Vehicle] = &[
+    Vehicle { account: "9001", name: "Dacia Logan B-101-VGL", base: (44.4467, 26.0977), life_sign_ms: 3 * DAY_MS },
+    Vehicle { account: "9002", name: "Ford Transit B-202-VGL", base: (44.4262, 26.0960), life_sign_ms: 3 * DAY_MS },
+    Vehicle { account: "9003", name: "Renault Master B-303-VGL", base: (44.4390, 26.1560), life_sign_ms: 5 * 60_000 },
+];
+
+const VEHICLE_ZONES: &[&str] = &["Door contact", "Ignition", "Tilt sensor", "Panic button"];
+
+/// Whether an account number belongs to a demo vehicle's tracker.
+pub fn is_vehicle_account(number: &str) -> bool {
+    VEHICLES.iter().any(|v| v.account.eq_ignore_ascii_case(number))
+}
+
+/// Monday to Saturday 08:00–20:00, five minutes' tolerance.
+pub fn business_hours() -> WeeklySchedule {
+    let hours = OpenHours {
+        open: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default(),
+        close: chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap_or_default(),
+    };
+    let mut days = [Some(hours); 7];
+    days[6] = None;
+    WeeklySchedule { days, tolerance_min: 5 }
+}
+
+/// What the `i`th demo site agreed, when it differs from the defaults: every tenth site has
+/// a duress user, one business in five is under open/close supervision.
+pub fn site_settings(i: usize, business: bool) -> Option<SiteSettings> {
+    if i % 10 == 3 {
+        Some(SiteSettings { duress_user: Some(DURESS_USER.into()), ..SiteSettings::default() })
+    } else if business && i.is_multiple_of(5) {
+        Some(SiteSettings { schedule: Some(business_hours()), ..SiteSettings::default() })
+    } else {
+        None
+    }
+}
+
+/// A vehicle's settings: no cancel window, a life sign expected every `life_sign_ms`.
+pub fn vehicle_settings(life_sign_ms: i64) -> SiteSettings {
+    SiteSettings {
+        kind: SiteKind::Vehicle,
+        cancel_window_s: 0,
+        life_sign_ms: Some(life_sign_ms),
+        ..SiteSettings::default()
+    }
+}
+
+fn settings_json(settings: &SiteSettings) -> Result<String, DemoError> {
+    serde_json::to_string(settings).map_err(|e| DemoError::Settings(e.to_string()))
+}
 
 /// Every demo panel is supervised on one path: a link test each minute, failed after
 /// this long without one.
@@ -11,6 +94,11 @@ pub const LINK_INTERVAL_MS: i64 = 120_000;
 
 fn link_path() -> PathSpec {
     PathSpec { line: "*".into(), name: "ip".into(), interval_ms: LINK_INTERVAL_MS, grace_ms: 60_000 }
+}
+
+/// A vehicle tracker reports at least twice a day on its mobile data path.
+fn tracker_path() -> PathSpec {
+    PathSpec { line: "*".into(), name: "gprs".into(), interval_ms: DAY_MS / 2, grace_ms: DAY_MS / 24 }
 }
 
 /// Streets of Bucharest with a point on each (latitude, longitude).
@@ -77,6 +165,10 @@ pub const CREWS: &[(&str, f64, f64)] = &[
     ("Echipaj 2 Est", 44.4350, 26.1450),
     ("Echipaj 3 Sud", 44.4080, 26.1000),
     ("Echipaj 4 Vest", 44.4330, 26.0400),
+    ("Echipaj 5 Centru", 44.4370, 26.0990),
+    ("Echipaj 6 Nord-Est", 44.4560, 26.1300),
+    ("Echipaj 7 Sud-Est", 44.4170, 26.1400),
+    ("Echipaj 8 Nord-Vest", 44.4530, 26.0580),
 ];
 
 /// The account number of the `i`th demo site (0-based).
@@ -84,13 +176,18 @@ pub fn account_number(i: usize) -> String {
     format!("{}", 2001 + i)
 }
 
-/// Creates `sites` sites (the first owned by the demo customer), each with an account, zones
-/// and contacts, and the guard crews. Deterministic: the same city every time.
-pub async fn seed(store: &Store, sites: usize, customer: Option<i64>) -> Result<(), StoreError> {
+/// Creates `sites` sites (the first owned by the demo customer, whose first contact is the
+/// customer), each with an account, zones, contacts with the safe word and settings, the
+/// vehicles, and the guard crews. Deterministic: the same city every time.
+pub async fn seed(store: &Store, sites: usize, customer: Option<i64>) -> Result<(), DemoError> {
+    let safe_word = app::ssr::auth::hash_password(DEMO_SAFE_WORD.to_owned()).await?;
+    let now = chrono::Utc::now().timestamp_millis();
     let mut rng = StdRng::seed_from_u64(0x5e_c0_de);
     for i in 0..sites {
         let (street, lat, lon) = STREETS[i % STREETS.len()];
-        let surname = *SURNAMES.choose(&mut rng).unwrap_or(&"Popescu");
+        let drawn = *SURNAMES.choose(&mut rng).unwrap_or(&"Popescu");
+        // The demo customer, Elena Dumitru, lives at the first site.
+        let surname = if i == 0 { "Dumitru" } else { drawn };
         let business = rng.gen_bool(0.35);
         let name = if business {
             format!("{} {}", BUSINESSES.choose(&mut rng).unwrap_or(&"Birou"), surname)
@@ -104,7 +201,7 @@ pub async fn seed(store: &Store, sites: usize, customer: Option<i64>) -> Result<
                 city: "București".into(),
                 lat: lat + rng.gen_range(-0.0025..0.0025),
                 lon: lon + rng.gen_range(-0.0035..0.0035),
-                time_zone: "Europe/Bucharest".into(),
+                time_zone: TIME_ZONE.into(),
                 owner_user_id: if i == 0 { customer } else { None },
             })
             .await?;
@@ -115,13 +212,69 @@ pub async fn seed(store: &Store, sites: usize, customer: Option<i64>) -> Result<
             store.create_zone(site_id, n as i64 + 1, zone).await?;
         }
         for position in 1..=rng.gen_range(2..=3) {
-            let person = format!("{} {}", GIVEN.choose(&mut rng).unwrap_or(&"Ana"), surname);
+            let given = *GIVEN.choose(&mut rng).unwrap_or(&"Ana");
+            let given = if i == 0 && position == 1 { "Elena" } else { given };
+            let person = format!("{given} {surname}");
             let phone = format!("+40 7{:02} {:03} {:03}", rng.gen_range(20..80), rng.gen_range(0..1000), rng.gen_range(0..1000));
-            store.create_contact(site_id, position, &person, &phone).await?;
+            let contact = store.create_contact(site_id, position, &person, &phone).await?;
+            store.set_contact_password(contact, Some(&safe_word)).await?;
+            if i == 0 && position == 1 {
+                store.set_contact_details(contact, Some("elena.dumitru@example.com"), customer).await?;
+            }
         }
+        if let Some(settings) = site_settings(i, business) {
+            store.put_site_settings(site_id, &settings_json(&settings)?, now).await?;
+        }
+    }
+    for (n, v) in VEHICLES.iter().enumerate() {
+        let site_id = store
+            .create_site(&NewSite {
+                name: v.name.into(),
+                address: "Vehicle with tracker".into(),
+                city: "București".into(),
+                lat: v.base.0,
+                lon: v.base.1,
+                time_zone: TIME_ZONE.into(),
+                owner_user_id: None,
+            })
+            .await?;
+        store.create_account(site_id, v.account).await?;
+        store.set_account_paths(v.account, &[tracker_path()]).await?;
+        for (z, zone) in VEHICLE_ZONES.iter().enumerate() {
+            store.create_zone(site_id, z as i64 + 1, zone).await?;
+        }
+        let surname = SURNAMES[(n * 7 + 3) % SURNAMES.len()];
+        let contact = store.create_contact(site_id, 1, &format!("Dispecer flotă {surname}"), &format!("+40 721 900 00{n}")).await?;
+        store.set_contact_password(contact, Some(&safe_word)).await?;
+        store.put_site_settings(site_id, &settings_json(&vehicle_settings(v.life_sign_ms))?, now).await?;
     }
     for &(name, lat, lon) in CREWS {
         store.create_crew(name, lat, lon, "available").await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_follow_the_site_number() {
+        assert_eq!(site_settings(3, false).and_then(|s| s.duress_user).as_deref(), Some("9"));
+        assert_eq!(site_settings(13, true).and_then(|s| s.duress_user).as_deref(), Some("9"));
+        assert!(site_settings(10, true).is_some_and(|s| s.schedule == Some(business_hours())));
+        assert!(site_settings(10, false).is_none());
+        assert!(site_settings(4, true).is_none());
+        let hours = business_hours();
+        assert!(hours.days[..6].iter().all(Option::is_some) && hours.days[6].is_none());
+        assert_eq!(engine::rules::schedule::validate(&hours), Ok(()));
+    }
+
+    #[test]
+    fn vehicles_have_their_own_accounts() {
+        assert!(VEHICLES.iter().all(|v| is_vehicle_account(v.account)));
+        assert!(!is_vehicle_account(&account_number(0)));
+        let settings = vehicle_settings(5 * 60_000);
+        assert_eq!((settings.kind, settings.cancel_window_s, settings.life_sign_ms), (SiteKind::Vehicle, 0, Some(300_000)));
+    }
 }

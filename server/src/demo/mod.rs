@@ -1,11 +1,23 @@
-//! The demo city: sites in Bucharest with zones and contacts, guard crews, demo users, and
-//! simulated panels that talk DC-09 to the receiver over a real socket.
+//! The demo city: sites in Bucharest with zones and contacts, guard crews, demo users,
+//! simulated panels that talk DC-09 to the receiver over a real socket, a scripted show that
+//! plays every kind of incident within a few minutes, and guards that drive to them.
+//!
+//! Contacts' safe word (to cancel an alarm) is [`city::DEMO_SAFE_WORD`]; it is listed with
+//! the demo logins on the sign-in page.
 
 pub mod city;
+pub mod crews;
+pub mod link;
 pub mod panels;
+pub mod scenario;
+
+use std::net::SocketAddr;
 
 use app::model::DemoLogin;
+use app::ssr::engine::EngineHandle;
 use store::{NewUser, Store, StoreError};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 /// What can go wrong while seeding the demo.
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +28,9 @@ pub enum DemoError {
     /// A demo password could not be hashed.
     #[error(transparent)]
     Auth(#[from] app::ssr::auth::AuthError),
+    /// Site settings could not be written as JSON.
+    #[error("site settings: {0}")]
+    Settings(String),
 }
 
 /// The demo users: (role, username, password, display name). Their passwords are public on
@@ -51,9 +66,33 @@ pub async fn seed(store: &Store, sites: usize) -> Result<Vec<DemoLogin>, DemoErr
         }
         logins.push(DemoLogin { role: role.into(), username: username.into(), password: password.into() });
     }
+    logins.push(DemoLogin {
+        role: "safe word".into(),
+        username: "(every site contact)".into(),
+        password: city::DEMO_SAFE_WORD.into(),
+    });
     if store.count_sites().await? == 0 {
         city::seed(store, sites, customer_id).await?;
-        tracing::info!(sites, "seeded the demo city");
+        tracing::info!(sites, vehicles = city::VEHICLES.len(), "seeded the demo city");
     }
     Ok(logins)
+}
+
+/// Starts the demo's moving parts: the background panels, the scripted show and the
+/// simulated guard crews; returns the task that runs them until shutdown.
+pub async fn spawn(
+    store: &Store,
+    receiver: SocketAddr,
+    engine: EngineHandle,
+    mean_interval_s: f64,
+    shutdown: watch::Receiver<bool>,
+) -> Result<JoinHandle<()>, DemoError> {
+    let held = link::Held::default();
+    let panels = panels::spawn(store, receiver, mean_interval_s, held.clone(), shutdown.clone()).await?;
+    let cast = scenario::Cast::load(store).await?;
+    let show = tokio::spawn(scenario::run(cast, receiver, engine.clone(), held, shutdown.clone()));
+    let guards = tokio::spawn(crews::run(engine, shutdown));
+    Ok(tokio::spawn(async move {
+        let _ = tokio::join!(panels, show, guards);
+    }))
 }

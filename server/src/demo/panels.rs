@@ -1,23 +1,20 @@
 //! Simulated alarm panels: each keeps a TCP connection to the receiver and reports like a
-//! real one (periodic tests, arming and disarming, now and then an alarm or a trouble), sends
-//! real DC-09 frames, waits for the acknowledgement, and sends again when none comes.
+//! real one (periodic tests, arming and disarming, now and then a trouble, rarely an alarm),
+//! sends real DC-09 frames, waits for the acknowledgement, and sends again when none comes.
+//! The alarms worth watching come from the scripted show ([`super::scenario`]).
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use dc09::{Frame, Timestamp, Token};
+use dc09::Token;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use store::Store;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use super::link::{Held, Link};
 use super::DemoError;
-
-/// How long a panel waits for the receiver's answer before sending again.
-const ACK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One report of a panel: the DC-09 token and the data block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,22 +26,23 @@ pub struct Report {
 }
 
 /// Picks what a panel reports next; `sia` panels speak SIA DCS, the others Contact ID.
+/// Mostly tests, openings and closings; about one report in a hundred is a trouble or an
+/// alarm, so two hundred panels give an operator a few incidents an hour besides the show.
 pub fn next_report(rng: &mut impl Rng, account: &str, sia: bool) -> Report {
-    let roll = rng.gen_range(0..100);
+    let roll = rng.gen_range(0..1000);
     let zone = rng.gen_range(1..=6);
     let user = rng.gen_range(1..=4);
     let area = 1;
     let (cid, dcs) = match roll {
-        0..=29 => ((1, 602, 0, 0), "RP".to_owned()),
-        30..=49 => ((1, 401, area, user), format!("id{user}/OP{user}")),
-        50..=69 => ((3, 401, area, user), format!("id{user}/CL{user}")),
-        70..=77 => ((1, 130, area, zone), format!("ri{area}/BA{zone}")),
-        78..=83 => ((3, 130, area, zone), format!("ri{area}/BR{zone}")),
-        84..=85 => ((1, 110, area, zone), format!("ri{area}/FA{zone}")),
-        86..=87 => ((1, 120, area, zone), format!("ri{area}/PA{zone}")),
-        88..=92 => ((1, 301, 0, 0), "AT".to_owned()),
-        93..=96 => ((3, 301, 0, 0), "AR".to_owned()),
-        _ => ((1, 302, 0, 0), "YT".to_owned()),
+        0..=399 => ((1, 602, 0, 0), "RP".to_owned()),
+        400..=689 => ((1, 401, area, user), format!("id{user}/OP{user}")),
+        690..=979 => ((3, 401, area, user), format!("id{user}/CL{user}")),
+        980..=981 => ((1, 130, area, zone), format!("ri{area}/BA{zone}")),
+        982..=985 => ((3, 130, area, zone), format!("ri{area}/BR{zone}")),
+        986..=987 => ((1, 301, 0, 0), "AT".to_owned()),
+        988..=993 => ((3, 301, 0, 0), "AR".to_owned()),
+        994..=995 => ((1, 302, 0, 0), "YT".to_owned()),
+        _ => ((3, 302, 0, 0), "YR".to_owned()),
     };
     if sia {
         Report { token: Token::SiaDcs, data: format!("#{account}|N{dcs}") }
@@ -54,14 +52,23 @@ pub fn next_report(rng: &mut impl Rng, account: &str, sia: bool) -> Report {
     }
 }
 
-/// Starts one simulated panel per account in the store; returns the task that runs them.
-pub async fn spawn(store: &Store, receiver: SocketAddr, mean_interval_s: f64, shutdown: watch::Receiver<bool>) -> Result<JoinHandle<()>, DemoError> {
+/// Starts one simulated panel per account in the store (vehicle trackers excepted: the show
+/// drives them); returns the task that runs them. Panels of `held` accounts do not arm or
+/// disarm.
+pub async fn spawn(
+    store: &Store,
+    receiver: SocketAddr,
+    mean_interval_s: f64,
+    held: Held,
+    shutdown: watch::Receiver<bool>,
+) -> Result<JoinHandle<()>, DemoError> {
     let accounts = store.list_accounts().await?;
     Ok(tokio::spawn(async move {
         let panels: Vec<_> = accounts
             .into_iter()
+            .filter(|a| !super::city::is_vehicle_account(&a.number))
             .enumerate()
-            .map(|(i, a)| tokio::spawn(run_panel(i as u64, a.number, receiver, mean_interval_s, shutdown.clone())))
+            .map(|(i, a)| tokio::spawn(run_panel(i as u64, a.number, receiver, mean_interval_s, held.clone(), shutdown.clone())))
             .collect();
         for p in panels {
             let _ = p.await;
@@ -69,11 +76,10 @@ pub async fn spawn(store: &Store, receiver: SocketAddr, mean_interval_s: f64, sh
     }))
 }
 
-async fn run_panel(n: u64, account: String, receiver: SocketAddr, mean_s: f64, mut shutdown: watch::Receiver<bool>) {
+async fn run_panel(n: u64, account: String, receiver: SocketAddr, mean_s: f64, held: Held, mut shutdown: watch::Receiver<bool>) {
     let mut rng = StdRng::seed_from_u64(n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ rand::random::<u64>());
     let sia = n % 3 == 2;
-    let mut seq: u16 = 0;
-    let mut conn: Option<TcpStream> = None;
+    let mut link = Link::new(&account, receiver, 0);
     let start = tokio::time::Instant::now();
     let mut next_report_at = start + Duration::from_secs_f64(rng.gen_range(0.0..mean_s.max(0.1)));
     let mut next_test_at = start + Duration::from_secs_f64(rng.gen_range(0.0..LINK_TEST.as_secs_f64()));
@@ -90,31 +96,25 @@ async fn run_panel(n: u64, account: String, receiver: SocketAddr, mean_s: f64, m
             next_report_at += Duration::from_secs_f64(-mean_s * u.ln());
         }
         if flaky(n) && in_outage(start.elapsed()) {
-            conn = None;
+            link.hang_up();
             continue;
         }
-        let report = if link_test { Report { token: Token::Null, data: String::new() } } else { next_report(&mut rng, &account, sia) };
-        seq = if seq >= 9999 { 1 } else { seq + 1 };
-        let frame = Frame {
-            token: report.token,
-            encrypted: false,
-            seq,
-            receiver: Some("1".into()),
-            line: "1".into(),
-            account: account.clone(),
-            data: report.data,
-            xdata: Vec::new(),
-            timestamp: Some(Timestamp::from_unix(chrono::Utc::now().timestamp())),
-        }
-        .encode();
-        for _attempt in 0..3 {
-            if send(&mut conn, receiver, &frame).await.is_ok() {
-                break;
+        let _ = if link_test {
+            link.link_test().await
+        } else {
+            let report = next_report(&mut rng, &account, sia);
+            if is_arming(&report) && held.is_held(&account) {
+                continue;
             }
-            conn = None;
-            tokio::time::sleep(Duration::from_secs(2)).await;
-        }
+            link.send(report.token, report.data, Vec::new()).await
+        };
     }
+}
+
+/// Whether a report is an opening or a closing.
+fn is_arming(report: &Report) -> bool {
+    let body = report.data.split('|').nth(1).unwrap_or_default();
+    body.contains("/OP") || body.contains("/CL") || body.get(1..4) == Some("401")
 }
 
 /// Every simulated panel sends a NULL link test this often (its supervised path expects one
@@ -131,39 +131,15 @@ fn in_outage(elapsed: Duration) -> bool {
     (360..600).contains(&(elapsed.as_secs() % 900))
 }
 
-/// Sends one frame and waits for any whole reply (panels retry on anything but ACK; the demo
-/// only needs to know the receiver answered).
-async fn send(conn: &mut Option<TcpStream>, receiver: SocketAddr, frame: &[u8]) -> std::io::Result<Vec<u8>> {
-    if conn.is_none() {
-        *conn = Some(TcpStream::connect(receiver).await?);
-    }
-    let stream = conn.as_mut().ok_or(std::io::ErrorKind::NotConnected)?;
-    stream.write_all(frame).await?;
-    let mut reply = Vec::new();
-    let mut buf = [0u8; 512];
-    tokio::time::timeout(ACK_TIMEOUT, async {
-        while !reply.contains(&b'\r') {
-            let n = stream.read(&mut buf).await?;
-            if n == 0 {
-                return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
-            }
-            reply.extend_from_slice(&buf[..n]);
-        }
-        Ok(())
-    })
-    .await
-    .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))??;
-    Ok(reply)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dc09::Frame;
 
     #[test]
     fn reports_decode_as_events_of_their_account() {
         let mut rng = StdRng::seed_from_u64(1);
-        for i in 0..500 {
+        for i in 0..3000 {
             let sia = i % 2 == 0;
             let report = next_report(&mut rng, "2001", sia);
             let frame = Frame {
@@ -181,6 +157,8 @@ mod tests {
             let events = decoded.events().expect("demo events decode");
             assert!(!events.is_empty(), "no event in {}", report.data);
             assert!(events.iter().all(|e| e.known), "unknown code in {}", report.data);
+            let arming = events.iter().all(|e| e.code == "401" || e.code == "OP" || e.code == "CL");
+            assert_eq!(is_arming(&report), arming, "{}", report.data);
         }
     }
 }

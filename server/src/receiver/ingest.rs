@@ -13,6 +13,8 @@ use store::{AccountRecord, NewArrival, Store};
 use tokio::sync::broadcast;
 
 use super::signal::to_signals;
+use app::ssr::engine::EngineHandle;
+
 use crate::recorder::{Recorded, Recorder};
 use crate::supervision::Supervision;
 
@@ -43,6 +45,7 @@ pub struct Ingest {
     live: broadcast::Sender<SignalView>,
     supervision: Supervision,
     accounts: AccountCache,
+    engine: EngineHandle,
 }
 
 /// A decoded frame with its account and, if it came encrypted, the key to answer with.
@@ -53,9 +56,10 @@ struct Received {
 }
 
 impl Ingest {
-    /// Builds the ingest path over a store, its recorder, link supervision and the live feed.
-    pub fn new(store: Store, recorder: Recorder, supervision: Supervision, live: broadcast::Sender<SignalView>) -> Ingest {
-        Ingest { store, recorder, live, supervision, accounts: AccountCache::default() }
+    /// Builds the ingest path over a store, its recorder, link supervision, the live feed
+    /// and the alarm engine (told of every new signal).
+    pub fn new(store: Store, recorder: Recorder, supervision: Supervision, live: broadcast::Sender<SignalView>, engine: EngineHandle) -> Ingest {
+        Ingest { store, recorder, live, supervision, accounts: AccountCache::default(), engine }
     }
 
     /// The receiver's clock in DC-09 form (for NAKs).
@@ -156,7 +160,10 @@ impl Ingest {
             line: r.frame.line.clone(),
         };
         match self.recorder.record(signals, arrival).await {
-            Ok(Recorded::New(ids)) => crate::live::publish(&self.store, &self.live, ids),
+            Ok(Recorded::New(ids)) => {
+                self.engine.poke();
+                crate::live::publish(&self.store, &self.live, ids);
+            }
             Ok(Recorded::Repeat(id)) => tracing::debug!(%peer, signal = id, "repeated frame recorded as a further arrival"),
             Err(e) => {
                 tracing::error!(error = %e, "signal not stored; not acknowledged");

@@ -38,6 +38,7 @@ pub fn to_signals(
     transport: Transport,
 ) -> (Vec<NewSignal>, bool) {
     let key = dedupe_key(frame);
+    let position = frame.position();
     let base = NewSignal {
         received_at_ms,
         account: frame.account.clone(),
@@ -52,6 +53,8 @@ pub fn to_signals(
         transport: transport.as_str().to_owned(),
         encrypted: frame.encrypted,
         dedupe_key: Some(key),
+        lat: position.map(|p| p.0),
+        lon: position.map(|p| p.1),
         ..NewSignal::default()
     };
     match frame.events() {

@@ -28,6 +28,9 @@ pub enum ApiError {
     /// What the request names does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// The alarm engine refused or could not do it.
+    #[error(transparent)]
+    Engine(#[from] app::ssr::engine::EngineError),
 }
 
 impl IntoResponse for ApiError {
@@ -38,6 +41,7 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(_) | ApiError::Store(store::StoreError::Invalid(_) | store::StoreError::MissingReference(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) | ApiError::Store(store::StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             ApiError::Store(store::StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            ApiError::Engine(e) => engine_status(e),
             ApiError::Auth(_) | ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let error = if status == StatusCode::INTERNAL_SERVER_ERROR {
@@ -47,5 +51,18 @@ impl IntoResponse for ApiError {
             self.to_string()
         };
         (status, Json(ErrorBody { error })).into_response()
+    }
+}
+
+fn engine_status(e: &app::ssr::engine::EngineError) -> StatusCode {
+    use app::ssr::engine::EngineError;
+    use engine::CommandError;
+    match e {
+        EngineError::Refused(CommandError::NotFound(_)) => StatusCode::NOT_FOUND,
+        EngineError::Refused(CommandError::Claimed { .. }) => StatusCode::CONFLICT,
+        EngineError::Refused(CommandError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+        EngineError::Refused(CommandError::Forbidden(_)) => StatusCode::FORBIDDEN,
+        EngineError::Stopped => StatusCode::SERVICE_UNAVAILABLE,
+        EngineError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -3,8 +3,10 @@
 pub mod accounts;
 pub mod api;
 pub mod error;
+pub mod incidents;
 pub mod openapi;
 pub mod session;
+pub mod sites;
 pub mod sse;
 
 use std::net::SocketAddr;
@@ -52,6 +54,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(accounts::routes())
+        .merge(incidents::routes())
+        .merge(sites::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(tower_http::trace::TraceLayer::new_for_http())

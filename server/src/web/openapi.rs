@@ -6,7 +6,7 @@ use utoipa::OpenApi;
 /// The API description, generated from the handlers' annotations.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Vigil API", description = "Alarm receiving centre: sessions, received signals, panel accounts."),
+    info(title = "Vigil API", description = "Alarm receiving centre: sessions, received signals, panel accounts, incidents, sites."),
     paths(
         super::api::healthz,
         super::api::create_session,
@@ -19,6 +19,20 @@ use utoipa::OpenApi;
         super::accounts::create_account,
         super::accounts::set_key,
         super::accounts::set_paths,
+        super::incidents::list,
+        super::incidents::queue,
+        super::incidents::show,
+        super::incidents::act,
+        super::sites::status,
+        super::sites::cancel,
+        super::sites::panic,
+        super::sites::start_test,
+        super::sites::end_test,
+        super::sites::schedule_change,
+        super::sites::billing,
+        super::sites::suspend,
+        super::sites::put_settings,
+        super::sites::crew_report,
     ),
     components(schemas(app::model::SessionUser, app::model::Role, app::model::SignalView, app::model::SignalClass, super::api::LoginRequest, super::error::ErrorBody, super::accounts::AccountView, super::accounts::PathView, super::accounts::NewAccountRequest, super::accounts::KeyRequest))
 )]

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 
+use app::ssr::engine::{Clock, EngineHandle};
 use server::startup::{start, Config, Running};
 use tokio::io::AsyncReadExt;
 use store::{NewSite, NewUser, Store};
@@ -16,25 +17,35 @@ pub struct TestApp {
     pub dc09: SocketAddr,
     /// Direct access to its store.
     pub store: Store,
+    /// The test site's id.
+    pub site: i64,
     running: Running,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 /// Password of every test user.
 pub const PASSWORD: &str = "correct horse battery";
 
-/// Starts Vigil with an operator, a customer, and one site (account 1234, zones 1-3).
-pub async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}", dir.path().join("vigil.db").display());
-    let config = Config {
+/// The password (safe word) of the test site's contacts.
+pub const SAFE_WORD: &str = "blue heron";
+
+fn config(dir: &tempfile::TempDir, clock: Clock) -> Config {
+    Config {
         http: "127.0.0.1:0".parse().unwrap(),
         dc09: "127.0.0.1:0".parse().unwrap(),
-        database,
+        database: format!("sqlite://{}", dir.path().join("vigil.db").display()),
         site_root: dir.path().display().to_string(),
         demo: None,
-    };
-    let running = start(config).await.expect("vigil starts");
+        clock,
+        notify: Default::default(),
+    }
+}
+
+/// Starts Vigil with an operator, a supervisor, a customer, and one site (account 1234,
+/// zones 1-3, two contacts who know [`SAFE_WORD`]) and two crews 3 and 6 km away.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(config(&dir, Clock::default())).await.expect("vigil starts");
     let store = running.store.clone();
     let hash = app::ssr::auth::hash_password(PASSWORD.into()).await.unwrap();
     let mut customer = 0;
@@ -63,7 +74,18 @@ pub async fn spawn_app() -> TestApp {
     for (n, name) in [(1, "Front door"), (2, "Hall"), (3, "Back door")] {
         store.create_zone(site, n, name).await.unwrap();
     }
-    TestApp { http: running.http_addr, dc09: running.dc09_addr, store, running, _dir: dir }
+    let safe = app::ssr::auth::hash_password(SAFE_WORD.into()).await.unwrap();
+    for (n, name, phone) in [(1, "Ana Popescu", "+40700000001"), (2, "Mihai Ionescu", "+40700000002")] {
+        let c = store.create_contact(site, n, name, phone).await.unwrap();
+        store.set_contact_password(c, Some(&safe)).await.unwrap();
+        if n == 1 {
+            store.set_contact_details(c, Some("ana@example.org"), Some(customer)).await.unwrap();
+        }
+    }
+    store.create_crew("Echo 1", 44.4522, 26.0862, "available").await.unwrap();
+    store.create_crew("Echo 2", 44.48, 26.05, "available").await.unwrap();
+    running.engine.reload_site(site).await.unwrap();
+    TestApp { http: running.http_addr, dc09: running.dc09_addr, store, running, site, dir }
 }
 
 impl TestApp {
@@ -90,6 +112,20 @@ impl TestApp {
     /// Its link supervision.
     pub fn supervision(&self) -> &server::supervision::Supervision {
         &self.running.supervision
+    }
+
+    /// The alarm engine.
+    pub fn engine(&self) -> &EngineHandle {
+        &self.running.engine
+    }
+
+    /// Stops Vigil and starts it again on the same database, with the same clock.
+    pub async fn restart(self) -> TestApp {
+        let clock = self.running.engine.clock().clone();
+        let TestApp { running, site, dir, .. } = self;
+        running.shutdown().await;
+        let running = start(config(&dir, clock)).await.expect("vigil starts again");
+        TestApp { http: running.http_addr, dc09: running.dc09_addr, store: running.store.clone(), running, site, dir }
     }
 
     /// Shuts it down.

@@ -1,0 +1,121 @@
+//! The handle to the running alarm engine: the one task that owns the pure
+//! [`engine::Engine`] (`server/src/alarm`). Commands and reads are sent to it over a channel,
+//! so every change is made by one writer, in order, and stored before it is answered.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use engine::{Actor, Command, CommandError, Engine, Reply};
+use tokio::sync::{mpsc, oneshot, Notify};
+
+/// Vigil's clock: the system clock, plus an offset that tests move forward.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset_ms: Arc<AtomicI64>,
+}
+
+impl Clock {
+    /// Now, unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis() + self.offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Moves the clock forward (tests only; the system clock is never changed).
+    pub fn advance(&self, ms: i64) {
+        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+}
+
+/// Why the engine did not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The engine refused the command.
+    #[error(transparent)]
+    Refused(#[from] CommandError),
+    /// The change could not be stored; nothing was done.
+    #[error("could not store the change: {0}")]
+    Store(String),
+    /// The engine is not running (shutting down).
+    #[error("the alarm engine is not running")]
+    Stopped,
+}
+
+/// A read of the engine's state, run inside its task.
+pub type ReadFn = Box<dyn FnOnce(&Engine, i64) + Send>;
+
+/// Work for the engine task.
+pub enum Job {
+    /// Carry out a command, store its effects, answer.
+    Command {
+        /// Who.
+        actor: Actor,
+        /// What.
+        command: Command,
+        /// The answer, once stored.
+        reply: oneshot::Sender<Result<Reply, EngineError>>,
+    },
+    /// Read the state.
+    Read(ReadFn),
+    /// Process every stored signal and every due timer now, then answer.
+    Settle(oneshot::Sender<Result<(), EngineError>>),
+    /// Reload a site's settings and contacts from the store.
+    ReloadSite(i64, oneshot::Sender<Result<(), EngineError>>),
+}
+
+/// A cheap, cloneable handle to the engine task.
+#[derive(Clone)]
+pub struct EngineHandle {
+    jobs: mpsc::Sender<Job>,
+    poke: Arc<Notify>,
+    clock: Clock,
+}
+
+impl EngineHandle {
+    /// A handle and the receiving ends for the engine task.
+    pub fn new(clock: Clock, queue: usize) -> (EngineHandle, mpsc::Receiver<Job>, Arc<Notify>) {
+        let (jobs, rx) = mpsc::channel(queue);
+        let poke = Arc::new(Notify::new());
+        (EngineHandle { jobs, poke: poke.clone(), clock }, rx, poke)
+    }
+
+    /// The clock the engine runs on.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Tells the engine that new signals are stored.
+    pub fn poke(&self) {
+        self.poke.notify_one();
+    }
+
+    /// Carries out a command; answers once its effects are stored.
+    pub async fn command(&self, actor: Actor, command: Command) -> Result<Reply, EngineError> {
+        let (reply, rx) = oneshot::channel();
+        self.jobs.send(Job::Command { actor, command, reply }).await.map_err(|_| EngineError::Stopped)?;
+        rx.await.map_err(|_| EngineError::Stopped)?
+    }
+
+    /// Reads from the engine's state at the engine's now.
+    pub async fn read<R: Send + 'static>(&self, f: impl FnOnce(&Engine, i64) -> R + Send + 'static) -> Result<R, EngineError> {
+        let (tx, rx) = oneshot::channel();
+        let job: ReadFn = Box::new(move |engine, now| {
+            let _ = tx.send(f(engine, now));
+        });
+        self.jobs.send(Job::Read(job)).await.map_err(|_| EngineError::Stopped)?;
+        rx.await.map_err(|_| EngineError::Stopped)
+    }
+
+    /// Processes every stored signal and due timer now; returns once stored.
+    pub async fn settle(&self) -> Result<(), EngineError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs.send(Job::Settle(tx)).await.map_err(|_| EngineError::Stopped)?;
+        rx.await.map_err(|_| EngineError::Stopped)?
+    }
+
+    /// Reloads a site's settings and contacts after they changed in the store.
+    pub async fn reload_site(&self, site_id: i64) -> Result<(), EngineError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs.send(Job::ReloadSite(site_id, tx)).await.map_err(|_| EngineError::Stopped)?;
+        rx.await.map_err(|_| EngineError::Stopped)?
+    }
+}

@@ -1,0 +1,40 @@
+//! Booking a closed dispatch against the site's yearly counters.
+
+use rules::billing::{year_account, year_of, Charge, Dispatch, YearAccount};
+
+use crate::engine::Engine;
+use crate::incident::{Incident, Resolution};
+use crate::site::Site;
+
+/// Records a dispatched incident's outcome in the site's history and returns its charge.
+pub(crate) fn book(site: &mut Site, inc: &Incident, dispatched_at_ms: i64, resolution: Resolution) -> Charge {
+    let late = match inc.on_site_at_ms {
+        Some(on_site) => on_site - dispatched_at_ms > site.settings.crew_sla_ms,
+        None => false,
+    };
+    let tz = site.info.time_zone;
+    let year = year_of(dispatched_at_ms, tz);
+    site.state.dispatches.retain(|d| year_of(d.at_ms, tz) >= year - 1 && d.incident_id != inc.id);
+    site.state.dispatches.push(Dispatch {
+        incident_id: inc.id,
+        at_ms: dispatched_at_ms,
+        outcome: resolution.billing_outcome(),
+        crew_late: late,
+    });
+    site.state.dispatches.sort_by_key(|d| d.at_ms);
+    let account = year_account(&site.settings.billing, &site.state.dispatches, tz, year);
+    account
+        .charges
+        .iter()
+        .find(|(id, _)| *id == inc.id)
+        .map(|(_, c)| *c)
+        .unwrap_or(Charge::Billable)
+}
+
+impl Engine {
+    /// A site's dispatch counters for a year (in the site's time zone).
+    pub fn billing(&self, site_id: i64, year: i32) -> Option<YearAccount> {
+        let site = self.sites.get(&site_id)?;
+        Some(year_account(&site.settings.billing, &site.state.dispatches, site.info.time_zone, year))
+    }
+}

@@ -1,0 +1,392 @@
+//! The engine: sites, open incidents and crews in memory; signals, commands and the clock in;
+//! [`Output`]s out. Pure: it never reads a clock or does I/O.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rules::classify::{classify, Category, Classification, EventFacts, Kind, Priority};
+use rules::geo::{Fix, LatLon};
+
+use crate::command::Actor;
+use crate::crew::Crew;
+use crate::incident::{Incident, Resolution, Status, StepProgress, StepStatus};
+use crate::output::{JournalEntry, Output};
+use crate::site::{ArmState, Site};
+use crate::storm::StormRule;
+
+/// One stored signal, as the engine reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signal {
+    /// Signal id (its place in the store).
+    pub id: i64,
+    /// The site, if the account is known.
+    pub site_id: Option<i64>,
+    /// When it was received.
+    pub at_ms: i64,
+    /// `cid`, `sia` or `None` (internal signals carry `None`).
+    pub protocol: Option<String>,
+    /// Contact ID qualifier.
+    pub qualifier: Option<String>,
+    /// Event code.
+    pub code: Option<String>,
+    /// Zone as sent.
+    pub zone: Option<String>,
+    /// Zone name, if known.
+    pub zone_name: Option<String>,
+    /// User number, if sent.
+    pub user: Option<String>,
+    /// What it means, for people.
+    pub meaning: String,
+    /// Position from extended data `[X]`/`[Y]`.
+    pub position: Option<LatLon>,
+}
+
+/// The alarm engine.
+#[derive(Debug, Clone, Default)]
+pub struct Engine {
+    pub(crate) sites: HashMap<i64, Site>,
+    pub(crate) incidents: BTreeMap<i64, Incident>,
+    pub(crate) crews: BTreeMap<i64, Crew>,
+    pub(crate) next_id: i64,
+    pub(crate) storm: StormRule,
+    pub(crate) storm_index: crate::storm::StormIndex,
+}
+
+impl Engine {
+    /// An engine with these sites, open incidents and crews; new incident ids start after
+    /// `last_incident_id`.
+    pub fn new(
+        sites: impl IntoIterator<Item = Site>,
+        open: impl IntoIterator<Item = Incident>,
+        crews: impl IntoIterator<Item = Crew>,
+        last_incident_id: i64,
+    ) -> Engine {
+        let incidents: BTreeMap<i64, Incident> =
+            open.into_iter().filter(Incident::is_open).map(|i| (i.id, i)).collect();
+        let mut crews: BTreeMap<i64, Crew> = crews.into_iter().map(|c| (c.id, c)).collect();
+        for inc in incidents.values() {
+            if let Some(crew) = inc.crew_id.and_then(|c| crews.get_mut(&c)) {
+                crew.incident = Some(inc.id);
+            }
+        }
+        Engine {
+            sites: sites.into_iter().map(|s| (s.info.id, s)).collect(),
+            incidents,
+            crews,
+            next_id: last_incident_id + 1,
+            storm: StormRule::default(),
+            storm_index: Default::default(),
+        }
+    }
+
+    /// Replaces the storm rule.
+    pub fn set_storm_rule(&mut self, rule: StormRule) {
+        self.storm = rule;
+    }
+
+    /// Adds or replaces a site (new settings or contacts); its state is kept if it had one.
+    pub fn upsert_site(&mut self, mut site: Site) {
+        if let Some(old) = self.sites.get(&site.info.id) {
+            site.state = old.state.clone();
+        }
+        self.sites.insert(site.info.id, site);
+    }
+
+    /// Adds or replaces a crew's fixed facts (name, shift), keeping its assignment.
+    pub fn upsert_crew(&mut self, mut crew: Crew) {
+        if let Some(old) = self.crews.get(&crew.id) {
+            crew.incident = old.incident;
+        }
+        self.crews.insert(crew.id, crew);
+    }
+
+    /// A site.
+    pub fn site(&self, id: i64) -> Option<&Site> {
+        self.sites.get(&id)
+    }
+
+    /// An open incident.
+    pub fn incident(&self, id: i64) -> Option<&Incident> {
+        self.incidents.get(&id)
+    }
+
+    /// Open incidents, highest priority then oldest first.
+    pub fn open_incidents(&self) -> Vec<&Incident> {
+        let mut v: Vec<&Incident> = self.incidents.values().collect();
+        v.sort_by_key(|i| (i.priority, i.opened_at_ms, i.id));
+        v
+    }
+
+    /// Crews.
+    pub fn crews(&self) -> impl Iterator<Item = &Crew> {
+        self.crews.values()
+    }
+
+    /// The earliest time [`Engine::tick`] has something to do, if any.
+    pub fn next_deadline(&self) -> Option<i64> {
+        self.incidents.values().filter_map(Incident::deadline).min()
+    }
+
+    /// Handles one stored signal.
+    pub fn on_signal(&mut self, signal: &Signal, now_ms: i64) -> Output {
+        let mut out = Output::default();
+        let Some(site_id) = signal.site_id else { return out };
+        let Some(site) = self.sites.get_mut(&site_id) else { return out };
+        site.state.last_contact_ms = Some(signal.at_ms.max(site.state.last_contact_ms.unwrap_or(0)));
+        site.state.life_sign_raised = false;
+        if let Some(pos) = signal.position {
+            site.add_fix(Fix { at_ms: signal.at_ms, pos });
+        }
+        out.sites.insert(site_id);
+        let facts = EventFacts {
+            protocol: signal.protocol.as_deref(),
+            qualifier: signal.qualifier.as_deref(),
+            code: signal.code.as_deref(),
+        };
+        let class = classify(facts, &site.settings.overrides);
+        if site.state.suspended(now_ms) {
+            return out;
+        }
+        match class.kind {
+            Kind::Opening => {
+                set_arm(site, ArmState::Disarmed, signal);
+                let duress = site.settings.duress_user.as_deref().is_some_and(|d| {
+                    signal.user.as_deref().is_some_and(|u| same_user(u, d))
+                });
+                if duress {
+                    let class = Classification {
+                        category: Category::Duress,
+                        kind: Kind::Alarm,
+                        priority: rules::classify::default_priority(Category::Duress),
+                    };
+                    self.alarm(signal, class, "Duress code used to disarm", now_ms, &mut out);
+                }
+            }
+            Kind::Closing => set_arm(site, ArmState::Armed, signal),
+            Kind::NightClosing => set_arm(site, ArmState::Night, signal),
+            Kind::Restore => {
+                if let Some(inc) = self.open_incident_of(site_id) {
+                    inc.signals.push(signal.id);
+                    inc.updated_at_ms = now_ms;
+                    out.links.push((inc.id, signal.id));
+                    journal(&mut out, inc.id, now_ms, Actor::Engine, "restore", Some(signal.meaning.clone()));
+                    out.incidents.insert(inc.id, inc.clone());
+                }
+            }
+            Kind::Alarm => {
+                let title = title_of(class.category, signal);
+                self.alarm(signal, class, &title, now_ms, &mut out);
+            }
+            Kind::Test | Kind::Info => {}
+        }
+        out
+    }
+
+    /// The open incident of a site that new signals join: not a test one, and never a silent
+    /// (duress) one, whose existence must not change what the site's other alarms look like.
+    pub(crate) fn open_incident_of(&mut self, site_id: i64) -> Option<&mut Incident> {
+        self.incidents
+            .values_mut()
+            .filter(|i| i.site_id == site_id && i.is_open() && !i.test && !i.silent)
+            .min_by_key(|i| i.opened_at_ms)
+    }
+
+    /// An alarm signal: on test it is recorded as a closed test incident; otherwise it joins
+    /// the site's open incident or opens one.
+    fn alarm(&mut self, signal: &Signal, class: Classification, title: &str, now_ms: i64, out: &mut Output) {
+        let Some(site_id) = signal.site_id else { return };
+        let Some(site) = self.sites.get(&site_id) else { return };
+        if site.state.test_at(now_ms).is_some_and(|t| t.scope.covers(signal.zone.as_deref(), class.category)) {
+            let id = self.open(site_id, class.category, class.priority, title, now_ms, out);
+            let inc = self.incidents.get_mut(&id).expect("just opened");
+            inc.test = true;
+            inc.signals.push(signal.id);
+            out.links.push((id, signal.id));
+            self.close(id, Resolution::Test, Actor::Engine, now_ms, "site on test: recorded, not acted on", out);
+            return;
+        }
+        let joinable = if class.category == Category::Duress { None } else { self.open_incident_of(site_id) };
+        if let Some(inc) = joinable {
+            let id = inc.id;
+            inc.signals.push(signal.id);
+            add_zone(inc, signal);
+            inc.updated_at_ms = now_ms;
+            out.links.push((id, signal.id));
+            let raise = class.priority < inc.priority;
+            journal(out, id, now_ms, Actor::Engine, "signal", Some(signal.meaning.clone()));
+            if raise {
+                let old = inc.category;
+                inc.priority = class.priority;
+                inc.category = class.category;
+                inc.title = title.to_owned();
+                journal(out, id, now_ms, Actor::Engine, "escalated", Some(format!("{old:?} -> {:?}", class.category)));
+                self.add_plan(id, now_ms, out);
+            }
+            out.incidents.insert(id, self.incidents[&id].clone());
+            return;
+        }
+        let id = self.open(site_id, class.category, class.priority, title, now_ms, out);
+        let inc = self.incidents.get_mut(&id).expect("just opened");
+        inc.signals.push(signal.id);
+        add_zone(inc, signal);
+        inc.position = signal.position;
+        out.links.push((id, signal.id));
+        journal(out, id, now_ms, Actor::Engine, "signal", Some(signal.meaning.clone()));
+        self.start_plan(id, now_ms, out);
+    }
+
+    /// Opens an incident (no plan yet) and returns its id.
+    pub(crate) fn open(
+        &mut self,
+        site_id: i64,
+        category: Category,
+        priority: Priority,
+        title: &str,
+        now_ms: i64,
+        out: &mut Output,
+    ) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let inc = Incident {
+            id,
+            site_id,
+            category,
+            priority,
+            title: title.to_owned(),
+            status: Status::New,
+            opened_at_ms: now_ms,
+            updated_at_ms: now_ms,
+            acknowledged_at_ms: None,
+            claimed_by: None,
+            signals: Vec::new(),
+            zones: Vec::new(),
+            steps: Vec::new(),
+            calls: Vec::new(),
+            cancel_attempts: Vec::new(),
+            cancel_until_ms: None,
+            wait_until_ms: None,
+            crew_id: None,
+            dispatched_at_ms: None,
+            on_site_at_ms: None,
+            silent: category == Category::Duress,
+            test: false,
+            group_key: None,
+            position: None,
+            moving: None,
+            closed_at_ms: None,
+            resolution: None,
+            charge: None,
+            notes: Vec::new(),
+        };
+        self.incidents.insert(id, inc);
+        journal(out, id, now_ms, Actor::Engine, "opened", Some(title.to_owned()));
+        self.group_storm(id, now_ms, out);
+        out.incidents.insert(id, self.incidents[&id].clone());
+        id
+    }
+
+    /// Adds the plan steps of the incident's (new) category that it does not have yet.
+    fn add_plan(&mut self, id: i64, now_ms: i64, out: &mut Output) {
+        let Some(inc) = self.incidents.get(&id) else { return };
+        let Some(site) = self.sites.get(&inc.site_id) else { return };
+        let steps = site.settings.plan_for(inc.category);
+        let inc = self.incidents.get_mut(&id).expect("checked");
+        for step in steps {
+            if !inc.steps.iter().any(|s| s.step == step) {
+                inc.steps.push(StepProgress { step, status: StepStatus::Pending, at_ms: None, note: None });
+            }
+        }
+        self.run_auto(id, now_ms, out);
+    }
+
+    /// Gives a new incident its plan, its cancel window, and runs the automatic steps.
+    pub(crate) fn start_plan(&mut self, id: i64, now_ms: i64, out: &mut Output) {
+        let Some(inc) = self.incidents.get(&id) else { return };
+        let Some(site) = self.sites.get(&inc.site_id) else { return };
+        let window = site.settings.cancel_window_ms(inc.category);
+        let inc = self.incidents.get_mut(&id).expect("checked");
+        if let Some(w) = window {
+            inc.cancel_until_ms = Some(now_ms + w);
+            journal(out, id, now_ms, Actor::Engine, "cancel_window", Some(format!("customer may cancel for {} s", w / 1000)));
+        }
+        self.add_plan(id, now_ms, out);
+    }
+
+    /// Closes an incident, frees its crew, books its billing, and drops it from memory.
+    pub(crate) fn close(&mut self, id: i64, resolution: Resolution, actor: Actor, now_ms: i64, why: &str, out: &mut Output) {
+        let Some(mut inc) = self.incidents.remove(&id) else { return };
+        inc.status = Status::Closed;
+        inc.resolution = Some(resolution);
+        inc.closed_at_ms = Some(now_ms);
+        inc.updated_at_ms = now_ms;
+        inc.cancel_until_ms = None;
+        inc.wait_until_ms = None;
+        for s in inc.steps.iter_mut().filter(|s| s.status == StepStatus::Pending) {
+            s.status = StepStatus::Skipped;
+            s.at_ms = Some(now_ms);
+        }
+        if let Some(crew) = inc.crew_id.and_then(|c| self.crews.get_mut(&c)) {
+            if crew.incident == Some(id) {
+                crew.incident = None;
+                crew.status = crate::command::CrewStatus::Available;
+                crew.updated_at_ms = now_ms;
+                out.crews.insert(crew.id, crew.clone());
+            }
+        }
+        if let Some(at) = inc.dispatched_at_ms {
+            if let Some(site) = self.sites.get_mut(&inc.site_id) {
+                inc.charge = Some(crate::billing::book(site, &inc, at, resolution));
+                out.sites.insert(site.info.id);
+            }
+        }
+        let detail = match &inc.charge {
+            Some(c) => format!("{} ({why}); billing: {c:?}", resolution.as_str()),
+            None => format!("{} ({why})", resolution.as_str()),
+        };
+        journal(out, id, now_ms, actor, "closed", Some(detail));
+        out.incidents.insert(id, inc);
+    }
+}
+
+/// Appends a journal line.
+pub(crate) fn journal(out: &mut Output, incident: i64, at_ms: i64, actor: Actor, action: &str, detail: Option<String>) {
+    out.journal.push(JournalEntry { incident, at_ms, actor, action: action.to_owned(), detail });
+}
+
+fn set_arm(site: &mut Site, arm: ArmState, signal: &Signal) {
+    site.state.arm = arm;
+    site.state.arm_user = signal.user.clone();
+    site.state.arm_changed_at_ms = Some(signal.at_ms);
+}
+
+fn same_user(a: &str, b: &str) -> bool {
+    match (a.trim().parse::<u32>(), b.trim().parse::<u32>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a.trim().eq_ignore_ascii_case(b.trim()),
+    }
+}
+
+fn add_zone(inc: &mut Incident, signal: &Signal) {
+    let Some(zone) = signal.zone_name.clone().or_else(|| signal.zone.clone()) else { return };
+    if !inc.zones.contains(&zone) {
+        inc.zones.push(zone);
+    }
+}
+
+/// A short title for an incident opened by a signal.
+fn title_of(category: Category, signal: &Signal) -> String {
+    let kind = match category {
+        Category::Fire => "Fire",
+        Category::Panic => "Panic",
+        Category::Duress => "Duress",
+        Category::Medical => "Medical",
+        Category::Burglary => "Burglary",
+        Category::Tamper => "Tamper",
+        Category::Trouble => "Trouble",
+        Category::LinkFailure => "Link failure",
+        _ => return signal.meaning.clone(),
+    };
+    match &signal.zone_name {
+        Some(zone) => format!("{kind}: {zone}"),
+        None => kind.to_owned(),
+    }
+}

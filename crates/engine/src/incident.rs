@@ -1,0 +1,266 @@
+//! An incident: the work about one or more signals of a site, from the first alarm to its
+//! resolution, with its action plan's progress.
+
+use rules::classify::{Category, Priority};
+use rules::geo::LatLon;
+use serde::{Deserialize, Serialize};
+
+use crate::settings::{Step, StepKind};
+
+/// Where an incident is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Nobody has taken it yet.
+    New,
+    /// Claimed by one operator.
+    Acknowledged,
+    /// The operator is working the plan.
+    InProgress,
+    /// A crew is on its way.
+    Dispatched,
+    /// The crew is at the site.
+    OnSite,
+    /// Done, with a resolution.
+    Closed,
+}
+
+impl Status {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Acknowledged => "acknowledged",
+            Status::InProgress => "in_progress",
+            Status::Dispatched => "dispatched",
+            Status::OnSite => "on_site",
+            Status::Closed => "closed",
+        }
+    }
+}
+
+/// How an incident ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// A real alarm.
+    Real,
+    /// False alarm caused by the user.
+    FalseUser,
+    /// False alarm caused by a technical fault.
+    FalseTechnical,
+    /// A test.
+    Test,
+    /// Cancelled by the customer with the password.
+    Cancelled,
+    /// A duplicate of another incident.
+    Duplicate,
+}
+
+impl Resolution {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::Real => "real",
+            Resolution::FalseUser => "false_user",
+            Resolution::FalseTechnical => "false_technical",
+            Resolution::Test => "test",
+            Resolution::Cancelled => "cancelled",
+            Resolution::Duplicate => "duplicate",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Resolution> {
+        [
+            Resolution::Real,
+            Resolution::FalseUser,
+            Resolution::FalseTechnical,
+            Resolution::Test,
+            Resolution::Cancelled,
+            Resolution::Duplicate,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+
+    /// The billing outcome of a dispatch that ended so.
+    pub fn billing_outcome(self) -> rules::billing::Outcome {
+        use rules::billing::Outcome;
+        match self {
+            Resolution::Real => Outcome::Real,
+            Resolution::FalseUser => Outcome::FalseUser,
+            Resolution::FalseTechnical => Outcome::FalseTechnical,
+            Resolution::Test => Outcome::Test,
+            Resolution::Cancelled => Outcome::Cancelled,
+            Resolution::Duplicate => Outcome::Duplicate,
+        }
+    }
+}
+
+/// The outcome of one call to a contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallOutcome {
+    /// Reached, and the password was right.
+    Reached,
+    /// No answer (or busy, or voicemail).
+    NoAnswer,
+    /// Reached, but the password was wrong: itself a warning.
+    WrongPassword,
+    /// Reached, and they declined a dispatch.
+    DeclinedDispatch,
+}
+
+/// A step's progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    /// Not done yet.
+    Pending,
+    /// Done.
+    Done,
+    /// Not needed (e.g. dispatch after a cancel, police for a standing vehicle).
+    Skipped,
+    /// Tried and could not be done (e.g. no crew available); the operator takes over.
+    Failed,
+}
+
+/// One step of the plan on this incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepProgress {
+    /// The step.
+    pub step: Step,
+    /// How far it is.
+    pub status: StepStatus,
+    /// When it last changed.
+    pub at_ms: Option<i64>,
+    /// Why, or what happened.
+    pub note: Option<String>,
+}
+
+/// One call made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Call {
+    /// Who was called.
+    pub contact_id: i64,
+    /// What came of it.
+    pub outcome: CallOutcome,
+    /// When.
+    pub at_ms: i64,
+    /// The operator.
+    pub by: Option<i64>,
+}
+
+/// A customer's attempt to cancel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelAttempt {
+    /// When.
+    pub at_ms: i64,
+    /// The user who tried.
+    pub by: Option<i64>,
+    /// What came of it.
+    pub result: crate::command::CancelResult,
+}
+
+/// An incident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    /// Id (given by the engine).
+    pub id: i64,
+    /// The site.
+    pub site_id: i64,
+    /// What it is about (the highest-priority category of its signals).
+    pub category: Category,
+    /// 0 highest.
+    pub priority: Priority,
+    /// Short title ("Burglary", "Fail to close", "No life sign for 3 days").
+    pub title: String,
+    /// Where it is in its life.
+    pub status: Status,
+    /// When it opened.
+    pub opened_at_ms: i64,
+    /// Last change.
+    pub updated_at_ms: i64,
+    /// When an operator first claimed it.
+    pub acknowledged_at_ms: Option<i64>,
+    /// The operator working it.
+    pub claimed_by: Option<i64>,
+    /// Signals that belong to it.
+    pub signals: Vec<i64>,
+    /// Zones that reported.
+    pub zones: Vec<String>,
+    /// The plan and its progress.
+    pub steps: Vec<StepProgress>,
+    /// Calls made.
+    pub calls: Vec<Call>,
+    /// Cancel attempts.
+    pub cancel_attempts: Vec<CancelAttempt>,
+    /// The customer may cancel until then.
+    pub cancel_until_ms: Option<i64>,
+    /// A `Wait` step ends then.
+    pub wait_until_ms: Option<i64>,
+    /// The crew sent.
+    pub crew_id: Option<i64>,
+    /// When it was sent.
+    pub dispatched_at_ms: Option<i64>,
+    /// When it arrived.
+    pub on_site_at_ms: Option<i64>,
+    /// Silent (duress): never shown or told to the customer side.
+    pub silent: bool,
+    /// Opened while the site was on test: recorded, not acted on.
+    pub test: bool,
+    /// Storm group (area and kind) when many alarms arrive at once.
+    pub group_key: Option<String>,
+    /// Where it happened (vehicles: the alarm's position).
+    pub position: Option<LatLon>,
+    /// Vehicles: whether it was moving at the alarm.
+    pub moving: Option<bool>,
+    /// When it closed.
+    pub closed_at_ms: Option<i64>,
+    /// How it ended.
+    pub resolution: Option<Resolution>,
+    /// Billing decision when a dispatched incident closed.
+    pub charge: Option<rules::billing::Charge>,
+    /// Operator notes.
+    pub notes: Vec<(i64, Option<i64>, String)>,
+}
+
+impl Incident {
+    /// Whether it is still open.
+    pub fn is_open(&self) -> bool {
+        self.status != Status::Closed
+    }
+
+    /// The next time the engine must look at it.
+    pub fn deadline(&self) -> Option<i64> {
+        if !self.is_open() {
+            return None;
+        }
+        let cancel = self.cancel_until_ms.filter(|_| self.pending(StepKind::Dispatch, true));
+        match (cancel, self.wait_until_ms) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether a step of this kind (auto or not, as asked) is pending.
+    pub fn pending(&self, kind: StepKind, auto: bool) -> bool {
+        self.steps
+            .iter()
+            .any(|s| s.step.kind == kind && s.step.auto == auto && s.status == StepStatus::Pending)
+    }
+
+    /// Marks the first pending step of this kind.
+    pub fn mark(&mut self, kind: StepKind, status: StepStatus, at_ms: i64, note: Option<String>) {
+        if let Some(s) = self
+            .steps
+            .iter_mut()
+            .find(|s| s.step.kind == kind && s.status == StepStatus::Pending)
+        {
+            s.status = status;
+            s.at_ms = Some(at_ms);
+            s.note = note;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! What an alarm company agreed with a customer about a site: its kind, its action plans,
+//! cancel windows, schedules, code overrides and billing terms (stored as JSON).
+
+use rules::billing::Terms;
+use rules::classify::{Category, Override};
+use rules::schedule::WeeklySchedule;
+use serde::{Deserialize, Serialize};
+
+/// A protected building or a tracked vehicle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteKind {
+    /// A home, shop or office.
+    #[default]
+    Premises,
+    /// A vehicle with a tracker.
+    Vehicle,
+}
+
+/// One step of an action plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum StepKind {
+    /// Tell the site's contacts (SMS, e-mail, push) that an alarm came in.
+    NotifyCustomer,
+    /// Call the contacts in their order; each call's outcome is recorded.
+    CallContacts,
+    /// Check the password (safe word) of whoever answers.
+    VerifyPassword,
+    /// Send the nearest available rapid-response crew (after the cancel window, if any).
+    Dispatch,
+    /// Notify the police (for a moving vehicle, with its track).
+    NotifyPolice,
+    /// Notify the fire brigade.
+    NotifyFire,
+    /// Wait before the next step.
+    Wait {
+        /// Seconds to wait.
+        seconds: u32,
+    },
+}
+
+/// A step and whether the engine runs it by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// What to do.
+    #[serde(flatten)]
+    pub kind: StepKind,
+    /// Run by the engine (true) or ticked off by the operator (false).
+    pub auto: bool,
+}
+
+impl Step {
+    /// A step the engine runs.
+    pub const fn auto(kind: StepKind) -> Step {
+        Step { kind, auto: true }
+    }
+
+    /// A step the operator works.
+    pub const fn manual(kind: StepKind) -> Step {
+        Step { kind, auto: false }
+    }
+}
+
+/// The agreed procedure for one category of incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Categories this plan is for.
+    pub categories: Vec<Category>,
+    /// Steps in order.
+    pub steps: Vec<Step>,
+}
+
+/// Everything the engine is told about one site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SiteSettings {
+    /// Building or vehicle.
+    pub kind: SiteKind,
+    /// The panel user number whose code is the duress code: an opening by it is a duress alarm.
+    pub duress_user: Option<String>,
+    /// Cancel window after an intrusion alarm, seconds (default 150).
+    pub cancel_window_s: u32,
+    /// Cancel window after a fire alarm, seconds (default 120).
+    pub fire_cancel_window_s: u32,
+    /// Plans that replace the default plan of their categories.
+    pub plans: Vec<Plan>,
+    /// Per-code category and priority overrides.
+    pub overrides: Vec<Override>,
+    /// Weekly opening hours, if the site is under open/close supervision.
+    pub schedule: Option<WeeklySchedule>,
+    /// Vehicles: no contact for this long raises a life-sign incident (e.g. 3 or 30 days).
+    pub life_sign_ms: Option<i64>,
+    /// Dispatch billing terms.
+    pub billing: Terms,
+    /// A crew arriving later than this after dispatch is "late" (no charge).
+    pub crew_sla_ms: i64,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        SiteSettings {
+            kind: SiteKind::Premises,
+            duress_user: None,
+            cancel_window_s: 150,
+            fire_cancel_window_s: 120,
+            plans: Vec::new(),
+            overrides: Vec::new(),
+            schedule: None,
+            life_sign_ms: None,
+            billing: Terms::default(),
+            crew_sla_ms: 20 * 60_000,
+        }
+    }
+}
+
+impl SiteSettings {
+    /// The plan for a category: the site's own, else the default.
+    pub fn plan_for(&self, category: Category) -> Vec<Step> {
+        self.plans
+            .iter()
+            .find(|p| p.categories.contains(&category))
+            .map(|p| p.steps.clone())
+            .unwrap_or_else(|| default_plan(category, self.kind))
+    }
+
+    /// The cancel window for a category, if it has one.
+    pub fn cancel_window_ms(&self, category: Category) -> Option<i64> {
+        match category {
+            Category::Burglary => Some(i64::from(self.cancel_window_s) * 1000),
+            Category::Fire => Some(i64::from(self.fire_cancel_window_s) * 1000),
+            _ => None,
+        }
+    }
+}
+
+/// The plan an alarm company uses when a site has not agreed another one.
+pub fn default_plan(category: Category, kind: SiteKind) -> Vec<Step> {
+    use StepKind::*;
+    match (category, kind) {
+        (Category::Burglary | Category::Panic, SiteKind::Vehicle) => {
+            vec![Step::auto(NotifyCustomer), Step::manual(CallContacts), Step::auto(Dispatch)]
+        }
+        (Category::Burglary, _) => vec![
+            Step::auto(NotifyCustomer),
+            Step::manual(CallContacts),
+            Step::manual(VerifyPassword),
+            Step::auto(Dispatch),
+            Step::manual(NotifyPolice),
+        ],
+        (Category::Fire, _) => vec![
+            Step::auto(NotifyCustomer),
+            Step::manual(CallContacts),
+            Step::manual(VerifyPassword),
+            Step::auto(Dispatch),
+            Step::manual(NotifyFire),
+        ],
+        (Category::Panic, _) => vec![
+            Step::auto(Dispatch),
+            Step::auto(NotifyCustomer),
+            Step::manual(CallContacts),
+            Step::manual(NotifyPolice),
+        ],
+        // Silent: nobody at the site is told; a crew and the police go at once.
+        (Category::Duress, _) => vec![Step::auto(Dispatch), Step::manual(NotifyPolice)],
+        (Category::Medical, _) => vec![
+            Step::manual(CallContacts),
+            Step::auto(Dispatch),
+            Step::auto(NotifyCustomer),
+        ],
+        _ => vec![Step::auto(NotifyCustomer), Step::manual(CallContacts)],
+    }
+}

@@ -1,0 +1,308 @@
+//! The engine's rules over a fake clock: each test is a short story of signals, commands
+//! and time.
+
+mod common;
+
+use common::*;
+use engine::rules::classify::Category;
+use engine::rules::schedule::{OpenHours, WeeklySchedule};
+use engine::*;
+
+const OP: Actor = Actor::Operator(1);
+const CUSTOMER: Actor = Actor::Customer(101);
+
+fn only_open(e: &Engine) -> Incident {
+    let open = e.open_incidents();
+    assert_eq!(open.len(), 1, "{open:#?}");
+    open[0].clone()
+}
+
+#[test]
+fn burglary_cancelled_within_the_window_closes_without_a_crew() {
+    let mut e = city(SiteSettings::default());
+    let out = e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let inc = only_open(&e);
+    assert_eq!((inc.category, inc.priority, inc.status), (Category::Burglary, 3, Status::New));
+    assert_eq!(inc.cancel_until_ms, Some(T0 + 150 * SEC), "default intrusion window 150 s");
+    assert!(out.notices.iter().any(|n| n.kind == NoticeKind::Alarm), "customer told at once");
+    assert!(e.tick(T0 + 60 * SEC).crews.is_empty(), "no crew inside the window");
+    let (reply, out) = e.on_command(CUSTOMER, Command::Cancel { site_id: 1, password_ok: true }, T0 + 90 * SEC).unwrap();
+    assert_eq!(reply, Reply::Cancel { result: CancelResult::Cancelled });
+    let closed = &out.incidents[&inc.id];
+    assert_eq!((closed.status, closed.resolution), (Status::Closed, Some(Resolution::Cancelled)));
+    assert_eq!(closed.crew_id, None);
+    assert!(e.open_incidents().is_empty());
+    let later = e.tick(T0 + 10 * MIN);
+    assert!(later.crews.is_empty() && later.incidents.is_empty(), "nothing is dispatched after a cancel");
+}
+
+#[test]
+fn burglary_without_cancel_dispatches_the_nearest_crew_and_a_late_cancel_is_refused() {
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let out = e.tick(T0 + 150 * SEC);
+    let inc = only_open(&e);
+    assert_eq!(inc.status, Status::Dispatched);
+    assert_eq!(inc.crew_id, Some(7), "crew 7 is 3 km away, crew 8 further");
+    assert_eq!(out.crews[&7].status, CrewStatus::Dispatched);
+    assert!(out.journal.iter().any(|j| j.action == "nearest_crew" && j.detail.as_deref().unwrap().starts_with("3.")), "{:?}", out.journal);
+    let (reply, out) = e.on_command(CUSTOMER, Command::Cancel { site_id: 1, password_ok: true }, T0 + 200 * SEC).unwrap();
+    assert_eq!(reply, Reply::Cancel { result: CancelResult::CrewAlreadyDispatched });
+    assert!(out.journal.iter().any(|j| j.action == "cancel_refused"));
+    let inc = only_open(&e);
+    assert_eq!(inc.cancel_attempts.len(), 1, "the attempt is recorded and shown");
+    assert_eq!(inc.status, Status::Dispatched, "the crew is not recalled");
+}
+
+#[test]
+fn a_wrong_password_cancels_nothing_and_is_a_warning() {
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let (reply, out) = e.on_command(CUSTOMER, Command::Cancel { site_id: 1, password_ok: false }, T0 + 10 * SEC).unwrap();
+    assert_eq!(reply, Reply::Cancel { result: CancelResult::WrongPassword });
+    assert!(out.journal.iter().any(|j| j.action == "warning"));
+    assert_eq!(only_open(&e).status, Status::New);
+}
+
+#[test]
+fn duress_is_silent_top_priority_and_the_customer_sees_a_normal_disarm() {
+    let settings = SiteSettings { duress_user: Some("9".into()), ..SiteSettings::default() };
+    let mut e = city(settings);
+    e.on_signal(&cid(1, T0 - MIN, "3", "401", "001"), T0 - MIN);
+    let out = e.on_signal(&cid(2, T0, "1", "401", "009"), T0);
+    let inc = only_open(&e);
+    assert_eq!((inc.category, inc.priority, inc.silent), (Category::Duress, 0, true));
+    assert!(out.notices.is_empty(), "nobody at the site is told: {:?}", out.notices);
+    assert_eq!(inc.crew_id, Some(7), "a crew goes at once");
+    let view = e.customer_site(1, T0).unwrap();
+    assert_eq!(view.arm, ArmState::Disarmed);
+    assert!(view.alarms.is_empty(), "{view:?}");
+    let (reply, _) = e.on_command(CUSTOMER, Command::Cancel { site_id: 1, password_ok: true }, T0 + SEC).unwrap();
+    assert_eq!(reply, Reply::Cancel { result: CancelResult::NothingToCancel }, "as if there were no alarm");
+    assert!(e.incident(inc.id).unwrap().is_open());
+}
+
+#[test]
+fn contact_id_121_is_duress_and_a_later_burglary_opens_its_own_visible_incident() {
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "121", "002"), T0);
+    e.on_signal(&cid(2, T0 + SEC, "1", "130", "003"), T0 + SEC);
+    let open = e.open_incidents();
+    assert_eq!(open.len(), 2);
+    assert_eq!((open[0].category, open[0].silent), (Category::Duress, true));
+    assert_eq!((open[1].category, open[1].silent), (Category::Burglary, false));
+    assert_eq!(e.customer_site(1, T0 + SEC).unwrap().alarms.len(), 1);
+}
+
+#[test]
+fn fire_has_a_120_second_window_and_outranks_a_joined_burglary() {
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    e.on_signal(&cid(2, T0 + SEC, "1", "110", "005"), T0 + SEC);
+    let inc = only_open(&e);
+    assert_eq!((inc.category, inc.priority, inc.signals.len()), (Category::Fire, 1, 2));
+    assert!(inc.steps.iter().any(|s| s.step.kind == StepKind::NotifyFire));
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "110", "005"), T0);
+    assert_eq!(only_open(&e).cancel_until_ms, Some(T0 + 120 * SEC));
+    e.tick(T0 + 119 * SEC);
+    assert_eq!(only_open(&e).status, Status::New);
+    e.tick(T0 + 120 * SEC);
+    assert_eq!(only_open(&e).status, Status::Dispatched);
+}
+
+#[test]
+fn restores_join_and_close_nothing() {
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let out = e.on_signal(&cid(2, T0 + SEC, "3", "130", "003"), T0 + SEC);
+    assert!(out.journal.iter().any(|j| j.action == "restore"));
+    assert!(only_open(&e).is_open());
+}
+
+#[test]
+fn test_mode_records_alarms_as_test_and_expires_by_itself() {
+    let mut e = city(SiteSettings::default());
+    e.on_command(CUSTOMER, Command::StartTest { site_id: 1, until_ms: T0 + 30 * MIN, scope: TestScope::default() }, T0).unwrap();
+    let out = e.on_signal(&cid(1, T0 + MIN, "1", "130", "003"), T0 + MIN);
+    let inc = out.incidents.values().next().unwrap();
+    assert_eq!((inc.test, inc.resolution), (true, Some(Resolution::Test)));
+    assert!(out.notices.is_empty() && out.crews.is_empty(), "no action on test");
+    assert!(e.open_incidents().is_empty());
+    let out = e.tick(T0 + 30 * MIN);
+    assert!(out.site_events.iter().any(|s| s.action == "test_ended"));
+    e.on_signal(&cid(2, T0 + 31 * MIN, "1", "130", "003"), T0 + 31 * MIN);
+    assert!(!only_open(&e).test, "live again");
+}
+
+#[test]
+fn only_an_operator_puts_some_zones_on_test_and_other_zones_stay_live() {
+    let mut e = city(SiteSettings::default());
+    let scope = TestScope { zones: vec!["3".into()], categories: vec![] };
+    let err = e.on_command(CUSTOMER, Command::StartTest { site_id: 1, until_ms: T0 + MIN, scope: scope.clone() }, T0).unwrap_err();
+    assert!(matches!(err, CommandError::Forbidden(_)));
+    e.on_command(OP, Command::StartTest { site_id: 1, until_ms: T0 + 30 * MIN, scope }, T0).unwrap();
+    e.on_signal(&cid(1, T0 + MIN, "1", "130", "003"), T0 + MIN);
+    assert!(e.open_incidents().is_empty(), "zone 3 is on test");
+    e.on_signal(&cid(2, T0 + MIN, "1", "130", "004"), T0 + MIN);
+    assert!(!only_open(&e).test, "zone 4 is live");
+}
+
+#[test]
+fn a_suspended_site_takes_no_action() {
+    let mut e = city(SiteSettings::default());
+    e.on_command(OP, Command::Suspend { site_id: 1, until_ms: Some(T0 + 60 * MIN) }, T0).unwrap();
+    let out = e.on_signal(&cid(1, T0 + MIN, "1", "130", "003"), T0 + MIN);
+    assert!(out.incidents.is_empty() && out.notices.is_empty());
+    assert!(matches!(e.on_command(CUSTOMER, Command::Suspend { site_id: 1, until_ms: None }, T0), Err(CommandError::Forbidden(_))));
+}
+
+fn weekdays_8_to_18() -> WeeklySchedule {
+    let h = |o: u32, c: u32| Some(OpenHours { open: chrono::NaiveTime::from_hms_opt(o, 0, 0).unwrap(), close: chrono::NaiveTime::from_hms_opt(c, 0, 0).unwrap() });
+    WeeklySchedule { days: [h(8, 18), h(8, 18), h(8, 18), h(8, 18), h(8, 18), None, None], tolerance_min: 15 }
+}
+
+#[test]
+fn fail_to_close_and_late_to_open_raise_low_priority_incidents() {
+    // T0 is Monday 2026-11-30 12:00 in Bucharest (UTC+2).
+    let mut e = city(SiteSettings { schedule: Some(weekdays_8_to_18()), ..SiteSettings::default() });
+    e.on_signal(&cid(1, T0, "1", "401", "001"), T0);
+    e.tick(T0);
+    assert!(e.tick(T0 + 6 * 60 * MIN + 14 * MIN).incidents.is_empty(), "18:14: within tolerance");
+    e.tick(T0 + 6 * 60 * MIN + 15 * MIN);
+    let inc = only_open(&e);
+    assert_eq!((inc.title.as_str(), inc.priority), ("Fail to close", SCHEDULE_PRIORITY));
+    e.on_command(OP, Command::Close { incident: inc.id, resolution: Resolution::FalseUser }, T0 + 7 * 60 * MIN).unwrap();
+    e.on_signal(&cid(2, T0 + 7 * 60 * MIN, "3", "401", "001"), T0 + 7 * 60 * MIN);
+    e.tick(T0 + 22 * 60 * MIN);
+    let inc = only_open(&e);
+    assert_eq!(inc.title, "Late to open", "still armed at 08:15 on Tuesday");
+}
+
+#[test]
+fn working_late_moves_the_closing_time_for_that_day() {
+    let mut e = city(SiteSettings { schedule: Some(weekdays_8_to_18()), ..SiteSettings::default() });
+    e.on_signal(&cid(1, T0, "1", "401", "001"), T0);
+    e.tick(T0);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let late = OpenHours { open: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(), close: chrono::NaiveTime::from_hms_opt(21, 0, 0).unwrap() };
+    e.on_command(CUSTOMER, Command::ScheduleChange { site_id: 1, change: rules::schedule::TempChange { date: today, hours: Some(late) } }, T0).unwrap();
+    e.tick(T0 + 7 * 60 * MIN);
+    assert!(e.open_incidents().is_empty(), "19:00 is fine tonight");
+    e.tick(T0 + 9 * 60 * MIN + 16 * MIN);
+    assert_eq!(only_open(&e).title, "Fail to close");
+}
+
+fn vehicle() -> Engine {
+    let settings = SiteSettings { kind: SiteKind::Vehicle, cancel_window_s: 0, life_sign_ms: Some(3 * 24 * 60 * MIN), ..SiteSettings::default() };
+    city(settings)
+}
+
+fn fix(id: i64, at: i64, pos: (f64, f64)) -> Signal {
+    Signal { position: Some(pos), ..cid(id, at, "1", "602", "000") }
+}
+
+#[test]
+fn a_standing_vehicle_gets_a_crew_and_a_moving_one_goes_to_the_police_with_its_track() {
+    let mut e = vehicle();
+    e.on_signal(&fix(1, T0 - 2 * MIN, (44.4300, 26.1000)), T0 - 2 * MIN);
+    e.on_signal(&Signal { position: Some((44.4300, 26.1001)), ..cid(2, T0, "1", "130", "001") }, T0);
+    e.tick(T0);
+    let inc = only_open(&e);
+    assert_eq!((inc.moving, inc.status), (Some(false), Status::Dispatched));
+
+    let mut e = vehicle();
+    e.on_signal(&fix(1, T0 - 2 * MIN, (44.4300, 26.1000)), T0 - 2 * MIN);
+    e.on_signal(&fix(2, T0 - MIN, (44.4400, 26.1000)), T0 - MIN);
+    let out = e.on_signal(&Signal { position: Some((44.4500, 26.1000)), ..cid(3, T0, "1", "130", "001") }, T0);
+    let mut out2 = e.tick(T0);
+    out2.merge(out);
+    let inc = only_open(&e);
+    assert_eq!((inc.moving, inc.crew_id), (Some(true), None));
+    let police = out2.journal.iter().find(|j| j.action == "police_notified").expect("police notified");
+    assert!(police.detail.as_deref().unwrap().contains("44.44000,26.10000"), "{police:?}");
+}
+
+#[test]
+fn a_vehicle_silent_for_its_life_sign_period_raises_one_incident() {
+    let mut e = vehicle();
+    e.on_signal(&fix(1, T0, (44.43, 26.10)), T0);
+    assert!(e.tick(T0 + 3 * 24 * 60 * MIN - 1).incidents.is_empty());
+    let out = e.tick(T0 + 3 * 24 * 60 * MIN);
+    let inc = only_open(&e);
+    assert_eq!(inc.title, "No life sign for 3 days");
+    assert!(out.notices.iter().any(|n| n.kind == NoticeKind::LifeSignMissed && n.sms));
+    assert!(e.tick(T0 + 4 * 24 * 60 * MIN).incidents.is_empty(), "raised once");
+}
+
+#[test]
+fn one_operator_claims_and_another_is_refused() {
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let id = only_open(&e).id;
+    e.on_command(OP, Command::Acknowledge { incident: id }, T0 + SEC).unwrap();
+    let err = e.on_command(Actor::Operator(2), Command::Acknowledge { incident: id }, T0 + 2 * SEC).unwrap_err();
+    assert_eq!(err, CommandError::Claimed { incident: id, by: 1 });
+    assert!(e.on_command(Actor::Operator(2), Command::Note { incident: id, text: "x".into() }, T0).is_err());
+    e.on_command(OP, Command::Release { incident: id }, T0 + 3 * SEC).unwrap();
+    e.on_command(Actor::Operator(2), Command::Acknowledge { incident: id }, T0 + 4 * SEC).unwrap();
+}
+
+#[test]
+fn nobody_reached_sends_an_sms_and_a_crew_goes_en_route_then_on_site() {
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let id = only_open(&e).id;
+    let (_, out) = e.on_command(OP, Command::Call { incident: id, contact_id: 11, outcome: CallOutcome::NoAnswer }, T0 + 20 * SEC).unwrap();
+    assert!(out.notices.is_empty());
+    let (_, out) = e.on_command(OP, Command::Call { incident: id, contact_id: 12, outcome: CallOutcome::NoAnswer }, T0 + 40 * SEC).unwrap();
+    assert!(out.notices.iter().any(|n| n.kind == NoticeKind::NoContactReached && n.sms));
+    e.on_command(OP, Command::Dispatch { incident: id, crew_id: Some(8) }, T0 + 50 * SEC).unwrap();
+    e.on_command(Actor::Crew(8), Command::CrewReport { crew_id: 8, status: Some(CrewStatus::EnRoute), position: None }, T0 + 60 * SEC).unwrap();
+    e.on_command(Actor::Crew(8), Command::CrewReport { crew_id: 8, status: Some(CrewStatus::OnSite), position: Some((44.4268, 26.1025)) }, T0 + 9 * MIN).unwrap();
+    assert_eq!(only_open(&e).status, Status::OnSite);
+    let (_, out) = e.on_command(OP, Command::Close { incident: id, resolution: Resolution::Real }, T0 + 30 * MIN).unwrap();
+    assert!(out.crews.contains_key(&8), "the crew is free again");
+    assert!(e.crews().find(|c| c.id == 8).unwrap().incident.is_none());
+}
+
+#[test]
+fn a_storm_folds_into_groups_by_area_and_kind() {
+    let sites = (1..=40).map(|i| {
+        let pos = if i <= 30 { (44.43 + (i as f64) * 0.0005, 26.10) } else { (45.75, 21.23) };
+        site(i, pos, SiteSettings::default())
+    });
+    let mut e = Engine::new(sites, [], [crew(7, (44.45, 26.08))], 0);
+    for i in 1..=40 {
+        e.on_signal(&Signal { site_id: Some(i), ..cid(i, T0, "1", "130", "001") }, T0 + i);
+    }
+    let open = e.open_incidents();
+    assert_eq!(open.len(), 40);
+    let mut keys: Vec<_> = open.iter().filter_map(|i| i.group_key.clone()).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert_eq!(open.iter().filter(|i| i.group_key.is_some()).count(), 40);
+}
+
+#[test]
+fn billing_over_a_year_follows_the_rules() {
+    let connected = T0 - 400 * 24 * 60 * MIN;
+    let settings = SiteSettings { billing: rules::billing::Terms { connected_at_ms: connected, warranty_until_ms: None, included_per_year: 4 }, ..SiteSettings::default() };
+    let mut e = city(settings);
+    let mut t = T0 - 300 * 24 * 60 * MIN; // early February 2026
+    let outcomes = [Resolution::FalseUser, Resolution::FalseUser, Resolution::Real, Resolution::Real, Resolution::FalseTechnical, Resolution::Real, Resolution::FalseUser];
+    for (n, r) in outcomes.iter().enumerate() {
+        let n = n as i64;
+        e.on_signal(&cid(n + 1, t, "1", "130", "003"), t);
+        e.tick(t + 150 * SEC);
+        let id = only_open(&e).id;
+        e.on_command(OP, Command::Close { incident: id, resolution: *r }, t + 20 * MIN).unwrap();
+        t += 30 * 24 * 60 * MIN;
+    }
+    let account = e.billing(1, 2026).unwrap();
+    assert_eq!(account.dispatches, 7);
+    assert_eq!(account.free, 1, "the first false call of the year");
+    assert_eq!(account.included_used, 4);
+    assert_eq!(account.billable, 2);
+}

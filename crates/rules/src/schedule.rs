@@ -1,0 +1,206 @@
+//! Weekly open/close supervision in the site's own time zone.
+//!
+//! A site is expected to be disarmed (opened) and armed (closed) at agreed local times; a
+//! [`Due`] is one such expectation with its deadline (the scheduled time plus the tolerance).
+//! Temporary changes ([`TempChange`]) replace one local day's hours (holiday, working late).
+//!
+//! Local times are turned into instants in the site's zone: a time that does not exist
+//! (spring forward) maps to the first instant after the gap, an ambiguous one (fall back) to
+//! the earlier instant.
+
+use crate::local::{instant_ms, local};
+use chrono::{Datelike, NaiveDate, NaiveTime};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[cfg(test)]
+mod tests;
+
+/// The longest allowed tolerance, in minutes.
+pub const MAX_TOLERANCE_MIN: u32 = 240;
+/// How far [`next_deadline_after`] looks ahead.
+const LOOK_AHEAD_DAYS: i64 = 8;
+const MINUTE_MS: i64 = 60_000;
+
+/// One day's opening hours, in local time: open before close, on the same day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenHours {
+    /// When the site should be disarmed.
+    pub open: NaiveTime,
+    /// When the site should be armed.
+    pub close: NaiveTime,
+}
+
+/// The agreed hours of each weekday.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeeklySchedule {
+    /// Monday first; `None` = closed all day.
+    pub days: [Option<OpenHours>; 7],
+    /// Minutes after the scheduled time before the site is late.
+    pub tolerance_min: u32,
+}
+
+impl Default for WeeklySchedule {
+    /// Closed every day, 15 minutes' tolerance.
+    fn default() -> Self {
+        Self {
+            days: [None; 7],
+            tolerance_min: 15,
+        }
+    }
+}
+
+/// A one-day change of the hours (holiday, working late), in local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TempChange {
+    /// The local day it replaces.
+    pub date: NaiveDate,
+    /// That day's hours; `None` = closed all day.
+    pub hours: Option<OpenHours>,
+}
+
+/// What the site should do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expectation {
+    /// Be disarmed (opened).
+    Open,
+    /// Be armed (closed).
+    Close,
+}
+
+/// One expected opening or closing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Due {
+    /// Open or close.
+    pub expect: Expectation,
+    /// The scheduled instant (Unix ms).
+    pub scheduled_ms: i64,
+    /// `scheduled_ms` plus the tolerance: late after this instant.
+    pub deadline_ms: i64,
+}
+
+/// Why a schedule is not acceptable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleError {
+    /// A day's opening is not before its closing; `day` is 0 for Monday.
+    OpenNotBeforeClose {
+        /// 0 = Monday … 6 = Sunday.
+        day: usize,
+    },
+    /// The tolerance is longer than [`MAX_TOLERANCE_MIN`].
+    ToleranceTooLong(u32),
+}
+
+impl fmt::Display for ScheduleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const DAYS: [&str; 7] = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
+        match self {
+            Self::OpenNotBeforeClose { day } => {
+                let name = DAYS.get(*day).copied().unwrap_or("?");
+                write!(f, "{name}: opening must be before closing")
+            }
+            Self::ToleranceTooLong(min) => {
+                write!(
+                    f,
+                    "tolerance {min} min is longer than {MAX_TOLERANCE_MIN} min"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ScheduleError {}
+
+/// Checks that every day opens before it closes and the tolerance is at most 240 minutes.
+pub fn validate(schedule: &WeeklySchedule) -> Result<(), ScheduleError> {
+    if let Some(day) = schedule
+        .days
+        .iter()
+        .position(|d| d.is_some_and(|h| h.open >= h.close))
+    {
+        return Err(ScheduleError::OpenNotBeforeClose { day });
+    }
+    if schedule.tolerance_min > MAX_TOLERANCE_MIN {
+        return Err(ScheduleError::ToleranceTooLong(schedule.tolerance_min));
+    }
+    Ok(())
+}
+
+/// Every [`Due`] whose deadline is in `(from_ms, to_ms]`, sorted by deadline.
+///
+/// A [`TempChange`] for a local date replaces that weekday's hours (the last one given for a
+/// date wins).
+pub fn dues_between(
+    schedule: &WeeklySchedule,
+    changes: &[TempChange],
+    tz: Tz,
+    from_ms: i64,
+    to_ms: i64,
+) -> Vec<Due> {
+    let tolerance_ms = i64::from(schedule.tolerance_min) * MINUTE_MS;
+    let (Some(first), Some(last)) = (
+        local_date(from_ms.saturating_sub(tolerance_ms), tz),
+        local_date(to_ms, tz),
+    ) else {
+        return Vec::new();
+    };
+    let mut dues = Vec::new();
+    // One day of margin on each side: a day's instants can spill over the UTC-local offset.
+    let mut date = first.pred_opt().unwrap_or(first);
+    let end = last.succ_opt().unwrap_or(last);
+    while date <= end {
+        let hours = changes.iter().rev().find(|c| c.date == date).map_or(
+            schedule.days[date.weekday().num_days_from_monday() as usize],
+            |c| c.hours,
+        );
+        if let Some(hours) = hours {
+            for (expect, time) in [
+                (Expectation::Open, hours.open),
+                (Expectation::Close, hours.close),
+            ] {
+                let Some(scheduled_ms) = instant_ms(date.and_time(time), tz) else {
+                    continue;
+                };
+                let deadline_ms = scheduled_ms + tolerance_ms;
+                if from_ms < deadline_ms && deadline_ms <= to_ms {
+                    dues.push(Due {
+                        expect,
+                        scheduled_ms,
+                        deadline_ms,
+                    });
+                }
+            }
+        }
+        let Some(next) = date.succ_opt() else { break };
+        date = next;
+    }
+    dues.sort_by_key(|d| (d.deadline_ms, d.scheduled_ms));
+    dues
+}
+
+/// The first deadline after `after_ms`, looking at most 8 days ahead.
+pub fn next_deadline_after(
+    schedule: &WeeklySchedule,
+    changes: &[TempChange],
+    tz: Tz,
+    after_ms: i64,
+) -> Option<i64> {
+    let to_ms = after_ms.saturating_add(LOOK_AHEAD_DAYS * 24 * 60 * MINUTE_MS);
+    dues_between(schedule, changes, tz, after_ms, to_ms)
+        .first()
+        .map(|d| d.deadline_ms)
+}
+
+fn local_date(at_ms: i64, tz: Tz) -> Option<NaiveDate> {
+    local(at_ms, tz).map(|t| t.date())
+}

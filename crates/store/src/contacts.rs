@@ -1,0 +1,126 @@
+//! Sites' call lists: contacts' order, e-mail, login, password and availability.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::{ContactRecord, Store, StoreError};
+
+const SELECT_CONTACTS: &str = "SELECT id, site_id, position, name, phone, email, \
+     CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS has_password, user_id, \
+     unavailable_until FROM contacts";
+
+impl Store {
+    /// A site's contacts in call order (position, then id).
+    pub async fn contacts(&self, site_id: i64) -> Result<Vec<ContactRecord>, StoreError> {
+        let sql = format!("{SELECT_CONTACTS} WHERE site_id = $1 ORDER BY position, id");
+        let rows = sqlx::query(&sql).bind(site_id).fetch_all(&self.pool).await?;
+        rows.iter().map(contact_from_row).collect()
+    }
+
+    /// Every contact, by site and call order.
+    pub async fn all_contacts(&self) -> Result<Vec<ContactRecord>, StoreError> {
+        let sql = format!("{SELECT_CONTACTS} ORDER BY site_id, position, id");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(contact_from_row).collect()
+    }
+
+    /// Password hashes of a site's contacts that have one: (contact id, hash), by call order.
+    pub async fn contact_password_hashes(&self, site_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query_as(
+            "SELECT id, password_hash FROM contacts \
+             WHERE site_id = $1 AND password_hash IS NOT NULL ORDER BY position, id",
+        )
+        .bind(site_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+
+    /// Sets or clears a contact's password hash (the caller hashes). Unknown contact:
+    /// [`StoreError::NotFound`].
+    pub async fn set_contact_password(&self, contact_id: i64, hash: Option<&str>) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE contacts SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(contact_id)
+            .execute(&self.pool)
+            .await?;
+        found(done.rows_affected(), contact_id)
+    }
+
+    /// Sets a contact's e-mail address and user. Unknown contact: [`StoreError::NotFound`];
+    /// unknown user: [`StoreError::MissingReference`].
+    pub async fn set_contact_details(
+        &self,
+        contact_id: i64,
+        email: Option<&str>,
+        user_id: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE contacts SET email = $1, user_id = $2 WHERE id = $3")
+            .bind(email)
+            .bind(user_id)
+            .bind(contact_id)
+            .execute(&self.pool)
+            .await?;
+        found(done.rows_affected(), contact_id)
+    }
+
+    /// Marks a contact unavailable until `until_ms`, or available again with `None`.
+    /// Unknown contact: [`StoreError::NotFound`].
+    pub async fn set_contact_unavailable(&self, contact_id: i64, until_ms: Option<i64>) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE contacts SET unavailable_until = $1 WHERE id = $2")
+            .bind(until_ms)
+            .bind(contact_id)
+            .execute(&self.pool)
+            .await?;
+        found(done.rows_affected(), contact_id)
+    }
+
+    /// Renumbers a site's call list: `ordered_ids[0]` gets position 1 and so on, in one
+    /// transaction. The ids must be exactly the site's contacts, each once, otherwise
+    /// nothing changes and the result is [`StoreError::Invalid`].
+    pub async fn reorder_contacts(&self, site_id: i64, ordered_ids: &[i64]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut current: Vec<i64> = sqlx::query_scalar("SELECT id FROM contacts WHERE site_id = $1")
+            .bind(site_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut wanted = ordered_ids.to_vec();
+        current.sort_unstable();
+        wanted.sort_unstable();
+        if current != wanted {
+            return Err(StoreError::Invalid(format!(
+                "contact ids {ordered_ids:?} are not exactly the contacts of site {site_id}"
+            )));
+        }
+        for (position, id) in (1_i64..).zip(ordered_ids) {
+            sqlx::query("UPDATE contacts SET position = $1 WHERE id = $2")
+                .bind(position)
+                .bind(*id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn found(rows_affected: u64, contact_id: i64) -> Result<(), StoreError> {
+    if rows_affected == 0 {
+        return Err(StoreError::NotFound(format!("contact {contact_id}")));
+    }
+    Ok(())
+}
+
+fn contact_from_row(row: &AnyRow) -> Result<ContactRecord, StoreError> {
+    Ok(ContactRecord {
+        id: row.try_get("id")?,
+        site_id: row.try_get("site_id")?,
+        position: row.try_get("position")?,
+        name: row.try_get("name")?,
+        phone: row.try_get("phone")?,
+        email: row.try_get("email")?,
+        has_password: row.try_get::<i64, _>("has_password")? != 0,
+        user_id: row.try_get("user_id")?,
+        unavailable_until_ms: row.try_get("unavailable_until")?,
+    })
+}

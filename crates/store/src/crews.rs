@@ -1,0 +1,77 @@
+//! Response crews' run-time state: position, status, shift and the user on the device.
+
+use sqlx::{Any, Executor, Row};
+
+use crate::{opt_real, CrewRecord, CrewUpdate, Store, StoreError};
+
+impl Store {
+    /// Every crew with its state, by id.
+    pub async fn list_crews(&self) -> Result<Vec<CrewRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, lat, lon, status, heading, on_shift, user_id, updated_at \
+             FROM crews ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(CrewRecord {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    lat: row.try_get("lat")?,
+                    lon: row.try_get("lon")?,
+                    status: row.try_get("status")?,
+                    heading: row.try_get("heading")?,
+                    on_shift: row.try_get::<i64, _>("on_shift")? != 0,
+                    user_id: row.try_get("user_id")?,
+                    updated_at_ms: row.try_get("updated_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores a crew's new state. Unknown crew: [`StoreError::NotFound`].
+    pub async fn update_crew(&self, u: &CrewUpdate) -> Result<(), StoreError> {
+        write_crew(&self.pool, u).await
+    }
+
+    /// Sets or clears the user a crew logs in as. Unknown crew: [`StoreError::NotFound`];
+    /// unknown user: [`StoreError::MissingReference`].
+    pub async fn set_crew_user(&self, crew_id: i64, user_id: Option<i64>) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE crews SET user_id = $1 WHERE id = $2")
+            .bind(user_id)
+            .bind(crew_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("crew {crew_id}")));
+        }
+        Ok(())
+    }
+}
+
+/// Writes a crew's state through `executor`; [`StoreError::NotFound`] if there is no such crew.
+pub(crate) async fn write_crew<'e, E>(executor: E, u: &CrewUpdate) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let (heading, heading_set) = opt_real(u.heading);
+    let done = sqlx::query(
+        "UPDATE crews SET lat = $1, lon = $2, status = $3, \
+         heading = CASE WHEN $8 = 1 THEN $4 END, on_shift = $5, updated_at = $6 WHERE id = $7",
+    )
+    .bind(u.lat)
+    .bind(u.lon)
+    .bind(u.status.as_str())
+    .bind(heading)
+    .bind(i64::from(u.on_shift))
+    .bind(u.at_ms)
+    .bind(u.id)
+    .bind(heading_set)
+    .execute(executor)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound(format!("crew {}", u.id)));
+    }
+    Ok(())
+}

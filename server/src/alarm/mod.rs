@@ -1,0 +1,156 @@
+//! The alarm engine at run time: one task owns the pure [`engine::Engine`]. It reads new
+//! signals from the store after its cursor, runs the clock every second, and carries out
+//! commands one at a time; each result is stored (with the cursor) in one transaction
+//! before anyone is answered.
+//!
+//! The signals table is the engine's queue: a signal is acknowledged to the panel once
+//! stored, and the engine's cursor moves only in the transaction that stores what the signal
+//! caused. A crash between the two replays the signal; nothing is lost or done twice.
+
+pub mod load;
+pub mod outbox;
+pub mod persist;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::ssr::engine::{Clock, EngineError, EngineHandle, Job};
+use engine::{Engine, Output};
+use store::{Store, StoreError};
+use tokio::sync::{mpsc, watch, Notify};
+
+/// Signals read from the store per batch.
+const BATCH: i64 = 500;
+/// How often timers are checked.
+const TICK: Duration = Duration::from_secs(1);
+
+/// Starts the engine task; returns its handle.
+pub async fn spawn(
+    store: Store,
+    clock: Clock,
+    shutdown: watch::Receiver<bool>,
+) -> Result<(EngineHandle, tokio::task::JoinHandle<()>), StoreError> {
+    let (handle, jobs, poke) = EngineHandle::new(clock.clone(), 1024);
+    let (engine, cursor) = load::load(&store).await?;
+    tracing::info!(open = engine.open_incidents().len(), cursor, "alarm engine loaded");
+    let runtime = Runtime { store, clock, engine, cursor };
+    let task = tokio::spawn(runtime.run(jobs, poke, shutdown));
+    Ok((handle, task))
+}
+
+struct Runtime {
+    store: Store,
+    clock: Clock,
+    engine: Engine,
+    cursor: i64,
+}
+
+impl Runtime {
+    async fn run(mut self, mut jobs: mpsc::Receiver<Job>, poke: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                job = jobs.recv() => match job {
+                    Some(job) => self.job(job).await,
+                    None => break,
+                },
+                _ = poke.notified() => {
+                    if let Err(e) = self.signals().await {
+                        tracing::error!(error = %e, "alarm engine could not store; will retry");
+                    }
+                }
+                _ = tick.tick() => {
+                    if let Err(e) = self.settle().await {
+                        tracing::error!(error = %e, "alarm engine could not store; will retry");
+                    }
+                }
+                _ = shutdown.changed() => break,
+            }
+        }
+    }
+
+    async fn job(&mut self, job: Job) {
+        match job {
+            Job::Command { actor, command, reply } => {
+                let now = self.clock.now_ms();
+                let result = match self.engine.on_command(actor, command, now) {
+                    Ok((answer, out)) => self.store_output(&out, None, now).await.map(|()| answer),
+                    Err(e) => Err(EngineError::Refused(e)),
+                };
+                let _ = reply.send(result);
+            }
+            Job::Read(f) => f(&self.engine, self.clock.now_ms()),
+            Job::Settle(reply) => {
+                let _ = reply.send(self.settle().await.map_err(|e| EngineError::Store(e.to_string())));
+            }
+            Job::ReloadSite(site_id, reply) => {
+                let result = match self.reload_site(site_id).await {
+                    Ok(true) => Ok(()),
+                    Ok(false) => Err(EngineError::Store(format!("site {site_id} not found"))),
+                    Err(e) => Err(EngineError::Store(e.to_string())),
+                };
+                let _ = reply.send(result);
+            }
+        }
+    }
+
+    /// Every stored signal, then the timers.
+    async fn settle(&mut self) -> Result<(), StoreError> {
+        self.signals().await?;
+        let now = self.clock.now_ms();
+        let out = self.engine.tick(now);
+        self.store_output(&out, None, now).await.map_err(|e| StoreError::Invalid(e.to_string()))
+    }
+
+    /// Signals after the cursor, in batches; each batch is stored with the moved cursor.
+    async fn signals(&mut self) -> Result<(), StoreError> {
+        loop {
+            let batch = self.store.signals_after(self.cursor, BATCH).await?;
+            let Some(last) = batch.last().map(|s| s.id) else { return Ok(()) };
+            for site_id in batch.iter().filter_map(|s| s.site_id) {
+                if self.engine.site(site_id).is_none() {
+                    self.reload_site(site_id).await?;
+                }
+            }
+            let now = self.clock.now_ms();
+            let mut out = Output::default();
+            for record in &batch {
+                out.merge(self.engine.on_signal(&load::signal(record), now));
+            }
+            self.store_output(&out, Some(last), now).await.map_err(|e| StoreError::Invalid(e.to_string()))?;
+            self.cursor = last;
+        }
+    }
+
+    /// Reads a site's settings and contacts (and the crews) again from the store: sites and
+    /// crews added after the start, or changed by an administrator.
+    async fn reload_site(&mut self, site_id: i64) -> Result<bool, StoreError> {
+        for crew in load::crews(&self.store).await? {
+            self.engine.upsert_crew(crew);
+        }
+        match load::site(&self.store, site_id).await? {
+            Some(site) => {
+                self.engine.upsert_site(site);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Stores an output; if that fails, the engine is rebuilt from the store, so memory never
+    /// runs ahead of what is stored.
+    async fn store_output(&mut self, out: &Output, cursor: Option<i64>, now: i64) -> Result<(), EngineError> {
+        match persist::persist(&self.store, &self.engine, out, cursor, now).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                tracing::error!(error = %e, "alarm engine output not stored; reloading from the store");
+                if let Ok((engine, cursor)) = load::load(&self.store).await {
+                    self.engine = engine;
+                    self.cursor = cursor;
+                }
+                Err(EngineError::Store(e.to_string()))
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! The delivery worker: sends due outbox messages (e-mail, SMS, Web Push), records every
+//! attempt, and retries with backoff until the message is sent or given up.
+
+use std::time::Duration;
+
+use app::ssr::engine::Clock;
+use notify::{Channel, Message, Notifier, SendError};
+use store::{OutboxRecord, Store};
+use tokio::sync::watch;
+
+/// How often due messages are looked for.
+const POLL: Duration = Duration::from_millis(500);
+/// Messages sent per round.
+const BATCH: i64 = 50;
+/// Waits before the 2nd, 3rd, ... attempt; after the last, the message has failed.
+const BACKOFF_S: [i64; 6] = [15, 60, 300, 900, 3600, 3 * 3600];
+
+/// Sends due messages until shutdown.
+pub async fn run(store: Store, notifier: Notifier, clock: Clock, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(POLL) => {}
+            _ = shutdown.changed() => return,
+        }
+        match store.due_outbox(clock.now_ms(), BATCH).await {
+            Ok(due) => {
+                for m in due {
+                    deliver(&store, &notifier, &clock, m).await;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "outbox not readable"),
+        }
+    }
+}
+
+async fn deliver(store: &Store, notifier: &Notifier, clock: &Clock, m: OutboxRecord) {
+    let result = match Channel::parse(&m.channel) {
+        Some(channel) => {
+            let msg = Message { channel, recipient: m.recipient.clone(), subject: m.subject.clone(), body: m.body.clone() };
+            notifier.send(&msg).await
+        }
+        None => Err(SendError::Permanent(format!("unknown channel {}", m.channel))),
+    };
+    let now = clock.now_ms();
+    let (result, retry) = match result {
+        Ok(()) => (Ok(()), None),
+        Err(e) => {
+            let retry = usize::try_from(m.attempts)
+                .ok()
+                .and_then(|n| BACKOFF_S.get(n))
+                .filter(|_| e.is_retryable())
+                .map(|s| now + s * 1000);
+            tracing::info!(id = m.id, channel = %m.channel, error = %e, retry = retry.is_some(), "notification not sent");
+            (Err(e.to_string()), retry)
+        }
+    };
+    if let Err(e) = store.record_outbox_attempt(m.id, now, result, retry).await {
+        tracing::warn!(id = m.id, error = %e, "outbox attempt not recorded");
+    }
+}

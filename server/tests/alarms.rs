@@ -1,0 +1,349 @@
+//! The alarm engine end to end: real DC-09 frames into a running Vigil, the customer's and
+//! the operator's HTTP API, and the engine's clock moved forward by hand.
+
+mod support;
+
+use dc09::{Frame, Token, XData};
+use serde_json::{json, Value};
+use support::{spawn_app, TestApp, SAFE_WORD};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+const SEC: i64 = 1000;
+const MIN: i64 = 60 * SEC;
+
+fn frame(seq: u16, account: &str, token: Token, data: &str, xdata: Vec<XData>) -> Frame {
+    Frame {
+        token,
+        encrypted: false,
+        seq,
+        receiver: Some("1".into()),
+        line: "1".into(),
+        account: account.into(),
+        data: format!("#{account}|{data}"),
+        xdata,
+        timestamp: None,
+    }
+}
+
+/// Contact ID event `QEEE GG ZZZ` from account 1234.
+fn cid(seq: u16, event: &str) -> Frame {
+    frame(seq, "1234", Token::AdmCid, event, Vec::new())
+}
+
+/// Sends frames over one connection, each acknowledged before the next.
+async fn send(app: &TestApp, frames: &[Frame]) {
+    let mut stream = TcpStream::connect(app.dc09).await.unwrap();
+    for f in frames {
+        stream.write_all(&f.encode()).await.unwrap();
+        let reply = Frame::decode(&support::read_frame(&mut stream).await).unwrap();
+        assert_eq!(reply.token, Token::Ack, "{f:?}");
+    }
+}
+
+/// Sends, then lets the engine process everything stored and due.
+async fn send_settled(app: &TestApp, frames: &[Frame]) {
+    send(app, frames).await;
+    app.engine().settle().await.unwrap();
+}
+
+async fn advance(app: &TestApp, ms: i64) {
+    app.engine().clock().advance(ms);
+    app.engine().settle().await.unwrap();
+}
+
+async fn get(client: &reqwest::Client, url: String) -> Value {
+    let resp = client.get(&url).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "{url}: {}", resp.text().await.unwrap());
+    resp.json().await.unwrap()
+}
+
+async fn post(client: &reqwest::Client, url: String, body: Value) -> Value {
+    let resp = client.post(&url).json(&body).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "{url}: {}", resp.text().await.unwrap());
+    resp.json().await.unwrap()
+}
+
+async fn put_settings(app: &TestApp, site: i64, settings: Value) {
+    let supervisor = app.signed_in("supervisor").await;
+    let resp = supervisor.put(app.url(&format!("/api/v1/sites/{site}/settings"))).json(&settings).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+}
+
+async fn incidents(app: &TestApp, open: bool) -> Vec<Value> {
+    let operator = app.signed_in("operator").await;
+    get(&operator, app.url(&format!("/api/v1/incidents?open={open}"))).await.as_array().unwrap().clone()
+}
+
+async fn only_incident(app: &TestApp, open: bool) -> Value {
+    let all = incidents(app, open).await;
+    assert_eq!(all.len(), 1, "{all:#?}");
+    all[0].clone()
+}
+
+async fn journal(app: &TestApp, id: i64) -> Vec<String> {
+    let operator = app.signed_in("operator").await;
+    let detail = get(&operator, app.url(&format!("/api/v1/incidents/{id}"))).await;
+    detail["journal"].as_array().unwrap().iter().map(|j| j["action"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn burglary_cancelled_by_the_customer_in_time_sends_no_crew() {
+    let app = spawn_app().await;
+    send_settled(&app, &[cid(1, "1130 01 003")]).await;
+    let customer = app.signed_in("customer").await;
+    let status = get(&customer, app.url(&format!("/api/v1/sites/{}/status", app.site))).await;
+    let alarm = &status["alarms"][0];
+    assert_eq!(alarm["category"], "burglary");
+    let opened = alarm["opened_at_ms"].as_i64().unwrap();
+    assert_eq!(alarm["cancel_until_ms"].as_i64().unwrap(), opened + 150 * SEC);
+    advance(&app, 100 * SEC).await;
+    let wrong = post(&customer, app.url(&format!("/api/v1/sites/{}/cancel", app.site)), json!({ "password": "guess" })).await;
+    assert_eq!(wrong["result"], "wrong_password");
+    let answer = post(&customer, app.url(&format!("/api/v1/sites/{}/cancel", app.site)), json!({ "password": SAFE_WORD })).await;
+    assert_eq!(answer["result"], "cancelled");
+    advance(&app, 10 * MIN).await;
+    let inc = only_incident(&app, false).await;
+    assert_eq!((inc["status"].as_str(), inc["resolution"].as_str(), &inc["crew_id"]), (Some("closed"), Some("cancelled"), &Value::Null));
+    let actions = journal(&app, inc["id"].as_i64().unwrap()).await;
+    assert!(actions.contains(&"warning".to_owned()) && actions.contains(&"closed".to_owned()), "{actions:?}");
+    assert!(!actions.contains(&"dispatched".to_owned()));
+    let mail = app.store.list_outbox(Some(inc["id"].as_i64().unwrap()), 10).await.unwrap();
+    assert!(mail.iter().any(|m| m.channel == "email" && m.recipient == "ana@example.org"), "the customer was told: {mail:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn burglary_without_a_cancel_dispatches_the_nearest_crew_and_a_late_cancel_is_refused() {
+    let app = spawn_app().await;
+    send_settled(&app, &[cid(1, "1130 01 003")]).await;
+    advance(&app, 149 * SEC).await;
+    assert_eq!(only_incident(&app, true).await["status"], "new", "still in the window");
+    advance(&app, 2 * SEC).await;
+    let inc = only_incident(&app, true).await;
+    assert_eq!(inc["status"], "dispatched");
+    let crews = app.store.list_crews().await.unwrap();
+    let echo1 = crews.iter().find(|c| c.name == "Echo 1").unwrap();
+    assert_eq!(inc["crew_id"].as_i64(), Some(echo1.id), "Echo 1 is the nearest");
+    assert_eq!(echo1.status, "dispatched");
+    let customer = app.signed_in("customer").await;
+    let answer = post(&customer, app.url(&format!("/api/v1/sites/{}/cancel", app.site)), json!({ "password": SAFE_WORD })).await;
+    assert_eq!(answer["result"], "crew_already_dispatched");
+    let inc = only_incident(&app, true).await;
+    assert_eq!(inc["status"], "dispatched");
+    assert_eq!(inc["cancel_attempts"].as_array().unwrap().len(), 1);
+    assert!(journal(&app, inc["id"].as_i64().unwrap()).await.contains(&"cancel_refused".to_owned()));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn duress_looks_like_a_normal_disarm_to_the_customer_and_tops_the_operator_queue() {
+    let app = spawn_app().await;
+    put_settings(&app, app.site, json!({ "duress_user": "9" })).await;
+    send_settled(&app, &[cid(1, "3401 01 001"), cid(2, "1130 01 002"), cid(3, "1401 01 009")]).await;
+    let customer = app.signed_in("customer").await;
+    let status = get(&customer, app.url(&format!("/api/v1/sites/{}/status", app.site))).await;
+    assert_eq!(status["arm"], "disarmed");
+    let alarms = status["alarms"].as_array().unwrap();
+    assert_eq!(alarms.len(), 1, "only the burglary: {alarms:?}");
+    assert_eq!(alarms[0]["category"], "burglary");
+    let operator = app.signed_in("operator").await;
+    let queue = get(&operator, app.url("/api/v1/queue")).await;
+    assert_eq!(queue[0]["category"], "duress", "{queue:#?}");
+    assert_eq!(queue[0]["priority"], 0);
+    assert_eq!(queue[0]["silent"], true);
+    let duress = queue[0]["id"].as_i64().unwrap();
+    assert!(app.store.list_outbox(Some(duress), 10).await.unwrap().is_empty(), "nobody at the site is told");
+    let text = customer.get(app.url(&format!("/api/v1/sites/{}/status", app.site))).send().await.unwrap().text().await.unwrap();
+    assert!(!text.to_lowercase().contains("duress"), "{text}");
+    let resp = customer.get(app.url("/api/v1/incidents")).send().await.unwrap();
+    assert_eq!(resp.status(), 403, "customers never list incidents");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn fire_opens_a_top_priority_incident_with_a_two_minute_window() {
+    let app = spawn_app().await;
+    send_settled(&app, &[frame(1, "1234", Token::SiaDcs, "Nri1/FA005", Vec::new())]).await;
+    let inc = only_incident(&app, true).await;
+    assert_eq!((inc["category"].as_str(), inc["priority"].as_i64()), (Some("fire"), Some(1)));
+    assert_eq!(inc["cancel_until_ms"].as_i64().unwrap(), inc["opened_at_ms"].as_i64().unwrap() + 120 * SEC);
+    assert!(inc["steps"].as_array().unwrap().iter().any(|s| s["step"]["kind"] == "notify_fire"), "{inc:#?}");
+    advance(&app, 121 * SEC).await;
+    assert_eq!(only_incident(&app, true).await["status"], "dispatched");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn test_mode_records_alarms_as_tests_and_goes_live_at_expiry() {
+    let app = spawn_app().await;
+    let customer = app.signed_in("customer").await;
+    post(&customer, app.url(&format!("/api/v1/sites/{}/test", app.site)), json!({ "minutes": 10 })).await;
+    let status = get(&customer, app.url(&format!("/api/v1/sites/{}/status", app.site))).await;
+    assert!(status["test_until_ms"].as_i64().is_some());
+    send_settled(&app, &[cid(1, "1130 01 003")]).await;
+    assert!(incidents(&app, true).await.is_empty(), "nothing to act on");
+    let test = only_incident(&app, false).await;
+    assert_eq!((test["test"].as_bool(), test["resolution"].as_str()), (Some(true), Some("test")));
+    advance(&app, 5 * MIN).await;
+    send_settled(&app, &[cid(2, "1130 01 002")]).await;
+    assert!(incidents(&app, true).await.is_empty(), "still on test after 5 minutes");
+    advance(&app, 6 * MIN).await;
+    let status = get(&customer, app.url(&format!("/api/v1/sites/{}/status", app.site))).await;
+    assert_eq!(status["test_until_ms"], Value::Null, "live again by itself");
+    send_settled(&app, &[cid(3, "1130 01 001")]).await;
+    let live = only_incident(&app, true).await;
+    assert_eq!(live["test"], false);
+    let audit = app.store.list_audit(50).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "site.test_ended"), "{audit:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_site_left_disarmed_after_closing_time_raises_fail_to_close() {
+    let app = spawn_app().await;
+    let tz: chrono_tz::Tz = "Europe/Bucharest".parse().unwrap();
+    let local = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap().with_timezone(&tz);
+    use chrono::Timelike;
+    if local(app.engine().clock().now_ms()).hour() >= 22 {
+        app.engine().clock().advance(3 * 60 * MIN);
+    }
+    let close = local(app.engine().clock().now_ms() + 10 * MIN).time().with_second(0).unwrap().with_nanosecond(0).unwrap();
+    let hours = json!({ "open": "00:00:00", "close": close.format("%H:%M:%S").to_string() });
+    put_settings(&app, app.site, json!({ "schedule": { "days": [hours, hours, hours, hours, hours, hours, hours], "tolerance_min": 0 } })).await;
+    send_settled(&app, &[cid(1, "1401 01 001")]).await;
+    assert!(incidents(&app, true).await.is_empty(), "disarmed during opening hours");
+    advance(&app, 11 * MIN).await;
+    let inc = only_incident(&app, true).await;
+    assert_eq!((inc["title"].as_str(), inc["priority"].as_i64()), (Some("Fail to close"), Some(6)));
+    app.stop().await;
+}
+
+fn at(pos: (f64, f64)) -> Vec<XData> {
+    vec![XData { id: 'X', value: format!("{:.5}", pos.1) }, XData { id: 'Y', value: format!("{:.5}", pos.0) }]
+}
+
+#[tokio::test]
+async fn a_standing_vehicle_gets_a_crew_and_a_moving_one_goes_to_the_police() {
+    let app = spawn_app().await;
+    for (account, moving) in [("5678", false), ("5679", true)] {
+        let site = app
+            .store
+            .create_site(&store::NewSite { name: format!("Van {account}"), address: "-".into(), city: "București".into(), lat: 44.43, lon: 26.10, time_zone: "Europe/Bucharest".into(), owner_user_id: None })
+            .await
+            .unwrap();
+        app.store.create_account(site, account).await.unwrap();
+        put_settings(&app, site, json!({ "kind": "vehicle", "cancel_window_s": 0 })).await;
+        let second = if moving { (44.4400, 26.1000) } else { (44.4300, 26.1000) };
+        send_settled(
+            &app,
+            &[
+                frame(1, account, Token::AdmCid, "1602 00 000", at((44.4300, 26.1000))),
+                frame(2, account, Token::AdmCid, "1130 01 001", at(second)),
+            ],
+        )
+        .await;
+        let operator = app.signed_in("operator").await;
+        let list = get(&operator, app.url(&format!("/api/v1/incidents?open=true&site_id={site}"))).await;
+        let inc = &list[0];
+        assert_eq!(inc["moving"], moving, "{inc:#?}");
+        if moving {
+            assert_eq!(inc["crew_id"], Value::Null);
+            assert!(journal(&app, inc["id"].as_i64().unwrap()).await.contains(&"police_notified".to_owned()));
+        } else {
+            assert_eq!(inc["status"], "dispatched");
+        }
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_in_the_middle_of_a_cancel_window_keeps_its_deadline() {
+    let app = spawn_app().await;
+    send_settled(&app, &[cid(1, "1130 01 003")]).await;
+    advance(&app, 60 * SEC).await;
+    let app = app.restart().await;
+    app.engine().settle().await.unwrap();
+    let inc = only_incident(&app, true).await;
+    assert_eq!(inc["status"], "new", "the window is still running after the restart");
+    advance(&app, 91 * SEC).await;
+    let after = only_incident(&app, true).await;
+    assert_eq!(after["id"], inc["id"], "the same incident, not a second one");
+    assert_eq!(after["status"], "dispatched");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn billing_counters_over_a_year_of_incidents() {
+    let app = spawn_app().await;
+    let tz: chrono_tz::Tz = "Europe/Bucharest".parse().unwrap();
+    let now = app.engine().clock().now_ms();
+    let year = chrono::DateTime::from_timestamp_millis(now).unwrap().with_timezone(&tz).format("%Y").to_string().parse::<i32>().unwrap() + 1;
+    let jan10 = chrono::NaiveDate::from_ymd_opt(year, 1, 10).unwrap().and_hms_opt(12, 0, 0).unwrap().and_utc().timestamp_millis();
+    app.engine().clock().advance(jan10 - now);
+    let start = app.engine().clock().now_ms();
+    put_settings(&app, app.site, json!({ "billing": { "connected_at_ms": start - 400 * 24 * 60 * MIN, "warranty_until_ms": start + 400 * 24 * 60 * MIN, "included_per_year": 4 } })).await;
+    let operator = app.signed_in("operator").await;
+    let outcomes = ["false_user", "false_user", "real", "false_technical", "real", "real", "real", "false_user"];
+    for (n, resolution) in outcomes.iter().enumerate() {
+        send_settled(&app, &[cid(10 + n as u16, "1130 01 003")]).await;
+        advance(&app, 151 * SEC).await;
+        let inc = only_incident(&app, true).await;
+        assert_eq!(inc["status"], "dispatched");
+        post(&operator, app.url(&format!("/api/v1/incidents/{}/close", inc["id"])), json!({ "resolution": resolution })).await;
+        advance(&app, 40 * 24 * 60 * MIN).await;
+    }
+    let customer = app.signed_in("customer").await;
+    let account = get(&customer, app.url(&format!("/api/v1/sites/{}/billing?year={year}", app.site))).await;
+    assert_eq!(account["dispatches"], 8, "{account:#?}");
+    assert_eq!(account["free"], 2, "first false call of the year, technical fault under warranty");
+    assert_eq!(account["included_used"], 4);
+    assert_eq!(account["billable"], 2);
+    let other = get(&customer, app.url(&format!("/api/v1/sites/{}/billing?year={}", app.site, year - 1))).await;
+    assert_eq!(other["dispatches"], 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_storm_of_2000_alarms_folds_into_a_few_groups_with_fire_still_first() {
+    let app = spawn_app().await;
+    let areas = [(44.43, 26.10), (44.38, 26.01), (45.76, 21.23), (46.77, 23.59)];
+    let mut accounts = Vec::new();
+    for n in 0..2000u32 {
+        let (lat, lon) = areas[(n % 4) as usize];
+        let site = app
+            .store
+            .create_site(&store::NewSite { name: format!("Storm {n}"), address: "-".into(), city: "-".into(), lat: lat + f64::from(n % 50) * 0.0002, lon, time_zone: "Europe/Bucharest".into(), owner_user_id: None })
+            .await
+            .unwrap();
+        let account = format!("{:04X}", 0x4000 + n);
+        app.store.create_account(site, &account).await.unwrap();
+        accounts.push(account);
+    }
+    let mut senders = tokio::task::JoinSet::new();
+    for chunk in accounts.chunks(100) {
+        let frames: Vec<Frame> = chunk.iter().map(|a| frame(1, a, Token::AdmCid, "1130 01 001", Vec::new())).collect();
+        let dc09 = app.dc09;
+        senders.spawn(async move {
+            let mut stream = TcpStream::connect(dc09).await.unwrap();
+            for f in frames {
+                stream.write_all(&f.encode()).await.unwrap();
+                assert_eq!(Frame::decode(&support::read_frame(&mut stream).await).unwrap().token, Token::Ack);
+            }
+        });
+    }
+    while let Some(done) = senders.join_next().await {
+        done.unwrap();
+    }
+    send_settled(&app, &[cid(1, "1110 01 005")]).await;
+    let operator = app.signed_in("operator").await;
+    let queue = get(&operator, app.url("/api/v1/queue")).await;
+    let queue = queue.as_array().unwrap();
+    assert_eq!(queue[0]["category"], "fire", "highest priority first: {:#?}", &queue[..2]);
+    let groups: Vec<&Value> = queue.iter().filter(|e| e["kind"] == "group").collect();
+    assert_eq!(groups.len(), 4, "one group per area");
+    let grouped: i64 = groups.iter().map(|g| g["count"].as_i64().unwrap()).sum();
+    assert_eq!(grouped, 2000);
+    assert!(queue.len() <= 6, "{} lines", queue.len());
+    app.stop().await;
+}
