@@ -18,7 +18,7 @@ pub(crate) fn book(site: &mut Site, inc: &Incident, dispatched_at_ms: i64, resol
     site.state.dispatches.push(Dispatch {
         incident_id: inc.id,
         at_ms: dispatched_at_ms,
-        outcome: resolution.billing_outcome(),
+        outcome: resolution,
         crew_late: late,
     });
     site.state.dispatches.sort_by_key(|d| d.at_ms);

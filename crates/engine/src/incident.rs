@@ -39,64 +39,9 @@ impl Status {
     }
 }
 
-/// How an incident ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Resolution {
-    /// A real alarm.
-    Real,
-    /// False alarm caused by the user.
-    FalseUser,
-    /// False alarm caused by a technical fault.
-    FalseTechnical,
-    /// A test.
-    Test,
-    /// Cancelled by the customer with the password.
-    Cancelled,
-    /// A duplicate of another incident.
-    Duplicate,
-}
-
-impl Resolution {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Resolution::Real => "real",
-            Resolution::FalseUser => "false_user",
-            Resolution::FalseTechnical => "false_technical",
-            Resolution::Test => "test",
-            Resolution::Cancelled => "cancelled",
-            Resolution::Duplicate => "duplicate",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(s: &str) -> Option<Resolution> {
-        [
-            Resolution::Real,
-            Resolution::FalseUser,
-            Resolution::FalseTechnical,
-            Resolution::Test,
-            Resolution::Cancelled,
-            Resolution::Duplicate,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-    }
-
-    /// The billing outcome of a dispatch that ended so.
-    pub fn billing_outcome(self) -> rules::billing::Outcome {
-        use rules::billing::Outcome;
-        match self {
-            Resolution::Real => Outcome::Real,
-            Resolution::FalseUser => Outcome::FalseUser,
-            Resolution::FalseTechnical => Outcome::FalseTechnical,
-            Resolution::Test => Outcome::Test,
-            Resolution::Cancelled => Outcome::Cancelled,
-            Resolution::Duplicate => Outcome::Duplicate,
-        }
-    }
-}
+/// How an incident ended: the same outcomes the billing rules know (a real alarm, false by
+/// the user, false technical, test, cancelled by the customer, duplicate).
+pub use rules::billing::Outcome as Resolution;
 
 /// The outcome of one call to a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -59,6 +59,29 @@ pub enum Outcome {
     Duplicate,
 }
 
+impl Outcome {
+    /// Every outcome.
+    pub const ALL: [Outcome; 6] =
+        [Outcome::Real, Outcome::FalseUser, Outcome::FalseTechnical, Outcome::Test, Outcome::Cancelled, Outcome::Duplicate];
+
+    /// The stored name (`false_user`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Real => "real",
+            Outcome::FalseUser => "false_user",
+            Outcome::FalseTechnical => "false_technical",
+            Outcome::Test => "test",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Duplicate => "duplicate",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+}
+
 /// One crew dispatch to the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dispatch {
