@@ -85,7 +85,7 @@ impl Runtime {
                 let _ = reply.send(self.settle().await.map_err(|e| EngineError::Store(e.to_string())));
             }
             Job::ReloadSite(site_id, reply) => {
-                let result = match self.reload_site(site_id).await {
+                let result = match self.reload_crews().await.and(self.reload_site(site_id).await) {
                     Ok(true) => Ok(()),
                     Ok(false) => Err(EngineError::Store(format!("site {site_id} not found"))),
                     Err(e) => Err(EngineError::Store(e.to_string())),
@@ -123,12 +123,17 @@ impl Runtime {
         }
     }
 
-    /// Reads a site's settings and contacts (and the crews) again from the store: sites and
-    /// crews added after the start, or changed by an administrator.
-    async fn reload_site(&mut self, site_id: i64) -> Result<bool, StoreError> {
+    /// Reads the crews again from the store (added or changed by an administrator).
+    async fn reload_crews(&mut self) -> Result<(), StoreError> {
         for crew in load::crews(&self.store).await? {
             self.engine.upsert_crew(crew);
         }
+        Ok(())
+    }
+
+    /// Reads a site's settings and contacts again from the store: a site added after the
+    /// start, or changed by an administrator.
+    async fn reload_site(&mut self, site_id: i64) -> Result<bool, StoreError> {
         match load::site(&self.store, site_id).await? {
             Some(site) => {
                 self.engine.upsert_site(site);
