@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -58,6 +58,10 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("login") view=pages::login::LoginPage/>
                 <Route path=StaticSegment("operator") view=pages::operator::OperatorPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("app") view=pages::customer::CustomerPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("operator"), StaticSegment("incidents"), ParamSegment("id")) view=pages::incident::IncidentPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("crew") view=pages::crew::CrewPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("supervisor") view=pages::supervisor::SupervisorPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("admin") view=pages::admin::AdminPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -1,5 +1,8 @@
 //! Typed models shared by the server and the browser.
 
+pub mod import;
+pub mod ops;
+
 use serde::{Deserialize, Serialize};
 
 /// What a signed-in person may do; checked by every server function and API route.
@@ -15,6 +18,8 @@ pub enum Role {
     Customer,
     /// Configures the centre.
     Admin,
+    /// A rapid-response guard on a phone: sees only the incident the crew is sent to.
+    Crew,
 }
 
 impl Role {
@@ -25,6 +30,7 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::Customer => "customer",
             Role::Admin => "admin",
+            Role::Crew => "crew",
         }
     }
 
@@ -35,6 +41,7 @@ impl Role {
             "supervisor" => Some(Role::Supervisor),
             "customer" => Some(Role::Customer),
             "admin" => Some(Role::Admin),
+            "crew" => Some(Role::Crew),
             _ => None,
         }
     }
@@ -46,10 +53,10 @@ impl Role {
 
     /// The page a person of this role lands on after signing in.
     pub fn home_path(self) -> &'static str {
-        if self.is_staff() {
-            "/operator"
-        } else {
-            "/app"
+        match self {
+            Role::Operator | Role::Supervisor | Role::Admin => "/operator",
+            Role::Crew => "/crew",
+            Role::Customer => "/app",
         }
     }
 }

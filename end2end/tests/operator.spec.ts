@@ -1,24 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { DC09_PORT } from "../playwright.config";
 import { cidFrame, send } from "./dc09";
+import { hydrated, signIn } from "./session";
 
-async function hydrated(page: Page) {
-  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
-}
-
-async function demoLogin(page: Page, role: string) {
-  await page.goto("/login");
-  await hydrated(page);
-  const row = page.locator(`[data-testid=demo-logins] tr[data-role=${role}] td`);
-  return { username: (await row.nth(1).innerText()).trim(), password: (await row.nth(2).innerText()).trim() };
-}
-
-async function signIn(page: Page, role: string) {
-  const { username, password } = await demoLogin(page, role);
-  await page.fill("#username", username);
-  await page.fill("#password", password);
-  await page.click("button[type=submit]");
-}
 
 test("pages need a sign-in", async ({ page }) => {
   await page.goto("/operator");

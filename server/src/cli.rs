@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::startup::{Config, DemoConfig};
 
@@ -54,12 +54,68 @@ pub struct ServeArgs {
     /// Mean seconds between two signals of one simulated panel (with --demo).
     #[arg(long, default_value_t = 180.0)]
     pub demo_mean_interval: f64,
+    /// Play the demo's scripted stories (burglaries, fire, duress...) every 45 s (with --demo).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo_stories: bool,
     /// Folder with the built front end (wasm, JS, CSS, assets).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
     /// Notification channels.
     #[command(flatten)]
     pub notify: NotifyArgs,
+    /// Dashboard options.
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
+}
+
+/// How the operators' dashboards look and escalate.
+#[derive(Debug, Clone, Args)]
+pub struct DashboardArgs {
+    /// Map tile URL template; empty for the bundled offline basemap only.
+    #[arg(long, env = "VIGIL_TILE_URL", default_value = "https://tile.openstreetmap.org/{z}/{x}/{y}.png")]
+    pub tile_url: String,
+    /// Attribution shown for the tiles.
+    #[arg(long, env = "VIGIL_TILE_ATTRIBUTION", default_value = "© OpenStreetMap contributors")]
+    pub tile_attribution: String,
+    /// Where the map opens: latitude,longitude.
+    #[arg(long, env = "VIGIL_MAP_CENTER", default_value = "44.4268,26.1025", value_parser = parse_lat_lon)]
+    pub map_center: (f64, f64),
+    /// Map zoom to open at.
+    #[arg(long, env = "VIGIL_MAP_ZOOM", default_value_t = 12)]
+    pub map_zoom: u8,
+    /// Seconds an incident may wait unclaimed before its clock turns amber.
+    #[arg(long, env = "VIGIL_QUEUE_AMBER", default_value_t = 30)]
+    pub queue_amber: u32,
+    /// Seconds an incident may wait unclaimed before its clock turns red.
+    #[arg(long, env = "VIGIL_QUEUE_RED", default_value_t = 60)]
+    pub queue_red: u32,
+    /// Seconds an incident may wait unclaimed before supervisors are alerted.
+    #[arg(long, env = "VIGIL_ESCALATE_AFTER", default_value_t = 60)]
+    pub escalate_after: u32,
+    /// The centre's time zone (supervisor figures per day).
+    #[arg(long, env = "VIGIL_TIME_ZONE", default_value = "Europe/Bucharest")]
+    pub time_zone: chrono_tz::Tz,
+}
+
+fn parse_lat_lon(s: &str) -> Result<(f64, f64), String> {
+    let (lat, lon) = s.split_once(',').ok_or("expected latitude,longitude")?;
+    let lat: f64 = lat.trim().parse().map_err(|_| "latitude is not a number")?;
+    let lon: f64 = lon.trim().parse().map_err(|_| "longitude is not a number")?;
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err("latitude or longitude out of range".into());
+    }
+    Ok((lat, lon))
+}
+
+impl DashboardArgs {
+    /// The dashboard settings these options describe.
+    pub fn into_dashboard(self) -> app::ssr::Dashboard {
+        app::ssr::Dashboard {
+            map: app::model::ops::MapConfig { tile_url: self.tile_url, attribution: self.tile_attribution, center: self.map_center, zoom: self.map_zoom },
+            limits: app::model::ops::QueueLimits { amber_s: self.queue_amber, red_s: self.queue_red.max(self.queue_amber), escalate_s: self.escalate_after.max(1) },
+            time_zone: self.time_zone,
+        }
+    }
 }
 
 /// How notifications leave Vigil. A channel without settings is not used: its messages are
@@ -127,9 +183,10 @@ impl ServeArgs {
             dc09: self.dc09,
             database: self.database,
             site_root: self.site_root,
-            demo: self.demo.then_some(DemoConfig { sites: self.demo_sites, mean_interval_s: self.demo_mean_interval }),
+            demo: self.demo.then_some(DemoConfig { sites: self.demo_sites, mean_interval_s: self.demo_mean_interval, stories: self.demo_stories }),
             clock: app::ssr::engine::Clock::default(),
             notify: self.notify.into_config(),
+            dashboard: self.dashboard.into_dashboard(),
         }
     }
 }

@@ -31,6 +31,8 @@ pub struct Config {
     pub clock: Clock,
     /// How notifications are sent (channels left out are recorded as not sent).
     pub notify: notify::Config,
+    /// The dashboards' map, queue limits and time zone.
+    pub dashboard: app::ssr::Dashboard,
 }
 
 /// The demo city's size and pace.
@@ -40,6 +42,8 @@ pub struct DemoConfig {
     pub sites: usize,
     /// Mean seconds between two signals of one panel.
     pub mean_interval_s: f64,
+    /// Whether the scripted stories play.
+    pub stories: bool,
 }
 
 /// What can stop Vigil from starting.
@@ -85,6 +89,8 @@ pub struct Running {
 
 /// How many pushed signals a slow browser may fall behind before it misses some.
 const LIVE_BUFFER: usize = 1024;
+/// How many dashboard changes a slow browser may fall behind before it reloads its snapshot.
+const OPS_BUFFER: usize = 4096;
 
 /// Opens the store, binds both listeners, and starts the receiver, the web server and (in demo
 /// mode) the demo city.
@@ -96,6 +102,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         None => Vec::new(),
     };
     let (signals, _) = broadcast::channel(LIVE_BUFFER);
+    let (ops, _) = broadcast::channel(OPS_BUFFER);
     let (shutdown, _) = watch::channel(false);
     let bind = |addr| async move { TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source }) };
     let dc09_listener = bind(config.dc09).await?;
@@ -107,7 +114,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 
     let recorder = Recorder::spawn(store.clone()).await?;
     let supervision = Supervision::load(store.clone(), chrono::Utc::now().timestamp_millis()).await?;
-    let (engine, engine_task) = crate::alarm::spawn(store.clone(), config.clock.clone(), shutdown.subscribe()).await?;
+    let (engine, engine_task) = crate::alarm::spawn(store.clone(), config.clock.clone(), &config.dashboard, ops.clone(), shutdown.subscribe()).await?;
     let notifier = notify::Notifier::new(config.notify.clone())?;
     let ingest = Ingest::new(store.clone(), recorder, supervision.clone(), signals.clone(), engine.clone());
     let mut tasks = vec![
@@ -118,12 +125,12 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         tokio::spawn(crate::supervision::run(supervision.clone(), signals.clone(), shutdown.subscribe())),
     ];
 
-    let ctx = Ctx { store: store.clone(), signals, demo_logins, engine: engine.clone() };
+    let ctx = Ctx { store: store.clone(), signals, demo_logins, engine: engine.clone(), ops, dashboard: config.dashboard.clone() };
     let state = AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe());
     tasks.push(tokio::spawn(web::serve(http_listener, state)));
 
     if let Some(demo) = &config.demo {
-        tasks.push(crate::demo::spawn(&store, dc09_addr, engine.clone(), demo.mean_interval_s, shutdown.subscribe()).await?);
+        tasks.push(crate::demo::spawn(&store, dc09_addr, engine.clone(), demo, shutdown.subscribe()).await?);
     }
     Ok(Running { http_addr, dc09_addr, store, supervision, engine, shutdown, tasks })
 }

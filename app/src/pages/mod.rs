@@ -1,7 +1,11 @@
 //! One module per page.
 
+pub mod admin;
+pub mod crew;
 pub mod customer;
 pub mod home;
+pub mod incident;
 pub mod login;
 pub mod not_found;
 pub mod operator;
+pub mod supervisor;

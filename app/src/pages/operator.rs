@@ -1,21 +1,379 @@
-//! `/operator`: the operator's live view of incoming signals.
+//! `/operator`: the dashboard. The queue (highest priority, then oldest; live clocks; claims
+//! locked for the others; storm groups folded), the live map of sites, incidents and crews,
+//! and the signal feed. Everything arrives pushed; a reconnect reloads the snapshot.
+
+use std::collections::HashSet;
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
+use crate::api::ops::{incident_action, load_ops};
+use crate::components::clock::{self, elapsed, wait_class};
 use crate::components::header::Header;
+use crate::components::opsmap;
 use crate::components::require_role::RequireRole;
 use crate::components::signal_feed::SignalFeed;
-use crate::model::SessionUser;
+use crate::model::ops::{CrewMarker, IncidentCard, MapConfig, OpsAction, OpsEvent, OpsSnapshot, QueueLimits, SiteMarker};
+use crate::model::{Role, SessionUser};
 
-/// The operator dashboard (staff only).
+/// The dashboard (staff only).
 #[component]
 pub fn OperatorPage() -> impl IntoView {
     view! {
         <RequireRole allowed=|u: &SessionUser| u.role.is_staff() render=|user: SessionUser| view! {
-                <Header user title="Operator"><span></span></Header>
-                <main class="page">
-                    <SignalFeed/>
-                </main>
-            }/>
+            <Header user=user.clone() title="Operator"><StaffNav role=user.role/></Header>
+            <Dashboard me=user.id/>
+        }/>
+    }
+}
+
+/// Links between the staff pages.
+#[component]
+pub fn StaffNav(role: Role) -> impl IntoView {
+    let boss = matches!(role, Role::Supervisor | Role::Admin);
+    view! {
+        <nav class="staff-nav">
+            <a href="/operator">"Dashboard"</a>
+            <Show when=move || boss><a href="/supervisor">"Supervisor"</a></Show>
+            <Show when=move || role == Role::Admin><a href="/admin">"Admin"</a></Show>
+        </nav>
+    }
+}
+
+/// The dashboard's live state.
+#[derive(Clone, Copy)]
+struct Board {
+    incidents: RwSignal<Vec<IncidentCard>>,
+    limits: RwSignal<QueueLimits>,
+    crews: RwSignal<Vec<CrewMarker>>,
+    sites: StoredValue<Vec<SiteMarker>>,
+    map: StoredValue<Option<MapConfig>>,
+    map_ready: RwSignal<bool>,
+    map_drawn: RwSignal<bool>,
+    loaded: RwSignal<u32>,
+    live: RwSignal<bool>,
+    message: RwSignal<Option<(bool, String)>>,
+}
+
+fn sort_queue(list: &mut [IncidentCard]) {
+    list.sort_by_key(|i| (i.priority, i.opened_at_ms, i.id));
+}
+
+impl Board {
+    fn new() -> Board {
+        Board {
+            incidents: RwSignal::new(Vec::new()),
+            limits: RwSignal::new(QueueLimits::default()),
+            crews: RwSignal::new(Vec::new()),
+            sites: StoredValue::new(Vec::new()),
+            map: StoredValue::new(None),
+            map_ready: RwSignal::new(false),
+            map_drawn: RwSignal::new(false),
+            loaded: RwSignal::new(0),
+            live: RwSignal::new(false),
+            message: RwSignal::new(None),
+        }
+    }
+
+    fn take(&self, s: OpsSnapshot) {
+        let mut incidents = s.incidents;
+        sort_queue(&mut incidents);
+        self.incidents.set(incidents);
+        self.limits.set(s.limits);
+        self.crews.set(s.crews);
+        self.sites.set_value(s.sites);
+        self.map.set_value(Some(s.map));
+        self.loaded.update(|n| *n += 1);
+        if self.map_drawn.get_untracked() {
+            self.push_all();
+        }
+    }
+
+    fn push_all(&self) {
+        self.sites.with_value(|s| opsmap::set_sites(s));
+        self.incidents.with_untracked(|i| opsmap::set_incidents(i));
+        self.crews.with_untracked(|c| opsmap::set_crews(c));
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn apply(&self, event: OpsEvent) {
+        match event {
+            OpsEvent::Incident(card) => {
+                opsmap::update_incident(&card);
+                self.incidents.update(|list| {
+                    list.retain(|i| i.id != card.id);
+                    if !card.is_closed() {
+                        list.push(card);
+                        sort_queue(list);
+                    }
+                });
+            }
+            OpsEvent::Crew(crew) => {
+                opsmap::update_crew(&crew);
+                self.crews.update(|list| match list.iter_mut().find(|c| c.id == crew.id) {
+                    Some(c) => *c = crew,
+                    None => list.push(crew),
+                });
+            }
+            OpsEvent::Site(site) => {
+                opsmap::update_site(&site);
+                self.sites.update_value(|list| match list.iter_mut().find(|s| s.id == site.id) {
+                    Some(s) => *s = site,
+                    None => list.push(site),
+                });
+            }
+        }
+    }
+}
+
+/// A line of the queue: an incident, or a storm group of several.
+#[derive(Clone, PartialEq)]
+enum Line {
+    One(IncidentCard),
+    Group { key: String, cards: Vec<IncidentCard> },
+}
+
+fn lines(incidents: &[IncidentCard], expanded: &HashSet<String>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
+    for card in incidents {
+        match &card.group_key {
+            Some(key) if !expanded.contains(key) => {
+                if let Some(Line::Group { cards, .. }) = out.iter_mut().find(|l| matches!(l, Line::Group { key: k, .. } if k == key)) {
+                    cards.push(card.clone());
+                } else {
+                    out.push(Line::Group { key: key.clone(), cards: vec![card.clone()] });
+                }
+            }
+            _ => out.push(Line::One(card.clone())),
+        }
+    }
+    out.into_iter()
+        .map(|l| match l {
+            Line::Group { cards, .. } if cards.len() == 1 => Line::One(cards.into_iter().next().expect("one")),
+            l => l,
+        })
+        .collect()
+}
+
+#[component]
+fn Dashboard(me: i64) -> impl IntoView {
+    let board = Board::new();
+    let (now, offset) = clock::ticking();
+    let selected = RwSignal::new(0_usize);
+    let expanded = RwSignal::new(HashSet::<String>::new());
+    let navigate = use_navigate();
+    let open = {
+        let navigate = navigate.clone();
+        move |id: i64| navigate(&format!("/operator/incidents/{id}"), Default::default())
+    };
+
+    let reload = move || {
+        leptos::task::spawn_local(async move {
+            match load_ops().await {
+                Ok(s) => {
+                    clock::sync(offset, now, s.now_ms);
+                    board.take(s);
+                }
+                Err(e) => board.message.set(Some((false, format!("Could not load the dashboard: {e}")))),
+            }
+        });
+    };
+
+    #[cfg(not(feature = "hydrate"))]
+    let _ = reload;
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |started: Option<()>| {
+        if started.is_none() {
+            crate::components::stream::listen(
+                "/api/v1/ops/stream",
+                &["ops", "lagged"],
+                board.live,
+                move |name, data| {
+                    if name == "lagged" {
+                        reload();
+                    } else if let Ok(ev) = serde_json::from_str::<OpsEvent>(&data) {
+                        board.apply(ev);
+                    }
+                },
+                reload,
+            );
+            opsmap::load(move || board.map_ready.set(true));
+            on_cleanup(opsmap::destroy);
+        }
+    });
+
+    // Draws the map once its scripts and the first snapshot are both there.
+    Effect::new({
+        let open = open.clone();
+        move |_| {
+            if board.map_ready.get() && board.loaded.get() > 0 && !board.map_drawn.get_untracked() {
+                let Some(cfg) = board.map.get_value() else { return };
+                let open = open.clone();
+                opsmap::init("ops-map", &cfg, true, move |kind, id| {
+                    if kind == "incident" {
+                        open(id);
+                    }
+                });
+                board.map_drawn.set(true);
+                board.push_all();
+            }
+        }
+    });
+
+    let claim = move |id: i64| {
+        leptos::task::spawn_local(async move {
+            match incident_action(id, OpsAction::Claim).await {
+                Ok(o) => board.message.set(Some((o.ok, o.message))),
+                Err(e) => board.message.set(Some((false, e.to_string()))),
+            }
+        });
+    };
+
+    let visible = Memo::new(move |_| board.incidents.with(|i| expanded.with(|e| lines(i, e))));
+    #[cfg(feature = "hydrate")]
+    {
+        let open = open.clone();
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            let typing = ev
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+                .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+            if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+                return;
+            }
+            let n = visible.with_untracked(Vec::len);
+            let current = visible.with_untracked(|v| v.get(selected.get_untracked()).cloned());
+            match ev.key().as_str() {
+                "j" | "ArrowDown" if n > 0 => selected.update(|s| *s = (*s + 1).min(n - 1)),
+                "k" | "ArrowUp" => selected.update(|s| *s = s.saturating_sub(1)),
+                "Enter" | "o" => match current {
+                    Some(Line::One(card)) => open(card.id),
+                    Some(Line::Group { key, .. }) => expanded.update(|e| {
+                        e.insert(key);
+                    }),
+                    None => {}
+                },
+                "c" => {
+                    if let Some(Line::One(card)) = current {
+                        claim(card.id);
+                    }
+                }
+                _ => return,
+            }
+            ev.prevent_default();
+        });
+        on_cleanup(move || handle.remove());
+    }
+
+    view! {
+        <main class="ops">
+            <section class="ops-queue" aria-label="Incident queue">
+                <div class="feed-head">
+                    <h2>"Queue " <span class="count" data-testid="queue-count">{move || board.incidents.with(Vec::len)}</span></h2>
+                    <span class="live" class:on=move || board.live.get() data-testid="ops-live">
+                        {move || if board.live.get() { "● live" } else { "○ reconnecting" }}
+                    </span>
+                </div>
+                <p class="keys">"j/k move · Enter open · c claim"</p>
+                {move || board.message.get().map(|(ok, text)| view! {
+                    <p class=if ok { "flash ok" } else { "flash bad" } data-testid="flash">{text}</p>
+                })}
+                <ol class="queue" data-testid="queue">
+                    <For
+                        each=move || visible.get().into_iter().enumerate()
+                        key=|(n, l)| (*n, match l { Line::One(c) => format!("{}:{}:{:?}:{}", c.id, c.status, c.claimed_by, c.escalated), Line::Group { key, cards } => format!("{key}:{}", cards.len()) })
+                        children=move |(n, line)| {
+                            let is_selected = move || selected.get() == n;
+                            match line {
+                                Line::One(card) => view! {
+                                    <QueueRow card me now limits=board.limits selected=Signal::derive(is_selected) on_claim=claim/>
+                                }.into_any(),
+                                Line::Group { key, cards } => {
+                                    let k = key.clone();
+                                    let first = cards[0].clone();
+                                    view! {
+                                        <li class="q-row group" class:selected=is_selected data-testid="storm-group">
+                                            <span class=format!("prio p{}", first.priority)>{format!("P{}", first.priority)}</span>
+                                            <div class="q-main">
+                                                <span class="q-title">{format!("Storm: {} × {}", cards.len(), first.title)}</span>
+                                                <span class="q-site">{format!("around {}", first.site_name)}</span>
+                                            </div>
+                                            <div class="q-clocks"><span class="clock">{move || elapsed(now.get() - first.opened_at_ms)}</span></div>
+                                            <button class="btn" on:click=move |_| expanded.update(|e| { e.insert(k.clone()); })>"Unfold"</button>
+                                        </li>
+                                    }.into_any()
+                                }
+                            }
+                        }
+                    />
+                </ol>
+                <Show when=move || { board.loaded.get() > 0 && board.incidents.with(Vec::is_empty) }>
+                    <p class="empty">"No open incidents."</p>
+                </Show>
+            </section>
+            <section class="ops-map-wrap" aria-label="Map">
+                <div id="ops-map" class="ops-map" data-testid="ops-map"></div>
+                <CrewStrip crews=board.crews/>
+            </section>
+            <section class="ops-feed"><SignalFeed/></section>
+        </main>
+    }
+}
+
+#[component]
+fn QueueRow(
+    card: IncidentCard,
+    me: i64,
+    now: RwSignal<i64>,
+    limits: RwSignal<QueueLimits>,
+    selected: Signal<bool>,
+    on_claim: impl Fn(i64) + Copy + 'static,
+) -> impl IntoView {
+    let id = card.id;
+    let opened = card.opened_at_ms;
+    let acked = card.acknowledged_at_ms;
+    let claimed = card.claimed_by.is_some();
+    let mine = card.claimed_by == Some(me);
+    let wait = move || if claimed { "ok" } else { wait_class(now.get() - opened, limits.get()) };
+    let lock = card.claimed_by_name.clone().filter(|_| !mine);
+    view! {
+        <li class=move || format!("q-row p{} {}", card.priority, wait()) class:selected=move || selected.get() class:locked=lock.is_some() class:mine=mine
+            data-testid="queue-row" data-incident=id data-site=card.site_id>
+            <span class=format!("prio p{}", card.priority)>{format!("P{}", card.priority)}</span>
+            <div class="q-main">
+                <a class="q-title" href=format!("/operator/incidents/{id}")>{card.title.clone()}</a>
+                <span class="q-site">{card.site_name.clone()}</span>
+                <span class="q-meta">
+                    <span class="status">{card.status.replace('_', " ")}</span>
+                    {card.crew_name.clone().map(|c| view! { <span class="crew">{format!("crew {c}")}</span> })}
+                    {card.escalated.then(|| view! { <span class="badge esc" data-testid="escalated">"escalated"</span> })}
+                    {card.silent.then(|| view! { <span class="badge silent">"silent"</span> })}
+                    {lock.clone().map(|who| view! { <span class="badge lock" data-testid="locked-by">{format!("🔒 {who}")}</span> })}
+                    {mine.then(|| view! { <span class="badge mine">"yours"</span> })}
+                </span>
+            </div>
+            <div class="q-clocks">
+                <span class=move || format!("clock {}", wait()) title="since the first signal" data-testid="clock-open">{move || elapsed(now.get() - opened)}</span>
+                <span class="clock ack" title="since acknowledged">{move || acked.map(|a| elapsed(now.get() - a)).unwrap_or_else(|| "—".into())}</span>
+            </div>
+            {if claimed {
+                view! { <a class="btn" href=format!("/operator/incidents/{id}")>"Open"</a> }.into_any()
+            } else {
+                view! { <button class="btn primary" data-testid="claim" on:click=move |_| on_claim(id)>"Claim"</button> }.into_any()
+            }}
+        </li>
+    }
+}
+
+#[component]
+fn CrewStrip(crews: RwSignal<Vec<CrewMarker>>) -> impl IntoView {
+    view! {
+        <ul class="crew-strip" data-testid="crews">
+            <For each=move || crews.get() key=|c| (c.id, c.status.clone(), c.incident) let:c>
+                <li class=format!("crew-chip {}", c.status)>
+                    <strong>{c.name.clone()}</strong>" "<span>{c.status.replace('_', " ")}</span>
+                </li>
+            </For>
+        </ul>
     }
 }

@@ -1,8 +1,12 @@
 //! Server-side parts of the app: the request context, sign-in and views of stored records.
 
+pub mod admin;
 pub mod auth;
 pub mod engine;
+pub mod ops;
+pub mod sla;
 pub mod views;
+pub mod work;
 
 use crate::model::{DemoLogin, SignalView};
 
@@ -17,4 +21,34 @@ pub struct Ctx {
     pub demo_logins: Vec<DemoLogin>,
     /// The alarm engine.
     pub engine: engine::EngineHandle,
+    /// Live feed of incident, crew and site changes, for the dashboards.
+    pub ops: tokio::sync::broadcast::Sender<crate::model::ops::OpsEvent>,
+    /// How the dashboards are set up.
+    pub dashboard: Dashboard,
+}
+
+/// The dashboards' settings: the map, the queue's limits and the centre's time zone.
+#[derive(Clone, Debug)]
+pub struct Dashboard {
+    /// The map.
+    pub map: crate::model::ops::MapConfig,
+    /// Queue clock colours and escalation.
+    pub limits: crate::model::ops::QueueLimits,
+    /// The centre's time zone (supervisor figures per day).
+    pub time_zone: chrono_tz::Tz,
+}
+
+impl Default for Dashboard {
+    fn default() -> Self {
+        Dashboard {
+            map: crate::model::ops::MapConfig {
+                tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
+                attribution: "© OpenStreetMap contributors".into(),
+                center: (44.4268, 26.1025),
+                zoom: 12,
+            },
+            limits: crate::model::ops::QueueLimits::default(),
+            time_zone: chrono_tz::UTC,
+        }
+    }
 }

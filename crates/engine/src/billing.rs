@@ -32,6 +32,15 @@ pub(crate) fn book(site: &mut Site, inc: &Incident, dispatched_at_ms: i64, resol
 }
 
 impl Engine {
+    /// What closing an open incident with `resolution` would cost the customer: `None` when
+    /// no crew was sent (nothing to bill). Nothing changes.
+    pub fn charge_if_closed(&self, incident_id: i64, resolution: Resolution) -> Option<Charge> {
+        let inc = self.incidents.get(&incident_id)?;
+        let dispatched_at = inc.dispatched_at_ms?;
+        let mut site = self.sites.get(&inc.site_id)?.clone();
+        Some(book(&mut site, inc, dispatched_at, resolution))
+    }
+
     /// A site's dispatch counters for a year (in the site's time zone).
     pub fn billing(&self, site_id: i64, year: i32) -> Option<YearAccount> {
         let site = self.sites.get(&site_id)?;

@@ -49,7 +49,11 @@ pub struct Engine {
     pub(crate) next_id: i64,
     pub(crate) storm: StormRule,
     pub(crate) storm_index: crate::storm::StormIndex,
+    pub(crate) escalate_after_ms: i64,
 }
+
+/// An incident nobody claimed for this long is escalated to supervisors (default).
+pub const ESCALATE_AFTER_MS: i64 = 60_000;
 
 impl Engine {
     /// An engine with these sites, open incidents and crews; new incident ids start after
@@ -75,7 +79,13 @@ impl Engine {
             next_id: last_incident_id + 1,
             storm: StormRule::default(),
             storm_index: Default::default(),
+            escalate_after_ms: ESCALATE_AFTER_MS,
         }
+    }
+
+    /// Sets how long an incident may wait unclaimed before it is escalated to supervisors.
+    pub fn set_escalation(&mut self, after_ms: i64) {
+        self.escalate_after_ms = after_ms.max(1_000);
     }
 
     /// Replaces the storm rule.
@@ -116,7 +126,12 @@ impl Engine {
         v
     }
 
-    /// Crews.
+    /// Every site loaded.
+    pub fn sites(&self) -> impl Iterator<Item = &Site> {
+        self.sites.values()
+    }
+
+    /// Every crew.
     pub fn crews(&self) -> impl Iterator<Item = &Crew> {
         self.crews.values()
     }
@@ -270,6 +285,7 @@ impl Engine {
             silent: category == Category::Duress,
             test: false,
             group_key: None,
+            escalated_at_ms: None,
             position: None,
             moving: None,
             closed_at_ms: None,

@@ -131,6 +131,9 @@ pub struct Incident {
     pub acknowledged_at_ms: Option<i64>,
     /// The operator working it.
     pub claimed_by: Option<i64>,
+    /// When it was escalated to supervisors for not being claimed in time.
+    #[serde(default)]
+    pub escalated_at_ms: Option<i64>,
     /// Signals that belong to it.
     pub signals: Vec<i64>,
     /// Zones that reported.

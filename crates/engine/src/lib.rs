@@ -21,11 +21,11 @@ pub mod view;
 
 pub use command::{Actor, CancelResult, Command, CommandError, CrewStatus, Reply};
 pub use crew::{Candidate, Crew};
-pub use engine::{Engine, Signal};
+pub use engine::{Engine, Signal, ESCALATE_AFTER_MS};
 pub use incident::{CallOutcome, Incident, Resolution, Status, StepStatus};
 pub use output::{JournalEntry, Notice, NoticeKind, Output, SiteEvent};
 pub use plan::MOTION_WINDOW_MS;
-pub use settings::{Plan, SiteKind, SiteSettings, Step, StepKind};
+pub use settings::{Instructions, Plan, SiteKind, SiteSettings, Step, StepKind};
 pub use site::{ArmState, Contact, Site, SiteInfo, SiteState, TestMode, TestScope};
 pub use storm::StormRule;
 pub use timers::{LIFE_SIGN_PRIORITY, SCHEDULE_PRIORITY};

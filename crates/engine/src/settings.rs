@@ -95,6 +95,20 @@ pub struct SiteSettings {
     pub billing: Terms,
     /// A crew arriving later than this after dispatch is "late" (no charge).
     pub crew_sla_ms: i64,
+    /// What operators and crews must know on the spot: keys, pets, notes.
+    pub instructions: Instructions,
+}
+
+/// What operators and guards must know about a site on the spot.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Instructions {
+    /// Keys the company holds ("2 sets, tag K-017, key safe at the gate").
+    pub keys: String,
+    /// Animals on the premises.
+    pub pets: String,
+    /// Anything else (access, hazards, who may be inside).
+    pub notes: String,
 }
 
 impl Default for SiteSettings {
@@ -110,6 +124,7 @@ impl Default for SiteSettings {
             life_sign_ms: None,
             billing: Terms::default(),
             crew_sla_ms: 20 * 60_000,
+            instructions: Instructions::default(),
         }
     }
 }

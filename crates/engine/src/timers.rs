@@ -8,6 +8,7 @@ use rules::schedule::{dues_between, Expectation};
 use crate::command::Actor;
 use crate::commands::site_event;
 use crate::engine::{journal, Engine};
+use crate::incident::Status;
 use crate::output::{Notice, NoticeKind, Output};
 use crate::site::ArmState;
 
@@ -34,6 +35,7 @@ impl Engine {
             }
             self.run_auto(id, now_ms, &mut out);
         }
+        self.escalate(now_ms, &mut out);
         let site_ids: Vec<i64> = self.sites.keys().copied().collect();
         for site_id in site_ids {
             self.expire(site_id, now_ms, &mut out);
@@ -41,6 +43,21 @@ impl Engine {
             self.check_life_sign(site_id, now_ms, &mut out);
         }
         out
+    }
+
+    /// Incidents still unclaimed after the escalation time are flagged for supervisors,
+    /// once each (test incidents close at once and are never escalated).
+    fn escalate(&mut self, now_ms: i64, out: &mut Output) {
+        let after = self.escalate_after_ms;
+        for inc in self.incidents.values_mut() {
+            let late = inc.status == Status::New && !inc.test && inc.escalated_at_ms.is_none();
+            if late && inc.opened_at_ms + after <= now_ms {
+                inc.escalated_at_ms = Some(now_ms);
+                let detail = format!("not claimed within {} s: supervisors alerted", after / 1000);
+                journal(out, inc.id, now_ms, Actor::Engine, "escalated", Some(detail));
+                out.incidents.insert(inc.id, inc.clone());
+            }
+        }
     }
 
     fn expire(&mut self, site_id: i64, now_ms: i64, out: &mut Output) {

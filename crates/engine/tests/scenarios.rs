@@ -232,7 +232,9 @@ fn a_vehicle_silent_for_its_life_sign_period_raises_one_incident() {
     let inc = only_open(&e);
     assert_eq!(inc.title, "No life sign for 3 days");
     assert!(out.notices.iter().any(|n| n.kind == NoticeKind::LifeSignMissed && n.sms));
-    assert!(e.tick(T0 + 4 * 24 * 60 * MIN).incidents.is_empty(), "raised once");
+    let later = e.tick(T0 + 4 * 24 * 60 * MIN);
+    assert!(later.journal.iter().all(|j| j.action != "opened"), "raised once");
+    assert_eq!(only_open(&e).id, inc.id);
 }
 
 #[test]
@@ -305,4 +307,38 @@ fn billing_over_a_year_follows_the_rules() {
     assert_eq!(account.free, 1, "the first false call of the year");
     assert_eq!(account.included_used, 4);
     assert_eq!(account.billable, 2);
+}
+
+#[test]
+fn an_unclaimed_incident_escalates_once_and_a_claimed_one_never() {
+    let mut e = city(SiteSettings::default());
+    e.set_escalation(45 * SEC);
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let inc = only_open(&e);
+    assert!(e.tick(T0 + 44 * SEC).journal.iter().all(|j| j.action != "escalated"), "not before the limit");
+    let out = e.tick(T0 + 46 * SEC);
+    assert_eq!(out.journal.iter().filter(|j| j.action == "escalated").count(), 1);
+    assert_eq!(out.incidents[&inc.id].escalated_at_ms, Some(T0 + 46 * SEC));
+    assert!(e.tick(T0 + 50 * SEC).journal.iter().all(|j| j.action != "escalated"), "only once");
+
+    let mut e = city(SiteSettings::default());
+    e.set_escalation(45 * SEC);
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let inc = only_open(&e);
+    e.on_command(OP, Command::Acknowledge { incident: inc.id }, T0 + 10 * SEC).unwrap();
+    assert!(e.tick(T0 + 60 * SEC).journal.iter().all(|j| j.action != "escalated"), "claimed in time");
+}
+
+#[test]
+fn the_billing_preview_changes_nothing_and_matches_the_real_close() {
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let id = only_open(&e).id;
+    assert_eq!(e.charge_if_closed(id, Resolution::Real), None, "no crew sent: nothing to bill");
+    e.tick(T0 + 10 * MIN);
+    let preview = e.charge_if_closed(id, Resolution::FalseUser).expect("a crew was sent");
+    assert_eq!(e.charge_if_closed(id, Resolution::FalseUser), Some(preview), "previewing changes nothing");
+    e.on_command(OP, Command::Acknowledge { incident: id }, T0 + 11 * MIN).unwrap();
+    let (_, out) = e.on_command(OP, Command::Close { incident: id, resolution: Resolution::FalseUser }, T0 + 12 * MIN).unwrap();
+    assert_eq!(out.incidents[&id].charge, Some(preview));
 }

@@ -9,3 +9,4 @@ pub mod classify;
 pub mod geo;
 mod local;
 pub mod schedule;
+pub mod sla;

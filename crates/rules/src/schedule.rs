@@ -41,6 +41,20 @@ pub struct WeeklySchedule {
     pub tolerance_min: u32,
 }
 
+impl WeeklySchedule {
+    /// One line per day, Monday first: `Mon 08:00-18:00` or `Sun closed`.
+    pub fn describe(&self) -> Vec<String> {
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        DAYS.iter()
+            .zip(self.days.iter())
+            .map(|(day, hours)| match hours {
+                Some(h) => format!("{day} {}-{}", h.open.format("%H:%M"), h.close.format("%H:%M")),
+                None => format!("{day} closed"),
+            })
+            .collect()
+    }
+}
+
 impl Default for WeeklySchedule {
     /// Closed every day, 15 minutes' tolerance.
     fn default() -> Self {

@@ -8,7 +8,7 @@ impl Store {
     /// Every crew with its state, by id.
     pub async fn list_crews(&self) -> Result<Vec<CrewRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, lat, lon, status, heading, on_shift, user_id, updated_at \
+            "SELECT id, name, lat, lon, status, heading, on_shift, user_id, updated_at, device_id \
              FROM crews ORDER BY id",
         )
         .fetch_all(&self.pool)
@@ -25,6 +25,7 @@ impl Store {
                     on_shift: row.try_get::<i64, _>("on_shift")? != 0,
                     user_id: row.try_get("user_id")?,
                     updated_at_ms: row.try_get("updated_at")?,
+                    device_id: row.try_get("device_id")?,
                 })
             })
             .collect()
@@ -33,6 +34,20 @@ impl Store {
     /// Stores a crew's new state. Unknown crew: [`StoreError::NotFound`].
     pub async fn update_crew(&self, u: &CrewUpdate) -> Result<(), StoreError> {
         write_crew(&self.pool, u).await
+    }
+
+    /// Sets or clears the tracking-app device id a crew's positions arrive under. A device id
+    /// used by another crew: [`StoreError::Conflict`]; unknown crew: [`StoreError::NotFound`].
+    pub async fn set_crew_device(&self, crew_id: i64, device_id: Option<&str>) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE crews SET device_id = $1 WHERE id = $2")
+            .bind(device_id)
+            .bind(crew_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("crew {crew_id}")));
+        }
+        Ok(())
     }
 
     /// Sets or clears the user a crew logs in as. Unknown crew: [`StoreError::NotFound`];

@@ -204,6 +204,8 @@ pub struct CrewRecord {
     pub user_id: Option<i64>,
     /// Time of the last update, unix milliseconds (0 if never updated).
     pub updated_at_ms: i64,
+    /// The id its phone's tracking app reports under (Traccar Client / OsmAnd).
+    pub device_id: Option<String>,
 }
 
 /// New state of a crew, to persist.

@@ -6,7 +6,7 @@ use crate::SecretKey;
 pub const MAX_LIST_LIMIT: i64 = 10_000;
 
 /// The user roles accepted by the schema.
-pub const ROLES: [&str; 4] = ["operator", "supervisor", "customer", "admin"];
+pub const ROLES: [&str; 5] = ["operator", "supervisor", "customer", "admin", "crew"];
 
 /// A signal as received from an alarm panel, ready to be stored.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -78,6 +78,45 @@ impl Store {
         Ok(id)
     }
 
+    /// Creates a site with its panel account and contacts (in calling order) in one
+    /// transaction: all or nothing. A taken account number is a [`StoreError::Conflict`].
+    pub async fn import_site(&self, s: &NewSite, account: &str, contacts: &[(String, String)]) -> Result<i64, StoreError> {
+        let number = valid_account(account)?;
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO sites (name, address, city, lat, lon, time_zone, owner_user_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(s.name.as_str())
+        .bind(s.address.as_str())
+        .bind(s.city.as_str())
+        .bind(s.lat)
+        .bind(s.lon)
+        .bind(s.time_zone.as_str())
+        .bind(s.owner_user_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO accounts (number, site_id, created_at, updated_at) VALUES ($1, $2, $3, $3)")
+            .bind(number)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        for (n, (name, phone)) in contacts.iter().enumerate() {
+            sqlx::query("INSERT INTO contacts (site_id, position, name, phone) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(n as i64 + 1)
+                .bind(name.as_str())
+                .bind(phone.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
     /// Creates a panel account (3–16 hex digits, stored upper-case) for a site, with no key
     /// and no supervised path. A number already in use is a [`StoreError::Conflict`].
     pub async fn create_account(&self, site_id: i64, number: &str) -> Result<i64, StoreError> {
@@ -190,6 +229,15 @@ impl Store {
         let sql = format!("{SELECT_ACCOUNTS} ORDER BY a.number");
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(account_from_row).collect()
+    }
+
+    /// A site's zones as `(number, name)`, by number.
+    pub async fn zones(&self, site_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query("SELECT number, name FROM zones WHERE site_id = $1 ORDER BY number")
+            .bind(site_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get("number")?, r.try_get("name")?))).collect()
     }
 
     /// Name of zone `number` at a site.

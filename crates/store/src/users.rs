@@ -37,6 +37,26 @@ impl Store {
         row.as_ref().map(user_from_row).transpose()
     }
 
+    /// Every user, by id.
+    pub async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        let rows = sqlx::query("SELECT id, username, password_hash, role, display_name FROM users ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    /// Users with a session still valid at `now_ms` (signed in, so on shift), by id.
+    pub async fn signed_in_users(&self, now_ms: i64) -> Result<Vec<UserRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, username, password_hash, role, display_name FROM users \
+             WHERE id IN (SELECT user_id FROM sessions WHERE expires_at > $1) ORDER BY id",
+        )
+        .bind(now_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
     /// Stores a session for `user_id`, valid until `expires_ms`.
     pub async fn create_session(
         &self,

@@ -24,6 +24,8 @@ store_tests! {
     contacts_reorder_and_passwords,
     crews_are_updated,
     push_subscriptions_upsert_by_endpoint,
+    crew_logins_devices_and_who_is_signed_in,
+    import_site_is_all_or_nothing,
 }
 
 // ---- fixtures -------------------------------------------------------------
@@ -656,4 +658,53 @@ async fn push_subscriptions_upsert_by_endpoint(store: Store, _url: String) {
 
     let err = store.add_push_subscription(u2 + 100, "https://push.example/x", "k", "a", 1).await.unwrap_err();
     assert!(matches!(err, StoreError::MissingReference(_)), "got {err:?}");
+}
+
+async fn crew_logins_devices_and_who_is_signed_in(store: Store, _url: String) {
+    let guard = store.create_user(&user("guard1", "crew")).await.expect("the crew role exists after migration 0004");
+    let op = store.create_user(&user("op1", "operator")).await.unwrap();
+    let c1 = store.create_crew("Alpha", 44.4, 26.1, "available").await.unwrap();
+    let c2 = store.create_crew("Bravo", 44.5, 26.2, "available").await.unwrap();
+    store.set_crew_user(c1, Some(guard)).await.unwrap();
+    store.set_crew_device(c1, Some("861234")).await.unwrap();
+    let crews = store.list_crews().await.unwrap();
+    assert_eq!((crews[0].device_id.as_deref(), crews[0].user_id), (Some("861234"), Some(guard)));
+    assert_eq!(crews[1].device_id, None);
+    let err = store.set_crew_device(c2, Some("861234")).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "one device, one crew: got {err:?}");
+    let err = store.set_crew_device(c2 + 100, Some("x")).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "got {err:?}");
+
+    store.create_session("t-guard", guard, 1_000, 10_000).await.unwrap();
+    store.create_session("t-op-old", op, 1_000, 4_000).await.unwrap();
+    let on: Vec<i64> = store.signed_in_users(5_000).await.unwrap().iter().map(|u| u.id).collect();
+    assert_eq!(on, vec![guard], "expired sessions do not count");
+    store.create_session("t-op", op, 5_000, 20_000).await.unwrap();
+    let on: Vec<i64> = store.signed_in_users(5_000).await.unwrap().iter().map(|u| u.id).collect();
+    assert_eq!(on, vec![guard, op]);
+    let all: Vec<String> = store.list_users().await.unwrap().into_iter().map(|u| u.role).collect();
+    assert_eq!(all, vec!["crew", "operator"]);
+}
+
+async fn import_site_is_all_or_nothing(store: Store, _url: String) {
+    let new = store::NewSite {
+        name: "Depozit Nord".into(),
+        address: "Strada Polonă 3".into(),
+        city: "București".into(),
+        lat: 44.45,
+        lon: 26.1,
+        time_zone: "Europe/Bucharest".into(),
+        owner_user_id: None,
+    };
+    let contacts = vec![("Ana Pop".to_owned(), "+40 721 000 001".to_owned()), ("Dan Pop".to_owned(), "+40 721 000 002".to_owned())];
+    let id = store.import_site(&new, "a1b2", &contacts).await.unwrap();
+    assert_eq!(store.account("A1B2").await.unwrap().map(|a| a.site_id), Some(id));
+    let names: Vec<(i64, String)> = store.contacts(id).await.unwrap().into_iter().map(|c| (c.position, c.name)).collect();
+    assert_eq!(names, vec![(1, "Ana Pop".to_owned()), (2, "Dan Pop".to_owned())]);
+    let before = store.count_sites().await.unwrap();
+    let err = store.import_site(&new, "A1B2", &contacts).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "got {err:?}");
+    assert_eq!(store.count_sites().await.unwrap(), before, "no site left behind by a failed import");
+    let err = store.import_site(&new, "not-hex", &[]).await.unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "got {err:?}");
 }

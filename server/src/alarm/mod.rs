@@ -14,10 +14,13 @@ pub mod persist;
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::model::ops::OpsEvent;
 use app::ssr::engine::{Clock, EngineError, EngineHandle, Job};
+use app::ssr::ops::Names;
+use app::ssr::Dashboard;
 use engine::{Engine, Output};
 use store::{Store, StoreError};
-use tokio::sync::{mpsc, watch, Notify};
+use tokio::sync::{broadcast, mpsc, watch, Notify};
 
 /// Signals read from the store per batch.
 const BATCH: i64 = 500;
@@ -28,12 +31,17 @@ const TICK: Duration = Duration::from_secs(1);
 pub async fn spawn(
     store: Store,
     clock: Clock,
+    dashboard: &Dashboard,
+    ops: broadcast::Sender<OpsEvent>,
     shutdown: watch::Receiver<bool>,
 ) -> Result<(EngineHandle, tokio::task::JoinHandle<()>), StoreError> {
     let (handle, jobs, poke) = EngineHandle::new(clock.clone(), 1024);
-    let (engine, cursor) = load::load(&store).await?;
+    let escalate_ms = i64::from(dashboard.limits.escalate_s) * 1000;
+    let (mut engine, cursor) = load::load(&store).await?;
+    engine.set_escalation(escalate_ms);
     tracing::info!(open = engine.open_incidents().len(), cursor, "alarm engine loaded");
-    let runtime = Runtime { store, clock, engine, cursor };
+    let names = app::ssr::ops::user_names(&store).await?;
+    let runtime = Runtime { store, clock, engine, cursor, ops, names, escalate_ms };
     let task = tokio::spawn(runtime.run(jobs, poke, shutdown));
     Ok((handle, task))
 }
@@ -43,6 +51,11 @@ struct Runtime {
     clock: Clock,
     engine: Engine,
     cursor: i64,
+    /// Changes pushed to the dashboards once stored.
+    ops: broadcast::Sender<OpsEvent>,
+    /// Operators' names for the cards (re-read when an unknown one claims).
+    names: Names,
+    escalate_ms: i64,
 }
 
 impl Runtime {
@@ -143,14 +156,34 @@ impl Runtime {
         }
     }
 
+    /// Pushes what was just stored to the dashboards (nothing when nobody watches).
+    async fn publish(&mut self, out: &Output, now: i64) {
+        if self.ops.receiver_count() == 0 || out.is_empty() {
+            return;
+        }
+        let unknown = out.incidents.values().filter_map(|i| i.claimed_by).any(|id| !self.names.contains_key(&id));
+        if unknown {
+            if let Ok(names) = app::ssr::ops::user_names(&self.store).await {
+                self.names = names;
+            }
+        }
+        for event in app::ssr::ops::events(&self.engine, out, &self.names, now) {
+            let _ = self.ops.send(event);
+        }
+    }
+
     /// Stores an output; if that fails, the engine is rebuilt from the store, so memory never
     /// runs ahead of what is stored.
     async fn store_output(&mut self, out: &Output, cursor: Option<i64>, now: i64) -> Result<(), EngineError> {
         match persist::persist(&self.store, &self.engine, out, cursor, now).await {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.publish(out, now).await;
+                Ok(())
+            }
             Err(e) => {
                 tracing::error!(error = %e, "alarm engine output not stored; reloading from the store");
-                if let Ok((engine, cursor)) = load::load(&self.store).await {
+                if let Ok((mut engine, cursor)) = load::load(&self.store).await {
+                    engine.set_escalation(self.escalate_ms);
                     self.engine = engine;
                     self.cursor = cursor;
                 }

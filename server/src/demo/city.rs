@@ -8,7 +8,7 @@
 //! of them must report every five minutes.
 
 use engine::rules::schedule::{OpenHours, WeeklySchedule};
-use engine::{SiteKind, SiteSettings};
+use engine::{Instructions, SiteKind, SiteSettings};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -86,6 +86,22 @@ pub fn vehicle_settings(life_sign_ms: i64) -> SiteSettings {
 
 fn settings_json(settings: &SiteSettings) -> Result<String, DemoError> {
     serde_json::to_string(settings).map_err(|e| DemoError::Settings(e.to_string()))
+}
+
+/// What the operator and the guard are told about the `i`th demo site.
+pub fn instructions(i: usize, business: bool) -> Instructions {
+    const PETS: &[&str] = &["", "Dog (German shepherd) loose in the yard", "", "Two cats indoors", ""];
+    const ACCESS: &[&str] = &[
+        "Gate code at the guard box; ring the neighbour at no. 12 if the gate is locked",
+        "Entrance from the courtyard, second door on the left",
+        "Underground parking entrance on the side street",
+        "Elderly resident lives alone; check the bedroom first",
+    ];
+    Instructions {
+        keys: format!("{} set(s) at the centre, tag K-{:03}", 1 + i % 2, i + 1),
+        pets: if business { String::new() } else { PETS[i % PETS.len()].to_owned() },
+        notes: ACCESS[i % ACCESS.len()].to_owned(),
+    }
 }
 
 /// Every demo panel is supervised on one path: a link test each minute, failed after
@@ -179,7 +195,7 @@ pub fn account_number(i: usize) -> String {
 /// Creates `sites` sites (the first owned by the demo customer, whose first contact is the
 /// customer), each with an account, zones, contacts with the safe word and settings, the
 /// vehicles, and the guard crews. Deterministic: the same city every time.
-pub async fn seed(store: &Store, sites: usize, customer: Option<i64>) -> Result<(), DemoError> {
+pub async fn seed(store: &Store, sites: usize, customer: Option<i64>, guard: Option<i64>) -> Result<(), DemoError> {
     let safe_word = app::ssr::auth::hash_password(DEMO_SAFE_WORD.to_owned()).await?;
     let now = chrono::Utc::now().timestamp_millis();
     let mut rng = StdRng::seed_from_u64(0x5e_c0_de);
@@ -222,9 +238,9 @@ pub async fn seed(store: &Store, sites: usize, customer: Option<i64>) -> Result<
                 store.set_contact_details(contact, Some("elena.dumitru@example.com"), customer).await?;
             }
         }
-        if let Some(settings) = site_settings(i, business) {
-            store.put_site_settings(site_id, &settings_json(&settings)?, now).await?;
-        }
+        let mut settings = site_settings(i, business).unwrap_or_default();
+        settings.instructions = instructions(i, business);
+        store.put_site_settings(site_id, &settings_json(&settings)?, now).await?;
     }
     for (n, v) in VEHICLES.iter().enumerate() {
         let site_id = store
@@ -248,8 +264,12 @@ pub async fn seed(store: &Store, sites: usize, customer: Option<i64>) -> Result<
         store.set_contact_password(contact, Some(&safe_word)).await?;
         store.put_site_settings(site_id, &settings_json(&vehicle_settings(v.life_sign_ms))?, now).await?;
     }
-    for &(name, lat, lon) in CREWS {
-        store.create_crew(name, lat, lon, "available").await?;
+    for (n, &(name, lat, lon)) in CREWS.iter().enumerate() {
+        let crew = store.create_crew(name, lat, lon, "available").await?;
+        store.set_crew_device(crew, Some(&format!("crew-{}", n + 1))).await?;
+        if n == 0 {
+            store.set_crew_user(crew, guard).await?;
+        }
     }
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! the incident (about 150 m every 2 s), and reports on site within 50 m. The incident stays
 //! open for the operator to close, which frees the crew. A crew nobody frees waits on site
 //! for [`WAIT_ON_SITE`], then drives back to its base and reports available, so an
-//! unattended demo keeps having crews to send.
+//! unattended demo keeps having crews to send. A crew whose guard is signed in on the crew
+//! page is driven by that person, not simulated.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -25,7 +26,7 @@ const ARRIVED_M: f64 = 50.0;
 pub const WAIT_ON_SITE: Duration = Duration::from_secs(3 * 60);
 
 /// Runs the guards until shutdown.
-pub async fn run(engine: EngineHandle, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(engine: EngineHandle, store: store::Store, mut shutdown: watch::Receiver<bool>) {
     let mut on_site_since: HashMap<i64, Instant> = HashMap::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -49,7 +50,8 @@ pub async fn run(engine: EngineHandle, mut shutdown: watch::Receiver<bool>) {
         else {
             return;
         };
-        for (crew, target) in crews {
+        let manned = manned_crews(&store, engine.clock().now_ms()).await;
+        for (crew, target) in crews.into_iter().filter(|(c, _)| !manned.contains(&c.id)) {
             let Some(report) = next_report(&crew, target, &mut on_site_since, Instant::now()) else { continue };
             if let Some(status) = report.status {
                 tracing::info!(crew = %crew.name, status = status.as_str(), incident = ?crew.incident, "demo crew");
@@ -60,6 +62,12 @@ pub async fn run(engine: EngineHandle, mut shutdown: watch::Receiver<bool>) {
             }
         }
     }
+}
+
+/// Crews whose guard is signed in (a person drives them).
+async fn manned_crews(store: &store::Store, now_ms: i64) -> Vec<i64> {
+    let (Ok(crews), Ok(users)) = (store.list_crews().await, store.signed_in_users(now_ms).await) else { return Vec::new() };
+    crews.into_iter().filter(|c| c.user_id.is_some_and(|u| users.iter().any(|s| s.id == u))).map(|c| c.id).collect()
 }
 
 /// What a crew reports in one tick.

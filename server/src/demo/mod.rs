@@ -39,13 +39,15 @@ const DEMO_USERS: &[(&str, &str, &str, &str)] = &[
     ("operator", "operator", "demo-operator", "Ana Popescu"),
     ("supervisor", "supervisor", "demo-supervisor", "Mihai Ionescu"),
     ("customer", "customer", "demo-customer", "Elena Dumitru"),
+    ("crew", "guard", "demo-guard", "Radu Stan"),
+    ("admin", "admin", "demo-admin", "Ioana Marin"),
 ];
 
 /// Seeds what is missing (demo users; the city when the store has no sites) and returns the
 /// demo logins for the sign-in page.
 pub async fn seed(store: &Store, sites: usize) -> Result<Vec<DemoLogin>, DemoError> {
     let mut logins = Vec::new();
-    let mut customer_id = None;
+    let (mut customer_id, mut guard_id) = (None, None);
     for &(role, username, password, display_name) in DEMO_USERS {
         let id = match store.user_by_username(username).await? {
             Some(user) => user.id,
@@ -61,8 +63,10 @@ pub async fn seed(store: &Store, sites: usize) -> Result<Vec<DemoLogin>, DemoErr
                     .await?
             }
         };
-        if role == "customer" {
-            customer_id = Some(id);
+        match role {
+            "customer" => customer_id = Some(id),
+            "crew" => guard_id = Some(id),
+            _ => {}
         }
         logins.push(DemoLogin { role: role.into(), username: username.into(), password: password.into() });
     }
@@ -72,7 +76,7 @@ pub async fn seed(store: &Store, sites: usize) -> Result<Vec<DemoLogin>, DemoErr
         password: city::DEMO_SAFE_WORD.into(),
     });
     if store.count_sites().await? == 0 {
-        city::seed(store, sites, customer_id).await?;
+        city::seed(store, sites, customer_id, guard_id).await?;
         tracing::info!(sites, vehicles = city::VEHICLES.len(), "seeded the demo city");
     }
     Ok(logins)
@@ -84,14 +88,18 @@ pub async fn spawn(
     store: &Store,
     receiver: SocketAddr,
     engine: EngineHandle,
-    mean_interval_s: f64,
+    config: &crate::startup::DemoConfig,
     shutdown: watch::Receiver<bool>,
 ) -> Result<JoinHandle<()>, DemoError> {
     let held = link::Held::default();
-    let panels = panels::spawn(store, receiver, mean_interval_s, held.clone(), shutdown.clone()).await?;
-    let cast = scenario::Cast::load(store).await?;
-    let show = tokio::spawn(scenario::run(cast, receiver, engine.clone(), held, shutdown.clone()));
-    let guards = tokio::spawn(crews::run(engine, shutdown));
+    let panels = panels::spawn(store, receiver, config.mean_interval_s, held.clone(), shutdown.clone()).await?;
+    let show = if config.stories {
+        let cast = scenario::Cast::load(store).await?;
+        tokio::spawn(scenario::run(cast, receiver, engine.clone(), held, shutdown.clone()))
+    } else {
+        tokio::spawn(async {})
+    };
+    let guards = tokio::spawn(crews::run(engine, store.clone(), shutdown));
     Ok(tokio::spawn(async move {
         let _ = tokio::join!(panels, show, guards);
     }))

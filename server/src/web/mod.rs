@@ -5,6 +5,7 @@ pub mod api;
 pub mod error;
 pub mod incidents;
 pub mod openapi;
+pub mod ops;
 pub mod session;
 pub mod sites;
 pub mod sse;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::routes())
         .merge(incidents::routes())
         .merge(sites::routes())
+        .merge(ops::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -33,6 +33,9 @@ use utoipa::OpenApi;
         super::sites::suspend,
         super::sites::put_settings,
         super::sites::crew_report,
+        super::ops::ops_stream,
+        super::ops::crew_stream,
+        super::ops::osmand,
     ),
     components(schemas(app::model::SessionUser, app::model::Role, app::model::SignalView, app::model::SignalClass, super::api::LoginRequest, super::error::ErrorBody, super::accounts::AccountView, super::accounts::PathView, super::accounts::NewAccountRequest, super::accounts::KeyRequest))
 )]

@@ -14,6 +14,17 @@ pub struct Staff(pub SessionUser);
 /// Any signed-in caller.
 pub struct Signed(pub SessionUser);
 
+/// A guard of a rapid-response crew.
+pub struct Guard(pub SessionUser);
+
+impl FromRequestParts<AppState> for Guard {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Guard(auth::require(&state.ctx.store, &parts.headers, &[app::model::Role::Crew]).await?))
+    }
+}
+
 impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 

@@ -38,6 +38,7 @@ fn config(dir: &tempfile::TempDir, clock: Clock) -> Config {
         demo: None,
         clock,
         notify: Default::default(),
+        dashboard: Default::default(),
     }
 }
 

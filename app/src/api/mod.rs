@@ -2,10 +2,13 @@
 
 use leptos::prelude::*;
 
+pub mod admin;
+pub mod ops;
+
 use crate::model::{DemoLogin, LoginErrors, SessionUser, SignalView, SiteSummary};
 
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use axum::http::{header, HeaderMap, HeaderValue};
     use leptos::prelude::*;
 

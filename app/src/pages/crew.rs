@@ -1,0 +1,138 @@
+//! `/crew`: the guard's phone. Shift on and off, status (en route, on site, back), the
+//! incident the crew is sent to with what the guard needs at the door and a navigation link,
+//! and the phone's position shared while on shift. New jobs arrive pushed.
+
+use leptos::prelude::*;
+
+use crate::api::ops::{crew_report, load_crew_job};
+use crate::components::header::Header;
+use crate::components::require_role::RequireRole;
+use crate::model::ops::CrewJob;
+use crate::model::{Role, SessionUser};
+
+/// The crew page (crew logins only).
+#[component]
+pub fn CrewPage() -> impl IntoView {
+    view! {
+        <RequireRole allowed=|u: &SessionUser| u.role == Role::Crew render=|user: SessionUser| view! {
+            <Header user title="Crew"><span></span></Header>
+            <CrewHome/>
+        }/>
+    }
+}
+
+#[component]
+fn CrewHome() -> impl IntoView {
+    let job = Resource::new(|| (), |_| load_crew_job());
+    let flash = RwSignal::new(None::<(bool, String)>);
+    let live = RwSignal::new(false);
+    let sharing = RwSignal::new(false);
+
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |started: Option<()>| {
+        if started.is_none() {
+            crate::components::stream::listen("/api/v1/crew/stream", &["job"], live, move |_, _| job.refetch(), move || job.refetch());
+            share_position(sharing, flash);
+        }
+    });
+
+    let report = move |status: &'static str| {
+        leptos::task::spawn_local(async move {
+            match crew_report(Some(status.into()), None, None).await {
+                Ok(o) => flash.set(Some((o.ok, o.message))),
+                Err(e) => flash.set(Some((false, e.to_string()))),
+            }
+            job.refetch();
+        });
+    };
+
+    view! {
+        <main class="crew-page">
+            {move || flash.get().map(|(ok, t)| view! { <p class=if ok { "flash ok" } else { "flash bad" } data-testid="flash">{t}</p> })}
+            <Transition fallback=|| view! { <p class="centered">"Loading…"</p> }>
+                {move || job.get().map(|r| match r {
+                    Ok(j) => view! { <JobView j report live sharing/> }.into_any(),
+                    Err(e) => view! { <p class="centered field-error">{e.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn JobView(j: CrewJob, report: impl Fn(&'static str) + Copy + Send + Sync + 'static, live: RwSignal<bool>, sharing: RwSignal<bool>) -> impl IntoView {
+    let status = j.crew.status.clone();
+    let on_shift = status != "off";
+    let sent = j.incident.is_some();
+    let next: Option<(&'static str, &'static str)> = match status.as_str() {
+        "dispatched" => Some(("en_route", "On my way")),
+        "en_route" => Some(("on_site", "Arrived on site")),
+        "on_site" => Some(("returning", "Leaving the site")),
+        "returning" => Some(("available", "Back and available")),
+        _ => None,
+    };
+    view! {
+        <section class="card crew-state">
+            <h1 data-testid="crew-name">{j.crew.name.clone()}</h1>
+            <p class=format!("crew-status {status}") data-testid="crew-status">{status.replace('_', " ")}</p>
+            <p class="muted">
+                <span class="live" class:on=move || live.get()>{move || if live.get() { "● connected" } else { "○ reconnecting" }}</span>
+                " · "{move || if sharing.get() { "position shared" } else { "position not shared" }}
+            </p>
+            {next.map(|(to, label)| view! { <button class="btn primary big" data-testid="crew-next" data-next=to on:click=move |_| report(to)>{label}</button> })}
+            {if on_shift {
+                (!sent).then(|| view! { <button class="btn" data-testid="shift-off" on:click=move |_| report("off")>"End shift"</button> }).into_any()
+            } else {
+                view! { <button class="btn primary big" data-testid="shift-on" on:click=move |_| report("available")>"Start shift"</button> }.into_any()
+            }}
+        </section>
+        {match j.incident {
+            Some(inc) => view! {
+                <section class="card crew-job" data-testid="crew-job">
+                    <h2><span class=format!("prio p{}", inc.priority)>{format!("P{}", inc.priority)}</span>" "{inc.title.clone()}</h2>
+                    <p class="addr"><strong>{inc.site.name.clone()}</strong><br/>{inc.site.address.clone()}</p>
+                    <a class="btn primary big" href=inc.navigate_url.clone() target="_blank" rel="noopener" data-testid="navigate">"Navigate"</a>
+                    <dl class="facts">
+                        <dt>"Zones"</dt><dd>{if inc.zones.is_empty() { "—".to_owned() } else { inc.zones.iter().map(|z| inc.site.zones.iter().find(|n| n.zone.trim_start_matches('0') == z.trim_start_matches('0')).map(|n| format!("{z} {}", n.name)).unwrap_or_else(|| z.clone())).collect::<Vec<_>>().join(", ") }}</dd>
+                        <dt>"Keys"</dt><dd>{if inc.site.keys.is_empty() { "none held".to_owned() } else { inc.site.keys.clone() }}</dd>
+                        <dt>"Pets"</dt><dd>{if inc.site.pets.is_empty() { "none".to_owned() } else { inc.site.pets.clone() }}</dd>
+                        <dt>"Notes"</dt><dd>{inc.site.notes.clone()}</dd>
+                        <dt>"Sent"</dt><dd>{inc.dispatched_at.clone().unwrap_or_default()}</dd>
+                    </dl>
+                </section>
+            }.into_any(),
+            None => view! { <section class="card"><p class="muted" data-testid="no-job">"No job. Stay available."</p></section> }.into_any(),
+        }}
+    }
+}
+
+/// Shares the phone's position while the page is open: every fix, at most one every 10 s.
+#[cfg(feature = "hydrate")]
+fn share_position(sharing: RwSignal<bool>, flash: RwSignal<Option<(bool, String)>>) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let Ok(geo) = window().navigator().geolocation() else { return };
+    let last = StoredValue::new_local(0.0_f64);
+    let on_fix = Closure::<dyn FnMut(JsValue)>::new(move |p: JsValue| {
+        let now = js_sys::Date::now();
+        if now - last.get_value() < 10_000.0 {
+            return;
+        }
+        let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED);
+        let coords = get(&p, "coords");
+        let (Some(lat), Some(lon)) = (get(&coords, "latitude").as_f64(), get(&coords, "longitude").as_f64()) else { return };
+        last.set_value(now);
+        sharing.set(true);
+        leptos::task::spawn_local(async move {
+            if let Err(e) = crew_report(None, Some(lat), Some(lon)).await {
+                flash.set(Some((false, format!("Position not sent: {e}"))));
+            }
+        });
+    });
+    let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_| sharing.set(false));
+    let _ = geo.watch_position_with_error_callback(on_fix.as_ref().unchecked_ref(), Some(on_error.as_ref().unchecked_ref()));
+    on_fix.forget();
+    on_error.forget();
+}
+
+#[cfg(feature = "hydrate")]
+use wasm_bindgen::JsValue;

@@ -1,0 +1,283 @@
+//! `/operator/incidents/:id`: the incident workspace. The site sheet, the signals, the action
+//! plan as a checklist, the contacts in calling order with call outcomes and a password check
+//! that never shows the password, dispatch with the candidates' distance and time, notes,
+//! and closing with the resolution's billing effect. Reloads itself when the incident changes.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::ops::{incident_action, load_incident};
+use crate::components::clock::{self, elapsed};
+use crate::components::header::Header;
+use crate::components::require_role::RequireRole;
+use crate::model::ops::{IncidentWork, OpsAction};
+use crate::model::SessionUser;
+use crate::pages::operator::StaffNav;
+
+/// The workspace (staff only).
+#[component]
+pub fn IncidentPage() -> impl IntoView {
+    view! {
+        <RequireRole allowed=|u: &SessionUser| u.role.is_staff() render=|user: SessionUser| view! {
+            <Header user=user.clone() title="Incident"><StaffNav role=user.role/></Header>
+            <Workspace/>
+        }/>
+    }
+}
+
+#[component]
+fn Workspace() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let work = Resource::new(id, load_incident);
+    let flash = RwSignal::new(None::<(bool, String)>);
+    let (now, offset) = clock::ticking();
+    let live = RwSignal::new(false);
+
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |started: Option<()>| {
+        if started.is_none() {
+            crate::components::stream::listen(
+                "/api/v1/ops/stream",
+                &["ops"],
+                live,
+                move |_, data| {
+                    if let Ok(crate::model::ops::OpsEvent::Incident(card)) = serde_json::from_str(&data) {
+                        if card.id == id() {
+                            work.refetch();
+                        }
+                    }
+                },
+                move || work.refetch(),
+            );
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(w)) = work.get() {
+            clock::sync(offset, now, w.now_ms);
+        }
+    });
+
+    let act = move |action: OpsAction| {
+        let incident = id();
+        leptos::task::spawn_local(async move {
+            match incident_action(incident, action).await {
+                Ok(o) => flash.set(Some((o.ok, o.message))),
+                Err(e) => flash.set(Some((false, e.to_string()))),
+            }
+            work.refetch();
+        });
+    };
+
+    view! {
+        <main class="work">
+            <Transition fallback=|| view! { <p class="centered">"Loading the incident…"</p> }>
+                {move || work.get().map(|r| match r {
+                    Ok(w) => view! { <Sheet w act flash now live/> }.into_any(),
+                    Err(e) => view! { <p class="centered field-error">{e.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn Sheet(
+    w: IncidentWork,
+    act: impl Fn(OpsAction) + Copy + Send + Sync + 'static,
+    flash: RwSignal<Option<(bool, String)>>,
+    now: RwSignal<i64>,
+    live: RwSignal<bool>,
+) -> impl IntoView {
+    let card = w.card.clone();
+    let closed = card.is_closed();
+    let locked_by = card.claimed_by_name.clone().filter(|_| !w.mine);
+    let can_act = w.mine && !closed;
+    let opened = card.opened_at_ms;
+    let acked = card.acknowledged_at_ms;
+    let site = w.site.clone();
+    view! {
+        <div class="work-head">
+            <span class=format!("prio p{}", card.priority)>{format!("P{}", card.priority)}</span>
+            <h1 data-testid="incident-title">{card.title.clone()}" · "{card.site_name.clone()}</h1>
+            <span class="status" data-testid="incident-status">{card.status.replace('_', " ")}</span>
+            {card.silent.then(|| view! { <span class="badge silent">"silent: never tell the site"</span> })}
+            {card.escalated.then(|| view! { <span class="badge esc">"escalated"</span> })}
+            <span class="clock" title="since the first signal">{move || elapsed(now.get() - opened)}</span>
+            <span class="clock ack" title="since acknowledged">{move || acked.map(|a| elapsed(now.get() - a)).unwrap_or_else(|| "not claimed".into())}</span>
+            <span class="live" class:on=move || live.get()>{move || if live.get() { "● live" } else { "○" }}</span>
+            <span class="spacer"></span>
+            {match (closed, w.mine, locked_by.clone()) {
+                (true, _, _) => view! { <span class="badge">"closed"</span> }.into_any(),
+                (false, true, _) => view! { <button class="btn" data-testid="release" on:click=move |_| act(OpsAction::Release)>"Release"</button> }.into_any(),
+                (false, false, Some(_)) => view! { <button class="btn" disabled=true>"Locked"</button> }.into_any(),
+                (false, false, None) => view! { <button class="btn primary" data-testid="claim" on:click=move |_| act(OpsAction::Claim)>"Claim"</button> }.into_any(),
+            }}
+        </div>
+        {locked_by.map(|who| view! { <p class="lock-banner" data-testid="lock-banner">{format!("🔒 Locked: {who} is working this incident. You can read it; only they can act.")}</p> })}
+        {move || flash.get().map(|(ok, text)| view! { <p class=if ok { "flash ok" } else { "flash bad" } data-testid="flash">{text}</p> })}
+        {w.cancel_until.clone().map(|t| view! { <p class="note">{format!("The customer may still cancel until {t}.")}</p> })}
+        <div class="work-grid">
+            <section class="card site-sheet" data-testid="site-sheet">
+                <h2>"Site"</h2>
+                <p><strong>{site.name.clone()}</strong><br/>{site.address.clone()}</p>
+                <p class="muted">{format!("Accounts {} · {} · ", site.accounts.join(", "), site.time_zone)}
+                    <a href=format!("https://www.openstreetmap.org/?mlat={:.5}&mlon={:.5}#map=17/{:.5}/{:.5}", site.lat, site.lon, site.lat, site.lon) target="_blank" rel="noopener">"map"</a>
+                </p>
+                <dl class="facts">
+                    <dt>"State"</dt><dd>{site.arm.clone()}</dd>
+                    <dt>"Keys"</dt><dd>{if site.keys.is_empty() { "none held".to_owned() } else { site.keys.clone() }}</dd>
+                    <dt>"Pets"</dt><dd>{if site.pets.is_empty() { "none".to_owned() } else { site.pets.clone() }}</dd>
+                    <dt>"Notes"</dt><dd>{site.notes.clone()}</dd>
+                    {site.test_until.clone().map(|t| view! { <dt>"Test"</dt><dd class="warn">{format!("on test until {t}")}</dd> })}
+                    {site.suspended_until.clone().map(|t| view! { <dt>"Suspended"</dt><dd class="warn">{format!("until {t}")}</dd> })}
+                </dl>
+                <h3>"Zones"</h3>
+                <ul class="zones">{site.zones.iter().map(|z| view! { <li><span class="mono">{z.zone.clone()}</span>" "{z.name.clone()}</li> }).collect_view()}</ul>
+                {(!site.schedule.is_empty()).then(|| view! { <h3>"Opening hours"</h3><ul class="zones">{site.schedule.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul> })}
+                <h3>"Signals"</h3>
+                <ul class="sigs" data-testid="incident-signals">{w.signals.iter().map(|s| view! {
+                    <li><span class="mono">{s.local_time.clone()}</span>" "{s.meaning.clone()}{s.zone_name.clone().map(|z| format!(" · {z}"))}</li>
+                }).collect_view()}</ul>
+            </section>
+            <section class="card plan" data-testid="plan">
+                <h2>"Action plan"</h2>
+                <ol class="steps">{w.steps.iter().map(|s| {
+                    let index = s.index;
+                    let pending = s.status == "pending" && !s.auto;
+                    view! {
+                        <li class=format!("step {}", s.status) data-testid="step">
+                            <span class="tick">{match s.status.as_str() { "done" => "✔", "skipped" => "–", "failed" => "✖", _ => "○" }}</span>
+                            <span>{s.kind.clone()}{s.auto.then_some(" (auto)")}</span>
+                            <span class="muted">{s.at.clone().unwrap_or_default()}{s.note.clone().map(|n| format!(" · {n}"))}</span>
+                            {pending.then(|| view! { <button class="btn small" disabled=!can_act data-testid="step-done" on:click=move |_| act(OpsAction::Step { step: index, note: None })>"Done"</button> })}
+                        </li>
+                    }
+                }).collect_view()}</ol>
+                <h2>"Contacts"</h2>
+                <ol class="contacts">{w.contacts.iter().map(|c| view! { <ContactRow c=c.clone() can_act act/> }).collect_view()}</ol>
+            </section>
+            <section class="card dispatch" data-testid="dispatch">
+                <h2>"Dispatch"</h2>
+                {card.crew_name.clone().map(|c| view! { <p data-testid="crew-sent">{format!("Crew {c} is {}.", card.status.replace('_', " "))}</p> })}
+                <Show when=move || can_act>
+                    <button class="btn primary" data-testid="dispatch-nearest" on:click=move |_| act(OpsAction::Dispatch { crew_id: None })>"Dispatch nearest crew"</button>
+                </Show>
+                <table class="cands">
+                    <thead><tr><th>"Crew"</th><th>"Distance"</th><th>"ETA"</th><th></th></tr></thead>
+                    <tbody>{w.candidates.iter().map(|c| {
+                        let crew = c.crew_id;
+                        view! { <tr data-testid="candidate">
+                            <td>{c.name.clone()}</td>
+                            <td>{format!("{:.1} km", c.distance_m / 1000.0)}</td>
+                            <td>{format!("{} min", c.eta_s.div_ceil(60))}</td>
+                            <td><button class="btn small" disabled=!can_act on:click=move |_| act(OpsAction::Dispatch { crew_id: Some(crew) })>"Send"</button></td>
+                        </tr> }
+                    }).collect_view()}</tbody>
+                </table>
+                {w.candidates.is_empty().then(|| view! { <p class="muted">"No crew available right now."</p> })}
+                <h2>"Notes"</h2>
+                <ul class="notes">{w.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+                <NoteForm can_act act/>
+                <h2>"Close"</h2>
+                <CloseForm choices=w.resolutions.clone() can_act act/>
+            </section>
+            <section class="card journal" data-testid="journal">
+                <h2>"Journal"</h2>
+                <ol class="journal-lines">{w.journal.iter().map(|j| view! {
+                    <li data-testid="journal-line" data-action=j.action.clone()>
+                        <span class="mono">{j.at.clone()}</span>" "
+                        <span class="actor">{j.who.clone().unwrap_or_else(|| j.actor.clone())}</span>" "
+                        <strong>{j.action.replace('_', " ")}</strong>
+                        {j.detail.clone().map(|d| format!(" · {d}"))}
+                    </li>
+                }).collect_view()}</ol>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn ContactRow(c: crate::model::ops::ContactLine, can_act: bool, act: impl Fn(OpsAction) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let id = c.id;
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<&'static str>);
+    let check = move |_| {
+        let said = password.get_untracked();
+        if said.trim().is_empty() {
+            error.set(Some("Type what the caller said."));
+            return;
+        }
+        error.set(None);
+        password.set(String::new());
+        act(OpsAction::Password { contact_id: id, password: said });
+    };
+    let call = move |outcome: &'static str| move |_| act(OpsAction::Call { contact_id: id, outcome: outcome.into() });
+    view! {
+        <li class="contact" data-testid="contact">
+            <div><strong>{c.name.clone()}</strong>" "<a href=format!("tel:{}", c.phone.replace(' ', ""))>{c.phone.clone()}</a>
+                {c.unavailable_until_ms.map(|_| view! { <span class="badge">"unavailable"</span> })}
+                {(!c.calls.is_empty()).then(|| view! { <span class="muted">{format!(" · {}", c.calls.join(", ").replace('_', " "))}</span> })}
+            </div>
+            <div class="call-buttons">
+                <button class="btn small" disabled=!can_act on:click=call("reached")>"Reached"</button>
+                <button class="btn small" disabled=!can_act data-testid="no-answer" on:click=call("no_answer")>"No answer"</button>
+                <button class="btn small" disabled=!can_act on:click=call("declined_dispatch")>"Declined dispatch"</button>
+            </div>
+            {c.has_password.then(|| view! {
+                <div class="pw">
+                    <input type="password" autocomplete="off" placeholder="Password the caller says" aria-label="Password the caller says"
+                        data-testid="password" disabled=!can_act prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
+                    <button class="btn small" disabled=!can_act data-testid="check-password" on:click=check>"Check"</button>
+                    {move || error.get().map(|e| view! { <span class="field-error">{e}</span> })}
+                </div>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn NoteForm(can_act: bool, act: impl Fn(OpsAction) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<&'static str>);
+    view! {
+        <div class="note-form">
+            <textarea rows="2" placeholder="Add a note" aria-label="Note" disabled=!can_act data-testid="note"
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <button class="btn small" disabled=!can_act on:click=move |_| {
+                let t = text.get_untracked();
+                if t.trim().is_empty() { error.set(Some("Write the note first.")); return; }
+                error.set(None);
+                text.set(String::new());
+                act(OpsAction::Note { text: t });
+            }>"Add note"</button>
+            {move || error.get().map(|e| view! { <span class="field-error">{e}</span> })}
+        </div>
+    }
+}
+
+#[component]
+fn CloseForm(choices: Vec<crate::model::ops::ResolutionChoice>, can_act: bool, act: impl Fn(OpsAction) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let chosen = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<&'static str>);
+    let effect = {
+        let choices = choices.clone();
+        move || chosen.with(|c| choices.iter().find(|r| &r.value == c).map(|r| r.billing.clone()))
+    };
+    view! {
+        <div class="close-form">
+            <select aria-label="Resolution" data-testid="resolution" disabled=!can_act on:change=move |ev| chosen.set(event_target_value(&ev))>
+                <option value="">"Resolution…"</option>
+                {choices.iter().map(|r| view! { <option value=r.value.clone()>{r.label.clone()}</option> }).collect_view()}
+            </select>
+            <button class="btn" disabled=!can_act data-testid="close" on:click=move |_| {
+                let r = chosen.get_untracked();
+                if r.is_empty() { error.set(Some("Choose how it ended.")); return; }
+                error.set(None);
+                act(OpsAction::Close { resolution: r });
+            }>"Close incident"</button>
+            {move || effect().map(|b| view! { <p class="muted" data-testid="billing-effect">{b}</p> })}
+            {move || error.get().map(|e| view! { <span class="field-error">{e}</span> })}
+        </div>
+    }
+}

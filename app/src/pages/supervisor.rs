@@ -1,0 +1,117 @@
+//! `/supervisor`: operators on shift and their work, unclaimed and escalated incidents, and
+//! the service levels (time to acknowledge, to the first call, to dispatch) for the last hour
+//! and per day. Refreshed whenever an incident changes.
+
+use leptos::prelude::*;
+
+use crate::api::ops::load_supervisor;
+use crate::components::header::Header;
+use crate::components::require_role::RequireRole;
+use crate::model::ops::{SlaFigure, SlaPeriod, SupervisorView};
+use crate::model::{Role, SessionUser};
+use crate::pages::operator::StaffNav;
+
+/// The supervisor view (supervisors and admins).
+#[component]
+pub fn SupervisorPage() -> impl IntoView {
+    view! {
+        <RequireRole allowed=|u: &SessionUser| matches!(u.role, Role::Supervisor | Role::Admin) render=|user: SessionUser| view! {
+            <Header user=user.clone() title="Supervisor"><StaffNav role=user.role/></Header>
+            <Figures/>
+        }/>
+    }
+}
+
+#[component]
+fn Figures() -> impl IntoView {
+    let view = Resource::new(|| (), |_| load_supervisor());
+    let live = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |started: Option<()>| {
+        if started.is_none() {
+            let pending = StoredValue::new_local(false);
+            crate::components::stream::listen(
+                "/api/v1/ops/stream",
+                &["ops"],
+                live,
+                move |_, data| {
+                    // Incident changes move the figures; refetch at most every 2 s.
+                    if data.contains("\"incident\"") && !pending.get_value() {
+                        pending.set_value(true);
+                        set_timeout(
+                            move || {
+                                pending.set_value(false);
+                                view.refetch();
+                            },
+                            std::time::Duration::from_secs(2),
+                        );
+                    }
+                },
+                move || view.refetch(),
+            );
+        }
+    });
+    view! {
+        <main class="page supervisor">
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || view.get().map(|r| match r {
+                    Ok(v) => view! { <Board v live/> }.into_any(),
+                    Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+fn secs(f: &SlaFigure, mean: bool) -> String {
+    let v = if mean { f.mean_s } else { f.p90_s };
+    match v {
+        Some(s) if s >= 60.0 => format!("{}:{:02}", (s / 60.0) as i64, (s % 60.0) as i64),
+        Some(s) => format!("{s:.0} s"),
+        None => "—".into(),
+    }
+}
+
+fn row(p: &SlaPeriod) -> impl IntoView {
+    view! {
+        <tr data-testid="sla-row">
+            <td>{p.label.clone()}</td>
+            <td>{p.incidents}</td>
+            <td>{secs(&p.to_ack, true)}" / "{secs(&p.to_ack, false)}</td>
+            <td>{secs(&p.to_call, true)}" / "{secs(&p.to_call, false)}</td>
+            <td>{secs(&p.to_dispatch, true)}" / "{secs(&p.to_dispatch, false)}</td>
+            <td>{p.escalated}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn Board(v: SupervisorView, live: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <div class="kpis">
+            <div class="kpi" class:alert={v.unclaimed > 0}><span class="n" data-testid="unclaimed">{v.unclaimed}</span>"unclaimed"</div>
+            <div class="kpi" class:alert={v.escalated > 0}><span class="n" data-testid="escalated-count">{v.escalated}</span>"escalated"</div>
+            <div class="kpi"><span class="n">{v.operators.iter().filter(|o| o.on_shift).count()}</span>"staff on shift"</div>
+            <span class="live" class:on=move || live.get()>{move || if live.get() { "● live" } else { "○" }}</span>
+        </div>
+        <section class="card">
+            <h2>"Operators"</h2>
+            <table class="grid" data-testid="operators">
+                <thead><tr><th>"Name"</th><th>"Role"</th><th>"On shift"</th><th>"Working now"</th><th>"Today"</th></tr></thead>
+                <tbody>{v.operators.iter().map(|o| view! {
+                    <tr><td>{o.name.clone()}</td><td>{o.role.clone()}</td><td>{if o.on_shift { "yes" } else { "no" }}</td><td>{o.open}</td><td>{o.today}</td></tr>
+                }).collect_view()}</tbody>
+            </table>
+        </section>
+        <section class="card">
+            <h2>"Service levels " <span class="muted">"(mean / 90th percentile)"</span></h2>
+            <table class="grid" data-testid="sla">
+                <thead><tr><th>"Period"</th><th>"Incidents"</th><th>"To acknowledge"</th><th>"To first call"</th><th>"To dispatch"</th><th>"Escalated"</th></tr></thead>
+                <tbody>
+                    {row(&v.live)}
+                    {v.days.iter().map(row).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}

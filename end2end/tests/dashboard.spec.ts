@@ -1,0 +1,175 @@
+// The operator dashboard with a real server, real DC-09 frames and three browser contexts.
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { DC09_PORT, HTTP_PORT } from "../playwright.config";
+import { cidFrame, send } from "./dc09";
+import { hydrated, rpc, signIn } from "./session";
+
+type Snapshot = { sites: { id: number; lat: number; lon: number; name: string }[]; incidents: { id: number; site_id: number }[] };
+
+/** Demo site n (1-based) has account 2000 + n. */
+const account = (site: number) => String(2000 + site);
+let seq = 100;
+
+async function burglary(site: number, zone = "003") {
+  const reply = await send(DC09_PORT, cidFrame(++seq, account(site), `1130 01 ${zone}`));
+  expect(reply).toContain('"ACK"');
+}
+
+async function staffPage(browser: Browser, role: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  await signIn(page, role, /\/operator$/);
+  await expect(page.getByTestId("ops-live")).toHaveText(/live/);
+  return page;
+}
+
+const row = (page: Page, site: number) => page.locator(`[data-testid=queue-row][data-site="${site}"]`);
+
+test("two operators: a claim locks the incident for the other, visibly", async ({ browser }) => {
+  const ana = await staffPage(browser, "operator");
+  const mihai = await staffPage(browser, "supervisor");
+  await burglary(3);
+  await expect(row(ana, 3)).toBeVisible({ timeout: 1000 });
+  await expect(row(mihai, 3)).toBeVisible({ timeout: 1000 });
+
+  await row(ana, 3).getByTestId("claim").click();
+  await expect(row(ana, 3).locator(".badge.mine")).toBeVisible();
+  await expect(row(mihai, 3).getByTestId("locked-by")).toHaveText(/Ana Popescu/, { timeout: 1000 });
+  await expect(row(mihai, 3).getByTestId("claim")).toHaveCount(0);
+
+  // The other operator can read the workspace but not act, and the server refuses a claim.
+  const id = Number(await row(mihai, 3).getAttribute("data-incident"));
+  await row(mihai, 3).locator(".q-title").click();
+  await expect(mihai).toHaveURL(new RegExp(`/operator/incidents/${id}$`));
+  await expect(mihai.getByTestId("lock-banner")).toContainText("Ana Popescu");
+  await expect(mihai.getByTestId("dispatch-nearest")).toHaveCount(0);
+  await expect(mihai.getByTestId("check-password").first()).toBeDisabled();
+  const refused = await rpc<{ ok: boolean; message: string }>(mihai, "/rpc/ops/act", { id, action: { action: "claim" } });
+  expect(refused).toEqual({ ok: false, message: "Locked: Ana Popescu is working this incident" });
+
+  // Released, it is free again for everyone.
+  await ana.goto(`/operator/incidents/${id}`);
+  await hydrated(ana);
+  await ana.getByTestId("release").click();
+  await expect(mihai.getByTestId("lock-banner")).toHaveCount(0, { timeout: 2000 });
+  await expect(mihai.getByTestId("claim")).toBeVisible();
+});
+
+test("burglary to dispatch: map and queue within 1 s, plan, nearest crew, the crew's phone, closed with a full journal", async ({ browser }) => {
+  // The guard signs in on the crew page (a person now drives crew 1).
+  const guard = await (await browser.newContext({ viewport: { width: 390, height: 844 }, geolocation: { latitude: 44.45, longitude: 26.1 }, permissions: ["geolocation"] })).newPage();
+  await signIn(guard, "crew", /\/crew$/);
+  await expect(guard.getByTestId("crew-name")).toHaveText("Echipaj 1 Nord");
+  if ((await guard.getByTestId("crew-status").innerText()).includes("off")) await guard.getByTestId("shift-on").click();
+  await expect(guard.getByTestId("crew-status")).toHaveText("available");
+
+  const ana = await staffPage(browser, "operator");
+  const site = 5;
+  const snap = await rpc<Snapshot>(ana, "/rpc/ops/snapshot");
+  const target = snap.sites.find((s) => s.id === site)!;
+  // The crew's phone reports its position as Traccar Client does (OsmAnd protocol): at the site.
+  const osmand = await ana.request.get(`http://127.0.0.1:${HTTP_PORT}/api/v1/osmand?id=crew-1&lat=${target.lat}&lon=${target.lon}&timestamp=${Math.floor(Date.now() / 1000)}`);
+  expect(osmand.status()).toBe(200);
+  expect((await ana.request.get(`/api/v1/osmand?id=nobody&lat=1&lon=2`)).status()).toBe(404);
+
+  await expect(ana.locator("#ops-map[data-map-ready=true]")).toHaveCount(1, { timeout: 10_000 });
+  const before = await ana.evaluate(() => (window as any).VigilMap.counts().incidents as number);
+  const sent = Date.now();
+  await burglary(site);
+  await expect(row(ana, site)).toBeVisible({ timeout: 1000 });
+  await expect.poll(() => ana.evaluate(() => (window as any).VigilMap.counts().incidents as number), { timeout: 1000 }).toBe(before + 1);
+  console.log(`burglary frame to queue and map: ${Date.now() - sent} ms`);
+
+  await row(ana, site).getByTestId("claim").click();
+  await expect(row(ana, site).locator(".badge.mine")).toBeVisible();
+  await row(ana, site).locator(".q-title").click();
+  await expect(ana).toHaveURL(/\/operator\/incidents\/\d+$/);
+  await hydrated(ana);
+  await expect(ana.getByTestId("site-sheet")).toContainText("tag K-");
+
+  // The plan: first contact does not answer; the second gives a wrong, then the right password.
+  const contacts = ana.getByTestId("contact");
+  await contacts.nth(0).getByTestId("no-answer").click();
+  await expect(ana.getByTestId("flash")).toHaveText("Call recorded: no answer");
+  await contacts.nth(1).getByTestId("check-password").click();
+  await expect(contacts.nth(1).locator(".field-error")).toHaveText("Type what the caller said.");
+  await contacts.nth(1).getByTestId("password").fill("wrong words");
+  await contacts.nth(1).getByTestId("check-password").click();
+  await expect(ana.getByTestId("flash")).toHaveText("Wrong password: treat as a warning");
+  await contacts.nth(1).getByTestId("password").fill("trandafir");
+  await contacts.nth(1).getByTestId("check-password").click();
+  await expect(ana.getByTestId("flash")).toHaveText("Password correct");
+  await expect(ana.locator("body")).not.toContainText("trandafir");
+
+  // Dispatch the nearest crew: the guard's, standing at the site.
+  await expect(ana.getByTestId("candidate").first()).toContainText("Echipaj 1 Nord");
+  await ana.getByTestId("dispatch-nearest").click();
+  await expect(ana.getByTestId("crew-sent")).toContainText("Echipaj 1 Nord");
+
+  // The crew's phone gets the job pushed, goes en route, then on site.
+  await expect(guard.getByTestId("crew-job")).toContainText("Burglary", { timeout: 2000 });
+  await expect(guard.getByTestId("navigate")).toHaveAttribute("href", /destination=44\./);
+  await guard.getByTestId("crew-next").click();
+  await expect(guard.getByTestId("crew-status")).toHaveText("en route");
+  await guard.getByTestId("crew-next").click();
+  await expect(guard.getByTestId("crew-status")).toHaveText("on site");
+  await expect(ana.getByTestId("incident-status")).toHaveText("on site", { timeout: 2000 });
+
+  // Close with a resolution; its billing effect shows before closing.
+  await ana.getByTestId("resolution").selectOption("false_user");
+  await expect(ana.getByTestId("billing-effect")).not.toBeEmpty();
+  await ana.getByTestId("close").click();
+  await expect(ana.getByTestId("incident-status")).toHaveText("closed");
+  const actions = await ana.getByTestId("journal-line").evaluateAll((els) => els.map((e) => e.getAttribute("data-action")));
+  for (const step of ["opened", "acknowledged", "call", "warning", "dispatched", "crew_en_route", "crew_on_site", "closed"]) {
+    expect(actions, `journal has ${step}`).toContain(step);
+  }
+  await expect(guard.getByTestId("no-job")).toBeVisible({ timeout: 2000 });
+});
+
+test("offline map: with tiles unreachable the basemap and every marker still render", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  let tileRequests = 0;
+  await context.route(/tile\.openstreetmap\.org/, (route) => {
+    tileRequests++;
+    return route.abort("internetdisconnected");
+  });
+  await signIn(page, "operator", /\/operator$/);
+  const map = page.locator("#ops-map");
+  await expect(map).toHaveAttribute("data-map-ready", "true", { timeout: 10_000 });
+  expect(Number(await map.getAttribute("data-basemap-features"))).toBeGreaterThan(50);
+  const snap = await rpc<Snapshot>(page, "/rpc/ops/snapshot");
+  await expect.poll(() => page.evaluate(() => (window as any).VigilMap.counts()), { timeout: 5000 }).toMatchObject({ sites: snap.sites.length });
+  expect(tileRequests).toBeGreaterThan(0);
+  await expect(page.locator(".leaflet-overlay-pane path, .leaflet-overlay-pane canvas").first()).toBeVisible();
+});
+
+test("the supervisor sees operators on shift and service levels; the admin imports accounts from CSV", async ({ browser }) => {
+  const boss = await staffPage(browser, "supervisor");
+  await boss.goto("/supervisor");
+  await hydrated(boss);
+  await expect(boss.getByTestId("operators")).toContainText("Mihai Ionescu");
+  await expect(boss.getByTestId("sla-row").first()).toContainText("Last hour");
+
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, "admin", /\/operator$/);
+  await admin.goto("/admin");
+  await hydrated(admin);
+  const csv = [
+    "account,name,address,city,lat,lon,time_zone,contact1_name,contact1_phone,contact2_name,contact2_phone",
+    "7A01,Brutăria Nouă,Strada Polonă 9,București,44.447,26.108,Europe/Bucharest,Ion Pop,+40 721 555 001,,",
+    "7A02,Bad row,,București,north,26.1,Mars/Base,Ana,12,,",
+    `"7A03","Atelier ""Lemn""",Calea Moșilor 40,București,44.44,26.12,Europe/Bucharest,Dan Ene,+40 722 555 002,Eva Ene,+40 722 555 003`,
+    "2001,Duplicate account,Strada X 1,București,44.44,26.1,Europe/Bucharest,Ion,+40 721 000 000,,",
+  ].join("\n");
+  await admin.getByTestId("import-file").setInputFiles({ name: "accounts.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await expect(admin.getByTestId("import-progress")).toContainText("4 of 4 rows · 2 imported · 2 with errors");
+  const errors = admin.getByTestId("import-errors");
+  await expect(errors).toContainText("lat: not a number");
+  await expect(errors).toContainText("address: required");
+  await expect(errors).toContainText("2001 is already in use");
+  await admin.getByTestId("site-search").fill("Lemn");
+  await expect(admin.getByTestId("site-results")).toContainText("7A03");
+  await admin.getByTestId("site-search").fill("722 555 003");
+  await expect(admin.getByTestId("site-results")).toContainText('Atelier "Lemn"');
+});

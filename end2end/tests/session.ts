@@ -1,0 +1,36 @@
+// Signing in as the demo users listed on the sign-in page, and waiting for hydration.
+import { expect, type Page } from "@playwright/test";
+
+/** Waits until the wasm app has hydrated the page (clicks work from then on). */
+export async function hydrated(page: Page) {
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+}
+
+/** The demo login of a role, read from the sign-in page. */
+export async function demoLogin(page: Page, role: string) {
+  await page.goto("/login");
+  await hydrated(page);
+  const row = page.locator(`[data-testid=demo-logins] tr[data-role=${role}] td`);
+  return { username: (await row.nth(1).innerText()).trim(), password: (await row.nth(2).innerText()).trim() };
+}
+
+/** Signs in as the demo user of `role` and waits for the role's home page. */
+export async function signIn(page: Page, role: string, home?: RegExp) {
+  const { username, password } = await demoLogin(page, role);
+  await page.fill("#username", username);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  if (home) {
+    await expect(page).toHaveURL(home);
+    await hydrated(page);
+  }
+}
+
+/** Calls a server function (JSON in and out) with the page's session. */
+export async function rpc<T>(page: Page, path: string, body?: unknown): Promise<T> {
+  const res = body === undefined
+    ? await page.request.post(path, { headers: { "content-type": "application/x-www-form-urlencoded" }, data: "" })
+    : await page.request.post(path, { headers: { "content-type": "application/json" }, data: JSON.stringify(body) });
+  expect(res.ok(), `${path}: ${res.status()} ${await res.text()}`).toBeTruthy();
+  return (await res.json()) as T;
+}

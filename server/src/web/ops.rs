@@ -1,0 +1,120 @@
+//! The dashboards' live push and the crews' phones: `GET /api/v1/ops/stream` (staff),
+//! `GET /api/v1/crew/stream` (a guard: only their own crew), and `/api/v1/osmand`, where the
+//! Traccar Client app (OsmAnd protocol) reports a crew phone's position.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use app::model::ops::OpsEvent;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use axum::Router;
+use engine::rules::geo::LatLon;
+use engine::{Actor, Command};
+use futures::{Stream, StreamExt};
+use tokio_stream::wrappers::{errors::BroadcastStreamRecvError, BroadcastStream};
+
+use super::error::ApiError;
+use super::session::{Guard, Staff};
+use super::AppState;
+
+/// The routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/ops/stream", get(ops_stream))
+        .route("/api/v1/crew/stream", get(crew_stream))
+        .route("/api/v1/osmand", get(osmand).post(osmand))
+}
+
+fn until_shutdown(state: &AppState) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let mut shutdown = state.shutdown.clone();
+    async move {
+        let _ = shutdown.wait_for(|stopping| *stopping).await;
+    }
+}
+
+/// `ops` events (JSON [`OpsEvent`]) as the engine stores changes; `lagged` tells a client
+/// that fell behind to load its snapshot again. A reconnecting client reloads its snapshot
+/// on `open`, so nothing is missed across a dropped connection.
+#[utoipa::path(get, path = "/api/v1/ops/stream", responses(
+    (status = 200, description = "text/event-stream of `ops` events: incident, crew and site changes", content_type = "text/event-stream", body = String),
+    (status = 401, description = "not signed in"),
+    (status = 403, description = "not staff"),
+))]
+pub async fn ops_stream(Staff(_): Staff, State(state): State<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let stream = BroadcastStream::new(state.ctx.ops.subscribe()).take_until(until_shutdown(&state)).map(|item| {
+        Ok(match item {
+            Ok(ev) => Event::default().event("ops").json_data(&ev).unwrap_or_else(|_| Event::default().event("lagged")),
+            Err(BroadcastStreamRecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
+        })
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// A `job` event whenever the guard's own crew changes (sent, recalled, moved); the page
+/// then reloads its job. Nothing about other crews or incidents is sent.
+#[utoipa::path(get, path = "/api/v1/crew/stream", responses(
+    (status = 200, description = "text/event-stream of `job` events", content_type = "text/event-stream", body = String),
+    (status = 401, description = "not signed in"),
+    (status = 403, description = "not a crew login"),
+    (status = 404, description = "no crew for this login"),
+))]
+pub async fn crew_stream(Guard(user): Guard, State(state): State<AppState>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let crew_id = app::ssr::work::crew_of(&state.ctx, &user).await.map_err(|e| ApiError::NotFound(e.to_string()))?;
+    let stream = BroadcastStream::new(state.ctx.ops.subscribe()).take_until(until_shutdown(&state)).filter_map(move |item| async move {
+        match item {
+            Ok(OpsEvent::Crew(c)) if c.id == crew_id => Some(Ok(Event::default().event("job").data(c.status))),
+            Ok(_) => None,
+            Err(BroadcastStreamRecvError::Lagged(_)) => Some(Ok(Event::default().event("job").data("lagged"))),
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// A position from a phone running Traccar Client (OsmAnd protocol: `id`, `lat`, `lon` or
+/// `location=lat,lon`, `timestamp`, `speed`, `bearing` as query parameters, GET or POST).
+/// The `id` is the crew's device id; an unknown id is 404 and moves nothing.
+#[utoipa::path(post, path = "/api/v1/osmand", params(
+    ("id" = String, Query, description = "device id set on the crew"),
+    ("lat" = Option<f64>, Query, description = "latitude"),
+    ("lon" = Option<f64>, Query, description = "longitude"),
+    ("location" = Option<String>, Query, description = "lat,lon (instead of lat and lon)"),
+), responses(
+    (status = 200, description = "position taken"),
+    (status = 400, description = "missing or bad position", body = super::error::ErrorBody),
+    (status = 404, description = "no crew has this device id", body = super::error::ErrorBody),
+))]
+pub async fn osmand(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Result<StatusCode, ApiError> {
+    let position = osmand_position(&q)?;
+    let device = q.get("id").or_else(|| q.get("deviceid")).filter(|d| !d.is_empty()).ok_or_else(|| ApiError::BadRequest("id is required".into()))?;
+    let crew = state
+        .ctx
+        .store
+        .list_crews()
+        .await?
+        .into_iter()
+        .find(|c| c.device_id.as_deref() == Some(device.as_str()))
+        .ok_or_else(|| ApiError::NotFound("no crew has this device id".into()))?;
+    state.ctx.engine.command(Actor::Crew(crew.id), Command::CrewReport { crew_id: crew.id, status: None, position: Some(position) }).await?;
+    Ok(StatusCode::OK)
+}
+
+/// The position in an OsmAnd request.
+pub fn osmand_position(q: &HashMap<String, String>) -> Result<LatLon, ApiError> {
+    let num = |k: &str, v: &str| v.trim().parse::<f64>().map_err(|_| ApiError::BadRequest(format!("{k} is not a number")));
+    let (lat, lon) = match (q.get("lat"), q.get("lon"), q.get("location")) {
+        (Some(lat), Some(lon), _) => (num("lat", lat)?, num("lon", lon)?),
+        (_, _, Some(loc)) => {
+            let (lat, lon) = loc.split_once(',').ok_or_else(|| ApiError::BadRequest("location must be lat,lon".into()))?;
+            (num("lat", lat)?, num("lon", lon)?)
+        }
+        _ => return Err(ApiError::BadRequest("lat and lon (or location) are required".into())),
+    };
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) || (lat == 0.0 && lon == 0.0) {
+        return Err(ApiError::BadRequest("position out of range".into()));
+    }
+    Ok((lat, lon))
+}
