@@ -10,9 +10,11 @@ ensure_chromium
 ensure_e2e_packages
 out="$(mktemp)"
 (cd end2end && VIGIL_BENCH_OUT="$out" npx playwright test --config bench/bench.config.ts)
-python3 - "$out" <<'PY'
+meta="- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)
+- date: $(date -u +%Y-%m-%dT%H:%MZ); vigil commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
+python3 - "$out" "$meta" <<'PY'
 import re, sys
-results = open(sys.argv[1]).read().strip()
+results = sys.argv[2] + "\n\n" + open(sys.argv[1]).read().strip()
 path = "docs/benchmarks.md"
 doc = open(path).read()
 start, end = "<!-- dashboard:start -->", "<!-- dashboard:end -->"

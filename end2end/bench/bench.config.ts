@@ -9,7 +9,7 @@ import { join } from "node:path";
 export const HTTP_PORT = Number(process.env.VIGIL_BENCH_HTTP_PORT ?? 3140);
 export const DC09_PORT = Number(process.env.VIGIL_BENCH_DC09_PORT ?? 7140);
 export const SITES = Number(process.env.VIGIL_BENCH_SITES ?? 10000);
-const vigil = process.env.VIGIL_BIN ?? "../target/debug/vigil";
+const vigil = process.env.VIGIL_BIN ?? "../../target/debug/vigil";
 const database = `sqlite://${join(mkdtempSync(join(tmpdir(), "vigil-bench-")), "vigil.db")}`;
 
 export default defineConfig({
@@ -30,7 +30,7 @@ export default defineConfig({
     command:
       `${vigil} serve --demo --demo-sites ${SITES} --demo-mean-interval 86400 --demo-stories false ` +
       `--escalate-after 3600 --tile-url "" --http 127.0.0.1:${HTTP_PORT} --dc09 127.0.0.1:${DC09_PORT} ` +
-      `--database ${database} --site-root ../target/site`,
+      `--database ${database} --site-root ../../target/site`,
     url: `http://127.0.0.1:${HTTP_PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 600_000,

@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web server, the DC-09 receiver and live push.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage panel accounts: keys and supervised paths.
     Account(crate::account_cli::AccountArgs),
     /// Play many simulated panels against a DC-09 receiver and print throughput and ACK latency.
@@ -28,7 +28,7 @@ pub enum Command {
 
 impl Default for Command {
     fn default() -> Self {
-        Command::Serve(ServeArgs::parse_from(["serve"]))
+        Command::Serve(Box::new(ServeArgs::parse_from(["serve"])))
     }
 }
 

@@ -24,6 +24,28 @@ pub(crate) fn valid_account(number: &str) -> Result<String, StoreError> {
     Ok(number)
 }
 
+/// Inserts a site through `executor`; returns its id.
+async fn insert_site<'e, E>(executor: E, s: &NewSite, now: i64) -> Result<i64, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let id = sqlx::query_scalar(
+        "INSERT INTO sites (name, address, city, lat, lon, time_zone, owner_user_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(s.name.as_str())
+    .bind(s.address.as_str())
+    .bind(s.city.as_str())
+    .bind(s.lat)
+    .bind(s.lon)
+    .bind(s.time_zone.as_str())
+    .bind(s.owner_user_id)
+    .bind(now)
+    .fetch_one(executor)
+    .await?;
+    Ok(id)
+}
+
 impl Store {
     /// Looks up a panel account (case-insensitive) with its site.
     pub async fn account(&self, number: &str) -> Result<Option<AccountRecord>, StoreError> {
@@ -61,21 +83,7 @@ impl Store {
 
     /// Creates a site and returns its id.
     pub async fn create_site(&self, s: &NewSite) -> Result<i64, StoreError> {
-        let id = sqlx::query_scalar(
-            "INSERT INTO sites (name, address, city, lat, lon, time_zone, owner_user_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(s.name.as_str())
-        .bind(s.address.as_str())
-        .bind(s.city.as_str())
-        .bind(s.lat)
-        .bind(s.lon)
-        .bind(s.time_zone.as_str())
-        .bind(s.owner_user_id)
-        .bind(now_ms())
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(id)
+        insert_site(&self.pool, s, now_ms()).await
     }
 
     /// Creates a site with its panel account and contacts (in calling order) in one
@@ -84,20 +92,7 @@ impl Store {
         let number = valid_account(account)?;
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO sites (name, address, city, lat, lon, time_zone, owner_user_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(s.name.as_str())
-        .bind(s.address.as_str())
-        .bind(s.city.as_str())
-        .bind(s.lat)
-        .bind(s.lon)
-        .bind(s.time_zone.as_str())
-        .bind(s.owner_user_id)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert_site(&mut *tx, s, now).await?;
         sqlx::query("INSERT INTO accounts (number, site_id, created_at, updated_at) VALUES ($1, $2, $3, $3)")
             .bind(number)
             .bind(id)

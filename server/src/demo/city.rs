@@ -187,9 +187,11 @@ pub const CREWS: &[(&str, f64, f64)] = &[
     ("Echipaj 8 Nord-Vest", 44.4530, 26.0580),
 ];
 
-/// The account number of the `i`th demo site (0-based).
+/// The account number of the `i`th demo site (0-based): 2001, 2002, ..., skipping the
+/// vehicles' 9001-9003 in cities of more than 7,000 sites.
 pub fn account_number(i: usize) -> String {
-    format!("{}", 2001 + i)
+    let n = 2001 + i;
+    format!("{}", if n >= 9001 { n + 999 } else { n })
 }
 
 /// Creates `sites` sites (the first owned by the demo customer, whose first contact is the
@@ -294,6 +296,8 @@ mod tests {
     fn vehicles_have_their_own_accounts() {
         assert!(VEHICLES.iter().all(|v| is_vehicle_account(v.account)));
         assert!(!is_vehicle_account(&account_number(0)));
+        assert!((0..10_000).all(|i| !is_vehicle_account(&account_number(i))), "a big city never takes a vehicle's number");
+        assert_eq!((account_number(6999), account_number(7000)), ("9000".to_owned(), "10000".to_owned()));
         let settings = vehicle_settings(5 * 60_000);
         assert_eq!((settings.kind, settings.cancel_window_s, settings.life_sign_ms), (SiteKind::Vehicle, 0, Some(300_000)));
     }
