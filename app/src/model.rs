@@ -1,5 +1,6 @@
 //! Typed models shared by the server and the browser.
 
+pub mod admin;
 pub mod import;
 pub mod ops;
 

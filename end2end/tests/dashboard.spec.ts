@@ -144,7 +144,7 @@ test("offline map: with tiles unreachable the basemap and every marker still ren
   await expect(page.locator(".leaflet-overlay-pane path, .leaflet-overlay-pane canvas").first()).toBeVisible();
 });
 
-test("the supervisor sees operators on shift and service levels; the admin imports accounts from CSV", async ({ browser }) => {
+test("the supervisor sees operators on shift and service levels; the admin imports accounts from CSV, edits a site, adds a user", async ({ browser }) => {
   const boss = await staffPage(browser, "supervisor");
   await boss.goto("/supervisor");
   await hydrated(boss);
@@ -172,4 +172,50 @@ test("the supervisor sees operators on shift and service levels; the admin impor
   await expect(admin.getByTestId("site-results")).toContainText("7A03");
   await admin.getByTestId("site-search").fill("722 555 003");
   await expect(admin.getByTestId("site-results")).toContainText('Atelier "Lemn"');
+
+  // Edit the imported site: instructions, a zone (a bad one first), the calling order.
+  await admin.getByTestId("edit-site").click();
+  const editor = admin.getByTestId("site-editor");
+  await expect(editor.getByTestId("admin-contacts").locator("li").first()).toContainText("Dan Ene");
+  await editor.getByTestId("keys").fill("1 set, tag K-900");
+  await editor.getByTestId("pets").fill("Cat");
+  await editor.getByTestId("save-instructions").click();
+  await expect(editor.getByTestId("saved")).toHaveText("Saved.");
+  await editor.getByTestId("zone-number").fill("0");
+  await editor.getByTestId("add-zone").click();
+  await expect(editor.locator("[data-field=zone_number]")).toHaveText("A number from 1 to 999.");
+  await expect(editor.locator("[data-field=zone_name]")).toHaveText("Name the zone (at most 60 characters).");
+  await editor.getByTestId("zone-number").fill("4");
+  await editor.getByTestId("zone-name").fill("Workshop PIR");
+  await editor.getByTestId("add-zone").click();
+  await expect(editor.locator(".zones")).toContainText("004 Workshop PIR");
+  await editor.getByTestId("move-down").first().click();
+  await expect(editor.getByTestId("admin-contacts").locator("li").first()).toContainText("Eva Ene");
+  await admin.reload();
+  await hydrated(admin);
+  await admin.getByTestId("site-search").fill("7A03");
+  await admin.getByTestId("edit-site").click();
+  await expect(admin.getByTestId("keys")).toHaveValue("1 set, tag K-900");
+
+  // A new operator: each bad field gets its message, then the user exists.
+  const form = admin.getByTestId("new-user");
+  await form.getByTestId("new-username").fill("X");
+  await form.getByTestId("new-password").fill("short");
+  await form.getByTestId("create-user").click();
+  await expect(form.locator("[data-field=username]")).toContainText("3-32 characters");
+  await expect(form.locator("[data-field=display_name]")).toBeVisible();
+  await expect(form.locator("[data-field=password]")).toHaveText("At least 10 characters.");
+  await form.getByTestId("new-username").fill("dana.op");
+  await form.getByTestId("new-name").fill("Dana Operator");
+  await form.getByTestId("new-password").fill("a long enough password");
+  await form.getByTestId("create-user").click();
+  await expect(form.getByTestId("user-created")).toHaveText("dana.op created.");
+  await expect(admin.getByTestId("admin-users")).toContainText("Dana Operator");
+  const dana = await (await browser.newContext()).newPage();
+  await dana.goto("/login");
+  await hydrated(dana);
+  await dana.fill("#username", "dana.op");
+  await dana.fill("#password", "a long enough password");
+  await dana.click("button[type=submit]");
+  await expect(dana).toHaveURL(/\/operator$/);
 });

@@ -4,11 +4,17 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+use crate::model::admin::{AdminSiteDetail, FieldErrors};
 use crate::model::import::ImportResult;
 use crate::model::ops::{AdminCrew, AdminSite, AdminUser};
 
 #[cfg(feature = "ssr")]
 const MANAGERS: &[crate::model::Role] = &[crate::model::Role::Supervisor, crate::model::Role::Admin];
+
+#[cfg(feature = "ssr")]
+fn fail(e: impl std::fmt::Display) -> ServerFnError {
+    ServerFnError::new(e.to_string())
+}
 
 /// At most this many rows per import call (the page sends a file in such chunks).
 pub const IMPORT_CHUNK: usize = 25;
@@ -18,7 +24,7 @@ pub const IMPORT_CHUNK: usize = 25;
 pub async fn search_sites(query: String) -> Result<Vec<AdminSite>, ServerFnError> {
     super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
-    crate::ssr::admin::search(&ctx, &query).await.map_err(|e| ServerFnError::new(e.to_string()))
+    crate::ssr::admin::search(&ctx, &query).await.map_err(fail)
 }
 
 /// Imports CSV rows `(line number, text)`; answers per row (admins).
@@ -37,7 +43,7 @@ pub async fn import_rows(rows: Vec<(usize, String)>) -> Result<Vec<ImportResult>
 pub async fn admin_crews() -> Result<Vec<AdminCrew>, ServerFnError> {
     super::server::require(&[crate::model::Role::Admin]).await?;
     let ctx = super::server::ctx()?;
-    crate::ssr::admin::crews(&ctx).await.map_err(|e| ServerFnError::new(e.to_string()))
+    crate::ssr::admin::crews(&ctx).await.map_err(fail)
 }
 
 /// Users and roles (admins).
@@ -45,5 +51,54 @@ pub async fn admin_crews() -> Result<Vec<AdminCrew>, ServerFnError> {
 pub async fn admin_users() -> Result<Vec<AdminUser>, ServerFnError> {
     super::server::require(&[crate::model::Role::Admin]).await?;
     let ctx = super::server::ctx()?;
-    crate::ssr::admin::users(&ctx).await.map_err(|e| ServerFnError::new(e.to_string()))
+    crate::ssr::admin::users(&ctx).await.map_err(fail)
+}
+
+/// One site with its instructions, zones and contacts (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/site")]
+pub async fn load_admin_site(site_id: i64) -> Result<AdminSiteDetail, ServerFnError> {
+    super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::site_detail(&ctx, site_id).await.map_err(fail)
+}
+
+/// Replaces a site's keys, pets and notes (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/instructions", input = Json)]
+pub async fn save_instructions(site_id: i64, keys: String, pets: String, notes: String) -> Result<(), ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    let instructions = engine::Instructions { keys: keys.trim().into(), pets: pets.trim().into(), notes: notes.trim().into() };
+    crate::ssr::admin::save_instructions(&ctx, &user, site_id, instructions).await.map_err(fail)
+}
+
+/// Moves a contact up or down the calling order (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/move-contact", input = Json)]
+pub async fn move_contact(site_id: i64, contact_id: i64, up: bool) -> Result<(), ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::move_contact(&ctx, &user, site_id, contact_id, up).await.map_err(fail)
+}
+
+/// Names a new zone (supervisors and admins); answers what to fix, if anything.
+#[server(prefix = "/rpc", endpoint = "admin/add-zone", input = Json)]
+pub async fn add_zone(site_id: i64, number: String, name: String) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::add_zone(&ctx, &user, site_id, &number, &name).await.map_err(fail)
+}
+
+/// Sets a crew's tracking device id (admins); answers the problem, if any.
+#[server(prefix = "/rpc", endpoint = "admin/crew-device", input = Json)]
+pub async fn crew_device(crew_id: i64, device_id: String) -> Result<Option<String>, ServerFnError> {
+    let user = super::server::require(&[crate::model::Role::Admin]).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::set_crew_device(&ctx, &user, crew_id, &device_id).await.map_err(fail)
+}
+
+/// Creates a user with a role (admins); answers what to fix, field by field.
+#[server(prefix = "/rpc", endpoint = "admin/create-user", input = Json)]
+pub async fn create_user(username: String, display_name: String, password: String, role: String) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(&[crate::model::Role::Admin]).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::create_user(&ctx, &user, &username, &display_name, password, &role).await.map_err(fail)
 }

@@ -1,10 +1,11 @@
-//! `/admin`: search sites by account, name, address or phone; import accounts from CSV with a
-//! progress bar and a per-row error report; crews with their guards and tracking devices;
-//! users and roles.
+//! `/admin`: search sites by account, name, address or phone and edit one (keys, pets, notes,
+//! zones, the contacts' calling order); import accounts from CSV with a progress bar and a
+//! per-row error report; crews' tracking devices; users and roles.
 
 use leptos::prelude::*;
 
-use crate::api::admin::{admin_crews, admin_users, search_sites};
+use crate::api::admin::{add_zone, admin_crews, admin_users, create_user, crew_device, load_admin_site, move_contact, save_instructions, search_sites};
+use crate::model::admin::{AdminSiteDetail, FieldErrors, ROLES};
 use crate::components::header::Header;
 use crate::components::require_role::RequireRole;
 use crate::model::import::{ImportResult, COLUMNS};
@@ -31,26 +32,127 @@ pub fn AdminPage() -> impl IntoView {
 #[component]
 fn Search() -> impl IntoView {
     let query = RwSignal::new(String::new());
-    let results = Resource::new(move || query.get(), search_sites);
+    // Loaded in the browser only: the search box drives it, and the server has nothing to
+    // render for it that the first keystroke would not replace.
+    let results = LocalResource::new(move || search_sites(query.get()));
+    let editing = RwSignal::new(None::<i64>);
     view! {
         <section class="card">
             <h2>"Sites"</h2>
             <input type="search" class="wide" placeholder="Account, name, address or phone" aria-label="Search sites" data-testid="site-search"
                 on:input=move |ev| query.set(event_target_value(&ev))/>
-            <Transition fallback=|| view! { <p class="muted">"Searching…"</p> }>
-                {move || results.get().map(|r| match r {
+            {move || match results.get() {
+                None => view! { <p class="muted">"Searching…"</p> }.into_any(),
+                Some(r) => match r {
                     Ok(list) => view! {
                         <table class="grid" data-testid="site-results">
-                            <thead><tr><th>"Accounts"</th><th>"Site"</th><th>"Address"</th><th>"Contacts"</th></tr></thead>
-                            <tbody>{list.into_iter().map(|s| view! {
-                                <tr><td class="mono">{s.accounts.join(", ")}</td><td>{s.name}</td><td>{s.address}</td><td>{s.contacts.join(" · ")}</td></tr>
+                            <thead><tr><th>"Accounts"</th><th>"Site"</th><th>"Address"</th><th>"Contacts"</th><th></th></tr></thead>
+                            <tbody>{list.into_iter().map(|s| {
+                                let id = s.id;
+                                view! {
+                                    <tr><td class="mono">{s.accounts.join(", ")}</td><td>{s.name}</td><td>{s.address}</td><td>{s.contacts.join(" · ")}</td>
+                                    <td><button class="btn small" data-testid="edit-site" on:click=move |_| editing.set(Some(id))>"Edit"</button></td></tr>
+                                }
                             }).collect_view()}</tbody>
                         </table>
                     }.into_any(),
                     Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
+                },
+            }}
+        </section>
+        <Show when=move || editing.get().is_some()>
+            <SiteEditor id=editing.get_untracked().unwrap_or_default()/>
+        </Show>
+    }
+}
+
+/// The message of a field, shown next to it.
+fn field_error(errors: RwSignal<FieldErrors>, field: &'static str) -> impl IntoView {
+    move || errors.get().get(field).map(|m| view! { <span class="field-error" data-field=field>{m}</span> })
+}
+
+#[component]
+fn SiteEditor(id: i64) -> impl IntoView {
+    let detail = Resource::new(move || id, load_admin_site);
+    let saved = RwSignal::new(None::<String>);
+    view! {
+        <section class="card" data-testid="site-editor">
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || detail.get().map(|r| match r {
+                    Ok(d) => view! { <EditorBody d detail saved/> }.into_any(),
+                    Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
                 })}
             </Transition>
         </section>
+    }
+}
+
+#[component]
+fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, ServerFnError>>, saved: RwSignal<Option<String>>) -> impl IntoView {
+    let id = d.id;
+    let (keys, pets, notes) = (RwSignal::new(d.keys.clone()), RwSignal::new(d.pets.clone()), RwSignal::new(d.notes.clone()));
+    let (zone_number, zone_name) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let zone_errors = RwSignal::new(FieldErrors::default());
+    let save = move |_| {
+        leptos::task::spawn_local(async move {
+            let r = save_instructions(id, keys.get_untracked(), pets.get_untracked(), notes.get_untracked()).await;
+            saved.set(Some(match r { Ok(()) => "Saved.".into(), Err(e) => e.to_string() }));
+        });
+    };
+    let add = move |_| {
+        leptos::task::spawn_local(async move {
+            match add_zone(id, zone_number.get_untracked(), zone_name.get_untracked()).await {
+                Ok(e) if e.is_empty() => {
+                    zone_errors.set(e);
+                    zone_number.set(String::new());
+                    zone_name.set(String::new());
+                    detail.refetch();
+                }
+                Ok(e) => zone_errors.set(e),
+                Err(e) => zone_errors.set(FieldErrors { form: Some(e.to_string()), ..Default::default() }),
+            }
+        });
+    };
+    let shift = move |contact: i64, up: bool| {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = move_contact(id, contact, up).await {
+                saved.set(Some(e.to_string()));
+            }
+            detail.refetch();
+        });
+    };
+    let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
+    view! {
+        <h2>{d.name.clone()}" "<span class="muted">{d.address.clone()}</span></h2>
+        <div class="editor-grid">
+            <div>
+                <h3>"What operators and guards must know"</h3>
+                <label>"Keys held"<input class="wide" data-testid="keys" prop:value=keys on:input=input(keys)/></label>
+                <label>"Pets"<input class="wide" data-testid="pets" prop:value=pets on:input=input(pets)/></label>
+                <label>"Notes"<textarea class="wide" rows="3" data-testid="notes" prop:value=notes on:input=input(notes)></textarea></label>
+                <button class="btn primary" data-testid="save-instructions" on:click=save>"Save"</button>
+                {move || saved.get().map(|m| view! { <span class="muted" data-testid="saved">{m}</span> })}
+            </div>
+            <div>
+                <h3>"Contacts in calling order"</h3>
+                <ol class="contacts" data-testid="admin-contacts">{d.contacts.iter().enumerate().map(|(n, c)| {
+                    let cid = c.id;
+                    let last = n + 1 == d.contacts.len();
+                    view! { <li>{c.name.clone()}" · "{c.phone.clone()}" "
+                        <button class="btn small" disabled={n == 0} on:click=move |_| shift(cid, true) aria-label="Move up">"↑"</button>
+                        <button class="btn small" disabled=last data-testid="move-down" on:click=move |_| shift(cid, false) aria-label="Move down">"↓"</button>
+                    </li> }
+                }).collect_view()}</ol>
+                <h3>"Zones"</h3>
+                <ul class="zones">{d.zones.iter().map(|z| view! { <li><span class="mono">{z.zone.clone()}</span>" "{z.name.clone()}</li> }).collect_view()}</ul>
+                <div class="inline-form">
+                    <input size="4" placeholder="No." aria-label="Zone number" data-testid="zone-number" prop:value=zone_number on:input=input(zone_number)/>
+                    <input placeholder="Zone name" aria-label="Zone name" data-testid="zone-name" prop:value=zone_name on:input=input(zone_name)/>
+                    <button class="btn small" data-testid="add-zone" on:click=add>"Add zone"</button>
+                </div>
+                {field_error(zone_errors, "zone_number")}{field_error(zone_errors, "zone_name")}
+            </div>
+        </div>
     }
 }
 
@@ -151,38 +253,87 @@ async fn run_import(
 
 #[component]
 fn Crews() -> impl IntoView {
-    let crews = Resource::new(|| (), |_| admin_crews());
+    let crews = LocalResource::new(admin_crews);
     view! {
         <section class="card">
             <h2>"Crews"</h2>
-            <Transition fallback=|| ()>
-                {move || crews.get().map(|r| r.map(|list| view! {
+            {move || crews.get().map(|r| r.map(|list| view! {
                     <table class="grid" data-testid="admin-crews">
-                        <thead><tr><th>"Crew"</th><th>"Guard login"</th><th>"Tracking device id"</th><th>"Status"</th></tr></thead>
+                        <thead><tr><th>"Crew"</th><th>"Guard login"</th><th>"Tracking device id (Traccar Client)"</th><th>"Status"</th></tr></thead>
                         <tbody>{list.into_iter().map(|c| view! {
-                            <tr><td>{c.name}</td><td>{c.login.unwrap_or_default()}</td><td class="mono">{c.device_id.unwrap_or_default()}</td><td>{c.status.replace('_', " ")}</td></tr>
+                            <tr><td>{c.name}</td><td>{c.login.unwrap_or_default()}</td><td><DeviceField crew=c.id value=c.device_id.unwrap_or_default()/></td><td>{c.status.replace('_', " ")}</td></tr>
                         }).collect_view()}</tbody>
                     </table>
                 }))}
-            </Transition>
         </section>
     }
 }
 
 #[component]
+fn DeviceField(crew: i64, value: String) -> impl IntoView {
+    let device = RwSignal::new(value);
+    let message = RwSignal::new(None::<(bool, String)>);
+    let save = move |_| {
+        leptos::task::spawn_local(async move {
+            message.set(Some(match crew_device(crew, device.get_untracked()).await {
+                Ok(None) => (true, "Saved.".into()),
+                Ok(Some(problem)) => (false, problem),
+                Err(e) => (false, e.to_string()),
+            }));
+        });
+    };
+    view! {
+        <span class="inline-form">
+            <input class="mono" size="12" aria-label="Device id" prop:value=device on:input=move |ev| device.set(event_target_value(&ev))/>
+            <button class="btn small" on:click=save>"Save"</button>
+            {move || message.get().map(|(ok, m)| view! { <span class=if ok { "muted" } else { "field-error" }>{m}</span> })}
+        </span>
+    }
+}
+
+#[component]
 fn Users() -> impl IntoView {
-    let users = Resource::new(|| (), |_| admin_users());
+    let users = LocalResource::new(admin_users);
+    let (username, name, password, role) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("operator".to_owned()));
+    let errors = RwSignal::new(FieldErrors::default());
+    let created = RwSignal::new(None::<String>);
+    let create = move |_| {
+        leptos::task::spawn_local(async move {
+            let login = username.get_untracked();
+            match create_user(login.clone(), name.get_untracked(), password.get_untracked(), role.get_untracked()).await {
+                Ok(e) if e.is_empty() => {
+                    errors.set(e);
+                    password.set(String::new());
+                    created.set(Some(format!("{login} created.")));
+                    users.refetch();
+                }
+                Ok(e) => errors.set(e),
+                Err(e) => errors.set(FieldErrors { form: Some(e.to_string()), ..Default::default() }),
+            }
+        });
+    };
+    let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
     view! {
         <section class="card">
             <h2>"Users and roles"</h2>
-            <Transition fallback=|| ()>
-                {move || users.get().map(|r| r.map(|list| view! {
+            {move || users.get().map(|r| r.map(|list| view! {
                     <table class="grid" data-testid="admin-users">
                         <thead><tr><th>"Login"</th><th>"Name"</th><th>"Role"</th></tr></thead>
                         <tbody>{list.into_iter().map(|u| view! { <tr><td>{u.username}</td><td>{u.name}</td><td>{u.role}</td></tr> }).collect_view()}</tbody>
                     </table>
                 }))}
-            </Transition>
+            <h3>"New user"</h3>
+            <div class="user-form" data-testid="new-user">
+                <label>"Login"<input prop:value=username on:input=input(username) data-testid="new-username"/>{field_error(errors, "username")}</label>
+                <label>"Name"<input prop:value=name on:input=input(name) data-testid="new-name"/>{field_error(errors, "display_name")}</label>
+                <label>"Password"<input type="password" autocomplete="new-password" prop:value=password on:input=input(password) data-testid="new-password"/>{field_error(errors, "password")}</label>
+                <label>"Role"<select on:change=input(role) data-testid="new-role">
+                    {ROLES.iter().map(|r| view! { <option value=*r selected={*r == "operator"}>{*r}</option> }).collect_view()}
+                </select>{field_error(errors, "role")}</label>
+                <button class="btn primary" data-testid="create-user" on:click=create>"Create"</button>
+                {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
+                {move || created.get().map(|m| view! { <span class="muted" data-testid="user-created">{m}</span> })}
+            </div>
         </section>
     }
 }

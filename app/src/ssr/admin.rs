@@ -1,10 +1,12 @@
 //! Administration: searching sites, importing accounts from CSV (each row in one
-//! transaction, journaled), and listing crews and users.
+//! transaction), editing a site's instructions, zones and calling order, crews' tracking
+//! devices, and users. Every change lands in the audit journal.
 
 use super::work::WorkError;
 use super::Ctx;
+use crate::model::admin::{check_device_id, check_new_user, check_zone, AdminContact, AdminSiteDetail, FieldErrors};
 use crate::model::import::{check_row, split_csv, ImportResult, ImportRow};
-use crate::model::ops::{AdminCrew, AdminSite, AdminUser};
+use crate::model::ops::{AdminCrew, AdminSite, AdminUser, ZoneLine};
 use crate::model::SessionUser;
 
 /// At most this many search results.
@@ -109,4 +111,105 @@ pub async fn crews(ctx: &Ctx) -> Result<Vec<AdminCrew>, WorkError> {
 /// Every user and role.
 pub async fn users(ctx: &Ctx) -> Result<Vec<AdminUser>, WorkError> {
     Ok(ctx.store.list_users().await?.into_iter().map(|u| AdminUser { id: u.id, username: u.username, name: u.display_name, role: u.role }).collect())
+}
+
+/// Appends an administrator's change to the audit journal.
+async fn audit(ctx: &Ctx, user: &SessionUser, action: &str, subject: String, detail: String) -> Result<(), WorkError> {
+    let entry = store::NewAudit { at_ms: ctx.engine.clock().now_ms(), actor_user_id: Some(user.id), action: action.into(), subject: Some(subject), detail: Some(detail) };
+    ctx.store.append_audit(&entry).await?;
+    Ok(())
+}
+
+/// One site with what administrators edit: instructions, zones, contacts in order.
+pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, WorkError> {
+    let rec = ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
+    let settings = settings_of(ctx, site_id).await?;
+    let zones = ctx.store.zones(site_id).await?.into_iter().map(|(n, name)| ZoneLine { zone: format!("{n:03}"), name }).collect();
+    let contacts = ctx.store.contacts(site_id).await?.into_iter().map(|c| AdminContact { id: c.id, name: c.name, phone: c.phone }).collect();
+    let i = settings.instructions;
+    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts })
+}
+
+async fn settings_of(ctx: &Ctx, site_id: i64) -> Result<engine::SiteSettings, WorkError> {
+    match ctx.store.site_settings(site_id).await? {
+        Some(json) => serde_json::from_str(&json).map_err(|e| WorkError::Invalid(format!("site settings unreadable: {e}"))),
+        None => Ok(engine::SiteSettings::default()),
+    }
+}
+
+/// Replaces a site's instructions (keys, pets, notes); the engine reloads the site.
+pub async fn save_instructions(ctx: &Ctx, user: &SessionUser, site_id: i64, instructions: engine::Instructions) -> Result<(), WorkError> {
+    ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
+    let mut settings = settings_of(ctx, site_id).await?;
+    settings.instructions = instructions;
+    let json = serde_json::to_string(&settings).map_err(|e| WorkError::Invalid(e.to_string()))?;
+    let now = ctx.engine.clock().now_ms();
+    ctx.store.put_site_settings(site_id, &json, now).await?;
+    audit(ctx, user, "site.instructions", format!("site:{site_id}"), serde_json::to_string(&settings.instructions).unwrap_or_default()).await?;
+    ctx.engine.reload_site(site_id).await?;
+    Ok(())
+}
+
+/// Moves a contact one place up or down in the calling order.
+pub async fn move_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_id: i64, up: bool) -> Result<(), WorkError> {
+    let mut ids: Vec<i64> = ctx.store.contacts(site_id).await?.into_iter().map(|c| c.id).collect();
+    let at = ids.iter().position(|&c| c == contact_id).ok_or_else(|| WorkError::NotFound(format!("contact {contact_id} of site {site_id}")))?;
+    let other = if up { at.checked_sub(1) } else { Some(at + 1).filter(|&o| o < ids.len()) };
+    let Some(other) = other else { return Ok(()) };
+    ids.swap(at, other);
+    ctx.store.reorder_contacts(site_id, &ids).await?;
+    audit(ctx, user, "site.contacts_reordered", format!("site:{site_id}"), format!("{ids:?}")).await?;
+    ctx.engine.reload_site(site_id).await?;
+    Ok(())
+}
+
+/// Names a new zone of a site.
+pub async fn add_zone(ctx: &Ctx, user: &SessionUser, site_id: i64, number: &str, name: &str) -> Result<FieldErrors, WorkError> {
+    let (n, name) = match check_zone(number, name) {
+        Ok(z) => z,
+        Err(e) => return Ok(e),
+    };
+    ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
+    match ctx.store.create_zone(site_id, n, &name).await {
+        Ok(_) => {}
+        Err(store::StoreError::Conflict(_)) => {
+            return Ok(FieldErrors { fields: vec![("zone_number".into(), format!("Zone {n} already exists."))], form: None })
+        }
+        Err(e) => return Err(e.into()),
+    }
+    audit(ctx, user, "site.zone_added", format!("site:{site_id}"), format!("{n:03} {name}")).await?;
+    Ok(FieldErrors::default())
+}
+
+/// Sets or clears a crew's tracking device id.
+pub async fn set_crew_device(ctx: &Ctx, user: &SessionUser, crew_id: i64, device: &str) -> Result<Option<String>, WorkError> {
+    let device = match check_device_id(device) {
+        Ok(d) => d,
+        Err(message) => return Ok(Some(message)),
+    };
+    match ctx.store.set_crew_device(crew_id, device.as_deref()).await {
+        Ok(()) => {}
+        Err(store::StoreError::Conflict(_)) => return Ok(Some("Another crew has this device id.".into())),
+        Err(e) => return Err(e.into()),
+    }
+    audit(ctx, user, "crew.device", format!("crew:{crew_id}"), device.unwrap_or_else(|| "none".into())).await?;
+    Ok(None)
+}
+
+/// Creates a user with a role; the password is stored only as an argon2 hash.
+pub async fn create_user(ctx: &Ctx, user: &SessionUser, username: &str, display_name: &str, password: String, role: &str) -> Result<FieldErrors, WorkError> {
+    let errors = check_new_user(username, display_name, &password, role);
+    if !errors.is_empty() {
+        return Ok(errors);
+    }
+    let password_hash = super::auth::hash_password(password).await.map_err(|e| WorkError::Invalid(e.to_string()))?;
+    let new = store::NewUser { username: username.trim().into(), password_hash, role: role.into(), display_name: display_name.trim().into() };
+    match ctx.store.create_user(&new).await {
+        Ok(id) => {
+            audit(ctx, user, "user.created", format!("user:{id}"), format!("{} ({role})", new.username)).await?;
+            Ok(FieldErrors::default())
+        }
+        Err(store::StoreError::Conflict(_)) => Ok(FieldErrors { fields: vec![("username".into(), "This login is taken.".into())], form: None }),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -80,6 +80,13 @@ impl Store {
     /// nothing changes and the result is [`StoreError::Invalid`].
     pub async fn reorder_contacts(&self, site_id: i64, ordered_ids: &[i64]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        // Write first: on SQLite a transaction that reads and then writes fails at once
+        // (SQLITE_BUSY_SNAPSHOT) if another writer committed in between; taking the write
+        // lock first makes it wait its turn instead.
+        sqlx::query("UPDATE contacts SET position = position WHERE site_id = $1")
+            .bind(site_id)
+            .execute(&mut *tx)
+            .await?;
         let mut current: Vec<i64> = sqlx::query_scalar("SELECT id FROM contacts WHERE site_id = $1")
             .bind(site_id)
             .fetch_all(&mut *tx)

@@ -18,6 +18,15 @@ impl Store {
         Ok(rows)
     }
 
+    /// One site's engine settings document, if it has one.
+    pub async fn site_settings(&self, site_id: i64) -> Result<Option<String>, StoreError> {
+        let json = sqlx::query_scalar("SELECT settings FROM site_settings WHERE site_id = $1")
+            .bind(site_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(json)
+    }
+
     /// Stores (inserts or replaces) a site's engine settings document. Unknown site:
     /// [`StoreError::MissingReference`].
     pub async fn put_site_settings(&self, site_id: i64, json: &str, at_ms: i64) -> Result<(), StoreError> {

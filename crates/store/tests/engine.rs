@@ -139,6 +139,8 @@ async fn site_documents_are_upserted(store: Store, _url: String) {
         store.site_settings_all().await.unwrap(),
         vec![(a, r#"{"kind":"home"}"#.to_owned()), (b, r#"{"kind":"bank"}"#.to_owned())]
     );
+    assert_eq!(store.site_settings(b).await.unwrap().as_deref(), Some(r#"{"kind":"bank"}"#));
+    assert_eq!(store.site_settings(a + b + 100).await.unwrap(), None);
     let err = store.put_site_settings(a + b + 100, "{}", 30).await.unwrap_err();
     assert!(matches!(err, StoreError::MissingReference(_)), "got {err:?}");
 

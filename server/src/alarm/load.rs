@@ -53,11 +53,9 @@ pub async fn load(store: &Store) -> Result<(Engine, i64), StoreError> {
 pub async fn site(store: &Store, site_id: i64) -> Result<Option<Site>, StoreError> {
     let Some(record) = store.site(site_id).await? else { return Ok(None) };
     let settings = store
-        .site_settings_all()
+        .site_settings(site_id)
         .await?
-        .into_iter()
-        .find(|(id, _)| *id == site_id)
-        .map(|(_, json)| parse_or_default(&json, "site settings", site_id))
+        .map(|json| parse_or_default(&json, "site settings", site_id))
         .unwrap_or_default();
     let contacts = store.contacts(site_id).await?.into_iter().map(contact).collect();
     Ok(Some(Site { info: site_info(record, contacts), settings, state: SiteState::default() }))

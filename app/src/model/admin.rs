@@ -1,0 +1,140 @@
+//! What the administration page edits, and the checks on its fields (shared by the browser,
+//! which shows each message next to its field, and the server, which enforces them).
+
+use serde::{Deserialize, Serialize};
+
+use super::ops::ZoneLine;
+
+/// A contact as administrators order it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminContact {
+    /// Contact id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: String,
+}
+
+/// One site opened for editing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminSiteDetail {
+    /// Site id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Address and city.
+    pub address: String,
+    /// Keys held.
+    pub keys: String,
+    /// Pets.
+    pub pets: String,
+    /// Notes for operators and crews.
+    pub notes: String,
+    /// Zones.
+    pub zones: Vec<ZoneLine>,
+    /// Contacts in calling order.
+    pub contacts: Vec<AdminContact>,
+}
+
+/// What to fix in a form, field by field (`None`: fine).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors {
+    /// Per field name.
+    pub fields: Vec<(String, String)>,
+    /// About the whole form.
+    pub form: Option<String>,
+}
+
+impl FieldErrors {
+    /// No problem at all.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.form.is_none()
+    }
+
+    /// The message for one field.
+    pub fn get(&self, field: &str) -> Option<String> {
+        self.fields.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
+    }
+
+    fn add(&mut self, field: &str, message: &str) {
+        self.fields.push((field.into(), message.into()));
+    }
+}
+
+/// Roles an administrator may give.
+pub const ROLES: [&str; 5] = ["operator", "supervisor", "admin", "crew", "customer"];
+
+/// Checks a new user: login of 3-32 of `a-z 0-9 . _ -`, a name, a password of 10+ characters
+/// (at most 256), a known role.
+pub fn check_new_user(username: &str, display_name: &str, password: &str, role: &str) -> FieldErrors {
+    let mut e = FieldErrors::default();
+    let u = username.trim();
+    if !(3..=32).contains(&u.len()) || !u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
+        e.add("username", "3-32 characters: lower-case letters, digits, . _ -");
+    }
+    if display_name.trim().is_empty() || display_name.len() > 80 {
+        e.add("display_name", "Enter the person's name (at most 80 characters).");
+    }
+    if password.chars().count() < 10 || password.len() > 256 {
+        e.add("password", "At least 10 characters.");
+    }
+    if !ROLES.contains(&role) {
+        e.add("role", "Choose a role.");
+    }
+    e
+}
+
+/// Checks a zone: number 1-999 and a name of at most 60 characters.
+pub fn check_zone(number: &str, name: &str) -> Result<(i64, String), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let n = number.trim().parse::<i64>().ok().filter(|n| (1..=999).contains(n));
+    if n.is_none() {
+        e.add("zone_number", "A number from 1 to 999.");
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        e.add("zone_name", "Name the zone (at most 60 characters).");
+    }
+    match n {
+        Some(n) if e.is_empty() => Ok((n, name.to_owned())),
+        _ => Err(e),
+    }
+}
+
+/// Checks a tracking device id (empty: none): 1-64 of `A-Z a-z 0-9 . _ -`.
+pub fn check_device_id(id: &str) -> Result<Option<String>, String> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Ok(None);
+    }
+    if id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+        Ok(Some(id.to_owned()))
+    } else {
+        Err("1-64 letters, digits, . _ -".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_user_gets_a_message_per_bad_field() {
+        assert!(check_new_user("ana.pop", "Ana Pop", "long enough pw", "operator").is_empty());
+        let e = check_new_user("A", "", "short", "root");
+        for f in ["username", "display_name", "password", "role"] {
+            assert!(e.get(f).is_some(), "{f} in {e:?}");
+        }
+    }
+
+    #[test]
+    fn zones_and_device_ids_are_checked() {
+        assert_eq!(check_zone(" 7 ", "Garage"), Ok((7, "Garage".to_owned())));
+        let e = check_zone("0", "").unwrap_err();
+        assert!(e.get("zone_number").is_some() && e.get("zone_name").is_some());
+        assert_eq!(check_device_id(""), Ok(None));
+        assert_eq!(check_device_id("crew-9"), Ok(Some("crew-9".to_owned())));
+        assert!(check_device_id("no spaces").is_err());
+    }
+}
