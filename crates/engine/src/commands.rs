@@ -32,6 +32,9 @@ impl Engine {
                 let by = operator(actor)?;
                 let inc = self.claimable(incident, by)?;
                 inc.claimed_by = None;
+                if inc.status == Status::Acknowledged {
+                    inc.status = Status::New;
+                }
                 inc.updated_at_ms = now_ms;
                 journal(&mut out, incident, now_ms, actor, "released", None);
                 Reply::Done

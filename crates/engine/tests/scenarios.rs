@@ -246,7 +246,8 @@ fn one_operator_claims_and_another_is_refused() {
     let err = e.on_command(Actor::Operator(2), Command::Acknowledge { incident: id }, T0 + 2 * SEC).unwrap_err();
     assert_eq!(err, CommandError::Claimed { incident: id, by: 1 });
     assert!(e.on_command(Actor::Operator(2), Command::Note { incident: id, text: "x".into() }, T0).is_err());
-    e.on_command(OP, Command::Release { incident: id }, T0 + 3 * SEC).unwrap();
+    let (_, out) = e.on_command(OP, Command::Release { incident: id }, T0 + 3 * SEC).unwrap();
+    assert_eq!((out.incidents[&id].status, out.incidents[&id].claimed_by), (Status::New, None), "back in the queue, unclaimed");
     e.on_command(Actor::Operator(2), Command::Acknowledge { incident: id }, T0 + 4 * SEC).unwrap();
 }
 
