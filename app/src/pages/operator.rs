@@ -210,8 +210,16 @@ fn Dashboard(me: i64) -> impl IntoView {
                 let Some(cfg) = board.map.get_value() else { return };
                 let open = open.clone();
                 opsmap::init("ops-map", &cfg, true, move |kind, id| {
-                    if kind == "incident" {
-                        open(id);
+                    // A site or a crew opens the incident it is about, if any.
+                    let target = match kind.as_str() {
+                        "incident" => Some(id),
+                        "site" => board.incidents.with_untracked(|list| list.iter().find(|i| i.site_id == id).map(|i| i.id)),
+                        "crew" => board.crews.with_untracked(|list| list.iter().find(|c| c.id == id).and_then(|c| c.incident)),
+                        _ => None,
+                    };
+                    match target {
+                        Some(incident) => open(incident),
+                        None => board.message.set(Some((true, format!("No open incident at this {kind}.")))),
                     }
                 });
                 board.map_drawn.set(true);

@@ -9,6 +9,9 @@ use crate::output::{Notice, NoticeKind, Output, SiteEvent};
 use crate::settings::StepKind;
 use crate::site::TestMode;
 
+/// A crew must move at least this far between two reports for its heading to change, metres.
+const HEADING_MIN_MOVE_M: f64 = 15.0;
+
 impl Engine {
     /// Carries out a command at `now_ms`.
     pub fn on_command(&mut self, actor: Actor, command: Command, now_ms: i64) -> Result<(Reply, Output), CommandError> {
@@ -310,6 +313,10 @@ impl Engine {
     ) -> Result<(), CommandError> {
         let crew = self.crews.get_mut(&crew_id).ok_or_else(|| CommandError::NotFound(format!("crew {crew_id}")))?;
         if let Some(p) = position {
+            // A heading only from a real move: GPS jitter of a standing crew is not a direction.
+            if rules::geo::distance_m(crew.position, p) >= HEADING_MIN_MOVE_M {
+                crew.heading = Some(rules::geo::bearing_deg(crew.position, p));
+            }
             crew.position = p;
         }
         crew.updated_at_ms = now_ms;

@@ -29,6 +29,15 @@ pub fn distance_m(a: LatLon, b: LatLon) -> f64 {
     2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
 }
 
+/// Initial bearing from `a` to `b`, degrees clockwise from north in `[0, 360)`.
+pub fn bearing_deg(a: LatLon, b: LatLon) -> f64 {
+    let (lat1, lat2) = (a.0.to_radians(), b.0.to_radians());
+    let dlon = (b.1 - a.1).to_radians();
+    let y = dlon.sin() * lat2.cos();
+    let x = lat1.cos() * lat2.sin() - lat1.sin() * lat2.cos() * dlon.cos();
+    y.atan2(x).to_degrees().rem_euclid(360.0)
+}
+
 /// Estimated driving time in seconds over a straight-line distance in a city: the distance
 /// times the road factor 1.3 at 35 km/h, rounded up (0 for a non-positive or NaN distance).
 pub fn eta_s(distance_m: f64) -> u32 {

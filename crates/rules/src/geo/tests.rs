@@ -155,3 +155,11 @@ fn grid_cells() {
     assert_eq!(cell_key(UNIRII, 0.05), cell_key(UNIVERSITATE, 0.05));
     assert_ne!(cell_key(UNIRII, 0.05), cell_key(OTOPENI, 0.05));
 }
+
+#[test]
+fn bearings_point_the_way_travelled() {
+    near(bearing_deg((44.40, 26.10), (44.50, 26.10)), 0.0, 0.01);
+    near(bearing_deg((44.40, 26.10), (44.40, 26.20)), 90.0, 0.1);
+    near(bearing_deg((44.50, 26.10), (44.40, 26.10)), 180.0, 0.01);
+    near(bearing_deg((44.40, 26.20), (44.40, 26.10)), 270.0, 0.1);
+}
