@@ -2,7 +2,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { DC09_PORT, HTTP_PORT } from "../playwright.config";
 import { cidFrame, send } from "./dc09";
-import { hydrated, rpc, signIn } from "./session";
+import { hydrated, hydrationErrors, rpc, signIn } from "./session";
 
 type Snapshot = { sites: { id: number; lat: number; lon: number; name: string }[]; incidents: { id: number; site_id: number }[] };
 
@@ -46,12 +46,14 @@ test("two operators: a claim locks the incident for the other, visibly", async (
   const refused = await rpc<{ ok: boolean; message: string }>(mihai, "/rpc/ops/act", { id, action: { action: "claim" } });
   expect(refused).toEqual({ ok: false, message: "Locked: Ana Popescu is working this incident" });
 
-  // Released, it is free again for everyone.
+  // Released, it is free again for everyone (the workspace loaded as a whole page this time).
+  const errors = hydrationErrors(ana);
   await ana.goto(`/operator/incidents/${id}`);
   await hydrated(ana);
   await ana.getByTestId("release").click();
   await expect(mihai.getByTestId("lock-banner")).toHaveCount(0, { timeout: 2000 });
   await expect(mihai.getByTestId("claim")).toBeVisible();
+  expect(errors).toEqual([]);
 });
 
 test("burglary to dispatch: map and queue within 1 s, plan, nearest crew, the crew's phone, closed with a full journal", async ({ browser }) => {
@@ -152,6 +154,7 @@ test("the supervisor sees operators on shift and service levels; the admin impor
   await expect(boss.getByTestId("sla-row").first()).toContainText("Last hour");
 
   const admin = await (await browser.newContext()).newPage();
+  const broken = hydrationErrors(admin);
   await signIn(admin, "admin", /\/operator$/);
   await admin.goto("/admin");
   await hydrated(admin);
@@ -218,4 +221,5 @@ test("the supervisor sees operators on shift and service levels; the admin impor
   await dana.fill("#password", "a long enough password");
   await dana.click("button[type=submit]");
   await expect(dana).toHaveURL(/\/operator$/);
+  expect(broken).toEqual([]);
 });

@@ -34,3 +34,12 @@ export async function rpc<T>(page: Page, path: string, body?: unknown): Promise<
   expect(res.ok(), `${path}: ${res.status()} ${await res.text()}`).toBeTruthy();
   return (await res.json()) as T;
 }
+
+/** Collects hydration errors the page logs (a mismatch leaves the page dead to clicks). */
+export function hydrationErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" && /hydrat/i.test(m.text())) errors.push(m.text().slice(0, 300));
+  });
+  return errors;
+}

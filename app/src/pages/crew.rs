@@ -23,7 +23,7 @@ pub fn CrewPage() -> impl IntoView {
 
 #[component]
 fn CrewHome() -> impl IntoView {
-    let job = Resource::new(|| (), |_| load_crew_job());
+    let job = LocalResource::new(load_crew_job);
     let flash = RwSignal::new(None::<(bool, String)>);
     let live = RwSignal::new(false);
     let sharing = RwSignal::new(false);
@@ -49,12 +49,13 @@ fn CrewHome() -> impl IntoView {
     view! {
         <main class="crew-page">
             {move || flash.get().map(|(ok, t)| view! { <p class=if ok { "flash ok" } else { "flash bad" } data-testid="flash">{t}</p> })}
-            <Transition fallback=|| view! { <p class="centered">"Loading…"</p> }>
-                {move || job.get().map(|r| match r {
+            {move || match job.get() {
+                    None => view! { <p class="centered">"Loading…"</p> }.into_any(),
+                    Some(r) => match r {
                     Ok(j) => view! { <JobView j report live sharing/> }.into_any(),
                     Err(e) => view! { <p class="centered field-error">{e.to_string()}</p> }.into_any(),
-                })}
-            </Transition>
+                    },
+                }}
         </main>
     }
 }

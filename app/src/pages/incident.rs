@@ -29,7 +29,8 @@ pub fn IncidentPage() -> impl IntoView {
 fn Workspace() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
-    let work = Resource::new(id, load_incident);
+    // Loaded in the browser: the page hydrates the same way however fast the server is.
+    let work = LocalResource::new(move || load_incident(id()));
     let flash = RwSignal::new(None::<(bool, String)>);
     let (now, offset) = clock::ticking();
     let live = RwSignal::new(false);
@@ -71,12 +72,13 @@ fn Workspace() -> impl IntoView {
 
     view! {
         <main class="work">
-            <Transition fallback=|| view! { <p class="centered">"Loading the incident…"</p> }>
-                {move || work.get().map(|r| match r {
+            {move || match work.get() {
+                    None => view! { <p class="centered">"Loading the incident…"</p> }.into_any(),
+                    Some(r) => match r {
                     Ok(w) => view! { <Sheet w act flash now live/> }.into_any(),
                     Err(e) => view! { <p class="centered field-error">{e.to_string()}</p> }.into_any(),
-                })}
-            </Transition>
+                    },
+                }}
         </main>
     }
 }

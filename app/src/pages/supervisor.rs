@@ -24,7 +24,7 @@ pub fn SupervisorPage() -> impl IntoView {
 
 #[component]
 fn Figures() -> impl IntoView {
-    let view = Resource::new(|| (), |_| load_supervisor());
+    let view = LocalResource::new(load_supervisor);
     let live = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
     Effect::new(move |started: Option<()>| {
@@ -53,12 +53,13 @@ fn Figures() -> impl IntoView {
     });
     view! {
         <main class="page supervisor">
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || view.get().map(|r| match r {
+            {move || match view.get() {
+                    None => view! { <p>"Loading…"</p> }.into_any(),
+                    Some(r) => match r {
                     Ok(v) => view! { <Board v live/> }.into_any(),
                     Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
-                })}
-            </Transition>
+                    },
+                }}
         </main>
     }
 }
