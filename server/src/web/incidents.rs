@@ -2,7 +2,6 @@
 //! only; every action is carried out by the engine, stored, and journaled with who and when.
 
 use app::model::SessionUser;
-use app::ssr::auth;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -238,12 +237,12 @@ pub fn operator(user: &SessionUser) -> Actor {
     Actor::Operator(user.id)
 }
 
-/// Checks what a caller said against one contact's stored password hash (never revealed).
+/// Checks what a caller said against one contact's stored password hash (never revealed),
+/// with the same check the workspace uses.
 async fn contact_password_ok(state: &AppState, incident: i64, contact_id: i64, password: String) -> Result<bool, ApiError> {
     let row = state.ctx.store.incident(incident).await?.ok_or_else(|| ApiError::NotFound(format!("incident {incident}")))?;
-    let hashes = state.ctx.store.contact_password_hashes(row.site_id).await?;
-    let Some((_, hash)) = hashes.into_iter().find(|(c, _)| *c == contact_id) else {
-        return Err(ApiError::BadRequest("this contact has no password on file".into()));
-    };
-    Ok(auth::verify_password(password, hash).await)
+    app::ssr::work::contact_password_ok(&state.ctx, row.site_id, contact_id, password).await.map_err(|e| match e {
+        app::ssr::work::WorkError::Store(e) => ApiError::Store(e),
+        e => ApiError::BadRequest(e.to_string()),
+    })
 }
