@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod components;
+pub mod i18n;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -15,7 +16,7 @@ pub mod ssr;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
     ParamSegment, SsrMode, StaticSegment,
 };
 
@@ -23,12 +24,19 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=i18n::initial().code()>
             <head>
                 <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content="#10151c"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <meta name="mobile-web-app-capable" content="yes"/>
+                <meta name="apple-mobile-web-app-capable" content="yes"/>
+                <meta name="apple-mobile-web-app-title" content="Vigil"/>
+                <meta name="apple-mobile-web-app-status-bar-style" content="black"/>
+                <script src="/js/vigil-app.js" defer></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -44,6 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    i18n::provide();
     Effect::new(move |_| {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
@@ -57,7 +66,13 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("") view=pages::home::Home ssr=SsrMode::Async/>
                 <Route path=StaticSegment("login") view=pages::login::LoginPage/>
                 <Route path=StaticSegment("operator") view=pages::operator::OperatorPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("app") view=pages::customer::CustomerPage ssr=SsrMode::Async/>
+                <ParentRoute path=StaticSegment("app") view=pages::app::CustomerApp ssr=SsrMode::Async>
+                    <Route path=StaticSegment("") view=pages::app::home::Home/>
+                    <Route path=StaticSegment("journal") view=pages::app::journal::Journal/>
+                    <Route path=StaticSegment("contacts") view=pages::app::contacts::Contacts/>
+                    <Route path=StaticSegment("schedule") view=pages::app::schedule::Schedule/>
+                    <Route path=StaticSegment("more") view=pages::app::more::More/>
+                </ParentRoute>
                 <Route path=(StaticSegment("operator"), StaticSegment("incidents"), ParamSegment("id")) view=pages::incident::IncidentPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("crew") view=pages::crew::CrewPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("supervisor") view=pages::supervisor::SupervisorPage ssr=SsrMode::Async/>

@@ -1,6 +1,7 @@
 //! Typed models shared by the server and the browser.
 
 pub mod admin;
+pub mod customer;
 pub mod import;
 pub mod ops;
 

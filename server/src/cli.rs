@@ -149,7 +149,8 @@ pub struct NotifyArgs {
     /// Sender name or number of SMS.
     #[arg(long, env = "VIGIL_SMS_FROM", default_value = "Vigil")]
     pub sms_from: String,
-    /// VAPID private key for Web Push (base64url P-256 scalar); without it push is off.
+    /// VAPID private key for Web Push (base64url P-256 scalar); without it, Vigil makes one
+    /// on first start and keeps it in the database.
     #[arg(long, env = "VIGIL_VAPID_PRIVATE_KEY", hide_env_values = true)]
     pub vapid_private_key: Option<String>,
     /// VAPID subject (a mailto: or https: URL the push services can reach you at).
@@ -170,7 +171,11 @@ impl NotifyArgs {
                 from: self.smtp_from,
             }),
             sms: self.sms_url.map(|url| notify::SmsConfig { url, token: self.sms_token, from: self.sms_from }),
-            push: self.vapid_private_key.map(|key| notify::PushConfig { vapid_private_key: key, subject: self.vapid_subject, ttl_s: 3600 }),
+            push: Some(notify::PushConfig {
+                vapid_private_key: self.vapid_private_key.unwrap_or_default(),
+                subject: self.vapid_subject,
+                ttl_s: 3600,
+            }),
         }
     }
 }

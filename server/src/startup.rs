@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use app::ssr::engine::{Clock, EngineHandle};
 use app::ssr::Ctx;
-use store::Store;
+use store::{Store, StoreError};
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
@@ -114,18 +114,31 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 
     let recorder = Recorder::spawn(store.clone()).await?;
     let supervision = Supervision::load(store.clone(), chrono::Utc::now().timestamp_millis()).await?;
-    let (engine, engine_task) = crate::alarm::spawn(store.clone(), config.clock.clone(), &config.dashboard, ops.clone(), shutdown.subscribe()).await?;
-    let notifier = notify::Notifier::new(config.notify.clone())?;
+    let outbox_wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let (engine, engine_task) =
+        crate::alarm::spawn(store.clone(), config.clock.clone(), &config.dashboard, ops.clone(), outbox_wake.clone(), shutdown.subscribe()).await?;
+    let notify_config = with_stored_vapid_key(&store, config.notify.clone()).await?;
+    let push_key = notify_config.push.as_ref().and_then(|p| p.public_key_b64().ok());
+    let notifier = notify::Notifier::new(notify_config)?;
     let ingest = Ingest::new(store.clone(), recorder, supervision.clone(), signals.clone(), engine.clone());
     let mut tasks = vec![
         engine_task,
-        tokio::spawn(crate::alarm::outbox::run(store.clone(), notifier, config.clock.clone(), shutdown.subscribe())),
+        tokio::spawn(crate::alarm::outbox::run(store.clone(), notifier, config.clock.clone(), outbox_wake, shutdown.subscribe())),
         tokio::spawn(crate::receiver::tcp::serve(dc09_listener, ingest.clone(), shutdown.subscribe())),
         tokio::spawn(crate::receiver::udp::serve(udp, ingest, shutdown.subscribe())),
         tokio::spawn(crate::supervision::run(supervision.clone(), signals.clone(), shutdown.subscribe())),
     ];
 
-    let ctx = Ctx { store: store.clone(), signals, demo_logins, engine: engine.clone(), ops, dashboard: config.dashboard.clone() };
+    let ctx = Ctx {
+        store: store.clone(),
+        signals,
+        demo_logins,
+        engine: engine.clone(),
+        ops,
+        dashboard: config.dashboard.clone(),
+        limiter: Default::default(),
+        push_key,
+    };
     let state = AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe());
     tasks.push(tokio::spawn(web::serve(http_listener, state)));
 
@@ -159,6 +172,16 @@ async fn wait_for_signal() -> std::io::Result<()> {
         r = tokio::signal::ctrl_c() => r,
         _ = term.recv() => Ok(()),
     }
+}
+
+/// Web Push with an empty VAPID key uses the key kept in the database, made on first use
+/// (subscriptions are bound to it, so it must outlive restarts).
+async fn with_stored_vapid_key(store: &Store, mut config: notify::Config) -> Result<notify::Config, StoreError> {
+    if let Some(push) = config.push.as_mut().filter(|p| p.vapid_private_key.is_empty()) {
+        let make = || notify::PushConfig::generate(String::new()).vapid_private_key;
+        push.vapid_private_key = store.secret_or_insert("vapid_private_key", make, chrono::Utc::now().timestamp_millis()).await?;
+    }
+    Ok(config)
 }
 
 /// Creates the folder of an SQLite database file, so that a fresh checkout just runs.

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 pub mod admin;
+pub mod customer;
 pub mod ops;
 
 use crate::model::{DemoLogin, LoginErrors, SessionUser, SignalView, SiteSummary};

@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub mod appjs;
 pub mod clock;
 pub mod header;
 pub mod opsmap;

@@ -1,8 +1,8 @@
 //! One module per page.
 
 pub mod admin;
+pub mod app;
 pub mod crew;
-pub mod customer;
 pub mod home;
 pub mod incident;
 pub mod login;

@@ -114,7 +114,7 @@ pub async fn users(ctx: &Ctx) -> Result<Vec<AdminUser>, WorkError> {
 }
 
 /// Appends an administrator's change to the audit journal.
-async fn audit(ctx: &Ctx, user: &SessionUser, action: &str, subject: String, detail: String) -> Result<(), WorkError> {
+pub(crate) async fn audit(ctx: &Ctx, user: &SessionUser, action: &str, subject: String, detail: String) -> Result<(), WorkError> {
     let entry = store::NewAudit { at_ms: ctx.engine.clock().now_ms(), actor_user_id: Some(user.id), action: action.into(), subject: Some(subject), detail: Some(detail) };
     ctx.store.append_audit(&entry).await?;
     Ok(())

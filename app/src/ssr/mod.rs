@@ -2,7 +2,10 @@
 
 pub mod admin;
 pub mod auth;
+pub mod customer;
+pub mod limit;
 pub mod engine;
+pub mod journal;
 pub mod ops;
 pub mod sla;
 pub mod views;
@@ -25,6 +28,10 @@ pub struct Ctx {
     pub ops: tokio::sync::broadcast::Sender<crate::model::ops::OpsEvent>,
     /// How the dashboards are set up.
     pub dashboard: Dashboard,
+    /// Failed sign-in attempts (customer codes and peer addresses).
+    pub limiter: std::sync::Arc<limit::Limiter>,
+    /// The VAPID public key browsers subscribe with; `None`: Web Push is off.
+    pub push_key: Option<String>,
 }
 
 /// The dashboards' settings: the map, the queue's limits and the centre's time zone.

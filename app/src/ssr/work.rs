@@ -144,7 +144,7 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
             id: c.id,
             name: c.name,
             phone: c.phone,
-            unavailable_until_ms: c.unavailable_until_ms.filter(|u| *u > now_ms),
+            unavailable_until_ms: c.unavailable_until_ms.filter(|u| *u > now_ms && c.unavailable_from_ms.is_none_or(|f| f <= now_ms)),
             has_password: c.has_password,
         })
         .collect();

@@ -248,7 +248,7 @@ impl Engine {
             .info
             .contacts
             .iter()
-            .filter(|c| c.unavailable_until_ms.is_none_or(|u| u <= now_ms))
+            .filter(|c| c.reachable(now_ms))
             .map(|c| c.id)
             .collect();
         let reached = inc.calls.iter().any(|c| c.outcome != CallOutcome::NoAnswer);

@@ -114,8 +114,21 @@ pub struct Contact {
     pub email: Option<String>,
     /// Their Vigil user, for push notifications.
     pub user_id: Option<i64>,
+    /// Unavailable from then (with `unavailable_until_ms`; `None`: already).
+    #[serde(default)]
+    pub unavailable_from_ms: Option<i64>,
     /// Not to be called until then.
     pub unavailable_until_ms: Option<i64>,
+}
+
+impl Contact {
+    /// Whether the contact may be called (and notified) at `now_ms`.
+    pub fn reachable(&self, now_ms: i64) -> bool {
+        match self.unavailable_until_ms {
+            Some(until) if until > now_ms => self.unavailable_from_ms.is_some_and(|from| from > now_ms),
+            _ => true,
+        }
+    }
 }
 
 /// Fixed facts about a site.

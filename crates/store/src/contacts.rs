@@ -7,7 +7,7 @@ use crate::{ContactRecord, Store, StoreError};
 
 const SELECT_CONTACTS: &str = "SELECT id, site_id, position, name, phone, email, \
      CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS has_password, user_id, \
-     unavailable_until FROM contacts";
+     unavailable_from, unavailable_until FROM contacts";
 
 impl Store {
     /// A site's contacts in call order (position, then id).
@@ -128,6 +128,7 @@ fn contact_from_row(row: &AnyRow) -> Result<ContactRecord, StoreError> {
         email: row.try_get("email")?,
         has_password: row.try_get::<i64, _>("has_password")? != 0,
         user_id: row.try_get("user_id")?,
+        unavailable_from_ms: row.try_get("unavailable_from")?,
         unavailable_until_ms: row.try_get("unavailable_until")?,
     })
 }

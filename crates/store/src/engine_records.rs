@@ -179,6 +179,8 @@ pub struct ContactRecord {
     pub has_password: bool,
     /// The contact's user, if they can log in.
     pub user_id: Option<i64>,
+    /// Unavailable from this time (with `unavailable_until_ms`; `None`: already), unix ms.
+    pub unavailable_from_ms: Option<i64>,
     /// Not to be called before this time, unix milliseconds.
     pub unavailable_until_ms: Option<i64>,
 }

@@ -13,6 +13,7 @@ mod audit;
 mod connect;
 mod contacts;
 mod crews;
+mod customer;
 mod engine_records;
 mod engine_state;
 mod error;
@@ -30,6 +31,9 @@ pub use connect::Backend;
 pub use engine_records::{
     ContactRecord, CrewRecord, CrewUpdate, EngineBatch, IncidentQuery, IncidentRow, JournalEntry,
     JournalRecord, NewOutbox, OutboxRecord, PushSubscription,
+};
+pub use customer::{
+    InvoiceRecord, MemberSite, PanelCommand, ServiceRequest, MEMBER_ROLES, PANEL_COMMANDS, REQUEST_KINDS,
 };
 pub use error::StoreError;
 pub use records::{

@@ -83,7 +83,17 @@ impl Store {
 
     /// Creates a site and returns its id.
     pub async fn create_site(&self, s: &NewSite) -> Result<i64, StoreError> {
-        insert_site(&self.pool, s, now_ms()).await
+        let mut tx = self.pool.begin().await?;
+        let id = insert_site(&mut *tx, s, now_ms()).await?;
+        if let Some(owner) = s.owner_user_id {
+            sqlx::query("INSERT INTO site_members (site_id, user_id, role) VALUES ($1, $2, 'owner')")
+                .bind(id)
+                .bind(owner)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Creates a site with its panel account and contacts (in calling order) in one
@@ -245,9 +255,12 @@ impl Store {
         Ok(name)
     }
 
-    /// Ids of the sites owned by a (customer) user, ascending.
+    /// Ids of the sites a (customer) user owns or is a member of, ascending.
     pub async fn site_ids_owned_by(&self, user_id: i64) -> Result<Vec<i64>, StoreError> {
-        let ids = sqlx::query_scalar("SELECT id FROM sites WHERE owner_user_id = $1 ORDER BY id")
+        let ids = sqlx::query_scalar(
+            "SELECT id FROM sites WHERE owner_user_id = $1 \
+             UNION SELECT site_id FROM site_members WHERE user_id = $1 ORDER BY 1",
+        )
             .bind(user_id)
             .fetch_all(&self.pool)
             .await?;

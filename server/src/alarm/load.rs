@@ -88,6 +88,7 @@ fn contact(c: ContactRecord) -> Contact {
         phone: c.phone,
         email: c.email,
         user_id: c.user_id,
+        unavailable_from_ms: c.unavailable_from_ms,
         unavailable_until_ms: c.unavailable_until_ms,
     }
 }

@@ -33,6 +33,7 @@ pub async fn spawn(
     clock: Clock,
     dashboard: &Dashboard,
     ops: broadcast::Sender<OpsEvent>,
+    outbox: Arc<Notify>,
     shutdown: watch::Receiver<bool>,
 ) -> Result<(EngineHandle, tokio::task::JoinHandle<()>), StoreError> {
     let (handle, jobs, poke) = EngineHandle::new(clock.clone(), 1024);
@@ -41,7 +42,7 @@ pub async fn spawn(
     engine.set_escalation(escalate_ms);
     tracing::info!(open = engine.open_incidents().len(), cursor, "alarm engine loaded");
     let names = app::ssr::ops::user_names(&store).await?;
-    let runtime = Runtime { store, clock, engine, cursor, ops, names, escalate_ms };
+    let runtime = Runtime { store, clock, engine, cursor, ops, outbox, names, escalate_ms };
     let task = tokio::spawn(runtime.run(jobs, poke, shutdown));
     Ok((handle, task))
 }
@@ -53,6 +54,8 @@ struct Runtime {
     cursor: i64,
     /// Changes pushed to the dashboards once stored.
     ops: broadcast::Sender<OpsEvent>,
+    /// Wakes the delivery worker when notices were stored.
+    outbox: Arc<Notify>,
     /// Operators' names for the cards (re-read when an unknown one claims).
     names: Names,
     escalate_ms: i64,
@@ -177,6 +180,9 @@ impl Runtime {
     async fn store_output(&mut self, out: &Output, cursor: Option<i64>, now: i64) -> Result<(), EngineError> {
         match persist::persist(&self.store, &self.engine, out, cursor, now).await {
             Ok(()) => {
+                if !out.notices.is_empty() {
+                    self.outbox.notify_one();
+                }
                 self.publish(out, now).await;
                 Ok(())
             }

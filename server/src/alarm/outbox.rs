@@ -6,7 +6,9 @@ use std::time::Duration;
 use app::ssr::engine::Clock;
 use notify::{Channel, Message, Notifier, SendError};
 use store::{OutboxRecord, Store};
-use tokio::sync::watch;
+use std::sync::Arc;
+
+use tokio::sync::{watch, Notify};
 
 /// How often due messages are looked for.
 const POLL: Duration = Duration::from_millis(500);
@@ -15,11 +17,13 @@ const BATCH: i64 = 50;
 /// Waits before the 2nd, 3rd, ... attempt; after the last, the message has failed.
 const BACKOFF_S: [i64; 6] = [15, 60, 300, 900, 3600, 3 * 3600];
 
-/// Sends due messages until shutdown.
-pub async fn run(store: Store, notifier: Notifier, clock: Clock, mut shutdown: watch::Receiver<bool>) {
+/// Sends due messages until shutdown: at once when `wake` is notified (the engine stored
+/// notices), otherwise every [`POLL`] for retries.
+pub async fn run(store: Store, notifier: Notifier, clock: Clock, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(POLL) => {}
+            _ = wake.notified() => {}
             _ = shutdown.changed() => return,
         }
         match store.due_outbox(clock.now_ms(), BATCH).await {

@@ -1,7 +1,7 @@
 //! Turning an engine [`Output`] into one store transaction: incidents, site states, crews,
 //! journal lines, signal links, outbox messages and audit entries, with the cursor.
 
-use engine::{Actor, Engine, Incident, Notice, Output};
+use engine::{Actor, Engine, Incident, Notice, NoticeKind, Output};
 use store::{CrewUpdate, EngineBatch, IncidentRow, JournalEntry, NewAudit, NewOutbox, Store, StoreError};
 
 use super::load::CURSOR;
@@ -108,7 +108,7 @@ async fn outbox_rows(store: &Store, engine: &Engine, n: &Notice, now_ms: i64) ->
     };
     let mut rows = Vec::new();
     let reachable: Vec<_> =
-        site.info.contacts.iter().filter(|c| c.unavailable_until_ms.is_none_or(|u| u <= now_ms)).collect();
+        site.info.contacts.iter().filter(|c| c.reachable(now_ms)).collect();
     for c in &reachable {
         if n.sms && !c.phone.is_empty() {
             rows.push(row("sms", c.phone.clone()));
@@ -119,9 +119,18 @@ async fn outbox_rows(store: &Store, engine: &Engine, n: &Notice, now_ms: i64) ->
     }
     let mut users: Vec<i64> = reachable.iter().filter_map(|c| c.user_id).collect();
     users.extend(site.info.owner_user_id);
+    users.extend(store.site_member_ids(n.site_id).await?);
     users.sort_unstable();
     users.dedup();
-    for sub in store.push_subscriptions_of_users(&users).await? {
+    let alarm = matches!(n.kind, NoticeKind::Alarm | NoticeKind::NoContactReached | NoticeKind::LifeSignMissed);
+    let mut wanted = Vec::with_capacity(users.len());
+    for user in users {
+        let (alarms, notices) = store.push_prefs(user, n.site_id).await?;
+        if if alarm { alarms } else { notices } {
+            wanted.push(user);
+        }
+    }
+    for sub in store.push_subscriptions_of_users(&wanted).await? {
         let json = serde_json::json!({ "endpoint": sub.endpoint, "keys": { "p256dh": sub.p256dh, "auth": sub.auth } });
         rows.push(row("push", json.to_string()));
     }

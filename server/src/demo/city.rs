@@ -7,6 +7,7 @@
 //! minutes' tolerance). Three vehicles with trackers ([`VEHICLES`]) report positions; one
 //! of them must report every five minutes.
 
+use chrono::Datelike;
 use engine::rules::schedule::{OpenHours, WeeklySchedule};
 use engine::{Instructions, SiteKind, SiteSettings};
 use rand::rngs::StdRng;
@@ -194,10 +195,10 @@ pub fn account_number(i: usize) -> String {
     format!("{}", if n >= 9001 { n + 999 } else { n })
 }
 
-/// Creates `sites` sites (the first owned by the demo customer, whose first contact is the
-/// customer), each with an account, zones, contacts with the safe word and settings, the
+/// Creates `sites` sites (see [`customer_sites`] for the demo customers' ones), each with an account, zones, contacts with the safe word and settings, the
 /// vehicles, and the guard crews. Deterministic: the same city every time.
-pub async fn seed(store: &Store, sites: usize, customer: Option<i64>, guard: Option<i64>) -> Result<(), DemoError> {
+pub async fn seed(store: &Store, sites: usize, customers: &[i64], guard: Option<i64>) -> Result<(), DemoError> {
+    let customer = customers.first().copied();
     let safe_word = app::ssr::auth::hash_password(DEMO_SAFE_WORD.to_owned()).await?;
     let now = chrono::Utc::now().timestamp_millis();
     let mut rng = StdRng::seed_from_u64(0x5e_c0_de);
@@ -205,8 +206,9 @@ pub async fn seed(store: &Store, sites: usize, customer: Option<i64>, guard: Opt
         let (street, lat, lon) = STREETS[i % STREETS.len()];
         let drawn = *SURNAMES.choose(&mut rng).unwrap_or(&"Popescu");
         // The demo customer, Elena Dumitru, lives at the first site.
-        let surname = if i == 0 { "Dumitru" } else { drawn };
-        let business = rng.gen_bool(0.35);
+        let surname = if i < 2 { "Dumitru" } else { drawn };
+        // Elena's home (site 0) and her shop with opening hours (site 1).
+        let business = rng.gen_bool(0.35) && i != 0 || i == 1;
         let name = if business {
             format!("{} {}", BUSINESSES.choose(&mut rng).unwrap_or(&"Birou"), surname)
         } else {
@@ -220,7 +222,7 @@ pub async fn seed(store: &Store, sites: usize, customer: Option<i64>, guard: Opt
                 lat: lat + rng.gen_range(-0.0025..0.0025),
                 lon: lon + rng.gen_range(-0.0035..0.0035),
                 time_zone: TIME_ZONE.into(),
-                owner_user_id: if i == 0 { customer } else { None },
+                owner_user_id: None,
             })
             .await?;
         store.create_account(site_id, &account_number(i)).await?;
@@ -241,9 +243,15 @@ pub async fn seed(store: &Store, sites: usize, customer: Option<i64>, guard: Opt
             }
         }
         let mut settings = site_settings(i, business).unwrap_or_default();
+        match i {
+            0 => settings.duress_user = Some(DURESS_USER.into()),
+            1 => settings.schedule = Some(business_hours()),
+            _ => {}
+        }
         settings.instructions = instructions(i, business);
         store.put_site_settings(site_id, &settings_json(&settings)?, now).await?;
     }
+    customer_sites(store, customers, sites).await?;
     for (n, v) in VEHICLES.iter().enumerate() {
         let site_id = store
             .create_site(&NewSite {
@@ -271,6 +279,45 @@ pub async fn seed(store: &Store, sites: usize, customer: Option<i64>, guard: Opt
         store.set_crew_device(crew, Some(&format!("crew-{}", n + 1))).await?;
         if n == 0 {
             store.set_crew_user(crew, guard).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The demo customers' sites (site ids are 1-based in creation order): Elena (customer
+/// 100001) owns her home (1) and her shop (2) and is a contact at site 3; Andrei (100002)
+/// owns site 4. Each owned site gets four monthly invoices, the newest unpaid.
+async fn customer_sites(store: &Store, customers: &[i64], sites: usize) -> Result<(), DemoError> {
+    let ids = store.list_sites().await?;
+    let site = |i: usize| ids.get(i).map(|s| s.id);
+    let mut roles = Vec::new();
+    if let Some(&elena) = customers.first() {
+        roles.extend([(0, elena, "owner"), (1, elena, "owner"), (2, elena, "contact")]);
+    }
+    if let Some(&andrei) = customers.get(1) {
+        roles.push((3, andrei, "owner"));
+    }
+    let today = chrono::Utc::now().date_naive();
+    for (i, user, role) in roles.into_iter().filter(|(i, _, _)| *i < sites) {
+        let Some(site_id) = site(i) else { continue };
+        store.set_site_member(site_id, user, role).await?;
+        if role != "owner" {
+            continue;
+        }
+        for months_ago in (0..4u32).rev() {
+            let issued = today.checked_sub_months(chrono::Months::new(months_ago)).unwrap_or(today).with_day(1).unwrap_or(today);
+            let invoice = store::InvoiceRecord {
+                id: 0,
+                site_id,
+                number: format!("VG-{}-{site_id:04}", issued.format("%Y%m")),
+                issued_on: issued.to_string(),
+                due_on: (issued + chrono::Days::new(14)).to_string(),
+                description: format!("Monitoring and rapid response, {}", issued.format("%B %Y")),
+                amount_cents: if i == 1 { 18_900 } else { 12_900 },
+                currency: "RON".into(),
+                paid_on: (months_ago > 0).then(|| (issued + chrono::Days::new(5)).to_string()),
+            };
+            store.add_invoice(&invoice).await?;
         }
     }
     Ok(())

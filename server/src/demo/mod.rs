@@ -6,6 +6,7 @@
 //! the demo logins on the sign-in page.
 
 pub mod city;
+pub mod commands;
 pub mod crews;
 pub mod link;
 pub mod panels;
@@ -38,7 +39,9 @@ pub enum DemoError {
 const DEMO_USERS: &[(&str, &str, &str, &str)] = &[
     ("operator", "operator", "demo-operator", "Ana Popescu"),
     ("supervisor", "supervisor", "demo-supervisor", "Mihai Ionescu"),
-    ("customer", "customer", "demo-customer", "Elena Dumitru"),
+    // Customers sign in with their customer ID code and a PIN.
+    ("customer", "100001", "2580", "Elena Dumitru"),
+    ("customer", "100002", "7391", "Andrei Vasile"),
     ("crew", "guard", "demo-guard", "Radu Stan"),
     ("admin", "admin", "demo-admin", "Ioana Marin"),
 ];
@@ -47,7 +50,7 @@ const DEMO_USERS: &[(&str, &str, &str, &str)] = &[
 /// demo logins for the sign-in page.
 pub async fn seed(store: &Store, sites: usize) -> Result<Vec<DemoLogin>, DemoError> {
     let mut logins = Vec::new();
-    let (mut customer_id, mut guard_id) = (None, None);
+    let (mut customers, mut guard_id) = (Vec::new(), None);
     for &(role, username, password, display_name) in DEMO_USERS {
         let id = match store.user_by_username(username).await? {
             Some(user) => user.id,
@@ -64,7 +67,7 @@ pub async fn seed(store: &Store, sites: usize) -> Result<Vec<DemoLogin>, DemoErr
             }
         };
         match role {
-            "customer" => customer_id = Some(id),
+            "customer" => customers.push(id),
             "crew" => guard_id = Some(id),
             _ => {}
         }
@@ -76,7 +79,7 @@ pub async fn seed(store: &Store, sites: usize) -> Result<Vec<DemoLogin>, DemoErr
         password: city::DEMO_SAFE_WORD.into(),
     });
     if store.count_sites().await? == 0 {
-        city::seed(store, sites, customer_id, guard_id).await?;
+        city::seed(store, sites, &customers, guard_id).await?;
         tracing::info!(sites, vehicles = city::VEHICLES.len(), "seeded the demo city");
     }
     Ok(logins)
@@ -99,8 +102,9 @@ pub async fn spawn(
     } else {
         tokio::spawn(async {})
     };
-    let guards = tokio::spawn(crews::run(engine, store.clone(), shutdown));
+    let guards = tokio::spawn(crews::run(engine, store.clone(), shutdown.clone()));
+    let commands = tokio::spawn(commands::run(store.clone(), receiver, shutdown));
     Ok(tokio::spawn(async move {
-        let _ = tokio::join!(panels, show, guards);
+        let _ = tokio::join!(panels, show, guards, commands);
     }))
 }

@@ -71,6 +71,7 @@ pub async fn serve(listener: TcpListener, state: AppState) {
     let stop = async move {
         let _ = shutdown.changed().await;
     };
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stop).await {
         tracing::error!(error = %e, "web server failed");
     }

@@ -35,6 +35,7 @@ use utoipa::OpenApi;
         super::sites::crew_report,
         super::ops::ops_stream,
         super::ops::crew_stream,
+        super::ops::app_stream,
         super::ops::osmand,
     ),
     components(schemas(app::model::SessionUser, app::model::Role, app::model::SignalView, app::model::SignalClass, super::api::LoginRequest, super::error::ErrorBody, super::accounts::AccountView, super::accounts::PathView, super::accounts::NewAccountRequest, super::accounts::KeyRequest))

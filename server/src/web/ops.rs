@@ -18,7 +18,7 @@ use futures::{Stream, StreamExt};
 use tokio_stream::wrappers::{errors::BroadcastStreamRecvError, BroadcastStream};
 
 use super::error::ApiError;
-use super::session::{Guard, Staff};
+use super::session::{Guard, Signed, Staff};
 use super::AppState;
 
 /// The routes.
@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/ops/stream", get(ops_stream))
         .route("/api/v1/crew/stream", get(crew_stream))
         .route("/api/v1/osmand", get(osmand).post(osmand))
+        .route("/api/v1/app/stream", get(app_stream))
 }
 
 fn until_shutdown(state: &AppState) -> impl std::future::Future<Output = ()> + Send + 'static {
@@ -70,6 +71,32 @@ pub async fn crew_stream(Guard(user): Guard, State(state): State<AppState>) -> R
             Ok(_) => None,
             Err(BroadcastStreamRecvError::Lagged(_)) => Some(Ok(Event::default().event("job").data("lagged"))),
         }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// A `site` event (the site id) whenever one of the customer's sites changes: its state, or
+/// an alarm that is not silent. The app then reloads the customer's view of that site, so
+/// nothing but the id travels here and a duress alarm sends nothing of its own.
+#[utoipa::path(get, path = "/api/v1/app/stream", responses(
+    (status = 200, description = "text/event-stream of `site` events", content_type = "text/event-stream", body = String),
+    (status = 401, description = "not signed in"),
+    (status = 403, description = "not a customer"),
+))]
+pub async fn app_stream(Signed(user): Signed, State(state): State<AppState>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    if user.role != app::model::Role::Customer {
+        return Err(ApiError::Auth(app::ssr::auth::AuthError::Forbidden));
+    }
+    let sites: std::collections::HashSet<i64> = state.ctx.store.member_sites(user.id).await?.into_iter().map(|m| m.site_id).collect();
+    let stream = BroadcastStream::new(state.ctx.ops.subscribe()).take_until(until_shutdown(&state)).filter_map(move |item| {
+        let site = match item {
+            Ok(OpsEvent::Site(s)) => Some(s.id),
+            Ok(OpsEvent::Incident(i)) if !i.silent && i.category != "duress" => Some(i.site_id),
+            Ok(_) => None,
+            Err(BroadcastStreamRecvError::Lagged(_)) => Some(0),
+        };
+        let event = site.filter(|id| *id == 0 || sites.contains(id)).map(|id| Ok(Event::default().event("site").data(id.to_string())));
+        async move { event }
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -33,16 +33,26 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/crews/{id}/report", post(crew_report))
 }
 
-/// The caller, if they may reach this site, as the engine's actor.
-async fn site_actor(state: &AppState, user: &SessionUser, site_id: i64) -> Result<Actor, ApiError> {
+/// The caller, if they may reach this site, as the engine's actor: staff, the site's
+/// owner, or (unless `owner_only`) one of its contacts with a login.
+async fn site_actor_as(state: &AppState, user: &SessionUser, site_id: i64, owner_only: bool) -> Result<Actor, ApiError> {
     if STAFF.contains(&user.role) {
         return Ok(Actor::Operator(user.id));
     }
-    if state.ctx.store.site_ids_owned_by(user.id).await?.contains(&site_id) {
-        return Ok(Actor::Customer(user.id));
+    let role = if user.role == Role::Customer { state.ctx.store.member_role(user.id, site_id).await? } else { None };
+    match role.as_deref() {
+        Some("owner") => return Ok(Actor::Customer(user.id)),
+        Some(_) if !owner_only => return Ok(Actor::Customer(user.id)),
+        Some(_) => return Err(ApiError::Auth(app::ssr::auth::AuthError::Forbidden)),
+        None => {}
     }
     // The same answer as for a site that does not exist: ids reveal nothing.
     Err(ApiError::NotFound(format!("site {site_id}")))
+}
+
+/// [`site_actor_as`] for what contacts may do too.
+async fn site_actor(state: &AppState, user: &SessionUser, site_id: i64) -> Result<Actor, ApiError> {
+    site_actor_as(state, user, site_id, false).await
 }
 
 /// A site as its customer sees it: arming, test, suspension, open alarms (never a silent one).
@@ -121,7 +131,7 @@ pub struct TestBody {
 /// Puts the site on test for some minutes (some zones or categories: operators only).
 #[utoipa::path(post, path = "/api/v1/sites/{id}/test", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "on test", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
 pub async fn start_test(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, Json(b): Json<TestBody>) -> Result<Json<Reply>, ApiError> {
-    let actor = site_actor(&state, &user, id).await?;
+    let actor = site_actor_as(&state, &user, id, true).await?;
     if !(1..=7 * 24 * 60).contains(&b.minutes) {
         return Err(ApiError::BadRequest("minutes: between 1 and 10080 (7 days)".into()));
     }
@@ -133,7 +143,7 @@ pub async fn start_test(State(state): State<AppState>, Signed(user): Signed, Pat
 /// Ends the site's test period now.
 #[utoipa::path(delete, path = "/api/v1/sites/{id}/test", params(("id" = i64, Path, description = "site id")), responses((status = 200, description = "live again", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
 pub async fn end_test(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>) -> Result<Json<Reply>, ApiError> {
-    let actor = site_actor(&state, &user, id).await?;
+    let actor = site_actor_as(&state, &user, id, true).await?;
     Ok(Json(state.ctx.engine.command(actor, Command::EndTest { site_id: id }).await?))
 }
 
@@ -151,7 +161,7 @@ pub struct ScheduleChangeBody {
 /// A temporary change of one day's opening hours (working late, closed).
 #[utoipa::path(post, path = "/api/v1/sites/{id}/schedule-change", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "changed", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
 pub async fn schedule_change(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, Json(b): Json<ScheduleChangeBody>) -> Result<Json<Reply>, ApiError> {
-    let actor = site_actor(&state, &user, id).await?;
+    let actor = site_actor_as(&state, &user, id, true).await?;
     let hours = match (b.open, b.close) {
         (Some(open), Some(close)) if open < close => Some(OpenHours { open, close }),
         (None, None) => None,
@@ -170,7 +180,7 @@ pub struct YearParam {
 /// The dispatch counters of a year: included, used, free, billable.
 #[utoipa::path(get, path = "/api/v1/sites/{id}/billing", params(("id" = i64, Path, description = "site id"), ("year" = Option<i32>, Query, description = "calendar year")), responses((status = 200, description = "the year's account", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody)))]
 pub async fn billing(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, Query(p): Query<YearParam>) -> Result<Json<YearAccount>, ApiError> {
-    site_actor(&state, &user, id).await?;
+    site_actor_as(&state, &user, id, true).await?;
     let account = state
         .ctx
         .engine

@@ -1,0 +1,92 @@
+//! The customer app's calls into `window.VigilApp` (`public/js/vigil-app.js`): the phone's
+//! position, Web Push subscription, and the last known state kept for offline use. On the
+//! server every call is a no-op.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+#[cfg(feature = "hydrate")]
+mod js {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(catch, js_namespace = VigilApp, js_name = subscribePush)]
+        pub fn subscribe_push(key: &str) -> Result<js_sys::Promise, JsValue>;
+        #[wasm_bindgen(catch, js_namespace = VigilApp, js_name = position)]
+        pub fn position(timeout_ms: u32) -> Result<js_sys::Promise, JsValue>;
+        #[wasm_bindgen(catch, js_namespace = VigilApp, js_name = save)]
+        pub fn save(key: &str, json: &str) -> Result<(), JsValue>;
+        #[wasm_bindgen(catch, js_namespace = VigilApp, js_name = load)]
+        pub fn load(key: &str) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_namespace = VigilApp, js_name = forget)]
+        pub fn forget() -> Result<(), JsValue>;
+    }
+}
+
+/// Keeps `value` under `key` for offline use.
+pub fn save<T: Serialize>(key: &str, value: &T) {
+    #[cfg(feature = "hydrate")]
+    if let Ok(json) = serde_json::to_string(value) {
+        let _ = js::save(key, &json);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (key, value);
+}
+
+/// The value kept under `key` and when it was kept (unix ms).
+pub fn load<T: DeserializeOwned>(key: &str) -> Option<(T, f64)> {
+    #[cfg(feature = "hydrate")]
+    {
+        let kept = js::load(key).ok().filter(|v| v.is_object())?;
+        let get = |k: &str| js_sys::Reflect::get(&kept, &k.into()).ok();
+        let at = get("at")?.as_f64()?;
+        let json = get("json")?.as_string()?;
+        serde_json::from_str(&json).ok().map(|v| (v, at))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// Forgets everything kept (sign-out).
+pub fn forget() {
+    #[cfg(feature = "hydrate")]
+    let _ = js::forget();
+}
+
+/// The phone's position, if the customer allows it and it is found within `timeout_ms`.
+pub async fn position(timeout_ms: u32) -> Option<(f64, f64)> {
+    #[cfg(feature = "hydrate")]
+    {
+        let promise = js::position(timeout_ms).ok()?;
+        let fix = wasm_bindgen_futures::JsFuture::from(promise).await.ok().filter(|v| v.is_object())?;
+        let get = |k: &str| js_sys::Reflect::get(&fix, &k.into()).ok().and_then(|v| v.as_f64());
+        get("lat").zip(get("lon"))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = timeout_ms;
+        None
+    }
+}
+
+/// Subscribes this browser to Web Push: the subscription's (endpoint, p256dh, auth), or why
+/// not (`unsupported`, `denied`, ...).
+pub async fn subscribe_push(vapid_key: &str) -> Result<(String, String, String), String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let promise = js::subscribe_push(vapid_key).map_err(|e| format!("{e:?}"))?;
+        let text = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
+        let v: serde_json::Value = serde_json::from_str(&text.as_string().unwrap_or_default()).map_err(|e| e.to_string())?;
+        let s = |p: &str| v.pointer(p).and_then(|x| x.as_str()).map(str::to_owned).ok_or_else(|| format!("no {p}"));
+        Ok((s("/endpoint")?, s("/keys/p256dh")?, s("/keys/auth")?))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = vapid_key;
+        Err("unsupported".into())
+    }
+}

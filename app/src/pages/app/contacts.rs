@@ -1,0 +1,137 @@
+//! The call list: who is called, in which order; edit, reorder, away for a period.
+
+use leptos::prelude::*;
+
+use super::{fetch, field_error, show, use_app};
+use crate::api::customer::{app_contact_away, app_contact_move, app_contact_save, app_contacts};
+use crate::i18n::use_lang;
+use crate::model::customer::{AppContact, SiteRole};
+
+/// `/app/contacts`.
+#[component]
+pub fn Contacts() -> impl IntoView {
+    let app = use_app();
+    let lang = use_lang();
+    let data = LocalResource::new(move || {
+        let site = app.site.get();
+        app.tick.get();
+        async move {
+            match site {
+                Some(id) => Some(fetch(format!("contacts.{id}"), app_contacts(id)).await),
+                None => None,
+            }
+        }
+    });
+    view! {
+        <section class="screen contacts">
+            <h1>{move || lang.get().t("contacts.title")}</h1>
+            <p class="muted small">{move || lang.get().t("contacts.help")}</p>
+            {show(data, move |list: Vec<AppContact>| {
+                let owner = app.role() == Some(SiteRole::Owner);
+                let last = list.len().saturating_sub(1);
+                view! {
+                    <ol class="contact-list">
+                        {list.into_iter().enumerate().map(|(i, c)| view! { <ContactRow c owner first={i == 0} last={i == last}/> }).collect_view()}
+                    </ol>
+                }
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ContactRow(c: AppContact, owner: bool, first: bool, last: bool) -> impl IntoView {
+    let lang = use_lang();
+    let app = use_app();
+    let editing = RwSignal::new(false);
+    let away_form = RwSignal::new(false);
+    let name = RwSignal::new(c.name.clone());
+    let phone = RwSignal::new(c.phone.clone());
+    let from = RwSignal::new(c.away_from.clone().unwrap_or_default());
+    let until = RwSignal::new(c.away_until.clone().unwrap_or_default());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let id = c.id;
+    let site = move || app.site.get_untracked().unwrap_or_default();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            match app_contact_save(site(), id, name.get_untracked(), phone.get_untracked()).await {
+                Ok(e) if e.is_empty() => {
+                    editing.set(false);
+                    app.reload();
+                }
+                Ok(e) => errors.set(e),
+                Err(_) => errors.set(vec![("form".into(), "unavailable".into())]),
+            }
+        });
+    };
+    let save_away = move |clear: bool| {
+        leptos::task::spawn_local(async move {
+            let (f, u) = if clear { (String::new(), String::new()) } else { (from.get_untracked(), until.get_untracked()) };
+            match app_contact_away(site(), id, f, u).await {
+                Ok(e) if e.is_empty() => {
+                    away_form.set(false);
+                    app.reload();
+                }
+                Ok(e) => errors.set(e),
+                Err(_) => errors.set(vec![("form".into(), "unavailable".into())]),
+            }
+        });
+    };
+    let mover = move |up: bool| {
+        leptos::task::spawn_local(async move {
+            let _ = app_contact_move(site(), id, up).await;
+            app.reload();
+        });
+    };
+    let away = c.away_until.clone().map(|u| (c.away_from.clone().unwrap_or_default(), u, c.away_now));
+    view! {
+        <li class="contact" data-testid="contact" data-id=c.id.to_string()>
+            <div class="contact-main">
+                <div>
+                    <strong class="contact-name">{c.name.clone()}</strong><br/>
+                    <a href=format!("tel:{}", c.phone.replace(' ', "")) class="small">{c.phone.clone()}</a>
+                    {away.map(|(f, u, now)| view! {
+                        <p class=if now { "badge-line away now" } else { "badge-line away" } data-testid="away">
+                            {move || lang.get().tf("contacts.away", &[("from", &f), ("until", &u)])}
+                        </p>
+                    })}
+                </div>
+                {owner.then(|| view! {
+                    <div class="row-buttons">
+                        <button class="icon" aria-label=move || lang.get().t("contacts.up") data-testid="up" disabled=first on:click=move |_| mover(true)>"▲"</button>
+                        <button class="icon" aria-label=move || lang.get().t("contacts.down") data-testid="down" disabled=last on:click=move |_| mover(false)>"▼"</button>
+                    </div>
+                })}
+            </div>
+            {owner.then(|| view! {
+                <div class="contact-tools">
+                    <button class="ghost small" data-testid="edit" on:click=move |_| editing.update(|e| *e = !*e)>{move || lang.get().t("contacts.edit")}</button>
+                    <button class="ghost small" data-testid="away-toggle" on:click=move |_| away_form.update(|e| *e = !*e)>{move || lang.get().t("contacts.set_away")}</button>
+                </div>
+            })}
+            <Show when=move || editing.get()>
+                <form class="inline-form" on:submit=save>
+                    <label>{move || lang.get().t("contacts.name")}<input data-testid="contact-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/></label>
+                    {field_error(errors, "name")}
+                    <label>{move || lang.get().t("contacts.phone")}<input type="tel" data-testid="contact-phone" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))/></label>
+                    {field_error(errors, "phone")}
+                    <button type="submit" class="primary" data-testid="contact-save">{move || lang.get().t("common.save")}</button>
+                </form>
+            </Show>
+            <Show when=move || away_form.get()>
+                <div class="inline-form">
+                    <label>{move || lang.get().t("contacts.from")}<input type="date" data-testid="away-from" prop:value=from on:input=move |ev| from.set(event_target_value(&ev))/></label>
+                    {field_error(errors, "from")}
+                    <label>{move || lang.get().t("contacts.until")}<input type="date" data-testid="away-until" prop:value=until on:input=move |ev| until.set(event_target_value(&ev))/></label>
+                    {field_error(errors, "until")}
+                    <div class="actions two">
+                        <button class="primary" data-testid="away-save" on:click=move |_| save_away(false)>{move || lang.get().t("common.save")}</button>
+                        <button class="ghost" data-testid="away-clear" on:click=move |_| save_away(true)>{move || lang.get().t("contacts.back")}</button>
+                    </div>
+                </div>
+            </Show>
+            {field_error(errors, "form")}
+        </li>
+    }
+}

@@ -1,0 +1,190 @@
+//! The home screen: the site's state, open alarms with cancel, arm/disarm/night, panic.
+
+use leptos::prelude::*;
+
+use super::{fetch, show, use_app};
+use crate::api::customer::{app_arm, app_cancel, app_panic, home_of};
+use crate::components::appjs;
+use crate::i18n::use_lang;
+use crate::model::customer::{AppAlarm, AppHome};
+
+/// `/app`.
+#[component]
+pub fn Home() -> impl IntoView {
+    let app = use_app();
+    let data = LocalResource::new(move || {
+        let site = app.site.get();
+        app.tick.get();
+        async move {
+            match site {
+                Some(id) => Some(fetch(format!("home.{id}"), home_of(id)).await),
+                None => None,
+            }
+        }
+    });
+    view! { <section class="screen home">{show(data, |h: AppHome| view! { <HomeView h/> })}</section> }
+}
+
+#[component]
+fn HomeView(h: AppHome) -> impl IntoView {
+    let lang = use_lang();
+    let state = h.arm.clone();
+    let since = h.arm_changed.clone().unwrap_or_default();
+    let who = h.arm_user.clone().map(|u| if u.chars().all(|c| c.is_ascii_digit()) { format!("#{u}") } else { u });
+    let icon = match state.as_str() {
+        "armed" => "🔒",
+        "night" => "🌙",
+        "disarmed" => "🔓",
+        _ => "？",
+    };
+    let alarm = !h.alarms.is_empty();
+    let test_until = h.test_until.clone().map(|(_, t)| t);
+    let suspended = h.suspended_until.clone();
+    let state_key = format!("state.{state}");
+    view! {
+        <div class=format!("state-card state-{}", if alarm { "alarm" } else { state.as_str() }) data-testid="arm-state" data-state=state.clone()>
+            <span class="state-icon" aria-hidden="true">{icon}</span>
+            <div>
+                <strong class="state-name">{move || lang.get().t(&state_key)}</strong>
+                <span class="muted small">
+                    {move || if since.is_empty() { String::new() } else { lang.get().tf("home.since", &[("time", &since)]) }}
+                    {move || who.clone().map(|w| format!(" · {}", lang.get().tf("home.by", &[("who", &w)])))}
+                </span>
+            </div>
+        </div>
+        {test_until.map(|t| view! { <p class="badge-line test" data-testid="test-badge">{move || lang.get().tf("home.test_until", &[("time", &t)])}</p> })}
+        {suspended.map(|t| view! { <p class="badge-line suspended">{move || lang.get().tf("home.suspended_until", &[("time", &t)])}</p> })}
+        {h.alarms.clone().into_iter().map(|a| view! { <AlarmCard a site_id=h.site_id/> }).collect_view()}
+        <CommandLine h=h.clone()/>
+        <Actions site_id=h.site_id/>
+        <Panic site_id=h.site_id/>
+        <p class="muted small right">{move || lang.get().tf("home.read_at", &[("time", &h.read_at)])}</p>
+    }
+}
+
+#[component]
+fn CommandLine(h: AppHome) -> impl IntoView {
+    let lang = use_lang();
+    h.command.map(|c| {
+        let key = format!("cmd.{}", c.command);
+        let status = c.status.clone();
+        let by = c.by.clone().unwrap_or_default();
+        view! {
+            <p class=format!("command-line {}", c.status) data-testid="command" data-status=c.status.clone()>
+                {move || {
+                    let l = lang.get();
+                    let what = l.t(&key);
+                    match status.as_str() {
+                        "queued" => l.tf("home.cmd_queued", &[("what", what)]),
+                        "failed" => l.tf("home.cmd_failed", &[("what", what)]),
+                        _ => l.tf("home.cmd_done", &[("what", what), ("who", &by), ("time", &c.at)]),
+                    }
+                }}
+            </p>
+        }
+    })
+}
+
+#[component]
+fn AlarmCard(a: AppAlarm, site_id: i64) -> impl IntoView {
+    let lang = use_lang();
+    let app = use_app();
+    let password = RwSignal::new(String::new());
+    let result = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let cancel = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let r = app_cancel(site_id, password.get_untracked()).await;
+            result.set(Some(match r {
+                Ok(r) => r,
+                Err(_) => "failed".into(),
+            }));
+            password.set(String::new());
+            busy.set(false);
+            app.reload();
+        });
+    };
+    let category = format!("cat.{}", a.category);
+    let cancellable = a.cancel_until_ms.is_some();
+    view! {
+        <div class="alarm-card" data-testid="alarm" data-category=a.category.clone()>
+            <strong>{move || lang.get().t(&category)}</strong>
+            <span class="muted small">{move || lang.get().tf("home.alarm_at", &[("time", &a.opened)])}</span>
+            {a.crew_dispatched.then(|| view! { <p class="crew-line">{move || lang.get().t("home.crew_sent")}</p> })}
+            {cancellable.then(|| view! {
+                <form class="cancel-form" on:submit=cancel>
+                    <label>{move || lang.get().t("home.cancel_label")}
+                        <input type="password" autocomplete="off" data-testid="cancel-password"
+                            prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                    </label>
+                    <button type="submit" class="danger wide" data-testid="cancel" disabled=busy>{move || lang.get().t("home.cancel")}</button>
+                </form>
+            })}
+            {move || result.get().map(|r| view! { <p class="result" data-testid="cancel-result" data-result=r.clone()>{lang.get().t(&format!("cancel.{r}")).to_owned()}</p> })}
+        </div>
+    }
+}
+
+#[component]
+fn Actions(site_id: i64) -> impl IntoView {
+    let lang = use_lang();
+    let app = use_app();
+    let busy = RwSignal::new(false);
+    let send = move |command: &'static str| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let _ = app_arm(site_id, command.to_owned()).await;
+            busy.set(false);
+            app.reload();
+        });
+    };
+    let button = move |command: &'static str, class: &'static str| {
+        view! {
+            <button class=format!("action {class}") data-testid=format!("cmd-{command}") disabled=busy on:click=move |_| send(command)>
+                {move || lang.get().t(&format!("cmd.{command}"))}
+            </button>
+        }
+    };
+    view! {
+        <div class="actions">
+            {button("arm", "arm")}
+            {button("night", "night")}
+            {button("disarm", "disarm")}
+        </div>
+    }
+}
+
+#[component]
+fn Panic(site_id: i64) -> impl IntoView {
+    let lang = use_lang();
+    let app = use_app();
+    let asking = RwSignal::new(false);
+    let sent = RwSignal::new(None::<bool>);
+    let go = move |_| {
+        asking.set(false);
+        leptos::task::spawn_local(async move {
+            let position = appjs::position(5000).await;
+            let r = app_panic(site_id, position.map(|p| p.0), position.map(|p| p.1)).await;
+            sent.set(Some(r.is_ok()));
+            app.reload();
+        });
+    };
+    view! {
+        <div class="panic-box">
+            {move || if asking.get() {
+                view! {
+                    <p class="panic-ask">{lang.get().t("panic.ask")}</p>
+                    <div class="actions two">
+                        <button class="danger" data-testid="panic-confirm" on:click=go>{lang.get().t("panic.yes")}</button>
+                        <button class="ghost" on:click=move |_| asking.set(false)>{lang.get().t("panic.no")}</button>
+                    </div>
+                }.into_any()
+            } else {
+                view! { <button class="panic" data-testid="panic" on:click=move |_| asking.set(true)>{lang.get().t("panic.button")}</button> }.into_any()
+            }}
+            {move || sent.get().map(|ok| view! { <p class="result" data-testid="panic-result">{lang.get().t(if ok { "panic.sent" } else { "panic.failed" })}</p> })}
+        </div>
+    }
+}

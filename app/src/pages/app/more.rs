@@ -1,0 +1,255 @@
+//! More: test mode, notifications, invoices and dispatches, requests, language, sign-out.
+
+use leptos::prelude::*;
+
+use super::{fetch, field_error, show, use_app, LangSelect};
+use crate::api::customer::{app_push_set, app_request, app_subscribe, app_test_mode, home_of, money_of, push_of};
+use crate::api::logout;
+use crate::components::appjs;
+use crate::i18n::use_lang;
+use crate::model::customer::{AppHome, AppMoney, AppPush, SiteRole};
+
+/// `/app/more`.
+#[component]
+pub fn More() -> impl IntoView {
+    let app = use_app();
+    let lang = use_lang();
+    let sign_out = move |_| {
+        appjs::forget();
+        leptos::task::spawn_local(async move {
+            let _ = logout().await;
+            let _ = window().location().assign("/app");
+        });
+    };
+    view! {
+        <section class="screen more">
+            {move || (app.role() == Some(SiteRole::Owner)).then(|| view! { <TestMode/> })}
+            <Notifications/>
+            {move || (app.role() == Some(SiteRole::Owner)).then(|| view! { <Money/> <Requests/> })}
+            {move || (app.role() == Some(SiteRole::Contact)).then(|| view! { <p class="muted" data-testid="contact-role">{lang.get().t("more.contact_role")}</p> })}
+            <div class="card-form">
+                <h2>{move || lang.get().t("more.language")}</h2>
+                <LangSelect/>
+            </div>
+            <button class="ghost wide" data-testid="sign-out" on:click=sign_out>{move || lang.get().t("more.sign_out")}</button>
+        </section>
+    }
+}
+
+#[component]
+fn TestMode() -> impl IntoView {
+    let app = use_app();
+    let lang = use_lang();
+    let minutes = RwSignal::new(60_i64);
+    let data = LocalResource::new(move || {
+        let site = app.site.get();
+        app.tick.get();
+        async move {
+            match site {
+                Some(id) => Some(fetch(format!("home.{id}"), home_of(id)).await),
+                None => None,
+            }
+        }
+    });
+    let set = move |m: Option<i64>| {
+        let site = app.site.get_untracked().unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            let _ = app_test_mode(site, m).await;
+            app.reload();
+        });
+    };
+    view! {
+        <div class="card-form" data-testid="test-mode">
+            <h2>{move || lang.get().t("test.title")}</h2>
+            <p class="muted small">{move || lang.get().t("test.help")}</p>
+            {show(data, move |h: AppHome| match h.test_until {
+                Some((_, until)) => view! {
+                    <p class="badge-line test" data-testid="test-on">{move || lang.get().tf("home.test_until", &[("time", &until)])}</p>
+                    <button class="primary wide" data-testid="test-end" on:click=move |_| set(None)>{move || lang.get().t("test.end")}</button>
+                }.into_any(),
+                None => view! {
+                    <label>{move || lang.get().t("test.for")}
+                        <select data-testid="test-minutes" prop:value=move || minutes.get().to_string()
+                            on:change=move |ev| minutes.set(event_target_value(&ev).parse().unwrap_or(60))>
+                            {[30_i64, 60, 120, 240, 480].into_iter().map(|m| view! {
+                                <option value=m.to_string()>{move || lang.get().tf("test.minutes", &[("n", &m.to_string())])}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <button class="primary wide" data-testid="test-start" on:click=move |_| set(Some(minutes.get_untracked()))>{move || lang.get().t("test.start")}</button>
+                }.into_any(),
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn Notifications() -> impl IntoView {
+    let app = use_app();
+    let lang = use_lang();
+    let status = RwSignal::new(None::<String>);
+    let data = LocalResource::new(move || {
+        let site = app.site.get();
+        app.tick.get();
+        async move {
+            match site {
+                Some(id) => Some(fetch(format!("push.{id}"), push_of(id)).await),
+                None => None,
+            }
+        }
+    });
+    let enable = move |key: String| {
+        leptos::task::spawn_local(async move {
+            let outcome = match appjs::subscribe_push(&key).await {
+                Ok((endpoint, p256dh, auth)) => match app_subscribe(endpoint, p256dh, auth).await {
+                    Ok(()) => "on".to_owned(),
+                    Err(_) => "failed".to_owned(),
+                },
+                Err(why) if why.contains("denied") => "denied".to_owned(),
+                Err(_) => "unsupported".to_owned(),
+            };
+            status.set(Some(outcome));
+            app.reload();
+        });
+    };
+    let save = move |alarms: bool, notices: bool| {
+        let site = app.site.get_untracked().unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            let _ = app_push_set(site, alarms, notices).await;
+            app.reload();
+        });
+    };
+    view! {
+        <div class="card-form" data-testid="notifications">
+            <h2>{move || lang.get().t("push.title")}</h2>
+            {show(data, move |p: AppPush| {
+                let key = p.vapid_key.clone();
+                view! {
+                    <p class="muted small" data-testid="push-devices">{move || lang.get().tf("push.devices", &[("n", &p.devices.to_string())])}</p>
+                    {key.map(|k| view! { <button class="primary wide" data-testid="push-enable" on:click=move |_| enable(k.clone())>{move || lang.get().t("push.enable")}</button> })}
+                    <label class="check"><input type="checkbox" data-testid="push-alarms" prop:checked=p.alarms
+                        on:change=move |ev| save(event_target_checked(&ev), p.notices)/>{move || lang.get().t("push.alarms")}</label>
+                    <label class="check"><input type="checkbox" data-testid="push-notices" prop:checked=p.notices
+                        on:change=move |ev| save(p.alarms, event_target_checked(&ev))/>{move || lang.get().t("push.notices")}</label>
+                }
+            })}
+            {move || status.get().map(|s| view! { <p class="result" data-testid="push-status">{lang.get().t(&format!("push.{s}"))}</p> })}
+        </div>
+    }
+}
+
+/// An amount in minor units as text: `129.00 RON`.
+fn money(cents: i64, currency: &str) -> String {
+    format!("{}.{:02} {currency}", cents / 100, (cents % 100).abs())
+}
+
+#[component]
+fn Money() -> impl IntoView {
+    let app = use_app();
+    let lang = use_lang();
+    let data = LocalResource::new(move || {
+        let site = app.site.get();
+        app.tick.get();
+        async move {
+            match site {
+                Some(id) => Some(fetch(format!("money.{id}"), money_of(id)).await),
+                None => None,
+            }
+        }
+    });
+    view! {
+        <div class="card-form" data-testid="money">
+            <h2>{move || lang.get().t("money.title")}</h2>
+            {show(data, move |m: AppMoney| {
+                let balance = money(m.balance_cents, &m.currency);
+                let counter = (m.dispatches.to_string(), m.included.to_string(), m.billable.to_string(), m.year.to_string());
+                view! {
+                    <p class="balance" data-testid="balance">{move || lang.get().tf("money.balance", &[("amount", &balance)])}</p>
+                    <p data-testid="dispatches">{move || lang.get().tf("money.dispatches", &[("n", &counter.0), ("included", &counter.1), ("billed", &counter.2), ("year", &counter.3)])}</p>
+                    <ul class="invoices">
+                        {m.invoices.into_iter().map(|i| {
+                            let state = if i.paid_on.is_some() { "paid" } else if i.overdue { "overdue" } else { "open" };
+                            let amount = money(i.amount_cents, &i.currency);
+                            view! {
+                                <li class=format!("invoice {state}") data-testid="invoice">
+                                    <span><strong>{i.number.clone()}</strong><br/><small>{i.description.clone()}</small></span>
+                                    <span class="right">{amount}<br/><small>{move || lang.get().tf(&format!("money.{state}"), &[("date", i.paid_on.as_deref().unwrap_or(&i.due_on))])}</small></span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    {(!m.requests.is_empty()).then(|| view! {
+                        <h3>{move || lang.get().t("request.made")}</h3>
+                        <ul class="requests">
+                            {m.requests.into_iter().map(|r| {
+                                let kind = format!("request.{}", r.kind);
+                                let status = format!("request.status_{}", r.status);
+                                view! { <li data-testid="request"><strong>{move || lang.get().t(&kind)}</strong>" · "{r.date.clone()}" · "{move || lang.get().t(&status)}</li> }
+                            }).collect_view()}
+                        </ul>
+                    })}
+                }
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn Requests() -> impl IntoView {
+    let app = use_app();
+    let lang = use_lang();
+    let kind = RwSignal::new("technician".to_owned());
+    let details = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let until = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let sent = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let site = app.site.get_untracked().unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            match app_request(site, kind.get_untracked(), details.get_untracked(), from.get_untracked(), until.get_untracked()).await {
+                Ok(e) if e.is_empty() => {
+                    errors.set(e);
+                    sent.set(true);
+                    details.set(String::new());
+                    app.reload();
+                }
+                Ok(e) => {
+                    sent.set(false);
+                    errors.set(e);
+                }
+                Err(_) => errors.set(vec![("form".into(), "unavailable".into())]),
+            }
+        });
+    };
+    let dated = move || matches!(kind.get().as_str(), "pause" | "move" | "transfer");
+    view! {
+        <form class="card-form" data-testid="request-form" on:submit=submit novalidate>
+            <h2>{move || lang.get().t("request.title")}</h2>
+            <label>{move || lang.get().t("request.kind")}
+                <select data-testid="request-kind" prop:value=kind on:change=move |ev| kind.set(event_target_value(&ev))>
+                    {["technician", "forgotten_code", "pause", "move", "transfer", "pets_keys"].into_iter().map(|k| view! {
+                        <option value=k>{move || lang.get().t(&format!("request.{k}"))}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            {field_error(errors, "kind")}
+            <label>{move || lang.get().t("request.details")}
+                <textarea data-testid="request-details" prop:value=details on:input=move |ev| details.set(event_target_value(&ev))></textarea>
+            </label>
+            {field_error(errors, "details")}
+            <Show when=dated>
+                <div class="two-col">
+                    <label>{move || lang.get().t("contacts.from")}<input type="date" data-testid="request-from" prop:value=from on:input=move |ev| from.set(event_target_value(&ev))/></label>
+                    <label>{move || lang.get().t("contacts.until")}<input type="date" data-testid="request-until" prop:value=until on:input=move |ev| until.set(event_target_value(&ev))/></label>
+                </div>
+            </Show>
+            {field_error(errors, "from")}
+            {field_error(errors, "until")}
+            {field_error(errors, "form")}
+            <button type="submit" class="primary wide" data-testid="request-send">{move || lang.get().t("request.send")}</button>
+            {move || sent.get().then(|| view! { <p class="result" data-testid="request-sent">{lang.get().t("request.sent")}</p> })}
+        </form>
+    }
+}

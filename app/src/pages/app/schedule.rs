@@ -1,0 +1,109 @@
+//! Opening hours and temporary changes (working late tonight, closed tomorrow).
+
+use leptos::prelude::*;
+
+use super::{fetch, field_error, show, use_app};
+use crate::api::customer::{app_schedule_change, schedule_of};
+use crate::i18n::use_lang;
+use crate::model::customer::{AppSchedule, SiteRole};
+
+/// `/app/schedule`.
+#[component]
+pub fn Schedule() -> impl IntoView {
+    let app = use_app();
+    let lang = use_lang();
+    let data = LocalResource::new(move || {
+        let site = app.site.get();
+        app.tick.get();
+        async move {
+            match site {
+                Some(id) => Some(fetch(format!("schedule.{id}"), schedule_of(id)).await),
+                None => None,
+            }
+        }
+    });
+    view! {
+        <section class="screen schedule">
+            <h1>{move || lang.get().t("schedule.title")}</h1>
+            {show(data, move |s: AppSchedule| view! { <Week s=s.clone()/> {(app.role() == Some(SiteRole::Owner)).then(|| view! { <ChangeForm today=s.today.clone()/> })} })}
+        </section>
+    }
+}
+
+#[component]
+fn Week(s: AppSchedule) -> impl IntoView {
+    let lang = use_lang();
+    let hours = |h: &Option<(String, String)>| h.as_ref().map(|(o, c)| format!("{o}–{c}"));
+    view! {
+        {if s.days.is_empty() {
+            view! { <p class="muted" data-testid="no-hours">{move || lang.get().t("schedule.none")}</p> }.into_any()
+        } else {
+            view! {
+                <table class="week" data-testid="week">
+                    {s.days.iter().map(|d| {
+                        let h = hours(&d.hours);
+                        let day = format!("day.{}", d.weekday);
+                        view! { <tr><th>{move || lang.get().t(&day)}</th><td>{move || h.clone().unwrap_or_else(|| lang.get().t("schedule.closed").to_owned())}</td></tr> }
+                    }).collect_view()}
+                </table>
+                <p class="muted small">{move || lang.get().tf("schedule.tolerance", &[("n", &s.tolerance_min.to_string())])}</p>
+            }.into_any()
+        }}
+        <h2>{move || lang.get().t("schedule.changes")}</h2>
+        {if s.changes.is_empty() {
+            view! { <p class="muted">{move || lang.get().t("schedule.no_changes")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="changes">
+                    {s.changes.iter().map(|c| {
+                        let h = hours(&c.hours);
+                        let date = c.date.clone();
+                        view! { <li data-testid="change"><strong>{date}</strong>" "{move || h.clone().unwrap_or_else(|| lang.get().t("schedule.closed").to_owned())}</li> }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn ChangeForm(today: String) -> impl IntoView {
+    let lang = use_lang();
+    let app = use_app();
+    let date = RwSignal::new(today);
+    let open = RwSignal::new(String::new());
+    let close = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let done = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let site = app.site.get_untracked().unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            match app_schedule_change(site, date.get_untracked(), open.get_untracked(), close.get_untracked()).await {
+                Ok(e) => {
+                    done.set(e.is_empty());
+                    errors.set(e);
+                    app.reload();
+                }
+                Err(_) => errors.set(vec![("form".into(), "unavailable".into())]),
+            }
+        });
+    };
+    view! {
+        <form class="card-form" on:submit=submit novalidate>
+            <h2>{move || lang.get().t("schedule.change")}</h2>
+            <p class="muted small">{move || lang.get().t("schedule.change_help")}</p>
+            <label>{move || lang.get().t("schedule.date")}<input type="date" data-testid="change-date" prop:value=date on:input=move |ev| date.set(event_target_value(&ev))/></label>
+            {field_error(errors, "date")}
+            <div class="two-col">
+                <label>{move || lang.get().t("schedule.open")}<input type="time" data-testid="change-open" prop:value=open on:input=move |ev| open.set(event_target_value(&ev))/></label>
+                <label>{move || lang.get().t("schedule.close")}<input type="time" data-testid="change-close" prop:value=close on:input=move |ev| close.set(event_target_value(&ev))/></label>
+            </div>
+            {field_error(errors, "open")}
+            {field_error(errors, "close")}
+            {field_error(errors, "form")}
+            <button type="submit" class="primary wide" data-testid="change-save">{move || lang.get().t("common.save")}</button>
+            {move || done.get().then(|| view! { <p class="result">{lang.get().t("common.saved")}</p> })}
+        </form>
+    }
+}

@@ -1,0 +1,86 @@
+// The customer app's browser helpers, called from the wasm side as window.VigilApp.*:
+// the service worker, Web Push subscription, the phone's position, and a small store of
+// the last known state for offline use.
+(function () {
+  "use strict";
+
+  function b64urlToBytes(s) {
+    const pad = "=".repeat((4 - (s.length % 4)) % 4);
+    const bin = atob((s + pad).replace(/-/g, "+").replace(/_/g, "/"));
+    return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  }
+
+  const VigilApp = {
+    /** Registers /sw.js (scope /) once; resolves to true when a worker is active. */
+    registerWorker() {
+      if (!("serviceWorker" in navigator)) return Promise.resolve(false);
+      return navigator.serviceWorker
+        .register("/sw.js", { scope: "/" })
+        .then(() => navigator.serviceWorker.ready)
+        .then(() => true, () => false);
+    },
+
+    /** Subscribes this browser to Web Push with the server's VAPID key; resolves to the
+     *  subscription as JSON text, rejects with a reason. */
+    subscribePush(vapidKey) {
+      if (!("serviceWorker" in navigator) || !("PushManager" in window)) {
+        return Promise.reject("unsupported");
+      }
+      return Notification.requestPermission().then((permission) => {
+        if (permission !== "granted") throw "denied";
+        return navigator.serviceWorker.ready;
+      }).then((reg) => reg.pushManager.getSubscription().then((old) => old ||
+        reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlToBytes(vapidKey) })))
+        .then((sub) => JSON.stringify(sub.toJSON()));
+    },
+
+    /** The phone's position as {lat, lon}, or null when refused or not found in time. */
+    position(timeoutMs) {
+      return new Promise((resolve) => {
+        if (!("geolocation" in navigator)) return resolve(null);
+        navigator.geolocation.getCurrentPosition(
+          (p) => resolve({ lat: p.coords.latitude, lon: p.coords.longitude }),
+          () => resolve(null),
+          { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 60000 },
+        );
+      });
+    },
+
+    /** Keeps a value (JSON text) with the time it was saved. */
+    save(key, json) {
+      try {
+        localStorage.setItem("vigil." + key, JSON.stringify({ at: Date.now(), json }));
+      } catch (_) { /* storage full or off: the app still works online */ }
+    },
+
+    /** The value kept under key as {at, json}, or null. */
+    load(key) {
+      try {
+        const v = localStorage.getItem("vigil." + key);
+        return v ? JSON.parse(v) : null;
+      } catch (_) {
+        return null;
+      }
+    },
+
+    /** Forgets everything kept for offline use (on sign-out). */
+    forget() {
+      try {
+        Object.keys(localStorage).filter((k) => k.startsWith("vigil.")).forEach((k) => localStorage.removeItem(k));
+      } catch (_) { /* nothing kept */ }
+      if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage({ type: "signed-out" });
+      }
+    },
+
+    /** Whether the app runs installed (standalone). */
+    installed() {
+      return window.matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;
+    },
+  };
+
+  window.VigilApp = VigilApp;
+  if (/^\/app(\/|$)/.test(location.pathname)) {
+    addEventListener("load", () => VigilApp.registerWorker());
+  }
+})();
