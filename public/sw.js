@@ -15,7 +15,8 @@ const NETWORK_TIMEOUT_MS = 4000;
 // Precached on install; the install fails (and is retried later) if one of them fails.
 const SHELL = [
   "/pkg/vigil.js",
-  "/pkg/vigil_bg.wasm",
+  "/pkg/vigil.wasm",
+  "/js/vigil-app.js",
   "/pkg/vigil.css",
   "/manifest.webmanifest",
   "/favicon.svg",

@@ -77,7 +77,7 @@ pub struct AppHome {
     pub role: SiteRole,
     /// `armed`, `night`, `disarmed` or `unknown`.
     pub arm: String,
-    /// The panel user who armed or disarmed last.
+    /// Who armed or disarmed last: `#3` (panel user), a person's name (the app), or `app`.
     pub arm_user: Option<String>,
     /// When it last changed, site-local `YYYY-MM-DD HH:MM`.
     pub arm_changed: Option<String>,

@@ -346,7 +346,7 @@ fn QueueRow(
     let lock = card.claimed_by_name.clone().filter(|_| !mine);
     view! {
         <li class=move || format!("q-row p{} {}", card.priority, wait()) class:selected=move || selected.get() class:locked=lock.is_some() class:mine=mine
-            data-testid="queue-row" data-incident=id data-site=card.site_id>
+            data-testid="queue-row" data-incident=id data-site=card.site_id data-category=card.category.clone()>
             <span class=format!("prio p{}", card.priority)>{format!("P{}", card.priority)}</span>
             <div class="q-main">
                 <a class="q-title" href=format!("/operator/incidents/{id}")>{card.title.clone()}</a>

@@ -122,6 +122,11 @@ pub async fn home(ctx: &Ctx, user: &SessionUser, site_id: i64) -> Result<AppHome
             at: fmt(c.requested_at_ms, tz, "%H:%M"),
         }
     });
+    // User 0 is the panel's remote user: the app's command carried out.
+    let arm_user = arm_user.map(|u| u.trim_start_matches('0').to_owned()).map(|u| match u.as_str() {
+        "" => command.as_ref().filter(|c| c.status == "done").and_then(|c| c.by.clone()).unwrap_or_else(|| "app".into()),
+        _ => format!("#{u}"),
+    });
     Ok(AppHome {
         site_id,
         name: view.name,

@@ -22,7 +22,20 @@ pub fn Home() -> impl IntoView {
             }
         }
     });
+    provide_context(Outcomes { cancel: RwSignal::new(None), panic: RwSignal::new(None), asking: RwSignal::new(false) });
     view! { <section class="screen home">{show(data, |h: AppHome| view! { <HomeView h/> })}</section> }
+}
+
+/// What the customer's last actions came to; kept above the screen, which is drawn anew on
+/// every update.
+#[derive(Clone, Copy)]
+struct Outcomes {
+    /// The last cancel's result (`cancelled`, `wrong_password`, ...).
+    cancel: RwSignal<Option<String>>,
+    /// Whether the last panic went through.
+    panic: RwSignal<Option<bool>>,
+    /// The panic confirmation is showing.
+    asking: RwSignal<bool>,
 }
 
 #[component]
@@ -30,7 +43,7 @@ fn HomeView(h: AppHome) -> impl IntoView {
     let lang = use_lang();
     let state = h.arm.clone();
     let since = h.arm_changed.clone().unwrap_or_default();
-    let who = h.arm_user.clone().map(|u| if u.chars().all(|c| c.is_ascii_digit()) { format!("#{u}") } else { u });
+    let who = h.arm_user.clone();
     let icon = match state.as_str() {
         "armed" => "🔒",
         "night" => "🌙",
@@ -41,6 +54,7 @@ fn HomeView(h: AppHome) -> impl IntoView {
     let test_until = h.test_until.clone().map(|(_, t)| t);
     let suspended = h.suspended_until.clone();
     let state_key = format!("state.{state}");
+    let cancelled = expect_context::<Outcomes>().cancel;
     view! {
         <div class=format!("state-card state-{}", if alarm { "alarm" } else { state.as_str() }) data-testid="arm-state" data-state=state.clone()>
             <span class="state-icon" aria-hidden="true">{icon}</span>
@@ -48,13 +62,18 @@ fn HomeView(h: AppHome) -> impl IntoView {
                 <strong class="state-name">{move || lang.get().t(&state_key)}</strong>
                 <span class="muted small">
                     {move || if since.is_empty() { String::new() } else { lang.get().tf("home.since", &[("time", &since)]) }}
-                    {move || who.clone().map(|w| format!(" · {}", lang.get().tf("home.by", &[("who", &w)])))}
+                    {move || who.clone().map(|w| {
+                        let l = lang.get();
+                        let w = if w == "app" { l.t("journal.app").to_owned() } else { w };
+                        format!(" · {}", l.tf("home.by", &[("who", &w)]))
+                    })}
                 </span>
             </div>
         </div>
         {test_until.map(|t| view! { <p class="badge-line test" data-testid="test-badge">{move || lang.get().tf("home.test_until", &[("time", &t)])}</p> })}
         {suspended.map(|t| view! { <p class="badge-line suspended">{move || lang.get().tf("home.suspended_until", &[("time", &t)])}</p> })}
         {h.alarms.clone().into_iter().map(|a| view! { <AlarmCard a site_id=h.site_id/> }).collect_view()}
+        {move || cancelled.get().map(|r| view! { <p class="result" data-testid="cancel-result" data-result=r.clone()>{lang.get().t(&format!("cancel.{r}")).to_owned()}</p> })}
         <CommandLine h=h.clone()/>
         <Actions site_id=h.site_id/>
         <Panic site_id=h.site_id/>
@@ -90,7 +109,7 @@ fn AlarmCard(a: AppAlarm, site_id: i64) -> impl IntoView {
     let lang = use_lang();
     let app = use_app();
     let password = RwSignal::new(String::new());
-    let result = RwSignal::new(None::<String>);
+    let result = expect_context::<Outcomes>().cancel;
     let busy = RwSignal::new(false);
     let cancel = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -109,7 +128,7 @@ fn AlarmCard(a: AppAlarm, site_id: i64) -> impl IntoView {
     let category = format!("cat.{}", a.category);
     let cancellable = a.cancel_until_ms.is_some();
     view! {
-        <div class="alarm-card" data-testid="alarm" data-category=a.category.clone()>
+        <div class="alarm-card" data-testid="alarm" data-category=a.category.clone() data-id=a.id.to_string()>
             <strong>{move || lang.get().t(&category)}</strong>
             <span class="muted small">{move || lang.get().tf("home.alarm_at", &[("time", &a.opened)])}</span>
             {a.crew_dispatched.then(|| view! { <p class="crew-line">{move || lang.get().t("home.crew_sent")}</p> })}
@@ -122,7 +141,6 @@ fn AlarmCard(a: AppAlarm, site_id: i64) -> impl IntoView {
                     <button type="submit" class="danger wide" data-testid="cancel" disabled=busy>{move || lang.get().t("home.cancel")}</button>
                 </form>
             })}
-            {move || result.get().map(|r| view! { <p class="result" data-testid="cancel-result" data-result=r.clone()>{lang.get().t(&format!("cancel.{r}")).to_owned()}</p> })}
         </div>
     }
 }
@@ -160,8 +178,7 @@ fn Actions(site_id: i64) -> impl IntoView {
 fn Panic(site_id: i64) -> impl IntoView {
     let lang = use_lang();
     let app = use_app();
-    let asking = RwSignal::new(false);
-    let sent = RwSignal::new(None::<bool>);
+    let Outcomes { panic: sent, asking, .. } = expect_context::<Outcomes>();
     let go = move |_| {
         asking.set(false);
         leptos::task::spawn_local(async move {
