@@ -44,7 +44,7 @@ ensure_chromium() {
 
 ensure_e2e_packages() {
   ensure_node
-  if [ ! -d end2end/node_modules/@playwright/test ]; then
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/web-push ]; then
     log "installing the browser-test packages (npm)"
     (cd end2end && npm ci --no-audit --no-fund)
   fi

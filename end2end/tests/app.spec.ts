@@ -268,3 +268,76 @@ test("languages: the browser's language is used, and the customer can switch", a
   await expect(page.locator("h1")).toHaveText("Sign in to your alarm");
   await context.close();
 });
+
+test("the owner edits contacts, marks one away, changes tomorrow's hours, runs test mode, and a request reaches the admin", async ({ browser }) => {
+  const page = await (await phone(browser)).newPage();
+  await appSignIn(page, ELENA);
+  await page.getByRole("link", { name: "Contacts" }).click();
+  const contacts = page.getByTestId("contact");
+  await expect(contacts.first()).toBeVisible();
+  const names = await contacts.locator(".contact-name").allInnerTexts();
+  // Reorder: the first moves down.
+  await contacts.first().getByTestId("down").click();
+  await expect(contacts.nth(1).locator(".contact-name")).toHaveText(names[0]);
+  await expect(contacts.first().locator(".contact-name")).toHaveText(names[1]);
+  // Edit with a bad phone: the message is next to the field; then a good one.
+  const second = contacts.nth(1);
+  await second.getByTestId("edit").click();
+  await second.getByTestId("contact-phone").fill("call me");
+  await second.getByTestId("contact-save").click();
+  await expect(second.locator("[data-field=phone]")).toHaveText(/Enter a phone number/);
+  await second.getByTestId("contact-phone").fill("+40 721 555 010");
+  await second.getByTestId("contact-save").click();
+  await expect(contacts.nth(1)).toContainText("+40 721 555 010");
+  // Away for a period in the future.
+  await contacts.nth(1).getByTestId("away-toggle").click();
+  await contacts.nth(1).getByTestId("away-from").fill("2099-07-01");
+  await contacts.nth(1).getByTestId("away-until").fill("2099-07-14");
+  await contacts.nth(1).getByTestId("away-save").click();
+  await expect(contacts.nth(1).getByTestId("away")).toContainText("2099-07-01 – 2099-07-14");
+
+  // Working late on a given day at the shop.
+  await page.getByTestId("site-select").selectOption("2");
+  await page.getByRole("link", { name: "Hours" }).click();
+  await page.getByTestId("change-date").fill("2099-03-02");
+  await page.getByTestId("change-open").fill("08:00");
+  await page.getByTestId("change-close").fill("07:00");
+  await page.getByTestId("change-save").click();
+  await expect(page.locator("[data-field=close]")).toHaveText("Closing must be after opening.");
+  await page.getByTestId("change-close").fill("22:30");
+  await page.getByTestId("change-save").click();
+  await expect(page.getByTestId("change")).toContainText("2099-03-02 08:00–22:30");
+
+  // Test mode with a timer, then off by hand.
+  await page.getByRole("link", { name: "More" }).click();
+  await page.getByTestId("test-minutes").selectOption("30");
+  await page.getByTestId("test-start").click();
+  await expect(page.getByTestId("test-on")).toBeVisible();
+  await page.getByRole("link", { name: "Home" }).click();
+  await expect(page.getByTestId("test-badge")).toBeVisible();
+  await page.getByRole("link", { name: "More" }).click();
+  await page.getByTestId("test-end").click();
+  await expect(page.getByTestId("test-start")).toBeVisible();
+
+  // Money: the balance and the dispatch counter; a pause needs its dates.
+  await expect(page.getByTestId("balance")).toContainText("189.00 RON");
+  await expect(page.getByTestId("dispatches")).toContainText(/Crew dispatches in \d{4}/);
+  await page.getByTestId("request-kind").selectOption("pause");
+  await page.getByTestId("request-send").click();
+  await expect(page.locator("[data-field=from]")).toHaveText("Pick a date.");
+  await page.getByTestId("request-from").fill("2099-08-01");
+  await page.getByTestId("request-until").fill("2099-08-20");
+  await page.getByTestId("request-details").fill("Away for the summer");
+  await page.getByTestId("request-send").click();
+  await expect(page.getByTestId("request-sent")).toBeVisible();
+
+  const admin = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  await signIn(admin, "admin", /\/operator$/);
+  await admin.goto("/admin");
+  await hydrated(admin);
+  const request = admin.getByTestId("admin-request").filter({ hasText: "Away for the summer" });
+  await expect(request).toContainText("pause (2099-08-01 – 2099-08-20)");
+  await expect(request).toContainText(ELENA.name);
+  await request.getByTestId("request-done").click();
+  await expect(request).toHaveCount(0);
+});

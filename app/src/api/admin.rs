@@ -102,3 +102,19 @@ pub async fn create_user(username: String, display_name: String, password: Strin
     let ctx = super::server::ctx()?;
     crate::ssr::admin::create_user(&ctx, &user, &username, &display_name, password, &role).await.map_err(fail)
 }
+
+/// The customers' open service requests (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/requests")]
+pub async fn admin_requests() -> Result<Vec<crate::model::admin::AdminRequest>, ServerFnError> {
+    super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::requests(&ctx).await.map_err(fail)
+}
+
+/// Marks a service request handled (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/request_done")]
+pub async fn request_done(id: i64) -> Result<(), ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::close_request(&ctx, &user, id).await.map_err(fail)
+}

@@ -138,3 +138,24 @@ mod tests {
         assert!(check_device_id("no spaces").is_err());
     }
 }
+
+/// A customer's open service request, as the administrators see it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AdminRequest {
+    /// Request id.
+    pub id: i64,
+    /// Site id.
+    pub site_id: i64,
+    /// Site name.
+    pub site_name: String,
+    /// Kind (`technician`, `forgotten_code`, `pause`, `move`, `transfer`, `pets_keys`).
+    pub kind: String,
+    /// What the customer wrote.
+    pub details: String,
+    /// Dates asked for (pause, move), `from – until`.
+    pub dates: Option<String>,
+    /// Who asked.
+    pub by: Option<String>,
+    /// When, in the site's time zone.
+    pub at: String,
+}

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::admin::{add_zone, admin_crews, admin_users, create_user, crew_device, load_admin_site, move_contact, save_instructions, search_sites};
+use crate::api::admin::{add_zone, admin_crews, admin_requests, request_done, admin_users, create_user, crew_device, load_admin_site, move_contact, save_instructions, search_sites};
 use crate::model::admin::{AdminSiteDetail, FieldErrors, ROLES};
 use crate::components::header::Header;
 use crate::components::require_role::RequireRole;
@@ -21,6 +21,7 @@ pub fn AdminPage() -> impl IntoView {
             view! {
                 <Header user=user.clone() title="Administration"><StaffNav role=user.role/></Header>
                 <main class="page admin">
+                    <Requests/>
                     <Search/>
                     <Show when=move || admin><Import/><Crews/><Users/></Show>
                 </main>
@@ -249,6 +250,45 @@ async fn run_import(
         }
     }
     busy.set(false);
+}
+
+/// The customers' requests from the app (technician, forgotten code, pause, move...).
+#[component]
+fn Requests() -> impl IntoView {
+    let reload = RwSignal::new(0_u32);
+    let list = LocalResource::new(move || {
+        reload.get();
+        admin_requests()
+    });
+    let done = move |id: i64| {
+        leptos::task::spawn_local(async move {
+            let _ = request_done(id).await;
+            reload.update(|n| *n += 1);
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"Customer requests"</h2>
+            {move || list.get().map(|r| r.map(|list| if list.is_empty() {
+                view! { <p class="muted" data-testid="no-requests">"No open requests."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="grid" data-testid="admin-requests">
+                        <thead><tr><th>"When"</th><th>"Site"</th><th>"Request"</th><th>"From"</th><th></th></tr></thead>
+                        <tbody>{list.into_iter().map(|q| view! {
+                            <tr data-testid="admin-request">
+                                <td>{q.at}</td>
+                                <td>{q.site_name}</td>
+                                <td><strong>{q.kind.replace('_', " ")}</strong>{q.dates.map(|d| format!(" ({d})"))}<br/><span class="muted">{q.details}</span></td>
+                                <td>{q.by.unwrap_or_default()}</td>
+                                <td><button class="btn small" data-testid="request-done" on:click=move |_| done(q.id)>"Done"</button></td>
+                            </tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                }.into_any()
+            }))}
+        </section>
+    }
 }
 
 #[component]

@@ -213,3 +213,34 @@ pub async fn create_user(ctx: &Ctx, user: &SessionUser, username: &str, display_
         Err(e) => Err(e.into()),
     }
 }
+
+/// The customers' open service requests, newest first.
+pub async fn requests(ctx: &Ctx) -> Result<Vec<crate::model::admin::AdminRequest>, WorkError> {
+    let names: std::collections::HashMap<i64, String> = ctx.store.list_users().await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+    let mut out = Vec::new();
+    for r in ctx.store.service_requests(None).await? {
+        let site = ctx.store.site(r.site_id).await?;
+        let tz: chrono_tz::Tz = site.as_ref().and_then(|s| s.time_zone.parse().ok()).unwrap_or(chrono_tz::UTC);
+        let dates = match (&r.from_date, &r.until_date) {
+            (None, None) => None,
+            (f, u) => Some(format!("{} – {}", f.as_deref().unwrap_or(""), u.as_deref().unwrap_or(""))),
+        };
+        out.push(crate::model::admin::AdminRequest {
+            id: r.id,
+            site_id: r.site_id,
+            site_name: site.map(|s| s.name).unwrap_or_default(),
+            kind: r.kind,
+            details: r.details,
+            dates,
+            by: r.user_id.and_then(|u| names.get(&u).cloned()),
+            at: engine::local_time(r.created_at_ms, tz),
+        });
+    }
+    Ok(out)
+}
+
+/// Marks a service request handled.
+pub async fn close_request(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<(), WorkError> {
+    ctx.store.close_service_request(id, ctx.engine.clock().now_ms()).await?;
+    audit(ctx, user, "service_request.done", format!("request:{id}"), String::new()).await
+}

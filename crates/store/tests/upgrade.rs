@@ -51,6 +51,8 @@ async fn migration_0004_keeps_every_row_that_points_at_users() {
     };
     assert_eq!(one("SELECT user_id FROM sessions ORDER BY token_hash").await, vec![1, 2], "sessions kept");
     assert_eq!(one("SELECT owner_user_id FROM sites").await, vec![2], "owner kept");
+    assert_eq!(one("SELECT user_id FROM site_members WHERE role = 'owner'").await, vec![2], "0005: the owner is the site's member");
+    assert_eq!(one("SELECT COUNT(*) FROM site_members").await, vec![1], "0005: an owner who is also a contact is one member");
     assert_eq!(one("SELECT user_id FROM contacts").await, vec![2]);
     assert_eq!(one("SELECT user_id FROM crews").await, vec![1]);
     assert_eq!(one("SELECT user_id FROM push_subscriptions").await, vec![2]);

@@ -74,17 +74,14 @@ fn ChangeForm(today: String) -> impl IntoView {
     let open = RwSignal::new(String::new());
     let close = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<(String, String)>::new());
-    let done = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let site = app.site.get_untracked().unwrap_or_default();
         leptos::task::spawn_local(async move {
             match app_schedule_change(site, date.get_untracked(), open.get_untracked(), close.get_untracked()).await {
-                Ok(e) => {
-                    done.set(e.is_empty());
-                    errors.set(e);
-                    app.reload();
-                }
+                // The list above shows the change; the form is drawn anew with it.
+                Ok(e) if e.is_empty() => app.reload(),
+                Ok(e) => errors.set(e),
                 Err(_) => errors.set(vec![("form".into(), "unavailable".into())]),
             }
         });
@@ -103,7 +100,6 @@ fn ChangeForm(today: String) -> impl IntoView {
             {field_error(errors, "close")}
             {field_error(errors, "form")}
             <button type="submit" class="primary wide" data-testid="change-save">{move || lang.get().t("common.save")}</button>
-            {move || done.get().then(|| view! { <p class="result">{lang.get().t("common.saved")}</p> })}
         </form>
     }
 }
