@@ -3,7 +3,9 @@
 // gets a burglary alarm over DC-09, and visits each tab; the shop's opening hours show on the
 // schedule screen.
 // Run: cd end2end && VIGIL_BIN=/path/to/vigil VIGIL_SITE=/path/to/site npx playwright test -c shots/shots.config.ts
-// (without the variables it uses ../target/debug/vigil and ../target/site).
+// (without the variables it uses ../target/debug/vigil and ../target/site). Needs Debian's
+// fonts-noto-color-emoji (else the state icons are empty boxes) and chromium-l10n (else the
+// date and time inputs are American). Overwrites the PNGs; not part of the test run.
 import { chromium, expect, test, type Page } from "@playwright/test";
 import { join } from "node:path";
 import { ELENA, SAFE_WORD, phone } from "../tests/app";

@@ -98,7 +98,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("schedule.changes", "Changes"),
     ("schedule.no_changes", "No changes planned."),
     ("schedule.change", "Change one day"),
-    ("schedule.change_help", "Working late or closed? Leave both times empty for closed all day."),
+    ("schedule.change_help", "Working late or closed? Leave both times empty to close for the whole day."),
     ("schedule.date", "Day"),
     ("schedule.open", "Opens"),
     ("schedule.close", "Closes"),

@@ -75,7 +75,8 @@ fn line(at_ms: i64, tz: Tz, kind: JournalKind, category: Option<String>, who: Op
 mod tests {
     use super::*;
 
-    fn signal(id: i64, at: i64, code: &str, user: &str) -> SignalRecord {
+    /// A Contact ID signal: `q` is `new` (1) or `restore` (3; a closing for 401).
+    fn signal(id: i64, at: i64, q: &str, code: &str, user: &str) -> SignalRecord {
         SignalRecord {
             id,
             received_at_ms: at,
@@ -87,7 +88,7 @@ mod tests {
             receiver: None,
             line: "1".into(),
             protocol: Some("cid".into()),
-            qualifier: Some("new".into()),
+            qualifier: Some(q.into()),
             event_code: Some(code.into()),
             zone: Some(user.into()),
             area: Some("01".into()),
@@ -129,7 +130,7 @@ mod tests {
     fn a_duress_disarm_reads_as_a_disarm() {
         let tz = chrono_tz::Europe::Bucharest;
         // User 9 disarms under duress: the panel sends the duress code and the opening.
-        let signals = [signal(1, 1_000, "121", "9"), signal(2, 1_001, "401", "9"), signal(3, 2_000, "402", "3")];
+        let signals = [signal(1, 1_000, "new", "121", "9"), signal(2, 1_001, "new", "401", "9"), signal(3, 2_000, "restore", "401", "3")];
         let incidents = [incident(7, 1_000, "duress", true, None), incident(8, 5_000, "burglary", false, Some("cancelled"))];
         let lines = lines(&signals, &incidents, &[], tz);
         let kinds: Vec<_> = lines.iter().map(|l| (l.kind, l.who.clone(), l.outcome.clone())).collect();
@@ -158,9 +159,9 @@ mod tests {
             updated_at_ms: 11_000,
             detail: None,
         };
-        let lines = lines(&[signal(1, 11_000, "401", "000")], &[], &[command.clone()], tz);
+        let lines = lines(&[signal(1, 11_000, "new", "401", "000")], &[], &[command.clone()], tz);
         assert_eq!(lines[0].who.as_deref(), Some("Elena Dumitru"));
-        let late = super::lines(&[signal(1, 10_000 + MATCH_MS + 1, "401", "0")], &[], &[command], tz);
+        let late = super::lines(&[signal(1, 10_000 + MATCH_MS + 1, "new", "401", "0")], &[], &[command], tz);
         assert_eq!(late[0].who.as_deref(), Some("app"));
     }
 }

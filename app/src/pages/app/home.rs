@@ -14,7 +14,7 @@ pub fn Home() -> impl IntoView {
     let app = use_app();
     let data = LocalResource::new(move || {
         let site = app.site.get();
-        app.tick.get();
+        app.track_live();
         async move {
             match site {
                 Some(id) => Some(fetch(format!("home.{id}"), home_of(id)).await),

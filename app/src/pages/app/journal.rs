@@ -16,7 +16,7 @@ pub fn Journal() -> impl IntoView {
     let filter = RwSignal::new(JournalFilter::All);
     let data = LocalResource::new(move || {
         let (site, d, f) = (app.site.get(), days.get(), filter.get());
-        app.tick.get();
+        app.track_live();
         async move {
             match site {
                 Some(id) => Some(fetch(format!("journal.{id}.{d}.{f:?}"), app_journal(id, d, f)).await),

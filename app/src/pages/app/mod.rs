@@ -31,8 +31,11 @@ pub struct AppCtx {
     pub sites: RwSignal<Vec<AppSite>>,
     /// The site shown.
     pub site: RwSignal<Option<i64>>,
-    /// Bumped when the shown site changed on the server: screens reload.
+    /// Bumped after the customer's own changes: every screen reloads.
     pub tick: RwSignal<u64>,
+    /// Bumped when the shown site changed on the server (pushed): the screens showing its
+    /// state reload; screens with forms (contacts, hours) do not, so typing is not lost.
+    pub pushed: RwSignal<u64>,
     /// The live connection is up.
     pub live: RwSignal<bool>,
 }
@@ -47,6 +50,12 @@ impl AppCtx {
     /// Makes the screens reload.
     pub fn reload(&self) {
         self.tick.update(|t| *t += 1);
+    }
+
+    /// Tracks both reload triggers (for screens that show the site's live state).
+    pub fn track_live(&self) {
+        self.tick.track();
+        self.pushed.track();
     }
 }
 
@@ -161,6 +170,7 @@ fn Frame(user: SessionUser) -> impl IntoView {
         sites: RwSignal::new(Vec::new()),
         site: RwSignal::new(None),
         tick: RwSignal::new(0),
+        pushed: RwSignal::new(0),
         live: RwSignal::new(false),
     };
     provide_context(app);
@@ -185,10 +195,10 @@ fn Frame(user: SessionUser) -> impl IntoView {
         move |_, data| {
             let id = data.trim().parse::<i64>().ok();
             if id == Some(0) || id == app.site.get_untracked() {
-                app.reload();
+                app.pushed.update(|t| *t += 1);
             }
         },
-        move || app.reload(),
+        move || app.pushed.update(|t| *t += 1),
     );
     let choose = move |ev: leptos::ev::Event| {
         if let Ok(id) = event_target_value(&ev).parse::<i64>() {

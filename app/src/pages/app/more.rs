@@ -23,6 +23,7 @@ pub fn More() -> impl IntoView {
     };
     view! {
         <section class="screen more">
+            <h1>{move || lang.get().t("tab.more")}</h1>
             {move || (app.role() == Some(SiteRole::Owner)).then(|| view! { <TestMode/> })}
             <Notifications/>
             {move || (app.role() == Some(SiteRole::Owner)).then(|| view! { <Money/> <Requests/> })}
@@ -31,7 +32,7 @@ pub fn More() -> impl IntoView {
                 <h2>{move || lang.get().t("more.language")}</h2>
                 <LangSelect/>
             </div>
-            <button class="ghost wide" data-testid="sign-out" on:click=sign_out>{move || lang.get().t("more.sign_out")}</button>
+            <button class="ghost wide sign-out" data-testid="sign-out" on:click=sign_out>{move || lang.get().t("more.sign_out")}</button>
         </section>
     }
 }
@@ -43,7 +44,7 @@ fn TestMode() -> impl IntoView {
     let minutes = RwSignal::new(60_i64);
     let data = LocalResource::new(move || {
         let site = app.site.get();
-        app.tick.get();
+        app.track_live();
         async move {
             match site {
                 Some(id) => Some(fetch(format!("home.{id}"), home_of(id)).await),
@@ -90,7 +91,7 @@ fn Notifications() -> impl IntoView {
     let status = RwSignal::new(None::<String>);
     let data = LocalResource::new(move || {
         let site = app.site.get();
-        app.tick.get();
+        app.track_live();
         async move {
             match site {
                 Some(id) => Some(fetch(format!("push.{id}"), push_of(id)).await),
@@ -138,9 +139,10 @@ fn Notifications() -> impl IntoView {
     }
 }
 
-/// An amount in minor units as text: `129.00 RON`.
-fn money(cents: i64, currency: &str) -> String {
-    format!("{}.{:02} {currency}", cents / 100, (cents % 100).abs())
+/// An amount in minor units as text: `129.00 RON` in English, `129,00 RON` elsewhere.
+fn money(lang: crate::i18n::Lang, cents: i64, currency: &str) -> String {
+    let mark = if lang == crate::i18n::Lang::En { '.' } else { ',' };
+    format!("{}{mark}{:02}\u{a0}{currency}", cents / 100, (cents % 100).abs())
 }
 
 #[component]
@@ -149,7 +151,7 @@ fn Money() -> impl IntoView {
     let lang = use_lang();
     let data = LocalResource::new(move || {
         let site = app.site.get();
-        app.tick.get();
+        app.track_live();
         async move {
             match site {
                 Some(id) => Some(fetch(format!("money.{id}"), money_of(id)).await),
@@ -161,7 +163,7 @@ fn Money() -> impl IntoView {
         <div class="card-form" data-testid="money">
             <h2>{move || lang.get().t("money.title")}</h2>
             {show(data, move |m: AppMoney| {
-                let balance = money(m.balance_cents, &m.currency);
+                let balance = money(lang.get_untracked(), m.balance_cents, &m.currency);
                 let counter = (m.dispatches.to_string(), m.included.to_string(), m.billable.to_string(), m.year.to_string());
                 view! {
                     <p class="balance" data-testid="balance">{move || lang.get().tf("money.balance", &[("amount", &balance)])}</p>
@@ -169,7 +171,7 @@ fn Money() -> impl IntoView {
                     <ul class="invoices">
                         {m.invoices.into_iter().map(|i| {
                             let state = if i.paid_on.is_some() { "paid" } else if i.overdue { "overdue" } else { "open" };
-                            let amount = money(i.amount_cents, &i.currency);
+                            let amount = money(lang.get_untracked(), i.amount_cents, &i.currency);
                             view! {
                                 <li class=format!("invoice {state}") data-testid="invoice">
                                     <span><strong>{i.number.clone()}</strong><br/><small>{i.description.clone()}</small></span>

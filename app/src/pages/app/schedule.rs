@@ -25,7 +25,8 @@ pub fn Schedule() -> impl IntoView {
     view! {
         <section class="screen schedule">
             <h1>{move || lang.get().t("schedule.title")}</h1>
-            {show(data, move |s: AppSchedule| view! { <Week s=s.clone()/> {(app.role() == Some(SiteRole::Owner)).then(|| view! { <ChangeForm today=s.today.clone()/> })} })}
+            {show(data, |s: AppSchedule| view! { <Week s/> })}
+            {move || (app.role() == Some(SiteRole::Owner)).then(|| view! { <ChangeForm/> })}
         </section>
     }
 }
@@ -67,21 +68,26 @@ fn Week(s: AppSchedule) -> impl IntoView {
 }
 
 #[component]
-fn ChangeForm(today: String) -> impl IntoView {
+fn ChangeForm() -> impl IntoView {
     let lang = use_lang();
     let app = use_app();
-    let date = RwSignal::new(today);
+    let date = RwSignal::new(String::new());
     let open = RwSignal::new(String::new());
     let close = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let done = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let site = app.site.get_untracked().unwrap_or_default();
         leptos::task::spawn_local(async move {
             match app_schedule_change(site, date.get_untracked(), open.get_untracked(), close.get_untracked()).await {
-                // The list above shows the change; the form is drawn anew with it.
-                Ok(e) if e.is_empty() => app.reload(),
-                Ok(e) => errors.set(e),
+                Ok(e) => {
+                    done.set(e.is_empty());
+                    if e.is_empty() {
+                        app.reload();
+                    }
+                    errors.set(e);
+                }
                 Err(_) => errors.set(vec![("form".into(), "unavailable".into())]),
             }
         });
@@ -100,6 +106,7 @@ fn ChangeForm(today: String) -> impl IntoView {
             {field_error(errors, "close")}
             {field_error(errors, "form")}
             <button type="submit" class="primary wide" data-testid="change-save">{move || lang.get().t("common.save")}</button>
+            {move || done.get().then(|| view! { <p class="result" data-testid="change-saved">{lang.get().t("common.saved")}</p> })}
         </form>
     }
 }
