@@ -291,7 +291,7 @@ pub fn pin_problem(pin: &str) -> Option<&'static str> {
     }
     let steps: Vec<i16> = digits.windows(2).map(|w| i16::from(w[1]) - i16::from(w[0])).collect();
     let run = steps.iter().all(|s| *s == 0) || steps.iter().all(|s| *s == 1) || steps.iter().all(|s| *s == -1);
-    let pairs = digits.len() % 2 == 0 && digits.chunks(2).all(|c| c == &digits[..2]);
+    let pairs = digits.len().is_multiple_of(2) && digits.chunks(2).all(|c| c == &digits[..2]);
     let year = digits.len() == 4 && (pin.starts_with("19") || pin.starts_with("20"));
     (run || pairs || year).then_some("pin_trivial")
 }

@@ -47,7 +47,7 @@ pub fn lines(signals: &[SignalRecord], incidents: &[IncidentRow], commands: &[Pa
         let outcome = Some(i.resolution.clone().unwrap_or_else(|| "open".into()));
         out.push(line(i.opened_at_ms, tz, kind, Some(i.category.clone()), None, outcome, i.crew_id.is_some(), None));
     }
-    out.sort_by(|a, b| b.at_ms.cmp(&a.at_ms));
+    out.sort_by_key(|l| std::cmp::Reverse(l.at_ms));
     out
 }
 
@@ -159,7 +159,7 @@ mod tests {
             updated_at_ms: 11_000,
             detail: None,
         };
-        let lines = lines(&[signal(1, 11_000, "new", "401", "000")], &[], &[command.clone()], tz);
+        let lines = lines(&[signal(1, 11_000, "new", "401", "000")], &[], std::slice::from_ref(&command), tz);
         assert_eq!(lines[0].who.as_deref(), Some("Elena Dumitru"));
         let late = super::lines(&[signal(1, 10_000 + MATCH_MS + 1, "new", "401", "0")], &[], &[command], tz);
         assert_eq!(late[0].who.as_deref(), Some("app"));

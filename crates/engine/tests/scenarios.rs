@@ -351,7 +351,7 @@ fn a_moving_crew_gets_a_heading_and_jitter_does_not_turn_it() {
     let north = (crew.position.0 + 0.01, crew.position.1);
     let (_, out) = e.on_command(Actor::Crew(crew.id), Command::CrewReport { crew_id: crew.id, status: None, position: Some(north) }, T0).unwrap();
     let heading = out.crews[&crew.id].heading.expect("moved 1 km north");
-    assert!(heading < 1.0 || heading > 359.0, "{heading}");
+    assert!(!(1.0..=359.0).contains(&heading), "{heading}");
     let jitter = (north.0, north.1 + 0.00005);
     let (_, out) = e.on_command(Actor::Crew(crew.id), Command::CrewReport { crew_id: crew.id, status: None, position: Some(jitter) }, T0 + SEC).unwrap();
     assert_eq!(out.crews[&crew.id].heading, Some(heading), "4 m of jitter keeps the heading");

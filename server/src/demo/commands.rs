@@ -56,12 +56,14 @@ pub async fn run(store: Store, receiver: SocketAddr, mut shutdown: watch::Receiv
 
 async fn carry_out(store: &Store, receiver: SocketAddr, links: &mut HashMap<i64, Link>, site_id: i64, command: &str) -> Result<(), String> {
     let (qualifier, code) = report_of(command).ok_or_else(|| format!("unknown command {command}"))?;
-    if !links.contains_key(&site_id) {
-        let accounts = store.list_accounts().await.map_err(|e| e.to_string())?;
-        let account = accounts.into_iter().find(|a| a.site_id == site_id).ok_or("the site has no panel")?;
-        links.insert(site_id, Link::new(&account.number, receiver, rand::random::<u16>()));
-    }
-    let link = links.get_mut(&site_id).ok_or("no line")?;
+    let link = match links.entry(site_id) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            let accounts = store.list_accounts().await.map_err(|e| e.to_string())?;
+            let account = accounts.into_iter().find(|a| a.site_id == site_id).ok_or("the site has no panel")?;
+            e.insert(Link::new(&account.number, receiver, rand::random::<u16>()))
+        }
+    };
     link.cid(qualifier, code, 1, 0, Vec::new()).await.map_err(|e| format!("the panel did not get through: {e}"))
 }
 
