@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{fetch, field_error, show, use_app};
+use super::{site_data, field_error, show, use_app};
 use crate::api::customer::{app_contact_away, app_contact_move, app_contact_save, app_contacts};
 use crate::i18n::use_lang;
 use crate::model::customer::{AppContact, SiteRole};
@@ -12,16 +12,7 @@ use crate::model::customer::{AppContact, SiteRole};
 pub fn Contacts() -> impl IntoView {
     let app = use_app();
     let lang = use_lang();
-    let data = LocalResource::new(move || {
-        let site = app.site.get();
-        app.tick.get();
-        async move {
-            match site {
-                Some(id) => Some(fetch(format!("contacts.{id}"), app_contacts(id)).await),
-                None => None,
-            }
-        }
-    });
+    let data = site_data("contacts", false, app_contacts);
     view! {
         <section class="screen contacts">
             <h1>{move || lang.get().t("contacts.title")}</h1>

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{fetch, show, use_app};
+use super::{site_data, show, use_app};
 use crate::api::customer::{app_arm, app_cancel, app_panic, home_of};
 use crate::components::appjs;
 use crate::i18n::use_lang;
@@ -11,17 +11,7 @@ use crate::model::customer::{AppAlarm, AppHome};
 /// `/app`.
 #[component]
 pub fn Home() -> impl IntoView {
-    let app = use_app();
-    let data = LocalResource::new(move || {
-        let site = app.site.get();
-        app.track_live();
-        async move {
-            match site {
-                Some(id) => Some(fetch(format!("home.{id}"), home_of(id)).await),
-                None => None,
-            }
-        }
-    });
+    let data = site_data("home", true, home_of);
     provide_context(Outcomes { cancel: RwSignal::new(None), panic: RwSignal::new(None), asking: RwSignal::new(false) });
     view! { <section class="screen home">{show(data, |h: AppHome| view! { <HomeView h/> })}</section> }
 }

@@ -93,6 +93,32 @@ where
     }
 }
 
+/// A screen's data for the shown site, kept under `key.<site>`: loaded again when the site
+/// changes, after the customer's own changes, and (with `live`) when the site changed on the
+/// server.
+pub fn site_data<T, F, Fut>(key: &'static str, live: bool, call: F) -> LocalResource<Option<Loaded<T>>>
+where
+    T: Serialize + DeserializeOwned + 'static,
+    F: Fn(i64) -> Fut + Copy + 'static,
+    Fut: std::future::Future<Output = Result<T, ServerFnError>> + 'static,
+{
+    let app = use_app();
+    LocalResource::new(move || {
+        let site = app.site.get();
+        if live {
+            app.track_live();
+        } else {
+            app.tick.track();
+        }
+        async move {
+            match site {
+                Some(id) => Some(fetch(format!("{key}.{id}"), call(id)).await),
+                None => None,
+            }
+        }
+    })
+}
+
 /// A browser-local `HH:MM` of a unix ms time.
 fn browser_time(at_ms: f64) -> String {
     #[cfg(feature = "hydrate")]

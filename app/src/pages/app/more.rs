@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{fetch, field_error, show, use_app, LangSelect};
+use super::{site_data, field_error, show, use_app, LangSelect};
 use crate::api::customer::{app_push_set, app_request, app_subscribe, app_test_mode, home_of, money_of, push_of};
 use crate::api::logout;
 use crate::components::appjs;
@@ -42,16 +42,7 @@ fn TestMode() -> impl IntoView {
     let app = use_app();
     let lang = use_lang();
     let minutes = RwSignal::new(60_i64);
-    let data = LocalResource::new(move || {
-        let site = app.site.get();
-        app.track_live();
-        async move {
-            match site {
-                Some(id) => Some(fetch(format!("home.{id}"), home_of(id)).await),
-                None => None,
-            }
-        }
-    });
+    let data = site_data("home", true, home_of);
     let set = move |m: Option<i64>| {
         let site = app.site.get_untracked().unwrap_or_default();
         leptos::task::spawn_local(async move {
@@ -89,16 +80,7 @@ fn Notifications() -> impl IntoView {
     let app = use_app();
     let lang = use_lang();
     let status = RwSignal::new(None::<String>);
-    let data = LocalResource::new(move || {
-        let site = app.site.get();
-        app.track_live();
-        async move {
-            match site {
-                Some(id) => Some(fetch(format!("push.{id}"), push_of(id)).await),
-                None => None,
-            }
-        }
-    });
+    let data = site_data("push", true, push_of);
     let enable = move |key: String| {
         leptos::task::spawn_local(async move {
             let outcome = match appjs::subscribe_push(&key).await {
@@ -147,18 +129,8 @@ fn money(lang: crate::i18n::Lang, cents: i64, currency: &str) -> String {
 
 #[component]
 fn Money() -> impl IntoView {
-    let app = use_app();
     let lang = use_lang();
-    let data = LocalResource::new(move || {
-        let site = app.site.get();
-        app.track_live();
-        async move {
-            match site {
-                Some(id) => Some(fetch(format!("money.{id}"), money_of(id)).await),
-                None => None,
-            }
-        }
-    });
+    let data = site_data("money", true, money_of);
     view! {
         <div class="card-form" data-testid="money">
             <h2>{move || lang.get().t("money.title")}</h2>

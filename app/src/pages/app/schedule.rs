@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{fetch, field_error, show, use_app};
+use super::{site_data, field_error, show, use_app};
 use crate::api::customer::{app_schedule_change, schedule_of};
 use crate::i18n::use_lang;
 use crate::model::customer::{AppSchedule, SiteRole};
@@ -12,16 +12,7 @@ use crate::model::customer::{AppSchedule, SiteRole};
 pub fn Schedule() -> impl IntoView {
     let app = use_app();
     let lang = use_lang();
-    let data = LocalResource::new(move || {
-        let site = app.site.get();
-        app.tick.get();
-        async move {
-            match site {
-                Some(id) => Some(fetch(format!("schedule.{id}"), schedule_of(id)).await),
-                None => None,
-            }
-        }
-    });
+    let data = site_data("schedule", false, schedule_of);
     view! {
         <section class="screen schedule">
             <h1>{move || lang.get().t("schedule.title")}</h1>
