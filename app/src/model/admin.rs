@@ -65,19 +65,32 @@ impl FieldErrors {
 /// Roles an administrator may give.
 pub const ROLES: [&str; 5] = ["operator", "supervisor", "admin", "crew", "customer"];
 
-/// Checks a new user: login of 3-32 of `a-z 0-9 . _ -`, a name, a password of 10+ characters
-/// (at most 256), a known role.
+/// Checks a new user: a name and a known role; staff: a login of 3-32 of `a-z 0-9 . _ -` and a
+/// password of 10+ characters (at most 256); customers: a customer ID of 6-10 digits and a PIN
+/// of 4-8 digits that is not trivial (see [`pin_problem`](super::customer::pin_problem)).
 pub fn check_new_user(username: &str, display_name: &str, password: &str, role: &str) -> FieldErrors {
+    use super::customer::{code_problem, pin_problem};
     let mut e = FieldErrors::default();
     let u = username.trim();
-    if !(3..=32).contains(&u.len()) || !u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
-        e.add("username", "3-32 characters: lower-case letters, digits, . _ -");
+    if role == "customer" {
+        if code_problem(u).is_some() {
+            e.add("username", "A customer ID: 6 to 10 digits.");
+        }
+        match pin_problem(password) {
+            Some("pin_trivial") => e.add("password", "This PIN is too easy to guess (0000, 1234, 1212, a year...)."),
+            Some(_) => e.add("password", "A PIN: 4 to 8 digits."),
+            None => {}
+        }
+    } else {
+        if !(3..=32).contains(&u.len()) || !u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
+            e.add("username", "3-32 characters: lower-case letters, digits, . _ -");
+        }
+        if password.chars().count() < 10 || password.len() > 256 {
+            e.add("password", "At least 10 characters.");
+        }
     }
     if display_name.trim().is_empty() || display_name.len() > 80 {
         e.add("display_name", "Enter the person's name (at most 80 characters).");
-    }
-    if password.chars().count() < 10 || password.len() > 256 {
-        e.add("password", "At least 10 characters.");
     }
     if !ROLES.contains(&role) {
         e.add("role", "Choose a role.");
@@ -126,6 +139,15 @@ mod tests {
         for f in ["username", "display_name", "password", "role"] {
             assert!(e.get(f).is_some(), "{f} in {e:?}");
         }
+    }
+
+    #[test]
+    fn customers_get_an_id_and_a_pin_that_is_not_trivial() {
+        assert!(check_new_user("100003", "Ion Pop", "4826", "customer").is_empty());
+        let e = check_new_user("ion", "Ion Pop", "1234", "customer");
+        assert_eq!(e.get("username").as_deref(), Some("A customer ID: 6 to 10 digits."));
+        assert!(e.get("password").is_some_and(|m| m.starts_with("This PIN is too easy")));
+        assert_eq!(check_new_user("100003", "Ion Pop", "long enough pw", "customer").get("password").as_deref(), Some("A PIN: 4 to 8 digits."));
     }
 
     #[test]
