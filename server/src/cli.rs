@@ -57,6 +57,11 @@ pub struct ServeArgs {
     /// Play the demo's scripted stories (burglaries, fire, duress...) every 45 s (with --demo).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     pub demo_stories: bool,
+    /// Accept Web Push subscriptions to any http(s) endpoint; by default only the browser
+    /// makers' push services (Google, Mozilla, Apple, Microsoft), so that a subscription
+    /// cannot make the server post to hosts of the caller's choosing. For tests.
+    #[arg(long, env = "VIGIL_PUSH_ANY_ENDPOINT")]
+    pub push_any_endpoint: bool,
     /// Folder with the built front end (wasm, JS, CSS, assets).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
@@ -188,6 +193,7 @@ impl ServeArgs {
             dc09: self.dc09,
             database: self.database,
             site_root: self.site_root,
+            push_any_endpoint: self.push_any_endpoint,
             demo: self.demo.then_some(DemoConfig { sites: self.demo_sites, mean_interval_s: self.demo_mean_interval, stories: self.demo_stories }),
             clock: app::ssr::engine::Clock::default(),
             notify: self.notify.into_config(),

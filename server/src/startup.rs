@@ -33,6 +33,9 @@ pub struct Config {
     pub notify: notify::Config,
     /// The dashboards' map, queue limits and time zone.
     pub dashboard: app::ssr::Dashboard,
+    /// Accept Web Push subscriptions to any http(s) endpoint, not only the browser makers'
+    /// push services (tests with a local push service).
+    pub push_any_endpoint: bool,
 }
 
 /// The demo city's size and pace.
@@ -138,6 +141,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         dashboard: config.dashboard.clone(),
         limiter: Default::default(),
         push_key,
+        push_any_endpoint: config.push_any_endpoint,
     };
     let state = AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe());
     tasks.push(tokio::spawn(web::serve(http_listener, state)));

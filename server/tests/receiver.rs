@@ -147,6 +147,7 @@ async fn dedupe_survives_a_restart() {
         clock: Default::default(),
         notify: Default::default(),
         dashboard: Default::default(),
+        push_any_endpoint: false,
     };
     let frame = sia_frame(9, "ABC", "Nri1/BA001", "1", Some(now())).encode();
     for _ in 0..2 {

@@ -510,7 +510,7 @@ pub async fn set_push(ctx: &Ctx, user: &SessionUser, site_id: i64, alarms: bool,
 
 /// Stores a browser's push subscription for the caller.
 pub async fn subscribe(ctx: &Ctx, user: &SessionUser, endpoint: &str, p256dh: &str, auth_secret: &str) -> Result<(), AppError> {
-    let url_ok = endpoint.starts_with("https://") || endpoint.starts_with("http://");
+    let url_ok = push_endpoint_allowed(endpoint, ctx.push_any_endpoint);
     // Base64url without padding: 65 bytes are 87 characters, 16 bytes are 22.
     let key = |s: &str, bytes: usize| {
         let s = s.trim_end_matches('=');
@@ -523,6 +523,26 @@ pub async fn subscribe(ctx: &Ctx, user: &SessionUser, endpoint: &str, p256dh: &s
     Ok(())
 }
 
+/// The push services of the browser makers (Chrome and Edge use FCM or Windows, Firefox
+/// Mozilla's, Safari Apple's).
+const PUSH_SERVICES: [&str; 5] = ["fcm.googleapis.com", "android.googleapis.com", "push.services.mozilla.com", "notify.windows.com", "push.apple.com"];
+
+/// Whether the server may post pushes to `endpoint`: an https URL of a known push service, or
+/// with `any`, any http(s) URL.
+pub fn push_endpoint_allowed(endpoint: &str, any: bool) -> bool {
+    let (https, rest) = match (endpoint.strip_prefix("https://"), endpoint.strip_prefix("http://")) {
+        (Some(rest), _) => (true, rest),
+        (None, Some(rest)) => (false, rest),
+        _ => return false,
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if any {
+        return !host.is_empty();
+    }
+    let host = host.to_ascii_lowercase();
+    https && !host.contains(['@', ':']) && PUSH_SERVICES.iter().any(|s| host == *s || host.ends_with(&format!(".{s}")))
+}
+
 /// What a cancel's result is called on the wire.
 pub fn cancel_name(r: CancelResult) -> String {
     crate::ssr::ops::name_of(&r)
@@ -531,4 +551,21 @@ pub fn cancel_name(r: CancelResult) -> String {
 /// Whether a category is an alarm people act on (not a fault).
 pub fn is_alarm(category: Category) -> bool {
     matches!(category, Category::Fire | Category::Panic | Category::Duress | Category::Medical | Category::Burglary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_endpoint_allowed;
+
+    #[test]
+    fn pushes_go_only_to_the_browser_makers_services() {
+        for ok in ["https://fcm.googleapis.com/fcm/send/abc", "https://updates.push.services.mozilla.com/wpush/v2/x", "https://web.push.apple.com/Q", "https://wns2-par02p.notify.windows.com/w/?token=1"] {
+            assert!(push_endpoint_allowed(ok, false), "{ok}");
+        }
+        for bad in ["http://fcm.googleapis.com/x", "https://127.0.0.1/push", "https://fcm.googleapis.com.evil.example/x", "https://evil@fcm.googleapis.com/x", "https://fcm.googleapis.com:8443/x", "ftp://x", "https://evilfcm.googleapis.com.example/"] {
+            assert!(!push_endpoint_allowed(bad, false), "{bad}");
+        }
+        assert!(push_endpoint_allowed("http://127.0.0.1:4000/push/a", true));
+        assert!(!push_endpoint_allowed("http:///push", true));
+    }
 }

@@ -32,6 +32,8 @@ pub struct Ctx {
     pub limiter: std::sync::Arc<limit::Limiter>,
     /// The VAPID public key browsers subscribe with; `None`: Web Push is off.
     pub push_key: Option<String>,
+    /// Subscriptions may name any http(s) endpoint (tests), not only the known push services.
+    pub push_any_endpoint: bool,
 }
 
 /// The dashboards' settings: the map, the queue's limits and the centre's time zone.

@@ -31,6 +31,7 @@ pub const SAFE_WORD: &str = "blue heron";
 
 fn config(dir: &tempfile::TempDir, clock: Clock) -> Config {
     Config {
+        push_any_endpoint: true,
         http: "127.0.0.1:0".parse().unwrap(),
         dc09: "127.0.0.1:0".parse().unwrap(),
         database: format!("sqlite://{}", dir.path().join("vigil.db").display()),
