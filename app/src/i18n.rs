@@ -140,14 +140,37 @@ pub fn from_headers(headers: &axum::http::HeaderMap) -> Lang {
     cookie.or_else(accept).unwrap_or_default()
 }
 
+/// The page's language, as a signal that reads as the default once its page is gone: the
+/// server may still be finishing a response whose request was dropped (a reload, a
+/// navigation), and a text is not worth a panic then.
+#[derive(Clone, Copy)]
+pub struct LangSignal(RwSignal<Lang>);
+
+impl LangSignal {
+    /// The language (tracked).
+    pub fn get(self) -> Lang {
+        self.0.try_get().unwrap_or_default()
+    }
+
+    /// The language (not tracked).
+    pub fn get_untracked(self) -> Lang {
+        self.0.try_get_untracked().unwrap_or_default()
+    }
+
+    /// Changes the language.
+    pub fn set(self, lang: Lang) {
+        self.0.try_set(lang);
+    }
+}
+
 /// Makes the page's language signal available below.
 pub fn provide() {
-    provide_context(RwSignal::new(initial()));
+    provide_context(LangSignal(RwSignal::new(initial())));
 }
 
 /// The page's language signal.
-pub fn use_lang() -> RwSignal<Lang> {
-    use_context::<RwSignal<Lang>>().unwrap_or_else(|| RwSignal::new(Lang::default()))
+pub fn use_lang() -> LangSignal {
+    use_context::<LangSignal>().unwrap_or_else(|| LangSignal(RwSignal::new(Lang::default())))
 }
 
 /// Switches the language: the signal, `<html lang>`, and the cookie for the next visits.

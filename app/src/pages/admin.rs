@@ -42,7 +42,7 @@ fn Search() -> impl IntoView {
             <h2>"Sites"</h2>
             <input type="search" class="wide" placeholder="Account, name, address or phone" aria-label="Search sites" data-testid="site-search"
                 on:input=move |ev| query.set(event_target_value(&ev))/>
-            {move || match results.get() {
+            {move || match results.try_get().flatten() {
                 None => view! { <p class="muted">"Searching…"</p> }.into_any(),
                 Some(r) => match r {
                     Ok(list) => view! {
