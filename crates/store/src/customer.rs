@@ -239,6 +239,18 @@ impl Store {
         Ok(row.map_or((true, true), |(a, n)| (a == 1, n == 1)))
     }
 
+    /// The logins that turned off alarm pushes (`alarms`) or other notices (`!alarms`) for a
+    /// site, by id.
+    pub async fn push_opted_out(&self, site_id: i64, alarms: bool) -> Result<Vec<i64>, StoreError> {
+        let sql = if alarms {
+            "SELECT user_id FROM push_prefs WHERE site_id = $1 AND alarms = 0 ORDER BY user_id"
+        } else {
+            "SELECT user_id FROM push_prefs WHERE site_id = $1 AND notices = 0 ORDER BY user_id"
+        };
+        let ids = sqlx::query_scalar(sql).bind(site_id).fetch_all(&self.pool).await?;
+        Ok(ids)
+    }
+
     /// Sets which pushes a login wants for a site.
     pub async fn set_push_prefs(&self, user_id: i64, site_id: i64, alarms: bool, notices: bool) -> Result<(), StoreError> {
         sqlx::query(

@@ -58,8 +58,10 @@ async fn push_prefs_default_to_everything(store: Store, _url: String) {
     assert_eq!(store.push_prefs(u, s).await.unwrap(), (true, true));
     store.set_push_prefs(u, s, true, false).await.unwrap();
     assert_eq!(store.push_prefs(u, s).await.unwrap(), (true, false));
+    assert_eq!((store.push_opted_out(s, true).await.unwrap(), store.push_opted_out(s, false).await.unwrap()), (vec![], vec![u]));
     store.set_push_prefs(u, s, false, true).await.unwrap();
     assert_eq!(store.push_prefs(u, s).await.unwrap(), (false, true));
+    assert_eq!((store.push_opted_out(s, true).await.unwrap(), store.push_opted_out(s, false).await.unwrap()), (vec![u], vec![]));
 }
 
 async fn invoices_and_requests(store: Store, _url: String) {

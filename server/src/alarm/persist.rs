@@ -123,14 +123,9 @@ async fn outbox_rows(store: &Store, engine: &Engine, n: &Notice, now_ms: i64) ->
     users.sort_unstable();
     users.dedup();
     let alarm = matches!(n.kind, NoticeKind::Alarm | NoticeKind::NoContactReached | NoticeKind::LifeSignMissed);
-    let mut wanted = Vec::with_capacity(users.len());
-    for user in users {
-        let (alarms, notices) = store.push_prefs(user, n.site_id).await?;
-        if if alarm { alarms } else { notices } {
-            wanted.push(user);
-        }
-    }
-    for sub in store.push_subscriptions_of_users(&wanted).await? {
+    let opted_out = store.push_opted_out(n.site_id, alarm).await?;
+    users.retain(|u| !opted_out.contains(u));
+    for sub in store.push_subscriptions_of_users(&users).await? {
         let json = serde_json::json!({ "endpoint": sub.endpoint, "keys": { "p256dh": sub.p256dh, "auth": sub.auth } });
         rows.push(row("push", json.to_string()));
     }
