@@ -4,11 +4,9 @@
 
 use chrono::{NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
-use engine::rules::classify::Category;
 use engine::rules::schedule::{OpenHours, TempChange};
 use engine::{Actor, CancelResult, Command, Reply, TestScope};
 
-use super::auth;
 use super::engine::EngineError;
 use super::work::WorkError;
 use super::Ctx;
@@ -179,13 +177,7 @@ pub async fn cancel(ctx: &Ctx, user: &SessionUser, site_id: i64, password: Strin
     if password.trim().is_empty() {
         return Err(AppError::Invalid("password_required".into()));
     }
-    let mut password_ok = false;
-    for (_, hash) in ctx.store.contact_password_hashes(site_id).await? {
-        if auth::verify_password(password.clone(), hash).await {
-            password_ok = true;
-            break;
-        }
-    }
+    let password_ok = super::work::site_password_ok(ctx, site_id, password).await?;
     match ctx.engine.command(Actor::Customer(user.id), Command::Cancel { site_id, password_ok }).await? {
         Reply::Cancel { result } => Ok(result),
         other => Err(AppError::Invalid(format!("unexpected answer {other:?}"))),
@@ -546,11 +538,6 @@ pub fn push_endpoint_allowed(endpoint: &str, any: bool) -> bool {
 /// What a cancel's result is called on the wire.
 pub fn cancel_name(r: CancelResult) -> String {
     crate::ssr::ops::name_of(&r)
-}
-
-/// Whether a category is an alarm people act on (not a fault).
-pub fn is_alarm(category: Category) -> bool {
-    matches!(category, Category::Fire | Category::Panic | Category::Duress | Category::Medical | Category::Burglary)
 }
 
 #[cfg(test)]

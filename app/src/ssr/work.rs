@@ -212,6 +212,16 @@ pub async fn journal_lines(ctx: &Ctx, id: i64, tz: Tz, names: &Names) -> Result<
         .collect())
 }
 
+/// Whether `password` is the password of any of the site's contacts (the customer's cancel).
+pub async fn site_password_ok(ctx: &Ctx, site_id: i64, password: String) -> Result<bool, WorkError> {
+    for (_, hash) in ctx.store.contact_password_hashes(site_id).await? {
+        if super::auth::verify_password(password.clone(), hash).await {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Checks what a caller said against a contact's stored password hash (never revealed).
 pub async fn contact_password_ok(ctx: &Ctx, site_id: i64, contact_id: i64, password: String) -> Result<bool, WorkError> {
     let hashes = ctx.store.contact_password_hashes(site_id).await?;

@@ -33,6 +33,18 @@ pub enum ApiError {
     Engine(#[from] app::ssr::engine::EngineError),
 }
 
+impl From<app::ssr::work::WorkError> for ApiError {
+    fn from(e: app::ssr::work::WorkError) -> Self {
+        use app::ssr::work::WorkError;
+        match e {
+            WorkError::Store(e) => ApiError::Store(e),
+            WorkError::Engine(e) => ApiError::Engine(e),
+            WorkError::NotFound(what) => ApiError::NotFound(what),
+            WorkError::Invalid(why) => ApiError::BadRequest(why),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = match &self {

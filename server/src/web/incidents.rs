@@ -241,8 +241,5 @@ pub fn operator(user: &SessionUser) -> Actor {
 /// with the same check the workspace uses.
 async fn contact_password_ok(state: &AppState, incident: i64, contact_id: i64, password: String) -> Result<bool, ApiError> {
     let row = state.ctx.store.incident(incident).await?.ok_or_else(|| ApiError::NotFound(format!("incident {incident}")))?;
-    app::ssr::work::contact_password_ok(&state.ctx, row.site_id, contact_id, password).await.map_err(|e| match e {
-        app::ssr::work::WorkError::Store(e) => ApiError::Store(e),
-        e => ApiError::BadRequest(e.to_string()),
-    })
+    Ok(app::ssr::work::contact_password_ok(&state.ctx, row.site_id, contact_id, password).await?)
 }

@@ -84,13 +84,7 @@ pub async fn cancel(State(state): State<AppState>, Signed(user): Signed, Path(id
     if b.password.trim().is_empty() {
         return Err(ApiError::BadRequest("password: enter the site's password".into()));
     }
-    let mut password_ok = false;
-    for (_, hash) in state.ctx.store.contact_password_hashes(id).await? {
-        if auth::verify_password(b.password.clone(), hash).await {
-            password_ok = true;
-            break;
-        }
-    }
+    let password_ok = app::ssr::work::site_password_ok(&state.ctx, id, b.password).await?;
     match state.ctx.engine.command(actor, Command::Cancel { site_id: id, password_ok }).await? {
         Reply::Cancel { result } => Ok(Json(CancelAnswer { result })),
         other => Err(ApiError::BadRequest(format!("unexpected answer {other:?}"))),
