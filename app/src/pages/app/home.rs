@@ -38,7 +38,7 @@ fn HomeView(h: AppHome) -> impl IntoView {
         "armed" => "🔒",
         "night" => "🌙",
         "disarmed" => "🔓",
-        _ => "？",
+        _ => "?",
     };
     let alarm = !h.alarms.is_empty();
     let test_until = h.test_until.clone().map(|(_, t)| t);
