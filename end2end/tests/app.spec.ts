@@ -8,7 +8,9 @@ import { ANDREI, ELENA, SAFE_WORD, appSignIn, call, ok, phone, signInRequest } f
 import { cidFrame, send } from "./dc09";
 import { PushService } from "./push-service";
 import { pwaProblems } from "./pwa-checks";
-import { hydrated, hydrationErrors, signIn } from "./session";
+import { closeOwnContexts, hydrated, hydrationErrors, signIn } from "./session";
+
+closeOwnContexts();
 
 let seq = 5000;
 /** Demo site n has account 2000 + n. */

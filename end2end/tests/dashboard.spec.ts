@@ -2,7 +2,9 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { DC09_PORT, HTTP_PORT } from "../playwright.config";
 import { cidFrame, send } from "./dc09";
-import { hydrated, hydrationErrors, rpc, signIn } from "./session";
+import { closeOwnContexts, hydrated, hydrationErrors, rpc, signIn } from "./session";
+
+closeOwnContexts();
 
 type Snapshot = { sites: { id: number; lat: number; lon: number; name: string }[]; incidents: { id: number; site_id: number }[] };
 

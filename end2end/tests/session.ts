@@ -1,5 +1,5 @@
 // Signing in as the demo users listed on the sign-in page, and waiting for hydration.
-import { expect, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 /** Waits until the wasm app has hydrated the page (clicks work from then on). */
 export async function hydrated(page: Page) {
@@ -42,4 +42,15 @@ export function hydrationErrors(page: Page): string[] {
     if (m.type() === "error" && /hydrat/i.test(m.text())) errors.push(m.text().slice(0, 300));
   });
   return errors;
+}
+
+/**
+ * Closes, after each test of the calling file, the browser contexts the test opened itself.
+ * Left open, their pages (live streams, maps, a crew phone's geolocation) keep loading the
+ * server and the browser through every later test.
+ */
+export function closeOwnContexts() {
+  test.afterEach(async ({ browser, context }) => {
+    await Promise.all(browser.contexts().filter((c) => c !== context).map((c) => c.close()));
+  });
 }

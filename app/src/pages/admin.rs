@@ -61,8 +61,10 @@ fn Search() -> impl IntoView {
                 },
             }}
         </section>
-        <Show when=move || editing.get().is_some()>
-            <SiteEditor id=editing.get_untracked().unwrap_or_default()/>
+        // `try_`: a server render may evaluate this once more after the page's owner is
+        // gone (see i18n::LangSignal); that must read as "not editing", not panic.
+        <Show when=move || editing.try_get().flatten().is_some()>
+            <SiteEditor id=editing.try_get_untracked().flatten().unwrap_or_default()/>
         </Show>
     }
 }
