@@ -71,7 +71,8 @@ fn Search() -> impl IntoView {
 
 /// The message of a field, shown next to it.
 fn field_error(errors: RwSignal<FieldErrors>, field: &'static str) -> impl IntoView {
-    move || errors.get().get(field).map(|m| view! { <span class="field-error" data-field=field>{m}</span> })
+    // `try_`: see `Search`; a late server evaluation reads as no message.
+    move || errors.try_with(|e| e.get(field)).flatten().map(|m| view! { <span class="field-error" data-field=field>{m}</span> })
 }
 
 #[component]

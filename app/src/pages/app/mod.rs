@@ -164,7 +164,8 @@ pub fn error_text(lang: Lang, code: &str) -> String {
 pub fn field_error(errors: RwSignal<Vec<(String, String)>>, field: &'static str) -> impl IntoView {
     let lang = use_lang();
     move || {
-        errors.with(|e| e.iter().find(|(f, _)| f == field).map(|(_, code)| code.clone())).map(|code| {
+        // `try_`: a late server evaluation after the page's owner is gone reads as no message.
+        errors.try_with(|e| e.iter().find(|(f, _)| f == field).map(|(_, code)| code.clone())).flatten().map(|code| {
             view! { <span class="field-error" data-field=field>{error_text(lang.get(), &code)}</span> }
         })
     }
