@@ -47,8 +47,8 @@ KEY256_HEX = "8f3a1c5e7b9d2f4a6c8e0b1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a" 
 KEYS: dict[str, tuple[str, list[str], list[str]]] = {
     # name: (account, send.py key args, `vigil account add` key args)
     "plain": ("1234", [], []),
-    "aes128-text": ("5678", ["--key-text", KEY128_TEXT], ["--key-text", KEY128_TEXT]),
-    "aes256-hex": ("ABCD", ["--key-hex", KEY256_HEX], ["--key-hex", KEY256_HEX]),
+    "aes128-text": ("5678", ["--key-text", KEY128_TEXT], ["--key-format", "text", "--key", KEY128_TEXT]),
+    "aes256-hex": ("ABCD", ["--key-hex", KEY256_HEX], ["--key-format", "hex", "--key", KEY256_HEX]),
 }
 UNKNOWN_ACCOUNT = "7777"  # never registered
 
@@ -112,6 +112,10 @@ def build_cases() -> list[Case]:
                     key_args=kargs, event="null", stored=None)
             add(name=f"{lib} {tr} unknown account sia -> DUH", lib=lib, transport=tr,
                 account=UNKNOWN_ACCOUNT, key_args=[], event="sia", kind="DUH", stored=(False, False))
+            # A plain frame for an account with a key could be forged by anyone: refused.
+            add(name=f"{lib} {tr} plain frame for keyed aes128 account -> NAK", lib=lib, transport=tr,
+                account=KEYS["aes128-text"][0], key_args=[], event="cid", kind="NAK",
+                valid=True if lib == "dc09spt" else None, stored=None)
             for kname, ev in (("aes128-text", "cid"), ("aes256-hex", "sia")):
                 acct, kargs, _ = KEYS[kname]
                 add(name=f"{lib} {tr} {kname} {ev} stale -> NAK, retry -> ACK", lib=lib, transport=tr,
@@ -145,7 +149,14 @@ def free_port() -> int:
 
 
 def vigil(bin_: str, *args: str) -> str:
-    p = subprocess.run([bin_, *args], capture_output=True, text=True, timeout=120)
+    """Runs `vigil ARGS`; a `--key K` pair is given on standard input (`--key-file -`), as keys
+    never go on a command line."""
+    args_l, stdin = list(args), None
+    if "--key" in args_l:
+        i = args_l.index("--key")
+        stdin = args_l[i + 1] + "\n"
+        args_l[i:i + 2] = ["--key-file", "-"]
+    p = subprocess.run([bin_, *args_l], capture_output=True, text=True, timeout=120, input=stdin)
     if p.returncode != 0:
         raise RuntimeError(f"vigil {' '.join(args)} failed ({p.returncode}): {p.stderr.strip()[-800:]}")
     return p.stdout
@@ -287,6 +298,11 @@ def check_store(db_path: str, cases: list[Case]) -> tuple[bool, str]:
         for col, v in want.items():
             if r[col] != v:
                 c.problems.append(f"stored {col}={r[col]!r}, want {v!r}")
+    # Vigil's own security rows for the refused plain frames (one per account and window).
+    internal = [r for r in rows if r["transport"] == "internal"]
+    if any(r["event_code"] != "PLAIN-REFUSED" for r in internal) or len(internal) > 1:
+        return False, f"unexpected internal rows: {internal}"
+    used.update(r["id"] for r in internal)
     stray = [r for r in rows if r["id"] not in used]
     summary = (f"{len(rows)} rows, {len(rows) - len(stray)} matched to cases, {len(stray)} unexpected, "
                f"{arrivals} repeat arrivals")

@@ -91,7 +91,7 @@ wait_tcp() { # port pid
 start_vigil() { # scenario [key]
     local db="$WORK/$1/bench.db" key_args=()
     mkdir -p "$WORK/$1"
-    [[ -n ${2:-} ]] && key_args=(--key-hex "$2")
+    [[ -n ${2:-} ]] && { printf '%s\n' "$2" >"$WORK/$1/key.hex"; key_args=(--key-file "$WORK/$1/key.hex"); }
     "$VIGIL_BIN" account bulk --database "sqlite://$db" --first "$FIRST" --count "$PANELS" "${key_args[@]}" \
         >"$WORK/$1/accounts.log" 2>&1 || { cat "$WORK/$1/accounts.log" >&2; die "vigil account bulk failed"; }
     RUST_LOG=${RUST_LOG:-warn} "$VIGIL_BIN" serve --database "sqlite://$db" --http 127.0.0.1:0 \

@@ -51,6 +51,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The app's routes.
 #[component]
 pub fn App() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::csp::set_page_policy();
     provide_meta_context();
     i18n::provide();
     Effect::new(move |_| {

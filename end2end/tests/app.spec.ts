@@ -154,9 +154,9 @@ test("duress disarm: the customer app shows a normal disarm while the operator q
 });
 
 test("authorization: every customer server function and route refuses another customer's sites", async ({ playwright, baseURL }) => {
-  const andrei = await playwright.request.newContext({ baseURL });
+  const andrei = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL! } });
   await signInRequest(andrei, ANDREI);
-  const elena = await playwright.request.newContext({ baseURL });
+  const elena = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL! } });
   await signInRequest(elena, ELENA);
   const elenasContact = (await ok<{ id: number }[]>(elena, "contacts", { site_id: 1 }))[0].id;
   const andreisContact = (await ok<{ id: number }[]>(andrei, "contacts", { site_id: 4 }))[0].id;

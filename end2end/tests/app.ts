@@ -1,7 +1,7 @@
 // The customer app in the browser tests: phone contexts, signing in with the customer ID
 // and PIN, and calling the app's server functions (form-encoded, fixed names under /rpc/app).
 import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { hydrated } from "./session";
+import { hydrated, ORIGIN } from "./session";
 
 /** The demo customers (server/src/demo/mod.rs). Elena owns sites 1 and 2 and is a contact
  *  at site 3; Andrei owns site 4. */
@@ -43,7 +43,7 @@ function form(args: Record<string, string | number | boolean | undefined>): stri
 /** Calls `/rpc/app/<name>` with the request context's session; returns status and body. */
 export async function call(request: APIRequestContext, name: string, args: Record<string, string | number | boolean | undefined> = {}) {
   const res = await request.post(`/rpc/app/${name}`, {
-    headers: { "content-type": "application/x-www-form-urlencoded" },
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
     data: form(args),
   });
   return { status: res.status(), text: await res.text() };

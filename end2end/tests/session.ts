@@ -29,17 +29,22 @@ export async function signIn(page: Page, role: string, home?: RegExp) {
 /** Calls a server function (JSON in and out) with the page's session. */
 export async function rpc<T>(page: Page, path: string, body?: unknown): Promise<T> {
   const res = body === undefined
-    ? await page.request.post(path, { headers: { "content-type": "application/x-www-form-urlencoded" }, data: "" })
-    : await page.request.post(path, { headers: { "content-type": "application/json" }, data: JSON.stringify(body) });
+    ? await page.request.post(path, { headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN }, data: "" })
+    : await page.request.post(path, { headers: { "content-type": "application/json", origin: ORIGIN }, data: JSON.stringify(body) });
   expect(res.ok(), `${path}: ${res.status()} ${await res.text()}`).toBeTruthy();
   return (await res.json()) as T;
 }
 
-/** Collects hydration errors the page logs (a mismatch leaves the page dead to clicks). */
+/** Vigil's own origin: unsafe requests made outside a page (the request fixtures) must carry
+ *  it, as browsers do, or Vigil refuses them as cross-site. */
+export const ORIGIN = `http://127.0.0.1:${Number(process.env.VIGIL_E2E_HTTP_PORT ?? 3130)}`;
+
+/** Collects hydration errors the page logs (a mismatch leaves the page dead to clicks), and
+ *  anything the Content Security Policy blocked (a blocked script would do the same). */
 export function hydrationErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("console", (m) => {
-    if (m.type() === "error" && /hydrat/i.test(m.text())) errors.push(m.text().slice(0, 300));
+    if (m.type() === "error" && /hydrat|Content Security Policy/i.test(m.text())) errors.push(m.text().slice(0, 300));
   });
   return errors;
 }

@@ -2,6 +2,8 @@
 //! store, from the command line. Every change lands in the audit journal; keys are never
 //! printed.
 
+use std::io::Read;
+
 use clap::{Args, Subcommand};
 use store::{NewAudit, NewSite, PathSpec, SecretKey, Store};
 
@@ -19,16 +21,19 @@ pub struct AccountArgs {
     pub command: AccountCommand,
 }
 
-/// The key of an account, as the panel's installer has it.
+/// The key of an account, as the panel's installer has it. It is read from a file or
+/// standard input, never taken from the command line (where `ps` and shell history would
+/// show it).
 #[derive(Debug, Clone, Args)]
-#[group(multiple = false)]
 pub struct KeyArgs {
-    /// AES key as hex digits (32, 48 or 64 of them).
+    /// File holding the AES key (`-`: standard input); one line, surrounding white space
+    /// ignored.
     #[arg(long)]
-    pub key_hex: Option<String>,
-    /// AES key as ASCII text (16, 24 or 32 characters).
-    #[arg(long)]
-    pub key_text: Option<String>,
+    pub key_file: Option<String>,
+    /// How the key is written: `hex` (32, 48 or 64 hex digits) or `text` (16, 24 or 32
+    /// ASCII characters, as typed into the panel).
+    #[arg(long, default_value = "hex", value_parser = ["hex", "text"])]
+    pub key_format: String,
 }
 
 /// The `vigil account` subcommands.
@@ -97,6 +102,19 @@ pub enum AccountCommand {
         #[arg(long)]
         clear: bool,
     },
+    /// Sets whether an account with a key still takes plain (unencrypted) frames: only for
+    /// a panel whose encryption had to be switched off in the field. Plain frames for a
+    /// keyed account are refused (NAK) otherwise.
+    SetPlain {
+        /// Account number.
+        number: String,
+        /// `true` to take plain frames, `false` to refuse them.
+        #[arg(long, action = clap::ArgAction::Set)]
+        allow: bool,
+        /// Only from this source network, such as 192.0.2.0/24 (repeatable; none: any).
+        #[arg(long = "from")]
+        networks: Vec<String>,
+    },
     /// Replaces an account's supervised paths (none: no supervision).
     SetPaths {
         /// Account number.
@@ -121,7 +139,27 @@ pub enum AccountCliError {
 impl KeyArgs {
     /// The key given, if any.
     pub fn secret(&self) -> Result<Option<SecretKey>, AccountCliError> {
-        parse_key(self.key_hex.as_deref(), self.key_text.as_deref()).map_err(|e| AccountCliError::Usage(e.to_string()))
+        let Some(path) = &self.key_file else { return Ok(None) };
+        let text = if path == "-" {
+            let mut text = String::new();
+            std::io::stdin().take(4096).read_to_string(&mut text).map(|_| text)
+        } else {
+            std::fs::read_to_string(path)
+        }
+        .map_err(|e| AccountCliError::Usage(format!("cannot read the key from {path}: {e}")))?;
+        let text = text.trim();
+        let (hex, ascii) = if self.key_format == "text" { (None, Some(text)) } else { (Some(text), None) };
+        parse_key(hex, ascii).map_err(|e| AccountCliError::Usage(e.to_string()))
+    }
+}
+
+/// What the policy for plain frames is, in words.
+fn plain_label(a: &store::AccountRecord) -> String {
+    match (a.key.is_some(), a.allow_plain, a.plain_networks.is_empty()) {
+        (false, _, _) => "plain (no key)".to_owned(),
+        (true, false, _) => "encrypted only".to_owned(),
+        (true, true, true) => "plain frames allowed".to_owned(),
+        (true, true, false) => format!("plain frames allowed from {}", a.plain_networks.join(", ")),
     }
 }
 
@@ -177,11 +215,11 @@ pub async fn run(args: AccountArgs) -> Result<String, AccountCliError> {
         }
         AccountCommand::List { after, limit } => {
             let accounts = store.list_accounts_page(after.as_deref(), limit).await?;
-            accounts.iter().map(|a| format!("{}\tsite {} ({})\t{}\n", a.number, a.site_id, a.site_name, key_label(a.key.as_ref()))).collect()
+            accounts.iter().map(|a| format!("{}\tsite {} ({})\t{}\t{}\n", a.number, a.site_id, a.site_name, key_label(a.key.as_ref()), plain_label(a))).collect()
         }
         AccountCommand::Show { number } => {
             let a = store.account(&number).await?.ok_or_else(|| AccountCliError::Usage(format!("no account {number}")))?;
-            let mut out = format!("account {}\nsite {} ({}, {})\nkey {}\n", a.number, a.site_id, a.site_name, a.time_zone, key_label(a.key.as_ref()));
+            let mut out = format!("account {}\nsite {} ({}, {})\nkey {}\nframes {}\n", a.number, a.site_id, a.site_name, a.time_zone, key_label(a.key.as_ref()), plain_label(&a));
             for p in store.account_paths(a.id).await? {
                 out.push_str(&format!(
                     "path line {} {:?}: every {} s + {} s grace, {}\n",
@@ -195,10 +233,16 @@ pub async fn run(args: AccountArgs) -> Result<String, AccountCliError> {
             out
         }
         AccountCommand::SetKey { number, key, clear } => {
-            let secret = if clear { None } else { key.secret()?.ok_or_else(|| AccountCliError::Usage("give --key-hex, --key-text or --clear".into()))? .into() };
+            let secret = if clear { None } else { key.secret()?.ok_or_else(|| AccountCliError::Usage("give --key-file or --clear".into()))? .into() };
             store.set_account_key(&number, secret.as_ref()).await?;
             audit(&store, "account.key", &number, format!("cli: key {}", key_label(secret.as_ref()))).await?;
             format!("account {}: key {}", number.to_ascii_uppercase(), key_label(secret.as_ref()))
+        }
+        AccountCommand::SetPlain { number, allow, networks } => {
+            store.set_account_plain_policy(&number, allow, &networks).await?;
+            let a = store.account(&number).await?.ok_or_else(|| AccountCliError::Usage(format!("no account {number}")))?;
+            audit(&store, "account.plain_policy", &number, format!("cli: {}", plain_label(&a))).await?;
+            format!("account {}: {}", a.number, plain_label(&a))
         }
         AccountCommand::SetPaths { number, paths: p } => {
             let specs = if p.is_empty() { Vec::new() } else { paths(&p)? };

@@ -71,6 +71,45 @@ pub struct ServeArgs {
     /// Dashboard options.
     #[command(flatten)]
     pub dashboard: DashboardArgs,
+    /// How Vigil faces the network.
+    #[command(flatten)]
+    pub security: SecurityArgs,
+}
+
+/// The public address, trusted proxies and the receiver's bounds.
+#[derive(Debug, Clone, Args)]
+pub struct SecurityArgs {
+    /// The URL people reach Vigil at, such as https://arc.example.com when a TLS proxy is in
+    /// front. With https, session cookies are `__Host-` and `Secure` and HSTS is sent; cross-
+    /// site checks compare requests' Origin with it. Unset: each request's Host.
+    #[arg(long, env = "VIGIL_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+    /// Where the client's address comes from: ConnectInfo (the socket: no proxy), or the
+    /// header your proxy sets and clients cannot: RightmostXForwardedFor, XRealIp,
+    /// CfConnectingIp, TrueClientIp, FlyClientIp, CloudFrontViewerAddress,
+    /// XEnvoyExternalAddress. Sign-in limits per address use it.
+    #[arg(long, env = "VIGIL_CLIENT_IP_SOURCE", default_value = "ConnectInfo")]
+    pub client_ip_source: axum_client_ip::ClientIpSource,
+    /// DC-09 TCP connections open at most.
+    #[arg(long, env = "VIGIL_DC09_MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub dc09_max_connections: usize,
+    /// DC-09 TCP connections from one address at most.
+    #[arg(long, env = "VIGIL_DC09_MAX_PER_ADDRESS", default_value_t = 256)]
+    pub dc09_max_per_address: usize,
+}
+
+impl SecurityArgs {
+    fn web(&self) -> crate::web::guard::WebSecurity {
+        crate::web::guard::WebSecurity { public_url: self.public_url.clone(), client_ip: self.client_ip_source.clone() }
+    }
+
+    fn receiver(&self) -> crate::receiver::limits::Limits {
+        crate::receiver::limits::Limits {
+            max_connections: self.dc09_max_connections,
+            max_per_address: self.dc09_max_per_address,
+            ..Default::default()
+        }
+    }
 }
 
 /// How the operators' dashboards look and escalate.
@@ -198,6 +237,8 @@ impl ServeArgs {
             clock: app::ssr::engine::Clock::default(),
             notify: self.notify.into_config(),
             dashboard: self.dashboard.into_dashboard(),
+            web: self.security.web(),
+            receiver: self.security.receiver(),
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod demo;
 pub mod keys;
 pub mod live;
+pub mod maintenance;
 pub mod receiver;
 pub mod recorder;
 pub mod startup;

@@ -36,6 +36,10 @@ pub struct Config {
     /// Accept Web Push subscriptions to any http(s) endpoint, not only the browser makers'
     /// push services (tests with a local push service).
     pub push_any_endpoint: bool,
+    /// The public URL and where client addresses come from.
+    pub web: crate::web::guard::WebSecurity,
+    /// The DC-09 receiver's bounds.
+    pub receiver: crate::receiver::limits::Limits,
 }
 
 /// The demo city's size and pace.
@@ -86,6 +90,8 @@ pub struct Running {
     pub supervision: Supervision,
     /// The alarm engine.
     pub engine: EngineHandle,
+    /// The receiver's ingest path (its counters of what it refused).
+    pub ingest: Ingest,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -123,13 +129,15 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let notify_config = with_stored_vapid_key(&store, config.notify.clone()).await?;
     let push_key = notify_config.push.as_ref().and_then(|p| p.public_key_b64().ok());
     let notifier = notify::Notifier::new(notify_config)?;
+    let notifier = if config.push_any_endpoint { notifier.allow_private_push_endpoints() } else { notifier };
     let ingest = Ingest::new(store.clone(), recorder, supervision.clone(), signals.clone(), engine.clone());
     let mut tasks = vec![
         engine_task,
         tokio::spawn(crate::alarm::outbox::run(store.clone(), notifier, config.clock.clone(), outbox_wake, shutdown.subscribe())),
-        tokio::spawn(crate::receiver::tcp::serve(dc09_listener, ingest.clone(), shutdown.subscribe())),
-        tokio::spawn(crate::receiver::udp::serve(udp, ingest, shutdown.subscribe())),
+        tokio::spawn(crate::receiver::tcp::serve(dc09_listener, ingest.clone(), config.receiver, shutdown.subscribe())),
+        tokio::spawn(crate::receiver::udp::serve(udp, ingest.clone(), config.receiver, shutdown.subscribe())),
         tokio::spawn(crate::supervision::run(supervision.clone(), signals.clone(), shutdown.subscribe())),
+        tokio::spawn(crate::maintenance::run(store.clone(), ingest.clone(), shutdown.subscribe())),
     ];
 
     let ctx = Ctx {
@@ -139,17 +147,17 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         engine: engine.clone(),
         ops,
         dashboard: config.dashboard.clone(),
-        limiter: Default::default(),
         push_key,
         push_any_endpoint: config.push_any_endpoint,
+        secure_cookies: config.web.https(),
     };
-    let state = AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe());
-    tasks.push(tokio::spawn(web::serve(http_listener, state)));
+    let state = AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe(), config.web.clone());
+    tasks.push(tokio::spawn(web::serve::serve(http_listener, state)));
 
     if let Some(demo) = &config.demo {
         tasks.push(crate::demo::spawn(&store, dc09_addr, engine.clone(), demo, shutdown.subscribe()).await?);
     }
-    Ok(Running { http_addr, dc09_addr, store, supervision, engine, shutdown, tasks })
+    Ok(Running { http_addr, dc09_addr, store, supervision, engine, ingest, shutdown, tasks })
 }
 
 impl Running {

@@ -110,7 +110,7 @@ async fn a_link_test_is_acknowledged_without_a_signal() {
 #[tokio::test]
 async fn api_routes_need_a_session_and_the_right_role() {
     let app = spawn_app().await;
-    let anonymous = reqwest::Client::new();
+    let anonymous = app.client();
     assert_eq!(anonymous.get(app.url("/api/v1/signals")).send().await.unwrap().status(), 401);
     assert_eq!(anonymous.get(app.url("/api/v1/signals/stream")).send().await.unwrap().status(), 401);
     assert_eq!(anonymous.get(app.url("/api/v1/session")).send().await.unwrap().status(), 401);

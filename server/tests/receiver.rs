@@ -148,6 +148,8 @@ async fn dedupe_survives_a_restart() {
         notify: Default::default(),
         dashboard: Default::default(),
         push_any_endpoint: false,
+        web: Default::default(),
+        receiver: Default::default(),
     };
     let frame = sia_frame(9, "ABC", "Nri1/BA001", "1", Some(now())).encode();
     for _ in 0..2 {

@@ -44,11 +44,12 @@ mod server {
 }
 
 /// Signs a customer in with their customer ID code and PIN. Attempts are limited per code
-/// and per address; on success the session cookie is set. Returns field errors by name.
+/// and per address (the one limiter of `auth::sign_in`); on success the session cookie is
+/// set. Returns field errors by name.
 #[server(prefix = "/rpc", endpoint = "app/sign_in")]
 pub async fn app_sign_in(code: String, pin: String) -> Result<Errors, ServerFnError> {
     use crate::model::customer::code_problem;
-    use crate::ssr::{auth, limit};
+    use crate::ssr::auth;
     let mut errors = Errors::new();
     let code = code.trim().to_owned();
     if let Some(p) = code_problem(&code) {
@@ -61,31 +62,19 @@ pub async fn app_sign_in(code: String, pin: String) -> Result<Errors, ServerFnEr
         return Ok(errors);
     }
     let ctx = crate::api::server::ctx()?;
-    let now = auth::now_ms();
-    let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await.map(|c| c.0.ip().to_string()).unwrap_or_default();
-    let peer_key = format!("ip:{peer}");
-    let blocked = ctx.limiter.blocked_until(&code, limit::MAX_FAILURES, now).or(ctx.limiter.blocked_until(&peer_key, limit::MAX_FAILURES_PER_PEER, now));
-    if let Some(until) = blocked {
-        tracing::warn!(peer = %peer, "customer sign-in refused: too many attempts");
-        let minutes = (until - now).div_euclid(60_000) + 1;
-        return Ok(vec![("form".into(), format!("locked:{minutes}"))]);
-    }
-    match auth::sign_in(&ctx.store, &code, &pin).await {
+    match auth::sign_in(&ctx.store, &code, &pin, crate::api::server::client_ip().await).await {
         Ok((user, token)) if user.role == crate::model::Role::Customer => {
-            ctx.limiter.clear(&code);
-            crate::api::server::set_cookie(&auth::session_cookie(&token));
+            crate::api::server::set_session_cookie(&ctx, Some(&token));
             Ok(Errors::new())
         }
         Ok((_, token)) => {
+            // Staff sign in at /login, not with a customer ID.
             let _ = auth::sign_out(&ctx.store, &token).await;
-            ctx.limiter.fail(&code, now);
-            ctx.limiter.fail(&peer_key, now);
             Ok(vec![("form".into(), "bad_credentials".into())])
         }
-        Err(auth::AuthError::BadCredentials) => {
-            ctx.limiter.fail(&code, now);
-            ctx.limiter.fail(&peer_key, now);
-            Ok(vec![("form".into(), "bad_credentials".into())])
+        Err(auth::AuthError::BadCredentials) => Ok(vec![("form".into(), "bad_credentials".into())]),
+        Err(auth::AuthError::TooManyAttempts { until_ms }) => {
+            Ok(vec![("form".into(), format!("locked:{}", auth::minutes_left(until_ms)))])
         }
         Err(e) => {
             tracing::error!(error = %e, "customer sign-in failed");

@@ -44,6 +44,22 @@ pub(crate) mod server {
         })
     }
 
+    /// The caller's address, as the configured source says (the socket, or a trusted
+    /// proxy's header).
+    pub async fn client_ip() -> Option<std::net::IpAddr> {
+        leptos_axum::extract::<axum_client_ip::ClientIp>().await.ok().map(|ip| ip.0)
+    }
+
+    /// Sets the session cookie for `token` (or clears it with `None`).
+    pub fn set_session_cookie(ctx: &crate::ssr::Ctx, token: Option<&str>) {
+        use crate::ssr::auth;
+        let value = match token {
+            Some(token) => auth::session_cookie(token, ctx.secure_cookies),
+            None => auth::clear_cookie(ctx.secure_cookies),
+        };
+        set_cookie(&value);
+    }
+
     /// Sets a `Set-Cookie` header on the response.
     pub fn set_cookie(value: &str) {
         if let (Some(opts), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(value)) {
@@ -62,14 +78,18 @@ pub async fn login(username: String, password: String) -> Result<LoginErrors, Se
         return Ok(errors);
     }
     let ctx = server::ctx()?;
-    match auth::sign_in(&ctx.store, &username, &password).await {
+    match auth::sign_in(&ctx.store, &username, &password, server::client_ip().await).await {
         Ok((user, token)) => {
-            server::set_cookie(&auth::session_cookie(&token));
+            server::set_session_cookie(&ctx, Some(&token));
             leptos_axum::redirect(user.role.home_path());
             Ok(LoginErrors::default())
         }
         Err(auth::AuthError::BadCredentials) => Ok(LoginErrors {
             form: Some("Wrong username or password.".into()),
+            ..Default::default()
+        }),
+        Err(auth::AuthError::TooManyAttempts { until_ms }) => Ok(LoginErrors {
+            form: Some(format!("Too many attempts. Try again in {} minute(s).", auth::minutes_left(until_ms))),
             ..Default::default()
         }),
         Err(e) => {
@@ -87,7 +107,7 @@ pub async fn logout() -> Result<(), ServerFnError> {
     if let Some(token) = auth::token_from_headers(&server::headers().await?) {
         auth::sign_out(&ctx.store, &token).await.map_err(|e| ServerFnError::new(e.to_string()))?;
     }
-    server::set_cookie(&auth::clear_cookie());
+    server::set_session_cookie(&ctx, None);
     leptos_axum::redirect("/login");
     Ok(())
 }

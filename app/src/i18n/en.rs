@@ -166,4 +166,5 @@ pub const TABLE: &[(&str, &str)] = &[
     ("err.details_required", "Tell us a little more."),
     ("err.password_required", "Enter the password."),
     ("err.subscription_invalid", "This browser's subscription is not valid."),
+    ("err.subscription_taken", "This browser already receives the notifications of another login."),
 ];

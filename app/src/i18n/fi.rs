@@ -166,4 +166,5 @@ pub const TABLE: &[(&str, &str)] = &[
     ("err.details_required", "Kerro hieman tarkemmin."),
     ("err.password_required", "Anna tunnussana."),
     ("err.subscription_invalid", "Tämän selaimen ilmoitustilaus ei ole kelvollinen."),
+    ("err.subscription_taken", "Tämä selain saa jo toisen tunnuksen ilmoitukset."),
 ];

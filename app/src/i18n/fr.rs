@@ -166,4 +166,5 @@ pub const TABLE: &[(&str, &str)] = &[
     ("err.details_required", "Dites-nous-en un peu plus."),
     ("err.password_required", "Saisissez le mot de passe."),
     ("err.subscription_invalid", "L’abonnement aux notifications de ce navigateur n’est pas valide."),
+    ("err.subscription_taken", "Ce navigateur reçoit déjà les notifications d’un autre compte."),
 ];

@@ -166,4 +166,5 @@ pub const TABLE: &[(&str, &str)] = &[
     ("err.details_required", "Kérjük, írjon egy kicsit többet."),
     ("err.password_required", "Adja meg a jelszót."),
     ("err.subscription_invalid", "A böngésző értesítési feliratkozása érvénytelen."),
+    ("err.subscription_taken", "Ez a böngésző már egy másik fiók értesítéseit kapja."),
 ];

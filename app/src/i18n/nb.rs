@@ -166,4 +166,5 @@ pub const TABLE: &[(&str, &str)] = &[
     ("err.details_required", "Fortell oss litt mer."),
     ("err.password_required", "Skriv inn passordet."),
     ("err.subscription_invalid", "Varselabonnementet til denne nettleseren er ugyldig."),
+    ("err.subscription_taken", "Denne nettleseren får allerede varslene til en annen bruker."),
 ];

@@ -166,4 +166,5 @@ pub const TABLE: &[(&str, &str)] = &[
     ("err.details_required", "Spuneți-ne puțin mai multe."),
     ("err.password_required", "Introduceți parola."),
     ("err.subscription_invalid", "Abonarea la notificări a acestui browser nu este validă."),
+    ("err.subscription_taken", "Acest browser primește deja notificările altui cont."),
 ];

@@ -511,28 +511,37 @@ pub async fn subscribe(ctx: &Ctx, user: &SessionUser, endpoint: &str, p256dh: &s
     if !url_ok || endpoint.len() > 2000 || !key(p256dh, 65) || !key(auth_secret, 16) {
         return Err(AppError::Invalid("subscription_invalid".into()));
     }
-    ctx.store.add_push_subscription(user.id, endpoint, p256dh, auth_secret, ctx.engine.clock().now_ms()).await?;
-    Ok(())
+    match ctx.store.add_push_subscription(user.id, endpoint, p256dh, auth_secret, ctx.engine.clock().now_ms()).await {
+        Ok(_) => Ok(()),
+        Err(store::StoreError::Conflict(_)) => {
+            tracing::warn!(user = user.id, "push subscription refused: the endpoint belongs to another login");
+            Err(AppError::Invalid("subscription_taken".into()))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The push services of the browser makers (Chrome and Edge use FCM or Windows, Firefox
 /// Mozilla's, Safari Apple's).
 const PUSH_SERVICES: [&str; 5] = ["fcm.googleapis.com", "android.googleapis.com", "push.services.mozilla.com", "notify.windows.com", "push.apple.com"];
 
-/// Whether the server may post pushes to `endpoint`: an https URL of a known push service, or
-/// with `any`, any http(s) URL.
+/// Whether the server may post pushes to `endpoint`: an https URL of a known push service
+/// on its default port, named by host (no address literal, no user info), parsed as a
+/// browser would (`url`, so a backslash, `@` and percent tricks cannot hide another host); with
+/// `any` (tests' local push service), any http(s) URL with a host. Where the name then
+/// resolves is checked again when sending (public addresses only, no redirects).
 pub fn push_endpoint_allowed(endpoint: &str, any: bool) -> bool {
-    let (https, rest) = match (endpoint.strip_prefix("https://"), endpoint.strip_prefix("http://")) {
-        (Some(rest), _) => (true, rest),
-        (None, Some(rest)) => (false, rest),
-        _ => return false,
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let Ok(url) = url::Url::parse(endpoint) else { return false };
     if any {
-        return !host.is_empty();
+        return matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty());
     }
+    let Some(url::Host::Domain(host)) = url.host() else { return false };
     let host = host.to_ascii_lowercase();
-    https && !host.contains(['@', ':']) && PUSH_SERVICES.iter().any(|s| host == *s || host.ends_with(&format!(".{s}")))
+    url.scheme() == "https"
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.port().is_none()
+        && PUSH_SERVICES.iter().any(|s| host == *s || host.ends_with(&format!(".{s}")))
 }
 
 /// What a cancel's result is called on the wire.
@@ -549,7 +558,23 @@ mod tests {
         for ok in ["https://fcm.googleapis.com/fcm/send/abc", "https://updates.push.services.mozilla.com/wpush/v2/x", "https://web.push.apple.com/Q", "https://wns2-par02p.notify.windows.com/w/?token=1"] {
             assert!(push_endpoint_allowed(ok, false), "{ok}");
         }
-        for bad in ["http://fcm.googleapis.com/x", "https://127.0.0.1/push", "https://fcm.googleapis.com.evil.example/x", "https://evil@fcm.googleapis.com/x", "https://fcm.googleapis.com:8443/x", "ftp://x", "https://evilfcm.googleapis.com.example/"] {
+        for bad in [
+            "http://fcm.googleapis.com/x",
+            "https://127.0.0.1/push",
+            "https://[::1]/push",
+            "https://2130706433/push",
+            "https://fcm.googleapis.com.evil.example/x",
+            "https://evil@fcm.googleapis.com/x",
+            "https://user:pw@fcm.googleapis.com/x",
+            "https://fcm.googleapis.com:8443/x",
+            "ftp://x",
+            "https://evilfcm.googleapis.com.example/",
+            "https://evil.example\\@fcm.googleapis.com/x",
+            "https://evil.example\\.fcm.googleapis.com/x",
+            "https://fcm.googleapis.com%2f@evil.example/x",
+            "https://evil.example#@fcm.googleapis.com/",
+            "not a url",
+        ] {
             assert!(!push_endpoint_allowed(bad, false), "{bad}");
         }
         assert!(push_endpoint_allowed("http://127.0.0.1:4000/push/a", true));

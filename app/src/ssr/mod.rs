@@ -3,7 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod customer;
-pub mod limit;
+pub mod csp;
 pub mod engine;
 pub mod journal;
 pub mod ops;
@@ -28,12 +28,12 @@ pub struct Ctx {
     pub ops: tokio::sync::broadcast::Sender<crate::model::ops::OpsEvent>,
     /// How the dashboards are set up.
     pub dashboard: Dashboard,
-    /// Failed sign-in attempts (customer codes and peer addresses).
-    pub limiter: std::sync::Arc<limit::Limiter>,
     /// The VAPID public key browsers subscribe with; `None`: Web Push is off.
     pub push_key: Option<String>,
     /// Subscriptions may name any http(s) endpoint (tests), not only the known push services.
     pub push_any_endpoint: bool,
+    /// People reach Vigil over https: session cookies are `__Host-` and `Secure`.
+    pub secure_cookies: bool,
 }
 
 /// The dashboards' settings: the map, the queue's limits and the centre's time zone.

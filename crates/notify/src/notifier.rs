@@ -17,6 +17,9 @@ const HTTP_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// `send` may run concurrently.
 pub struct Notifier {
     http: reqwest::Client,
+    /// For push endpoints, which come from browsers: public addresses only, no redirects.
+    push_http: reqwest::Client,
+    private_push: bool,
     email: Option<EmailSender>,
     sms: Option<SmsSender>,
     push: Option<PushSender>,
@@ -26,19 +29,31 @@ impl Notifier {
     /// Validates `config` (addresses, URLs, the VAPID key) and prepares the
     /// senders; no connection is made yet.
     pub fn new(config: Config) -> Result<Notifier, NotifyError> {
-        let http = reqwest::Client::builder()
-            .use_rustls_tls()
-            .timeout(HTTP_TIMEOUT)
-            .connect_timeout(HTTP_CONNECT_TIMEOUT)
-            .user_agent(concat!("vigil-notify/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| NotifyError::Config(format!("HTTP client: {e}")))?;
+        let client = || {
+            reqwest::Client::builder()
+                .use_rustls_tls()
+                .timeout(HTTP_TIMEOUT)
+                .connect_timeout(HTTP_CONNECT_TIMEOUT)
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("vigil-notify/", env!("CARGO_PKG_VERSION")))
+        };
+        let built = |b: reqwest::ClientBuilder| b.build().map_err(|e| NotifyError::Config(format!("HTTP client: {e}")));
         Ok(Notifier {
-            http,
+            http: built(client())?,
+            push_http: built(client().dns_resolver(std::sync::Arc::new(crate::public_net::PublicOnly)))?,
+            private_push: false,
             email: config.smtp.as_ref().map(EmailSender::new).transpose()?,
             sms: config.sms.as_ref().map(SmsSender::new).transpose()?,
             push: config.push.as_ref().map(PushSender::new).transpose()?,
         })
+    }
+
+    /// Lets pushes go to endpoints on private and loopback addresses (a local push service
+    /// in tests); by default they are refused.
+    pub fn allow_private_push_endpoints(mut self) -> Self {
+        self.push_http = self.http.clone();
+        self.private_push = true;
+        self
     }
 
     /// Whether `channel` has a configuration.
@@ -70,13 +85,29 @@ impl Notifier {
                     .await
             }
             Channel::Push => {
-                self.push
-                    .as_ref()
-                    .ok_or_else(not_configured)?
-                    .send(&self.http, msg)
-                    .await
+                let push = self.push.as_ref().ok_or_else(not_configured)?;
+                if !self.private_push {
+                    refuse_private_literal(&msg.recipient)?;
+                }
+                push.send(&self.push_http, msg).await
             }
         }
+    }
+}
+
+/// Refuses a push subscription whose endpoint names a non-public IP address itself (the
+/// resolver checks names; a literal address is never resolved).
+fn refuse_private_literal(recipient: &str) -> Result<(), SendError> {
+    let endpoint = crate::webpush::Subscription::parse(recipient)?.endpoint;
+    let url = url::Url::parse(&endpoint).map_err(|_| SendError::Permanent("push endpoint is not a URL".into()))?;
+    let ip = match url.host() {
+        Some(url::Host::Ipv4(ip)) => Some(std::net::IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => Some(std::net::IpAddr::V6(ip)),
+        _ => None,
+    };
+    match ip {
+        Some(ip) if !crate::public_net::is_public(ip) => Err(SendError::Permanent(format!("push endpoint address {ip} is not public"))),
+        _ => Ok(()),
     }
 }
 

@@ -101,11 +101,49 @@ fn notifier() -> Notifier {
         ttl_s: 900,
         ..PushConfig::generate("mailto:ops@example.org")
     };
+    strict_notifier(push).allow_private_push_endpoints()
+}
+
+fn strict_notifier(push: PushConfig) -> Notifier {
     Notifier::new(Config {
         push: Some(push),
         ..Config::default()
     })
     .unwrap()
+}
+
+#[tokio::test]
+async fn by_default_pushes_never_go_to_private_or_loopback_addresses() {
+    let (subscription, mut rx) = push_service(StatusCode::CREATED).await;
+    let strict = strict_notifier(PushConfig::generate("mailto:ops@example.org"));
+    let err = strict.send(&message(subscription.clone())).await.unwrap_err();
+    assert!(!err.is_retryable(), "an address literal is refused for good: {err}");
+    let by_name = subscription.replace("127.0.0.1", "localhost");
+    assert!(strict.send(&message(by_name)).await.is_err(), "a name that resolves to loopback is refused too");
+    assert!(rx.try_recv().is_err(), "nothing reached the local service");
+}
+
+#[tokio::test]
+async fn a_redirect_from_the_push_service_is_not_followed() {
+    let (subscription, _rx) = push_service(StatusCode::CREATED).await;
+    let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let target = format!("{base}/elsewhere");
+    let app = Router::new()
+        .route("/wpush/v2/{id}", post(move || async move { (StatusCode::TEMPORARY_REDIRECT, [("location", target)]) }))
+        .route("/elsewhere", post(move || async move {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            StatusCode::CREATED
+        }));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let endpoint: serde_json::Value = serde_json::from_str(&subscription).unwrap();
+    let old = endpoint["endpoint"].as_str().unwrap();
+    let origin = old.split("/wpush").next().unwrap();
+    let redirecting = subscription.replace(origin, &base);
+    assert!(notifier().send(&message(redirecting)).await.is_err(), "a redirect is no delivery");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0, "the redirect was not followed");
 }
 
 fn message(recipient: String) -> Message {

@@ -169,7 +169,7 @@ pub fn classify(facts: EventFacts<'_>, overrides: &[Override]) -> Classification
     }
 }
 
-/// Vigil's own codes for supervision of the site's paths.
+/// Vigil's own codes: supervision of the site's paths, and the receiver's security events.
 fn internal(code: &str) -> (Meaning, Option<Priority>) {
     let is = |name: &str| code.eq_ignore_ascii_case(name);
     if is("LINK-FAIL") {
@@ -178,6 +178,10 @@ fn internal(code: &str) -> (Meaning, Option<Priority>) {
         (Meaning::Alarm(Category::LinkFailure), Some(ALL_PATHS_FAIL))
     } else if is("LINK-RESTORE") || is("ALL-PATHS-RESTORE") {
         (Meaning::Restore(Category::LinkFailure), None)
+    } else if is("PLAIN-REFUSED") {
+        // Someone sent unencrypted frames for an encrypted account: forged signals or a
+        // panel whose encryption was switched off. Either way a person must look.
+        (Meaning::Alarm(Category::Tamper), None)
     } else {
         (Meaning::Info, None)
     }

@@ -26,6 +26,25 @@ impl Store {
         Ok(())
     }
 
+    /// Sets whether a keyed account still takes plain frames, and from which source networks
+    /// (CIDR, such as `10.1.0.0/16` or `192.0.2.7/32`; empty: any). A network that is not
+    /// CIDR is [`StoreError::Invalid`]; an unknown account [`StoreError::NotFound`].
+    pub async fn set_account_plain_policy(&self, number: &str, allow_plain: bool, networks: &[String]) -> Result<(), StoreError> {
+        let number = valid_account(number)?;
+        let networks = valid_networks(networks)?;
+        let done = sqlx::query("UPDATE accounts SET allow_plain = $1, plain_networks = $2, updated_at = $3 WHERE number = $4")
+            .bind(i64::from(allow_plain))
+            .bind((!networks.is_empty()).then(|| networks.join(",")))
+            .bind(now_ms())
+            .bind(number.as_str())
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("account {number}")));
+        }
+        Ok(())
+    }
+
     /// Replaces an account's supervised paths. A path whose line is kept keeps its state
     /// (last sign, failure) and takes the new interval; a new path is due one interval plus
     /// grace from now; a dropped path is deactivated.
@@ -106,6 +125,22 @@ impl Store {
             .await?;
         rows.iter().map(account_from_row).collect()
     }
+}
+
+/// The networks in canonical CIDR form, or which one is not a network. At most 32.
+pub fn valid_networks(networks: &[String]) -> Result<Vec<String>, StoreError> {
+    if networks.len() > 32 {
+        return Err(StoreError::Invalid("at most 32 networks".into()));
+    }
+    networks
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            let net = n.parse::<ipnet::IpNet>().or_else(|_| n.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
+            net.map(|net| net.trunc().to_string()).map_err(|_| StoreError::Invalid(format!("{n:?} is not a network such as 192.0.2.0/24")))
+        })
+        .collect()
 }
 
 async fn write_paths(tx: &mut sqlx::Transaction<'_, Any>, account_id: i64, paths: &[PathSpec], now: i64) -> Result<(), StoreError> {

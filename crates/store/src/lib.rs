@@ -20,6 +20,7 @@ mod error;
 mod incidents;
 mod outbox;
 mod push;
+mod limits;
 mod records;
 mod secret;
 mod signals;
@@ -27,7 +28,10 @@ mod sites;
 mod supervision;
 mod users;
 
+pub use accounts::valid_networks;
 pub use connect::Backend;
+pub use limits::{Attempt, Backoff};
+pub use push::MAX_PUSH_SUBSCRIPTIONS;
 pub use engine_records::{
     ContactRecord, CrewRecord, CrewUpdate, EngineBatch, IncidentQuery, IncidentRow, JournalEntry,
     JournalRecord, NewOutbox, OutboxRecord, PushSubscription,

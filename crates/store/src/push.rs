@@ -4,9 +4,14 @@ use sqlx::Row;
 
 use crate::{PushSubscription, Store, StoreError};
 
+/// Push subscriptions (browsers, phones) one user keeps at most.
+pub const MAX_PUSH_SUBSCRIPTIONS: i64 = 10;
+
 impl Store {
-    /// Stores a subscription for a user and returns its id. An endpoint already stored is
-    /// taken over (user, keys and time replaced), keeping its id. Unknown user:
+    /// Stores a subscription for a user and returns its id. The same user subscribing the
+    /// same endpoint again replaces its keys and time, keeping its id; an endpoint another
+    /// user holds is [`StoreError::Conflict`] (it is never taken over silently). A user
+    /// keeps at most [`MAX_PUSH_SUBSCRIPTIONS`]: the oldest beyond go. Unknown user:
     /// [`StoreError::MissingReference`].
     pub async fn add_push_subscription(
         &self,
@@ -16,11 +21,12 @@ impl Store {
         auth: &str,
         at_ms: i64,
     ) -> Result<i64, StoreError> {
-        let id = sqlx::query_scalar(
+        let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, created_at) \
              VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, \
+             ON CONFLICT (endpoint) DO UPDATE SET \
              p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at \
+             WHERE push_subscriptions.user_id = excluded.user_id \
              RETURNING id",
         )
         .bind(user_id)
@@ -28,7 +34,16 @@ impl Store {
         .bind(p256dh)
         .bind(auth)
         .bind(at_ms)
-        .fetch_one(&self.pool)
+        .fetch_optional(&self.pool)
+        .await?;
+        let id = id.ok_or_else(|| StoreError::Conflict("this push endpoint belongs to another login".into()))?;
+        sqlx::query(
+            "DELETE FROM push_subscriptions WHERE user_id = $1 AND id NOT IN \
+             (SELECT id FROM push_subscriptions WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2)",
+        )
+        .bind(user_id)
+        .bind(MAX_PUSH_SUBSCRIPTIONS)
+        .execute(&self.pool)
         .await?;
         Ok(id)
     }

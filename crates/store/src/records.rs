@@ -149,6 +149,12 @@ pub struct AccountRecord {
     pub time_zone: String,
     /// The account's AES key, if its frames are encrypted.
     pub key: Option<SecretKey>,
+    /// Whether a keyed account still takes plain (unencrypted) frames: an explicit setting
+    /// for a panel downgraded in the field. Without a key every frame is plain anyway.
+    pub allow_plain: bool,
+    /// With `allow_plain`, the source networks (CIDR) plain frames may come from; empty:
+    /// any.
+    pub plain_networks: Vec<String>,
 }
 
 /// A site to create.

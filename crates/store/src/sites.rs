@@ -6,7 +6,7 @@ use sqlx::Row;
 use crate::{now_ms, AccountRecord, NewSite, SecretKey, SiteRecord, Store, StoreError};
 
 pub(crate) const SELECT_ACCOUNTS: &str = "SELECT a.id, a.number, a.site_id, s.name AS site_name, \
-     s.time_zone, a.aes_key FROM accounts a JOIN sites s ON s.id = a.site_id";
+     s.time_zone, a.aes_key, a.allow_plain, a.plain_networks FROM accounts a JOIN sites s ON s.id = a.site_id";
 
 /// Canonical form of a panel account number: trimmed, upper-case.
 pub(crate) fn normalize_account(number: &str) -> String {
@@ -277,7 +277,14 @@ pub(crate) fn account_from_row(row: &AnyRow) -> Result<AccountRecord, StoreError
         site_name: row.try_get("site_name")?,
         time_zone: row.try_get("time_zone")?,
         key: key.map(SecretKey::from_stored),
+        allow_plain: row.try_get::<i64, _>("allow_plain")? != 0,
+        plain_networks: split_networks(row.try_get("plain_networks")?),
     })
+}
+
+/// The stored comma-separated networks as a list.
+fn split_networks(stored: Option<String>) -> Vec<String> {
+    stored.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned).collect()
 }
 
 fn site_from_row(row: &AnyRow) -> Result<SiteRecord, StoreError> {

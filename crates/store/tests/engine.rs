@@ -23,7 +23,7 @@ store_tests! {
     outbox_due_attempt_retry_failed,
     contacts_reorder_and_passwords,
     crews_are_updated,
-    push_subscriptions_upsert_by_endpoint,
+    push_subscriptions_are_kept_per_login_and_capped,
     crew_logins_devices_and_who_is_signed_in,
     import_site_is_all_or_nothing,
 }
@@ -629,7 +629,7 @@ async fn crews_are_updated(store: Store, _url: String) {
     assert!(matches!(err, StoreError::MissingReference(_)), "got {err:?}");
 }
 
-async fn push_subscriptions_upsert_by_endpoint(store: Store, _url: String) {
+async fn push_subscriptions_are_kept_per_login_and_capped(store: Store, _url: String) {
     let u1 = store.create_user(&user("una", "operator")).await.unwrap();
     let u2 = store.create_user(&user("udo", "customer")).await.unwrap();
     let e1 = "https://push.example/one";
@@ -637,26 +637,30 @@ async fn push_subscriptions_upsert_by_endpoint(store: Store, _url: String) {
     let first = store.add_push_subscription(u1, e1, "key-1", "auth-1", 100).await.unwrap();
     let second = store.add_push_subscription(u1, e2, "key-2", "auth-2", 200).await.unwrap();
     assert_ne!(first, second);
-    // The browser's endpoint now belongs to another user: taken over, same row.
-    let again = store.add_push_subscription(u2, e1, "key-3", "auth-3", 300).await.unwrap();
+    // Another user cannot take the endpoint over; the same user renews its keys in place.
+    let err = store.add_push_subscription(u2, e1, "key-3", "auth-3", 300).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "got {err:?}");
+    let again = store.add_push_subscription(u1, e1, "key-3", "auth-3", 300).await.unwrap();
     assert_eq!(again, first);
-
-    let of_u1 = store.push_subscriptions_of_users(&[u1]).await.unwrap();
-    assert_eq!(of_u1.len(), 1);
-    assert_eq!((of_u1[0].id, of_u1[0].endpoint.as_str()), (second, e2));
-    let of_u2 = store.push_subscriptions_of_users(&[u2]).await.unwrap();
-    assert_eq!(of_u2.len(), 1);
-    let moved = &of_u2[0];
-    assert_eq!((moved.id, moved.user_id, moved.endpoint.as_str()), (first, u2, e1));
-    assert_eq!((moved.p256dh.as_str(), moved.auth.as_str(), moved.created_at_ms), ("key-3", "auth-3", 300));
-    let both: Vec<i64> = store.push_subscriptions_of_users(&[u2, u1]).await.unwrap().iter().map(|s| s.id).collect();
-    assert_eq!(both, vec![first, second]);
-    assert!(store.push_subscriptions_of_users(&[]).await.unwrap().is_empty());
-
-    store.remove_push_subscription(e1).await.unwrap();
-    store.remove_push_subscription(e1).await.unwrap();
     assert!(store.push_subscriptions_of_users(&[u2]).await.unwrap().is_empty());
-    assert_eq!(store.push_subscriptions_of_users(&[u1, u2]).await.unwrap().len(), 1);
+    let of_u1 = store.push_subscriptions_of_users(&[u1]).await.unwrap();
+    assert_eq!(of_u1.len(), 2);
+    let renewed = of_u1.iter().find(|s| s.id == first).unwrap();
+    assert_eq!((renewed.user_id, renewed.p256dh.as_str(), renewed.auth.as_str(), renewed.created_at_ms), (u1, "key-3", "auth-3", 300));
+
+    // A login keeps at most MAX_PUSH_SUBSCRIPTIONS: the oldest go.
+    for i in 0..store::MAX_PUSH_SUBSCRIPTIONS {
+        store.add_push_subscription(u2, &format!("https://push.example/u2/{i}"), "k", "a", 1_000 + i).await.unwrap();
+    }
+    let newest = store.add_push_subscription(u2, "https://push.example/u2/new", "k", "a", 5_000).await.unwrap();
+    let of_u2 = store.push_subscriptions_of_users(&[u2]).await.unwrap();
+    assert_eq!(of_u2.len() as i64, store::MAX_PUSH_SUBSCRIPTIONS);
+    assert!(of_u2.iter().any(|s| s.id == newest) && !of_u2.iter().any(|s| s.endpoint == "https://push.example/u2/0"));
+
+    store.remove_push_subscription(e1).await.unwrap();
+    store.remove_push_subscription(e1).await.unwrap();
+    assert_eq!(store.push_subscriptions_of_users(&[u1]).await.unwrap().len(), 1);
+    assert!(store.push_subscriptions_of_users(&[]).await.unwrap().is_empty());
 
     let err = store.add_push_subscription(u2 + 100, "https://push.example/x", "k", "a", 1).await.unwrap_err();
     assert!(matches!(err, StoreError::MissingReference(_)), "got {err:?}");

@@ -2,7 +2,7 @@
 //! A frame is acknowledged only after the signals it carries are committed.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -12,6 +12,7 @@ use rand::Rng;
 use store::{AccountRecord, NewArrival, Store};
 use tokio::sync::broadcast;
 
+use super::guard::{Counters, Guard};
 use super::signal::to_signals;
 use app::ssr::engine::EngineHandle;
 
@@ -46,6 +47,7 @@ pub struct Ingest {
     supervision: Supervision,
     accounts: AccountCache,
     engine: EngineHandle,
+    guard: Arc<Guard>,
 }
 
 /// A decoded frame with its account and, if it came encrypted, the key to answer with.
@@ -59,7 +61,37 @@ impl Ingest {
     /// Builds the ingest path over a store, its recorder, link supervision, the live feed
     /// and the alarm engine (told of every new signal).
     pub fn new(store: Store, recorder: Recorder, supervision: Supervision, live: broadcast::Sender<SignalView>, engine: EngineHandle) -> Ingest {
-        Ingest { store, recorder, live, supervision, accounts: AccountCache::default(), engine }
+        Ingest { store, recorder, live, supervision, accounts: AccountCache::default(), engine, guard: Arc::default() }
+    }
+
+    /// What the receiver refused or dropped.
+    pub fn counters(&self) -> &Counters {
+        self.guard.counters()
+    }
+
+    /// The reply to a frame the codec refused (NAK or nothing), unless its source has had
+    /// its share of NAKs for now.
+    pub fn nak_for(&self, e: &DecodeError, peer: SocketAddr) -> Option<Vec<u8>> {
+        let reply = e.reply(self.receiver_time())?;
+        self.guard.nak_allowed(peer.ip(), chrono::Utc::now().timestamp_millis()).then_some(reply)
+    }
+
+    /// Stores the row summing up the unknown accounts' frames beyond their limits, if any
+    /// came since the last call.
+    pub async fn flush_unknown(&self) {
+        let Some(signal) = self.guard.take_aggregate(chrono::Utc::now().timestamp_millis()) else { return };
+        self.store_internal(signal).await;
+    }
+
+    /// Stores a signal Vigil raises itself, tells the engine and the live feed.
+    async fn store_internal(&self, signal: store::NewSignal) {
+        match self.store.insert_signal(&signal).await {
+            Ok(id) => {
+                self.engine.poke();
+                crate::live::publish(&self.store, &self.live, vec![id]);
+            }
+            Err(e) => tracing::error!(error = %e, code = ?signal.event_code, "internal signal not stored"),
+        }
     }
 
     /// The receiver's clock in DC-09 form (for NAKs).
@@ -72,10 +104,15 @@ impl Ingest {
     /// - a malformed frame gets the codec's reply for its fault (NAK or nothing); an encrypted
     ///   frame with no key for its account, a wrong key or a stale timestamp gets a NAK with
     ///   the receiver's time;
+    /// - a plain frame (event or `NULL`) for an account with a key is refused with a NAK,
+    ///   stored as nothing, and is no life sign, unless the account allows plain frames
+    ///   (from its networks); a security signal is raised once per account and window;
     /// - `NULL` (link test) from a known account is acknowledged at once (a life sign);
     /// - event frames are stored first, then acknowledged; a retransmission is recognised,
     ///   recorded as a further arrival and acknowledged again; an unknown account or
-    ///   unreadable event data is stored too, flagged, and answered `DUH`;
+    ///   unreadable event data is stored too, flagged, and answered `DUH`; frames from
+    ///   unknown accounts beyond their limits are summed up in one row a minute instead;
+    /// - NAKs are limited per source address;
     /// - when the store fails, nothing is sent, so the panel sends again.
     ///
     /// Replies to encrypted frames are encrypted with the account's key.
@@ -84,8 +121,16 @@ impl Ingest {
         let received = match self.open(raw, now).await {
             Ok(Some(received)) => received,
             Ok(None) => return None,
-            Err(e) => return self.reject(&e, peer, now),
+            Err(e) => return self.reject(&e, peer),
         };
+        if let Some(account) = received.account.as_ref().filter(|a| !plain_allowed(&received, a, peer.ip())) {
+            tracing::warn!(%peer, account = %account.number, "plain frame refused: the account is encrypted");
+            if let Some(signal) = self.guard.plain_refused(account, peer, chrono::Utc::now().timestamp_millis()) {
+                self.store_internal(signal).await;
+            }
+            let nak = dc09::nak(now);
+            return self.guard.nak_allowed(peer.ip(), chrono::Utc::now().timestamp_millis()).then_some(nak);
+        }
         let reply_ok = match &received.frame.token {
             Token::AdmCid | Token::SiaDcs => self.handle_events(&received, raw, peer, transport).await?,
             Token::Null => received.account.is_some(),
@@ -138,15 +183,21 @@ impl Ingest {
         }
     }
 
-    fn reject(&self, e: &DecodeError, peer: SocketAddr, now: Timestamp) -> Option<Vec<u8>> {
-        tracing::warn!(%peer, reason = e.reason(), "rejected frame");
-        e.reply(now)
+    fn reject(&self, e: &DecodeError, peer: SocketAddr) -> Option<Vec<u8>> {
+        let reply = self.nak_for(e, peer);
+        if reply.is_some() {
+            tracing::warn!(%peer, reason = e.reason(), "rejected frame");
+        }
+        reply
     }
 
     /// Stores the frame's events; `Some(true)` to ACK, `Some(false)` to DUH, `None` when
     /// nothing was stored (no answer).
     async fn handle_events(&self, r: &Received, raw: &[u8], peer: SocketAddr, transport: Transport) -> Option<bool> {
         let received_at_ms = chrono::Utc::now().timestamp_millis();
+        if r.account.is_none() && !self.guard.unknown_allowed(&r.frame.account, peer.ip(), received_at_ms) {
+            return None;
+        }
         let raw_text = String::from_utf8_lossy(raw).trim_matches(['\n', '\r']).to_owned();
         let (signals, readable) = to_signals(&r.frame, r.account.as_ref(), received_at_ms, raw_text, peer, transport);
         if !readable {
@@ -175,6 +226,18 @@ impl Ingest {
         }
         Some(r.account.is_some() && readable)
     }
+}
+
+/// Whether a frame may be taken for its known account: an encrypted frame always; a plain
+/// one when the account has no key, or is set to allow plain frames (from its networks, if
+/// it names any).
+fn plain_allowed(r: &Received, account: &AccountRecord, ip: IpAddr) -> bool {
+    if r.key.is_some() || account.key.is_none() {
+        return true;
+    }
+    account.allow_plain
+        && (account.plain_networks.is_empty()
+            || account.plain_networks.iter().filter_map(|n| n.parse::<ipnet::IpNet>().ok()).any(|n| n.contains(&ip)))
 }
 
 /// How long a looked-up account (site, key) is reused without asking the store again.
@@ -230,7 +293,7 @@ mod tests {
     use super::*;
 
     fn record(id: i64) -> AccountRecord {
-        AccountRecord { id, number: "1234".into(), site_id: 1, site_name: "Site".into(), time_zone: "UTC".into(), key: None }
+        AccountRecord { id, number: "1234".into(), site_id: 1, site_name: "Site".into(), time_zone: "UTC".into(), key: None, allow_plain: false, plain_networks: vec![] }
     }
 
     #[test]

@@ -5,3 +5,5 @@ pub mod ingest;
 pub mod signal;
 pub mod tcp;
 pub mod udp;
+pub mod guard;
+pub mod limits;

@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/accounts/{number}", get(show_account))
         .route("/api/v1/accounts/{number}/key", put(set_key))
         .route("/api/v1/accounts/{number}/paths", put(set_paths))
+        .route("/api/v1/accounts/{number}/plain", put(set_plain))
 }
 
 /// A supervised path as the API shows and takes it.
@@ -60,8 +61,23 @@ pub struct AccountView {
     pub time_zone: String,
     /// `AES-128`, `AES-192`, `AES-256`, or null when frames come plain.
     pub key: Option<String>,
+    /// With a key: whether plain (unencrypted) frames are still taken (a panel downgraded
+    /// in the field); otherwise they are refused with a NAK.
+    pub allow_plain: bool,
+    /// With `allow_plain`: the only source networks plain frames are taken from (empty: any).
+    pub plain_networks: Vec<String>,
     /// Supervised paths.
     pub paths: Vec<PathView>,
+}
+
+/// Whether a keyed account takes plain frames, and from where.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PlainPolicy {
+    /// Take plain frames although the account has a key.
+    pub allow: bool,
+    /// Only from these networks (CIDR, such as `192.0.2.0/24`; at most 32; empty: any).
+    #[serde(default)]
+    pub networks: Vec<String>,
 }
 
 /// A new account.
@@ -104,6 +120,8 @@ fn view(a: &AccountRecord, paths: &[PathRecord]) -> AccountView {
         site_name: a.site_name.clone(),
         time_zone: a.time_zone.clone(),
         key: a.key.as_ref().map(SecretKey::algorithm),
+        allow_plain: a.allow_plain,
+        plain_networks: a.plain_networks.clone(),
         paths: paths
             .iter()
             .map(|p| PathView { line: p.line.clone(), name: p.name.clone(), interval_s: p.interval_ms / 1000, grace_s: p.grace_ms / 1000, last_seen_ms: p.last_seen_ms, failed: p.failed })
@@ -217,4 +235,21 @@ pub async fn set_paths(State(state): State<AppState>, headers: axum::http::Heade
     store.set_account_paths(&number, &paths).await?;
     audit(store, &user, "account.paths", &number, format!("{} path(s)", paths.len())).await?;
     Ok(Json(found(store, &number).await?))
+}
+
+/// Sets whether an account with a key still takes plain frames, and from which networks
+/// (supervisor, admin).
+#[utoipa::path(put, path = "/api/v1/accounts/{number}/plain", request_body = PlainPolicy, responses(
+    (status = 200, description = "saved", body = AccountView),
+    (status = 404, description = "no such account", body = ErrorBody),
+    (status = 422, description = "a network is not CIDR", body = ErrorBody),
+))]
+pub async fn set_plain(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(number): Path<String>, Json(req): Json<PlainPolicy>) -> Result<Json<AccountView>, ApiError> {
+    let user = manager(&state, &headers).await?;
+    let store = &state.ctx.store;
+    store.set_account_plain_policy(&number, req.allow, &req.networks).await?;
+    let saved = found(store, &number).await?;
+    let detail = format!("plain frames {}{}", if saved.allow_plain { "allowed" } else { "refused" }, if saved.plain_networks.is_empty() { String::new() } else { format!(" from {}", saved.plain_networks.join(", ")) });
+    audit(store, &user, "account.plain_policy", &number, detail).await?;
+    Ok(Json(saved))
 }

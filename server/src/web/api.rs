@@ -42,15 +42,20 @@ pub struct LoginRequest {
 #[utoipa::path(post, path = "/api/v1/session", request_body = LoginRequest, responses(
     (status = 200, description = "signed in; session cookie set", body = SessionUser),
     (status = 401, description = "wrong username or password", body = ErrorBody),
+    (status = 429, description = "too many attempts on this login or from this address; Retry-After says when to try again", body = ErrorBody),
     (status = 422, description = "a field is missing or too long", body = ErrorBody),
 ))]
-pub async fn create_session(State(state): State<AppState>, Json(req): Json<LoginRequest>) -> Result<Response, ApiError> {
+pub async fn create_session(
+    State(state): State<AppState>,
+    axum_client_ip::ClientIp(client): axum_client_ip::ClientIp,
+    Json(req): Json<LoginRequest>,
+) -> Result<Response, ApiError> {
     let errors = validate_login(&req.username, &req.password);
     if let Some(message) = errors.username.or(errors.password) {
         return Err(ApiError::BadRequest(message));
     }
-    let (user, token) = auth::sign_in(&state.ctx.store, &req.username, &req.password).await?;
-    Ok(([(header::SET_COOKIE, auth::session_cookie(&token))], Json(user)).into_response())
+    let (user, token) = auth::sign_in(&state.ctx.store, &req.username, &req.password, Some(client)).await?;
+    Ok(([(header::SET_COOKIE, auth::session_cookie(&token, state.ctx.secure_cookies))], Json(user)).into_response())
 }
 
 /// The signed-in caller.
@@ -68,7 +73,7 @@ pub async fn delete_session(State(state): State<AppState>, headers: axum::http::
     if let Some(token) = auth::token_from_headers(&headers) {
         auth::sign_out(&state.ctx.store, &token).await?;
     }
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, auth::clear_cookie())]).into_response())
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, auth::clear_cookie(state.ctx.secure_cookies))]).into_response())
 }
 
 /// Paging through signals.

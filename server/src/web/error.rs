@@ -50,6 +50,7 @@ impl IntoResponse for ApiError {
         let status = match &self {
             ApiError::Auth(AuthError::BadCredentials | AuthError::Unauthenticated) => StatusCode::UNAUTHORIZED,
             ApiError::Auth(AuthError::Forbidden) => StatusCode::FORBIDDEN,
+            ApiError::Auth(AuthError::TooManyAttempts { .. }) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BadRequest(_) | ApiError::Store(store::StoreError::Invalid(_) | store::StoreError::MissingReference(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) | ApiError::Store(store::StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             ApiError::Store(store::StoreError::Conflict(_)) => StatusCode::CONFLICT,
@@ -62,7 +63,14 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
-        (status, Json(ErrorBody { error })).into_response()
+        let mut response = (status, Json(ErrorBody { error })).into_response();
+        if let ApiError::Auth(AuthError::TooManyAttempts { until_ms }) = &self {
+            let seconds = ((*until_ms - app::ssr::auth::now_ms()) / 1000).max(1);
+            if let Ok(v) = axum::http::HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
+        response
     }
 }
 

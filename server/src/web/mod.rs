@@ -3,14 +3,17 @@
 pub mod accounts;
 pub mod api;
 pub mod error;
+pub mod guard;
 pub mod incidents;
 pub mod openapi;
 pub mod ops;
 pub mod session;
 pub mod sites;
+pub mod serve;
 pub mod sse;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use app::ssr::Ctx;
 use app::{shell, App};
@@ -19,7 +22,7 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tokio::net::TcpListener;
+use axum::http::StatusCode;
 use tokio::sync::watch;
 
 /// The web server's state: Leptos' options and Vigil's request context.
@@ -31,6 +34,8 @@ pub struct AppState {
     pub ctx: Ctx,
     /// Flips to `true` at shutdown, ending live streams so the server can stop.
     pub shutdown: watch::Receiver<bool>,
+    /// Public URL, client addresses.
+    pub security: guard::WebSecurity,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -41,17 +46,27 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     /// State for a server whose front end was built into `site_root`.
-    pub fn new(site_root: &str, addr: SocketAddr, ctx: Ctx, shutdown: watch::Receiver<bool>) -> AppState {
+    pub fn new(site_root: &str, addr: SocketAddr, ctx: Ctx, shutdown: watch::Receiver<bool>, security: guard::WebSecurity) -> AppState {
         let leptos = LeptosOptions::builder().output_name("vigil").site_root(site_root).site_pkg_dir("pkg").site_addr(addr).build();
-        AppState { leptos, ctx, shutdown }
+        AppState { leptos, ctx, shutdown, security }
     }
 }
 
-/// All routes.
+/// A request that has not been answered within this gets 408 (live streams are answered at
+/// once and are not cut by it).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// Requests handled at once; more wait for a turn.
+const MAX_CONCURRENT_REQUESTS: usize = 256;
+/// The largest request body (an accounts CSV of several thousand rows fits).
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// All routes, with the security layers: cross-site refusal, security headers, the client
+/// address source, a timeout, a concurrency limit and a body limit.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let ctx = state.ctx.clone();
     let options = state.leptos.clone();
+    let security = state.security.clone();
     Router::new()
         .merge(api::routes())
         .merge(accounts::routes())
@@ -60,19 +75,12 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(security.clone(), guard::refuse_cross_site))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(tower::limit::ConcurrencyLimitLayer::new(MAX_CONCURRENT_REQUESTS))
+        .layer(axum::middleware::from_fn_with_state(security.clone(), guard::security_headers))
+        .layer(security.client_ip.clone().into_extension())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
-}
-
-/// Serves the web app until shutdown.
-pub async fn serve(listener: TcpListener, state: AppState) {
-    let mut shutdown = state.shutdown.clone();
-    let app = router(state);
-    let stop = async move {
-        let _ = shutdown.changed().await;
-    };
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stop).await {
-        tracing::error!(error = %e, "web server failed");
-    }
 }

@@ -19,6 +19,7 @@ use utoipa::OpenApi;
         super::accounts::create_account,
         super::accounts::set_key,
         super::accounts::set_paths,
+        super::accounts::set_plain,
         super::incidents::list,
         super::incidents::queue,
         super::incidents::show,
@@ -38,7 +39,7 @@ use utoipa::OpenApi;
         super::ops::app_stream,
         super::ops::osmand,
     ),
-    components(schemas(app::model::SessionUser, app::model::Role, app::model::SignalView, app::model::SignalClass, super::api::LoginRequest, super::error::ErrorBody, super::accounts::AccountView, super::accounts::PathView, super::accounts::NewAccountRequest, super::accounts::KeyRequest))
+    components(schemas(app::model::SessionUser, app::model::Role, app::model::SignalView, app::model::SignalClass, super::api::LoginRequest, super::error::ErrorBody, super::accounts::AccountView, super::accounts::PathView, super::accounts::NewAccountRequest, super::accounts::KeyRequest, super::accounts::PlainPolicy))
 )]
 pub struct ApiDoc;
 

@@ -21,6 +21,7 @@ pub struct TestApp {
     pub site: i64,
     running: Running,
     dir: tempfile::TempDir,
+    tweak: fn(&mut Config),
 }
 
 /// Password of every test user.
@@ -29,8 +30,8 @@ pub const PASSWORD: &str = "correct horse battery";
 /// The password (safe word) of the test site's contacts.
 pub const SAFE_WORD: &str = "blue heron";
 
-fn config(dir: &tempfile::TempDir, clock: Clock) -> Config {
-    Config {
+fn config(dir: &tempfile::TempDir, clock: Clock, tweak: fn(&mut Config)) -> Config {
+    let mut config = Config {
         push_any_endpoint: true,
         http: "127.0.0.1:0".parse().unwrap(),
         dc09: "127.0.0.1:0".parse().unwrap(),
@@ -40,14 +41,23 @@ fn config(dir: &tempfile::TempDir, clock: Clock) -> Config {
         clock,
         notify: Default::default(),
         dashboard: Default::default(),
-    }
+        web: Default::default(),
+        receiver: Default::default(),
+    };
+    tweak(&mut config);
+    config
 }
 
 /// Starts Vigil with an operator, a supervisor, a customer, and one site (account 1234,
 /// zones 1-3, two contacts who know [`SAFE_WORD`]) and two crews 3 and 6 km away.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with its configuration changed by `tweak` (kept across a restart).
+pub async fn spawn_app_with(tweak: fn(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let running = start(config(&dir, Clock::default())).await.expect("vigil starts");
+    let running = start(config(&dir, Clock::default(), tweak)).await.expect("vigil starts");
     let store = running.store.clone();
     let hash = app::ssr::auth::hash_password(PASSWORD.into()).await.unwrap();
     let mut customer = 0;
@@ -87,7 +97,7 @@ pub async fn spawn_app() -> TestApp {
     store.create_crew("Echo 1", 44.4522, 26.0862, "available").await.unwrap();
     store.create_crew("Echo 2", 44.48, 26.05, "available").await.unwrap();
     running.engine.reload_site(site).await.unwrap();
-    TestApp { http: running.http_addr, dc09: running.dc09_addr, store, running, site, dir }
+    TestApp { http: running.http_addr, dc09: running.dc09_addr, store, running, site, dir, tweak }
 }
 
 impl TestApp {
@@ -96,9 +106,21 @@ impl TestApp {
         format!("http://{}{}", self.http, path)
     }
 
+    /// Vigil's origin, as a browser on its pages sends it.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.http)
+    }
+
+    /// An HTTP client that sends Vigil's own `Origin` (as its pages do) and keeps cookies.
+    pub fn client(&self) -> reqwest::Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::ORIGIN, self.origin().parse().unwrap());
+        reqwest::Client::builder().cookie_store(true).default_headers(headers).build().unwrap()
+    }
+
     /// An HTTP client signed in as the user named `username` (its session cookie kept).
     pub async fn signed_in(&self, username: &str) -> reqwest::Client {
-        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let client = self.client();
         let resp = client
             .post(self.url("/api/v1/session"))
             .json(&serde_json::json!({ "username": username, "password": PASSWORD }))
@@ -109,6 +131,17 @@ impl TestApp {
         let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
         client
+    }
+
+    /// The receiver's counters of what it refused or dropped.
+    pub fn receiver_counters(&self) -> server::receiver::guard::CounterValues {
+        self.running.ingest.counters().values()
+    }
+
+    /// Writes the receiver's aggregated row for unknown accounts now (the housekeeping does
+    /// it once a minute).
+    pub async fn flush_unknown(&self) {
+        self.running.ingest.flush_unknown().await;
     }
 
     /// Its link supervision.
@@ -124,10 +157,10 @@ impl TestApp {
     /// Stops Vigil and starts it again on the same database, with the same clock.
     pub async fn restart(self) -> TestApp {
         let clock = self.running.engine.clock().clone();
-        let TestApp { running, site, dir, .. } = self;
+        let TestApp { running, site, dir, tweak, .. } = self;
         running.shutdown().await;
-        let running = start(config(&dir, clock)).await.expect("vigil starts again");
-        TestApp { http: running.http_addr, dc09: running.dc09_addr, store: running.store.clone(), running, site, dir }
+        let running = start(config(&dir, clock, tweak)).await.expect("vigil starts again");
+        TestApp { http: running.http_addr, dc09: running.dc09_addr, store: running.store.clone(), running, site, dir, tweak }
     }
 
     /// Shuts it down.

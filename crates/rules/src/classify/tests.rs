@@ -310,6 +310,8 @@ fn internal_codes() {
             c(LinkFailure, Kind::Restore, 9)
         );
         assert_eq!(internal(protocol, "130"), INFO);
+        assert_eq!(internal(protocol, "PLAIN-REFUSED"), c(Tamper, Kind::Alarm, 4));
+        assert_eq!(internal(protocol, "UNKNOWN-FLOOD"), INFO);
     }
     assert_eq!(internal(Some("cid"), "LINK-FAIL"), INFO);
     assert_eq!(internal(Some("sia"), "ALL-PATHS-FAIL"), INFO);

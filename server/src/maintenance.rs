@@ -1,0 +1,37 @@
+//! Housekeeping that keeps tables from growing without bound: expired sessions and old
+//! sign-in attempt counts are deleted, and the receiver's aggregated row for unknown
+//! accounts' frames over their limits is written, once a minute.
+
+use std::time::Duration;
+
+use store::Store;
+use tokio::sync::watch;
+
+use crate::receiver::ingest::Ingest;
+
+/// How often the housekeeping runs.
+const EVERY: Duration = Duration::from_secs(60);
+/// Sign-in counts whose last attempt is older than this (and that are not waiting) go.
+const ATTEMPTS_KEPT_MS: i64 = 24 * 3600 * 1000;
+
+/// Runs until shutdown.
+pub async fn run(store: Store, ingest: Ingest, mut shutdown: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        ingest.flush_unknown().await;
+        let now = chrono::Utc::now().timestamp_millis();
+        match store.delete_expired_sessions(now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "expired sessions deleted"),
+            Err(e) => tracing::warn!(error = %e, "expired sessions not deleted"),
+        }
+        if let Err(e) = store.sweep_attempts(now - ATTEMPTS_KEPT_MS).await {
+            tracing::warn!(error = %e, "old sign-in counts not deleted");
+        }
+    }
+}

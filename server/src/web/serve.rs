@@ -1,0 +1,67 @@
+//! The web server's connections: at most [`MAX_CONNECTIONS`] open, request headers within
+//! [`HEADER_READ`] (a client sending its headers a byte at a time is cut off), HTTP/1.1 and
+//! HTTP/2, and a graceful stop.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+use super::AppState;
+
+/// Open connections at most; beyond, new ones are closed at once.
+pub const MAX_CONNECTIONS: usize = 4096;
+/// The whole request head must arrive within this.
+pub const HEADER_READ: Duration = Duration::from_secs(10);
+/// How long open connections get to finish at shutdown.
+const DRAIN: Duration = Duration::from_secs(5);
+
+/// Serves the web app until shutdown.
+pub async fn serve(listener: TcpListener, state: AppState) {
+    let mut shutdown = state.shutdown.clone();
+    let app = super::router(state);
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ);
+    builder.http2().timer(TokioTimer::new());
+    let builder = Arc::new(builder);
+    let open = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let graceful = GracefulShutdown::new();
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = shutdown.changed() => break,
+        };
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            tracing::debug!(%peer, "web connection refused: too many open");
+            continue;
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            tower::Service::call(&mut app.clone(), request)
+        });
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(%peer, error = %e, "web connection ended");
+            }
+            drop(permit);
+        });
+    }
+    if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
+        tracing::debug!("web connections still open at shutdown");
+    }
+}
