@@ -59,21 +59,29 @@ test("two operators: a claim locks the incident for the other, visibly", async (
 });
 
 test("burglary to dispatch: map and queue within 1 s, plan, nearest crew, the crew's phone, closed with a full journal", async ({ browser }) => {
-  // The guard signs in on the crew page (a person now drives crew 1).
-  const guard = await (await browser.newContext({ viewport: { width: 390, height: 844 }, geolocation: { latitude: 44.45, longitude: 26.1 }, permissions: ["geolocation"] })).newPage();
+  const ana = await staffPage(browser, "operator");
+  const site = 5;
+  const snap = await rpc<Snapshot>(ana, "/rpc/ops/snapshot");
+  const target = snap.sites.find((s) => s.id === site)!;
+  // The guard signs in on the crew page (a person now drives crew 1), at the site.
+  const guard = await (await browser.newContext({ viewport: { width: 390, height: 844 }, geolocation: { latitude: target.lat, longitude: target.lon }, permissions: ["geolocation"] })).newPage();
   await signIn(guard, "crew", /\/crew$/);
   await expect(guard.getByTestId("crew-name")).toHaveText("Echipaj 1 Nord");
   if ((await guard.getByTestId("crew-status").innerText()).includes("off")) await guard.getByTestId("shift-on").click();
   await expect(guard.getByTestId("crew-status")).toHaveText("available");
 
-  const ana = await staffPage(browser, "operator");
-  const site = 5;
-  const snap = await rpc<Snapshot>(ana, "/rpc/ops/snapshot");
-  const target = snap.sites.find((s) => s.id === site)!;
-  // The crew's phone reports its position as Traccar Client does (OsmAnd protocol): at the site.
-  const osmand = await ana.request.get(`http://127.0.0.1:${HTTP_PORT}/api/v1/osmand?id=crew-1&lat=${target.lat}&lon=${target.lon}&timestamp=${Math.floor(Date.now() / 1000)}`);
-  expect(osmand.status()).toBe(200);
-  expect((await ana.request.get(`/api/v1/osmand?id=nobody&lat=1&lon=2`)).status()).toBe(404);
+  // The crew's phone reports its position as Traccar Client does (OsmAnd protocol, the
+  // device's key in the URL): at the site.
+  const report = (id: string, key: string, lat: number, lon: number) =>
+    ana.request.get(`http://127.0.0.1:${HTTP_PORT}/api/v1/osmand?key=${key}&id=${id}&lat=${lat}&lon=${lon}&timestamp=${Math.floor(Date.now() / 1000)}`);
+  expect((await report("crew-1", "demo-device-key-crew-1", target.lat, target.lon)).status()).toBe(200);
+  // A guessed id and a wrong key get one identical answer and move nothing.
+  const unknown = await report("nobody", "x", 44.5, 26.2);
+  const wrongKey = await report("crew-1", "demo-device-key-crew-2", 44.5, 26.2);
+  expect([unknown.status(), wrongKey.status()]).toEqual([403, 403]);
+  expect(await unknown.text()).toEqual(await wrongKey.text());
+  // A jump of 1,000 km in a moment is refused.
+  expect((await report("crew-1", "demo-device-key-crew-1", target.lat + 9, target.lon)).status()).toBe(422);
 
   await expect(ana.locator("#ops-map[data-map-ready=true]")).toHaveCount(1, { timeout: 10_000 });
   const before = await ana.evaluate(() => (window as any).VigilMap.counts().incidents as number);

@@ -431,3 +431,43 @@ async fn a_udp_flood_from_unknown_accounts_stays_bounded_and_a_panel_is_still_an
     assert!(counters.unknown_aggregated + counters.udp_dropped >= u64::from(FLOOD_FRAMES) - 2 * 60 - 1000, "{counters:?}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn tracking_reports_need_the_device_key_and_a_plausible_position() {
+    let app = spawn_app().await;
+    let crew = app.store.list_crews().await.unwrap()[0].clone();
+    app.store.set_crew_device(crew.id, Some("phone-1")).await.unwrap();
+    app.store.set_crew_device_key(crew.id, Some(&app::ssr::auth::token_hash("k3y-0f-phone-1"))).await.unwrap();
+    let http = reqwest::Client::new();
+    let report = |id: &str, key: &str, lat: f64, lon: f64| {
+        let url = app.url(&format!("/api/v1/osmand?id={id}&key={key}&lat={lat}&lon={lon}&timestamp={}", chrono::Utc::now().timestamp()));
+        let http = http.clone();
+        async move {
+            let resp = http.post(url).send().await.unwrap();
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        }
+    };
+    let unknown = report("phone-2", "k3y-0f-phone-1", 44.44, 26.09).await;
+    let wrong = report("phone-1", "guess", 44.44, 26.09).await;
+    let missing = report("phone-1", "", 44.44, 26.09).await;
+    assert_eq!(unknown.0, 403);
+    assert_eq!(unknown, wrong, "a guessed id and a wrong key get one answer");
+    assert_eq!(wrong, missing);
+    app.engine().settle().await.unwrap();
+    let unmoved = app.store.list_crews().await.unwrap()[0].clone();
+    assert_eq!((unmoved.lat, unmoved.lon), (crew.lat, crew.lon), "nothing moved");
+
+    assert_eq!(report("phone-1", "k3y-0f-phone-1", crew.lat + 0.0005, crew.lon).await.0, 200, "its own key, 55 m away");
+    let far = report("phone-1", "k3y-0f-phone-1", crew.lat + 9.0, crew.lon).await;
+    assert_eq!(far.0, 422, "a 1,000 km jump: {}", far.1);
+    app.engine().settle().await.unwrap();
+    let after = app.store.list_crews().await.unwrap()[0].clone();
+    assert!((after.lat - (crew.lat + 0.0005)).abs() < 1e-9, "only the plausible report moved the crew");
+
+    // Failures are limited per address.
+    for _ in 0..20 {
+        report("phone-1", "guess", 44.44, 26.09).await;
+    }
+    assert_eq!(report("phone-1", "guess", 44.44, 26.09).await.0, 429);
+    app.stop().await;
+}

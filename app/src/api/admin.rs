@@ -87,9 +87,10 @@ pub async fn add_zone(site_id: i64, number: String, name: String) -> Result<Fiel
     crate::ssr::admin::add_zone(&ctx, &user, site_id, &number, &name).await.map_err(fail)
 }
 
-/// Sets a crew's tracking device id (admins); answers the problem, if any.
+/// Sets a crew's tracking device id (admins). `Ok(Some(key))`: the device's new key, shown
+/// this once; `Ok(None)`: cleared; `Err(problem)`: nothing saved.
 #[server(prefix = "/rpc", endpoint = "admin/crew-device", input = Json)]
-pub async fn crew_device(crew_id: i64, device_id: String) -> Result<Option<String>, ServerFnError> {
+pub async fn crew_device(crew_id: i64, device_id: String) -> Result<Result<Option<String>, String>, ServerFnError> {
     let user = super::server::require(&[crate::model::Role::Admin]).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::admin::set_crew_device(&ctx, &user, crew_id, &device_id).await.map_err(fail)

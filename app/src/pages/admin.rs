@@ -319,8 +319,12 @@ fn DeviceField(crew: i64, value: String) -> impl IntoView {
     let save = move |_| {
         leptos::task::spawn_local(async move {
             message.set(Some(match crew_device(crew, device.get_untracked()).await {
-                Ok(None) => (true, "Saved.".into()),
-                Ok(Some(problem)) => (false, problem),
+                Ok(Ok(None)) => (true, "Cleared.".into()),
+                Ok(Ok(Some(key))) => {
+                    let url = format!("{}/api/v1/osmand?key={key}", window().location().origin().unwrap_or_default());
+                    (true, format!("Saved. Traccar Client server URL (shown only now): {url}"))
+                }
+                Ok(Err(problem)) => (false, problem),
                 Err(e) => (false, e.to_string()),
             }));
         });
@@ -329,7 +333,7 @@ fn DeviceField(crew: i64, value: String) -> impl IntoView {
         <span class="inline-form">
             <input class="mono" size="12" aria-label="Device id" prop:value=device on:input=move |ev| device.set(event_target_value(&ev))/>
             <button class="btn small" on:click=save>"Save"</button>
-            {move || message.get().map(|(ok, m)| view! { <span class=if ok { "muted" } else { "field-error" }>{m}</span> })}
+            {move || message.get().map(|(ok, m)| view! { <span class=if ok { "muted mono wrap-anywhere" } else { "field-error" } data-testid="device-message">{m}</span> })}
         </span>
     }
 }

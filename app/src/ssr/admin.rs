@@ -181,19 +181,23 @@ pub async fn add_zone(ctx: &Ctx, user: &SessionUser, site_id: i64, number: &str,
     Ok(FieldErrors::default())
 }
 
-/// Sets or clears a crew's tracking device id.
-pub async fn set_crew_device(ctx: &Ctx, user: &SessionUser, crew_id: i64, device: &str) -> Result<Option<String>, WorkError> {
+/// Sets or clears a crew's tracking device id. A device that is set gets a new random key,
+/// returned this once (only its hash is kept): Traccar Client carries it in its server URL,
+/// so a guessed device id alone moves nothing. `Err(problem)`: nothing was saved.
+pub async fn set_crew_device(ctx: &Ctx, user: &SessionUser, crew_id: i64, device: &str) -> Result<Result<Option<String>, String>, WorkError> {
     let device = match check_device_id(device) {
         Ok(d) => d,
-        Err(message) => return Ok(Some(message)),
+        Err(message) => return Ok(Err(message)),
     };
     match ctx.store.set_crew_device(crew_id, device.as_deref()).await {
         Ok(()) => {}
-        Err(store::StoreError::Conflict(_)) => return Ok(Some("Another crew has this device id.".into())),
+        Err(store::StoreError::Conflict(_)) => return Ok(Err("Another crew has this device id.".into())),
         Err(e) => return Err(e.into()),
     }
-    audit(ctx, user, "crew.device", format!("crew:{crew_id}"), device.unwrap_or_else(|| "none".into())).await?;
-    Ok(None)
+    let key = device.as_ref().map(|_| crate::ssr::auth::new_token());
+    ctx.store.set_crew_device_key(crew_id, key.as_deref().map(crate::ssr::auth::token_hash).as_deref()).await?;
+    audit(ctx, user, "crew.device", format!("crew:{crew_id}"), format!("{} (new key)", device.as_deref().unwrap_or("none"))).await?;
+    Ok(Ok(key))
 }
 
 /// Creates a user with a role; the password is stored only as an argon2 hash.

@@ -50,6 +50,29 @@ impl Store {
         Ok(())
     }
 
+    /// Sets or clears the SHA-256 (hex) of the key a crew's tracking device must carry.
+    /// Unknown crew: [`StoreError::NotFound`].
+    pub async fn set_crew_device_key(&self, crew_id: i64, key_hash: Option<&str>) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE crews SET device_key_hash = $1 WHERE id = $2")
+            .bind(key_hash)
+            .bind(crew_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("crew {crew_id}")));
+        }
+        Ok(())
+    }
+
+    /// The crew a tracking device id belongs to, with the SHA-256 (hex) of its device key.
+    pub async fn crew_by_device(&self, device_id: &str) -> Result<Option<(i64, Option<String>)>, StoreError> {
+        let row = sqlx::query("SELECT id, device_key_hash FROM crews WHERE device_id = $1")
+            .bind(device_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((r.try_get("id")?, r.try_get("device_key_hash")?))).transpose()
+    }
+
     /// Sets or clears the user a crew logs in as. Unknown crew: [`StoreError::NotFound`];
     /// unknown user: [`StoreError::MissingReference`].
     pub async fn set_crew_user(&self, crew_id: i64, user_id: Option<i64>) -> Result<(), StoreError> {

@@ -277,6 +277,7 @@ pub async fn seed(store: &Store, sites: usize, customers: &[i64], guard: Option<
     for (n, &(name, lat, lon)) in CREWS.iter().enumerate() {
         let crew = store.create_crew(name, lat, lon, "available").await?;
         store.set_crew_device(crew, Some(&format!("crew-{}", n + 1))).await?;
+        store.set_crew_device_key(crew, Some(&app::ssr::auth::token_hash(&demo_device_key(n + 1)))).await?;
         if n == 0 {
             store.set_crew_user(crew, guard).await?;
         }
@@ -348,4 +349,9 @@ mod tests {
         let settings = vehicle_settings(5 * 60_000);
         assert_eq!((settings.kind, settings.cancel_window_s, settings.life_sign_ms), (SiteKind::Vehicle, 0, Some(300_000)));
     }
+}
+
+/// The demo crews' tracking keys (known, like the demo's passwords: a demo only).
+pub fn demo_device_key(crew: usize) -> String {
+    format!("demo-device-key-crew-{crew}")
 }

@@ -28,6 +28,9 @@ pub enum ApiError {
     /// What the request names does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// The caller sent too much too fast.
+    #[error("{0}")]
+    TooMany(String),
     /// The alarm engine refused or could not do it.
     #[error(transparent)]
     Engine(#[from] app::ssr::engine::EngineError),
@@ -50,7 +53,7 @@ impl IntoResponse for ApiError {
         let status = match &self {
             ApiError::Auth(AuthError::BadCredentials | AuthError::Unauthenticated) => StatusCode::UNAUTHORIZED,
             ApiError::Auth(AuthError::Forbidden) => StatusCode::FORBIDDEN,
-            ApiError::Auth(AuthError::TooManyAttempts { .. }) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Auth(AuthError::TooManyAttempts { .. }) | ApiError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BadRequest(_) | ApiError::Store(store::StoreError::Invalid(_) | store::StoreError::MissingReference(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) | ApiError::Store(store::StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             ApiError::Store(store::StoreError::Conflict(_)) => StatusCode::CONFLICT,

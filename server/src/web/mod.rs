@@ -6,6 +6,7 @@ pub mod error;
 pub mod guard;
 pub mod incidents;
 pub mod openapi;
+pub mod osmand;
 pub mod ops;
 pub mod session;
 pub mod sites;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// Public URL, client addresses.
     pub security: guard::WebSecurity,
+    /// The tracking door's limits and counts.
+    pub devices: std::sync::Arc<osmand::DeviceGuard>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -48,7 +51,7 @@ impl AppState {
     /// State for a server whose front end was built into `site_root`.
     pub fn new(site_root: &str, addr: SocketAddr, ctx: Ctx, shutdown: watch::Receiver<bool>, security: guard::WebSecurity) -> AppState {
         let leptos = LeptosOptions::builder().output_name("vigil").site_root(site_root).site_pkg_dir("pkg").site_addr(addr).build();
-        AppState { leptos, ctx, shutdown, security }
+        AppState { leptos, ctx, shutdown, security, devices: Default::default() }
     }
 }
 

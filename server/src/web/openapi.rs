@@ -37,7 +37,7 @@ use utoipa::OpenApi;
         super::ops::ops_stream,
         super::ops::crew_stream,
         super::ops::app_stream,
-        super::ops::osmand,
+        super::osmand::osmand,
     ),
     components(schemas(app::model::SessionUser, app::model::Role, app::model::SignalView, app::model::SignalClass, super::api::LoginRequest, super::error::ErrorBody, super::accounts::AccountView, super::accounts::PathView, super::accounts::NewAccountRequest, super::accounts::KeyRequest, super::accounts::PlainPolicy))
 )]

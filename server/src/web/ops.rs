@@ -1,19 +1,15 @@
 //! The dashboards' live push and the crews' phones: `GET /api/v1/ops/stream` (staff),
-//! `GET /api/v1/crew/stream` (a guard: only their own crew), and `/api/v1/osmand`, where the
-//! Traccar Client app (OsmAnd protocol) reports a crew phone's position.
+//! `GET /api/v1/crew/stream` (a guard: only their own crew), `GET /api/v1/app/stream` (a
+//! customer), and the route of `/api/v1/osmand` (`osmand.rs`).
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
 use app::model::ops::OpsEvent;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use axum::Router;
-use engine::rules::geo::LatLon;
-use engine::{Actor, Command};
 use futures::{Stream, StreamExt};
 use tokio_stream::wrappers::{errors::BroadcastStreamRecvError, BroadcastStream};
 
@@ -26,7 +22,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/ops/stream", get(ops_stream))
         .route("/api/v1/crew/stream", get(crew_stream))
-        .route("/api/v1/osmand", get(osmand).post(osmand))
+        .route("/api/v1/osmand", get(super::osmand::osmand).post(super::osmand::osmand))
         .route("/api/v1/app/stream", get(app_stream))
 }
 
@@ -99,49 +95,4 @@ pub async fn app_stream(Signed(user): Signed, State(state): State<AppState>) -> 
         async move { event }
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
-}
-
-/// A position from a phone running Traccar Client (OsmAnd protocol: `id`, `lat`, `lon` or
-/// `location=lat,lon`, `timestamp`, `speed`, `bearing` as query parameters, GET or POST).
-/// The `id` is the crew's device id; an unknown id is 404 and moves nothing.
-#[utoipa::path(post, path = "/api/v1/osmand", params(
-    ("id" = String, Query, description = "device id set on the crew"),
-    ("lat" = Option<f64>, Query, description = "latitude"),
-    ("lon" = Option<f64>, Query, description = "longitude"),
-    ("location" = Option<String>, Query, description = "lat,lon (instead of lat and lon)"),
-), responses(
-    (status = 200, description = "position taken"),
-    (status = 400, description = "missing or bad position", body = super::error::ErrorBody),
-    (status = 404, description = "no crew has this device id", body = super::error::ErrorBody),
-))]
-pub async fn osmand(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Result<StatusCode, ApiError> {
-    let position = osmand_position(&q)?;
-    let device = q.get("id").or_else(|| q.get("deviceid")).filter(|d| !d.is_empty()).ok_or_else(|| ApiError::BadRequest("id is required".into()))?;
-    let crew = state
-        .ctx
-        .store
-        .list_crews()
-        .await?
-        .into_iter()
-        .find(|c| c.device_id.as_deref() == Some(device.as_str()))
-        .ok_or_else(|| ApiError::NotFound("no crew has this device id".into()))?;
-    state.ctx.engine.command(Actor::Crew(crew.id), Command::CrewReport { crew_id: crew.id, status: None, position: Some(position) }).await?;
-    Ok(StatusCode::OK)
-}
-
-/// The position in an OsmAnd request.
-pub fn osmand_position(q: &HashMap<String, String>) -> Result<LatLon, ApiError> {
-    let num = |k: &str, v: &str| v.trim().parse::<f64>().map_err(|_| ApiError::BadRequest(format!("{k} is not a number")));
-    let (lat, lon) = match (q.get("lat"), q.get("lon"), q.get("location")) {
-        (Some(lat), Some(lon), _) => (num("lat", lat)?, num("lon", lon)?),
-        (_, _, Some(loc)) => {
-            let (lat, lon) = loc.split_once(',').ok_or_else(|| ApiError::BadRequest("location must be lat,lon".into()))?;
-            (num("lat", lat)?, num("lon", lon)?)
-        }
-        _ => return Err(ApiError::BadRequest("lat and lon (or location) are required".into())),
-    };
-    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) || (lat == 0.0 && lon == 0.0) {
-        return Err(ApiError::BadRequest("position out of range".into()));
-    }
-    Ok((lat, lon))
 }

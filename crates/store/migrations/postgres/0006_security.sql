@@ -16,3 +16,7 @@ CREATE TABLE sign_in_limits (
     blocked_until BIGINT NOT NULL
 );
 CREATE INDEX sign_in_limits_last_at ON sign_in_limits (last_at);
+
+-- A tracking device (Traccar Client) proves itself with a long random key it carries in its
+-- URL; only the key's SHA-256 is kept.
+ALTER TABLE crews ADD COLUMN device_key_hash TEXT NULL;
