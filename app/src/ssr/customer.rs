@@ -578,6 +578,7 @@ mod tests {
             assert!(!push_endpoint_allowed(bad, false), "{bad}");
         }
         assert!(push_endpoint_allowed("http://127.0.0.1:4000/push/a", true));
-        assert!(!push_endpoint_allowed("http:///push", true));
+        assert!(!push_endpoint_allowed("http://", true));
+        assert!(!push_endpoint_allowed("file:///etc/passwd", true));
     }
 }
