@@ -90,6 +90,10 @@ pub struct SecurityArgs {
     /// XEnvoyExternalAddress. Sign-in limits per address use it.
     #[arg(long, env = "VIGIL_CLIENT_IP_SOURCE", default_value = "ConnectInfo")]
     pub client_ip_source: axum_client_ip::ClientIpSource,
+    /// The longest a site's service may be suspended at once (supervisors and admins
+    /// suspend, with a reason and an end).
+    #[arg(long, env = "VIGIL_MAX_SUSPENSION_DAYS", default_value_t = 90)]
+    pub max_suspension_days: i64,
     /// DC-09 TCP connections open at most.
     #[arg(long, env = "VIGIL_DC09_MAX_CONNECTIONS", default_value_t = 10_000)]
     pub dc09_max_connections: usize,
@@ -100,7 +104,7 @@ pub struct SecurityArgs {
 
 impl SecurityArgs {
     fn web(&self) -> crate::web::guard::WebSecurity {
-        crate::web::guard::WebSecurity { public_url: self.public_url.clone(), client_ip: self.client_ip_source.clone() }
+        crate::web::guard::WebSecurity { public_url: self.public_url.clone(), client_ip: self.client_ip_source.clone(), max_suspension_days: self.max_suspension_days }
     }
 
     fn receiver(&self) -> crate::receiver::limits::Limits {

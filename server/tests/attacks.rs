@@ -471,3 +471,158 @@ async fn tracking_reports_need_the_device_key_and_a_plausible_position() {
     assert_eq!(report("phone-1", "guess", 44.44, 26.09).await.0, 429);
     app.stop().await;
 }
+
+/// Everything a customer can see of their site, with ids and times taken out.
+async fn customer_surface(app: &TestApp, customer: &reqwest::Client, site: i64) -> Value {
+    let rpc = |name: &'static str, form: Vec<(&'static str, String)>| {
+        let req = customer.post(app.url(&format!("/rpc/app/{name}"))).form(&form);
+        async move {
+            let resp = req.send().await.unwrap();
+            assert_eq!(resp.status(), 200, "{name}");
+            resp.json::<Value>().await.unwrap()
+        }
+    };
+    let site_form = || vec![("site_id", site.to_string())];
+    let mut journal_form = site_form();
+    journal_form.extend([("days", "10".to_owned()), ("filter", "all".to_owned())]);
+    let rest = |path: String| {
+        let req = customer.get(app.url(&path));
+        async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let surface = json!({
+        "sites": rpc("sites", vec![]).await,
+        "home": rpc("home", site_form()).await,
+        "journal": rpc("journal", journal_form).await,
+        "money": rpc("money", site_form()).await,
+        "status": rest(format!("/api/v1/sites/{site}/status")).await,
+        "billing": rest(format!("/api/v1/sites/{site}/billing")).await,
+    });
+    anonymize(surface)
+}
+
+/// Drops ids and replaces times, so that two sites' surfaces compare.
+fn anonymize(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "id" | "site_id" | "read_at" | "arm_changed" | "arm_changed_at_ms" | "at" | "at_ms" | "date" | "time"))
+                .map(|(k, v)| (k, anonymize(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(anonymize).collect()),
+        other => other,
+    }
+}
+
+/// Counts the `site` pings a customer's live stream sends until `done` resolves, plus 1.5 s.
+async fn count_pings(app: &TestApp, customer: &reqwest::Client) -> tokio::task::JoinHandle<usize> {
+    use futures::StreamExt;
+    let resp = customer.get(app.url("/api/v1/app/stream")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    tokio::spawn(async move {
+        let mut body = resp.bytes_stream();
+        let mut text = String::new();
+        let until = tokio::time::Instant::now() + Duration::from_secs(6);
+        while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(until, body.next()).await {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        text.matches("event: site").count()
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_duress_disarm_every_customer_surface_reads_as_after_a_normal_one() {
+    let app = spawn_app().await;
+    let hash = app::ssr::auth::hash_password(PASSWORD.into()).await.unwrap();
+    let twin_owner = app.store.create_user(&NewUser { username: "customer2".into(), password_hash: hash, role: "customer".into(), display_name: "Test customer".into() }).await.unwrap();
+    let first = app.store.site(app.site).await.unwrap().unwrap();
+    let twin = app
+        .store
+        .create_site(&store::NewSite { name: first.name.clone(), address: first.address.clone(), city: first.city.clone(), lat: first.lat, lon: first.lon, time_zone: first.time_zone.clone(), owner_user_id: Some(twin_owner) })
+        .await
+        .unwrap();
+    app.store.create_account(twin, "5678").await.unwrap();
+    for (n, name) in app.store.zones(app.site).await.unwrap() {
+        app.store.create_zone(twin, n, &name).await.unwrap();
+    }
+    let supervisor = app.signed_in("supervisor").await;
+    for site in [app.site, twin] {
+        let put = supervisor.put(app.url(&format!("/api/v1/sites/{site}/settings"))).json(&json!({ "duress_user": "9" })).send().await.unwrap();
+        assert_eq!(put.status(), 200);
+    }
+    let mut panel = TcpStream::connect(app.dc09).await.unwrap();
+    let send = |seq: u16, account: &'static str, event: &'static str| cid_frame(seq, account, event).encode();
+    for (seq, account) in [(1, "1234"), (2, "5678")] {
+        assert_eq!(Frame::decode(&tcp_exchange(&mut panel, &send(seq, account, "3401 01 001")).await).unwrap().token, Token::Ack, "armed by user 1");
+    }
+    app.engine().settle().await.unwrap();
+    let normal_customer = app.signed_in("customer").await;
+    let duress_customer = app.signed_in("customer2").await;
+    let normal_pings = count_pings(&app, &normal_customer).await;
+    let duress_pings = count_pings(&app, &duress_customer).await;
+
+    // Site 1: user 1 disarms. The twin: user 9 disarms with the duress code.
+    tcp_exchange(&mut panel, &send(3, "1234", "1401 01 001")).await;
+    tcp_exchange(&mut panel, &send(4, "5678", "1401 01 009")).await;
+    app.engine().settle().await.unwrap();
+    // The centre works the silent incident (its plan sent a crew at once): claims it, notes, closes it.
+    let operator = app.signed_in("operator").await;
+    let incidents: Value = operator.get(app.url("/api/v1/incidents?open=true")).send().await.unwrap().json().await.unwrap();
+    let duress = incidents.as_array().unwrap().iter().find(|i| i["site_id"] == json!(twin)).expect("the duress incident")["id"].as_i64().unwrap();
+    for (action, body) in [("ack", json!({})), ("note", json!({ "text": "police informed" })), ("close", json!({ "resolution": "false_user" }))] {
+        let resp = operator.post(app.url(&format!("/api/v1/incidents/{duress}/{action}"))).json(&body).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{action}: {}", resp.text().await.unwrap());
+    }
+    app.engine().settle().await.unwrap();
+
+    let normal = customer_surface(&app, &normal_customer, app.site).await;
+    let under_duress = customer_surface(&app, &duress_customer, twin).await;
+    assert_eq!(normal, under_duress, "every customer surface is the same after a duress disarm");
+    assert!(!under_duress.to_string().to_lowercase().contains("duress") && !under_duress.to_string().contains("#9"));
+    let (normal_pings, duress_pings) = (normal_pings.await.unwrap(), duress_pings.await.unwrap());
+    assert_eq!(normal_pings, duress_pings, "the live stream pinged as often");
+    let outbox = app.store.list_outbox(None, 100).await.unwrap();
+    let to_site = |s: i64| outbox.iter().filter(|o| o.site_id == Some(s)).count();
+    assert_eq!(to_site(app.site), to_site(twin), "no push, e-mail or SMS more for the duress site");
+    let books: Value = supervisor.get(app.url(&format!("/api/v1/sites/{twin}/billing"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(books["dispatches"], json!(1), "the company's books keep the dispatch");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_safe_word_cannot_be_guessed_and_suspension_never_hides_a_life_safety_alarm() {
+    let app = spawn_app().await;
+    let mut panel = TcpStream::connect(app.dc09).await.unwrap();
+    tcp_exchange(&mut panel, &cid_frame(1, "1234", "1130 01 002").encode()).await;
+    app.engine().settle().await.unwrap();
+    let customer = app.signed_in("customer").await;
+    let cancel = |password: &'static str| {
+        let req = customer.post(app.url(&format!("/api/v1/sites/{}/cancel", app.site))).json(&json!({ "password": password }));
+        async move { req.send().await.unwrap().json::<Value>().await.unwrap()["result"].as_str().unwrap().to_owned() }
+    };
+    for guess in ["red heron", "blue crane", "grey heron"] {
+        assert_eq!(cancel(guess).await, "wrong_password");
+    }
+    assert_eq!(cancel(support::SAFE_WORD).await, "locked", "after 3 wrong guesses even the right word is not taken");
+    let operator = app.signed_in("operator").await;
+    let queue: Value = operator.get(app.url("/api/v1/queue")).send().await.unwrap().json().await.unwrap();
+    let card = queue.as_array().unwrap().iter().find(|c| c["site_id"] == json!(app.site)).expect("the alarm stays open").clone();
+    assert_eq!(card["priority"], json!(2), "burglary 3 raised one step: {card}");
+    let detail: Value = operator.get(app.url(&format!("/api/v1/incidents/{}", card["id"]))).send().await.unwrap().json().await.unwrap();
+    assert!(detail.to_string().contains("cancel password guessed wrong 3 times"), "the operators are told");
+
+    // Suspension: supervisors only, with a reason and an end within the maximum.
+    let url = app.url(&format!("/api/v1/sites/{}/suspend", app.site));
+    let now = chrono::Utc::now().timestamp_millis();
+    let day = 86_400_000;
+    assert_eq!(operator.post(&url).json(&json!({ "until_ms": now + day, "reason": "works" })).send().await.unwrap().status(), 403);
+    let supervisor = app.signed_in("supervisor").await;
+    assert_eq!(supervisor.post(&url).json(&json!({ "until_ms": now + day })).send().await.unwrap().status(), 422, "no reason");
+    assert_eq!(supervisor.post(&url).json(&json!({ "until_ms": now + 91 * day, "reason": "works" })).send().await.unwrap().status(), 422, "too long");
+    assert_eq!(supervisor.post(&url).json(&json!({ "until_ms": now + day, "reason": "renovation" })).send().await.unwrap().status(), 200);
+    tcp_exchange(&mut panel, &cid_frame(2, "1234", "1110 01 003").encode()).await;
+    app.engine().settle().await.unwrap();
+    let queue: Value = operator.get(app.url("/api/v1/queue")).send().await.unwrap().json().await.unwrap();
+    assert!(queue.to_string().contains("(suspended site)"), "a fire at a suspended site still reaches the operators: {queue}");
+    app.stop().await;
+}

@@ -43,6 +43,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("cancel.cancelled", "Alarm cancelled. No crew will be sent."),
     ("cancel.crew_already_dispatched", "Too late to cancel: a crew is already on its way."),
     ("cancel.wrong_password", "Wrong password."),
+    ("cancel.locked", "Too many wrong passwords. The monitoring centre has been told and will call you."),
     ("cancel.nothing_to_cancel", "There is no alarm to cancel."),
     ("cancel.failed", "Could not cancel. Call us."),
     ("panic.button", "Panic"),

@@ -43,6 +43,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("cancel.cancelled", "Hälytys peruttu. Vartijaa ei lähetetä."),
     ("cancel.crew_already_dispatched", "Liian myöhäistä perua: vartija on jo matkalla."),
     ("cancel.wrong_password", "Väärä tunnussana."),
+    ("cancel.locked", "Liian monta väärää salasanaa. Valvomo on saanut tiedon ja soittaa sinulle."),
     ("cancel.nothing_to_cancel", "Peruttavaa hälytystä ei ole."),
     ("cancel.failed", "Peruminen ei onnistunut. Soita meille."),
     ("panic.button", "Hätä"),

@@ -43,6 +43,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("cancel.cancelled", "Alarme annulée. Aucun agent ne sera envoyé."),
     ("cancel.crew_already_dispatched", "Trop tard pour annuler : un agent est déjà en route."),
     ("cancel.wrong_password", "Mot de passe incorrect."),
+    ("cancel.locked", "Trop de mots de passe erronés. Le centre de télésurveillance a été prévenu et va vous appeler."),
     ("cancel.nothing_to_cancel", "Aucune alarme à annuler."),
     ("cancel.failed", "Annulation impossible. Appelez-nous."),
     ("panic.button", "Panique"),

@@ -43,6 +43,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("cancel.cancelled", "Riasztás visszavonva. Járőrt nem küldünk."),
     ("cancel.crew_already_dispatched", "Már nem vonható vissza: a járőr már úton van."),
     ("cancel.wrong_password", "Hibás jelszó."),
+    ("cancel.locked", "Túl sok hibás jelszó. A felügyeleti központ értesült, és hívni fogja Önt."),
     ("cancel.nothing_to_cancel", "Nincs visszavonható riasztás."),
     ("cancel.failed", "A visszavonás nem sikerült. Hívjon minket."),
     ("panic.button", "Pánik"),

@@ -43,6 +43,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("cancel.cancelled", "Alarmen er avbrutt. Ingen vekter blir sendt."),
     ("cancel.crew_already_dispatched", "For sent å avbryte: en vekter er allerede på vei."),
     ("cancel.wrong_password", "Feil passord."),
+    ("cancel.locked", "For mange feil passord. Alarmsentralen er varslet og ringer deg."),
     ("cancel.nothing_to_cancel", "Det er ingen alarm å avbryte."),
     ("cancel.failed", "Kunne ikke avbryte. Ring oss."),
     ("panic.button", "Panikk"),

@@ -43,6 +43,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("cancel.cancelled", "Alarmă anulată. Nu se trimite niciun echipaj."),
     ("cancel.crew_already_dispatched", "Prea târziu pentru anulare: echipajul este deja pe drum."),
     ("cancel.wrong_password", "Parolă greșită."),
+    ("cancel.locked", "Prea multe parole greșite. Dispeceratul a fost anunțat și vă va suna."),
     ("cancel.nothing_to_cancel", "Nu există nicio alarmă de anulat."),
     ("cancel.failed", "Anularea nu a reușit. Sunați-ne."),
     ("panic.button", "Panică"),

@@ -217,7 +217,11 @@ pub async fn journal(ctx: &Ctx, user: &SessionUser, site_id: i64, days: i64, fil
     let query = store::IncidentQuery { open_only: false, include_silent: false, site_ids: Some(vec![site_id]), since_ms: Some(since), until_ms: None, before_id: None, limit: 500 };
     let incidents = ctx.store.list_incidents(&query).await?;
     let commands = ctx.store.panel_commands(site_id, since).await?;
-    let lines = super::journal::lines(&signals, &incidents, &commands, tz);
+    let duress = ctx
+        .engine
+        .read(move |e, _| e.site(site_id).and_then(|s| s.settings.duress_user.clone().map(|d| (d, s.settings.duress_shown_as()))))
+        .await?;
+    let lines = super::journal::lines(&signals, &incidents, &commands, tz, duress.as_ref().map(|(d, s)| (d.as_str(), s.as_str())));
     Ok(lines.into_iter().filter(|l| filter.admits(l.kind)).collect())
 }
 
@@ -423,7 +427,7 @@ pub async fn money(ctx: &Ctx, user: &SessionUser, site_id: i64) -> Result<AppMon
     let balance_cents = invoices.iter().filter(|i| i.paid_on.is_none()).map(|i| i.amount_cents).sum();
     let currency = invoices.first().map_or_else(|| "RON".to_owned(), |i| i.currency.clone());
     let year = engine::rules::billing::year_of(now, tz);
-    let account = ctx.engine.read(move |e, _| e.billing(site_id, year)).await?;
+    let account = ctx.engine.read(move |e, _| e.customer_billing(site_id, year)).await?;
     let requests = ctx
         .store
         .service_requests(Some(site_id))

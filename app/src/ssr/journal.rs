@@ -15,8 +15,9 @@ pub const APP_USER: &str = "0";
 /// How far a panel's report may be from the command it carries out.
 const MATCH_MS: i64 = 120_000;
 
-/// The journal lines, newest first.
-pub fn lines(signals: &[SignalRecord], incidents: &[IncidentRow], commands: &[PanelCommand], tz: Tz) -> Vec<JournalLine> {
+/// The journal lines, newest first. `duress` is the site's duress user and the user it is
+/// shown as: an opening by the duress code reads as one by the person it stands for.
+pub fn lines(signals: &[SignalRecord], incidents: &[IncidentRow], commands: &[PanelCommand], tz: Tz, duress: Option<(&str, &str)>) -> Vec<JournalLine> {
     let mut out: Vec<JournalLine> = Vec::new();
     for s in signals {
         let facts = EventFacts {
@@ -30,13 +31,19 @@ pub fn lines(signals: &[SignalRecord], incidents: &[IncidentRow], commands: &[Pa
             Kind::NightClosing => JournalKind::Night,
             _ => continue,
         };
-        let user = s.user_number.as_deref().map(|u| u.trim_start_matches('0')).map(|u| if u.is_empty() { APP_USER } else { u });
+        let user = s.user_number.as_deref().map(|u| match duress {
+            Some((code, shown)) if engine::settings::same_user(u, code) => shown,
+            _ => u,
+        });
+        let user = user.map(|u| u.trim_start_matches('0')).map(|u| if u.is_empty() { APP_USER } else { u });
         let who = match user {
             Some(APP_USER) => app_user(commands, kind, s.received_at_ms).or(Some("app".into())),
             Some(n) => Some(format!("#{n}")),
             None => None,
         };
-        out.push(line(s.received_at_ms, tz, kind, None, who, None, false, s.zone_name.clone()));
+        // The number an opening or closing carries is the user's, not a zone: no zone is
+        // named (a duress code's number would name a different one, or none).
+        out.push(line(s.received_at_ms, tz, kind, None, who, None, false));
     }
     for i in incidents.iter().filter(|i| !i.silent && i.category != "duress") {
         let kind = match (i.resolution.as_deref(), i.category.as_str()) {
@@ -45,7 +52,7 @@ pub fn lines(signals: &[SignalRecord], incidents: &[IncidentRow], commands: &[Pa
             _ => JournalKind::Trouble,
         };
         let outcome = Some(i.resolution.clone().unwrap_or_else(|| "open".into()));
-        out.push(line(i.opened_at_ms, tz, kind, Some(i.category.clone()), None, outcome, i.crew_id.is_some(), None));
+        out.push(line(i.opened_at_ms, tz, kind, Some(i.category.clone()), None, outcome, i.crew_id.is_some()));
     }
     out.sort_by_key(|l| std::cmp::Reverse(l.at_ms));
     out
@@ -67,8 +74,8 @@ fn app_user(commands: &[PanelCommand], kind: JournalKind, at_ms: i64) -> Option<
 }
 
 #[allow(clippy::too_many_arguments)]
-fn line(at_ms: i64, tz: Tz, kind: JournalKind, category: Option<String>, who: Option<String>, outcome: Option<String>, crew: bool, zone: Option<String>) -> JournalLine {
-    JournalLine { at_ms, date: fmt(at_ms, tz, "%Y-%m-%d"), time: fmt(at_ms, tz, "%H:%M"), kind, category, who, outcome, crew, zone }
+fn line(at_ms: i64, tz: Tz, kind: JournalKind, category: Option<String>, who: Option<String>, outcome: Option<String>, crew: bool) -> JournalLine {
+    JournalLine { at_ms, date: fmt(at_ms, tz, "%Y-%m-%d"), time: fmt(at_ms, tz, "%H:%M"), kind, category, who, outcome, crew, zone: None }
 }
 
 #[cfg(test)]
@@ -132,15 +139,16 @@ mod tests {
         // User 9 disarms under duress: the panel sends the duress code and the opening.
         let signals = [signal(1, 1_000, "new", "121", "9"), signal(2, 1_001, "new", "401", "9"), signal(3, 2_000, "restore", "401", "3")];
         let incidents = [incident(7, 1_000, "duress", true, None), incident(8, 5_000, "burglary", false, Some("cancelled"))];
-        let lines = lines(&signals, &incidents, &[], tz);
+        let lines = lines(&signals, &incidents, &[], tz, Some(("9", "1")));
         let kinds: Vec<_> = lines.iter().map(|l| (l.kind, l.who.clone(), l.outcome.clone())).collect();
         assert_eq!(
             kinds,
             vec![
                 (JournalKind::Alarm, None, Some("cancelled".into())),
                 (JournalKind::Armed, Some("#3".into()), None),
-                (JournalKind::Disarmed, Some("#9".into()), None),
-            ]
+                (JournalKind::Disarmed, Some("#1".into()), None),
+            ],
+            "the duress opening names user 1, whom the code stands for"
         );
         assert!(lines.iter().all(|l| l.category.as_deref() != Some("duress")));
     }
@@ -159,9 +167,9 @@ mod tests {
             updated_at_ms: 11_000,
             detail: None,
         };
-        let lines = lines(&[signal(1, 11_000, "new", "401", "000")], &[], std::slice::from_ref(&command), tz);
+        let lines = lines(&[signal(1, 11_000, "new", "401", "000")], &[], std::slice::from_ref(&command), tz, None);
         assert_eq!(lines[0].who.as_deref(), Some("Elena Dumitru"));
-        let late = super::lines(&[signal(1, 10_000 + MATCH_MS + 1, "new", "401", "0")], &[], &[command], tz);
+        let late = super::lines(&[signal(1, 10_000 + MATCH_MS + 1, "new", "401", "0")], &[], &[command], tz, None);
         assert_eq!(late[0].who.as_deref(), Some("app"));
     }
 }

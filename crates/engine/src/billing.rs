@@ -20,9 +20,11 @@ pub(crate) fn book(site: &mut Site, inc: &Incident, dispatched_at_ms: i64, resol
         at_ms: dispatched_at_ms,
         outcome: resolution,
         crew_late: late,
+        silent: inc.silent,
     });
     site.state.dispatches.sort_by_key(|d| d.at_ms);
-    let account = year_account(&site.settings.billing, &site.state.dispatches, tz, year);
+    let books: Vec<Dispatch> = site.state.dispatches.iter().filter(|d| d.silent == inc.silent).copied().collect();
+    let account = year_account(&site.settings.billing, &books, tz, year);
     account
         .charges
         .iter()
@@ -41,9 +43,18 @@ impl Engine {
         Some(book(&mut site, inc, dispatched_at, resolution))
     }
 
-    /// A site's dispatch counters for a year (in the site's time zone).
+    /// A site's dispatch counters for a year (in the site's time zone), all dispatches
+    /// included: the company's books.
     pub fn billing(&self, site_id: i64, year: i32) -> Option<YearAccount> {
         let site = self.sites.get(&site_id)?;
         Some(year_account(&site.settings.billing, &site.state.dispatches, site.info.time_zone, year))
+    }
+
+    /// A site's dispatch counters as its customer sees them: silent (duress) dispatches are
+    /// left out, so nothing there tells that one happened.
+    pub fn customer_billing(&self, site_id: i64, year: i32) -> Option<YearAccount> {
+        let site = self.sites.get(&site_id)?;
+        let seen: Vec<Dispatch> = site.state.dispatches.iter().filter(|d| !d.silent).copied().collect();
+        Some(year_account(&site.settings.billing, &seen, site.info.time_zone, year))
     }
 }

@@ -175,6 +175,9 @@ pub enum Command {
         site_id: i64,
         /// Until when.
         until_ms: Option<i64>,
+        /// Why (journaled with it).
+        #[serde(default)]
+        reason: Option<String>,
     },
     /// A temporary change of the opening hours.
     ScheduleChange {
@@ -204,6 +207,9 @@ pub enum CancelResult {
     CrewAlreadyDispatched,
     /// The password was wrong (recorded as a warning).
     WrongPassword,
+    /// Too many wrong passwords on this alarm: no more cancels are taken from the customer
+    /// side; the operators were told and its priority raised.
+    Locked,
     /// No alarm to cancel.
     NothingToCancel,
 }

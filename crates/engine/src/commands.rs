@@ -12,6 +12,9 @@ use crate::site::TestMode;
 /// A crew must move at least this far between two reports for its heading to change, metres.
 const HEADING_MIN_MOVE_M: f64 = 15.0;
 
+/// Wrong cancel passwords on one alarm before cancels from the customer side stop.
+pub const MAX_WRONG_CANCELS: usize = 3;
+
 impl Engine {
     /// Carries out a command at `now_ms`.
     pub fn on_command(&mut self, actor: Actor, command: Command, now_ms: i64) -> Result<(Reply, Output), CommandError> {
@@ -160,7 +163,7 @@ impl Engine {
                 self.notice_test(site_id, false, &mut out);
                 Reply::Done
             }
-            Command::Suspend { site_id, until_ms } => {
+            Command::Suspend { site_id, until_ms, reason } => {
                 if !matches!(actor, Actor::Operator(_)) {
                     return Err(CommandError::Forbidden("only the alarm company suspends a service".into()));
                 }
@@ -168,7 +171,12 @@ impl Engine {
                 site.state.suspended_until_ms = until_ms.filter(|u| *u > now_ms);
                 out.sites.insert(site_id);
                 let action = if until_ms.is_some() { "suspended" } else { "resumed" };
-                site_event(&mut out, site_id, now_ms, actor, action, until_ms.map(|u| format!("until {u}")));
+                let detail = match (until_ms, reason.as_deref().map(str::trim).filter(|r| !r.is_empty())) {
+                    (Some(u), Some(r)) => Some(format!("until {u}: {r}")),
+                    (Some(u), None) => Some(format!("until {u}")),
+                    (None, r) => r.map(str::to_owned),
+                };
+                site_event(&mut out, site_id, now_ms, actor, action, detail);
                 Reply::Done
             }
             Command::ScheduleChange { site_id, change } => {
@@ -268,15 +276,24 @@ impl Engine {
         journal(out, id, now_ms, Actor::Engine, "no_contact_reached", Some("SMS sent to the contacts".into()));
     }
 
-    /// A cancel with the password. Silent (duress) incidents are never cancelled this way and
+    /// A cancel with the password: after [`MAX_WRONG_CANCELS`] wrong ones on an alarm, no
+    /// more are taken. Silent (duress) incidents are never cancelled this way and
     /// never mentioned: the caller sees what it would see without them.
     fn cancel(&mut self, site_id: i64, password_ok: bool, actor: Actor, now_ms: i64, out: &mut Output) -> CancelResult {
         let Some(id) = self.open_incident_of(site_id).map(|i| i.id) else {
             return CancelResult::NothingToCancel;
         };
         let inc = self.incidents.get_mut(&id).expect("found");
-        let result = if !password_ok {
+        let wrong = inc.cancel_attempts.iter().filter(|a| matches!(a.result, CancelResult::WrongPassword | CancelResult::Locked)).count();
+        let result = if wrong >= MAX_WRONG_CANCELS {
+            CancelResult::Locked
+        } else if !password_ok {
             journal(out, id, now_ms, actor, "warning", Some("cancel attempt with a wrong password".into()));
+            if wrong + 1 == MAX_WRONG_CANCELS {
+                // Someone may be guessing the safe word at the door: operators must look now.
+                inc.priority = inc.priority.saturating_sub(1);
+                journal(out, id, now_ms, Actor::Engine, "warning", Some(format!("cancel password guessed wrong {MAX_WRONG_CANCELS} times: no more cancels from the app; priority raised")));
+            }
             CancelResult::WrongPassword
         } else if inc.crew_id.is_some() {
             journal(out, id, now_ms, actor, "cancel_refused", Some("crew already dispatched: it goes on".into()));

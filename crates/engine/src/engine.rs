@@ -158,22 +158,28 @@ impl Engine {
             code: signal.code.as_deref(),
         };
         let class = classify(facts, &site.settings.overrides);
+        let duress = class.kind == Kind::Opening && site.settings.is_duress_user(signal.user.as_deref());
         if site.state.suspended(now_ms) {
+            // A suspended service takes no action, except that a person must still see a
+            // life-safety alarm: it opens an incident marked so.
+            if duress || (class.kind == Kind::Alarm && life_safety(class.category)) {
+                let (class, title) = if duress {
+                    (duress_class(), "Duress code used to disarm (suspended site)".to_owned())
+                } else {
+                    (class, format!("{} (suspended site)", title_of(class.category, signal)))
+                };
+                self.alarm(signal, class, &title, now_ms, &mut out);
+            }
             return out;
         }
         match class.kind {
             Kind::Opening => {
                 set_arm(site, ArmState::Disarmed, signal);
-                let duress = site.settings.duress_user.as_deref().is_some_and(|d| {
-                    signal.user.as_deref().is_some_and(|u| same_user(u, d))
-                });
                 if duress {
-                    let class = Classification {
-                        category: Category::Duress,
-                        kind: Kind::Alarm,
-                        priority: rules::classify::default_priority(Category::Duress),
-                    };
-                    self.alarm(signal, class, "Duress code used to disarm", now_ms, &mut out);
+                    // Whatever the customer side shows of this opening names the person the
+                    // code stands for, as after a normal disarm.
+                    site.state.arm_user = Some(site.settings.duress_shown_as());
+                    self.alarm(signal, duress_class(), "Duress code used to disarm", now_ms, &mut out);
                 }
             }
             Kind::Closing => set_arm(site, ArmState::Armed, signal),
@@ -374,11 +380,13 @@ fn set_arm(site: &mut Site, arm: ArmState, signal: &Signal) {
     site.state.arm_changed_at_ms = Some(signal.at_ms);
 }
 
-fn same_user(a: &str, b: &str) -> bool {
-    match (a.trim().parse::<u32>(), b.trim().parse::<u32>()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a.trim().eq_ignore_ascii_case(b.trim()),
-    }
+/// Alarms a person must see even at a suspended site.
+fn life_safety(category: Category) -> bool {
+    matches!(category, Category::Fire | Category::Panic | Category::Medical | Category::Duress)
+}
+
+fn duress_class() -> Classification {
+    Classification { category: Category::Duress, kind: Kind::Alarm, priority: rules::classify::default_priority(Category::Duress) }
 }
 
 fn add_zone(inc: &mut Incident, signal: &Signal) {

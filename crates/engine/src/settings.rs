@@ -79,6 +79,9 @@ pub struct SiteSettings {
     pub kind: SiteKind,
     /// The panel user number whose code is the duress code: an opening by it is a duress alarm.
     pub duress_user: Option<String>,
+    /// The user a duress opening is shown as wherever the customer looks (the person it
+    /// stands for), never the duress number itself; `None`: user 1.
+    pub duress_shown_as: Option<String>,
     /// Cancel window after an intrusion alarm, seconds (default 150).
     pub cancel_window_s: u32,
     /// Cancel window after a fire alarm, seconds (default 120).
@@ -116,6 +119,7 @@ impl Default for SiteSettings {
         SiteSettings {
             kind: SiteKind::Premises,
             duress_user: None,
+            duress_shown_as: None,
             cancel_window_s: 150,
             fire_cancel_window_s: 120,
             plans: Vec::new(),
@@ -130,6 +134,16 @@ impl Default for SiteSettings {
 }
 
 impl SiteSettings {
+    /// The user a duress opening is shown as (the person it stands for; default user 1).
+    pub fn duress_shown_as(&self) -> String {
+        self.duress_shown_as.clone().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "1".to_owned())
+    }
+
+    /// Whether `user` is the site's duress code.
+    pub fn is_duress_user(&self, user: Option<&str>) -> bool {
+        self.duress_user.as_deref().is_some_and(|d| user.is_some_and(|u| same_user(u, d)))
+    }
+
     /// The plan for a category: the site's own, else the default.
     pub fn plan_for(&self, category: Category) -> Vec<Step> {
         self.plans
@@ -184,5 +198,13 @@ pub fn default_plan(category: Category, kind: SiteKind) -> Vec<Step> {
             Step::auto(NotifyCustomer),
         ],
         _ => vec![Step::auto(NotifyCustomer), Step::manual(CallContacts)],
+    }
+}
+
+/// Whether two panel user numbers are the same user (`009` is `9`).
+pub fn same_user(a: &str, b: &str) -> bool {
+    match (a.trim().parse::<u32>(), b.trim().parse::<u32>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a.trim().eq_ignore_ascii_case(b.trim()),
     }
 }

@@ -149,12 +149,45 @@ fn only_an_operator_puts_some_zones_on_test_and_other_zones_stay_live() {
 }
 
 #[test]
-fn a_suspended_site_takes_no_action() {
-    let mut e = city(SiteSettings::default());
-    e.on_command(OP, Command::Suspend { site_id: 1, until_ms: Some(T0 + 60 * MIN) }, T0).unwrap();
+fn a_suspended_site_takes_no_action_but_life_safety_alarms_still_reach_the_operators() {
+    let mut e = city(SiteSettings { duress_user: Some("9".into()), ..SiteSettings::default() });
+    e.on_command(OP, Command::Suspend { site_id: 1, until_ms: Some(T0 + 60 * MIN), reason: Some("renovation".into()) }, T0).unwrap();
     let out = e.on_signal(&cid(1, T0 + MIN, "1", "130", "003"), T0 + MIN);
-    assert!(out.incidents.is_empty() && out.notices.is_empty());
-    assert!(matches!(e.on_command(CUSTOMER, Command::Suspend { site_id: 1, until_ms: None }, T0), Err(CommandError::Forbidden(_))));
+    assert!(out.incidents.is_empty() && out.notices.is_empty(), "a burglary at a suspended site: nothing");
+    for (seq, code, user) in [(2, "110", "003"), (3, "120", "003"), (4, "100", "003"), (5, "401", "009")] {
+        let out = e.on_signal(&cid(seq, T0 + 2 * MIN, "1", code, user), T0 + 2 * MIN);
+        let inc = out.incidents.values().next().unwrap_or_else(|| panic!("code {code} must reach the operators"));
+        assert!(inc.title.contains("suspended site"), "{}", inc.title);
+    }
+    assert!(matches!(e.on_command(CUSTOMER, Command::Suspend { site_id: 1, until_ms: None, reason: None }, T0), Err(CommandError::Forbidden(_))));
+}
+
+#[test]
+fn three_wrong_cancel_passwords_lock_cancelling_and_raise_the_priority() {
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let priority = only_open(&e).priority;
+    for i in 0..3 {
+        let reply = e.on_command(CUSTOMER, Command::Cancel { site_id: 1, password_ok: false }, T0 + i * SEC).unwrap();
+        assert_eq!(reply.0, Reply::Cancel { result: CancelResult::WrongPassword });
+    }
+    let inc = only_open(&e);
+    assert_eq!(inc.priority, priority - 1, "raised one step");
+    let reply = e.on_command(CUSTOMER, Command::Cancel { site_id: 1, password_ok: true }, T0 + 5 * SEC).unwrap();
+    assert_eq!(reply.0, Reply::Cancel { result: CancelResult::Locked }, "even the right password is not taken now");
+    assert!(only_open(&e).is_open());
+}
+
+#[test]
+fn a_duress_opening_shows_as_the_user_it_stands_for_and_its_dispatch_is_not_the_customers() {
+    let mut e = city(SiteSettings { duress_user: Some("9".into()), duress_shown_as: Some("2".into()), ..SiteSettings::default() });
+    e.on_signal(&cid(1, T0, "1", "401", "009"), T0);
+    assert_eq!(e.site(1).unwrap().state.arm_user.as_deref(), Some("2"));
+    let duress = e.open_incidents().into_iter().find(|i| i.silent).expect("a silent incident").id;
+    e.on_command(OP, Command::Close { incident: duress, resolution: Resolution::FalseUser }, T0 + MIN).unwrap();
+    let year = engine::rules::billing::year_of(T0, chrono_tz::Europe::Bucharest);
+    assert_eq!(e.billing(1, year).unwrap().dispatches, 1, "the company's books have it");
+    assert_eq!(e.customer_billing(1, year).unwrap().dispatches, 0, "the customer's do not");
 }
 
 fn weekdays_8_to_18() -> WeeklySchedule {

@@ -93,6 +93,10 @@ pub struct Dispatch {
     pub outcome: Outcome,
     /// Whether the crew arrived later than agreed.
     pub crew_late: bool,
+    /// A silent (duress) incident's dispatch: in the company's books, never in what the
+    /// customer is shown or billed.
+    #[serde(default)]
+    pub silent: bool,
 }
 
 /// Why a dispatch is free.

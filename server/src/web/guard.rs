@@ -18,11 +18,13 @@ pub struct WebSecurity {
     pub public_url: Option<url::Url>,
     /// Where a client's address comes from: the socket, or a header a trusted proxy sets.
     pub client_ip: axum_client_ip::ClientIpSource,
+    /// The longest a site's service may be suspended at once, days.
+    pub max_suspension_days: i64,
 }
 
 impl Default for WebSecurity {
     fn default() -> Self {
-        WebSecurity { public_url: None, client_ip: axum_client_ip::ClientIpSource::ConnectInfo }
+        WebSecurity { public_url: None, client_ip: axum_client_ip::ClientIpSource::ConnectInfo, max_suspension_days: super::DEFAULT_MAX_SUSPENSION_DAYS }
     }
 }
 

@@ -39,6 +39,8 @@ pub struct AppState {
     pub security: guard::WebSecurity,
     /// The tracking door's limits and counts.
     pub devices: std::sync::Arc<osmand::DeviceGuard>,
+    /// The longest a site's service may be suspended at once, ms.
+    pub max_suspension_ms: i64,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -51,9 +53,13 @@ impl AppState {
     /// State for a server whose front end was built into `site_root`.
     pub fn new(site_root: &str, addr: SocketAddr, ctx: Ctx, shutdown: watch::Receiver<bool>, security: guard::WebSecurity) -> AppState {
         let leptos = LeptosOptions::builder().output_name("vigil").site_root(site_root).site_pkg_dir("pkg").site_addr(addr).build();
-        AppState { leptos, ctx, shutdown, security, devices: Default::default() }
+        let max_suspension_ms = security.max_suspension_days.max(1) * 86_400_000;
+        AppState { leptos, ctx, shutdown, security, devices: Default::default(), max_suspension_ms }
     }
 }
+
+/// The longest a suspension may last unless configured otherwise, days.
+pub const DEFAULT_MAX_SUSPENSION_DAYS: i64 = 90;
 
 /// A request that has not been answered within this gets 408 (live streams are answered at
 /// once and are not cut by it).

@@ -26,6 +26,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/app/stream", get(app_stream))
 }
 
+/// The customer's view of a site as text, to tell whether it changed.
+async fn customer_view(engine: &app::ssr::engine::EngineHandle, site_id: i64) -> Option<String> {
+    engine.read(move |e, now| e.customer_site(site_id, now).map(|v| format!("{v:?}"))).await.ok().flatten()
+}
+
 fn until_shutdown(state: &AppState) -> impl std::future::Future<Output = ()> + Send + 'static {
     let mut shutdown = state.shutdown.clone();
     async move {
@@ -71,9 +76,10 @@ pub async fn crew_stream(Guard(user): Guard, State(state): State<AppState>) -> R
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
-/// A `site` event (the site id) whenever one of the customer's sites changes: its state, or
-/// an alarm that is not silent. The app then reloads the customer's view of that site, so
-/// nothing but the id travels here and a duress alarm sends nothing of its own.
+/// A `site` event (the site id) whenever the customer's own view of one of their sites
+/// changes: its state, or an alarm that is not silent. Each candidate change is compared with
+/// the view last pinged for, so work on a silent (duress) incident, which moves the site on
+/// the operators' map, sends nothing at all. The app then reloads that view.
 #[utoipa::path(get, path = "/api/v1/app/stream", responses(
     (status = 200, description = "text/event-stream of `site` events", content_type = "text/event-stream", body = String),
     (status = 401, description = "not signed in"),
@@ -84,6 +90,12 @@ pub async fn app_stream(Signed(user): Signed, State(state): State<AppState>) -> 
         return Err(ApiError::Auth(app::ssr::auth::AuthError::Forbidden));
     }
     let sites: std::collections::HashSet<i64> = state.ctx.store.member_sites(user.id).await?.into_iter().map(|m| m.site_id).collect();
+    let engine = state.ctx.engine.clone();
+    let mut seen = std::collections::HashMap::new();
+    for id in &sites {
+        seen.insert(*id, customer_view(&engine, *id).await);
+    }
+    let seen = std::sync::Arc::new(tokio::sync::Mutex::new(seen));
     let stream = BroadcastStream::new(state.ctx.ops.subscribe()).take_until(until_shutdown(&state)).filter_map(move |item| {
         let site = match item {
             Ok(OpsEvent::Site(s)) => Some(s.id),
@@ -91,8 +103,18 @@ pub async fn app_stream(Signed(user): Signed, State(state): State<AppState>) -> 
             Ok(_) => None,
             Err(BroadcastStreamRecvError::Lagged(_)) => Some(0),
         };
-        let event = site.filter(|id| *id == 0 || sites.contains(id)).map(|id| Ok(Event::default().event("site").data(id.to_string())));
-        async move { event }
+        let site = site.filter(|id| *id == 0 || sites.contains(id));
+        let (engine, seen) = (engine.clone(), seen.clone());
+        async move {
+            let id = site?;
+            if id != 0 {
+                let view = customer_view(&engine, id).await;
+                if seen.lock().await.insert(id, view.clone()) == Some(view) {
+                    return None;
+                }
+            }
+            Some(Ok(Event::default().event("site").data(id.to_string())))
+        }
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -78,7 +78,7 @@ pub struct CancelAnswer {
 }
 
 /// Cancels the site's alarm with the password, until a crew is dispatched.
-#[utoipa::path(post, path = "/api/v1/sites/{id}/cancel", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "`cancelled`, `crew_already_dispatched`, `wrong_password` or `nothing_to_cancel`", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/sites/{id}/cancel", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "`cancelled`, `crew_already_dispatched`, `wrong_password`, `locked` (after 3 wrong passwords on the alarm) or `nothing_to_cancel`", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
 pub async fn cancel(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, Json(b): Json<CancelBody>) -> Result<Json<CancelAnswer>, ApiError> {
     let actor = site_actor(&state, &user, id).await?;
     if b.password.trim().is_empty() {
@@ -174,13 +174,16 @@ pub struct YearParam {
 /// The dispatch counters of a year: included, used, free, billable.
 #[utoipa::path(get, path = "/api/v1/sites/{id}/billing", params(("id" = i64, Path, description = "site id"), ("year" = Option<i32>, Query, description = "calendar year")), responses((status = 200, description = "the year's account", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody)))]
 pub async fn billing(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, Query(p): Query<YearParam>) -> Result<Json<YearAccount>, ApiError> {
-    site_actor_as(&state, &user, id, true).await?;
+    let actor = site_actor_as(&state, &user, id, true).await?;
+    let company = matches!(actor, Actor::Operator(_));
     let account = state
         .ctx
         .engine
         .read(move |e, now| {
             let tz = e.site(id)?.info.time_zone;
-            e.billing(id, p.year.unwrap_or_else(|| engine::rules::billing::year_of(now, tz)))
+            let year = p.year.unwrap_or_else(|| engine::rules::billing::year_of(now, tz));
+            // Staff see the company's books; the customer never a silent (duress) dispatch.
+            if company { e.billing(id, year) } else { e.customer_billing(id, year) }
         })
         .await?;
     Ok(Json(account.ok_or_else(|| ApiError::NotFound(format!("site {id}")))?))
@@ -191,12 +194,28 @@ pub async fn billing(State(state): State<AppState>, Signed(user): Signed, Path(i
 pub struct SuspendBody {
     /// Until when, unix ms; absent: resume now.
     pub until_ms: Option<i64>,
+    /// Why (required to suspend).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
-/// Suspends the service until a time, or resumes it (staff).
-#[utoipa::path(post, path = "/api/v1/sites/{id}/suspend", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "done", body = Object), (status = 403, description = "not staff", body = super::error::ErrorBody), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody)))]
-pub async fn suspend(State(state): State<AppState>, Staff(user): Staff, Path(id): Path<i64>, Json(b): Json<SuspendBody>) -> Result<Json<Reply>, ApiError> {
-    Ok(Json(state.ctx.engine.command(Actor::Operator(user.id), Command::Suspend { site_id: id, until_ms: b.until_ms }).await?))
+/// Suspends the service until a time, with a reason, or resumes it (supervisors, admins).
+/// The end is at most `--max-suspension-days` away. Fire, panic, duress and medical alarms
+/// of a suspended site still reach the operators.
+#[utoipa::path(post, path = "/api/v1/sites/{id}/suspend", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "done", body = Object), (status = 403, description = "not a supervisor or admin", body = super::error::ErrorBody), (status = 404, description = "no such site", body = super::error::ErrorBody), (status = 422, description = "no reason, or the end is missing, past or too far", body = super::error::ErrorBody)))]
+pub async fn suspend(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(id): Path<i64>, Json(b): Json<SuspendBody>) -> Result<Json<Reply>, ApiError> {
+    let user = auth::require(&state.ctx.store, &headers, &[Role::Supervisor, Role::Admin]).await?;
+    let reason = b.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(|r| r.chars().take(500).collect::<String>());
+    if let Some(until) = b.until_ms {
+        let now = state.ctx.engine.clock().now_ms();
+        if reason.is_none() {
+            return Err(ApiError::BadRequest("a suspension needs a reason".into()));
+        }
+        if until <= now || until - now > state.max_suspension_ms {
+            return Err(ApiError::BadRequest(format!("the end must be in the future and at most {} days away", state.max_suspension_ms / 86_400_000)));
+        }
+    }
+    Ok(Json(state.ctx.engine.command(Actor::Operator(user.id), Command::Suspend { site_id: id, until_ms: b.until_ms, reason }).await?))
 }
 
 /// Replaces the site's engine settings: kind, plans, windows, schedule, overrides, billing terms (supervisor, admin).

@@ -24,6 +24,7 @@ fn dispatch(incident_id: i64, at_ms: i64, outcome: Outcome, crew_late: bool) -> 
         at_ms,
         outcome,
         crew_late,
+        silent: false,
     }
 }
 
