@@ -11,6 +11,7 @@ pub mod ops;
 pub mod session;
 pub mod sites;
 pub mod serve;
+pub mod slots;
 pub mod sse;
 
 use std::net::SocketAddr;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub devices: std::sync::Arc<osmand::DeviceGuard>,
     /// The longest a site's service may be suspended at once, ms.
     pub max_suspension_ms: i64,
+    /// Live streams open per login.
+    pub streams: slots::StreamSlots,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -54,7 +57,7 @@ impl AppState {
     pub fn new(site_root: &str, addr: SocketAddr, ctx: Ctx, shutdown: watch::Receiver<bool>, security: guard::WebSecurity) -> AppState {
         let leptos = LeptosOptions::builder().output_name("vigil").site_root(site_root).site_pkg_dir("pkg").site_addr(addr).build();
         let max_suspension_ms = security.max_suspension_days.max(1) * 86_400_000;
-        AppState { leptos, ctx, shutdown, security, devices: Default::default(), max_suspension_ms }
+        AppState { leptos, ctx, shutdown, security, devices: Default::default(), max_suspension_ms, streams: Default::default() }
     }
 }
 

@@ -26,6 +26,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/app/stream", get(app_stream))
 }
 
+/// A place for one more live stream of this login, or 429.
+pub fn stream_slot(state: &AppState, user_id: i64) -> Result<super::slots::Slot, ApiError> {
+    state.streams.open(user_id).ok_or_else(|| ApiError::TooMany("this login has its most live streams open; close a tab".into()))
+}
+
 /// The customer's view of a site as text, to tell whether it changed.
 async fn customer_view(engine: &app::ssr::engine::EngineHandle, site_id: i64) -> Option<String> {
     engine.read(move |e, now| e.customer_site(site_id, now).map(|v| format!("{v:?}"))).await.ok().flatten()
@@ -46,14 +51,15 @@ fn until_shutdown(state: &AppState) -> impl std::future::Future<Output = ()> + S
     (status = 401, description = "not signed in"),
     (status = 403, description = "not staff"),
 ))]
-pub async fn ops_stream(Staff(_): Staff, State(state): State<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+pub async fn ops_stream(Staff(user): Staff, State(state): State<AppState>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let slot = stream_slot(&state, user.id)?;
     let stream = BroadcastStream::new(state.ctx.ops.subscribe()).take_until(until_shutdown(&state)).map(|item| {
         Ok(match item {
             Ok(ev) => Event::default().event("ops").json_data(&ev).unwrap_or_else(|_| Event::default().event("lagged")),
             Err(BroadcastStreamRecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
         })
     });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok(Sse::new(super::slots::holding(stream, slot)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
 /// A `job` event whenever the guard's own crew changes (sent, recalled, moved); the page
@@ -66,6 +72,7 @@ pub async fn ops_stream(Staff(_): Staff, State(state): State<AppState>) -> Sse<i
 ))]
 pub async fn crew_stream(Guard(user): Guard, State(state): State<AppState>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let crew_id = app::ssr::work::crew_of(&state.ctx, &user).await.map_err(|e| ApiError::NotFound(e.to_string()))?;
+    let slot = stream_slot(&state, user.id)?;
     let stream = BroadcastStream::new(state.ctx.ops.subscribe()).take_until(until_shutdown(&state)).filter_map(move |item| async move {
         match item {
             Ok(OpsEvent::Crew(c)) if c.id == crew_id => Some(Ok(Event::default().event("job").data(c.status))),
@@ -73,7 +80,7 @@ pub async fn crew_stream(Guard(user): Guard, State(state): State<AppState>) -> R
             Err(BroadcastStreamRecvError::Lagged(_)) => Some(Ok(Event::default().event("job").data("lagged"))),
         }
     });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    Ok(Sse::new(super::slots::holding(stream, slot)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
 /// A `site` event (the site id) whenever the customer's own view of one of their sites
@@ -89,6 +96,7 @@ pub async fn app_stream(Signed(user): Signed, State(state): State<AppState>) -> 
     if user.role != app::model::Role::Customer {
         return Err(ApiError::Auth(app::ssr::auth::AuthError::Forbidden));
     }
+    let slot = stream_slot(&state, user.id)?;
     let sites: std::collections::HashSet<i64> = state.ctx.store.member_sites(user.id).await?.into_iter().map(|m| m.site_id).collect();
     let engine = state.ctx.engine.clone();
     let mut seen = std::collections::HashMap::new();
@@ -116,5 +124,5 @@ pub async fn app_stream(Signed(user): Signed, State(state): State<AppState>) -> 
             Some(Ok(Event::default().event("site").data(id.to_string())))
         }
     });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    Ok(Sse::new(super::slots::holding(stream, slot)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

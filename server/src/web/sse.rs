@@ -17,8 +17,10 @@ use super::AppState;
     (status = 200, description = "text/event-stream of `signal` events", content_type = "text/event-stream", body = String),
     (status = 401, description = "not signed in"),
     (status = 403, description = "not staff"),
+    (status = 429, description = "this login has its most live streams open"),
 ))]
-pub async fn signal_stream(Staff(_): Staff, State(state): State<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+pub async fn signal_stream(Staff(user): Staff, State(state): State<AppState>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, super::error::ApiError> {
+    let slot = super::ops::stream_slot(&state, user.id)?;
     let mut shutdown = state.shutdown.clone();
     let stop = async move {
         let _ = shutdown.wait_for(|stopping| *stopping).await;
@@ -29,5 +31,5 @@ pub async fn signal_stream(Staff(_): Staff, State(state): State<AppState>) -> Ss
             Err(BroadcastStreamRecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
         })
     });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok(Sse::new(super::slots::holding(stream, slot)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
