@@ -125,10 +125,11 @@ test("duress disarm: the customer app shows a normal disarm while the operator q
     await ok(page.request, "subscribe", { endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth });
     await frame(1, "3401 01 002");
     await expect(state(page)).toHaveAttribute("data-state", "armed", { timeout: 5_000 });
-    // User 9 is the site's duress user: forced to disarm.
+    // User 9 is the site's duress user: forced to disarm. The app names the person the code
+    // stands for (user 1), never the duress number.
     await frame(1, "1401 01 009");
     await expect(state(page)).toHaveAttribute("data-state", "disarmed", { timeout: 5_000 });
-    await expect(state(page)).toContainText("by #9");
+    await expect(state(page)).toContainText("by #1");
     await expect(page.getByTestId("alarm")).toHaveCount(0);
 
     const operator = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
@@ -139,11 +140,12 @@ test("duress disarm: the customer app shows a normal disarm while the operator q
 
     // Nothing on the customer side says otherwise: the page, its journal, every answer.
     await page.getByRole("link", { name: "Journal" }).click();
-    await expect(page.getByTestId("journal-line").first()).toContainText("Disarmed · by #9");
+    await expect(page.getByTestId("journal-line").first()).toContainText("Disarmed · by #1");
     const journal = await call(page.request, "journal", { site_id: 1, days: 10, filter: "all" });
     const home = await call(page.request, "home", { site_id: 1 });
     for (const text of [journal.text, home.text, await page.locator("body").innerText()]) {
       expect(text.toLowerCase()).not.toContain("duress");
+      expect(text).not.toContain("#9");
     }
     expect(JSON.parse(home.text).alarms).toEqual([]);
     await page.waitForTimeout(1500);

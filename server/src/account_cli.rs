@@ -16,6 +16,9 @@ pub struct AccountArgs {
     /// Database URL.
     #[arg(long, env = "VIGIL_DATABASE", default_value = "sqlite://vigil-data/vigil.db", global = true)]
     pub database: String,
+    /// The secrets key, for a database whose keys are sealed.
+    #[command(flatten)]
+    pub secrets: crate::secrets::SecretsArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: AccountCommand,
@@ -190,7 +193,8 @@ async fn audit(store: &Store, action: &str, subject: &str, detail: String) -> Re
 /// Runs one `vigil account` command; returns what to print.
 pub async fn run(args: AccountArgs) -> Result<String, AccountCliError> {
     crate::startup::ensure_sqlite_dir(&args.database).map_err(|e| AccountCliError::Usage(e.to_string()))?;
-    let store = Store::connect(&args.database).await?;
+    let key = args.secrets.load().map_err(|e| AccountCliError::Usage(e.to_string()))?;
+    let store = crate::secrets::open_store(&args.database, key).await?;
     let out = match args.command {
         AccountCommand::Add { number, site_id, site_name, time_zone, key, paths: p, unsupervised } => {
             let site_id = match (site_id, site_name) {

@@ -74,6 +74,9 @@ pub struct ServeArgs {
     /// How Vigil faces the network.
     #[command(flatten)]
     pub security: SecurityArgs,
+    /// The key that seals secrets at rest.
+    #[command(flatten)]
+    pub secrets: crate::secrets::SecretsArgs,
 }
 
 /// The public address, trusted proxies and the receiver's bounds.
@@ -230,8 +233,9 @@ impl NotifyArgs {
 
 impl ServeArgs {
     /// The runtime configuration these options describe.
-    pub fn into_config(self) -> Config {
-        Config {
+    pub fn into_config(self) -> Result<Config, crate::secrets::SecretsError> {
+        let secrets_key = self.secrets.load()?;
+        Ok(Config {
             http: self.http,
             dc09: self.dc09,
             database: self.database,
@@ -243,6 +247,7 @@ impl ServeArgs {
             dashboard: self.dashboard.into_dashboard(),
             web: self.security.web(),
             receiver: self.security.receiver(),
-        }
+            secrets_key,
+        })
     }
 }

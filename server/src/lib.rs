@@ -9,6 +9,7 @@ pub mod live;
 pub mod maintenance;
 pub mod receiver;
 pub mod recorder;
+pub mod secrets;
 pub mod startup;
 pub mod supervision;
 pub mod telemetry;

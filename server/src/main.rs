@@ -10,7 +10,8 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command.unwrap_or_default() {
         Command::Serve(args) => {
-            let running = server::startup::start((*args).into_config()).await.context("starting vigil")?;
+            let config = (*args).into_config().context("the secrets key")?;
+            let running = server::startup::start(config).await.context("starting vigil")?;
             tracing::info!(http = %running.http_addr, dc09 = %running.dc09_addr, "vigil is running");
             running.run_until_ctrl_c().await.context("running vigil")?;
         }

@@ -40,6 +40,8 @@ pub struct Config {
     pub web: crate::web::guard::WebSecurity,
     /// The DC-09 receiver's bounds.
     pub receiver: crate::receiver::limits::Limits,
+    /// The key that seals secrets at rest, if configured.
+    pub secrets_key: Option<store::SecretsKey>,
 }
 
 /// The demo city's size and pace.
@@ -105,7 +107,7 @@ const OPS_BUFFER: usize = 4096;
 /// mode) the demo city.
 pub async fn start(config: Config) -> Result<Running, StartError> {
     ensure_sqlite_dir(&config.database).map_err(StartError::DataDir)?;
-    let store = Store::connect(&config.database).await?;
+    let store = crate::secrets::open_store(&config.database, config.secrets_key.clone()).await?;
     let demo_logins = match &config.demo {
         Some(demo) => crate::demo::seed(&store, demo.sites).await?,
         None => Vec::new(),

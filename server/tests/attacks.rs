@@ -626,3 +626,45 @@ async fn the_safe_word_cannot_be_guessed_and_suspension_never_hides_a_life_safet
     assert!(queue.to_string().contains("(suspended site)"), "a fire at a suspended site still reaches the operators: {queue}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn panel_and_vapid_keys_are_sealed_at_rest_and_need_the_secrets_key() {
+    let key = "5e".repeat(32);
+    let app = spawn_app_with(|c| c.secrets_key = Some(store::SecretsKey::from_hex(&"5e".repeat(32)).unwrap())).await;
+    let panel_key = key_account(&app).await;
+    // The receiver opens the sealed key: an encrypted frame is acknowledged.
+    let mut tcp = TcpStream::connect(app.dc09).await.unwrap();
+    let reply = tcp_exchange(&mut tcp, &cid_frame(1, "1234", "1130 01 001").encode_encrypted(&panel_key, b"pad")).await;
+    assert!(Frame::decode(&reply).is_err(), "an encrypted ACK");
+    assert_eq!(signals_of(&app, "1234").await.len(), 1);
+
+    // The same database without the key (or with another) does not give the keys away.
+    let url = format!("sqlite://{}", app.database_path());
+    let bare = store::Store::connect(&url).await.unwrap();
+    let err = bare.account("1234").await.unwrap_err();
+    assert!(err.to_string().contains("sealed"), "{err}");
+    assert!(bare.seal_plain_secrets().await.is_err(), "the VAPID key is sealed too");
+    let wrong = store::Store::connect(&url).await.unwrap().with_secrets_key(store::SecretsKey::from_hex(&"77".repeat(32)).unwrap());
+    assert!(wrong.account("1234").await.is_err());
+    let right = store::Store::connect(&url).await.unwrap().with_secrets_key(store::SecretsKey::from_hex(&key).unwrap());
+    assert_eq!(right.account("1234").await.unwrap().unwrap().key.unwrap().expose_hex(), hex_of(panel_key.as_bytes()));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn keys_stored_in_the_clear_are_sealed_when_a_secrets_key_is_given() {
+    let app = spawn_app().await;
+    key_account(&app).await;
+    let url = format!("sqlite://{}", app.database_path());
+    // As a restart with a secrets key would (the database is shared while the app runs).
+    let key = store::SecretsKey::from_hex(&"42".repeat(32)).unwrap();
+    let store = server::secrets::open_store(&url, Some(key)).await.unwrap();
+    assert!(store.account("1234").await.unwrap().unwrap().key.is_some());
+    let bare = store::Store::connect(&url).await.unwrap();
+    assert!(bare.account("1234").await.is_err(), "the panel key was sealed in place");
+    app.stop().await;
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -150,6 +150,7 @@ async fn dedupe_survives_a_restart() {
         push_any_endpoint: false,
         web: Default::default(),
         receiver: Default::default(),
+        secrets_key: None,
     };
     let frame = sia_frame(9, "ABC", "Nri1/BA001", "1", Some(now())).encode();
     for _ in 0..2 {

@@ -12,8 +12,8 @@ use crate::model::ops::{AdminCrew, AdminSite, AdminUser};
 const MANAGERS: &[crate::model::Role] = &[crate::model::Role::Supervisor, crate::model::Role::Admin];
 
 #[cfg(feature = "ssr")]
-fn fail(e: impl std::fmt::Display) -> ServerFnError {
-    ServerFnError::new(e.to_string())
+fn fail(e: impl Into<crate::ssr::work::WorkError>) -> ServerFnError {
+    super::server::work_failed(e.into())
 }
 
 /// At most this many rows per import call (the page sends a file in such chunks).

@@ -60,6 +60,28 @@ pub(crate) mod server {
         set_cookie(&value);
     }
 
+    /// A failed piece of work as the browser sees it: 404 for what does not exist, 422 for
+    /// what is not acceptable, 409 for a conflict, 500 (logged) for the rest.
+    pub fn work_failed(e: crate::ssr::work::WorkError) -> ServerFnError {
+        use crate::ssr::engine::EngineError;
+        use crate::ssr::work::WorkError;
+        use engine::CommandError;
+        let status = match &e {
+            WorkError::NotFound(_) | WorkError::Store(store::StoreError::NotFound(_)) | WorkError::Engine(EngineError::Refused(CommandError::NotFound(_))) => 404,
+            WorkError::Invalid(_) | WorkError::Store(store::StoreError::Invalid(_)) | WorkError::Engine(EngineError::Refused(CommandError::Invalid(_))) => 422,
+            WorkError::Store(store::StoreError::Conflict(_)) | WorkError::Engine(EngineError::Refused(CommandError::Claimed { .. })) => 409,
+            WorkError::Engine(EngineError::Refused(CommandError::Forbidden(_))) => 403,
+            _ => 500,
+        };
+        if status == 500 {
+            tracing::error!(error = %e, "server function failed");
+        }
+        if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+            opts.set_status(axum::http::StatusCode::from_u16(status).unwrap_or_default());
+        }
+        ServerFnError::new(e.to_string())
+    }
+
     /// Sets a `Set-Cookie` header on the response.
     pub fn set_cookie(value: &str) {
         if let (Some(opts), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(value)) {

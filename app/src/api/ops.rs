@@ -7,8 +7,8 @@ use leptos::server_fn::codec::Json;
 use crate::model::ops::{ActionOutcome, CrewJob, IncidentWork, OpsAction, OpsSnapshot, SupervisorView};
 
 #[cfg(feature = "ssr")]
-fn fail(e: impl std::fmt::Display) -> ServerFnError {
-    ServerFnError::new(e.to_string())
+fn fail(e: impl Into<crate::ssr::work::WorkError>) -> ServerFnError {
+    super::server::work_failed(e.into())
 }
 
 /// Everything the dashboard shows: sites, open incidents, crews, limits and the map (staff).

@@ -15,7 +15,7 @@ impl Store {
     pub async fn set_account_key(&self, number: &str, key: Option<&SecretKey>) -> Result<(), StoreError> {
         let number = valid_account(number)?;
         let done = sqlx::query("UPDATE accounts SET aes_key = $1, updated_at = $2 WHERE number = $3")
-            .bind(key.map(SecretKey::expose_hex))
+            .bind(key.map(|k| self.seal(k.expose_hex())))
             .bind(now_ms())
             .bind(number.as_str())
             .execute(&self.pool)
@@ -105,7 +105,7 @@ impl Store {
             .bind(number)
             .bind(site_id)
             .bind(now)
-            .bind(key.map(SecretKey::expose_hex))
+            .bind(key.map(|k| self.seal(k.expose_hex())))
             .fetch_one(&mut *tx)
             .await?;
             write_paths(&mut tx, id, paths, now).await?;
@@ -123,7 +123,7 @@ impl Store {
             .bind(crate::clamp_limit(limit))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(account_from_row).collect()
+        rows.iter().map(|r| account_from_row(self, r)).collect()
     }
 }
 

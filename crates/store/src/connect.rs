@@ -94,7 +94,7 @@ impl Store {
 
         let pool = options.connect(&url).await?;
         backend.migrator().run(&pool).await?;
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, secrets: None })
     }
 }
 

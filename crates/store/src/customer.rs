@@ -365,12 +365,12 @@ impl Store {
     pub async fn secret_or_insert(&self, name: &str, make: impl FnOnce() -> String, at_ms: i64) -> Result<String, StoreError> {
         sqlx::query("INSERT INTO app_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
             .bind(name)
-            .bind(make())
+            .bind(self.seal(&make()))
             .bind(at_ms)
             .execute(&self.pool)
             .await?;
-        let value = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = $1").bind(name).fetch_one(&self.pool).await?;
-        Ok(value)
+        let value: String = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = $1").bind(name).fetch_one(&self.pool).await?;
+        self.open_secret(&value)
     }
 
     /// Changes a contact's name and phone. Unknown contact: [`StoreError::NotFound`].

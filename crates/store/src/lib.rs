@@ -22,6 +22,7 @@ mod outbox;
 mod push;
 mod limits;
 mod records;
+mod sealed;
 mod secret;
 mod signals;
 mod sites;
@@ -45,6 +46,7 @@ pub use records::{
     NewUser, PathRecord, PathSpec, PathUpdate, SignalQuery, SignalRecord, SiteRecord, UserRecord,
     WriteItem, MAX_LIST_LIMIT, ROLES,
 };
+pub use sealed::SecretsKey;
 pub use secret::SecretKey;
 
 use sqlx::AnyPool;
@@ -54,6 +56,7 @@ use sqlx::AnyPool;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    secrets: Option<std::sync::Arc<SecretsKey>>,
 }
 
 impl Store {

@@ -54,7 +54,7 @@ impl Store {
             .bind(normalize_account(number))
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(account_from_row).transpose()
+        row.as_ref().map(|r| account_from_row(self, r)).transpose()
     }
 
     /// Records that the account was heard from at `at_ms` (never moves backwards).
@@ -233,7 +233,7 @@ impl Store {
     pub async fn list_accounts(&self) -> Result<Vec<AccountRecord>, StoreError> {
         let sql = format!("{SELECT_ACCOUNTS} ORDER BY a.number");
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
-        rows.iter().map(account_from_row).collect()
+        rows.iter().map(|r| account_from_row(self, r)).collect()
     }
 
     /// A site's zones as `(number, name)`, by number.
@@ -268,8 +268,9 @@ impl Store {
     }
 }
 
-pub(crate) fn account_from_row(row: &AnyRow) -> Result<AccountRecord, StoreError> {
+pub(crate) fn account_from_row(store: &Store, row: &AnyRow) -> Result<AccountRecord, StoreError> {
     let key: Option<String> = row.try_get("aes_key")?;
+    let key = key.map(|k| store.open_secret(&k)).transpose()?;
     Ok(AccountRecord {
         id: row.try_get("id")?,
         number: row.try_get("number")?,

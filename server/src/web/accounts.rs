@@ -4,6 +4,7 @@
 
 use app::model::{Role, SessionUser};
 use app::ssr::auth;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, put};
@@ -11,7 +12,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use store::{AccountRecord, NewAudit, PathRecord, PathSpec, SecretKey, Store};
 
-use super::error::{ApiError, ErrorBody};
+use super::error::{json_body, ApiError, ErrorBody};
 use crate::keys::{key_label, parse_key, KeyInputError};
 use super::session::Staff;
 use super::AppState;
@@ -198,8 +199,9 @@ pub async fn show_account(Staff(_): Staff, State(state): State<AppState>, Path(n
     (status = 409, description = "the number is taken", body = ErrorBody),
     (status = 422, description = "a field is not acceptable", body = ErrorBody),
 ))]
-pub async fn create_account(State(state): State<AppState>, headers: axum::http::HeaderMap, Json(req): Json<NewAccountRequest>) -> Result<(StatusCode, Json<AccountView>), ApiError> {
+pub async fn create_account(State(state): State<AppState>, headers: axum::http::HeaderMap, body: Bytes) -> Result<(StatusCode, Json<AccountView>), ApiError> {
     let user = manager(&state, &headers).await?;
+    let req: NewAccountRequest = json_body(&body)?;
     let key = req.key.as_ref().map(secret).transpose()?;
     let paths = specs(&req.paths)?;
     let store = &state.ctx.store;
@@ -214,8 +216,9 @@ pub async fn create_account(State(state): State<AppState>, headers: axum::http::
     (status = 404, description = "no such account", body = ErrorBody),
     (status = 422, description = "not a valid key", body = ErrorBody),
 ))]
-pub async fn set_key(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(number): Path<String>, Json(req): Json<Option<KeyRequest>>) -> Result<StatusCode, ApiError> {
+pub async fn set_key(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(number): Path<String>, body: Bytes) -> Result<StatusCode, ApiError> {
     let user = manager(&state, &headers).await?;
+    let req: Option<KeyRequest> = json_body(&body)?;
     let key = req.as_ref().map(secret).transpose()?;
     state.ctx.store.set_account_key(&number, key.as_ref()).await?;
     audit(&state.ctx.store, &user, "account.key", &number, format!("key {}", key_label(key.as_ref()))).await?;
@@ -228,8 +231,9 @@ pub async fn set_key(State(state): State<AppState>, headers: axum::http::HeaderM
     (status = 404, description = "no such account", body = ErrorBody),
     (status = 422, description = "a path is not acceptable", body = ErrorBody),
 ))]
-pub async fn set_paths(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(number): Path<String>, Json(req): Json<Vec<PathView>>) -> Result<Json<AccountView>, ApiError> {
+pub async fn set_paths(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(number): Path<String>, body: Bytes) -> Result<Json<AccountView>, ApiError> {
     let user = manager(&state, &headers).await?;
+    let req: Vec<PathView> = json_body(&body)?;
     let paths = specs(&req)?;
     let store = &state.ctx.store;
     store.set_account_paths(&number, &paths).await?;
@@ -244,8 +248,9 @@ pub async fn set_paths(State(state): State<AppState>, headers: axum::http::Heade
     (status = 404, description = "no such account", body = ErrorBody),
     (status = 422, description = "a network is not CIDR", body = ErrorBody),
 ))]
-pub async fn set_plain(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(number): Path<String>, Json(req): Json<PlainPolicy>) -> Result<Json<AccountView>, ApiError> {
+pub async fn set_plain(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(number): Path<String>, body: Bytes) -> Result<Json<AccountView>, ApiError> {
     let user = manager(&state, &headers).await?;
+    let req: PlainPolicy = json_body(&body)?;
     let store = &state.ctx.store;
     store.set_account_plain_policy(&number, req.allow, &req.networks).await?;
     let saved = found(store, &number).await?;

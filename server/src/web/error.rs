@@ -36,6 +36,12 @@ pub enum ApiError {
     Engine(#[from] app::ssr::engine::EngineError),
 }
 
+/// A JSON request body, read after the caller's right to the route was checked (an
+/// extractor would answer a stranger's malformed body with 422 before saying 403 or 404).
+pub fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("the JSON body is not acceptable: {e}")))
+}
+
 impl From<app::ssr::work::WorkError> for ApiError {
     fn from(e: app::ssr::work::WorkError) -> Self {
         use app::ssr::work::WorkError;

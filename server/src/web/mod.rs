@@ -7,6 +7,7 @@ pub mod guard;
 pub mod incidents;
 pub mod openapi;
 pub mod osmand;
+pub mod rate;
 pub mod ops;
 pub mod session;
 pub mod sites;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(rate::SignInRate::default(), rate::limit_sign_in))
         .layer(axum::middleware::from_fn_with_state(security.clone(), guard::refuse_cross_site))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))

@@ -5,6 +5,7 @@
 
 use app::model::{Role, SessionUser};
 use app::ssr::auth::{self, STAFF};
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -15,7 +16,7 @@ use engine::rules::schedule::{OpenHours, TempChange};
 use engine::{Actor, CancelResult, Command, CrewStatus, CustomerSite, Reply, SiteSettings, TestScope};
 use serde::{Deserialize, Serialize};
 
-use super::error::ApiError;
+use super::error::{json_body, ApiError};
 use super::session::{Signed, Staff};
 use super::AppState;
 
@@ -79,8 +80,9 @@ pub struct CancelAnswer {
 
 /// Cancels the site's alarm with the password, until a crew is dispatched.
 #[utoipa::path(post, path = "/api/v1/sites/{id}/cancel", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "`cancelled`, `crew_already_dispatched`, `wrong_password`, `locked` (after 3 wrong passwords on the alarm) or `nothing_to_cancel`", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
-pub async fn cancel(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, Json(b): Json<CancelBody>) -> Result<Json<CancelAnswer>, ApiError> {
+pub async fn cancel(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, body: Bytes) -> Result<Json<CancelAnswer>, ApiError> {
     let actor = site_actor(&state, &user, id).await?;
+    let b: CancelBody = json_body(&body)?;
     if b.password.trim().is_empty() {
         return Err(ApiError::BadRequest("password: enter the site's password".into()));
     }
@@ -102,9 +104,9 @@ pub struct PanicBody {
 
 /// Panic from the customer's phone, with its position if given.
 #[utoipa::path(post, path = "/api/v1/sites/{id}/panic", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "the incident opened", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody)))]
-pub async fn panic(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, body: Option<Json<PanicBody>>) -> Result<Json<Reply>, ApiError> {
+pub async fn panic(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, body: Bytes) -> Result<Json<Reply>, ApiError> {
     let actor = site_actor(&state, &user, id).await?;
-    let b = body.map(|Json(b)| b).unwrap_or_default();
+    let b: PanicBody = if body.is_empty() { PanicBody::default() } else { json_body(&body)? };
     let position = b.lat.zip(b.lon).filter(|(lat, lon)| lat.abs() <= 90.0 && lon.abs() <= 180.0);
     Ok(Json(state.ctx.engine.command(actor, Command::Panic { site_id: id, position }).await?))
 }
@@ -124,8 +126,9 @@ pub struct TestBody {
 
 /// Puts the site on test for some minutes (some zones or categories: operators only).
 #[utoipa::path(post, path = "/api/v1/sites/{id}/test", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "on test", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
-pub async fn start_test(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, Json(b): Json<TestBody>) -> Result<Json<Reply>, ApiError> {
+pub async fn start_test(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, body: Bytes) -> Result<Json<Reply>, ApiError> {
     let actor = site_actor_as(&state, &user, id, true).await?;
+    let b: TestBody = json_body(&body)?;
     if !(1..=7 * 24 * 60).contains(&b.minutes) {
         return Err(ApiError::BadRequest("minutes: between 1 and 10080 (7 days)".into()));
     }
@@ -154,8 +157,9 @@ pub struct ScheduleChangeBody {
 
 /// A temporary change of one day's opening hours (working late, closed).
 #[utoipa::path(post, path = "/api/v1/sites/{id}/schedule-change", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "changed", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
-pub async fn schedule_change(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, Json(b): Json<ScheduleChangeBody>) -> Result<Json<Reply>, ApiError> {
+pub async fn schedule_change(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, body: Bytes) -> Result<Json<Reply>, ApiError> {
     let actor = site_actor_as(&state, &user, id, true).await?;
+    let b: ScheduleChangeBody = json_body(&body)?;
     let hours = match (b.open, b.close) {
         (Some(open), Some(close)) if open < close => Some(OpenHours { open, close }),
         (None, None) => None,
@@ -203,8 +207,9 @@ pub struct SuspendBody {
 /// The end is at most `--max-suspension-days` away. Fire, panic, duress and medical alarms
 /// of a suspended site still reach the operators.
 #[utoipa::path(post, path = "/api/v1/sites/{id}/suspend", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "done", body = Object), (status = 403, description = "not a supervisor or admin", body = super::error::ErrorBody), (status = 404, description = "no such site", body = super::error::ErrorBody), (status = 422, description = "no reason, or the end is missing, past or too far", body = super::error::ErrorBody)))]
-pub async fn suspend(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(id): Path<i64>, Json(b): Json<SuspendBody>) -> Result<Json<Reply>, ApiError> {
+pub async fn suspend(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(id): Path<i64>, body: Bytes) -> Result<Json<Reply>, ApiError> {
     let user = auth::require(&state.ctx.store, &headers, &[Role::Supervisor, Role::Admin]).await?;
+    let b: SuspendBody = json_body(&body)?;
     let reason = b.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(|r| r.chars().take(500).collect::<String>());
     if let Some(until) = b.until_ms {
         let now = state.ctx.engine.clock().now_ms();
@@ -220,8 +225,9 @@ pub async fn suspend(State(state): State<AppState>, headers: axum::http::HeaderM
 
 /// Replaces the site's engine settings: kind, plans, windows, schedule, overrides, billing terms (supervisor, admin).
 #[utoipa::path(put, path = "/api/v1/sites/{id}/settings", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "stored and in force", body = Object), (status = 403, description = "not staff", body = super::error::ErrorBody), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
-pub async fn put_settings(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(id): Path<i64>, Json(settings): Json<SiteSettings>) -> Result<Json<SiteSettings>, ApiError> {
+pub async fn put_settings(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(id): Path<i64>, body: Bytes) -> Result<Json<SiteSettings>, ApiError> {
     let user = auth::require(&state.ctx.store, &headers, &[Role::Supervisor, Role::Admin]).await?;
+    let settings: SiteSettings = json_body(&body)?;
     if state.ctx.store.site(id).await?.is_none() {
         return Err(ApiError::NotFound(format!("site {id}")));
     }

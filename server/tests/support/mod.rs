@@ -43,6 +43,7 @@ fn config(dir: &tempfile::TempDir, clock: Clock, tweak: fn(&mut Config)) -> Conf
         dashboard: Default::default(),
         web: Default::default(),
         receiver: Default::default(),
+        secrets_key: None,
     };
     tweak(&mut config);
     config
@@ -104,6 +105,11 @@ impl TestApp {
     /// A URL on the web server.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.http, path)
+    }
+
+    /// The SQLite file it runs on.
+    pub fn database_path(&self) -> String {
+        self.dir.path().join("vigil.db").display().to_string()
     }
 
     /// Vigil's origin, as a browser on its pages sends it.
