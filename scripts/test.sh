@@ -6,9 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tools.sh
 ensure_rust
+ensure_cargo_deny
 ensure_postgres
 ensure_chromium
 ensure_e2e_packages
+
+log "cargo deny: licences, bans and sources of the dependencies (deny.toml)"
+cargo deny check licenses bans sources
 
 log "cargo test (workspace, without the wasm entry)"
 cargo test --workspace --exclude frontend

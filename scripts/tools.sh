@@ -3,6 +3,7 @@
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.10
+CARGO_DENY_VERSION=0.20.2
 WASM_BINDGEN_VERSION=0.2.130
 export PATH="$HOME/.cargo/bin:$PATH"
 
@@ -31,6 +32,14 @@ ensure_rust() {
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
     log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+# cargo-deny checks the dependencies' licences and sources (about 3 minutes to build, once).
+ensure_cargo_deny() {
+  if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DENY_VERSION" ]; then
+    log "installing cargo-deny $CARGO_DENY_VERSION"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
   fi
 }
 

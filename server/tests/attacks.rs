@@ -13,7 +13,7 @@ use dc09::{Frame, Key, Timestamp, Token};
 use futures::future::join_all;
 use serde_json::{json, Value};
 use store::{NewUser, SecretKey, SignalQuery};
-use support::{spawn_app, spawn_app_with, TestApp, PASSWORD};
+use support::{spawn_app, spawn_app_with, tcp_exchange, udp_exchange, TestApp, PASSWORD};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpSocket, TcpStream, UdpSocket};
 
@@ -33,18 +33,6 @@ fn cid_frame(seq: u16, account: &str, event: &str) -> Frame {
     }
 }
 
-async fn tcp_exchange(stream: &mut TcpStream, bytes: &[u8]) -> Vec<u8> {
-    stream.write_all(bytes).await.unwrap();
-    support::read_frame(stream).await
-}
-
-async fn udp_exchange(socket: &UdpSocket, bytes: &[u8]) -> Vec<u8> {
-    socket.send(bytes).await.unwrap();
-    let mut buf = vec![0u8; 2048];
-    let n = tokio::time::timeout(Duration::from_secs(5), socket.recv(&mut buf)).await.expect("no UDP reply within 5 s").unwrap();
-    buf.truncate(n);
-    buf
-}
 
 /// Gives the test site's account 1234 an AES key.
 async fn key_account(app: &TestApp) -> Key {

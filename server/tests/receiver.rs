@@ -4,13 +4,11 @@
 
 mod support;
 
-use std::time::Duration;
 
 use dc09::{Frame, Key, Timestamp, Token};
 use server::supervision::Supervision;
 use store::{PathSpec, SecretKey, SignalQuery, Store};
-use support::spawn_app;
-use tokio::io::AsyncWriteExt;
+use support::{spawn_app, tcp_exchange, udp_exchange};
 use tokio::net::{TcpStream, UdpSocket};
 
 const KEY_TEXT: &str = "0123456789abcdef";
@@ -33,18 +31,6 @@ fn now() -> Timestamp {
     Timestamp::from_unix(chrono::Utc::now().timestamp())
 }
 
-async fn tcp_exchange(stream: &mut TcpStream, bytes: &[u8]) -> Vec<u8> {
-    stream.write_all(bytes).await.unwrap();
-    support::read_frame(stream).await
-}
-
-async fn udp_exchange(socket: &UdpSocket, bytes: &[u8]) -> Vec<u8> {
-    socket.send(bytes).await.unwrap();
-    let mut buf = vec![0u8; 2048];
-    let n = tokio::time::timeout(Duration::from_secs(5), socket.recv(&mut buf)).await.expect("no UDP reply within 5 s").unwrap();
-    buf.truncate(n);
-    buf
-}
 
 async fn keyed_account(store: &Store, number: &str) -> Key {
     let key = Key::ascii(KEY_TEXT).unwrap();

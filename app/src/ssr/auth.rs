@@ -128,10 +128,10 @@ pub fn session_user(u: &UserRecord) -> Option<SessionUser> {
 /// Attempts per login: 5, then a wait of 30 s doubling up to 15 minutes. A growing wait
 /// rather than a long lock, so that nobody can keep a customer out for long (an alarm
 /// may need them), while a 4-digit PIN would take months to guess.
-pub const LOGIN_BACKOFF: Backoff = Backoff { free: 5, base_ms: 30_000, max_ms: 15 * 60_000, forget_ms: 24 * 3600_000 };
+pub const LOGIN_BACKOFF: Backoff = Backoff { free: 5, base_ms: 30_000, max_ms: 15 * 60_000, forget_ms: 24 * 3_600_000 };
 /// Attempts per client address (an office behind one address has many people): 30, then a
 /// wait of 10 s doubling up to 15 minutes.
-pub const ADDRESS_BACKOFF: Backoff = Backoff { free: 30, base_ms: 10_000, max_ms: 15 * 60_000, forget_ms: 3600_000 };
+pub const ADDRESS_BACKOFF: Backoff = Backoff { free: 30, base_ms: 10_000, max_ms: 15 * 60_000, forget_ms: 3_600_000 };
 
 /// The limiter's key for a login name.
 fn login_key(username: &str) -> String {

@@ -39,25 +39,18 @@ impl Store {
     /// Sets or clears the tracking-app device id a crew's positions arrive under. A device id
     /// used by another crew: [`StoreError::Conflict`]; unknown crew: [`StoreError::NotFound`].
     pub async fn set_crew_device(&self, crew_id: i64, device_id: Option<&str>) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE crews SET device_id = $1 WHERE id = $2")
-            .bind(device_id)
-            .bind(crew_id)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("crew {crew_id}")));
-        }
-        Ok(())
+        self.set_crew_text("UPDATE crews SET device_id = $1 WHERE id = $2", crew_id, device_id).await
     }
 
     /// Sets or clears the SHA-256 (hex) of the key a crew's tracking device must carry.
     /// Unknown crew: [`StoreError::NotFound`].
     pub async fn set_crew_device_key(&self, crew_id: i64, key_hash: Option<&str>) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE crews SET device_key_hash = $1 WHERE id = $2")
-            .bind(key_hash)
-            .bind(crew_id)
-            .execute(&self.pool)
-            .await?;
+        self.set_crew_text("UPDATE crews SET device_key_hash = $1 WHERE id = $2", crew_id, key_hash).await
+    }
+
+    /// Runs an update of one text column of a crew (`$1` the value, `$2` the crew).
+    async fn set_crew_text(&self, sql: &str, crew_id: i64, value: Option<&str>) -> Result<(), StoreError> {
+        let done = sqlx::query(sql).bind(value).bind(crew_id).execute(&self.pool).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("crew {crew_id}")));
         }

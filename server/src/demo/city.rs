@@ -324,6 +324,11 @@ async fn customer_sites(store: &Store, customers: &[i64], sites: usize) -> Resul
     Ok(())
 }
 
+/// The demo crews' tracking keys (known, like the demo's passwords: a demo only).
+pub fn demo_device_key(crew: usize) -> String {
+    format!("demo-device-key-crew-{crew}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,9 +354,4 @@ mod tests {
         let settings = vehicle_settings(5 * 60_000);
         assert_eq!((settings.kind, settings.cancel_window_s, settings.life_sign_ms), (SiteKind::Vehicle, 0, Some(300_000)));
     }
-}
-
-/// The demo crews' tracking keys (known, like the demo's passwords: a demo only).
-pub fn demo_device_key(crew: usize) -> String {
-    format!("demo-device-key-crew-{crew}")
 }

@@ -175,6 +175,21 @@ impl TestApp {
     }
 }
 
+/// Sends a frame over a panel's connection and reads the reply frame.
+pub async fn tcp_exchange(stream: &mut tokio::net::TcpStream, bytes: &[u8]) -> Vec<u8> {
+    tokio::io::AsyncWriteExt::write_all(stream, bytes).await.unwrap();
+    read_frame(stream).await
+}
+
+/// Sends a datagram over a connected UDP socket and waits (5 s at most) for the reply.
+pub async fn udp_exchange(socket: &tokio::net::UdpSocket, bytes: &[u8]) -> Vec<u8> {
+    socket.send(bytes).await.unwrap();
+    let mut buf = vec![0u8; 2048];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), socket.recv(&mut buf)).await.expect("no UDP reply within 5 s").unwrap();
+    buf.truncate(n);
+    buf
+}
+
 /// Reads one whole reply frame (LF ... CR) from a panel's connection; fails after 5 s.
 pub async fn read_frame(stream: &mut tokio::net::TcpStream) -> Vec<u8> {
     let mut reply = Vec::new();
