@@ -124,8 +124,9 @@ impl Ingest {
             Err(e) => return self.reject(&e, peer),
         };
         if let Some(account) = received.account.as_ref().filter(|a| !plain_allowed(&received, a, peer.ip())) {
-            tracing::warn!(%peer, account = %account.number, "plain frame refused: the account is encrypted");
+            // Logged once per account and window, like the signal: a flood must not flood the log.
             if let Some(signal) = self.guard.plain_refused(account, peer, chrono::Utc::now().timestamp_millis()) {
+                tracing::warn!(%peer, account = %account.number, "plain frame refused: the account is encrypted");
                 self.store_internal(signal).await;
             }
             let nak = dc09::nak(now);
