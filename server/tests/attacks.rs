@@ -9,30 +9,15 @@ mod support;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use dc09::{Frame, Key, Timestamp, Token};
+use dc09::{Frame, Key, Token};
 use futures::future::join_all;
 use serde_json::{json, Value};
 use store::{NewUser, SecretKey, SignalQuery};
-use support::{spawn_app, spawn_app_with, tcp_exchange, udp_exchange, TestApp, PASSWORD};
+use support::{cid_frame, spawn_app, spawn_app_with, tcp_exchange, udp_exchange, TestApp, PASSWORD};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpSocket, TcpStream, UdpSocket};
 
 const KEY_TEXT: &str = "0123456789abcdef";
-
-fn cid_frame(seq: u16, account: &str, event: &str) -> Frame {
-    Frame {
-        token: Token::AdmCid,
-        encrypted: false,
-        seq,
-        receiver: Some("1".into()),
-        line: "1".into(),
-        account: account.into(),
-        data: format!("#{account}|{event}"),
-        xdata: Vec::new(),
-        timestamp: Some(Timestamp::from_unix(chrono::Utc::now().timestamp())),
-    }
-}
-
 
 /// Gives the test site's account 1234 an AES key.
 async fn key_account(app: &TestApp) -> Key {

@@ -9,7 +9,6 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 use store::NewUser;
 use support::{spawn_app, TestApp, PASSWORD};
-use tokio::io::AsyncWriteExt;
 
 /// Who calls, in the order of the expectations in [`TABLE`].
 const CALLERS: [&str; 8] = ["anonymous", "stranger", "contact", "owner", "guard", "operator", "supervisor", "admin"];
@@ -188,7 +187,6 @@ impl Ids {
             .replace("{contact}", &self.contact.to_string())
             .replace("{number}", "1234")
             .replace("{action}", "note")
-            .replace("{id}", "{site}")
     }
 
     /// A JSON body with its placeholders filled (numbers where a number is meant).
@@ -202,13 +200,9 @@ impl Ids {
     }
 }
 
-/// The concrete URL path of a documented path template.
-fn concrete(path: &str, ids: &Ids) -> String {
-    let path = path
-        .replace("/sites/{id}", "/sites/{site}")
-        .replace("/incidents/{id}", "/incidents/{incident}")
-        .replace("/crews/{id}", "/crews/{crew}");
-    ids.fill(&path)
+/// A documented path in the table's words: `{id}` named after what it is the id of.
+fn table_path(documented: &str) -> String {
+    documented.replace("/sites/{id}", "/sites/{site}").replace("/incidents/{id}", "/incidents/{incident}").replace("/crews/{id}", "/crews/{crew}")
 }
 
 /// Signs in `username` and returns its client.
@@ -245,19 +239,7 @@ async fn every_route_and_server_function_answers_each_caller_as_the_table_says()
     assert_ne!(stranger_site, app.site);
     // An open incident on the site.
     let mut panel = tokio::net::TcpStream::connect(app.dc09).await.unwrap();
-    let frame = dc09::Frame {
-        token: dc09::Token::AdmCid,
-        encrypted: false,
-        seq: 1,
-        receiver: Some("1".into()),
-        line: "1".into(),
-        account: "1234".into(),
-        data: "#1234|1130 01 002".into(),
-        xdata: Vec::new(),
-        timestamp: None,
-    };
-    panel.write_all(&frame.encode()).await.unwrap();
-    support::read_frame(&mut panel).await;
+    support::tcp_exchange(&mut panel, &support::cid_frame(1, "1234", "1130 01 002").encode()).await;
     app.engine().settle().await.unwrap();
     let incident = store.list_incidents(&store::IncidentQuery { open_only: true, include_silent: true, site_ids: Some(vec![app.site]), since_ms: None, until_ms: None, before_id: None, limit: 10 }).await.unwrap()[0].id;
     let site_contact = store.contacts(app.site).await.unwrap()[0].id;
@@ -270,7 +252,7 @@ async fn every_route_and_server_function_answers_each_caller_as_the_table_says()
     let mut exposed = BTreeSet::new();
     for (path, methods) in doc["paths"].as_object().unwrap() {
         for method in methods.as_object().unwrap().keys() {
-            exposed.insert((method.to_uppercase(), path.replace("{id}/{action}", "{incident}/{action}").replace("/sites/{id}", "/sites/{site}").replace("/incidents/{id}", "/incidents/{incident}").replace("/crews/{id}", "/crews/{crew}")));
+            exposed.insert((method.to_uppercase(), table_path(path)));
         }
     }
     // Routes the document does not describe: itself, and the tracking door's GET twin.
@@ -298,7 +280,7 @@ async fn every_route_and_server_function_answers_each_caller_as_the_table_says()
         for (who, client) in clients.iter().enumerate() {
             // Signing out is tried without a session, so the callers keep theirs.
             let client = if path.contains("session") && *method == "DELETE" || path.ends_with("logout") { &clients[0] } else { client };
-            let mut url = app.url(&concrete(path, &ids));
+            let mut url = app.url(&ids.fill(path));
             if let Body::Query(q) = body {
                 url = format!("{url}?{q}");
             }

@@ -1,34 +1,34 @@
 //! Response crews' run-time state: position, status, shift and the user on the device.
 
+use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 use crate::{opt_real, CrewRecord, CrewUpdate, Store, StoreError};
 
+/// The columns of a [`CrewRecord`], and the device key's hash.
+const SELECT_CREWS: &str = "SELECT id, name, lat, lon, status, heading, on_shift, user_id, updated_at, device_id, \
+     device_key_hash FROM crews";
+
+fn crew_from_row(row: &AnyRow) -> Result<CrewRecord, StoreError> {
+    Ok(CrewRecord {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        lat: row.try_get("lat")?,
+        lon: row.try_get("lon")?,
+        status: row.try_get("status")?,
+        heading: row.try_get("heading")?,
+        on_shift: row.try_get::<i64, _>("on_shift")? != 0,
+        user_id: row.try_get("user_id")?,
+        updated_at_ms: row.try_get("updated_at")?,
+        device_id: row.try_get("device_id")?,
+    })
+}
+
 impl Store {
     /// Every crew with its state, by id.
     pub async fn list_crews(&self) -> Result<Vec<CrewRecord>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, name, lat, lon, status, heading, on_shift, user_id, updated_at, device_id \
-             FROM crews ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(CrewRecord {
-                    id: row.try_get("id")?,
-                    name: row.try_get("name")?,
-                    lat: row.try_get("lat")?,
-                    lon: row.try_get("lon")?,
-                    status: row.try_get("status")?,
-                    heading: row.try_get("heading")?,
-                    on_shift: row.try_get::<i64, _>("on_shift")? != 0,
-                    user_id: row.try_get("user_id")?,
-                    updated_at_ms: row.try_get("updated_at")?,
-                    device_id: row.try_get("device_id")?,
-                })
-            })
-            .collect()
+        let rows = sqlx::query(&format!("{SELECT_CREWS} ORDER BY id")).fetch_all(&self.pool).await?;
+        rows.iter().map(crew_from_row).collect()
     }
 
     /// Stores a crew's new state. Unknown crew: [`StoreError::NotFound`].
@@ -58,12 +58,9 @@ impl Store {
     }
 
     /// The crew a tracking device id belongs to, with the SHA-256 (hex) of its device key.
-    pub async fn crew_by_device(&self, device_id: &str) -> Result<Option<(i64, Option<String>)>, StoreError> {
-        let row = sqlx::query("SELECT id, device_key_hash FROM crews WHERE device_id = $1")
-            .bind(device_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok((r.try_get("id")?, r.try_get("device_key_hash")?))).transpose()
+    pub async fn crew_by_device(&self, device_id: &str) -> Result<Option<(CrewRecord, Option<String>)>, StoreError> {
+        let row = sqlx::query(&format!("{SELECT_CREWS} WHERE device_id = $1")).bind(device_id).fetch_optional(&self.pool).await?;
+        row.map(|r| Ok((crew_from_row(&r)?, r.try_get("device_key_hash")?))).transpose()
     }
 
     /// Sets or clears the user a crew logs in as. Unknown crew: [`StoreError::NotFound`];

@@ -87,8 +87,8 @@ pub async fn osmand(
     let stored = found.as_ref().and_then(|(_, hash)| hash.clone()).unwrap_or_else(|| "-".repeat(64));
     let given = app::ssr::auth::token_hash(key);
     let matches = bool::from(given.as_bytes().ct_eq(stored.as_bytes()));
-    let crew_id = match (found, matches && !key.is_empty()) {
-        (Some((crew_id, _)), true) => crew_id,
+    let crew = match (found, matches && !key.is_empty()) {
+        (Some((crew, _)), true) => crew,
         _ => {
             if !guard.failures.allow(&client, now) {
                 return Err(ApiError::TooMany("too many failed device checks from this address".into()));
@@ -99,7 +99,7 @@ pub async fn osmand(
     };
     let position = osmand_position(&q)?;
     let taken_ms = taken_at_ms(&q, now);
-    let crew = state.ctx.store.list_crews().await?.into_iter().find(|c| c.id == crew_id).ok_or_else(refused)?;
+    let crew_id = crew.id;
     // Timestamps come in whole seconds, and a status change also moves `updated_at`.
     if taken_ms + STALE_TOLERANCE_MS < crew.updated_at_ms {
         guard.stale_ignored.fetch_add(1, Ordering::Relaxed);

@@ -175,6 +175,22 @@ impl TestApp {
     }
 }
 
+/// A Contact ID frame (`QEEE GG ZZZ`) from `account` on line 1, stamped with the receiver's
+/// time (as encrypted frames must be).
+pub fn cid_frame(seq: u16, account: &str, event: &str) -> dc09::Frame {
+    dc09::Frame {
+        token: dc09::Token::AdmCid,
+        encrypted: false,
+        seq,
+        receiver: Some("1".into()),
+        line: "1".into(),
+        account: account.into(),
+        data: format!("#{account}|{event}"),
+        xdata: Vec::new(),
+        timestamp: Some(dc09::Timestamp::from_unix(chrono::Utc::now().timestamp())),
+    }
+}
+
 /// Sends a frame over a panel's connection and reads the reply frame.
 pub async fn tcp_exchange(stream: &mut tokio::net::TcpStream, bytes: &[u8]) -> Vec<u8> {
     tokio::io::AsyncWriteExt::write_all(stream, bytes).await.unwrap();
