@@ -14,3 +14,4 @@ pub mod startup;
 pub mod supervision;
 pub mod telemetry;
 pub mod web;
+pub mod windows;

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use store::{AccountRecord, NewSignal};
 
-use super::limits::Windows;
+use crate::windows::Windows;
 
 /// Event code of the signal raised when a keyed account's plain frame is refused.
 pub const PLAIN_REFUSED: &str = "PLAIN-REFUSED";

@@ -18,7 +18,7 @@ use subtle::ConstantTimeEq;
 
 use super::error::ApiError;
 use super::AppState;
-use crate::receiver::limits::Windows;
+use crate::windows::Windows;
 
 /// No crew drives faster than this; a report that would mean it did is forged or broken.
 pub const MAX_SPEED_KMH: f64 = 250.0;

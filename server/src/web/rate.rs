@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::error::ErrorBody;
-use crate::receiver::limits::Windows;
+use crate::windows::Windows;
 
 /// The sign-in doors.
 const DOORS: &[&str] = &["/api/v1/session", "/rpc/login", "/rpc/app/sign_in"];
