@@ -218,6 +218,8 @@ async fn the_address_limit_reads_the_trusted_proxy_header() {
         assert_eq!(attempt(&app, "rest", &format!("nobody{i}"), "x", "192.0.2.66").await, Answer::Wrong);
     }
     assert_eq!(attempt(&app, "rest", "operator", PASSWORD, "192.0.2.66").await, Answer::Limited, "that address waits now");
+    let journaled = app.store.list_audit(500).await.unwrap().into_iter().filter(|a| a.action == "login_failed").count();
+    assert_eq!(journaled, 1, "guessing names that do not exist is journaled once, when the address's wait begins");
     assert_eq!(attempt(&app, "rest", "operator", PASSWORD, "192.0.2.67").await, Answer::SignedIn, "another client behind the proxy does not");
     app.stop().await;
 

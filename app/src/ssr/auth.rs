@@ -164,9 +164,16 @@ pub async fn sign_in(store: &Store, username: &str, password: &str, client: Opti
     let login = login_key(username);
     let address = client.map(address_key);
     if let Some(address) = &address {
-        if let Attempt::Blocked { until_ms } = store.reserve_attempt(address, at_ms, &ADDRESS_BACKOFF).await? {
-            tracing::warn!(%address, "sign-in refused: too many attempts from this address");
-            return Err(AuthError::TooManyAttempts { until_ms });
+        match store.reserve_attempt(address, at_ms, &ADDRESS_BACKOFF).await? {
+            Attempt::Blocked { until_ms } => {
+                tracing::warn!(%address, "sign-in refused: too many attempts from this address");
+                return Err(AuthError::TooManyAttempts { until_ms });
+            }
+            // Names that do not exist are journaled per address, when its wait begins.
+            Attempt::Allowed { failures } if failures == ADDRESS_BACKOFF.free => {
+                audit_failure(store, at_ms, None, address, format!("{failures} attempts from this address; further attempts wait")).await?;
+            }
+            Attempt::Allowed { .. } => {}
         }
     }
     let failures = match store.reserve_attempt(&login, at_ms, &LOGIN_BACKOFF).await? {
@@ -177,17 +184,11 @@ pub async fn sign_in(store: &Store, username: &str, password: &str, client: Opti
     let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_owned());
     let ok = verify_password(password.to_owned(), hash).await;
     let Some(person) = user.as_ref().filter(|_| ok).and_then(session_user) else {
-        if failures == 1 || failures == LOGIN_BACKOFF.free {
-            let detail = (failures > 1).then(|| format!("{failures} failed attempts; further attempts wait"));
-            store
-                .append_audit(&NewAudit {
-                    at_ms,
-                    actor_user_id: user.as_ref().map(|u| u.id),
-                    action: "login_failed".into(),
-                    subject: Some(username.trim().chars().take(64).collect()),
-                    detail,
-                })
-                .await?;
+        // Journaled only for logins that exist (a guesser of names cannot grow the journal),
+        // at the first failure and when the wait begins.
+        if let Some(u) = user.as_ref().filter(|_| failures == 1 || failures == LOGIN_BACKOFF.free) {
+            let detail = if failures > 1 { format!("{failures} failed attempts; further attempts wait") } else { "wrong password".to_owned() };
+            audit_failure(store, at_ms, Some(u.id), &u.username, detail).await?;
         }
         return Err(AuthError::BadCredentials);
     };
@@ -207,6 +208,12 @@ pub async fn sign_in(store: &Store, username: &str, password: &str, client: Opti
         })
         .await?;
     Ok((person, token))
+}
+
+async fn audit_failure(store: &Store, at_ms: i64, user_id: Option<i64>, subject: &str, detail: String) -> Result<(), AuthError> {
+    let entry = NewAudit { at_ms, actor_user_id: user_id, action: "login_failed".into(), subject: Some(subject.to_owned()), detail: Some(detail) };
+    store.append_audit(&entry).await?;
+    Ok(())
 }
 
 /// Ends the session behind a token and journals it.
