@@ -53,6 +53,11 @@ impl Role {
         matches!(self, Role::Operator | Role::Supervisor | Role::Admin)
     }
 
+    /// Whether the role supervises the shift (take-over, storm groups, figures).
+    pub fn is_supervisor(self) -> bool {
+        matches!(self, Role::Supervisor | Role::Admin)
+    }
+
     /// The page a person of this role lands on after signing in.
     pub fn home_path(self) -> &'static str {
         match self {
@@ -134,6 +139,9 @@ pub struct SignalView {
     pub user_number: Option<String>,
     /// What kind of event it is, for colour and sorting.
     pub class: SignalClass,
+    /// Its site was on test for it: recorded, nobody acts on it.
+    #[serde(default)]
+    pub test: bool,
 }
 
 /// A demo login shown on the sign-in page in demo mode only.

@@ -33,8 +33,9 @@ test("two operators: a claim locks the incident for the other, visibly", async (
   await expect(row(ana, 3)).toBeVisible({ timeout: 1000 });
   await expect(row(mihai, 3)).toBeVisible({ timeout: 1000 });
 
+  // Claiming opens the incident.
   await row(ana, 3).getByTestId("claim").click();
-  await expect(row(ana, 3).locator(".badge.mine")).toBeVisible();
+  await expect(ana).toHaveURL(/\/operator\/incidents\/\d+$/);
   await expect(row(mihai, 3).getByTestId("locked-by")).toHaveText(/Ana Popescu/, { timeout: 1000 });
   await expect(row(mihai, 3).getByTestId("claim")).toHaveCount(0);
 
@@ -46,15 +47,25 @@ test("two operators: a claim locks the incident for the other, visibly", async (
   await expect(mihai.getByTestId("dispatch-nearest")).toHaveCount(0);
   await expect(mihai.getByTestId("check-password").first()).toBeDisabled();
   const refused = await rpc<{ ok: boolean; message: string }>(mihai, "/rpc/ops/act", { id, action: { action: "claim" } });
-  expect(refused).toEqual({ ok: false, message: "Locked: Ana Popescu is working this incident" });
+  expect(refused).toMatchObject({ ok: false, message: "Locked: Ana Popescu is working this incident" });
 
-  // Released, it is free again for everyone (the workspace loaded as a whole page this time).
+  // The supervisor takes it over: Ana's workspace (loaded as a whole page this time) says
+  // so at once, and she can no longer act.
   const errors = hydrationErrors(ana);
   await ana.goto(`/operator/incidents/${id}`);
   await hydrated(ana);
-  await ana.getByTestId("release").click();
-  await expect(mihai.getByTestId("lock-banner")).toHaveCount(0, { timeout: 2000 });
-  await expect(mihai.getByTestId("claim")).toBeVisible();
+  await mihai.getByTestId("take-over").click();
+  await expect(mihai.getByTestId("flash")).toHaveText("Taken over: it is yours");
+  await expect(ana.getByTestId("taken-over")).toContainText("took this incident over from you", { timeout: 2000 });
+  await expect(ana.getByTestId("lock-banner")).toBeVisible();
+  await expect(ana.getByTestId("dispatch-nearest")).toHaveCount(0);
+  const journal = await mihai.getByTestId("journal-line").evaluateAll((els) => els.map((e) => e.getAttribute("data-action")));
+  expect(journal).toContain("taken_over");
+
+  // Released, it is free again for everyone.
+  await mihai.getByTestId("release").click();
+  await expect(ana.getByTestId("lock-banner")).toHaveCount(0, { timeout: 2000 });
+  await expect(ana.getByTestId("claim")).toBeVisible();
   expect(errors).toEqual([]);
 });
 
@@ -91,9 +102,10 @@ test("burglary to dispatch: map and queue within 1 s, plan, nearest crew, the cr
   await expect.poll(() => ana.evaluate(() => (window as any).VigilMap.counts().incidents as number), { timeout: 1000 }).toBe(before + 1);
   console.log(`burglary frame to queue and map: ${Date.now() - sent} ms`);
 
+  // A supervisor's dashboard watches the queue card while the crew moves.
+  const watch = await staffPage(browser, "supervisor");
+  await expect(row(watch, site)).toBeVisible({ timeout: 2000 });
   await row(ana, site).getByTestId("claim").click();
-  await expect(row(ana, site).locator(".badge.mine")).toBeVisible();
-  await row(ana, site).locator(".q-title").click();
   await expect(ana).toHaveURL(/\/operator\/incidents\/\d+$/);
   await hydrated(ana);
   await expect(ana.getByTestId("site-sheet")).toContainText("tag K-");
@@ -106,7 +118,8 @@ test("burglary to dispatch: map and queue within 1 s, plan, nearest crew, the cr
   await expect(contacts.nth(1).locator(".field-error")).toHaveText("Type what the caller said.");
   await contacts.nth(1).getByTestId("password").fill("wrong words");
   await contacts.nth(1).getByTestId("check-password").click();
-  await expect(ana.getByTestId("flash")).toHaveText("Wrong password: treat as a warning");
+  await expect(ana.getByTestId("flash")).toHaveText("Wrong password: treat this as a warning");
+  await expect(ana.getByTestId("flash")).toHaveClass(/bad/);
   await contacts.nth(1).getByTestId("password").fill("trandafir");
   await contacts.nth(1).getByTestId("check-password").click();
   await expect(ana.getByTestId("flash")).toHaveText("Password correct");
@@ -116,26 +129,68 @@ test("burglary to dispatch: map and queue within 1 s, plan, nearest crew, the cr
   await expect(ana.getByTestId("candidate").first()).toContainText("Echipaj 1 Nord");
   await ana.getByTestId("dispatch-nearest").click();
   await expect(ana.getByTestId("crew-sent")).toContainText("Echipaj 1 Nord");
+  await expect(ana.getByTestId("flash")).toContainText("Echipaj 1 Nord");
+  const card = (status: string | RegExp, crews: string | RegExp) => Promise.all([
+    expect(row(watch, site).getByTestId("card-status")).toHaveText(status, { timeout: 2000 }),
+    expect(row(watch, site).getByTestId("card-crews")).toHaveText(crews, { timeout: 2000 }),
+  ]);
+  await card("crew on its way", "Echipaj 1 Nord dispatched");
 
   // The crew's phone gets the job pushed, goes en route, then on site.
   await expect(guard.getByTestId("crew-job")).toContainText("Burglary", { timeout: 2000 });
   await expect(guard.getByTestId("navigate")).toHaveAttribute("href", /destination=44\./);
   await guard.getByTestId("crew-next").click();
   await expect(guard.getByTestId("crew-status")).toHaveText("en route");
+  await card("crew on its way", "Echipaj 1 Nord en route");
   await guard.getByTestId("crew-next").click();
   await expect(guard.getByTestId("crew-status")).toHaveText("on site");
-  await expect(ana.getByTestId("incident-status")).toHaveText("on site", { timeout: 2000 });
+  await expect(ana.getByTestId("incident-status")).toHaveText("crew on site", { timeout: 2000 });
+  await card("crew on site", "Echipaj 1 Nord on site");
 
-  // Close with a resolution; its billing effect shows before closing.
+  // Closing with the crew still on site asks what to do with it; kept open, it goes on.
   await ana.getByTestId("resolution").selectOption("false_user");
   await expect(ana.getByTestId("billing-effect")).not.toBeEmpty();
   await ana.getByTestId("close").click();
+  await expect(ana.getByTestId("ask-recall")).toContainText("Echipaj 1 Nord still on this incident");
+  await ana.getByTestId("keep-open").click();
+  await expect(ana.getByTestId("ask-recall")).toHaveCount(0);
+
+  // The guard leaves, then is back and free: every view follows, none keeps "on site".
+  await guard.getByTestId("crew-next").click();
+  await expect(guard.getByTestId("crew-status")).toHaveText("returning");
+  await card("crews gone: to be closed", /^Echipaj 1 Nord left at \d\d:\d\d$/);
+  await expect(ana.getByTestId("crew-state")).toHaveText(/left at/, { timeout: 2000 });
+  await guard.getByTestId("crew-next").click();
+  await expect(guard.getByTestId("crew-status")).toHaveText("available");
+  await expect(watch.locator(".crew-chip", { hasText: "Echipaj 1 Nord" })).toContainText("available", { timeout: 2000 });
+  await card("crews gone: to be closed", /left at/);
+  await expect(guard.getByTestId("no-job")).toBeVisible({ timeout: 2000 });
+
+  // Now it closes without asking.
+  await ana.getByTestId("resolution").selectOption("false_user");
+  await ana.getByTestId("close").click();
   await expect(ana.getByTestId("incident-status")).toHaveText("closed");
+  await expect(row(watch, site)).toHaveCount(0, { timeout: 2000 });
   const actions = await ana.getByTestId("journal-line").evaluateAll((els) => els.map((e) => e.getAttribute("data-action")));
-  for (const step of ["opened", "acknowledged", "call", "warning", "dispatched", "crew_en_route", "crew_on_site", "closed"]) {
+  for (const step of ["opened", "acknowledged", "call", "warning", "dispatched", "crew_en_route", "crew_on_site", "crew_left", "closed"]) {
     expect(actions, `journal has ${step}`).toContain(step);
   }
-  await expect(guard.getByTestId("no-job")).toBeVisible({ timeout: 2000 });
+
+  // Plain words: no stored names, enum names or framework errors on the page people read.
+  for (const page of [ana, watch]) {
+    const text = await page.locator("body").innerText();
+    expect(text).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
+    expect(text).not.toMatch(/NoAnswer|WrongPassword|FalseUser|FirstFalseCallOfYear|Free\(|Included \{|CrewStatus/);
+    expect(text).not.toContain("server function");
+  }
+  // An address that names no incident, or one that does not exist, reads as such.
+  await ana.goto("/operator/incidents/abc");
+  await hydrated(ana);
+  await expect(ana.getByTestId("work-error")).toContainText('No incident "abc"');
+  await ana.goto("/operator/incidents/99999");
+  await hydrated(ana);
+  await expect(ana.getByTestId("work-error")).toContainText("No incident 99999");
+  await expect(ana.locator("body")).not.toContainText("server function");
 });
 
 test("offline map: with tiles unreachable the basemap and every marker still render", async ({ browser }) => {

@@ -300,7 +300,9 @@
     var t = "<b>" + esc(inc.title || ("Incident " + inc.id)) + "</b>";
     var meta = [];
     if (inc.priority != null) meta.push("P" + esc(inc.priority));
-    if (inc.status) meta.push(esc(inc.status));
+    if (inc.status_text) meta.push(esc(inc.status_text));
+    else if (inc.status) meta.push(esc(String(inc.status).replace(/_/g, " ")));
+    if (inc.crew_text) meta.push(esc(inc.crew_text));
     if (inc.claimed_by_name) meta.push("claimed by " + esc(inc.claimed_by_name));
     if (meta.length) t += "<br>" + meta.join(" · ");
     return t;

@@ -69,7 +69,7 @@ pub(crate) mod server {
         let status = match &e {
             WorkError::NotFound(_) | WorkError::Store(store::StoreError::NotFound(_)) | WorkError::Engine(EngineError::Refused(CommandError::NotFound(_))) => 404,
             WorkError::Invalid(_) | WorkError::Store(store::StoreError::Invalid(_)) | WorkError::Engine(EngineError::Refused(CommandError::Invalid(_))) => 422,
-            WorkError::Store(store::StoreError::Conflict(_)) | WorkError::Engine(EngineError::Refused(CommandError::Claimed { .. })) => 409,
+            WorkError::Store(store::StoreError::Conflict(_)) | WorkError::Engine(EngineError::Refused(CommandError::Claimed { .. } | CommandError::CrewsOut(_))) => 409,
             WorkError::Engine(EngineError::Refused(CommandError::Forbidden(_))) => 403,
             _ => 500,
         };
@@ -153,7 +153,10 @@ pub async fn recent_signals(before_id: Option<i64>) -> Result<Vec<SignalView>, S
         .list_signals(&store::SignalQuery { limit: 100, before_id, site_ids: None })
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))?;
-    Ok(records.iter().map(crate::ssr::views::signal_view).collect())
+    ctx.engine
+        .read(move |e, _| records.iter().map(|r| crate::ssr::views::signal_view_in(e, r)).collect())
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
 /// The demo logins, shown on the sign-in page in demo mode only (empty otherwise).

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use crate::model::ops::{ActionOutcome, CrewJob, IncidentWork, OpsAction, OpsSnapshot, SupervisorView};
+use crate::model::ops::{ActionOutcome, CrewJob, IncidentWork, OpsAction, OpsSnapshot, StormAction, SupervisorView};
 
 #[cfg(feature = "ssr")]
 fn fail(e: impl Into<crate::ssr::work::WorkError>) -> ServerFnError {
@@ -40,6 +40,14 @@ pub async fn incident_action(id: i64, action: OpsAction) -> Result<ActionOutcome
     let user = super::server::require(crate::ssr::auth::STAFF).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::work::act(&ctx, &user, id, action).await.map_err(fail)
+}
+
+/// A supervisor's action on a whole storm group (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "ops/storm", input = Json)]
+pub async fn act_on_storm(group: String, action: StormAction) -> Result<ActionOutcome, ServerFnError> {
+    let user = super::server::require(&[crate::model::Role::Supervisor, crate::model::Role::Admin]).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::work::storm_act(&ctx, &user, group, action).await.map_err(fail)
 }
 
 /// The guard's crew and its current job (crew role).

@@ -10,3 +10,22 @@ pub mod signal_feed;
 mod live;
 #[cfg(feature = "hydrate")]
 pub mod stream;
+
+/// A failed server call in words for the page: the server's own message ("No incident 7"),
+/// never "error running server function".
+pub fn readable(e: &leptos::prelude::ServerFnError) -> String {
+    use leptos::prelude::ServerFnError;
+    let text = match e {
+        ServerFnError::ServerError(msg) => msg.clone(),
+        ServerFnError::Request(_) | ServerFnError::Response(_) => {
+            return "Vigil could not be reached: check the connection and try again.".into();
+        }
+        other => other.to_string(),
+    };
+    let text = text.trim_start_matches("error running server function: ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Something went wrong".into(),
+    }
+}

@@ -43,7 +43,7 @@ pub fn SignalFeed() -> impl IntoView {
                         let rows = Signal::derive(move || pushed.with(|p| merge(p, &list)));
                         view! { <SignalTable rows/> }.into_any()
                     }
-                    Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="field-error">{super::readable(&e)}</p> }.into_any(),
                 })}
             </Transition>
         </section>
@@ -73,7 +73,9 @@ fn SignalTable(rows: Signal<Vec<SignalView>>) -> impl IntoView {
 
 #[component]
 fn SignalRow(s: SignalView) -> impl IntoView {
-    let class = format!("row-{}", class_name(s.class));
+    // A signal of a site on test is greyed and marked: nobody acts on it.
+    let class = if s.test { "row-on-test".to_owned() } else { format!("row-{}", class_name(s.class)) };
+    let test = s.test;
     let when = format!("{} {} {}", s.local_date, s.local_time, s.tz_abbr);
     let code = s.event_code.clone().unwrap_or_default();
     let zone = zone_text(&s);
@@ -84,7 +86,7 @@ fn SignalRow(s: SignalView) -> impl IntoView {
     };
     let account = s.account.clone();
     view! {
-        <tr class=class data-testid="signal-row" data-account=account data-id=s.id>
+        <tr class=class data-testid="signal-row" data-account=account data-id=s.id data-test=test.to_string()>
             <td class="mono" title=when>{s.local_time}<span class="tz">{s.tz_abbr}</span></td>
             <td class="mono">{s.account}</td>
             <td>
@@ -93,7 +95,7 @@ fn SignalRow(s: SignalView) -> impl IntoView {
                     None => view! { <span class="badge unknown">"Unknown account"</span> }.into_any(),
                 }}
             </td>
-            <td><span class="mono code">{code}</span>" "{meaning}</td>
+            <td>{test.then(|| view! { <span class="badge test" data-testid="on-test" title="The site is on test: recorded, nobody is sent">"TEST"</span>" " })}<span class="mono code">{code}</span>" "{meaning}</td>
             <td>{zone}</td>
             <td class="mono">{s.area.filter(|a| !is_none_number(a)).unwrap_or_default()}</td>
         </tr>
@@ -150,6 +152,7 @@ mod tests {
             area: None,
             user_number: None,
             class: SignalClass::Other,
+            test: false,
         }
     }
 

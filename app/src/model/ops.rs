@@ -48,8 +48,15 @@ pub struct IncidentCard {
     pub escalated: bool,
     /// Silent (duress): never shown to the customer side.
     pub silent: bool,
-    /// The crew sent, by name.
-    pub crew_name: Option<String>,
+    /// What its status means, in words ("crew on site", "crews left: to close").
+    pub status_text: String,
+    /// Its category in words, with a capital ("Burglary"): storm labels name it.
+    pub category_label: String,
+    /// Every crew sent to it and where each is now, first sent first.
+    pub crews: Vec<CrewOnCard>,
+    /// The crews in one line for the queue and the map ("Echo 7 on site · backup Echo 8
+    /// en route"); `None` when no crew was sent.
+    pub crew_text: Option<String>,
     /// Storm group key, if folded into a group.
     pub group_key: Option<String>,
     /// Where (the site, or the vehicle's position).
@@ -58,7 +65,32 @@ pub struct IncidentCard {
     pub lon: f64,
 }
 
+/// A crew on an incident's card, as it is now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CrewOnCard {
+    /// Crew id.
+    pub crew_id: i64,
+    /// Call sign.
+    pub name: String,
+    /// Sent as a backup.
+    pub backup: bool,
+    /// Still on the incident (sent, en route or on site).
+    pub active: bool,
+    /// Where it is, in words: "dispatched", "en route", "on site", "left at 22:10",
+    /// "recalled at 22:05".
+    pub state: String,
+}
+
 impl IncidentCard {
+    /// What the queue's list compares to decide a row must be drawn again: every field a
+    /// row shows.
+    pub fn row_key(&self) -> String {
+        format!(
+            "{}:{}:{:?}:{}:{:?}:{:?}:{}",
+            self.id, self.status_text, self.claimed_by, self.escalated, self.crew_text, self.group_key, self.priority
+        )
+    }
+
     /// Whether it is closed (leaves the queue and the map).
     pub fn is_closed(&self) -> bool {
         self.status == "closed"
@@ -201,8 +233,10 @@ pub struct JournalLine {
     pub actor: String,
     /// The person's name, if one.
     pub who: Option<String>,
-    /// What.
+    /// What (the stored name: `dispatched`, `crew_left`, ...).
     pub action: String,
+    /// What, in words ("Crew sent", "Crew left").
+    pub label: String,
     /// Details.
     pub detail: Option<String>,
 }
@@ -291,6 +325,9 @@ pub struct IncidentWork {
     pub notes: Vec<String>,
     /// Whether the caller holds the claim.
     pub mine: bool,
+    /// A supervisor took it over from the caller: who.
+    #[serde(default)]
+    pub taken_from_me: Option<String>,
     /// The server's now, unix ms.
     pub now_ms: i64,
 }
@@ -338,6 +375,36 @@ pub enum OpsAction {
     Close {
         /// Resolution's stored name.
         resolution: String,
+        /// Call back the crews still on it (asked when one is).
+        #[serde(default)]
+        recall_crews: bool,
+    },
+    /// Call a crew back: it is free again.
+    Recall {
+        /// Crew.
+        crew_id: i64,
+    },
+    /// Call a crew back and send another (`None`: the nearest free).
+    Reassign {
+        /// The crew called back.
+        from_crew: i64,
+        /// The crew sent instead.
+        to_crew: Option<i64>,
+    },
+    /// A supervisor takes the incident from the operator holding it.
+    TakeOver,
+}
+
+/// What a supervisor does to a whole storm group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum StormAction {
+    /// Acknowledge every unclaimed incident of the group (they stay in the fold).
+    Acknowledge,
+    /// Close every unclaimed incident of the group with one resolution.
+    Close {
+        /// Resolution's stored name.
+        resolution: String,
     },
 }
 
@@ -348,6 +415,22 @@ pub struct ActionOutcome {
     pub ok: bool,
     /// For the operator ("Claimed by Ana", "Password correct", "Alpha sent, 4 min").
     pub message: String,
+    /// A close was refused because these crews are still on the incident: the page asks
+    /// whether to call them back and close.
+    #[serde(default)]
+    pub crews_out: Vec<String>,
+}
+
+impl ActionOutcome {
+    /// Done, with this message.
+    pub fn done(message: impl Into<String>) -> ActionOutcome {
+        ActionOutcome { ok: true, message: message.into(), crews_out: Vec::new() }
+    }
+
+    /// Refused, with this reason.
+    pub fn refused(message: impl Into<String>) -> ActionOutcome {
+        ActionOutcome { ok: false, message: message.into(), crews_out: Vec::new() }
+    }
 }
 
 /// The crew page's view: the crew and what it is sent to.

@@ -20,18 +20,30 @@ pub fn IncidentPage() -> impl IntoView {
     view! {
         <RequireRole allowed=|u: &SessionUser| u.role.is_staff() render=|user: SessionUser| view! {
             <Header user=user.clone() title="Incident"><StaffNav role=user.role/></Header>
-            <Workspace/>
+            <Workspace boss=user.role.is_supervisor()/>
         }/>
     }
 }
 
 #[component]
-fn Workspace() -> impl IntoView {
+fn Workspace(boss: bool) -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
-    // Loaded in the browser: the page hydrates the same way however fast the server is.
-    let work = LocalResource::new(move || load_incident(id()));
+    let raw = move || params.with(|p| p.get("id").unwrap_or_default());
+    let id = move || raw().parse::<i64>().ok().filter(|i| *i > 0).unwrap_or(0);
+    // Loaded in the browser: the page hydrates the same way however fast the server is. An
+    // address that names no incident number is answered here, without asking the server.
+    let work = LocalResource::new(move || {
+        let (n, raw) = (id(), raw());
+        async move {
+            if n == 0 {
+                return Err(format!("No incident {raw:?}: incident numbers are whole numbers."));
+            }
+            load_incident(n).await.map_err(|e| crate::components::readable(&e))
+        }
+    });
     let flash = RwSignal::new(None::<(bool, String)>);
+    // Crews still out when a close was asked: the page asks what to do with them.
+    let crews_out = RwSignal::new(Vec::<String>::new());
     let (now, offset) = clock::ticking();
     let live = RwSignal::new(false);
 
@@ -63,8 +75,11 @@ fn Workspace() -> impl IntoView {
         let incident = id();
         leptos::task::spawn_local(async move {
             match incident_action(incident, action).await {
-                Ok(o) => flash.set(Some((o.ok, o.message))),
-                Err(e) => flash.set(Some((false, e.to_string()))),
+                Ok(o) => {
+                    crews_out.set(o.crews_out.clone());
+                    flash.set(Some((o.ok, o.message)));
+                }
+                Err(e) => flash.set(Some((false, crate::components::readable(&e)))),
             }
             work.refetch();
         });
@@ -75,8 +90,13 @@ fn Workspace() -> impl IntoView {
             {move || match work.get() {
                     None => view! { <p class="centered">"Loading the incident…"</p> }.into_any(),
                     Some(r) => match r {
-                    Ok(w) => view! { <Sheet w act flash now live/> }.into_any(),
-                    Err(e) => view! { <p class="centered field-error">{e.to_string()}</p> }.into_any(),
+                    Ok(w) => view! { <Sheet w act flash now live boss crews_out/> }.into_any(),
+                    Err(e) => view! {
+                        <div class="centered not-found" data-testid="work-error">
+                            <p class="field-error">{e}</p>
+                            <p><a href="/operator">"Back to the queue"</a></p>
+                        </div>
+                    }.into_any(),
                     },
                 }}
         </main>
@@ -90,6 +110,8 @@ fn Sheet(
     flash: RwSignal<Option<(bool, String)>>,
     now: RwSignal<i64>,
     live: RwSignal<bool>,
+    boss: bool,
+    crews_out: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     let card = w.card.clone();
     let closed = card.is_closed();
@@ -97,12 +119,13 @@ fn Sheet(
     let can_act = w.mine && !closed;
     let opened = card.opened_at_ms;
     let acked = card.acknowledged_at_ms;
+    let any_active = card.crews.iter().any(|c| c.active);
     let site = w.site.clone();
     view! {
         <div class="work-head">
             <span class=format!("prio p{}", card.priority)>{format!("P{}", card.priority)}</span>
             <h1 data-testid="incident-title">{card.title.clone()}" · "{card.site_name.clone()}</h1>
-            <span class="status" data-testid="incident-status">{card.status.replace('_', " ")}</span>
+            <span class="status" data-testid="incident-status" data-status=card.status.clone()>{card.status_text.clone()}</span>
             {card.silent.then(|| view! { <span class="badge silent">"silent: never tell the site"</span> })}
             {card.escalated.then(|| view! { <span class="badge esc">"escalated"</span> })}
             <span class="clock" title="since the first signal">{move || elapsed(now.get() - opened)}</span>
@@ -112,11 +135,20 @@ fn Sheet(
             {match (closed, w.mine, locked_by.clone()) {
                 (true, _, _) => view! { <span class="badge">"closed"</span> }.into_any(),
                 (false, true, _) => view! { <button class="btn" data-testid="release" on:click=move |_| act(OpsAction::Release)>"Release"</button> }.into_any(),
+                (false, false, Some(_)) if boss => view! { <button class="btn warn" data-testid="take-over" on:click=move |_| act(OpsAction::TakeOver)>"Take over"</button> }.into_any(),
                 (false, false, Some(_)) => view! { <button class="btn" disabled=true>"Locked"</button> }.into_any(),
                 (false, false, None) => view! { <button class="btn primary" data-testid="claim" on:click=move |_| act(OpsAction::Claim)>"Claim"</button> }.into_any(),
             }}
         </div>
-        {locked_by.map(|who| view! { <p class="lock-banner" data-testid="lock-banner">{format!("🔒 Locked: {who} is working this incident. You can read it; only they can act.")}</p> })}
+        {locked_by.map(|who| {
+            let text = if boss {
+                format!("🔒 Locked: {who} is working this incident. As a supervisor you can take it over; {who} is told.")
+            } else {
+                format!("🔒 Locked: {who} is working this incident. You can read it; only they (or a supervisor) can act.")
+            };
+            view! { <p class="lock-banner" data-testid="lock-banner">{text}</p> }
+        })}
+        {w.taken_from_me.clone().map(|by| view! { <p class="flash bad" data-testid="taken-over">{format!("{by} took this incident over from you.")}</p> })}
         {move || flash.get().map(|(ok, text)| view! { <p class=if ok { "flash ok" } else { "flash bad" } data-testid="flash">{text}</p> })}
         {w.cancel_until.clone().map(|t| view! { <p class="note">{format!("The customer may still cancel until {t}.")}</p> })}
         <div class="work-grid">
@@ -161,19 +193,33 @@ fn Sheet(
             </section>
             <section class="card dispatch" data-testid="dispatch">
                 <h2>"Dispatch"</h2>
-                {card.crew_name.clone().map(|c| view! { <p data-testid="crew-sent">{format!("Crew {c} is {}.", card.status.replace('_', " "))}</p> })}
+                <ul class="crews-on" data-testid="crews-on">{card.crews.iter().map(|c| {
+                    let crew = c.crew_id;
+                    let active = c.active;
+                    view! {
+                        <li data-testid="crew-sent" class:gone=!active>
+                            <strong>{c.name.clone()}</strong>{c.backup.then_some(" (backup)")}" · "<span data-testid="crew-state">{c.state.clone()}</span>
+                            {(active && can_act).then(|| view! {
+                                <button class="btn small" data-testid="recall" on:click=move |_| act(OpsAction::Recall { crew_id: crew })>"Recall"</button>
+                                <button class="btn small" data-testid="reassign" title="Recall it and send the nearest free crew instead" on:click=move |_| act(OpsAction::Reassign { from_crew: crew, to_crew: None })>"Send another instead"</button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}</ul>
                 <Show when=move || can_act>
-                    <button class="btn primary" data-testid="dispatch-nearest" on:click=move |_| act(OpsAction::Dispatch { crew_id: None })>"Dispatch nearest crew"</button>
+                    <button class="btn primary" data-testid="dispatch-nearest" on:click=move |_| act(OpsAction::Dispatch { crew_id: None })>
+                        {if any_active { "Send the nearest free crew as backup" } else { "Dispatch nearest crew" }}
+                    </button>
                 </Show>
                 <table class="cands">
-                    <thead><tr><th>"Crew"</th><th>"Distance"</th><th>"ETA"</th><th></th></tr></thead>
+                    <thead><tr><th>"Free crew"</th><th>"Distance"</th><th>"ETA"</th><th></th></tr></thead>
                     <tbody>{w.candidates.iter().map(|c| {
                         let crew = c.crew_id;
                         view! { <tr data-testid="candidate">
                             <td>{c.name.clone()}</td>
                             <td>{format!("{:.1} km", c.distance_m / 1000.0)}</td>
                             <td>{format!("{} min", c.eta_s.div_ceil(60))}</td>
-                            <td><button class="btn small" disabled=!can_act on:click=move |_| act(OpsAction::Dispatch { crew_id: Some(crew) })>"Send"</button></td>
+                            <td><button class="btn small" disabled=!can_act data-testid="send" on:click=move |_| act(OpsAction::Dispatch { crew_id: Some(crew) })>{if any_active { "Send as backup" } else { "Send" }}</button></td>
                         </tr> }
                     }).collect_view()}</tbody>
                 </table>
@@ -182,7 +228,7 @@ fn Sheet(
                 <ul class="notes">{w.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
                 <NoteForm can_act act/>
                 <h2>"Close"</h2>
-                <CloseForm choices=w.resolutions.clone() can_act act/>
+                <CloseForm choices=w.resolutions.clone() can_act act crews_out/>
             </section>
             <section class="card journal" data-testid="journal">
                 <h2>"Journal"</h2>
@@ -190,7 +236,7 @@ fn Sheet(
                     <li data-testid="journal-line" data-action=j.action.clone()>
                         <span class="mono">{j.at.clone()}</span>" "
                         <span class="actor">{j.who.clone().unwrap_or_else(|| j.actor.clone())}</span>" "
-                        <strong>{j.action.replace('_', " ")}</strong>
+                        <strong>{j.label.clone()}</strong>
                         {j.detail.clone().map(|d| format!(" · {d}"))}
                     </li>
                 }).collect_view()}</ol>
@@ -259,7 +305,12 @@ fn NoteForm(can_act: bool, act: impl Fn(OpsAction) + Copy + Send + Sync + 'stati
 }
 
 #[component]
-fn CloseForm(choices: Vec<crate::model::ops::ResolutionChoice>, can_act: bool, act: impl Fn(OpsAction) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn CloseForm(
+    choices: Vec<crate::model::ops::ResolutionChoice>,
+    can_act: bool,
+    act: impl Fn(OpsAction) + Copy + Send + Sync + 'static,
+    crews_out: RwSignal<Vec<String>>,
+) -> impl IntoView {
     let chosen = RwSignal::new(String::new());
     let error = RwSignal::new(None::<&'static str>);
     let effect = {
@@ -276,10 +327,23 @@ fn CloseForm(choices: Vec<crate::model::ops::ResolutionChoice>, can_act: bool, a
                 let r = chosen.get_untracked();
                 if r.is_empty() { error.set(Some("Choose how it ended.")); return; }
                 error.set(None);
-                act(OpsAction::Close { resolution: r });
+                act(OpsAction::Close { resolution: r, recall_crews: false });
             }>"Close incident"</button>
             {move || effect().map(|b| view! { <p class="muted" data-testid="billing-effect">{b}</p> })}
             {move || error.get().map(|e| view! { <span class="field-error">{e}</span> })}
+            {move || {
+                let names = crews_out.get();
+                (!names.is_empty()).then(|| view! {
+                    <div class="ask warn" data-testid="ask-recall">
+                        <p>{format!("{} still on this incident. Call {} back and close?", names.join(" and "), if names.len() == 1 { "it" } else { "them" })}</p>
+                        <button class="btn warn" data-testid="recall-and-close" on:click=move |_| {
+                            crews_out.set(Vec::new());
+                            act(OpsAction::Close { resolution: chosen.get_untracked(), recall_crews: true });
+                        }>"Recall and close"</button>
+                        <button class="btn" data-testid="keep-open" on:click=move |_| crews_out.set(Vec::new())>"Keep it open"</button>
+                    </div>
+                })
+            }}
         </div>
     }
 }

@@ -7,13 +7,13 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::ops::{incident_action, load_ops};
+use crate::api::ops::{act_on_storm, incident_action, load_ops};
 use crate::components::clock::{self, elapsed, wait_class};
 use crate::components::header::Header;
 use crate::components::opsmap;
 use crate::components::require_role::RequireRole;
 use crate::components::signal_feed::SignalFeed;
-use crate::model::ops::{CrewMarker, IncidentCard, MapConfig, OpsAction, OpsEvent, OpsSnapshot, QueueLimits, SiteMarker};
+use crate::model::ops::{CrewMarker, IncidentCard, MapConfig, OpsAction, OpsEvent, OpsSnapshot, QueueLimits, SiteMarker, StormAction};
 use crate::model::{Role, SessionUser};
 
 /// The dashboard (staff only).
@@ -22,7 +22,7 @@ pub fn OperatorPage() -> impl IntoView {
     view! {
         <RequireRole allowed=|u: &SessionUser| u.role.is_staff() render=|user: SessionUser| view! {
             <Header user=user.clone() title="Operator"><StaffNav role=user.role/></Header>
-            <Dashboard me=user.id/>
+            <Dashboard me=user.id boss=user.role.is_supervisor()/>
         }/>
     }
 }
@@ -30,7 +30,7 @@ pub fn OperatorPage() -> impl IntoView {
 /// Links between the staff pages.
 #[component]
 pub fn StaffNav(role: Role) -> impl IntoView {
-    let boss = matches!(role, Role::Supervisor | Role::Admin);
+    let boss = role.is_supervisor();
     view! {
         <nav class="staff-nav">
             <a href="/operator">"Dashboard"</a>
@@ -133,11 +133,13 @@ enum Line {
     Group { key: String, cards: Vec<IncidentCard> },
 }
 
+/// The queue's lines: unclaimed incidents of one storm group fold into one line unless it was
+/// unfolded; a claimed incident always has its own line (someone is working it).
 fn lines(incidents: &[IncidentCard], expanded: &HashSet<String>) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
     for card in incidents {
         match &card.group_key {
-            Some(key) if !expanded.contains(key) => {
+            Some(key) if !expanded.contains(key) && card.claimed_by.is_none() => {
                 if let Some(Line::Group { cards, .. }) = out.iter_mut().find(|l| matches!(l, Line::Group { key: k, .. } if k == key)) {
                     cards.push(card.clone());
                 } else {
@@ -156,7 +158,7 @@ fn lines(incidents: &[IncidentCard], expanded: &HashSet<String>) -> Vec<Line> {
 }
 
 #[component]
-fn Dashboard(me: i64) -> impl IntoView {
+fn Dashboard(me: i64, boss: bool) -> impl IntoView {
     let board = Board::new();
     let (now, offset) = clock::ticking();
     let selected = RwSignal::new(0_usize);
@@ -228,11 +230,30 @@ fn Dashboard(me: i64) -> impl IntoView {
         }
     });
 
+    // Claiming opens the incident: the operator claims it to work it.
+    let claimed = RwSignal::new(None::<i64>);
+    Effect::new({
+        let open = open.clone();
+        move |_| {
+            if let Some(id) = claimed.get() {
+                open(id);
+            }
+        }
+    });
     let claim = move |id: i64| {
         leptos::task::spawn_local(async move {
             match incident_action(id, OpsAction::Claim).await {
+                Ok(o) if o.ok => claimed.set(Some(id)),
+                Ok(o) => board.message.set(Some((false, o.message))),
+                Err(e) => board.message.set(Some((false, crate::components::readable(&e)))),
+            }
+        });
+    };
+    let storm = move |group: String, action: StormAction| {
+        leptos::task::spawn_local(async move {
+            match act_on_storm(group, action).await {
                 Ok(o) => board.message.set(Some((o.ok, o.message))),
-                Err(e) => board.message.set(Some((false, e.to_string()))),
+                Err(e) => board.message.set(Some((false, crate::components::readable(&e)))),
             }
         });
     };
@@ -289,28 +310,16 @@ fn Dashboard(me: i64) -> impl IntoView {
                 <ol class="queue" data-testid="queue">
                     <For
                         each=move || visible.get().into_iter().enumerate()
-                        key=|(n, l)| (*n, match l { Line::One(c) => format!("{}:{}:{:?}:{}", c.id, c.status, c.claimed_by, c.escalated), Line::Group { key, cards } => format!("{key}:{}", cards.len()) })
+                        key=|(n, l)| (*n, match l { Line::One(c) => c.row_key(), Line::Group { key, cards } => format!("{key}:{}:{}", cards.len(), cards.iter().map(IncidentCard::row_key).collect::<String>()) })
                         children=move |(n, line)| {
                             let is_selected = move || selected.get() == n;
                             match line {
                                 Line::One(card) => view! {
                                     <QueueRow card me now limits=board.limits selected=Signal::derive(is_selected) on_claim=claim/>
                                 }.into_any(),
-                                Line::Group { key, cards } => {
-                                    let k = key.clone();
-                                    let first = cards[0].clone();
-                                    view! {
-                                        <li class="q-row group" class:selected=is_selected data-testid="storm-group">
-                                            <span class=format!("prio p{}", first.priority)>{format!("P{}", first.priority)}</span>
-                                            <div class="q-main">
-                                                <span class="q-title">{format!("Storm: {} × {}", cards.len(), first.title)}</span>
-                                                <span class="q-site">{format!("around {}", first.site_name)}</span>
-                                            </div>
-                                            <div class="q-clocks"><span class="clock">{move || elapsed(now.get() - first.opened_at_ms)}</span></div>
-                                            <button class="btn" on:click=move |_| expanded.update(|e| { e.insert(k.clone()); })>"Unfold"</button>
-                                        </li>
-                                    }.into_any()
-                                }
+                                Line::Group { key, cards } => view! {
+                                    <StormRow key cards now selected=Signal::derive(is_selected) boss expanded on_storm=storm/>
+                                }.into_any(),
                             }
                         }
                     />
@@ -323,7 +332,12 @@ fn Dashboard(me: i64) -> impl IntoView {
                 <div id="ops-map" class="ops-map" data-testid="ops-map"></div>
                 <CrewStrip crews=board.crews/>
             </section>
-            <section class="ops-feed"><SignalFeed/></section>
+            <section class="ops-feed">
+                <details open>
+                    <summary data-testid="feed-toggle">"Signals (click to fold, so the queue gets the column)"</summary>
+                    <SignalFeed/>
+                </details>
+            </section>
         </main>
     }
 }
@@ -352,8 +366,8 @@ fn QueueRow(
                 <a class="q-title" href=format!("/operator/incidents/{id}")>{card.title.clone()}</a>
                 <span class="q-site">{card.site_name.clone()}</span>
                 <span class="q-meta">
-                    <span class="status">{card.status.replace('_', " ")}</span>
-                    {card.crew_name.clone().map(|c| view! { <span class="crew">{format!("crew {c}")}</span> })}
+                    <span class="status" data-testid="card-status">{card.status_text.clone()}</span>
+                    {card.crew_text.clone().map(|c| view! { <span class="crew" data-testid="card-crews">{c}</span> })}
                     {card.escalated.then(|| view! { <span class="badge esc" data-testid="escalated">"escalated"</span> })}
                     {card.silent.then(|| view! { <span class="badge silent">"silent"</span> })}
                     {lock.clone().map(|who| view! { <span class="badge lock" data-testid="locked-by">{format!("🔒 {who}")}</span> })}
@@ -369,6 +383,56 @@ fn QueueRow(
             } else {
                 view! { <button class="btn primary" data-testid="claim" on:click=move |_| on_claim(id)>"Claim"</button> }.into_any()
             }}
+        </li>
+    }
+}
+
+/// A folded storm group: one category, its count, the area; a supervisor acknowledges or
+/// closes the whole group from here.
+#[component]
+fn StormRow(
+    key: String,
+    cards: Vec<IncidentCard>,
+    now: RwSignal<i64>,
+    selected: Signal<bool>,
+    boss: bool,
+    expanded: RwSignal<HashSet<String>>,
+    on_storm: impl Fn(String, StormAction) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let first = cards[0].clone();
+    let opened = cards.iter().map(|c| c.opened_at_ms).min().unwrap_or(first.opened_at_ms);
+    let unfold = key.clone();
+    let resolution = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<&'static str>);
+    let (ack_key, close_key) = (key.clone(), key.clone());
+    view! {
+        <li class="q-row group" class:selected=move || selected.get() data-testid="storm-group" data-category=first.category.clone()>
+            <span class=format!("prio p{}", first.priority)>{format!("P{}", first.priority)}</span>
+            <div class="q-main">
+                <span class="q-title" data-testid="storm-label">{format!("Storm: {} × {}", cards.len(), first.category_label)}</span>
+                <span class="q-site">{format!("around {}", first.site_name)}</span>
+                {boss.then(|| view! {
+                    <span class="storm-actions">
+                        <button class="btn small" data-testid="storm-ack" on:click=move |_| on_storm(ack_key.clone(), StormAction::Acknowledge)>"Acknowledge all"</button>
+                        <select aria-label="Resolution for the whole storm" data-testid="storm-resolution" on:change=move |ev| resolution.set(event_target_value(&ev))>
+                            <option value="">"Close all as…"</option>
+                            <option value="false_technical">"False alarm (technical)"</option>
+                            <option value="false_user">"False alarm (user error)"</option>
+                            <option value="real">"Real alarm"</option>
+                            <option value="duplicate">"Duplicate"</option>
+                        </select>
+                        <button class="btn small" data-testid="storm-close" on:click=move |_| {
+                            let r = resolution.get_untracked();
+                            if r.is_empty() { error.set(Some("Choose how they ended.")); return; }
+                            error.set(None);
+                            on_storm(close_key.clone(), StormAction::Close { resolution: r });
+                        }>"Close all"</button>
+                        {move || error.get().map(|e| view! { <span class="field-error">{e}</span> })}
+                    </span>
+                })}
+            </div>
+            <div class="q-clocks"><span class="clock">{move || elapsed(now.get() - opened)}</span></div>
+            <button class="btn" on:click=move |_| expanded.update(|e| { e.insert(unfold.clone()); })>"Unfold"</button>
         </li>
     }
 }

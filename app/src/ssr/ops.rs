@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use engine::{Crew, Engine, Incident, Output, Site, StepKind};
 use serde::Serialize;
 
-use crate::model::ops::{CrewMarker, IncidentCard, OpsEvent, SiteMarker};
+use crate::model::ops::{CrewMarker, CrewOnCard, IncidentCard, OpsEvent, SiteMarker};
 
 /// User ids to display names (operators on cards, people in journals).
 pub type Names = HashMap<i64, String>;
@@ -27,15 +27,7 @@ pub fn name_of<T: Serialize>(value: &T) -> String {
 
 /// The label of a plan step.
 pub fn step_label(kind: StepKind) -> String {
-    match kind {
-        StepKind::NotifyCustomer => "Notify the customer".into(),
-        StepKind::CallContacts => "Call the contacts in order".into(),
-        StepKind::VerifyPassword => "Verify the password".into(),
-        StepKind::Dispatch => "Dispatch the nearest crew".into(),
-        StepKind::NotifyPolice => "Notify the police".into(),
-        StepKind::NotifyFire => "Notify the fire brigade".into(),
-        StepKind::Wait { seconds } => format!("Wait {seconds} s for a cancel"),
-    }
+    engine::words::step(kind)
 }
 
 /// Open incidents per site: the most urgent priority among those not on test.
@@ -97,30 +89,75 @@ pub fn crew_marker(c: &Crew) -> CrewMarker {
     }
 }
 
-/// An incident as a queue card.
+/// An incident as a queue card: its crews as they are now (a crew's own status while it is
+/// on the incident, when it left or was recalled otherwise), its status in words.
 pub fn card(engine: &Engine, inc: &Incident, names: &Names) -> IncidentCard {
     let site = engine.site(inc.site_id);
     let at = inc.position.or_else(|| site.map(|s| s.position()));
-    let crew_name = inc.crew_id.and_then(|id| engine.crews().find(|c| c.id == id)).map(|c| c.name.clone());
+    let tz = site.map(|s| s.info.time_zone).unwrap_or(chrono_tz::UTC);
+    let crews: Vec<CrewOnCard> = inc
+        .crews
+        .iter()
+        .map(|a| {
+            let live = engine.crews().find(|c| c.id == a.crew_id);
+            let state = match (a.end, a.ended_at_ms) {
+                (Some(engine::CrewEnd::Left), Some(t)) => format!("left at {}", clock(t, tz)),
+                (Some(engine::CrewEnd::Recalled), Some(t)) => format!("recalled at {}", clock(t, tz)),
+                _ => live.map_or("dispatched", |c| engine::words::crew_status(c.status)).to_owned(),
+            };
+            CrewOnCard { crew_id: a.crew_id, name: live.map_or_else(|| a.name.clone(), |c| c.name.clone()), backup: a.backup, active: a.active(), state }
+        })
+        .collect();
+    let crew_text = (!crews.is_empty()).then(|| {
+        crews
+            .iter()
+            .map(|c| format!("{}{} {}", if c.backup { "backup " } else { "" }, c.name, c.state))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    });
     IncidentCard {
         id: inc.id,
         site_id: inc.site_id,
         site_name: site.map(|s| s.info.name.clone()).unwrap_or_else(|| format!("Site {}", inc.site_id)),
         title: inc.title.clone(),
         category: name_of(&inc.category),
+        category_label: engine::words::category_title(inc.category),
         priority: inc.priority,
         status: inc.status.as_str().into(),
+        status_text: status_text(inc),
         opened_at_ms: inc.opened_at_ms,
         acknowledged_at_ms: inc.acknowledged_at_ms,
         claimed_by: inc.claimed_by,
         claimed_by_name: inc.claimed_by.map(|id| names.get(&id).cloned().unwrap_or_else(|| format!("user {id}"))),
         escalated: inc.escalated_at_ms.is_some(),
         silent: inc.silent,
-        crew_name,
+        crews,
+        crew_text,
         group_key: inc.group_key.clone(),
         lat: at.map(|p| p.0).unwrap_or_default(),
         lon: at.map(|p| p.1).unwrap_or_default(),
     }
+}
+
+/// An incident's status in words.
+pub fn status_text(inc: &Incident) -> String {
+    use engine::Status;
+    match inc.status {
+        Status::New => "new",
+        Status::Acknowledged => "claimed",
+        Status::InProgress if !inc.crews.is_empty() && inc.active_crews().next().is_none() => "crews gone: to be closed",
+        Status::InProgress => "in progress",
+        Status::Dispatched => "crew on its way",
+        Status::OnSite => "crew on site",
+        Status::Closed => "closed",
+    }
+    .to_owned()
+}
+
+/// `HH:MM` in the site's zone.
+fn clock(at_ms: i64, tz: chrono_tz::Tz) -> String {
+    let full = engine::local_time(at_ms, tz);
+    full.rsplit(' ').next().unwrap_or(&full).to_owned()
 }
 
 /// Open incidents as cards, highest priority then oldest first (test incidents left out).

@@ -35,7 +35,22 @@ pub fn signal_view(r: &SignalRecord) -> SignalView {
         area: r.area.clone(),
         user_number: r.user_number.clone(),
         class: classify(r.protocol.as_deref(), r.event_code.as_deref(), r.qualifier.as_deref()),
+        test: false,
     }
+}
+
+/// [`signal_view`], marked when its site was on test for it (the engine knows the test).
+pub fn signal_view_in(engine: &engine::Engine, r: &SignalRecord) -> SignalView {
+    let mut view = signal_view(r);
+    if let Some(site) = r.site_id {
+        let facts = engine::rules::classify::EventFacts {
+            protocol: r.protocol.as_deref(),
+            qualifier: r.qualifier.as_deref(),
+            code: r.event_code.as_deref(),
+        };
+        view.test = engine.on_test_at(site, r.received_at_ms, r.zone.as_deref(), facts);
+    }
+    view
 }
 
 /// How the feed colours a signal: the alarm rules' classification (`rules::classify`, the

@@ -3,7 +3,7 @@
 
 use chrono_tz::Tz;
 use engine::{Actor, CallOutcome, Command, CommandError, CrewStatus, Incident, Resolution, Site, StepStatus};
-use engine::rules::billing::{Charge, FreeReason, Outcome};
+use engine::rules::billing::{Charge, Outcome};
 use engine::rules::geo::LatLon;
 
 use super::engine::EngineError;
@@ -11,7 +11,7 @@ use super::ops::{card, crew_marker, name_of, step_label, user_names, Names};
 use super::Ctx;
 use crate::model::ops::{
     ActionOutcome, CandidateLine, ContactLine, CrewIncident, CrewJob, IncidentWork, JournalLine, OpsAction,
-    ResolutionChoice, SiteSheet, StepLine, ZoneLine,
+    ResolutionChoice, SiteSheet, StepLine, StormAction, ZoneLine,
 };
 use crate::model::SessionUser;
 
@@ -19,7 +19,7 @@ use crate::model::SessionUser;
 #[derive(Debug, thiserror::Error)]
 pub enum WorkError {
     /// No such incident or crew (or not the caller's).
-    #[error("{0} not found")]
+    #[error("No {0}")]
     NotFound(String),
     /// A field is not acceptable.
     #[error("{0}")]
@@ -82,29 +82,11 @@ pub async fn site_sheet(ctx: &Ctx, site_id: i64, live: Option<&Site>, now_ms: i6
 }
 
 fn charge_text(charge: Option<Charge>) -> String {
-    match charge {
-        None => "No crew sent: nothing billed".into(),
-        Some(Charge::Billable) => "Billed on top of the fee".into(),
-        Some(Charge::Included { n, of }) => format!("Included dispatch {n} of {of} this year"),
-        Some(Charge::Free(reason)) => match reason {
-            FreeReason::FirstMonth => "Free: first month of service".into(),
-            FreeReason::Warranty => "Free: technical fault under warranty".into(),
-            FreeReason::CrewLate => "Free: the crew was late".into(),
-            FreeReason::FirstFalseCallOfYear => "Free: first false alarm of the year".into(),
-            FreeReason::NotChargeable => "Free: not chargeable".into(),
-        },
-    }
+    engine::words::charge(charge)
 }
 
 fn outcome_label(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Real => "Real alarm",
-        Outcome::FalseUser => "False alarm (user error)",
-        Outcome::FalseTechnical => "False alarm (technical)",
-        Outcome::Test => "Test",
-        Outcome::Cancelled => "Cancelled by the customer",
-        Outcome::Duplicate => "Duplicate",
-    }
+    engine::words::resolution(o)
 }
 
 /// Everything the operator needs on one incident.
@@ -140,7 +122,7 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
         .await?
         .into_iter()
         .map(|c| ContactLine {
-            calls: inc.calls.iter().filter(|k| k.contact_id == c.id).map(|k| name_of(&k.outcome)).collect(),
+            calls: inc.calls.iter().filter(|k| k.contact_id == c.id).map(|k| engine::words::call_outcome(k.outcome).to_owned()).collect(),
             id: c.id,
             name: c.name,
             phone: c.phone,
@@ -172,8 +154,15 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
         .into_iter()
         .map(|(o, c)| ResolutionChoice { value: o.as_str().into(), label: outcome_label(o).into(), billing: charge_text(c) })
         .collect();
+    let taken_from_me = journal
+        .iter()
+        .rev()
+        .find(|j| j.action == "taken_over")
+        .filter(|j| inc.claimed_by != Some(user.id) && j.detail.as_deref() == names.get(&user.id).map(|n| format!("from {n}")).as_deref())
+        .map(|j| j.who.clone().unwrap_or_else(|| "A supervisor".into()));
     Ok(IncidentWork {
         mine: inc.claimed_by == Some(user.id),
+        taken_from_me,
         card: card_view,
         site: sheet,
         signals,
@@ -205,11 +194,31 @@ pub async fn journal_lines(ctx: &Ctx, id: i64, tz: Tz, names: &Names) -> Result<
             at: engine::local_time(j.at_ms, tz),
             at_ms: j.at_ms,
             who: j.actor_user_id.and_then(|u| names.get(&u).cloned()),
-            actor: j.actor,
+            label: engine::words::action(&j.action),
+            detail: j.detail.map(|d| named(&d, names)),
+            actor: actor_word(&j.actor).to_owned(),
             action: j.action,
-            detail: j.detail,
         })
         .collect())
+}
+
+/// A journal detail with user numbers ("from user 12") given as names.
+fn named(detail: &str, names: &Names) -> String {
+    match detail.strip_prefix("from user ").and_then(|n| n.parse::<i64>().ok()) {
+        Some(id) => format!("from {}", names.get(&id).cloned().unwrap_or_else(|| format!("user {id}"))),
+        None => detail.to_owned(),
+    }
+}
+
+/// Who acted, in words, when no person is named.
+fn actor_word(actor: &str) -> &str {
+    match actor {
+        "engine" => "Vigil",
+        "operator" => "Operator",
+        "customer" => "Customer",
+        "crew" => "Crew",
+        other => other,
+    }
 }
 
 /// Whether `password` is the password of any of the site's contacts (the customer's cancel).
@@ -235,6 +244,9 @@ pub async fn contact_password_ok(ctx: &Ctx, site_id: i64, contact_id: i64, passw
 /// possible now) is an outcome with `ok: false` and the reason, not an error.
 pub async fn act(ctx: &Ctx, user: &SessionUser, id: i64, action: OpsAction) -> Result<ActionOutcome, WorkError> {
     let mut message = String::from("Done");
+    let mut reread = false;
+    // Done, but a warning for the operator (a wrong password): shown in warning colours.
+    let mut warn = false;
     let command = match action {
         OpsAction::Claim => {
             message = "Claimed: it is yours".into();
@@ -246,41 +258,118 @@ pub async fn act(ctx: &Ctx, user: &SessionUser, id: i64, action: OpsAction) -> R
         }
         OpsAction::Call { contact_id, outcome } => {
             let outcome = parse_outcome(&outcome)?;
-            message = format!("Call recorded: {}", name_of(&outcome).replace('_', " "));
+            message = format!("Call recorded: {}", engine::words::call_outcome(outcome));
             Command::Call { incident: id, contact_id, outcome }
         }
         OpsAction::Password { contact_id, password } => {
             let row = ctx.store.incident(id).await?.ok_or_else(|| WorkError::NotFound(format!("incident {id}")))?;
             let ok = contact_password_ok(ctx, row.site_id, contact_id, password).await?;
-            message = if ok { "Password correct".into() } else { "Wrong password: treat as a warning".into() };
+            message = if ok { "Password correct".into() } else { "Wrong password: treat this as a warning".into() };
+            warn = !ok;
             let outcome = if ok { CallOutcome::Reached } else { CallOutcome::WrongPassword };
             Command::Call { incident: id, contact_id, outcome }
         }
-        OpsAction::Step { step, note } => Command::StepDone { incident: id, step, note: note.filter(|n| !n.trim().is_empty()) },
+        OpsAction::Step { step, note } => {
+            let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+            if let Some(n) = &note {
+                check_note(n)?;
+            }
+            Command::StepDone { incident: id, step, note }
+        }
         OpsAction::Dispatch { crew_id } => {
-            message = "Crew sent".into();
+            reread = true;
             Command::Dispatch { incident: id, crew_id }
         }
-        OpsAction::Note { text } => {
-            if text.trim().is_empty() {
-                return Err(WorkError::Invalid("write the note first".into()));
-            }
-            Command::Note { incident: id, text: text.trim().to_owned() }
+        OpsAction::Recall { crew_id } => {
+            message = "Crew recalled: it is free again".into();
+            Command::Recall { incident: id, crew_id }
         }
-        OpsAction::Close { resolution } => {
+        OpsAction::Reassign { from_crew, to_crew } => {
+            reread = true;
+            Command::Reassign { incident: id, from_crew, to_crew }
+        }
+        OpsAction::TakeOver => {
+            if !user.role.is_supervisor() {
+                return Ok(ActionOutcome::refused("Only a supervisor can take over an incident"));
+            }
+            message = "Taken over: it is yours".into();
+            Command::TakeOver { incident: id }
+        }
+        OpsAction::Note { text } => {
+            let text = text.trim().to_owned();
+            check_note(&text)?;
+            Command::Note { incident: id, text }
+        }
+        OpsAction::Close { resolution, recall_crews } => {
             let resolution = Resolution::parse(&resolution).ok_or_else(|| WorkError::Invalid(format!("no resolution {resolution:?}")))?;
             message = format!("Closed: {}", outcome_label(resolution));
-            Command::Close { incident: id, resolution }
+            Command::Close { incident: id, resolution, recall_crews }
         }
     };
     match ctx.engine.command(Actor::Operator(user.id), command).await {
-        Ok(_) => Ok(ActionOutcome { ok: true, message }),
+        Ok(_) if reread => {
+            // What the engine wrote about its choice ("sent: Echo 7, 3.1 km, ...; nearer but busy: ...").
+            let line = ctx.store.incident_journal(id).await?.into_iter().rev().find(|j| j.action.ends_with("dispatched"));
+            Ok(ActionOutcome::done(line.and_then(|j| j.detail).map(|d| engine::words::capitalized(&d)).unwrap_or_else(|| "Crew sent".into())))
+        }
+        Ok(_) if warn => Ok(ActionOutcome::refused(message)),
+        Ok(_) => Ok(ActionOutcome::done(message)),
         Err(EngineError::Refused(CommandError::Claimed { by, .. })) => {
             let names = user_names(&ctx.store).await?;
             let who = names.get(&by).cloned().unwrap_or_else(|| "another operator".into());
-            Ok(ActionOutcome { ok: false, message: format!("Locked: {who} is working this incident") })
+            Ok(ActionOutcome::refused(format!("Locked: {who} is working this incident")))
         }
-        Err(EngineError::Refused(e)) => Ok(ActionOutcome { ok: false, message: e.to_string() }),
+        Err(EngineError::Refused(e @ CommandError::CrewsOut(_))) => {
+            let CommandError::CrewsOut(names) = &e else { unreachable!() };
+            Ok(ActionOutcome { ok: false, message: engine::words::capitalized(&e.to_string()), crews_out: names.clone() })
+        }
+        Err(EngineError::Refused(e)) => Ok(ActionOutcome::refused(engine::words::capitalized(&e.to_string()))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The longest note or step remark an operator can write (a journal line, not a report).
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// A note must say something and fit in the journal.
+pub fn check_note(text: &str) -> Result<(), WorkError> {
+    if text.trim().is_empty() {
+        return Err(WorkError::Invalid("Write the note first".into()));
+    }
+    let n = text.chars().count();
+    if n > MAX_NOTE_CHARS {
+        return Err(WorkError::Invalid(format!("A note is at most {MAX_NOTE_CHARS} characters ({n} written)")));
+    }
+    Ok(())
+}
+
+/// A supervisor's action on a whole storm group: each incident is journaled on its own. An
+/// unknown group (it may just have closed) is a refusal, not an error.
+pub async fn storm_act(ctx: &Ctx, user: &SessionUser, group: String, action: StormAction) -> Result<ActionOutcome, WorkError> {
+    if !user.role.is_supervisor() {
+        return Ok(ActionOutcome::refused("Only a supervisor acts on a whole storm"));
+    }
+    let command = match action {
+        StormAction::Acknowledge => Command::AcknowledgeStorm { group },
+        StormAction::Close { resolution } => {
+            let resolution = Resolution::parse(&resolution).ok_or_else(|| WorkError::Invalid(format!("no resolution {resolution:?}")))?;
+            Command::CloseStorm { group, resolution }
+        }
+    };
+    let closing = matches!(command, Command::CloseStorm { .. });
+    match ctx.engine.command(Actor::Operator(user.id), command).await {
+        Ok(engine::Reply::Storm { done, skipped }) => {
+            let verb = if closing { "Closed" } else { "Acknowledged" };
+            let mut message = format!("{verb} {} incident{}", done.len(), if done.len() == 1 { "" } else { "s" });
+            if !skipped.is_empty() {
+                let ids: Vec<String> = skipped.iter().map(|i| format!("#{i}")).collect();
+                message.push_str(&format!("; left open (claimed, or a crew still out): {}", ids.join(", ")));
+            }
+            Ok(ActionOutcome::done(message))
+        }
+        Ok(_) => Ok(ActionOutcome::done("Done")),
+        Err(EngineError::Refused(CommandError::NotFound(_))) => Ok(ActionOutcome::refused("That storm group is no longer open")),
+        Err(EngineError::Refused(e)) => Ok(ActionOutcome::refused(engine::words::capitalized(&e.to_string()))),
         Err(e) => Err(e.into()),
     }
 }
@@ -297,7 +386,7 @@ pub async fn crew_of(ctx: &Ctx, user: &SessionUser) -> Result<i64, WorkError> {
         .into_iter()
         .find(|c| c.user_id == Some(user.id))
         .map(|c| c.id)
-        .ok_or_else(|| WorkError::NotFound("your crew".into()))
+        .ok_or_else(|| WorkError::NotFound("crew for this login".into()))
 }
 
 /// The guard's crew and the incident it is sent to, with what the guard needs on the spot.
@@ -353,8 +442,8 @@ pub async fn crew_report(
     }
     let position: Option<LatLon> = position;
     match ctx.engine.command(Actor::Crew(crew_id), Command::CrewReport { crew_id, status, position }).await {
-        Ok(_) => Ok(ActionOutcome { ok: true, message: status.map(|s| format!("Status: {}", s.as_str().replace('_', " "))).unwrap_or_else(|| "Position sent".into()) }),
-        Err(EngineError::Refused(e)) => Ok(ActionOutcome { ok: false, message: e.to_string() }),
+        Ok(_) => Ok(ActionOutcome::done(status.map(|s| format!("Status: {}", engine::words::crew_status(s))).unwrap_or_else(|| "Position sent".into()))),
+        Err(EngineError::Refused(e)) => Ok(ActionOutcome::refused(engine::words::capitalized(&e.to_string()))),
         Err(e) => Err(e.into()),
     }
 }

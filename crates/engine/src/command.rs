@@ -134,11 +134,49 @@ pub enum Command {
         /// The text.
         text: String,
     },
-    /// Close with a resolution.
+    /// Close with a resolution. Refused while a crew is still on it, unless the operator
+    /// chose to call the crews back (`recall_crews`).
     Close {
         /// The incident.
         incident: i64,
         /// How it ended.
+        resolution: Resolution,
+        /// Call back the crews still on it.
+        #[serde(default)]
+        recall_crews: bool,
+    },
+    /// Call a crew back from an incident: it is free again.
+    Recall {
+        /// The incident.
+        incident: i64,
+        /// The crew.
+        crew_id: i64,
+    },
+    /// Call a crew back and send another (`None`: the nearest free) in its place.
+    Reassign {
+        /// The incident.
+        incident: i64,
+        /// The crew called back.
+        from_crew: i64,
+        /// The crew sent instead.
+        to_crew: Option<i64>,
+    },
+    /// A supervisor takes a claimed incident over (the caller checked the role).
+    TakeOver {
+        /// The incident.
+        incident: i64,
+    },
+    /// A supervisor acknowledges every unclaimed incident of a storm group at once.
+    AcknowledgeStorm {
+        /// The group key.
+        group: String,
+    },
+    /// A supervisor closes every unclaimed incident of a storm group with one resolution
+    /// (those with a crew out are left open and named in the reply).
+    CloseStorm {
+        /// The group key.
+        group: String,
+        /// How they ended.
         resolution: Resolution,
     },
     /// Cancel the site's alarm with the password (the caller checked it: `password_ok`).
@@ -230,13 +268,20 @@ pub enum Reply {
         /// Its id.
         incident: i64,
     },
+    /// A storm group's action: the incidents it was done to and those left alone.
+    Storm {
+        /// Done to these.
+        done: Vec<i64>,
+        /// Left alone (claimed by someone, or a crew still out).
+        skipped: Vec<i64>,
+    },
 }
 
 /// Why a command was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CommandError {
     /// No such incident, site or crew.
-    #[error("{0} not found")]
+    #[error("no {0}")]
     NotFound(String),
     /// Another operator holds the incident.
     #[error("incident {incident} is claimed by another operator")]
@@ -252,4 +297,7 @@ pub enum CommandError {
     /// The actor may not do this.
     #[error("not allowed: {0}")]
     Forbidden(String),
+    /// Crews are still on the incident: the operator decides what they do first.
+    #[error("{} still on this incident: recall {} to close it", .0.join(" and "), if .0.len() == 1 { "it" } else { "them" })]
+    CrewsOut(Vec<String>),
 }

@@ -4,10 +4,11 @@ use rules::classify::{default_priority, Category};
 
 use crate::command::{Actor, CancelResult, Command, CommandError, CrewStatus, Reply};
 use crate::engine::{journal, Engine};
-use crate::incident::{Call, CallOutcome, CancelAttempt, Incident, Resolution, Status, StepStatus};
+use crate::incident::{Call, CallOutcome, CancelAttempt, CrewEnd, Incident, Resolution, Status, StepStatus};
 use crate::output::{Notice, NoticeKind, Output, SiteEvent};
 use crate::settings::StepKind;
 use crate::site::TestMode;
+use crate::words;
 
 /// A crew must move at least this far between two reports for its heading to change, metres.
 const HEADING_MIN_MOVE_M: f64 = 15.0;
@@ -25,6 +26,8 @@ impl Engine {
                 let inc = self.claimable(incident, by)?;
                 if inc.claimed_by != Some(by) {
                     inc.claimed_by = Some(by);
+                    // Someone works it now: it leaves its storm group's fold.
+                    inc.group_key = None;
                     inc.acknowledged_at_ms.get_or_insert(now_ms);
                     if inc.status == Status::New {
                         inc.status = Status::Acknowledged;
@@ -50,7 +53,7 @@ impl Engine {
                 let name = self.contact_name(incident, contact_id)?;
                 let inc = self.working(incident, by, now_ms)?;
                 inc.calls.push(Call { contact_id, outcome, at_ms: now_ms, by: Some(by) });
-                let detail = format!("{name}: {outcome:?}");
+                let detail = format!("{name}: {}", words::call_outcome(outcome));
                 journal(&mut out, incident, now_ms, actor, "call", Some(detail));
                 if outcome == CallOutcome::WrongPassword {
                     journal(&mut out, incident, now_ms, actor, "warning", Some(format!("wrong password given by {name}")));
@@ -67,7 +70,7 @@ impl Engine {
                 let inc = self.working(incident, by, now_ms)?;
                 let progress = inc.steps.get_mut(step).ok_or_else(|| CommandError::NotFound(format!("step {step}")))?;
                 if progress.status != StepStatus::Pending && progress.status != StepStatus::Failed {
-                    return Err(CommandError::Invalid(format!("step {step} is already {:?}", progress.status)));
+                    return Err(CommandError::Invalid(format!("\"{}\" is already done", words::step(progress.step.kind))));
                 }
                 if progress.step.kind == StepKind::Dispatch {
                     return Err(CommandError::Invalid("dispatch a crew instead".into()));
@@ -76,34 +79,69 @@ impl Engine {
                 progress.at_ms = Some(now_ms);
                 progress.note = note.clone();
                 let kind = progress.step.kind;
-                journal(&mut out, incident, now_ms, actor, "step", Some(format!("{kind:?}{}", note.map(|n| format!(": {n}")).unwrap_or_default())));
+                journal(&mut out, incident, now_ms, actor, "step", Some(format!("{}{}", words::step(kind), note.map(|n| format!(": {n}")).unwrap_or_default())));
                 Reply::Done
             }
             Command::Dispatch { incident, crew_id } => {
                 let by = operator(actor)?;
                 self.working(incident, by, now_ms)?;
-                let inc = &self.incidents[&incident];
-                if inc.crew_id.is_some() && inc.status != Status::Closed {
-                    return Err(CommandError::Invalid("a crew is already dispatched".into()));
-                }
-                let crew = match crew_id {
-                    Some(c) => {
-                        let crew = self.crews.get(&c).ok_or_else(|| CommandError::NotFound(format!("crew {c}")))?;
-                        if !crew.available() {
-                            return Err(CommandError::Invalid(format!("crew {} is not available", crew.name)));
-                        }
-                        c
-                    }
-                    None => self
-                        .candidates(incident)
-                        .first()
-                        .map(|c| c.crew_id)
-                        .ok_or_else(|| CommandError::Invalid("no crew available".into()))?,
-                };
-                let inc = self.incidents.get_mut(&incident).expect("checked");
-                inc.cancel_until_ms = None;
+                let crew = self.choose_crew(incident, crew_id)?;
                 self.dispatch(incident, crew, actor, now_ms, &mut out);
                 Reply::Done
+            }
+            Command::Recall { incident, crew_id } => {
+                let by = operator(actor)?;
+                self.working(incident, by, now_ms)?;
+                self.recall(incident, crew_id, actor, now_ms, &mut out)?;
+                Reply::Done
+            }
+            Command::Reassign { incident, from_crew, to_crew } => {
+                let by = operator(actor)?;
+                self.working(incident, by, now_ms)?;
+                // The replacement is chosen before the recalled crew is free again, so the
+                // nearest free crew is never the one just called back.
+                let to = self.choose_crew(incident, to_crew)?;
+                self.recall(incident, from_crew, actor, now_ms, &mut out)?;
+                self.dispatch(incident, to, actor, now_ms, &mut out);
+                Reply::Done
+            }
+            Command::TakeOver { incident } => {
+                let by = operator(actor)?;
+                let inc = self.incidents.get_mut(&incident).ok_or_else(|| CommandError::NotFound(format!("open incident {incident}")))?;
+                let from = inc.claimed_by.filter(|o| *o != by).ok_or_else(|| CommandError::Invalid("nobody else holds this incident: claim it".into()))?;
+                inc.claimed_by = Some(by);
+                inc.group_key = None;
+                inc.updated_at_ms = now_ms;
+                journal(&mut out, incident, now_ms, actor, "taken_over", Some(format!("from user {from}")));
+                Reply::Done
+            }
+            Command::AcknowledgeStorm { group } => {
+                operator(actor)?;
+                let (done, skipped) = self.storm_members(&group)?;
+                for id in &done {
+                    let inc = self.incidents.get_mut(id).expect("member");
+                    inc.acknowledged_at_ms.get_or_insert(now_ms);
+                    if inc.status == Status::New {
+                        inc.status = Status::Acknowledged;
+                    }
+                    inc.updated_at_ms = now_ms;
+                    journal(&mut out, *id, now_ms, actor, "acknowledged_group", Some(format!("with its storm of {}", done.len())));
+                }
+                Reply::Storm { done, skipped }
+            }
+            Command::CloseStorm { group, resolution } => {
+                operator(actor)?;
+                let (members, mut skipped) = self.storm_members(&group)?;
+                let mut done = Vec::new();
+                for id in members {
+                    if self.incidents[&id].active_crews().next().is_some() {
+                        skipped.push(id);
+                        continue;
+                    }
+                    self.close(id, resolution, actor, now_ms, "closed with its storm group", &mut out);
+                    done.push(id);
+                }
+                Reply::Storm { done, skipped }
             }
             Command::Note { incident, text } => {
                 let by = operator(actor)?;
@@ -116,9 +154,18 @@ impl Engine {
                 journal(&mut out, incident, now_ms, actor, "note", Some(text));
                 Reply::Done
             }
-            Command::Close { incident, resolution } => {
+            Command::Close { incident, resolution, recall_crews } => {
                 let by = operator(actor)?;
+                self.claimable(incident, by)?;
+                let out_now: Vec<(i64, String)> =
+                    self.incidents[&incident].active_crews().map(|a| (a.crew_id, a.name.clone())).collect();
+                if !out_now.is_empty() && !recall_crews {
+                    return Err(CommandError::CrewsOut(out_now.into_iter().map(|(_, n)| n).collect()));
+                }
                 self.working(incident, by, now_ms)?;
+                for (crew, _) in out_now {
+                    self.recall(incident, crew, actor, now_ms, &mut out)?;
+                }
                 self.close(incident, resolution, actor, now_ms, "closed by the operator", &mut out);
                 Reply::Done
             }
@@ -147,9 +194,10 @@ impl Engine {
                     return Err(CommandError::Invalid("a test lasts at most 7 days".into()));
                 }
                 let site = self.site_mut(site_id)?;
-                site.state.test = Some(TestMode { until_ms, scope: scope.clone(), by: actor.user_id() });
+                site.state.test = Some(TestMode { until_ms, scope: scope.clone(), by: actor.user_id(), since_ms: Some(now_ms) });
                 out.sites.insert(site_id);
-                site_event(&mut out, site_id, now_ms, actor, "test_started", Some(format!("until {until_ms}; scope {scope:?}")));
+                let tz = site.info.time_zone;
+                site_event(&mut out, site_id, now_ms, actor, "test_started", Some(format!("{} until {}", words::test_scope(&scope), crate::local_time(until_ms, tz))));
                 self.notice_test(site_id, true, &mut out);
                 Reply::Done
             }
@@ -170,8 +218,9 @@ impl Engine {
                 let site = self.site_mut(site_id)?;
                 site.state.suspended_until_ms = until_ms.filter(|u| *u > now_ms);
                 out.sites.insert(site_id);
+                let tz = site.info.time_zone;
                 let action = if until_ms.is_some() { "suspended" } else { "resumed" };
-                let detail = match (until_ms, reason.as_deref().map(str::trim).filter(|r| !r.is_empty())) {
+                let detail = match (until_ms.map(|u| crate::local_time(u, tz)), reason.as_deref().map(str::trim).filter(|r| !r.is_empty())) {
                     (Some(u), Some(r)) => Some(format!("until {u}: {r}")),
                     (Some(u), None) => Some(format!("until {u}")),
                     (None, r) => r.map(str::to_owned),
@@ -185,7 +234,11 @@ impl Engine {
                 site.state.schedule_changes.push(change);
                 site.state.schedule_changes.sort_by_key(|c| c.date);
                 out.sites.insert(site_id);
-                site_event(&mut out, site_id, now_ms, actor, "schedule_changed", Some(format!("{change:?}")));
+                let detail = match change.hours {
+                    Some(h) => format!("{}: open {} to {}", change.date, h.open.format("%H:%M"), h.close.format("%H:%M")),
+                    None => format!("{}: closed all day", change.date),
+                };
+                site_event(&mut out, site_id, now_ms, actor, "schedule_changed", Some(detail));
                 Reply::Done
             }
             Command::CrewReport { crew_id, status, position } => {
@@ -228,6 +281,7 @@ impl Engine {
     fn working(&mut self, id: i64, by: i64, now_ms: i64) -> Result<&mut Incident, CommandError> {
         let inc = self.claimable(id, by)?;
         inc.claimed_by = Some(by);
+        inc.group_key = None;
         inc.acknowledged_at_ms.get_or_insert(now_ms);
         if matches!(inc.status, Status::New | Status::Acknowledged) {
             inc.status = Status::InProgress;
@@ -341,7 +395,7 @@ impl Engine {
         if let Some(s) = status {
             crew.status = s;
             crew.on_shift = s != CrewStatus::Off;
-            if matches!(s, CrewStatus::Available | CrewStatus::Off) {
+            if matches!(s, CrewStatus::Available | CrewStatus::Off | CrewStatus::Returning) {
                 crew.incident = None;
             }
         }
@@ -352,14 +406,64 @@ impl Engine {
         match s {
             CrewStatus::EnRoute => journal(out, id, now_ms, actor, "crew_en_route", Some(name)),
             CrewStatus::OnSite => {
-                inc.status = Status::OnSite;
                 inc.on_site_at_ms.get_or_insert(now_ms);
-                inc.updated_at_ms = now_ms;
+                if let Some(a) = inc.crews.iter_mut().find(|a| a.crew_id == crew_id && a.active()) {
+                    a.arrived_at_ms.get_or_insert(now_ms);
+                }
                 journal(out, id, now_ms, actor, "crew_on_site", Some(name));
             }
-            _ => journal(out, id, now_ms, actor, "crew_status", Some(format!("{name}: {}", s.as_str()))),
+            CrewStatus::Available | CrewStatus::Off | CrewStatus::Returning => {
+                journal(out, id, now_ms, actor, "crew_left", Some(format!("{name}: {}", words::crew_status(s))));
+                self.end_assignment(id, crew_id, CrewEnd::Left, now_ms, out);
+            }
+            CrewStatus::Dispatched => journal(out, id, now_ms, actor, "crew_status", Some(format!("{name}: {}", words::crew_status(s)))),
         }
+        if let Some(inc) = self.incidents.get_mut(&id) {
+            inc.updated_at_ms = now_ms;
+        }
+        self.follow_crews(id, now_ms);
         Ok(())
+    }
+
+    /// The crew for a dispatch: the one named (free, and not already on this incident), or
+    /// the nearest free one.
+    fn choose_crew(&self, incident: i64, crew_id: Option<i64>) -> Result<i64, CommandError> {
+        let inc = &self.incidents[&incident];
+        match crew_id {
+            Some(c) => {
+                let crew = self.crews.get(&c).ok_or_else(|| CommandError::NotFound(format!("crew {c}")))?;
+                if inc.active_crews().any(|a| a.crew_id == c) {
+                    return Err(CommandError::Invalid(format!("{} is already on this incident", crew.name)));
+                }
+                if !crew.available() {
+                    return Err(CommandError::Invalid(format!("{} is not free: it {}", crew.name, words::crew_status(crew.status))));
+                }
+                Ok(c)
+            }
+            None => self.candidates(incident).first().map(|c| c.crew_id).ok_or_else(|| CommandError::Invalid("no crew is free".into())),
+        }
+    }
+
+    /// Calls a crew back from an incident.
+    fn recall(&mut self, incident: i64, crew_id: i64, actor: Actor, now_ms: i64, out: &mut Output) -> Result<(), CommandError> {
+        let name = self.incidents[&incident]
+            .active_crews()
+            .find(|a| a.crew_id == crew_id)
+            .map(|a| a.name.clone())
+            .ok_or_else(|| CommandError::Invalid(format!("crew {crew_id} is not on this incident")))?;
+        self.end_assignment(incident, crew_id, CrewEnd::Recalled, now_ms, out);
+        journal(out, incident, now_ms, actor, "crew_recalled", Some(format!("{name}: free again")));
+        Ok(())
+    }
+
+    /// The open incidents of a storm group that nobody claimed, and those someone did.
+    fn storm_members(&self, group: &str) -> Result<(Vec<i64>, Vec<i64>), CommandError> {
+        let members: Vec<&Incident> = self.incidents.values().filter(|i| i.group_key.as_deref() == Some(group)).collect();
+        if members.is_empty() {
+            return Err(CommandError::NotFound(format!("storm group {group}")));
+        }
+        let (free, claimed): (Vec<&Incident>, Vec<&Incident>) = members.into_iter().partition(|i| i.claimed_by.is_none());
+        Ok((free.iter().map(|i| i.id).collect(), claimed.iter().map(|i| i.id).collect()))
     }
 
     fn notice_test(&self, site_id: i64, on: bool, out: &mut Output) {

@@ -8,7 +8,8 @@ use rules::geo::{Fix, LatLon};
 
 use crate::command::Actor;
 use crate::crew::Crew;
-use crate::incident::{Incident, Resolution, Status, StepProgress, StepStatus};
+use crate::incident::{Assignment, CrewEnd, Incident, Resolution, Status, StepProgress, StepStatus};
+use crate::words;
 use crate::output::{JournalEntry, Output};
 use crate::site::{ArmState, Site};
 use crate::storm::StormRule;
@@ -64,12 +65,33 @@ impl Engine {
         crews: impl IntoIterator<Item = Crew>,
         last_incident_id: i64,
     ) -> Engine {
-        let incidents: BTreeMap<i64, Incident> =
+        let mut incidents: BTreeMap<i64, Incident> =
             open.into_iter().filter(Incident::is_open).map(|i| (i.id, i)).collect();
         let mut crews: BTreeMap<i64, Crew> = crews.into_iter().map(|c| (c.id, c)).collect();
-        for inc in incidents.values() {
-            if let Some(crew) = inc.crew_id.and_then(|c| crews.get_mut(&c)) {
-                crew.incident = Some(inc.id);
+        for inc in incidents.values_mut() {
+            // Incidents stored before crews were listed name only their one crew.
+            if inc.crews.is_empty() {
+                if let (Some(c), Some(at)) = (inc.crew_id, inc.dispatched_at_ms) {
+                    let name = crews.get(&c).map(|c| c.name.clone()).unwrap_or_default();
+                    let done = crews.get(&c).is_none_or(|k| {
+                        use crate::command::CrewStatus::*;
+                        matches!(k.status, Available | Returning | Off)
+                    });
+                    inc.crews.push(Assignment {
+                        crew_id: c,
+                        name,
+                        backup: false,
+                        sent_at_ms: at,
+                        arrived_at_ms: inc.on_site_at_ms,
+                        ended_at_ms: None,
+                        end: done.then_some(CrewEnd::Left),
+                    });
+                }
+            }
+            for a in inc.active_crews() {
+                if let Some(crew) = crews.get_mut(&a.crew_id) {
+                    crew.incident = Some(inc.id);
+                }
             }
         }
         Engine {
@@ -134,6 +156,17 @@ impl Engine {
     /// Every crew.
     pub fn crews(&self) -> impl Iterator<Item = &Crew> {
         self.crews.values()
+    }
+
+    /// Whether a signal received at `at_ms` fell in its site's current test period (and in
+    /// what that test covers): the feed marks such signals, which open no live incident.
+    pub fn on_test_at(&self, site_id: i64, at_ms: i64, zone: Option<&str>, facts: EventFacts) -> bool {
+        let Some(site) = self.sites.get(&site_id) else { return false };
+        let Some(test) = site.state.test.as_ref() else { return false };
+        if at_ms >= test.until_ms || test.since_ms.is_some_and(|s| at_ms < s) {
+            return false;
+        }
+        test.scope.covers(zone, classify(facts, &site.settings.overrides).category)
     }
 
     /// The earliest time [`Engine::tick`] has something to do, if any.
@@ -239,7 +272,13 @@ impl Engine {
                 inc.priority = class.priority;
                 inc.category = class.category;
                 inc.title = title.to_owned();
-                journal(out, id, now_ms, Actor::Engine, "escalated", Some(format!("{old:?} -> {:?}", class.category)));
+                journal(out, id, now_ms, Actor::Engine, "escalated", Some(format!("{} became {}", words::category(old), words::category(class.category))));
+                // A storm groups one category: the incident leaves its old group and may
+                // join one of its new category.
+                if let Some(inc) = self.incidents.get_mut(&id) {
+                    inc.group_key = None;
+                }
+                self.group_storm(id, now_ms, out);
                 self.add_plan(id, now_ms, out);
             }
             out.incidents.insert(id, self.incidents[&id].clone());
@@ -286,6 +325,7 @@ impl Engine {
             cancel_until_ms: None,
             wait_until_ms: None,
             crew_id: None,
+            crews: Vec::new(),
             dispatched_at_ms: None,
             on_site_at_ms: None,
             silent: category == Category::Duress,
@@ -346,8 +386,11 @@ impl Engine {
             s.status = StepStatus::Skipped;
             s.at_ms = Some(now_ms);
         }
-        if let Some(crew) = inc.crew_id.and_then(|c| self.crews.get_mut(&c)) {
-            if crew.incident == Some(id) {
+        // A crew still on it is called back: nobody works a closed incident.
+        for a in inc.crews.iter_mut().filter(|a| a.active()) {
+            a.end = Some(CrewEnd::Recalled);
+            a.ended_at_ms = Some(now_ms);
+            if let Some(crew) = self.crews.get_mut(&a.crew_id).filter(|c| c.incident == Some(id)) {
                 crew.incident = None;
                 crew.status = crate::command::CrewStatus::Available;
                 crew.updated_at_ms = now_ms;
@@ -360,9 +403,9 @@ impl Engine {
                 out.sites.insert(site.info.id);
             }
         }
-        let detail = match &inc.charge {
-            Some(c) => format!("{} ({why}); billing: {c:?}", resolution.as_str()),
-            None => format!("{} ({why})", resolution.as_str()),
+        let detail = match inc.charge {
+            Some(c) => format!("{} ({why}). {}", words::resolution(resolution), words::charge(Some(c))),
+            None => format!("{} ({why})", words::resolution(resolution)),
         };
         journal(out, id, now_ms, actor, "closed", Some(detail));
         out.incidents.insert(id, inc);

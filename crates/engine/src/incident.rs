@@ -108,6 +108,42 @@ pub struct CancelAttempt {
     pub result: crate::command::CancelResult,
 }
 
+/// How a crew's part in an incident ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrewEnd {
+    /// It reported returning, available or off shift: it has left the site.
+    Left,
+    /// The operator called it back (or sent another crew instead).
+    Recalled,
+}
+
+/// A crew sent to an incident, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// The crew.
+    pub crew_id: i64,
+    /// Its call sign when it was sent.
+    pub name: String,
+    /// Sent as a backup (another crew was already on the incident).
+    pub backup: bool,
+    /// When it was sent.
+    pub sent_at_ms: i64,
+    /// When it reported on site.
+    pub arrived_at_ms: Option<i64>,
+    /// When its part ended.
+    pub ended_at_ms: Option<i64>,
+    /// How its part ended (`None`: still on the incident).
+    pub end: Option<CrewEnd>,
+}
+
+impl Assignment {
+    /// Whether the crew is still on this incident (sent, en route or on site).
+    pub fn active(&self) -> bool {
+        self.end.is_none()
+    }
+}
+
 /// An incident.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Incident {
@@ -148,8 +184,11 @@ pub struct Incident {
     pub cancel_until_ms: Option<i64>,
     /// A `Wait` step ends then.
     pub wait_until_ms: Option<i64>,
-    /// The crew sent.
+    /// The first crew sent (billing counts a dispatch from it).
     pub crew_id: Option<i64>,
+    /// Every crew sent, in order, with what became of each (backups, recalls).
+    #[serde(default)]
+    pub crews: Vec<Assignment>,
     /// When it was sent.
     pub dispatched_at_ms: Option<i64>,
     /// When it arrived.
@@ -178,6 +217,11 @@ impl Incident {
     /// Whether it is still open.
     pub fn is_open(&self) -> bool {
         self.status != Status::Closed
+    }
+
+    /// The crews still on it (sent, en route or on site).
+    pub fn active_crews(&self) -> impl Iterator<Item = &Assignment> {
+        self.crews.iter().filter(|a| a.active())
     }
 
     /// The next time the engine must look at it.

@@ -18,11 +18,12 @@ pub mod site;
 pub mod storm;
 mod timers;
 pub mod view;
+pub mod words;
 
 pub use command::{Actor, CancelResult, Command, CommandError, CrewStatus, Reply};
 pub use crew::{Candidate, Crew};
 pub use engine::{Engine, Signal, ESCALATE_AFTER_MS};
-pub use incident::{CallOutcome, Incident, Resolution, Status, StepStatus};
+pub use incident::{Assignment, CallOutcome, CrewEnd, Incident, Resolution, Status, StepStatus};
 pub use output::{JournalEntry, Notice, NoticeKind, Output, SiteEvent};
 pub use plan::MOTION_WINDOW_MS;
 pub use settings::{Instructions, Plan, SiteKind, SiteSettings, Step, StepKind};

@@ -7,9 +7,10 @@ use rules::geo::{distance_m, eta_s, motion, Motion};
 use crate::command::{Actor, CrewStatus};
 use crate::crew::Candidate;
 use crate::engine::{journal, Engine};
-use crate::incident::{Status, StepStatus};
+use crate::incident::{Assignment, CrewEnd, Status, StepStatus};
 use crate::output::{Notice, NoticeKind, Output};
 use crate::settings::{SiteKind, StepKind};
+use crate::words;
 
 /// Positions within this window before the alarm decide whether a vehicle is moving.
 pub const MOTION_WINDOW_MS: i64 = 5 * 60_000;
@@ -53,7 +54,7 @@ impl Engine {
                 StepKind::NotifyPolice | StepKind::NotifyFire | StepKind::CallContacts | StepKind::VerifyPassword => {
                     let inc = self.incidents.get_mut(&id).expect("checked");
                     inc.mark(progress.step.kind, StepStatus::Done, now_ms, Some("requested automatically".into()));
-                    journal(out, id, now_ms, Actor::Engine, "step", Some(format!("{:?}", progress.step.kind)));
+                    journal(out, id, now_ms, Actor::Engine, "step", Some(format!("{}: requested automatically", words::step(progress.step.kind))));
                 }
             }
         }
@@ -88,8 +89,7 @@ impl Engine {
 
     /// The crews that could go to an incident, nearest first.
     pub fn candidates(&self, id: i64) -> Vec<Candidate> {
-        let Some(inc) = self.incidents.get(&id) else { return Vec::new() };
-        let target = inc.position.unwrap_or_else(|| self.sites[&inc.site_id].position());
+        let Some(target) = self.target(id) else { return Vec::new() };
         let mut v: Vec<Candidate> = self
             .crews
             .values()
@@ -101,6 +101,44 @@ impl Engine {
             .collect();
         v.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.crew_id.cmp(&b.crew_id)));
         v
+    }
+
+    /// Where a crew goes for an incident: the alarm's position, else its site's.
+    fn target(&self, id: i64) -> Option<rules::geo::LatLon> {
+        let inc = self.incidents.get(&id)?;
+        Some(inc.position.unwrap_or_else(|| self.sites[&inc.site_id].position()))
+    }
+
+    /// Why a crew was chosen, in words: its distance and time, and every crew on shift that
+    /// is nearer but busy, with what it is busy with ("Echo 5, 600 m, is on a duress alarm").
+    pub fn dispatch_reason(&self, id: i64, crew_id: i64) -> String {
+        let Some(target) = self.target(id) else { return String::new() };
+        let Some(chosen) = self.crews.get(&crew_id) else { return String::new() };
+        let d = distance_m(chosen.position, target);
+        let mut text = format!("{}, {}, about {} min", chosen.name, words::distance(d), eta_s(d).div_ceil(60));
+        let mut nearer: Vec<(f64, String)> = self
+            .crews
+            .values()
+            .filter(|c| c.id != crew_id && c.on_shift && !c.available())
+            .map(|c| (distance_m(c.position, target), c))
+            .filter(|(dc, _)| *dc < d)
+            .map(|(dc, c)| (dc, format!("{}, {}, {}", c.name, words::distance(dc), self.busy_with(c))))
+            .collect();
+        nearer.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if !nearer.is_empty() {
+            let list: Vec<String> = nearer.into_iter().take(3).map(|(_, t)| t).collect();
+            text.push_str("; nearer but busy: ");
+            text.push_str(&list.join("; "));
+        }
+        text
+    }
+
+    /// What keeps a crew from being sent, in words.
+    fn busy_with(&self, c: &crate::crew::Crew) -> String {
+        match c.incident.and_then(|i| self.incidents.get(&i)) {
+            Some(inc) => format!("is on a {} alarm (incident {})", words::category(inc.category), inc.id),
+            None => format!("is {}", words::crew_status(c.status)),
+        }
     }
 
     /// The dispatch step run by the engine: a moving vehicle goes to the police with its
@@ -128,20 +166,42 @@ impl Engine {
         }
         match self.candidates(id).first() {
             Some(c) => {
-                let (crew, d, eta) = (c.crew_id, c.distance_m, c.eta_s);
+                let crew = c.crew_id;
                 self.dispatch(id, crew, Actor::Engine, now_ms, out);
-                journal(out, id, now_ms, Actor::Engine, "nearest_crew", Some(format!("{:.1} km, about {} min", d / 1000.0, eta.div_ceil(60))));
             }
             None => {
+                let busy = self.busy_crews(id);
                 let inc = self.incidents.get_mut(&id).expect("checked");
                 inc.mark(StepKind::Dispatch, StepStatus::Failed, now_ms, Some("no crew available".into()));
-                journal(out, id, now_ms, Actor::Engine, "no_crew", Some("no crew available: operator to dispatch".into()));
+                journal(out, id, now_ms, Actor::Engine, "no_crew", Some(format!("no crew free: the operator dispatches{busy}")));
             }
         }
     }
 
-    /// Sends a crew to an incident.
+    /// The crews on shift that are busy, nearest first, for a "no crew" line.
+    fn busy_crews(&self, id: i64) -> String {
+        let Some(target) = self.target(id) else { return String::new() };
+        let mut busy: Vec<(f64, String)> = self
+            .crews
+            .values()
+            .filter(|c| c.on_shift && !c.available())
+            .map(|c| {
+                let d = distance_m(c.position, target);
+                (d, format!("{}, {}, {}", c.name, words::distance(d), self.busy_with(c)))
+            })
+            .collect();
+        busy.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if busy.is_empty() {
+            return String::new();
+        }
+        let list: Vec<String> = busy.into_iter().take(3).map(|(_, t)| t).collect();
+        format!(" ({})", list.join("; "))
+    }
+
+    /// Sends a crew to an incident: the first one, or a backup when another is still on it.
+    /// The journal line says why this crew ("nearest free: ...").
     pub(crate) fn dispatch(&mut self, id: i64, crew_id: i64, actor: Actor, now_ms: i64, out: &mut Output) {
+        let reason = self.dispatch_reason(id, crew_id);
         let Some(crew) = self.crews.get_mut(&crew_id) else { return };
         crew.status = CrewStatus::Dispatched;
         crew.incident = Some(id);
@@ -149,22 +209,27 @@ impl Engine {
         let name = crew.name.clone();
         out.crews.insert(crew_id, crew.clone());
         let inc = self.incidents.get_mut(&id).expect("dispatch to an open incident");
-        inc.crew_id = Some(crew_id);
-        inc.dispatched_at_ms = Some(now_ms);
-        inc.status = Status::Dispatched;
+        let backup = inc.active_crews().next().is_some();
+        inc.crews.push(Assignment { crew_id, name: name.clone(), backup, sent_at_ms: now_ms, arrived_at_ms: None, ended_at_ms: None, end: None });
+        inc.crew_id.get_or_insert(crew_id);
+        inc.dispatched_at_ms.get_or_insert(now_ms);
+        inc.cancel_until_ms = None;
         inc.updated_at_ms = now_ms;
-        if inc.steps.iter().any(|s| s.step.kind == StepKind::Dispatch && s.status != StepStatus::Done) {
-            let pending = inc.steps.iter_mut().find(|s| s.step.kind == StepKind::Dispatch && s.status != StepStatus::Done);
-            if let Some(s) = pending {
-                s.status = StepStatus::Done;
-                s.at_ms = Some(now_ms);
-                s.note = Some(format!("crew {name}"));
-            }
+        if let Some(s) = inc.steps.iter_mut().find(|s| s.step.kind == StepKind::Dispatch && s.status != StepStatus::Done) {
+            s.status = StepStatus::Done;
+            s.at_ms = Some(now_ms);
+            s.note = Some(format!("crew {name}"));
         }
-        journal(out, id, now_ms, actor, "dispatched", Some(format!("crew {name}")));
+        let (action, how) = match (backup, actor) {
+            (true, _) => ("backup_dispatched", "backup"),
+            (false, Actor::Engine) => ("dispatched", "nearest free"),
+            (false, _) => ("dispatched", "sent"),
+        };
+        journal(out, id, now_ms, actor, action, Some(format!("{how}: {reason}")));
         let (site_id, silent, category) = (inc.site_id, inc.silent, inc.category);
-        out.incidents.insert(id, inc.clone());
-        if !silent && category != Category::Duress {
+        self.follow_crews(id, now_ms);
+        out.incidents.insert(id, self.incidents[&id].clone());
+        if !silent && category != Category::Duress && !backup {
             let site = &self.sites[&site_id];
             out.notices.push(Notice {
                 site_id,
@@ -175,5 +240,44 @@ impl Engine {
                 sms: false,
             });
         }
+    }
+
+    /// Ends a crew's part in an incident (it left, or it was recalled) and frees it when it
+    /// was called back.
+    pub(crate) fn end_assignment(&mut self, id: i64, crew_id: i64, end: CrewEnd, now_ms: i64, out: &mut Output) -> bool {
+        let Some(inc) = self.incidents.get_mut(&id) else { return false };
+        let Some(a) = inc.crews.iter_mut().find(|a| a.crew_id == crew_id && a.active()) else { return false };
+        a.end = Some(end);
+        a.ended_at_ms = Some(now_ms);
+        inc.updated_at_ms = now_ms;
+        if end == CrewEnd::Recalled {
+            if let Some(crew) = self.crews.get_mut(&crew_id).filter(|c| c.incident == Some(id)) {
+                crew.incident = None;
+                crew.status = CrewStatus::Available;
+                crew.updated_at_ms = now_ms;
+                out.crews.insert(crew_id, crew.clone());
+            }
+        }
+        self.follow_crews(id, now_ms);
+        true
+    }
+
+    /// An incident's status follows its crews: on site while one is there, dispatched while
+    /// one is on its way, back to in progress (the operator finishes it) once all have left.
+    pub(crate) fn follow_crews(&mut self, id: i64, _now_ms: i64) {
+        let crews = &self.crews;
+        let Some(inc) = self.incidents.get_mut(&id) else { return };
+        if inc.crews.is_empty() || !inc.is_open() {
+            return;
+        }
+        let statuses: Vec<CrewStatus> =
+            inc.active_crews().map(|a| crews.get(&a.crew_id).map_or(CrewStatus::Dispatched, |c| c.status)).collect();
+        inc.status = if statuses.contains(&CrewStatus::OnSite) {
+            Status::OnSite
+        } else if !statuses.is_empty() {
+            Status::Dispatched
+        } else {
+            Status::InProgress
+        };
     }
 }

@@ -59,6 +59,9 @@ pub struct TestMode {
     pub scope: TestScope,
     /// Who started it (user id).
     pub by: Option<i64>,
+    /// When it started (unknown for tests started before this was kept).
+    #[serde(default)]
+    pub since_ms: Option<i64>,
 }
 
 /// What the engine learned about a site.

@@ -41,14 +41,21 @@ impl Engine {
     /// Puts a new incident (and its neighbours) in a storm group when the rule says so.
     pub(crate) fn group_storm(&mut self, id: i64, now_ms: i64, out: &mut Output) {
         let Some(inc) = self.incidents.get(&id) else { return };
-        if inc.silent || inc.test {
+        if inc.silent || inc.test || inc.claimed_by.is_some() {
             return;
         }
+        let category = inc.category;
         let Some(key) = self.storm_key(id) else { return };
         let since = now_ms - self.storm.window_ms;
         let incidents = &self.incidents;
         let members = self.storm_index.entry(key.clone()).or_default();
-        members.retain(|(m, at)| *at > since && incidents.get(m).is_some_and(|i| i.is_open()));
+        // A group holds one category only, and nobody's claimed incident: one that was
+        // claimed, or became another category since it came, is no longer a member.
+        members.retain(|(m, at)| {
+            *at > since
+                && incidents.get(m).is_some_and(|i| i.is_open() && i.category == category && i.claimed_by.is_none() && !i.silent)
+        });
+        members.retain(|(m, _)| *m != id);
         members.push((id, now_ms));
         if members.len() < self.storm.threshold {
             return;

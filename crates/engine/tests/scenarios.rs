@@ -45,7 +45,11 @@ fn burglary_without_cancel_dispatches_the_nearest_crew_and_a_late_cancel_is_refu
     assert_eq!(inc.status, Status::Dispatched);
     assert_eq!(inc.crew_id, Some(7), "crew 7 is 3 km away, crew 8 further");
     assert_eq!(out.crews[&7].status, CrewStatus::Dispatched);
-    assert!(out.journal.iter().any(|j| j.action == "nearest_crew" && j.detail.as_deref().unwrap().starts_with("3.")), "{:?}", out.journal);
+    assert!(
+        out.journal.iter().any(|j| j.action == "dispatched" && j.detail.as_deref().unwrap().starts_with("nearest free: Echo 7, 3.")),
+        "{:?}",
+        out.journal
+    );
     let (reply, out) = e.on_command(CUSTOMER, Command::Cancel { site_id: 1, password_ok: true }, T0 + 200 * SEC).unwrap();
     assert_eq!(reply, Reply::Cancel { result: CancelResult::CrewAlreadyDispatched });
     assert!(out.journal.iter().any(|j| j.action == "cancel_refused"));
@@ -184,7 +188,7 @@ fn a_duress_opening_shows_as_the_user_it_stands_for_and_its_dispatch_is_not_the_
     e.on_signal(&cid(1, T0, "1", "401", "009"), T0);
     assert_eq!(e.site(1).unwrap().state.arm_user.as_deref(), Some("2"));
     let duress = e.open_incidents().into_iter().find(|i| i.silent).expect("a silent incident").id;
-    e.on_command(OP, Command::Close { incident: duress, resolution: Resolution::FalseUser }, T0 + MIN).unwrap();
+    e.on_command(OP, Command::Close { incident: duress, resolution: Resolution::FalseUser, recall_crews: true }, T0 + MIN).unwrap();
     let year = engine::rules::billing::year_of(T0, chrono_tz::Europe::Bucharest);
     assert_eq!(e.billing(1, year).unwrap().dispatches, 1, "the company's books have it");
     assert_eq!(e.customer_billing(1, year).unwrap().dispatches, 0, "the customer's do not");
@@ -205,7 +209,7 @@ fn fail_to_close_and_late_to_open_raise_low_priority_incidents() {
     e.tick(T0 + 6 * 60 * MIN + 15 * MIN);
     let inc = only_open(&e);
     assert_eq!((inc.title.as_str(), inc.priority), ("Fail to close", SCHEDULE_PRIORITY));
-    e.on_command(OP, Command::Close { incident: inc.id, resolution: Resolution::FalseUser }, T0 + 7 * 60 * MIN).unwrap();
+    e.on_command(OP, Command::Close { incident: inc.id, resolution: Resolution::FalseUser, recall_crews: true }, T0 + 7 * 60 * MIN).unwrap();
     e.on_signal(&cid(2, T0 + 7 * 60 * MIN, "3", "401", "001"), T0 + 7 * 60 * MIN);
     e.tick(T0 + 22 * 60 * MIN);
     let inc = only_open(&e);
@@ -297,9 +301,12 @@ fn nobody_reached_sends_an_sms_and_a_crew_goes_en_route_then_on_site() {
     e.on_command(Actor::Crew(8), Command::CrewReport { crew_id: 8, status: Some(CrewStatus::EnRoute), position: None }, T0 + 60 * SEC).unwrap();
     e.on_command(Actor::Crew(8), Command::CrewReport { crew_id: 8, status: Some(CrewStatus::OnSite), position: Some((44.4268, 26.1025)) }, T0 + 9 * MIN).unwrap();
     assert_eq!(only_open(&e).status, Status::OnSite);
-    let (_, out) = e.on_command(OP, Command::Close { incident: id, resolution: Resolution::Real }, T0 + 30 * MIN).unwrap();
+    let err = e.on_command(OP, Command::Close { incident: id, resolution: Resolution::Real, recall_crews: false }, T0 + 30 * MIN).unwrap_err();
+    assert_eq!(err, CommandError::CrewsOut(vec!["Echo 8".into()]), "closing with a crew on it asks first");
+    let (_, out) = e.on_command(OP, Command::Close { incident: id, resolution: Resolution::Real, recall_crews: true }, T0 + 30 * MIN).unwrap();
     assert!(out.crews.contains_key(&8), "the crew is free again");
     assert!(e.crews().find(|c| c.id == 8).unwrap().incident.is_none());
+    assert!(out.journal.iter().any(|j| j.action == "crew_recalled"));
 }
 
 #[test]
@@ -333,7 +340,7 @@ fn billing_over_a_year_follows_the_rules() {
         e.on_signal(&cid(n + 1, t, "1", "130", "003"), t);
         e.tick(t + 150 * SEC);
         let id = only_open(&e).id;
-        e.on_command(OP, Command::Close { incident: id, resolution: *r }, t + 20 * MIN).unwrap();
+        e.on_command(OP, Command::Close { incident: id, resolution: *r, recall_crews: true }, t + 20 * MIN).unwrap();
         t += 30 * 24 * 60 * MIN;
     }
     let account = e.billing(1, 2026).unwrap();
@@ -373,7 +380,7 @@ fn the_billing_preview_changes_nothing_and_matches_the_real_close() {
     let preview = e.charge_if_closed(id, Resolution::FalseUser).expect("a crew was sent");
     assert_eq!(e.charge_if_closed(id, Resolution::FalseUser), Some(preview), "previewing changes nothing");
     e.on_command(OP, Command::Acknowledge { incident: id }, T0 + 11 * MIN).unwrap();
-    let (_, out) = e.on_command(OP, Command::Close { incident: id, resolution: Resolution::FalseUser }, T0 + 12 * MIN).unwrap();
+    let (_, out) = e.on_command(OP, Command::Close { incident: id, resolution: Resolution::FalseUser, recall_crews: true }, T0 + 12 * MIN).unwrap();
     assert_eq!(out.incidents[&id].charge, Some(preview));
 }
 
@@ -388,4 +395,173 @@ fn a_moving_crew_gets_a_heading_and_jitter_does_not_turn_it() {
     let jitter = (north.0, north.1 + 0.00005);
     let (_, out) = e.on_command(Actor::Crew(crew.id), Command::CrewReport { crew_id: crew.id, status: None, position: Some(jitter) }, T0 + SEC).unwrap();
     assert_eq!(out.crews[&crew.id].heading, Some(heading), "4 m of jitter keeps the heading");
+}
+
+fn report(e: &mut Engine, crew: i64, status: CrewStatus, at: i64) -> Output {
+    e.on_command(Actor::Crew(crew), Command::CrewReport { crew_id: crew, status: Some(status), position: None }, at).unwrap().1
+}
+
+#[test]
+fn the_incident_follows_its_crew_through_every_status_and_shows_when_it_left() {
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let id = only_open(&e).id;
+    e.on_command(OP, Command::Dispatch { incident: id, crew_id: Some(7) }, T0 + 10 * SEC).unwrap();
+    let walk = [
+        (CrewStatus::EnRoute, Status::Dispatched, true),
+        (CrewStatus::OnSite, Status::OnSite, true),
+        (CrewStatus::Returning, Status::InProgress, false),
+        (CrewStatus::Available, Status::InProgress, false),
+    ];
+    for (n, (crew_status, incident_status, active)) in walk.into_iter().enumerate() {
+        let at = T0 + (n as i64 + 1) * MIN;
+        report(&mut e, 7, crew_status, at);
+        let inc = e.incident(id).unwrap();
+        assert_eq!(inc.status, incident_status, "crew {crew_status:?}");
+        assert_eq!(inc.crews[0].active(), active, "crew {crew_status:?}");
+        if !active {
+            assert_eq!((inc.crews[0].end, inc.crews[0].ended_at_ms), (Some(CrewEnd::Left), Some(T0 + 3 * MIN)), "left when it said it was leaving");
+        }
+    }
+    let crew = e.crews().find(|c| c.id == 7).unwrap();
+    assert_eq!((crew.status, crew.incident), (CrewStatus::Available, None));
+    // The crew, free again, can be sent elsewhere; the old incident keeps what it did.
+    e.on_command(OP, Command::Close { incident: id, resolution: Resolution::Real, recall_crews: false }, T0 + 10 * MIN).unwrap();
+}
+
+#[test]
+fn a_backup_crew_a_recall_and_a_reassignment() {
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let id = only_open(&e).id;
+    e.on_command(OP, Command::Dispatch { incident: id, crew_id: Some(7) }, T0 + 10 * SEC).unwrap();
+    let err = e.on_command(OP, Command::Dispatch { incident: id, crew_id: Some(7) }, T0 + 11 * SEC).unwrap_err();
+    assert!(matches!(err, CommandError::Invalid(ref m) if m.contains("already on this incident")), "{err:?}");
+    let (_, out) = e.on_command(OP, Command::Dispatch { incident: id, crew_id: None }, T0 + 20 * SEC).unwrap();
+    let inc = &out.incidents[&id];
+    assert_eq!(inc.crews.iter().map(|a| (a.crew_id, a.backup)).collect::<Vec<_>>(), vec![(7, false), (8, true)]);
+    assert!(out.journal.iter().any(|j| j.action == "backup_dispatched"));
+    assert!(out.notices.is_empty(), "the customer was told of the first crew only");
+    // Recall the backup: it is free again, the first crew still goes.
+    let (_, out) = e.on_command(OP, Command::Recall { incident: id, crew_id: 8 }, T0 + 30 * SEC).unwrap();
+    assert_eq!(out.crews[&8].status, CrewStatus::Available);
+    assert_eq!(out.incidents[&id].status, Status::Dispatched);
+    // Reassign: crew 7 back, the nearest free crew (8, not 7 just freed) instead.
+    let (_, out) = e.on_command(OP, Command::Reassign { incident: id, from_crew: 7, to_crew: None }, T0 + 40 * SEC).unwrap();
+    let inc = &out.incidents[&id];
+    let active: Vec<i64> = inc.active_crews().map(|a| a.crew_id).collect();
+    assert_eq!(active, vec![8]);
+    assert_eq!(e.crews().find(|c| c.id == 7).unwrap().status, CrewStatus::Available);
+    assert_eq!(inc.crews.iter().filter(|a| a.end == Some(CrewEnd::Recalled)).count(), 2);
+    // Billing counts one dispatch however many crews went.
+    let (_, out) = e.on_command(OP, Command::Close { incident: id, resolution: Resolution::Real, recall_crews: true }, T0 + 50 * SEC).unwrap();
+    assert!(out.incidents[&id].charge.is_some());
+    assert!(e.crews().all(|c| c.incident.is_none()));
+}
+
+#[test]
+fn dispatch_says_why_when_a_nearer_crew_is_busy() {
+    let sites = [site(1, (44.4268, 26.1025), SiteSettings::default()), site(2, (44.4270, 26.1030), SiteSettings::default())];
+    let mut e = Engine::new(sites, [], [crew(5, (44.4300, 26.1000)), crew(8, (44.45, 26.08))], 0);
+    // A duress alarm at site 2 takes crew 5, the nearest.
+    e.on_signal(&Signal { site_id: Some(2), ..cid(1, T0, "1", "121", "009") }, T0);
+    let duress = e.open_incidents()[0].clone();
+    assert_eq!(duress.crews[0].crew_id, 5, "a duress alarm gets the nearest crew at once");
+    e.on_signal(&cid(2, T0 + 2 * SEC, "1", "130", "003"), T0 + 2 * SEC);
+    let id = e.open_incidents().iter().find(|i| i.site_id == 1).unwrap().id;
+    let (_, out) = e.on_command(OP, Command::Dispatch { incident: id, crew_id: None }, T0 + 3 * SEC).unwrap();
+    let line = out.journal.iter().find(|j| j.action == "dispatched").and_then(|j| j.detail.clone()).unwrap();
+    assert!(line.starts_with("sent: Echo 8, 3."), "{line}");
+    assert!(line.contains("nearer but busy: Echo 5, ") && line.contains("is on a duress alarm"), "{line}");
+}
+
+#[test]
+fn a_storm_holds_one_category_and_never_a_claimed_incident_and_closes_in_one_action() {
+    let sites = (1..=8).map(|i| site(i, (44.43 + (i as f64) * 0.0005, 26.10), SiteSettings::default()));
+    let mut e = Engine::new(sites, [], [crew(7, (44.45, 26.08))], 0);
+    for i in 1..=6 {
+        e.on_signal(&Signal { site_id: Some(i), ..cid(i, T0, "1", "130", "001") }, T0 + i);
+    }
+    let group = e.open_incidents()[0].group_key.clone().expect("six burglaries in one cell are a storm");
+    // A fire at a seventh site is not a burglary: it stays out of the burglary storm.
+    e.on_signal(&Signal { site_id: Some(7), ..cid(7, T0 + 10, "1", "110", "001") }, T0 + 10);
+    let fire = e.open_incidents().into_iter().find(|i| i.site_id == 7).unwrap().clone();
+    assert_ne!(fire.group_key.as_deref(), Some(group.as_str()));
+    // A burglary that turns into a fire leaves the burglary storm.
+    e.on_signal(&Signal { site_id: Some(2), ..cid(8, T0 + 20, "1", "110", "002") }, T0 + 20);
+    let two = e.open_incidents().into_iter().find(|i| i.site_id == 2).unwrap().clone();
+    assert_eq!(two.category, Category::Fire);
+    assert_ne!(two.group_key.as_deref(), Some(group.as_str()), "{two:#?}");
+    // A claimed one leaves the fold: someone is working it.
+    let one = e.open_incidents().into_iter().find(|i| i.site_id == 1).unwrap().id;
+    let (_, out) = e.on_command(OP, Command::Acknowledge { incident: one }, T0 + 30).unwrap();
+    assert_eq!(out.incidents[&one].group_key, None);
+    // The rest: every member is a burglary.
+    let members: Vec<Incident> = e.open_incidents().into_iter().filter(|i| i.group_key.as_deref() == Some(group.as_str())).cloned().collect();
+    assert_eq!(members.len(), 4);
+    assert!(members.iter().all(|i| i.category == Category::Burglary && i.claimed_by.is_none()));
+    // Acknowledged at once: they stay folded, and stop counting as unclaimed for escalation.
+    let (reply, out) = e.on_command(Actor::Operator(9), Command::AcknowledgeStorm { group: group.clone() }, T0 + MIN).unwrap();
+    assert_eq!(reply, Reply::Storm { done: members.iter().map(|i| i.id).collect(), skipped: vec![] });
+    assert_eq!(out.journal.iter().filter(|j| j.action == "acknowledged_group").count(), 4);
+    assert!(e.tick(T0 + 5 * MIN).journal.iter().all(|j| j.action != "escalated" || !members.iter().any(|m| m.id == j.incident)));
+    // Closed in one action, journaled on each.
+    let (reply, out) = e.on_command(Actor::Operator(9), Command::CloseStorm { group: group.clone(), resolution: Resolution::FalseTechnical }, T0 + 6 * MIN).unwrap();
+    let Reply::Storm { done, .. } = reply else { panic!() };
+    assert_eq!(done.len(), 4);
+    assert_eq!(out.journal.iter().filter(|j| j.action == "closed").count(), 4);
+    assert!(e.open_incidents().iter().any(|i| i.id == one), "the claimed one is still open");
+    assert!(e.on_command(Actor::Operator(9), Command::CloseStorm { group, resolution: Resolution::FalseTechnical }, T0 + 7 * MIN).is_err());
+}
+
+#[test]
+fn a_supervisor_takes_over_a_claimed_incident() {
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let id = only_open(&e).id;
+    assert!(e.on_command(Actor::Operator(9), Command::TakeOver { incident: id }, T0).is_err(), "nobody holds it: claim it instead");
+    e.on_command(OP, Command::Acknowledge { incident: id }, T0 + SEC).unwrap();
+    let (_, out) = e.on_command(Actor::Operator(9), Command::TakeOver { incident: id }, T0 + MIN).unwrap();
+    assert_eq!(out.incidents[&id].claimed_by, Some(9));
+    assert_eq!(out.journal[0].action, "taken_over");
+    assert_eq!(out.journal[0].detail.as_deref(), Some("from user 1"));
+    let err = e.on_command(OP, Command::Note { incident: id, text: "still mine?".into() }, T0 + 2 * MIN).unwrap_err();
+    assert_eq!(err, CommandError::Claimed { incident: id, by: 9 });
+}
+
+#[test]
+fn signals_in_a_test_period_are_known_as_test_and_only_what_it_covers() {
+    let mut e = city(SiteSettings::default());
+    let facts = |code| rules::classify::EventFacts { protocol: Some("cid"), qualifier: Some("1"), code: Some(code) };
+    assert!(!e.on_test_at(1, T0, Some("003"), facts("130")));
+    let scope = TestScope { zones: vec!["003".into()], categories: vec![] };
+    e.on_command(OP, Command::StartTest { site_id: 1, until_ms: T0 + 30 * MIN, scope }, T0).unwrap();
+    assert!(!e.on_test_at(1, T0 - SEC, Some("003"), facts("130")), "before the test began");
+    assert!(e.on_test_at(1, T0 + MIN, Some("003"), facts("130")));
+    assert!(!e.on_test_at(1, T0 + MIN, Some("004"), facts("130")), "another zone is live");
+    assert!(!e.on_test_at(1, T0 + 31 * MIN, Some("003"), facts("130")), "after it ends");
+}
+
+#[test]
+fn journal_details_are_plain_words() {
+    let mut e = city(SiteSettings::default());
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let id = only_open(&e).id;
+    let mut lines = Vec::new();
+    for (actor, command) in [
+        (OP, Command::Call { incident: id, contact_id: 11, outcome: CallOutcome::NoAnswer }),
+        (OP, Command::Call { incident: id, contact_id: 12, outcome: CallOutcome::WrongPassword }),
+        (OP, Command::Dispatch { incident: id, crew_id: None }),
+        (OP, Command::StartTest { site_id: 1, until_ms: T0 + 60 * MIN, scope: TestScope::default() }),
+        (OP, Command::Close { incident: id, resolution: Resolution::FalseUser, recall_crews: true }),
+    ] {
+        let (_, out) = e.on_command(actor, command, T0 + MIN).unwrap();
+        lines.extend(out.journal.into_iter().filter_map(|j| j.detail));
+        lines.extend(out.site_events.into_iter().filter_map(|j| j.detail));
+    }
+    let text = lines.join("\n");
+    for word in ["NoAnswer", "WrongPassword", "FalseUser", "Free(", "Included {", "TestScope", "_"] {
+        assert!(!text.contains(word), "{word:?} in:\n{text}");
+    }
+    assert!(text.contains("Mihai: wrong password") && text.contains("False alarm (user error)"), "{text}");
 }

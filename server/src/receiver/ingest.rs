@@ -88,7 +88,7 @@ impl Ingest {
         match self.store.insert_signal(&signal).await {
             Ok(id) => {
                 self.engine.poke();
-                crate::live::publish(&self.store, &self.live, vec![id]);
+                crate::live::publish(&self.store, &self.live, Some(&self.engine), vec![id]);
             }
             Err(e) => tracing::error!(error = %e, code = ?signal.event_code, "internal signal not stored"),
         }
@@ -214,7 +214,7 @@ impl Ingest {
         match self.recorder.record(signals, arrival).await {
             Ok(Recorded::New(ids)) => {
                 self.engine.poke();
-                crate::live::publish(&self.store, &self.live, ids);
+                crate::live::publish(&self.store, &self.live, Some(&self.engine), ids);
             }
             Ok(Recorded::Repeat(id)) => tracing::debug!(%peer, signal = id, "repeated frame recorded as a further arrival"),
             Err(e) => {

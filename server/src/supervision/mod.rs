@@ -205,7 +205,7 @@ pub async fn run(supervision: Supervision, live: broadcast::Sender<SignalView>, 
             }
         }
         match supervision.step(now).await {
-            Ok(ids) => crate::live::publish(&supervision.store, &live, ids),
+            Ok(ids) => crate::live::publish(&supervision.store, &live, None, ids),
             Err(e) => tracing::error!(error = %e, "could not save link supervision; retrying"),
         }
     }

@@ -88,7 +88,7 @@ fn engine_status(e: &app::ssr::engine::EngineError) -> StatusCode {
     use engine::CommandError;
     match e {
         EngineError::Refused(CommandError::NotFound(_)) => StatusCode::NOT_FOUND,
-        EngineError::Refused(CommandError::Claimed { .. }) => StatusCode::CONFLICT,
+        EngineError::Refused(CommandError::Claimed { .. } | CommandError::CrewsOut(_)) => StatusCode::CONFLICT,
         EngineError::Refused(CommandError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
         EngineError::Refused(CommandError::Forbidden(_)) => StatusCode::FORBIDDEN,
         EngineError::Stopped => StatusCode::SERVICE_UNAVAILABLE,

@@ -183,10 +183,17 @@ pub struct ActionBody {
     pub note: Option<String>,
     /// `note`: text.
     pub text: Option<String>,
-    /// `dispatch`: the crew (none: the nearest available).
+    /// `dispatch`: the crew (none: the nearest available); `recall`: the crew called back.
     pub crew_id: Option<i64>,
+    /// `reassign`: the crew called back.
+    pub from_crew: Option<i64>,
+    /// `reassign`: the crew sent instead (none: the nearest free).
+    pub to_crew: Option<i64>,
     /// `close`: how it ended.
     pub resolution: Option<Resolution>,
+    /// `close`: call back the crews still on it (otherwise a close with a crew out is 409).
+    #[serde(default)]
+    pub recall_crews: bool,
 }
 
 /// What an action returns.
@@ -200,8 +207,10 @@ pub struct ActionResult {
     pub password_ok: Option<bool>,
 }
 
-/// An operator action on an incident: `ack`, `release`, `call`, `password`, `step`, `dispatch`, `note`, `close`.
-#[utoipa::path(post, path = "/api/v1/incidents/{id}/{action}", params(("id" = i64, Path, description = "incident id"), ("action" = String, Path, description = "ack, release, call, password, step, dispatch, note, close")), request_body = Object, responses((status = 200, description = "done (`password`: whether it matched)", body = Object), (status = 403, description = "not staff", body = super::error::ErrorBody), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 409, description = "claimed by another operator", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
+/// An operator action on an incident: `ack`, `release`, `call`, `password`, `step`, `dispatch`
+/// (a second one is a backup), `recall`, `reassign`, `note`, `close`, and `take_over`
+/// (supervisors).
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/{action}", params(("id" = i64, Path, description = "incident id"), ("action" = String, Path, description = "ack, release, call, password, step, dispatch, recall, reassign, note, close, take_over")), request_body = Object, responses((status = 200, description = "done (`password`: whether it matched)", body = Object), (status = 403, description = "not staff", body = super::error::ErrorBody), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 409, description = "claimed by another operator, or (close) a crew is still on it", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
 pub async fn act(
     State(state): State<AppState>,
     Staff(user): Staff,
@@ -224,8 +233,20 @@ pub async fn act(
         }
         "step" => Command::StepDone { incident: id, step: b.step.ok_or_else(|| need("step"))?, note: b.note },
         "dispatch" => Command::Dispatch { incident: id, crew_id: b.crew_id },
-        "note" => Command::Note { incident: id, text: b.text.or(b.note).ok_or_else(|| need("text"))? },
-        "close" => Command::Close { incident: id, resolution: b.resolution.ok_or_else(|| need("resolution"))? },
+        "recall" => Command::Recall { incident: id, crew_id: b.crew_id.ok_or_else(|| need("crew_id"))? },
+        "reassign" => Command::Reassign { incident: id, from_crew: b.from_crew.ok_or_else(|| need("from_crew"))?, to_crew: b.to_crew },
+        "take_over" => {
+            if !user.role.is_supervisor() {
+                return Err(ApiError::Auth(app::ssr::auth::AuthError::Forbidden));
+            }
+            Command::TakeOver { incident: id }
+        }
+        "note" => {
+            let text = b.text.or(b.note).ok_or_else(|| need("text"))?;
+            app::ssr::work::check_note(&text)?;
+            Command::Note { incident: id, text }
+        }
+        "close" => Command::Close { incident: id, resolution: b.resolution.ok_or_else(|| need("resolution"))?, recall_crews: b.recall_crews },
         other => return Err(ApiError::NotFound(format!("no incident action {other:?}"))),
     };
     let reply = state.ctx.engine.command(operator(&user), command).await?;

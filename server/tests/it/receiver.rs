@@ -2,13 +2,12 @@
 //! its corrected resend, retransmission and second-path dedupe, and link supervision stepped
 //! with a fake clock across a restart.
 
-mod support;
 
 
 use dc09::{Frame, Key, Timestamp, Token};
 use server::supervision::Supervision;
 use store::{PathSpec, SecretKey, SignalQuery, Store};
-use support::{spawn_app, tcp_exchange, udp_exchange};
+use crate::support::{spawn_app, tcp_exchange, udp_exchange};
 use tokio::net::{TcpStream, UdpSocket};
 
 const KEY_TEXT: &str = "0123456789abcdef";

@@ -2,13 +2,12 @@
 //! called as each kind of caller, answers what one table says. A route or server function
 //! that has no row fails the test, and so does a row for one that no longer exists.
 
-mod support;
 
 use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 use store::NewUser;
-use support::{spawn_app, TestApp, PASSWORD};
+use crate::support::{spawn_app, TestApp, PASSWORD};
 
 /// Who calls, in the order of the expectations in [`TABLE`].
 const CALLERS: [&str; 8] = [
@@ -163,6 +162,12 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
         Body::Json(json_empty),
     ),
     ("POST", "/rpc/ops/supervisor", "1 3 3 3 3 3 p p", Body::None),
+    (
+        "POST",
+        "/rpc/ops/storm",
+        "1 3 3 3 3 3 p p",
+        Body::Json(json_storm),
+    ),
     (
         "POST",
         "/rpc/admin/search",
@@ -428,6 +433,10 @@ fn json_empty_login() -> Value {
 fn json_note() -> Value {
     json!({ "text": "checked" })
 }
+fn json_storm() -> Value {
+    json!({ "group": "burglary@0:0", "action": { "action": "acknowledge" } })
+}
+
 fn json_act() -> Value {
     json!({ "id": "{incident}", "action": { "action": "note", "text": "checked" } })
 }
@@ -577,9 +586,9 @@ async fn every_route_and_server_function_answers_each_caller_as_the_table_says()
     assert_ne!(stranger_site, app.site);
     // An open incident on the site.
     let mut panel = tokio::net::TcpStream::connect(app.dc09).await.unwrap();
-    support::tcp_exchange(
+    crate::support::tcp_exchange(
         &mut panel,
-        &support::cid_frame(1, "1234", "1130 01 002").encode(),
+        &crate::support::cid_frame(1, "1234", "1130 01 002").encode(),
     )
     .await;
     app.engine().settle().await.unwrap();

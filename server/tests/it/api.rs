@@ -1,13 +1,12 @@
 //! End-to-end tests of `vigil serve` over real sockets with a real SQLite file: DC-09 frames
 //! in over TCP, the API and the live stream out.
 
-mod support;
 
 use std::time::Duration;
 
 use dc09::{Frame, Token};
 use futures::StreamExt;
-use support::{spawn_app, TestApp};
+use crate::support::{spawn_app, TestApp};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
@@ -28,7 +27,7 @@ fn cid_frame(seq: u16, account: &str, event: &str) -> Vec<u8> {
 
 /// Reads and decodes one whole reply frame.
 async fn read_reply(stream: &mut TcpStream) -> Frame {
-    let reply = support::read_frame(stream).await;
+    let reply = crate::support::read_frame(stream).await;
     Frame::decode(&reply).unwrap_or_else(|e| panic!("reply {:?} does not decode: {e}", String::from_utf8_lossy(&reply)))
 }
 

@@ -1,11 +1,10 @@
 //! The alarm engine end to end: real DC-09 frames into a running Vigil, the customer's and
 //! the operator's HTTP API, and the engine's clock moved forward by hand.
 
-mod support;
 
 use dc09::{Frame, Token, XData};
 use serde_json::{json, Value};
-use support::{spawn_app, TestApp, SAFE_WORD};
+use crate::support::{spawn_app, TestApp, SAFE_WORD};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
@@ -36,7 +35,7 @@ async fn send(app: &TestApp, frames: &[Frame]) {
     let mut stream = TcpStream::connect(app.dc09).await.unwrap();
     for f in frames {
         stream.write_all(&f.encode()).await.unwrap();
-        let reply = Frame::decode(&support::read_frame(&mut stream).await).unwrap();
+        let reply = Frame::decode(&crate::support::read_frame(&mut stream).await).unwrap();
         assert_eq!(reply.token, Token::Ack, "{f:?}");
     }
 }
@@ -290,7 +289,7 @@ async fn billing_counters_over_a_year_of_incidents() {
         advance(&app, 151 * SEC).await;
         let inc = only_incident(&app, true).await;
         assert_eq!(inc["status"], "dispatched");
-        post(&operator, app.url(&format!("/api/v1/incidents/{}/close", inc["id"])), json!({ "resolution": resolution })).await;
+        post(&operator, app.url(&format!("/api/v1/incidents/{}/close", inc["id"])), json!({ "resolution": resolution, "recall_crews": true })).await;
         advance(&app, 40 * 24 * 60 * MIN).await;
     }
     let customer = app.signed_in("customer").await;
@@ -328,7 +327,7 @@ async fn a_storm_of_2000_alarms_folds_into_a_few_groups_with_fire_still_first() 
             let mut stream = TcpStream::connect(dc09).await.unwrap();
             for f in frames {
                 stream.write_all(&f.encode()).await.unwrap();
-                assert_eq!(Frame::decode(&support::read_frame(&mut stream).await).unwrap().token, Token::Ack);
+                assert_eq!(Frame::decode(&crate::support::read_frame(&mut stream).await).unwrap().token, Token::Ack);
             }
         });
     }

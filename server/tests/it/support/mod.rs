@@ -1,6 +1,6 @@
 //! `spawn_app`: a whole Vigil on free ports with a fresh SQLite file.
 
-#![allow(dead_code)] // shared by several test binaries, each using a part
+#![allow(dead_code)] // helpers for the suites; not every one is used by every configuration
 
 use std::net::SocketAddr;
 

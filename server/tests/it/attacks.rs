@@ -4,7 +4,6 @@
 //! headers, idle connections and a slowloris against the receiver, and a flood of frames
 //! from unknown accounts. Each is bounded in count and time.
 
-mod support;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -13,7 +12,7 @@ use dc09::{Frame, Key, Token};
 use futures::future::join_all;
 use serde_json::{json, Value};
 use store::{NewUser, SecretKey, SignalQuery};
-use support::{
+use crate::support::{
     cid_frame, spawn_app, spawn_app_with, tcp_exchange, udp_exchange, TestApp, PASSWORD,
 };
 use tokio::io::AsyncWriteExt;
@@ -885,7 +884,7 @@ async fn after_a_duress_disarm_every_customer_surface_reads_as_after_a_normal_on
     for (action, body) in [
         ("ack", json!({})),
         ("note", json!({ "text": "police informed" })),
-        ("close", json!({ "resolution": "false_user" })),
+        ("close", json!({ "resolution": "false_user", "recall_crews": true })),
     ] {
         let resp = operator
             .post(app.url(&format!("/api/v1/incidents/{duress}/{action}")))
@@ -962,7 +961,7 @@ async fn the_safe_word_cannot_be_guessed_and_suspension_never_hides_a_life_safet
         assert_eq!(cancel(guess).await, "wrong_password");
     }
     assert_eq!(
-        cancel(support::SAFE_WORD).await,
+        cancel(crate::support::SAFE_WORD).await,
         "locked",
         "after 3 wrong guesses even the right word is not taken"
     );

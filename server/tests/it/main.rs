@@ -1,0 +1,11 @@
+//! The server's integration tests, one binary (one link instead of one per suite): each
+//! module spawns whole Vigils on free ports with fresh databases (`support::spawn_app`).
+
+mod support;
+
+mod alarms;
+mod api;
+mod attacks;
+mod authz;
+mod console;
+mod receiver;
