@@ -240,6 +240,10 @@ test("the supervisor sees operators on shift and service levels; the admin impor
   await expect(admin.getByTestId("site-results")).toContainText("7A03");
   await admin.getByTestId("site-search").fill("722 555 003");
   await expect(admin.getByTestId("site-results")).toContainText('Atelier "Lemn"');
+  // Accents and case do not matter: "CALEA MOSILOR" finds "Calea Moșilor".
+  await admin.getByTestId("site-search").fill("CALEA MOSILOR");
+  await expect(admin.getByTestId("site-results")).toContainText("7A03");
+  await expect(admin.getByTestId("site-count")).toHaveText(/^\d+ sites?$/);
 
   // Edit the imported site: instructions, a zone (a bad one first), the calling order.
   await admin.getByTestId("edit-site").click();

@@ -73,6 +73,36 @@
       }
     },
 
+    /**
+     * Sends the photo chosen in the file input `inputId` for the crew's job: a camera photo is
+     * made at most 1600 px on its long side (JPEG) first, so it fits the server's 4 MB.
+     * Resolves to {photo_id} or {error}; to null when no file was chosen.
+     */
+    sendPhoto(inputId) {
+      const input = document.getElementById(inputId);
+      const file = input && input.files && input.files[0];
+      if (!file) return Promise.resolve(null);
+      const shrink = (f) => new Promise((resolve) => {
+        if (!/^image\/(jpeg|png|webp)$/.test(f.type) || f.size < 1500000) return resolve(f);
+        const img = new Image();
+        img.onload = () => {
+          const scale = Math.min(1, 1600 / Math.max(img.width, img.height));
+          const c = document.createElement("canvas");
+          c.width = Math.round(img.width * scale);
+          c.height = Math.round(img.height * scale);
+          c.getContext("2d").drawImage(img, 0, 0, c.width, c.height);
+          URL.revokeObjectURL(img.src);
+          c.toBlob((b) => resolve(b || f), "image/jpeg", 0.85);
+        };
+        img.onerror = () => resolve(f);
+        img.src = URL.createObjectURL(f);
+      });
+      return shrink(file)
+        .then((body) => fetch("/api/v1/crew/photo", { method: "POST", body, credentials: "same-origin", headers: { "content-type": body.type || "application/octet-stream" } }))
+        .then((r) => r.json().then((j) => (r.ok ? { photo_id: j.photo_id } : { error: j.error || ("HTTP " + r.status) }), () => ({ error: r.status === 413 ? "The photo is larger than 4 MB." : "HTTP " + r.status })))
+        .catch(() => ({ error: "The photo could not be sent: check the connection." }));
+    },
+
     /** Whether the app runs installed (standalone). */
     installed() {
       return window.matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;

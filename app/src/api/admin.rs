@@ -6,7 +6,7 @@ use leptos::server_fn::codec::Json;
 
 use crate::model::admin::{AdminSiteDetail, FieldErrors};
 use crate::model::import::ImportResult;
-use crate::model::ops::{AdminCrew, AdminSite, AdminUser};
+use crate::model::ops::{AdminCrew, AdminSearch, AdminUser};
 
 #[cfg(feature = "ssr")]
 const MANAGERS: &[crate::model::Role] = &[crate::model::Role::Supervisor, crate::model::Role::Admin];
@@ -19,12 +19,13 @@ fn fail(e: impl Into<crate::ssr::work::WorkError>) -> ServerFnError {
 /// At most this many rows per import call (the page sends a file in such chunks).
 pub const IMPORT_CHUNK: usize = 25;
 
-/// Sites matching an account, name, address, contact name or phone.
+/// Sites matching an account, name, address, contact name or phone (case and accents do
+/// not matter), one page (0-based) at a time with the count of all matches.
 #[server(prefix = "/rpc", endpoint = "admin/search")]
-pub async fn search_sites(query: String) -> Result<Vec<AdminSite>, ServerFnError> {
+pub async fn search_sites(query: String, #[server(default)] page: usize) -> Result<AdminSearch, ServerFnError> {
     super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
-    crate::ssr::admin::search(&ctx, &query).await.map_err(fail)
+    crate::ssr::admin::search(&ctx, &query, page).await.map_err(fail)
 }
 
 /// Imports CSV rows `(line number, text)`; answers per row (admins).

@@ -162,11 +162,12 @@ pub async fn schedule_of(site_id: i64) -> Result<AppSchedule, ServerFnError> {
     crate::ssr::customer::schedule(&ctx, &user, site_id).await.map_err(server::refuse)
 }
 
-/// Changes one day's hours (owner); empty times: closed that day.
+/// Changes one day's hours (owner); empty times: closed that day; `remove`: that day's
+/// change is taken back.
 #[server(prefix = "/rpc", endpoint = "app/schedule_change")]
-pub async fn app_schedule_change(site_id: i64, date: String, open: String, close: String) -> Result<Errors, ServerFnError> {
+pub async fn app_schedule_change(site_id: i64, date: String, open: String, close: String, #[server(default)] remove: bool) -> Result<Errors, ServerFnError> {
     let (ctx, user) = server::customer().await?;
-    crate::ssr::customer::schedule_change(&ctx, &user, site_id, &date, &open, &close).await.map_err(server::refuse)
+    crate::ssr::customer::schedule_change(&ctx, &user, site_id, &date, &open, &close, remove).await.map_err(server::refuse)
 }
 
 /// Test mode for some minutes, or off with `None` (owner).

@@ -68,6 +68,14 @@ pub async fn crew_report(status: Option<String>, lat: Option<f64>, lon: Option<f
     crate::ssr::work::crew_report(&ctx, &user, status, position).await.map_err(fail)
 }
 
+/// What the guard found at the site, with the id of a photo sent before (crew role).
+#[server(prefix = "/rpc", endpoint = "crew/finding", input = Json)]
+pub async fn crew_finding(text: String, photo: Option<i64>) -> Result<ActionOutcome, ServerFnError> {
+    let user = super::server::require(&[crate::model::Role::Crew]).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::work::crew_finding(&ctx, &user, &text, photo).await.map_err(fail)
+}
+
 /// The supervisor view (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "ops/supervisor")]
 pub async fn load_supervisor() -> Result<SupervisorView, ServerFnError> {

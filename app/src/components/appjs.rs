@@ -21,6 +21,8 @@ mod js {
         pub fn load(key: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(catch, js_namespace = VigilApp, js_name = forget)]
         pub fn forget() -> Result<(), JsValue>;
+        #[wasm_bindgen(catch, js_namespace = VigilApp, js_name = sendPhoto)]
+        pub fn send_photo(input_id: &str) -> Result<js_sys::Promise, JsValue>;
     }
 }
 
@@ -55,6 +57,30 @@ pub fn load<T: DeserializeOwned>(key: &str) -> Option<(T, f64)> {
 pub fn forget() {
     #[cfg(feature = "hydrate")]
     let _ = js::forget();
+}
+
+/// Sends the photo chosen in the file input `input_id` for the crew's job: `Ok(None)` when
+/// none was chosen, the kept photo's id, or why not.
+pub async fn send_photo(input_id: &str) -> Result<Option<i64>, String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let promise = js::send_photo(input_id).map_err(|_| "The page's helper is missing: reload it.".to_owned())?;
+        let answer = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| "The photo could not be sent.".to_owned())?;
+        if !answer.is_object() {
+            return Ok(None);
+        }
+        let get = |k: &str| js_sys::Reflect::get(&answer, &k.into()).ok();
+        match (get("photo_id").and_then(|v| v.as_f64()), get("error").and_then(|v| v.as_string())) {
+            (Some(id), _) => Ok(Some(id as i64)),
+            (None, Some(e)) => Err(e),
+            (None, None) => Err("The photo could not be sent.".into()),
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = input_id;
+        Ok(None)
+    }
 }
 
 /// The phone's position, if the customer allows it and it is found within `timeout_ms`.

@@ -64,7 +64,13 @@ pub struct AppCommand {
     pub by: Option<String>,
     /// When, site-local `HH:MM`.
     pub at: String,
+    /// How long ago it was asked, ms (a finished one's line goes after [`COMMAND_SHOWN_MS`]).
+    #[serde(default)]
+    pub age_ms: i64,
 }
+
+/// How long the home screen shows a finished panel command ("Disarm: done").
+pub const COMMAND_SHOWN_MS: i64 = 2 * 60_000;
 
 /// The home screen of one site.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

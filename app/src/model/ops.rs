@@ -328,6 +328,9 @@ pub struct IncidentWork {
     /// A supervisor took it over from the caller: who.
     #[serde(default)]
     pub taken_from_me: Option<String>,
+    /// Photos the crews sent from the site: (address, "HH:MM Echo 1").
+    #[serde(default)]
+    pub photos: Vec<(String, String)>,
     /// The server's now, unix ms.
     pub now_ms: i64,
 }
@@ -394,6 +397,9 @@ pub enum OpsAction {
     /// A supervisor takes the incident from the operator holding it.
     TakeOver,
 }
+
+/// The longest report a guard writes about what was found.
+pub const MAX_FINDING_CHARS: usize = 1000;
 
 /// What a supervisor does to a whole storm group.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -536,6 +542,19 @@ pub struct AdminSite {
     pub accounts: Vec<String>,
     /// Contacts as `name phone`, in calling order.
     pub contacts: Vec<String>,
+}
+
+/// One page of the administrators' site search and how many sites match in all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminSearch {
+    /// Every match.
+    pub total: usize,
+    /// The first row of this page (0-based).
+    pub offset: usize,
+    /// Rows per page.
+    pub per_page: usize,
+    /// This page's sites.
+    pub sites: Vec<AdminSite>,
 }
 
 /// A crew as administrators manage it.

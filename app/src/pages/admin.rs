@@ -33,31 +33,45 @@ pub fn AdminPage() -> impl IntoView {
 #[component]
 fn Search() -> impl IntoView {
     let query = RwSignal::new(String::new());
+    let page = RwSignal::new(0_usize);
     // Loaded in the browser only: the search box drives it, and the server has nothing to
     // render for it that the first keystroke would not replace.
-    let results = LocalResource::new(move || search_sites(query.get()));
+    let results = LocalResource::new(move || search_sites(query.get(), page.get()));
     let editing = RwSignal::new(None::<i64>);
     view! {
         <section class="card">
             <h2>"Sites"</h2>
-            <input type="search" class="wide" placeholder="Account, name, address or phone" aria-label="Search sites" data-testid="site-search"
-                on:input=move |ev| query.set(event_target_value(&ev))/>
+            <input type="search" class="wide" placeholder="Account, name, address or phone (accents optional)" aria-label="Search sites" data-testid="site-search"
+                maxlength="200" on:input=move |ev| { page.set(0); query.set(event_target_value(&ev)); }/>
             {move || match results.try_get().flatten() {
                 None => view! { <p class="muted">"Searching…"</p> }.into_any(),
                 Some(r) => match r {
-                    Ok(list) => view! {
-                        <table class="grid" data-testid="site-results">
-                            <thead><tr><th>"Accounts"</th><th>"Site"</th><th>"Address"</th><th>"Contacts"</th><th></th></tr></thead>
-                            <tbody>{list.into_iter().map(|s| {
-                                let id = s.id;
-                                view! {
-                                    <tr><td class="mono">{s.accounts.join(", ")}</td><td>{s.name}</td><td>{s.address}</td><td>{s.contacts.join(" · ")}</td>
-                                    <td><button class="btn small" data-testid="edit-site" on:click=move |_| editing.set(Some(id))>"Edit"</button></td></tr>
-                                }
-                            }).collect_view()}</tbody>
-                        </table>
-                    }.into_any(),
-                    Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
+                    Ok(found) => {
+                        let (total, first, shown) = (found.total, found.offset, found.sites.len());
+                        let more = first + shown < total;
+                        view! {
+                            <p class="muted" data-testid="site-count">{match total {
+                                0 => "No site matches.".to_owned(),
+                                t if shown == t => format!("{t} site{}", if t == 1 { "" } else { "s" }),
+                                t => format!("Sites {}–{} of {t}", first + 1, first + shown),
+                            }}</p>
+                            <table class="grid" data-testid="site-results">
+                                <thead><tr><th>"Accounts"</th><th>"Site"</th><th>"Address"</th><th>"Contacts"</th><th></th></tr></thead>
+                                <tbody>{found.sites.into_iter().map(|s| {
+                                    let id = s.id;
+                                    view! {
+                                        <tr><td class="mono">{s.accounts.join(", ")}</td><td>{s.name}</td><td>{s.address}</td><td>{s.contacts.join(" · ")}</td>
+                                        <td><button class="btn small" data-testid="edit-site" on:click=move |_| editing.set(Some(id))>"Edit"</button></td></tr>
+                                    }
+                                }).collect_view()}</tbody>
+                            </table>
+                            <div class="pager">
+                                <button class="btn small" data-testid="page-prev" disabled=first == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"← Previous"</button>
+                                <button class="btn small" data-testid="page-next" disabled=!more on:click=move |_| page.update(|p| *p += 1)>"Next →"</button>
+                            </div>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p class="field-error">{crate::components::readable(&e)}</p> }.into_any(),
                 },
             }}
         </section>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::ops::{crew_report, load_crew_job};
+use crate::api::ops::{crew_finding, crew_report, load_crew_job};
 use crate::components::header::Header;
 use crate::components::require_role::RequireRole;
 use crate::model::ops::CrewJob;
@@ -31,16 +31,23 @@ fn CrewHome() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |started: Option<()>| {
         if started.is_none() {
-            crate::components::stream::listen("/api/v1/crew/stream", &["job"], live, move |_, _| job.refetch(), move || job.refetch());
+            // A new job (or a recall) replaces whatever the last message said.
+            let changed = move |_: String, _: String| {
+                flash.set(None);
+                job.refetch();
+            };
+            crate::components::stream::listen("/api/v1/crew/stream", &["job"], live, changed, move || job.refetch());
             share_position(sharing, flash);
         }
     });
 
+    // The status shows once, in the crew card; only a refusal or an error is a message.
     let report = move |status: &'static str| {
         leptos::task::spawn_local(async move {
             match crew_report(Some(status.into()), None, None).await {
-                Ok(o) => flash.set(Some((o.ok, o.message))),
-                Err(e) => flash.set(Some((false, e.to_string()))),
+                Ok(o) if o.ok => flash.set(None),
+                Ok(o) => flash.set(Some((false, o.message))),
+                Err(e) => flash.set(Some((false, crate::components::readable(&e)))),
             }
             job.refetch();
         });
@@ -52,8 +59,8 @@ fn CrewHome() -> impl IntoView {
             {move || match job.get() {
                     None => view! { <p class="centered">"Loading…"</p> }.into_any(),
                     Some(r) => match r {
-                    Ok(j) => view! { <JobView j report live sharing/> }.into_any(),
-                    Err(e) => view! { <p class="centered field-error">{e.to_string()}</p> }.into_any(),
+                    Ok(j) => view! { <JobView j report live sharing flash/> }.into_any(),
+                    Err(e) => view! { <p class="centered field-error">{crate::components::readable(&e)}</p> }.into_any(),
                     },
                 }}
         </main>
@@ -61,7 +68,13 @@ fn CrewHome() -> impl IntoView {
 }
 
 #[component]
-fn JobView(j: CrewJob, report: impl Fn(&'static str) + Copy + Send + Sync + 'static, live: RwSignal<bool>, sharing: RwSignal<bool>) -> impl IntoView {
+fn JobView(
+    j: CrewJob,
+    report: impl Fn(&'static str) + Copy + Send + Sync + 'static,
+    live: RwSignal<bool>,
+    sharing: RwSignal<bool>,
+    flash: RwSignal<Option<(bool, String)>>,
+) -> impl IntoView {
     let status = j.crew.status.clone();
     let on_shift = status != "off";
     let sent = j.incident.is_some();
@@ -79,6 +92,14 @@ fn JobView(j: CrewJob, report: impl Fn(&'static str) + Copy + Send + Sync + 'sta
             <p class="muted">
                 <span class="live" class:on=move || live.get()>{move || if live.get() { "● connected" } else { "○ reconnecting" }}</span>
                 " · "{move || if sharing.get() { "position shared" } else { "position not shared" }}
+                {move || (!sharing.get()).then(|| view! {
+                    " "<button class="btn small" data-testid="share-position" on:click=move |_| {
+                        #[cfg(feature = "hydrate")]
+                        share_position(sharing, flash);
+                        #[cfg(not(feature = "hydrate"))]
+                        let _ = flash;
+                    }>"Share my position"</button>
+                })}
             </p>
             {next.map(|(to, label)| view! { <button class="btn primary big" data-testid="crew-next" data-next=to on:click=move |_| report(to)>{label}</button> })}
             {if on_shift {
@@ -101,9 +122,63 @@ fn JobView(j: CrewJob, report: impl Fn(&'static str) + Copy + Send + Sync + 'sta
                         <dt>"Sent"</dt><dd>{inc.dispatched_at.clone().unwrap_or_default()}</dd>
                     </dl>
                 </section>
+                <Finding flash/>
             }.into_any(),
             None => view! { <section class="card"><p class="muted" data-testid="no-job">"No job. Stay available."</p></section> }.into_any(),
         }}
+    }
+}
+
+/// What the guard found: a few words and a photo, into the incident's journal.
+#[component]
+fn Finding(flash: RwSignal<Option<(bool, String)>>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let send = move |_| {
+        let words = text.get_untracked();
+        if words.chars().count() > crate::model::ops::MAX_FINDING_CHARS {
+            error.set(Some(format!("At most {} characters.", crate::model::ops::MAX_FINDING_CHARS)));
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let photo = match crate::components::appjs::send_photo("finding-photo").await {
+                Ok(p) => p,
+                Err(e) => {
+                    error.set(Some(e));
+                    busy.set(false);
+                    return;
+                }
+            };
+            if words.trim().is_empty() && photo.is_none() {
+                error.set(Some("Write what you found, or add a photo.".into()));
+                busy.set(false);
+                return;
+            }
+            match crew_finding(words, photo).await {
+                Ok(o) if o.ok => {
+                    error.set(None);
+                    text.set(String::new());
+                    flash.set(Some((true, o.message)));
+                }
+                Ok(o) => error.set(Some(o.message)),
+                Err(e) => error.set(Some(crate::components::readable(&e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card finding" data-testid="finding">
+            <h2>"What did you find?"</h2>
+            <textarea rows="3" maxlength="1000" placeholder="Back door forced, nobody inside; owner on the way…" aria-label="What you found" data-testid="finding-text"
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <div class="actions">
+                <label class="btn">"📷 Photo"<input id="finding-photo" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" data-testid="finding-photo" hidden/></label>
+                <button class="btn primary" data-testid="finding-send" disabled=move || busy.get() on:click=send>"Send report"</button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="field-error" data-testid="finding-error">{e}</p> })}
+        </section>
     }
 }
 

@@ -231,6 +231,12 @@ fn Sheet(
                 <CloseForm choices=w.resolutions.clone() can_act act crews_out/>
             </section>
             <section class="card journal" data-testid="journal">
+                {(!w.photos.is_empty()).then(|| view! {
+                    <h2>"Photos from the site"</h2>
+                    <ul class="photos" data-testid="photos">{w.photos.iter().map(|(src, label)| view! {
+                        <li><a href=src.clone() target="_blank" rel="noopener"><img src=src.clone() alt=format!("Photo {label}") loading="lazy"/></a><small>{label.clone()}</small></li>
+                    }).collect_view()}</ul>
+                })}
                 <h2>"Journal"</h2>
                 <ol class="journal-lines">{w.journal.iter().map(|j| view! {
                     <li data-testid="journal-line" data-action=j.action.clone()>

@@ -6,41 +6,26 @@ use super::work::WorkError;
 use super::Ctx;
 use crate::model::admin::{check_device_id, check_new_user, check_zone, AdminContact, AdminSiteDetail, FieldErrors};
 use crate::model::import::{check_row, split_csv, ImportResult, ImportRow};
-use crate::model::ops::{AdminCrew, AdminSite, AdminUser, ZoneLine};
+use crate::model::ops::{AdminCrew, AdminSearch, AdminSite, AdminUser, ZoneLine};
 use crate::model::SessionUser;
 
-/// At most this many search results.
-pub const SEARCH_LIMIT: usize = 50;
+/// Search results per page.
+pub const SEARCH_PAGE: usize = 50;
 
-fn digits(s: &str) -> String {
-    s.chars().filter(char::is_ascii_digit).collect()
-}
-
-/// Sites whose account, name, address or a contact's name or phone contains `query`.
-pub async fn search(ctx: &Ctx, query: &str) -> Result<Vec<AdminSite>, WorkError> {
-    let q = query.trim().to_lowercase();
-    let qd = digits(&q);
-    let sites = ctx.store.list_sites().await?;
-    let accounts = ctx.store.list_accounts().await?;
-    let contacts = ctx.store.all_contacts().await?;
-    let mut out = Vec::new();
-    for s in sites {
-        let accs: Vec<String> = accounts.iter().filter(|a| a.site_id == s.id).map(|a| a.number.clone()).collect();
-        let people: Vec<String> = contacts.iter().filter(|c| c.site_id == s.id).map(|c| format!("{} {}", c.name, c.phone)).collect();
-        let hit = q.is_empty()
-            || s.name.to_lowercase().contains(&q)
-            || s.address.to_lowercase().contains(&q)
-            || s.city.to_lowercase().contains(&q)
-            || accs.iter().any(|a| a.to_lowercase().contains(&q))
-            || people.iter().any(|p| p.to_lowercase().contains(&q) || (qd.len() >= 4 && digits(p).contains(&qd)));
-        if hit {
-            out.push(AdminSite { id: s.id, name: s.name, address: format!("{}, {}", s.address, s.city), accounts: accs, contacts: people });
-            if out.len() >= SEARCH_LIMIT {
-                break;
-            }
-        }
+/// Sites whose account, name, address or a contact's name or phone contains `query`,
+/// ignoring case and accents; page `page` (0-based) of [`SEARCH_PAGE`] rows, with the count.
+pub async fn search(ctx: &Ctx, query: &str, page: usize) -> Result<AdminSearch, WorkError> {
+    if query.chars().count() > 200 {
+        return Err(WorkError::Invalid("A search is at most 200 characters".into()));
     }
-    Ok(out)
+    let offset = page.saturating_mul(SEARCH_PAGE);
+    let found = ctx.store.search_sites(query, offset, SEARCH_PAGE).await?;
+    let sites = found
+        .hits
+        .into_iter()
+        .map(|s| AdminSite { id: s.id, name: s.name, address: format!("{}, {}", s.address, s.city), accounts: s.accounts, contacts: s.contacts })
+        .collect();
+    Ok(AdminSearch { total: found.total, offset, per_page: SEARCH_PAGE, sites })
 }
 
 async fn import_one(ctx: &Ctx, user: &SessionUser, row: ImportRow) -> Result<i64, String> {

@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 use engine::rules::schedule::{OpenHours, TempChange};
-use engine::{Actor, CancelResult, Command, Reply, TestScope};
+use engine::{Actor, CancelResult, Command, CommandError, Reply, TestScope};
 
 use super::engine::EngineError;
 use super::work::WorkError;
@@ -118,6 +118,7 @@ pub async fn home(ctx: &Ctx, user: &SessionUser, site_id: i64) -> Result<AppHome
             command: c.command,
             by: c.user_name,
             at: fmt(c.requested_at_ms, tz, "%H:%M"),
+            age_ms: now - c.requested_at_ms,
         }
     });
     // User 0 is the panel's remote user: the app's command carried out.
@@ -125,6 +126,8 @@ pub async fn home(ctx: &Ctx, user: &SessionUser, site_id: i64) -> Result<AppHome
         "" => command.as_ref().filter(|c| c.status == "done").and_then(|c| c.by.clone()).unwrap_or_else(|| "app".into()),
         _ => format!("#{u}"),
     });
+    // A finished command's line is shown for a while only; a queued one until it is done.
+    let command = command.filter(|c| c.status == "queued" || c.age_ms < crate::model::customer::COMMAND_SHOWN_MS);
     Ok(AppHome {
         site_id,
         name: view.name,
@@ -261,8 +264,10 @@ pub async fn save_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_i
     site_contact(ctx, site_id, contact_id).await?;
     let mut errors = Errors::new();
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 80 {
+    if name.is_empty() {
         errors.push(("name".into(), "name_required".into()));
+    } else if name.chars().count() > 80 {
+        errors.push(("name".into(), "name_long".into()));
     }
     if let Some(p) = phone_problem(phone) {
         errors.push(("phone".into(), p.into()));
@@ -351,9 +356,20 @@ pub async fn schedule(ctx: &Ctx, user: &SessionUser, site_id: i64) -> Result<App
         .ok_or_else(|| AppError::NotFound(format!("site {site_id}")))
 }
 
-/// A temporary change of one day's hours (owner): both times, or neither for closed.
-pub async fn schedule_change(ctx: &Ctx, user: &SessionUser, site_id: i64, date: &str, open: &str, close: &str) -> Result<Errors, AppError> {
+/// A temporary change of one day's hours (owner): both times, or neither for closed;
+/// `remove`: the day's change is taken back.
+pub async fn schedule_change(ctx: &Ctx, user: &SessionUser, site_id: i64, date: &str, open: &str, close: &str, remove: bool) -> Result<Errors, AppError> {
     owner(ctx, user, site_id).await?;
+    if remove {
+        let Ok(date) = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") else {
+            return Ok(vec![("date".into(), "date_invalid".into())]);
+        };
+        return match ctx.engine.command(Actor::Customer(user.id), Command::ScheduleRevert { site_id, date }).await {
+            Ok(_) => Ok(Errors::new()),
+            Err(EngineError::Refused(CommandError::Invalid(_))) => Ok(vec![("date".into(), "date_invalid".into())]),
+            Err(e) => Err(e.into()),
+        };
+    }
     let tz = site_tz(ctx, site_id).await?;
     let today = chrono::DateTime::from_timestamp_millis(ctx.engine.clock().now_ms()).unwrap_or_default().with_timezone(&tz).date_naive();
     let mut errors = Errors::new();

@@ -160,9 +160,22 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
         .find(|j| j.action == "taken_over")
         .filter(|j| inc.claimed_by != Some(user.id) && j.detail.as_deref() == names.get(&user.id).map(|n| format!("from {n}")).as_deref())
         .map(|j| j.who.clone().unwrap_or_else(|| "A supervisor".into()));
+    let crews = ctx.store.list_crews().await?;
+    let photos = ctx
+        .store
+        .photos_of(id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let crew = crews.iter().find(|c| c.id == p.crew_id).map(|c| c.name.clone()).unwrap_or_default();
+            let at = engine::local_time(p.at_ms, tz);
+            (format!("/api/v1/incidents/{id}/photos/{}", p.id), format!("{} {crew}", at.rsplit(' ').next().unwrap_or(&at)))
+        })
+        .collect();
     Ok(IncidentWork {
         mine: inc.claimed_by == Some(user.id),
         taken_from_me,
+        photos,
         card: card_view,
         site: sheet,
         signals,
@@ -421,6 +434,32 @@ pub async fn crew_job(ctx: &Ctx, user: &SessionUser) -> Result<CrewJob, WorkErro
         None => None,
     };
     Ok(CrewJob { crew: crew_marker(&crew), incident })
+}
+
+/// What the guard found at the site (words, and a photo already kept for the crew's
+/// incident), into that incident's journal.
+pub async fn crew_finding(ctx: &Ctx, user: &SessionUser, text: &str, photo: Option<i64>) -> Result<ActionOutcome, WorkError> {
+    let crew_id = crew_of(ctx, user).await?;
+    let (n, max) = (text.trim().chars().count(), crate::model::ops::MAX_FINDING_CHARS);
+    if n > max {
+        return Ok(ActionOutcome::refused(format!("A report is at most {max} characters ({n} written)")));
+    }
+    if let Some(p) = photo {
+        let incident = ctx.engine.read(move |e, _| e.crews().find(|c| c.id == crew_id).and_then(|c| c.incident)).await?;
+        let ours = match incident {
+            Some(i) => ctx.store.photos_of(i).await?.iter().any(|m| m.id == p && m.crew_id == crew_id),
+            None => false,
+        };
+        if !ours {
+            return Err(WorkError::NotFound(format!("photo {p} of your crew's job")));
+        }
+    }
+    let command = Command::CrewFinding { crew_id, text: text.trim().to_owned(), photo };
+    match ctx.engine.command(Actor::Crew(crew_id), command).await {
+        Ok(_) => Ok(ActionOutcome::done("Report sent to the control room")),
+        Err(EngineError::Refused(e)) => Ok(ActionOutcome::refused(engine::words::capitalized(&e.to_string()))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A guard's report from the crew page: status, shift, position.

@@ -224,6 +224,23 @@ pub enum Command {
         /// The change.
         change: TempChange,
     },
+    /// Removes the temporary change of one day: the usual hours apply again.
+    ScheduleRevert {
+        /// The site.
+        site_id: i64,
+        /// The day.
+        date: chrono::NaiveDate,
+    },
+    /// A crew says what it found at the site (its words, and whether it took a photo); the
+    /// line lands in the journal of the incident it is on.
+    CrewFinding {
+        /// The crew.
+        crew_id: i64,
+        /// What it found.
+        text: String,
+        /// The stored photo that goes with it.
+        photo: Option<i64>,
+    },
     /// A crew reports its status and position.
     CrewReport {
         /// The crew.

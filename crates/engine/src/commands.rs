@@ -241,6 +241,38 @@ impl Engine {
                 site_event(&mut out, site_id, now_ms, actor, "schedule_changed", Some(detail));
                 Reply::Done
             }
+            Command::ScheduleRevert { site_id, date } => {
+                let site = self.site_mut(site_id)?;
+                let before = site.state.schedule_changes.len();
+                site.state.schedule_changes.retain(|c| c.date != date);
+                if site.state.schedule_changes.len() == before {
+                    return Err(CommandError::Invalid(format!("no change of the hours on {date}")));
+                }
+                out.sites.insert(site_id);
+                site_event(&mut out, site_id, now_ms, actor, "schedule_change_removed", Some(format!("{date}: the usual hours again")));
+                Reply::Done
+            }
+            Command::CrewFinding { crew_id, text, photo } => {
+                if let Actor::Crew(c) = actor {
+                    if c != crew_id {
+                        return Err(CommandError::Forbidden("a crew reports only for itself".into()));
+                    }
+                }
+                let crew = self.crews.get(&crew_id).ok_or_else(|| CommandError::NotFound(format!("crew {crew_id}")))?;
+                let incident = crew.incident.filter(|i| self.incidents.contains_key(i)).ok_or_else(|| CommandError::Invalid("no job to report on".into()))?;
+                let text = text.trim();
+                if text.is_empty() && photo.is_none() {
+                    return Err(CommandError::Invalid("say what you found, or add a photo".into()));
+                }
+                let detail = match (text.is_empty(), photo) {
+                    (false, Some(p)) => format!("{}: {text} (photo {p})", crew.name),
+                    (false, None) => format!("{}: {text}", crew.name),
+                    (true, Some(p)) => format!("{}: photo {p}", crew.name),
+                    (true, None) => unreachable!("checked"),
+                };
+                journal(&mut out, incident, now_ms, actor, "crew_finding", Some(detail));
+                Reply::Done
+            }
             Command::CrewReport { crew_id, status, position } => {
                 if let Actor::Crew(c) = actor {
                     if c != crew_id {

@@ -140,6 +140,7 @@ pub fn action(name: &str) -> String {
         "crew_on_site" => "Crew on site",
         "crew_left" => "Crew left",
         "crew_status" => "Crew status",
+        "crew_finding" => "Crew's report",
         "no_crew" => "No crew available",
         "police_notified" => "Police notified",
         "no_contact_reached" => "Nobody reached",
@@ -152,6 +153,7 @@ pub fn action(name: &str) -> String {
         "suspended" => "Service suspended",
         "resumed" => "Service resumed",
         "schedule_changed" => "Opening hours changed",
+        "schedule_change_removed" => "Opening hours change removed",
         other => return capitalized(&other.replace('_', " ")),
     };
     known.to_owned()

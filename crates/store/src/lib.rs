@@ -19,10 +19,12 @@ mod engine_state;
 mod error;
 mod incidents;
 mod outbox;
+mod photos;
 mod push;
 mod limits;
 mod records;
 mod sealed;
+mod search;
 mod secret;
 mod signals;
 mod sites;
@@ -47,6 +49,8 @@ pub use records::{
     WriteItem, MAX_LIST_LIMIT, ROLES,
 };
 pub use sealed::SecretsKey;
+pub use photos::{image_type, PhotoMeta, MAX_PHOTOS_PER_INCIDENT, MAX_PHOTO_BYTES};
+pub use search::{fold, SearchPage, SiteHit, MAX_SEARCH_PAGE};
 pub use secret::SecretKey;
 
 use sqlx::AnyPool;

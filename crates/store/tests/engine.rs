@@ -26,6 +26,7 @@ store_tests! {
     push_subscriptions_are_kept_per_login_and_capped,
     crew_logins_devices_and_who_is_signed_in,
     import_site_is_all_or_nothing,
+    crew_photos_are_images_bounded_in_size_and_number,
 }
 
 // ---- fixtures -------------------------------------------------------------
@@ -713,4 +714,25 @@ async fn import_site_is_all_or_nothing(store: Store, _url: String) {
     assert_eq!(store.count_sites().await.unwrap(), before, "no site left behind by a failed import");
     let err = store.import_site(&new, "not-hex", &[]).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "got {err:?}");
+}
+
+async fn crew_photos_are_images_bounded_in_size_and_number(store: Store, _url: String) {
+    let site_id = store.create_site(&site("Depot", None)).await.unwrap();
+    store.apply_engine_batch(&EngineBatch { incidents: vec![incident(1, site_id, 3, 1_000)], ..EngineBatch::default() }).await.unwrap();
+    let crew = store.create_crew("Echo 1", 44.4, 26.1, "available").await.unwrap();
+    let jpeg = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7u8; 1000][..]].concat();
+    let png = [&b"\x89PNG\r\n\x1a\n"[..], &[1u8; 10][..]].concat();
+    let a = store.add_photo(1, crew, 2_000, &jpeg).await.unwrap();
+    let b = store.add_photo(1, crew, 3_000, &png).await.unwrap();
+    assert_eq!(store.photo(1, a).await.unwrap(), Some(("image/jpeg".to_owned(), jpeg.clone())));
+    assert_eq!(store.photos_of(1).await.unwrap().iter().map(|p| (p.id, p.mime.as_str())).collect::<Vec<_>>(), vec![(a, "image/jpeg"), (b, "image/png")]);
+    assert_eq!(store.photo(2, a).await.unwrap(), None, "a photo is read through its own incident only");
+    assert!(matches!(store.add_photo(1, crew, 4_000, b"<svg onload=alert(1)>").await, Err(StoreError::Invalid(_))));
+    let huge = [&[0xFF, 0xD8, 0xFF][..], &vec![0u8; store::MAX_PHOTO_BYTES][..]].concat();
+    assert!(matches!(store.add_photo(1, crew, 4_000, &huge).await, Err(StoreError::Invalid(_))));
+    for n in 2..store::MAX_PHOTOS_PER_INCIDENT {
+        store.add_photo(1, crew, 5_000 + n, &jpeg).await.unwrap();
+    }
+    assert!(matches!(store.add_photo(1, crew, 9_000, &jpeg).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.photos_of(1).await.unwrap().len() as i64, store::MAX_PHOTOS_PER_INCIDENT);
 }

@@ -313,7 +313,8 @@ async fn customer_sites(store: &Store, customers: &[i64], sites: usize) -> Resul
                 number: format!("VG-{}-{site_id:04}", issued.format("%Y%m")),
                 issued_on: issued.to_string(),
                 due_on: (issued + chrono::Days::new(14)).to_string(),
-                description: format!("Monitoring and rapid response, {}", issued.format("%B %Y")),
+                // No text of its own: the app names the service in the customer's language.
+                description: String::new(),
                 amount_cents: if i == 1 { 18_900 } else { 12_900 },
                 currency: "RON".into(),
                 paid_on: (months_ago > 0).then(|| (issued + chrono::Days::new(5)).to_string()),

@@ -7,6 +7,7 @@ pub mod guard;
 pub mod incidents;
 pub mod openapi;
 pub mod osmand;
+pub mod photos;
 pub mod rate;
 pub mod ops;
 pub mod session;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(incidents::routes())
         .merge(sites::routes())
         .merge(ops::routes())
+        .merge(photos::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(rate::SignInRate::default(), rate::limit_sign_in))

@@ -36,6 +36,8 @@ use utoipa::OpenApi;
         super::sites::crew_report,
         super::ops::ops_stream,
         super::ops::crew_stream,
+        super::photos::upload,
+        super::photos::show,
         super::ops::app_stream,
         super::osmand::osmand,
     ),

@@ -113,6 +113,12 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("GET", "/api/v1/ops/stream", "1 3 3 3 3 p p p", Body::None),
     ("POST", "/rpc/ops/snapshot", "1 3 3 3 3 p p p", Body::None),
     (
+        "GET",
+        "/api/v1/incidents/{incident}/photos/{photo}",
+        "1 3 3 3 3 4 4 4",
+        Body::None,
+    ),
+    (
         "POST",
         "/rpc/ops/incident",
         "1 3 3 3 3 p p p",
@@ -228,6 +234,13 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ),
     // Guards: their own crew only.
     ("GET", "/api/v1/crew/stream", "1 3 3 3 p 3 3 3", Body::None),
+    ("POST", "/api/v1/crew/photo", "1 3 3 3 p 3 3 3", Body::None),
+    (
+        "POST",
+        "/rpc/crew/finding",
+        "1 3 3 3 p 3 3 3",
+        Body::Json(json_finding),
+    ),
     ("POST", "/rpc/crew/job", "1 3 3 3 p 3 3 3", Body::None),
     (
         "POST",
@@ -433,6 +446,10 @@ fn json_empty_login() -> Value {
 fn json_note() -> Value {
     json!({ "text": "checked" })
 }
+fn json_finding() -> Value {
+    json!({ "text": "back door forced", "photo": null })
+}
+
 fn json_storm() -> Value {
     json!({ "group": "burglary@0:0", "action": { "action": "acknowledge" } })
 }
@@ -498,6 +515,7 @@ impl Ids {
             .replace("{crew}", &self.crew.to_string())
             .replace("{contact}", &self.contact.to_string())
             .replace("{number}", "1234")
+            .replace("{photo}", "1")
             .replace("{action}", "note")
     }
 

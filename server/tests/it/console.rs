@@ -118,3 +118,72 @@ async fn a_signal_of_a_site_on_test_is_marked_in_the_feed() {
     assert_eq!(marks, vec![("002".to_owned(), true), ("003".to_owned(), false)], "newest first: the test one marked, the live one not");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_long_contact_name_gets_its_own_message() {
+    let app = spawn_app().await;
+    let customer = app.signed_in("customer").await;
+    let contact = app.store.contacts(app.site).await.unwrap()[0].id;
+    let save = |name: String| {
+        let (customer, url, site) = (customer.clone(), app.url("/rpc/app/contact_save"), app.site.to_string());
+        async move {
+            let resp = customer
+                .post(url)
+                .form(&[("site_id", site.as_str()), ("contact_id", contact.to_string().as_str()), ("name", name.as_str()), ("phone", "+40 721 555 010")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 200);
+            resp.json::<Vec<(String, String)>>().await.unwrap()
+        }
+    };
+    assert_eq!(save("x".repeat(400)).await, vec![("name".to_owned(), "name_long".to_owned())]);
+    assert_eq!(save("  ".into()).await, vec![("name".to_owned(), "name_required".to_owned())]);
+    assert_eq!(save("Ana Maria Popescu".into()).await, Vec::<(String, String)>::new());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_guard_reports_what_was_found_with_a_photo_into_the_journal() {
+    let app = spawn_app().await;
+    let id = alarm(&app, 1).await;
+    let (echo1, _) = crew_ids(&app).await;
+    let hash = app::ssr::auth::hash_password(crate::support::PASSWORD.into()).await.unwrap();
+    let guard_id = app
+        .store
+        .create_user(&store::NewUser { username: "guard".into(), password_hash: hash, role: "crew".into(), display_name: "Guard".into() })
+        .await
+        .unwrap();
+    app.store.set_crew_user(echo1, Some(guard_id)).await.unwrap();
+    let guard = app.signed_in("guard").await;
+    let finding = |text: &'static str, photo: Option<i64>| {
+        let (guard, url) = (guard.clone(), app.url("/rpc/crew/finding"));
+        async move {
+            let resp = guard.post(url).json(&json!({ "text": text, "photo": photo })).send().await.unwrap();
+            (resp.status().as_u16(), resp.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    // No job yet: nothing to report on, and no photo is kept.
+    assert_eq!(finding("nothing", None).await.1["ok"], false);
+    assert_eq!(guard.post(app.url("/api/v1/crew/photo")).body(vec![0xFF, 0xD8, 0xFF, 0xE0]).send().await.unwrap().status(), 409);
+
+    let operator = app.signed_in("operator").await;
+    assert_eq!(act(&operator, &app, id, "dispatch", json!({ "crew_id": echo1 })).await.0, 200);
+    let script = guard.post(app.url("/api/v1/crew/photo")).body(b"<script>alert(1)</script>".to_vec()).send().await.unwrap();
+    assert_eq!(script.status(), 422, "only images are kept");
+    let jpeg = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[9u8; 2048][..]].concat();
+    let kept: Value = guard.post(app.url("/api/v1/crew/photo")).body(jpeg.clone()).send().await.unwrap().json().await.unwrap();
+    let photo = kept["photo_id"].as_i64().unwrap();
+    let answer = finding("Back door forced, nobody inside", Some(photo)).await;
+    assert_eq!(answer.1["ok"], true, "{answer:?}");
+    assert_eq!(finding("x", Some(photo + 100)).await.0, 404, "a photo that is not the crew's is refused");
+
+    let inc: Value = operator.get(app.url(&format!("/api/v1/incidents/{id}"))).send().await.unwrap().json().await.unwrap();
+    let line = inc["journal"].as_array().unwrap().iter().find(|j| j["action"] == "crew_finding").unwrap().clone();
+    assert_eq!(line["detail"], json!(format!("Echo 1: Back door forced, nobody inside (photo {photo})")));
+    let image = operator.get(app.url(&format!("/api/v1/incidents/{id}/photos/{photo}"))).send().await.unwrap();
+    assert_eq!(image.headers()["content-type"], "image/jpeg");
+    assert_eq!(image.bytes().await.unwrap().to_vec(), jpeg);
+    assert_eq!(guard.get(app.url(&format!("/api/v1/incidents/{id}/photos/{photo}"))).send().await.unwrap().status(), 403, "staff only");
+    app.stop().await;
+}

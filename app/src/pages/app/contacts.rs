@@ -57,6 +57,11 @@ fn ContactRow(c: AppContact, owner: bool, first: bool, last: bool) -> impl IntoV
         });
     };
     let save_away = move |clear: bool| {
+        // Saving needs the last day away; "back" clears the period.
+        if !clear && until.get_untracked().trim().is_empty() {
+            errors.set(vec![("until".into(), "date_invalid".into())]);
+            return;
+        }
         leptos::task::spawn_local(async move {
             let (f, u) = if clear { (String::new(), String::new()) } else { (from.get_untracked(), until.get_untracked()) };
             match app_contact_away(site(), id, f, u).await {

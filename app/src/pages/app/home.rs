@@ -17,15 +17,32 @@ pub fn Home() -> impl IntoView {
 }
 
 /// What the customer's last actions came to; kept above the screen, which is drawn anew on
-/// every update.
+/// every update. Each belongs to its site (another site's screen does not show it) and goes
+/// away after [`OUTCOME_SHOWN`].
 #[derive(Clone, Copy)]
 struct Outcomes {
-    /// The last cancel's result (`cancelled`, `wrong_password`, ...).
-    cancel: RwSignal<Option<String>>,
-    /// Whether the last panic went through.
-    panic: RwSignal<Option<bool>>,
+    /// The last cancel's site and result (`cancelled`, `wrong_password`, ...).
+    cancel: RwSignal<Option<(i64, String)>>,
+    /// The last panic's site and whether it went through.
+    panic: RwSignal<Option<(i64, bool)>>,
     /// The panic confirmation is showing.
     asking: RwSignal<bool>,
+}
+
+/// How long the result of a cancel or a panic stays on the screen.
+const OUTCOME_SHOWN: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Sets an outcome and clears it after [`OUTCOME_SHOWN`] unless a newer one replaced it.
+fn show_for_a_while<T: Clone + PartialEq + Send + Sync + 'static>(signal: RwSignal<Option<T>>, value: T) {
+    signal.set(Some(value.clone()));
+    set_timeout(
+        move || {
+            if signal.try_get_untracked().flatten().as_ref() == Some(&value) {
+                signal.try_set(None);
+            }
+        },
+        OUTCOME_SHOWN,
+    );
 }
 
 #[component]
@@ -63,7 +80,7 @@ fn HomeView(h: AppHome) -> impl IntoView {
         {test_until.map(|t| view! { <p class="badge-line test" data-testid="test-badge">{move || lang.get().tf("home.test_until", &[("time", &t)])}</p> })}
         {suspended.map(|t| view! { <p class="badge-line suspended">{move || lang.get().tf("home.suspended_until", &[("time", &t)])}</p> })}
         {h.alarms.clone().into_iter().map(|a| view! { <AlarmCard a site_id=h.site_id/> }).collect_view()}
-        {move || cancelled.get().map(|r| view! { <p class="result" data-testid="cancel-result" data-result=r.clone()>{lang.get().t(&format!("cancel.{r}")).to_owned()}</p> })}
+        {move || cancelled.get().filter(|(site, _)| *site == h.site_id).map(|(_, r)| view! { <p class="result" data-testid="cancel-result" data-result=r.clone()>{lang.get().t(&format!("cancel.{r}")).to_owned()}</p> })}
         <CommandLine h=h.clone()/>
         <Actions site_id=h.site_id/>
         <Panic site_id=h.site_id/>
@@ -74,7 +91,20 @@ fn HomeView(h: AppHome) -> impl IntoView {
 #[component]
 fn CommandLine(h: AppHome) -> impl IntoView {
     let lang = use_lang();
-    h.command.map(|c| {
+    // A finished command's line goes away two minutes after it was asked; a queued one stays.
+    let shown = RwSignal::new(true);
+    #[cfg(feature = "hydrate")]
+    if let Some(c) = h.command.as_ref().filter(|c| c.status != "queued") {
+        let left = (crate::model::customer::COMMAND_SHOWN_MS - c.age_ms).max(0) as u64;
+        set_timeout(
+            move || {
+                shown.try_set(false);
+            },
+            std::time::Duration::from_millis(left),
+        );
+    }
+    let command = h.command.clone();
+    move || command.clone().filter(|_| shown.get()).map(|c| {
         let key = format!("cmd.{}", c.command);
         let status = c.status.clone();
         let by = c.by.clone().unwrap_or_default();
@@ -106,10 +136,7 @@ fn AlarmCard(a: AppAlarm, site_id: i64) -> impl IntoView {
         busy.set(true);
         leptos::task::spawn_local(async move {
             let r = app_cancel(site_id, password.get_untracked()).await;
-            result.set(Some(match r {
-                Ok(r) => r,
-                Err(_) => "failed".into(),
-            }));
+            show_for_a_while(result, (site_id, r.unwrap_or_else(|_| "failed".into())));
             password.set(String::new());
             busy.set(false);
             app.reload();
@@ -174,7 +201,7 @@ fn Panic(site_id: i64) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let position = appjs::position(5000).await;
             let r = app_panic(site_id, position.map(|p| p.0), position.map(|p| p.1)).await;
-            sent.set(Some(r.is_ok()));
+            show_for_a_while(sent, (site_id, r.is_ok()));
             app.reload();
         });
     };
@@ -191,7 +218,7 @@ fn Panic(site_id: i64) -> impl IntoView {
             } else {
                 view! { <button class="panic" data-testid="panic" on:click=move |_| asking.set(true)>{lang.get().t("panic.button")}</button> }.into_any()
             }}
-            {move || sent.get().map(|ok| view! { <p class="result" data-testid="panic-result">{lang.get().t(if ok { "panic.sent" } else { "panic.failed" })}</p> })}
+            {move || sent.get().filter(|(site, _)| *site == site_id).map(|(_, ok)| view! { <p class="result" data-testid="panic-result">{lang.get().t(if ok { "panic.sent" } else { "panic.failed" })}</p> })}
         </div>
     }
 }

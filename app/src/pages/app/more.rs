@@ -146,7 +146,11 @@ fn Money() -> impl IntoView {
                             let amount = money(lang.get_untracked(), i.amount_cents, &i.currency);
                             view! {
                                 <li class=format!("invoice {state}") data-testid="invoice">
-                                    <span><strong>{i.number.clone()}</strong><br/><small>{i.description.clone()}</small></span>
+                                    <span><strong>{i.number.clone()}</strong><br/><small data-testid="invoice-text">{
+                                        // The billing system's own text, or (none given) the service in the customer's language.
+                                        let (text, month) = (i.description.clone(), i.issued_on.chars().take(7).collect::<String>());
+                                        move || if text.is_empty() { lang.get().tf("money.service", &[("month", &month)]) } else { text.clone() }
+                                    }</small></span>
                                     <span class="right">{amount}<br/><small>{move || lang.get().tf(&format!("money.{state}"), &[("date", i.paid_on.as_deref().unwrap_or(&i.due_on))])}</small></span>
                                 </li>
                             }

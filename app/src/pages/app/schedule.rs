@@ -25,6 +25,7 @@ pub fn Schedule() -> impl IntoView {
 #[component]
 fn Week(s: AppSchedule) -> impl IntoView {
     let lang = use_lang();
+    let app = use_app();
     let hours = |h: &Option<(String, String)>| h.as_ref().map(|(o, c)| format!("{o}–{c}"));
     view! {
         {if s.days.is_empty() {
@@ -50,7 +51,24 @@ fn Week(s: AppSchedule) -> impl IntoView {
                     {s.changes.iter().map(|c| {
                         let h = hours(&c.hours);
                         let date = c.date.clone();
-                        view! { <li data-testid="change"><strong>{date}</strong>" "{move || h.clone().unwrap_or_else(|| lang.get().t("schedule.closed").to_owned())}</li> }
+                        let remove = {
+                            let date = date.clone();
+                            move |_| {
+                                let (site, date) = (app.site.get_untracked().unwrap_or_default(), date.clone());
+                                leptos::task::spawn_local(async move {
+                                    let _ = app_schedule_change(site, date, String::new(), String::new(), true).await;
+                                    app.reload();
+                                });
+                            }
+                        };
+                        view! {
+                            <li data-testid="change"><strong>{date}</strong>" "{move || h.clone().unwrap_or_else(|| lang.get().t("schedule.closed").to_owned())}
+                                {move || (app.role() == Some(SiteRole::Owner)).then(|| {
+                                    let remove = remove.clone();
+                                    view! { <button class="ghost small" data-testid="change-remove" on:click=remove>{move || lang.get().t("schedule.remove")}</button> }
+                                })}
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             }.into_any()
@@ -71,7 +89,7 @@ fn ChangeForm() -> impl IntoView {
         ev.prevent_default();
         let site = app.site.get_untracked().unwrap_or_default();
         leptos::task::spawn_local(async move {
-            match app_schedule_change(site, date.get_untracked(), open.get_untracked(), close.get_untracked()).await {
+            match app_schedule_change(site, date.get_untracked(), open.get_untracked(), close.get_untracked(), false).await {
                 Ok(e) => {
                     done.set(e.is_empty());
                     if e.is_empty() {
