@@ -193,6 +193,75 @@ test("burglary to dispatch: map and queue within 1 s, plan, nearest crew, the cr
   await expect(ana.locator("body")).not.toContainText("server function");
 });
 
+test("a storm folds one category only, keeps a claimed incident out of the fold, and a supervisor closes it in one action", async ({ browser }) => {
+  const boss = await staffPage(browser, "supervisor");
+  const ana = await staffPage(browser, "operator");
+  const snap = await rpc<Snapshot>(boss, "/rpc/ops/snapshot");
+  // The densest storm cell (0.05°, the engine's default) among sites no other test uses.
+  const busy = new Set([3, 5, ...snap.incidents.map((i) => i.site_id)]);
+  const cells = new Map<string, number[]>();
+  for (const s of snap.sites.filter((s) => !busy.has(s.id))) {
+    const key = `${Math.floor(s.lat / 0.05)}:${Math.floor(s.lon / 0.05)}`;
+    cells.set(key, [...(cells.get(key) ?? []), s.id]);
+  }
+  const cell = [...cells.values()].sort((a, b) => b.length - a.length)[0];
+  expect(cell.length, "six free demo sites in one cell").toBeGreaterThanOrEqual(6);
+  const [fireSite, ...burgled] = cell.slice(0, 6);
+  for (const site of burgled) await burglary(site);
+  // A fire in the same cell is not a burglary: it stays out of the burglary storm.
+  expect(await send(DC09_PORT, cidFrame(++seq, account(fireSite), "1110 01 001"))).toContain('"ACK"');
+  const storm = boss.getByTestId("storm-group");
+  await expect(storm).toHaveCount(1, { timeout: 3000 });
+  await expect(storm.getByTestId("storm-label")).toHaveText("Storm: 5 × Burglary");
+  await expect(storm).toHaveAttribute("data-category", "burglary");
+  await expect(row(boss, fireSite)).toBeVisible();
+
+  // Ana claims one: it leaves the fold and stays in sight, marked as hers.
+  const claimed = burgled[0];
+  const id = (await rpc<Snapshot>(ana, "/rpc/ops/snapshot")).incidents.find((i) => i.site_id === claimed)!.id;
+  expect(await rpc<{ ok: boolean }>(ana, "/rpc/ops/act", { id, action: { action: "claim" } })).toMatchObject({ ok: true });
+  await expect(storm.getByTestId("storm-label")).toHaveText("Storm: 4 × Burglary", { timeout: 2000 });
+  await expect(row(boss, claimed).getByTestId("locked-by")).toContainText("Ana Popescu");
+
+  // The supervisor closes the rest with one resolution; each is journaled on its own.
+  await storm.getByTestId("storm-resolution").selectOption("false_technical");
+  await storm.getByTestId("storm-close").click();
+  await expect(boss.getByTestId("flash")).toHaveText("Closed 4 incidents");
+  await expect(storm).toHaveCount(0, { timeout: 2000 });
+  await expect(row(boss, claimed)).toBeVisible();
+  for (const site of burgled.slice(1)) await expect(row(boss, site)).toHaveCount(0);
+  // Leave nothing open for the other tests.
+  const left = (await rpc<Snapshot>(ana, "/rpc/ops/snapshot")).incidents.filter((i) => i.site_id === claimed || i.site_id === fireSite);
+  for (const inc of left) {
+    await rpc(boss, "/rpc/ops/act", { id: inc.id, action: { action: "take_over" } });
+    await rpc(boss, "/rpc/ops/act", { id: inc.id, action: { action: "close", resolution: "test", recall_crews: true } });
+  }
+});
+
+test("no Leptos warning or hydration error on any staff page", async ({ browser }) => {
+  const pages: [string, string, RegExp][] = [["operator", "/operator", /\/operator$/], ["admin", "/admin", /\/operator$/], ["supervisor", "/supervisor", /\/operator$/], ["crew", "/crew", /\/crew$/]];
+  await burglary(7);
+  for (const [role, path, home] of pages) {
+    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => {
+      if ((m.type() === "warning" || m.type() === "error") && /leptos|reactive|tracking context|disposed|hydrat|panicked|Content Security Policy/i.test(m.text())) problems.push(`${path}: ${m.text().slice(0, 300)}`);
+    });
+    await signIn(page, role, home);
+    await page.goto(path);
+    await hydrated(page);
+    if (role === "operator") {
+      const snap = await rpc<Snapshot>(page, "/rpc/ops/snapshot");
+      await page.goto(`/operator/incidents/${snap.incidents[0].id}`);
+      await hydrated(page);
+      await expect(page.getByTestId("journal")).toBeVisible();
+    }
+    await page.waitForTimeout(500);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }
+});
+
 test("offline map: with tiles unreachable the basemap and every marker still render", async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();

@@ -44,7 +44,8 @@ export const ORIGIN = `http://127.0.0.1:${Number(process.env.VIGIL_E2E_HTTP_PORT
 export function hydrationErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("console", (m) => {
-    if (m.type() === "error" && /hydrat|Content Security Policy/i.test(m.text())) errors.push(m.text().slice(0, 300));
+    const problem = m.type() === "error" ? /hydrat|Content Security Policy|panicked/i : m.type() === "warning" ? /leptos|reactive|tracking context|disposed/i : null;
+    if (problem && problem.test(m.text())) errors.push(m.text().slice(0, 300));
   });
   return errors;
 }

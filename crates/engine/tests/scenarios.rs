@@ -496,20 +496,21 @@ fn a_storm_holds_one_category_and_never_a_claimed_incident_and_closes_in_one_act
     let one = e.open_incidents().into_iter().find(|i| i.site_id == 1).unwrap().id;
     let (_, out) = e.on_command(OP, Command::Acknowledge { incident: one }, T0 + 30).unwrap();
     assert_eq!(out.incidents[&one].group_key, None);
-    // The rest: every member is a burglary.
+    // One more burglary joins the storm; the fire and the claimed one are not pulled back in.
+    e.on_signal(&Signal { site_id: Some(8), ..cid(9, T0 + 40, "1", "130", "001") }, T0 + 40);
     let members: Vec<Incident> = e.open_incidents().into_iter().filter(|i| i.group_key.as_deref() == Some(group.as_str())).cloned().collect();
-    assert_eq!(members.len(), 4);
+    assert_eq!(members.len(), 5, "{members:#?}");
     assert!(members.iter().all(|i| i.category == Category::Burglary && i.claimed_by.is_none()));
     // Acknowledged at once: they stay folded, and stop counting as unclaimed for escalation.
     let (reply, out) = e.on_command(Actor::Operator(9), Command::AcknowledgeStorm { group: group.clone() }, T0 + MIN).unwrap();
     assert_eq!(reply, Reply::Storm { done: members.iter().map(|i| i.id).collect(), skipped: vec![] });
-    assert_eq!(out.journal.iter().filter(|j| j.action == "acknowledged_group").count(), 4);
+    assert_eq!(out.journal.iter().filter(|j| j.action == "acknowledged_group").count(), 5);
     assert!(e.tick(T0 + 5 * MIN).journal.iter().all(|j| j.action != "escalated" || !members.iter().any(|m| m.id == j.incident)));
     // Closed in one action, journaled on each.
     let (reply, out) = e.on_command(Actor::Operator(9), Command::CloseStorm { group: group.clone(), resolution: Resolution::FalseTechnical }, T0 + 6 * MIN).unwrap();
     let Reply::Storm { done, .. } = reply else { panic!() };
-    assert_eq!(done.len(), 4);
-    assert_eq!(out.journal.iter().filter(|j| j.action == "closed").count(), 4);
+    assert_eq!(done.len(), 5);
+    assert_eq!(out.journal.iter().filter(|j| j.action == "closed").count(), 5);
     assert!(e.open_incidents().iter().any(|i| i.id == one), "the claimed one is still open");
     assert!(e.on_command(Actor::Operator(9), Command::CloseStorm { group, resolution: Resolution::FalseTechnical }, T0 + 7 * MIN).is_err());
 }

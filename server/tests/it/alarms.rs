@@ -4,26 +4,12 @@
 
 use dc09::{Frame, Token, XData};
 use serde_json::{json, Value};
-use crate::support::{spawn_app, TestApp, SAFE_WORD};
+use crate::support::{frame, spawn_app, TestApp, SAFE_WORD};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 const SEC: i64 = 1000;
 const MIN: i64 = 60 * SEC;
-
-fn frame(seq: u16, account: &str, token: Token, data: &str, xdata: Vec<XData>) -> Frame {
-    Frame {
-        token,
-        encrypted: false,
-        seq,
-        receiver: Some("1".into()),
-        line: "1".into(),
-        account: account.into(),
-        data: format!("#{account}|{data}"),
-        xdata,
-        timestamp: None,
-    }
-}
 
 /// Contact ID event `QEEE GG ZZZ` from account 1234.
 fn cid(seq: u16, event: &str) -> Frame {

@@ -11,18 +11,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 fn cid_frame(seq: u16, account: &str, event: &str) -> Vec<u8> {
-    Frame {
-        token: Token::AdmCid,
-        encrypted: false,
-        seq,
-        receiver: Some("1".into()),
-        line: "1".into(),
-        account: account.into(),
-        data: format!("#{account}|{event}"),
-        xdata: Vec::new(),
-        timestamp: None,
-    }
-    .encode()
+    crate::support::cid_frame(seq, account, event).encode()
 }
 
 /// Reads and decodes one whole reply frame.

@@ -175,19 +175,27 @@ impl TestApp {
     }
 }
 
-/// A Contact ID frame (`QEEE GG ZZZ`) from `account` on line 1, stamped with the receiver's
-/// time (as encrypted frames must be).
-pub fn cid_frame(seq: u16, account: &str, event: &str) -> dc09::Frame {
+/// A plain frame from `account` on receiver 1, line 1, without a timestamp.
+pub fn frame(seq: u16, account: &str, token: dc09::Token, data: &str, xdata: Vec<dc09::XData>) -> dc09::Frame {
     dc09::Frame {
-        token: dc09::Token::AdmCid,
+        token,
         encrypted: false,
         seq,
         receiver: Some("1".into()),
         line: "1".into(),
         account: account.into(),
-        data: format!("#{account}|{event}"),
-        xdata: Vec::new(),
+        data: format!("#{account}|{data}"),
+        xdata,
+        timestamp: None,
+    }
+}
+
+/// A Contact ID frame (`QEEE GG ZZZ`) from `account` on line 1, stamped with the receiver's
+/// time (as encrypted frames must be).
+pub fn cid_frame(seq: u16, account: &str, event: &str) -> dc09::Frame {
+    dc09::Frame {
         timestamp: Some(dc09::Timestamp::from_unix(chrono::Utc::now().timestamp())),
+        ..frame(seq, account, dc09::Token::AdmCid, event, Vec::new())
     }
 }
 
