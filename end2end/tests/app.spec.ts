@@ -97,6 +97,13 @@ test("a burglary: the push goes out at once, VAPID-signed and encrypted; the cus
     await page.getByTestId("cancel-password").fill(SAFE_WORD);
     await page.getByTestId("cancel").click();
     await expect(page.getByTestId("alarm")).toHaveCount(0, { timeout: 5_000 });
+    // The message belongs to its site: another site's screen does not show it.
+    await expect(page.getByTestId("cancel-result")).toHaveAttribute("data-result", "cancelled");
+    await page.getByTestId("site-select").selectOption("2");
+    await expect(page.getByTestId("arm-state")).toBeVisible();
+    await expect(page.getByTestId("cancel-result")).toHaveCount(0);
+    await page.getByTestId("site-select").selectOption("1");
+    await expect(page.getByTestId("cancel-result")).toHaveAttribute("data-result", "cancelled");
 
     const operator = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
     await signIn(operator, "operator", /\/operator$/);

@@ -99,7 +99,11 @@
       });
       return shrink(file)
         .then((body) => fetch("/api/v1/crew/photo", { method: "POST", body, credentials: "same-origin", headers: { "content-type": body.type || "application/octet-stream" } }))
-        .then((r) => r.json().then((j) => (r.ok ? { photo_id: j.photo_id } : { error: j.error || ("HTTP " + r.status) }), () => ({ error: r.status === 413 ? "The photo is larger than 4 MB." : "HTTP " + r.status })))
+        .then((r) => r.json().then((j) => {
+          if (!r.ok) return { error: j.error || ("HTTP " + r.status) };
+          input.value = ""; // sent once: the next report does not carry it again
+          return { photo_id: j.photo_id };
+        }, () => ({ error: r.status === 413 ? "The photo is larger than 4 MB." : "HTTP " + r.status })))
         .catch(() => ({ error: "The photo could not be sent: check the connection." }));
     },
 

@@ -22,14 +22,21 @@ pub fn merge(pushed: &[SignalView], fetched: &[SignalView]) -> Vec<SignalView> {
 pub fn SignalFeed() -> impl IntoView {
     let pushed = RwSignal::new(Vec::<SignalView>::new());
     let live = RwSignal::new(false);
-    let fetched = Resource::new(|| (), |_| recent_signals(None));
-    #[cfg(feature = "hydrate")]
+    // The feed is drawn in the browser only, after the page has hydrated: it changes by the
+    // moment (live rows, the connection's state), and drawn on the server it sometimes no
+    // longer matched what the browser hydrated (an unrecoverable hydration error on
+    // /operator). The server sends an empty placeholder.
+    let fetched = LocalResource::new(|| recent_signals(None));
+    let mounted = RwSignal::new(false);
     Effect::new(move |started: Option<()>| {
         if started.is_none() {
+            mounted.set(true);
+            #[cfg(feature = "hydrate")]
             super::live::subscribe(pushed, live, move || fetched.refetch());
         }
     });
     view! {
+        <Show when=move || mounted.get() fallback=|| view! { <p class="muted">"Loading signals…"</p> }>
         <section class="feed">
             <div class="feed-head">
                 <h2>"Live signals"</h2>
@@ -47,6 +54,7 @@ pub fn SignalFeed() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        </Show>
     }
 }
 

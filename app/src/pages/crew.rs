@@ -32,7 +32,7 @@ fn CrewHome() -> impl IntoView {
     Effect::new(move |started: Option<()>| {
         if started.is_none() {
             // A new job (or a recall) replaces whatever the last message said.
-            let changed = move |_: String, _: String| {
+            let changed = move |_: &str, _: String| {
                 flash.set(None);
                 job.refetch();
             };
@@ -135,6 +135,7 @@ fn Finding(flash: RwSignal<Option<(bool, String)>>) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let chosen = RwSignal::new(false);
     let send = move |_| {
         let words = text.get_untracked();
         if words.chars().count() > crate::model::ops::MAX_FINDING_CHARS {
@@ -160,6 +161,7 @@ fn Finding(flash: RwSignal<Option<(bool, String)>>) -> impl IntoView {
                 Ok(o) if o.ok => {
                     error.set(None);
                     text.set(String::new());
+                    chosen.set(false);
                     flash.set(Some((true, o.message)));
                 }
                 Ok(o) => error.set(Some(o.message)),
@@ -174,7 +176,10 @@ fn Finding(flash: RwSignal<Option<(bool, String)>>) -> impl IntoView {
             <textarea rows="3" maxlength="1000" placeholder="Back door forced, nobody inside; owner on the way…" aria-label="What you found" data-testid="finding-text"
                 prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <div class="actions">
-                <label class="btn">"📷 Photo"<input id="finding-photo" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" data-testid="finding-photo" hidden/></label>
+                <label class="btn">{move || if chosen.get() { "Photo added ✓" } else { "Add a photo" }}
+                    <input id="finding-photo" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" data-testid="finding-photo" hidden
+                        on:change=move |ev| chosen.set(!event_target_value(&ev).is_empty())/>
+                </label>
                 <button class="btn primary" data-testid="finding-send" disabled=move || busy.get() on:click=send>"Send report"</button>
             </div>
             {move || error.get().map(|e| view! { <p class="field-error" data-testid="finding-error">{e}</p> })}

@@ -29,7 +29,10 @@ pub fn IncidentPage() -> impl IntoView {
 fn Workspace(boss: bool) -> impl IntoView {
     let params = use_params_map();
     let raw = move || params.with(|p| p.get("id").unwrap_or_default());
-    let id = move || raw().parse::<i64>().ok().filter(|i| *i > 0).unwrap_or(0);
+    let number = |raw: &str| raw.parse::<i64>().ok().filter(|i| *i > 0).unwrap_or(0);
+    let id = move || number(&raw());
+    // Event handlers and stream callbacks read the id outside any tracking context.
+    let id_now = move || number(&params.with_untracked(|p| p.get("id").unwrap_or_default()));
     // Loaded in the browser: the page hydrates the same way however fast the server is. An
     // address that names no incident number is answered here, without asking the server.
     let work = LocalResource::new(move || {
@@ -56,7 +59,7 @@ fn Workspace(boss: bool) -> impl IntoView {
                 live,
                 move |_, data| {
                     if let Ok(crate::model::ops::OpsEvent::Incident(card)) = serde_json::from_str(&data) {
-                        if card.id == id() {
+                        if card.id == id_now() {
                             work.refetch();
                         }
                     }
@@ -72,12 +75,14 @@ fn Workspace(boss: bool) -> impl IntoView {
     });
 
     let act = move |action: OpsAction| {
-        let incident = id();
+        let incident = id_now();
         leptos::task::spawn_local(async move {
             match incident_action(incident, action).await {
                 Ok(o) => {
-                    crews_out.set(o.crews_out.clone());
-                    flash.set(Some((o.ok, o.message)));
+                    // Crews still out: the close form asks what to do; no second message.
+                    let asking = !o.crews_out.is_empty();
+                    crews_out.set(o.crews_out);
+                    flash.set((!asking).then_some((o.ok, o.message)));
                 }
                 Err(e) => flash.set(Some((false, crate::components::readable(&e)))),
             }
@@ -171,7 +176,7 @@ fn Sheet(
                 {(!site.schedule.is_empty()).then(|| view! { <h3>"Opening hours"</h3><ul class="zones">{site.schedule.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul> })}
                 <h3>"Signals"</h3>
                 <ul class="sigs" data-testid="incident-signals">{w.signals.iter().map(|s| view! {
-                    <li><span class="mono">{s.local_time.clone()}</span>" "{s.meaning.clone()}{s.zone_name.clone().map(|z| format!(" · {z}"))}</li>
+                    <li><span class="mono">{s.local_time.clone()}</span>" "{s.test.then(|| view! { <span class="badge test">"TEST"</span>" " })}{s.meaning.clone()}{s.zone_name.clone().map(|z| format!(" · {z}"))}</li>
                 }).collect_view()}</ul>
             </section>
             <section class="card plan" data-testid="plan">

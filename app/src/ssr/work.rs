@@ -110,12 +110,12 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
         .map(|(c, s, cand, ch, now, inc)| (inc, s, c, cand, ch, now))?;
     let sheet = site_sheet(ctx, site_id, site.as_ref(), now_ms).await?;
     let tz = tz_of(&sheet.time_zone);
-    let mut signals = Vec::new();
+    let mut records = Vec::new();
     for sid in ctx.store.incident_signal_ids(id).await? {
-        if let Some(r) = ctx.store.signal(sid).await? {
-            signals.push(super::views::signal_view(&r));
-        }
+        records.extend(ctx.store.signal(sid).await?);
     }
+    // Marked when the site was on test for them, as in the feed.
+    let signals = ctx.engine.read(move |e, _| records.iter().map(|r| super::views::signal_view_in(e, r)).collect::<Vec<_>>()).await?;
     let contacts = ctx
         .store
         .contacts(site_id)

@@ -119,7 +119,7 @@ impl Engine {
         let mut nearer: Vec<(f64, String)> = self
             .crews
             .values()
-            .filter(|c| c.id != crew_id && c.on_shift && !c.available())
+            .filter(|c| c.id != crew_id && c.on_shift && !c.available() && c.incident != Some(id))
             .map(|c| (distance_m(c.position, target), c))
             .filter(|(dc, _)| *dc < d)
             .map(|(dc, c)| (dc, format!("{}, {}, {}", c.name, words::distance(dc), self.busy_with(c))))

@@ -440,7 +440,8 @@ fn a_backup_crew_a_recall_and_a_reassignment() {
     let (_, out) = e.on_command(OP, Command::Dispatch { incident: id, crew_id: None }, T0 + 20 * SEC).unwrap();
     let inc = &out.incidents[&id];
     assert_eq!(inc.crews.iter().map(|a| (a.crew_id, a.backup)).collect::<Vec<_>>(), vec![(7, false), (8, true)]);
-    assert!(out.journal.iter().any(|j| j.action == "backup_dispatched"));
+    let backup = out.journal.iter().find(|j| j.action == "backup_dispatched").and_then(|j| j.detail.clone()).unwrap();
+    assert!(!backup.contains("nearer but busy"), "the crew already on this incident is not a busy alternative: {backup}");
     assert!(out.notices.is_empty(), "the customer was told of the first crew only");
     // Recall the backup: it is free again, the first crew still goes.
     let (_, out) = e.on_command(OP, Command::Recall { incident: id, crew_id: 8 }, T0 + 30 * SEC).unwrap();
