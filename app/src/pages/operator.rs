@@ -129,7 +129,7 @@ impl Board {
 /// A line of the queue: an incident, or a storm group of several.
 #[derive(Clone, PartialEq)]
 enum Line {
-    One(IncidentCard),
+    One(Box<IncidentCard>),
     Group { key: String, cards: Vec<IncidentCard> },
 }
 
@@ -146,12 +146,12 @@ fn lines(incidents: &[IncidentCard], expanded: &HashSet<String>) -> Vec<Line> {
                     out.push(Line::Group { key: key.clone(), cards: vec![card.clone()] });
                 }
             }
-            _ => out.push(Line::One(card.clone())),
+            _ => out.push(Line::One(Box::new(card.clone()))),
         }
     }
     out.into_iter()
         .map(|l| match l {
-            Line::Group { cards, .. } if cards.len() == 1 => Line::One(cards.into_iter().next().expect("one")),
+            Line::Group { cards, .. } if cards.len() == 1 => Line::One(Box::new(cards.into_iter().next().expect("one"))),
             l => l,
         })
         .collect()
@@ -315,7 +315,7 @@ fn Dashboard(me: i64, boss: bool) -> impl IntoView {
                             let is_selected = move || selected.get() == n;
                             match line {
                                 Line::One(card) => view! {
-                                    <QueueRow card me now limits=board.limits selected=Signal::derive(is_selected) on_claim=claim/>
+                                    <QueueRow card=*card me now limits=board.limits selected=Signal::derive(is_selected) on_claim=claim/>
                                 }.into_any(),
                                 Line::Group { key, cards } => view! {
                                     <StormRow key cards now selected=Signal::derive(is_selected) boss expanded on_storm=storm/>
