@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use engine::{Crew, Engine, Incident, Output, Site, StepKind};
+use engine::{Crew, Engine, Incident, Output, Site};
 use serde::Serialize;
 
 use crate::model::ops::{CrewMarker, CrewOnCard, IncidentCard, OpsEvent, SiteMarker};
@@ -23,11 +23,6 @@ pub fn name_of<T: Serialize>(value: &T) -> String {
         Ok(serde_json::Value::Object(map)) => map.values().next().and_then(|v| v.as_str()).unwrap_or("").to_owned(),
         _ => String::new(),
     }
-}
-
-/// The label of a plan step.
-pub fn step_label(kind: StepKind) -> String {
-    engine::words::step(kind)
 }
 
 /// Open incidents per site: the most urgent priority among those not on test.
@@ -101,8 +96,8 @@ pub fn card(engine: &Engine, inc: &Incident, names: &Names) -> IncidentCard {
         .map(|a| {
             let live = engine.crews().find(|c| c.id == a.crew_id);
             let state = match (a.end, a.ended_at_ms) {
-                (Some(engine::CrewEnd::Left), Some(t)) => format!("left at {}", clock(t, tz)),
-                (Some(engine::CrewEnd::Recalled), Some(t)) => format!("recalled at {}", clock(t, tz)),
+                (Some(engine::CrewEnd::Left), Some(t)) => format!("left at {}", engine::local_clock(t, tz)),
+                (Some(engine::CrewEnd::Recalled), Some(t)) => format!("recalled at {}", engine::local_clock(t, tz)),
                 _ => live.map_or("dispatched", |c| engine::words::crew_status(c.status)).to_owned(),
             };
             CrewOnCard { crew_id: a.crew_id, name: live.map_or_else(|| a.name.clone(), |c| c.name.clone()), backup: a.backup, active: a.active(), state }
@@ -152,12 +147,6 @@ pub fn status_text(inc: &Incident) -> String {
         Status::Closed => "closed",
     }
     .to_owned()
-}
-
-/// `HH:MM` in the site's zone.
-fn clock(at_ms: i64, tz: chrono_tz::Tz) -> String {
-    let full = engine::local_time(at_ms, tz);
-    full.rsplit(' ').next().unwrap_or(&full).to_owned()
 }
 
 /// Open incidents as cards, highest priority then oldest first (test incidents left out).

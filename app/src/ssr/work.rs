@@ -7,7 +7,7 @@ use engine::rules::billing::{Charge, Outcome};
 use engine::rules::geo::LatLon;
 
 use super::engine::EngineError;
-use super::ops::{card, crew_marker, name_of, step_label, user_names, Names};
+use super::ops::{card, crew_marker, name_of, user_names, Names};
 use super::Ctx;
 use crate::model::ops::{
     ActionOutcome, CandidateLine, ContactLine, CrewIncident, CrewJob, IncidentWork, JournalLine, OpsAction,
@@ -81,14 +81,6 @@ pub async fn site_sheet(ctx: &Ctx, site_id: i64, live: Option<&Site>, now_ms: i6
     Ok(sheet)
 }
 
-fn charge_text(charge: Option<Charge>) -> String {
-    engine::words::charge(charge)
-}
-
-fn outcome_label(o: Outcome) -> &'static str {
-    engine::words::resolution(o)
-}
-
 /// Everything the operator needs on one incident.
 pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<IncidentWork, WorkError> {
     let row = ctx.store.incident(id).await?.ok_or_else(|| WorkError::NotFound(format!("incident {id}")))?;
@@ -136,7 +128,7 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
         .enumerate()
         .map(|(index, s)| StepLine {
             index,
-            kind: step_label(s.step.kind),
+            kind: engine::words::step(s.step.kind),
             auto: s.step.auto,
             status: match s.status {
                 StepStatus::Pending => "pending",
@@ -152,7 +144,7 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
     let journal = journal_lines(ctx, id, tz, &names).await?;
     let resolutions = charges
         .into_iter()
-        .map(|(o, c)| ResolutionChoice { value: o.as_str().into(), label: outcome_label(o).into(), billing: charge_text(c) })
+        .map(|(o, c)| ResolutionChoice { value: o.as_str().into(), label: engine::words::resolution(o).into(), billing: engine::words::charge(c) })
         .collect();
     let taken_from_me = journal
         .iter()
@@ -168,8 +160,7 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
         .into_iter()
         .map(|p| {
             let crew = crews.iter().find(|c| c.id == p.crew_id).map(|c| c.name.clone()).unwrap_or_default();
-            let at = engine::local_time(p.at_ms, tz);
-            (format!("/api/v1/incidents/{id}/photos/{}", p.id), format!("{} {crew}", at.rsplit(' ').next().unwrap_or(&at)))
+            (format!("/api/v1/incidents/{id}/photos/{}", p.id), format!("{} {crew}", engine::local_clock(p.at_ms, tz)))
         })
         .collect();
     Ok(IncidentWork {
@@ -315,7 +306,7 @@ pub async fn act(ctx: &Ctx, user: &SessionUser, id: i64, action: OpsAction) -> R
         }
         OpsAction::Close { resolution, recall_crews } => {
             let resolution = Resolution::parse(&resolution).ok_or_else(|| WorkError::Invalid(format!("no resolution {resolution:?}")))?;
-            message = format!("Closed: {}", outcome_label(resolution));
+            message = format!("Closed: {}", engine::words::resolution(resolution));
             Command::Close { incident: id, resolution, recall_crews }
         }
     };
@@ -402,6 +393,11 @@ pub async fn crew_of(ctx: &Ctx, user: &SessionUser) -> Result<i64, WorkError> {
         .ok_or_else(|| WorkError::NotFound("crew for this login".into()))
 }
 
+/// The incident a crew is on now, if any.
+pub async fn crew_incident(ctx: &Ctx, crew_id: i64) -> Result<Option<i64>, WorkError> {
+    Ok(ctx.engine.read(move |e, _| e.crews().find(|c| c.id == crew_id).and_then(|c| c.incident)).await?)
+}
+
 /// The guard's crew and the incident it is sent to, with what the guard needs on the spot.
 pub async fn crew_job(ctx: &Ctx, user: &SessionUser) -> Result<CrewJob, WorkError> {
     let crew_id = crew_of(ctx, user).await?;
@@ -445,8 +441,7 @@ pub async fn crew_finding(ctx: &Ctx, user: &SessionUser, text: &str, photo: Opti
         return Ok(ActionOutcome::refused(format!("A report is at most {max} characters ({n} written)")));
     }
     if let Some(p) = photo {
-        let incident = ctx.engine.read(move |e, _| e.crews().find(|c| c.id == crew_id).and_then(|c| c.incident)).await?;
-        let ours = match incident {
+        let ours = match crew_incident(ctx, crew_id).await? {
             Some(i) => ctx.store.photos_of(i).await?.iter().any(|m| m.id == p && m.crew_id == crew_id),
             None => false,
         };

@@ -34,6 +34,13 @@ pub use view::{CustomerAlarm, CustomerSite};
 
 pub use rules;
 
+/// The time of day as people at the site read it (`14:05`).
+pub fn local_clock(at_ms: i64, tz: chrono_tz::Tz) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|t| t.with_timezone(&tz).format("%H:%M").to_string())
+        .unwrap_or_else(|| at_ms.to_string())
+}
+
 /// A time as people at the site read it (`2026-11-30 14:05`).
 pub fn local_time(at_ms: i64, tz: chrono_tz::Tz) -> String {
     chrono::DateTime::from_timestamp_millis(at_ms)

@@ -17,7 +17,10 @@ use super::AppState;
 /// The routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/crew/photo", post(upload).layer(DefaultBodyLimit::max(store::MAX_PHOTO_BYTES)))
+        .route(
+            "/api/v1/crew/photo",
+            post(upload).layer(DefaultBodyLimit::max(store::MAX_PHOTO_BYTES)),
+        )
         .route("/api/v1/incidents/{id}/photos/{photo}", get(show))
 }
 
@@ -38,16 +41,25 @@ pub struct Uploaded {
     (status = 413, description = "larger than 4 MB"),
     (status = 422, description = "not a JPEG, PNG or WebP image", body = super::error::ErrorBody),
 ))]
-pub async fn upload(Guard(user): Guard, State(state): State<AppState>, body: Bytes) -> Result<Json<Uploaded>, ApiError> {
+pub async fn upload(
+    Guard(user): Guard,
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Json<Uploaded>, ApiError> {
     let crew_id = app::ssr::work::crew_of(&state.ctx, &user).await?;
-    let incident = state
-        .ctx
-        .engine
-        .read(move |e, _| e.crews().find(|c| c.id == crew_id).and_then(|c| c.incident))
+    let incident = app::ssr::work::crew_incident(&state.ctx, crew_id)
         .await?
-        .ok_or_else(|| ApiError::Store(store::StoreError::Conflict("the crew is on no incident: no photo to keep".into())))?;
+        .ok_or_else(|| {
+            ApiError::Store(store::StoreError::Conflict(
+                "the crew is on no incident: no photo to keep".into(),
+            ))
+        })?;
     let at = state.ctx.engine.clock().now_ms();
-    let photo_id = state.ctx.store.add_photo(incident, crew_id, at, &body).await?;
+    let photo_id = state
+        .ctx
+        .store
+        .add_photo(incident, crew_id, at, &body)
+        .await?;
     Ok(Json(Uploaded { photo_id }))
 }
 
@@ -58,7 +70,22 @@ pub async fn upload(Guard(user): Guard, State(state): State<AppState>, body: Byt
     (status = 403, description = "not staff", body = super::error::ErrorBody),
     (status = 404, description = "no such photo of this incident", body = super::error::ErrorBody),
 ))]
-pub async fn show(Staff(_): Staff, State(state): State<AppState>, Path((id, photo)): Path<(i64, i64)>) -> Result<impl IntoResponse, ApiError> {
-    let (mime, bytes) = state.ctx.store.photo(id, photo).await?.ok_or_else(|| ApiError::NotFound(format!("photo {photo} of incident {id}")))?;
-    Ok(([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "private, max-age=3600".to_owned())], bytes))
+pub async fn show(
+    Staff(_): Staff,
+    State(state): State<AppState>,
+    Path((id, photo)): Path<(i64, i64)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (mime, bytes) = state
+        .ctx
+        .store
+        .photo(id, photo)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("photo {photo} of incident {id}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+        ],
+        bytes,
+    ))
 }

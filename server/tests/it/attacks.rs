@@ -4,17 +4,16 @@
 //! headers, idle connections and a slowloris against the receiver, and a flood of frames
 //! from unknown accounts. Each is bounded in count and time.
 
-
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use crate::support::{
+    cid_frame, spawn_app, spawn_app_with, tcp_exchange, udp_exchange, TestApp, PASSWORD,
+};
 use dc09::{Frame, Key, Token};
 use futures::future::join_all;
 use serde_json::{json, Value};
 use store::{NewUser, SecretKey, SignalQuery};
-use crate::support::{
-    cid_frame, spawn_app, spawn_app_with, tcp_exchange, udp_exchange, TestApp, PASSWORD,
-};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpSocket, TcpStream, UdpSocket};
 
@@ -884,7 +883,10 @@ async fn after_a_duress_disarm_every_customer_surface_reads_as_after_a_normal_on
     for (action, body) in [
         ("ack", json!({})),
         ("note", json!({ "text": "police informed" })),
-        ("close", json!({ "resolution": "false_user", "recall_crews": true })),
+        (
+            "close",
+            json!({ "resolution": "false_user", "recall_crews": true }),
+        ),
     ] {
         let resp = operator
             .post(app.url(&format!("/api/v1/incidents/{duress}/{action}")))

@@ -2,12 +2,11 @@
 //! called as each kind of caller, answers what one table says. A route or server function
 //! that has no row fails the test, and so does a row for one that no longer exists.
 
-
 use std::collections::BTreeSet;
 
+use crate::support::{spawn_app, TestApp, PASSWORD};
 use serde_json::{json, Value};
 use store::NewUser;
-use crate::support::{spawn_app, TestApp, PASSWORD};
 
 /// Who calls, in the order of the expectations in [`TABLE`].
 const CALLERS: [&str; 8] = [
