@@ -9,6 +9,13 @@ export const HTTP_PORT = Number(process.env.VIGIL_E2E_HTTP_PORT ?? 3130);
 export const DC09_PORT = Number(process.env.VIGIL_E2E_DC09_PORT ?? 7130);
 const vigil = process.env.VIGIL_BIN ?? "../target/debug/vigil";
 const database = `sqlite://${join(mkdtempSync(join(tmpdir(), "vigil-e2e-")), "vigil.db")}`;
+/** A second Vigil on an empty database, without the demo: a new company's first start. Its
+ *  log (with the set-up link) goes to a file the tests read; paths are fixed so that test
+ *  workers, which load this file again, find them. */
+export const FRESH_HTTP_PORT = HTTP_PORT + 1;
+export const FRESH_DC09_PORT = DC09_PORT + 1;
+export const FRESH_LOG = join(tmpdir(), `vigil-e2e-fresh-${FRESH_HTTP_PORT}.log`);
+const freshDb = join(tmpdir(), `vigil-e2e-fresh-${FRESH_HTTP_PORT}.db`);
 
 export default defineConfig({
   testDir: "./tests",
@@ -45,15 +52,28 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command:
-      `${vigil} serve --demo --demo-sites 30 --demo-mean-interval 60 --demo-stories false --push-any-endpoint ` +
-      `--http 127.0.0.1:${HTTP_PORT} --dc09 127.0.0.1:${DC09_PORT} ` +
-      `--database ${database} --site-root ../target/site`,
-    url: `http://127.0.0.1:${HTTP_PORT}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command:
+        `${vigil} serve --demo --demo-sites 30 --demo-mean-interval 60 --demo-stories false --push-any-endpoint ` +
+        `--http 127.0.0.1:${HTTP_PORT} --dc09 127.0.0.1:${DC09_PORT} ` +
+        `--database ${database} --site-root ../target/site`,
+      url: `http://127.0.0.1:${HTTP_PORT}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command:
+        `rm -f ${freshDb} ${freshDb}-wal ${freshDb}-shm && RUST_LOG=info NO_COLOR=1 exec ${vigil} serve ` +
+        `--http 127.0.0.1:${FRESH_HTTP_PORT} --dc09 127.0.0.1:${FRESH_DC09_PORT} ` +
+        `--database sqlite://${freshDb} --site-root ../target/site 2> ${FRESH_LOG}`,
+      url: `http://127.0.0.1:${FRESH_HTTP_PORT}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "ignore",
+    },
+  ],
 });

@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=StaticSegment("") view=pages::home::Home ssr=SsrMode::Async/>
                 <Route path=StaticSegment("login") view=pages::login::LoginPage/>
+                <Route path=StaticSegment("setup") view=pages::setup::SetupPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("operator") view=pages::operator::OperatorPage ssr=SsrMode::Async/>
                 <ParentRoute path=StaticSegment("app") view=pages::app::CustomerApp ssr=SsrMode::Async>
                     <Route path=StaticSegment("") view=pages::app::home::Home/>
@@ -78,7 +79,11 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("operator"), StaticSegment("incidents"), ParamSegment("id")) view=pages::incident::IncidentPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("crew") view=pages::crew::CrewPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("supervisor") view=pages::supervisor::SupervisorPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("admin") view=pages::admin::AdminPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("admin") view=|| view! { <pages::admin::AdminPage section=pages::admin::AdminSection::Sites/> } ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("admin"), StaticSegment("users")) view=|| view! { <pages::admin::AdminPage section=pages::admin::AdminSection::Users/> } ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("admin"), StaticSegment("crews")) view=|| view! { <pages::admin::AdminPage section=pages::admin::AdminSection::Crews/> } ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("admin"), StaticSegment("import")) view=|| view! { <pages::admin::AdminPage section=pages::admin::AdminSection::Import/> } ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=|| view! { <pages::admin::AdminPage section=pages::admin::AdminSection::Audit/> } ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod customer;
+pub mod history;
 pub mod import;
 pub mod ops;
 

@@ -1,4 +1,5 @@
 // The operator dashboard with a real server, real DC-09 frames and three browser contexts.
+import { readFileSync } from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { DC09_PORT, HTTP_PORT } from "../playwright.config";
 import { cidFrame, send } from "./dc09";
@@ -278,6 +279,12 @@ test("no Leptos warning or hydration error on any staff page", async ({ browser 
     await signIn(page, role, home);
     await page.goto(path);
     await hydrated(page);
+    if (role === "admin") {
+      for (const sub of ["/admin/users", "/admin/crews", "/admin/import", "/admin/audit"]) {
+        await page.goto(sub);
+        await hydrated(page);
+      }
+    }
     if (role === "operator") {
       const snap = await rpc<Snapshot>(page, "/rpc/ops/snapshot");
       await page.goto(`/operator/incidents/${snap.incidents[0].id}`);
@@ -318,7 +325,7 @@ test("the supervisor sees operators on shift and service levels; the admin impor
   const admin = await (await browser.newContext()).newPage();
   const broken = hydrationErrors(admin);
   await signIn(admin, "admin", /\/operator$/);
-  await admin.goto("/admin");
+  await admin.goto("/admin/import");
   await hydrated(admin);
   const csv = [
     "account,name,address,city,lat,lon,time_zone,contact1_name,contact1_phone,contact2_name,contact2_phone",
@@ -333,6 +340,9 @@ test("the supervisor sees operators on shift and service levels; the admin impor
   await expect(errors).toContainText("lat: not a number");
   await expect(errors).toContainText("address: required");
   await expect(errors).toContainText("2001 is already in use");
+  await admin.getByRole("link", { name: "Sites" }).click();
+  await expect(admin).toHaveURL(/\/admin$/);
+  await hydrated(admin);
   await admin.getByTestId("site-search").fill("Lemn");
   await expect(admin.getByTestId("site-results")).toContainText("7A03");
   await admin.getByTestId("site-search").fill("722 555 003");
@@ -360,11 +370,26 @@ test("the supervisor sees operators on shift and service levels; the admin impor
   await expect(editor.locator(".zones")).toContainText("004 Workshop PIR");
   await editor.getByTestId("move-down").first().click();
   await expect(editor.getByTestId("admin-contacts").locator("li").first()).toContainText("Eva Ene");
+  // A safe word for Eva: too short first; once saved it is never shown again.
+  const eva = editor.getByTestId("admin-contacts").locator("li").first();
+  await expect(eva.getByTestId("safe-word-state")).toHaveText("No safe word");
+  await eva.getByTestId("safe-word-input").fill("ab");
+  await eva.getByTestId("safe-word-save").click();
+  await expect(eva.locator("[data-field=safe_word]")).toHaveText("A safe word: 4 to 64 characters.");
+  await eva.getByTestId("safe-word-input").fill("green lantern");
+  await eva.getByTestId("safe-word-save").click();
+  await expect(eva.getByTestId("safe-word-done")).toHaveText("Saved.");
+  await expect(eva.getByTestId("safe-word-state")).toHaveText("Safe word on file");
+  await expect(eva.getByTestId("safe-word-input")).toHaveValue("");
   await admin.reload();
   await hydrated(admin);
   await admin.getByTestId("site-search").fill("7A03");
   await admin.getByTestId("edit-site").click();
   await expect(admin.getByTestId("keys")).toHaveValue("1 set, tag K-900");
+  await expect(admin.getByTestId("admin-contacts").locator("li").first().getByTestId("safe-word-state")).toHaveText("Safe word on file");
+
+  await admin.goto("/admin/users");
+  await hydrated(admin);
 
   // A new operator: each bad field gets its message, then the user exists.
   const form = admin.getByTestId("new-user");
@@ -387,5 +412,37 @@ test("the supervisor sees operators on shift and service levels; the admin impor
   await dana.fill("#password", "a long enough password");
   await dana.click("button[type=submit]");
   await expect(dana).toHaveURL(/\/operator$/);
+
+  // Disabled, Dana is signed out at once and cannot sign in again; the admin cannot disable
+  // themselves.
+  const danaRow = admin.getByTestId("user-row").filter({ hasText: "dana.op" });
+  await danaRow.getByTestId("user-disable").click();
+  await expect(admin.getByTestId("user-row").filter({ hasText: "dana.op" })).toContainText("Disabled");
+  await dana.goto("/operator");
+  await expect(dana).toHaveURL(/\/login$/);
+  const me = admin.getByTestId("user-row").filter({ has: admin.locator("td.mono", { hasText: /^admin$/ }) });
+  await me.getByTestId("user-disable").click();
+  await expect(me.getByTestId("user-error")).toHaveText("You cannot disable yourself.");
+  await dana.context().close();
+
+  // The audit journal shows what was done above, and exports it as CSV.
+  await admin.getByRole("link", { name: "Audit journal" }).click();
+  await hydrated(admin);
+  await admin.getByTestId("audit-action").selectOption("user.");
+  await admin.getByTestId("audit-search").click();
+  const audit = admin.getByTestId("audit-lines");
+  await expect(audit.locator("tr[data-action='user.disabled']")).toContainText("dana.op");
+  await expect(audit.locator("tr[data-action='user.created']").first()).toContainText("dana.op (operator)");
+  await expect(audit.locator("tr[data-action='contact.safe_word']")).toHaveCount(0);
+  await admin.getByTestId("audit-action").selectOption("contact.");
+  await admin.getByTestId("audit-search").click();
+  await expect(audit.locator("tr[data-action='contact.safe_word']").first()).toContainText("Eva Ene: safe word set");
+  await expect(audit).not.toContainText("green lantern");
+  const [download] = await Promise.all([admin.waitForEvent("download"), admin.getByTestId("audit-export").click()]);
+  expect(download.suggestedFilename()).toMatch(/^vigil-audit-\d{8}\.csv$/);
+  const text = readFileSync(await download.path(), "utf8");
+  expect(text.split("\n")[0]).toContain("time,who,action,subject,detail");
+  expect(text).toContain("contact.safe_word");
+  expect(text).not.toContain("user.disabled");
   expect(broken).toEqual([]);
 });

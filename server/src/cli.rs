@@ -22,6 +22,8 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Manage panel accounts: keys and supervised paths.
     Account(crate::account_cli::AccountArgs),
+    /// Manage logins: the first administrator, passwords, disabling.
+    User(crate::user_cli::UserArgs),
     /// Play many simulated panels against a DC-09 receiver and print throughput and ACK latency.
     Loadgen(loadgen::LoadArgs),
 }

@@ -13,5 +13,6 @@ pub mod secrets;
 pub mod startup;
 pub mod supervision;
 pub mod telemetry;
+pub mod user_cli;
 pub mod web;
 pub mod windows;

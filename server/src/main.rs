@@ -22,6 +22,7 @@ async fn main() -> anyhow::Result<()> {
                 println!();
             }
         }
+        Command::User(args) => println!("{}", server::user_cli::run(args).await.context("vigil user")?.trim_end()),
         Command::Loadgen(args) => {
             let json = args.json;
             let report = loadgen::run(args).await.context("vigil loadgen")?;

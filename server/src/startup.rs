@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use app::ssr::engine::{Clock, EngineHandle};
+use app::ssr::setup::SetupGate;
 use app::ssr::Ctx;
 use store::{Store, StoreError};
 use tokio::net::{TcpListener, UdpSocket};
@@ -94,6 +95,8 @@ pub struct Running {
     pub engine: EngineHandle,
     /// The receiver's ingest path (its counters of what it refused).
     pub ingest: Ingest,
+    /// The set-up page's one-time token, when the database had no user at start.
+    pub setup_token: Option<String>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -142,6 +145,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         tokio::spawn(crate::maintenance::run(store.clone(), ingest.clone(), shutdown.subscribe())),
     ];
 
+    let (setup, setup_token) = setup_gate(&store, &config, http_addr).await?;
     let ctx = Ctx {
         store: store.clone(),
         signals,
@@ -152,6 +156,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         push_key,
         push_any_endpoint: config.push_any_endpoint,
         secure_cookies: config.web.https(),
+        setup,
     };
     let state = AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe(), config.web.clone());
     tasks.push(tokio::spawn(web::serve::serve(http_listener, state)));
@@ -159,7 +164,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     if let Some(demo) = &config.demo {
         tasks.push(crate::demo::spawn(&store, dc09_addr, engine.clone(), demo, shutdown.subscribe()).await?);
     }
-    Ok(Running { http_addr, dc09_addr, store, supervision, engine, ingest, shutdown, tasks })
+    Ok(Running { http_addr, dc09_addr, store, supervision, engine, ingest, setup_token, shutdown, tasks })
 }
 
 impl Running {
@@ -186,6 +191,22 @@ async fn wait_for_signal() -> std::io::Result<()> {
         r = tokio::signal::ctrl_c() => r,
         _ = term.recv() => Ok(()),
     }
+}
+
+/// On a database without any user, opens the set-up page and prints its one-time link: the
+/// only way in besides `vigil user add`. The token is printed on purpose (it is the
+/// operator's own console); it stops working once the first user exists.
+async fn setup_gate(store: &Store, config: &Config, http_addr: SocketAddr) -> Result<(std::sync::Arc<SetupGate>, Option<String>), StoreError> {
+    if store.count_users().await? > 0 {
+        return Ok((std::sync::Arc::new(SetupGate::closed()), None));
+    }
+    let (gate, token) = SetupGate::open();
+    let base = match &config.web.public_url {
+        Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+        None => format!("http://{http_addr}"),
+    };
+    tracing::warn!("no login exists yet: create the first administrator at {base}/setup?token={token} (or run `vigil user add NAME --role admin`)");
+    Ok((std::sync::Arc::new(gate), Some(token)))
 }
 
 /// Web Push with an empty VAPID key uses the key kept in the database, made on first use

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use crate::model::admin::{AdminSiteDetail, FieldErrors};
+use crate::model::admin::{AdminSiteDetail, FieldErrors, UserChange};
 use crate::model::import::ImportResult;
 use crate::model::ops::{AdminCrew, AdminSearch, AdminUser};
 
@@ -103,6 +103,30 @@ pub async fn create_user(username: String, display_name: String, password: Strin
     let user = super::server::require(&[crate::model::Role::Admin]).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::admin::create_user(&ctx, &user, &username, &display_name, password, &role).await.map_err(fail)
+}
+
+/// Changes a login's role, disables or enables it, or sets its password (admins).
+#[server(prefix = "/rpc", endpoint = "admin/user", input = Json)]
+pub async fn change_user(user_id: i64, change: UserChange) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(&[crate::model::Role::Admin]).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::change_user(&ctx, &user, user_id, change).await.map_err(fail)
+}
+
+/// Sets or removes (empty) a contact's safe word (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/safe-word", input = Json)]
+pub async fn set_safe_word(site_id: i64, contact_id: i64, safe_word: String) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::set_safe_word(&ctx, &user, site_id, contact_id, safe_word).await.map_err(fail)
+}
+
+/// One page of the audit journal, filtered, newest first; `before_id` pages back (admins).
+#[server(prefix = "/rpc", endpoint = "admin/audit", input = Json)]
+pub async fn audit_page(filter: crate::model::history::AuditFilter, before_id: Option<i64>) -> Result<crate::model::history::AuditPage, ServerFnError> {
+    super::server::require(&[crate::model::Role::Admin]).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::history::audit_page(&ctx, &filter, before_id).await.map_err(fail)
 }
 
 /// The customers' open service requests (supervisors and admins).

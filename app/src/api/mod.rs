@@ -5,6 +5,7 @@ use leptos::prelude::*;
 pub mod admin;
 pub mod customer;
 pub mod ops;
+pub mod setup;
 
 use crate::model::{DemoLogin, LoginErrors, SessionUser, SignalView, SiteSummary};
 

@@ -14,6 +14,8 @@ pub struct AdminContact {
     pub name: String,
     /// Phone.
     pub phone: String,
+    /// A safe word is on file (never shown).
+    pub has_safe_word: bool,
 }
 
 /// One site opened for editing.
@@ -69,25 +71,18 @@ pub const ROLES: [&str; 5] = ["operator", "supervisor", "admin", "crew", "custom
 /// password of 10+ characters (at most 256); customers: a customer ID of 6-10 digits and a PIN
 /// of 4-8 digits that is not trivial (see [`pin_problem`](super::customer::pin_problem)).
 pub fn check_new_user(username: &str, display_name: &str, password: &str, role: &str) -> FieldErrors {
-    use super::customer::{code_problem, pin_problem};
+    use super::customer::code_problem;
     let mut e = FieldErrors::default();
     let u = username.trim();
     if role == "customer" {
         if code_problem(u).is_some() {
             e.add("username", "A customer ID: 6 to 10 digits.");
         }
-        match pin_problem(password) {
-            Some("pin_trivial") => e.add("password", "This PIN is too easy to guess (0000, 1234, 1212, a year...)."),
-            Some(_) => e.add("password", "A PIN: 4 to 8 digits."),
-            None => {}
-        }
-    } else {
-        if !(3..=32).contains(&u.len()) || !u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
-            e.add("username", "3-32 characters: lower-case letters, digits, . _ -");
-        }
-        if password.chars().count() < 10 || password.len() > 256 {
-            e.add("password", "At least 10 characters.");
-        }
+    } else if !(3..=32).contains(&u.len()) || !u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
+        e.add("username", "3-32 characters: lower-case letters, digits, . _ -");
+    }
+    if let Some(problem) = password_problem(role, password) {
+        e.add("password", problem);
     }
     if display_name.trim().is_empty() || display_name.len() > 80 {
         e.add("display_name", "Enter the person's name (at most 80 characters).");
@@ -96,6 +91,46 @@ pub fn check_new_user(username: &str, display_name: &str, password: &str, role: 
         e.add("role", "Choose a role.");
     }
     e
+}
+
+/// What is wrong with a new password for a user of `role`, if anything: customers have a
+/// PIN of 4-8 digits that is not trivial, everyone else 10-256 characters.
+pub fn password_problem(role: &str, password: &str) -> Option<&'static str> {
+    if role == "customer" {
+        return match super::customer::pin_problem(password) {
+            Some("pin_trivial") => Some("This PIN is too easy to guess (0000, 1234, 1212, a year...)."),
+            Some(_) => Some("A PIN: 4 to 8 digits."),
+            None => None,
+        };
+    }
+    (password.chars().count() < 10 || password.len() > 256).then_some("At least 10 characters.")
+}
+
+/// What an administrator changes about a login.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum UserChange {
+    /// Gives another role (their sessions end).
+    Role {
+        /// One of [`ROLES`].
+        role: String,
+    },
+    /// Disables the login: no sign-in, sessions ended; journals keep the name.
+    Disable,
+    /// Enables it again.
+    Enable,
+    /// Sets a new password (their sessions end).
+    Password {
+        /// The new password (or PIN for customers).
+        password: String,
+    },
+}
+
+/// A contact's safe word (the password that cancels an alarm on the phone): 4-64
+/// characters, not only spaces.
+pub fn safe_word_problem(word: &str) -> Option<&'static str> {
+    let n = word.trim().chars().count();
+    (!(4..=64).contains(&n)).then_some("A safe word: 4 to 64 characters.")
 }
 
 /// Checks a zone: number 1-999 and a name of at most 60 characters.

@@ -583,4 +583,6 @@ pub struct AdminUser {
     pub name: String,
     /// Role.
     pub role: String,
+    /// Disabled: cannot sign in.
+    pub disabled: bool,
 }

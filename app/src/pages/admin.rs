@@ -1,31 +1,89 @@
-//! `/admin`: search sites by account, name, address or phone and edit one (keys, pets, notes,
-//! zones, the contacts' calling order); import accounts from CSV with a progress bar and a
-//! per-row error report; crews' tracking devices; users and roles.
+//! The administration pages. `/admin`: search sites by account, name, address or phone and
+//! edit one (keys, pets, notes, zones, the contacts' calling order and safe words);
+//! `/admin/import`: accounts from CSV with a progress bar and a per-row error report;
+//! `/admin/crews`: crews' tracking devices; `/admin/users`: logins, roles, disabling,
+//! passwords; `/admin/audit`: the audit journal, filtered, and its CSV export.
 
 use leptos::prelude::*;
 
-use crate::api::admin::{add_zone, admin_crews, admin_requests, request_done, admin_users, create_user, crew_device, load_admin_site, move_contact, save_instructions, search_sites};
-use crate::model::admin::{AdminSiteDetail, FieldErrors, ROLES};
+use crate::api::admin::{add_zone, admin_crews, admin_requests, admin_users, change_user, create_user, crew_device, load_admin_site, move_contact, request_done, save_instructions, search_sites, set_safe_word};
+use crate::model::admin::{AdminSiteDetail, FieldErrors, UserChange, ROLES};
 use crate::components::header::Header;
 use crate::components::require_role::RequireRole;
 use crate::model::import::{ImportResult, COLUMNS};
 use crate::model::{Role, SessionUser};
 use crate::pages::operator::StaffNav;
 
-/// The administration page (supervisors search; admins also import and manage).
+/// The parts of the administration pages, one address each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdminSection {
+    /// `/admin`: service requests, site search and editing (supervisors too).
+    Sites,
+    /// `/admin/users`: logins and roles.
+    Users,
+    /// `/admin/crews`: crews and their devices.
+    Crews,
+    /// `/admin/import`: accounts from CSV.
+    Import,
+    /// `/admin/audit`: the audit journal and its export.
+    Audit,
+}
+
+impl AdminSection {
+    const ALL: [AdminSection; 5] = [AdminSection::Sites, AdminSection::Users, AdminSection::Crews, AdminSection::Import, AdminSection::Audit];
+
+    fn path(self) -> &'static str {
+        match self {
+            AdminSection::Sites => "/admin",
+            AdminSection::Users => "/admin/users",
+            AdminSection::Crews => "/admin/crews",
+            AdminSection::Import => "/admin/import",
+            AdminSection::Audit => "/admin/audit",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            AdminSection::Sites => "Sites",
+            AdminSection::Users => "Logins",
+            AdminSection::Crews => "Crews",
+            AdminSection::Import => "Import",
+            AdminSection::Audit => "Audit journal",
+        }
+    }
+
+    /// Supervisors see the sites; the rest is for administrators.
+    fn allowed(self, role: Role) -> bool {
+        self == AdminSection::Sites || role == Role::Admin
+    }
+}
+
+/// An administration page (supervisors: the sites; admins: everything).
 #[component]
-pub fn AdminPage() -> impl IntoView {
+pub fn AdminPage(section: AdminSection) -> impl IntoView {
     view! {
-        <RequireRole allowed=|u: &SessionUser| matches!(u.role, Role::Supervisor | Role::Admin) render=|user: SessionUser| {
-            let admin = user.role == Role::Admin;
+        <RequireRole allowed=|u: &SessionUser| matches!(u.role, Role::Supervisor | Role::Admin) render=move |user: SessionUser| {
+            let role = user.role;
+            if !section.allowed(role) {
+                return view! { <leptos_router::components::Redirect path="/admin"/> }.into_any();
+            }
             view! {
                 <Header user=user.clone() title="Administration"><StaffNav role=user.role/></Header>
-                <main class="page admin">
-                    <Requests/>
-                    <Search/>
-                    <Show when=move || admin><Import/><Crews/><Users/></Show>
+                <nav class="subnav" aria-label="Administration">
+                    {AdminSection::ALL.into_iter().filter(|s| s.allowed(role)).map(|s| view! {
+                        <a href=s.path() class:current=s == section aria-current=(s == section).then_some("page")>{s.title()}</a>
+                    }).collect_view()}
+                </nav>
+                <main class="page admin" data-section=section.title()>
+                    {match section {
+                        AdminSection::Sites => view! { <Requests/><Search/> }.into_any(),
+                        AdminSection::Users => view! { <Users/> }.into_any(),
+                        AdminSection::Crews => view! { <Crews/> }.into_any(),
+                        AdminSection::Import => view! { <Import/> }.into_any(),
+                        AdminSection::Audit => view! { <Audit/> }.into_any(),
+                    }}
                 </main>
-            }
+            }.into_any()
         }/>
     }
 }
@@ -159,6 +217,7 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
                     view! { <li>{c.name.clone()}" · "{c.phone.clone()}" "
                         <button class="btn small" disabled={n == 0} on:click=move |_| shift(cid, true) aria-label="Move up">"↑"</button>
                         <button class="btn small" disabled=last data-testid="move-down" on:click=move |_| shift(cid, false) aria-label="Move down">"↓"</button>
+                        <SafeWord site=id contact=cid on_file=c.has_safe_word/>
                     </li> }
                 }).collect_view()}</ol>
                 <h3>"Zones"</h3>
@@ -170,6 +229,44 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
                 </div>
                 {field_error(zone_errors, "zone_number")}{field_error(zone_errors, "zone_name")}
             </div>
+        </div>
+    }
+}
+
+/// A contact's safe word: whether one is on file, and a field to set or change it (never
+/// shown again once saved; empty removes it).
+#[component]
+fn SafeWord(site: i64, contact: i64, on_file: bool) -> impl IntoView {
+    let on_file = RwSignal::new(on_file);
+    let word = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::default());
+    let done = RwSignal::new(None::<&'static str>);
+    let save = move |_| {
+        let w = word.get_untracked();
+        leptos::task::spawn_local(async move {
+            match set_safe_word(site, contact, w.clone()).await {
+                Ok(e) if e.is_empty() => {
+                    errors.set(e);
+                    word.set(String::new());
+                    on_file.set(!w.trim().is_empty());
+                    done.set(Some(if w.trim().is_empty() { "Removed." } else { "Saved." }));
+                }
+                Ok(e) => errors.set(e),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    view! {
+        <div class="inline-form safe-word" data-testid="safe-word">
+            <span class=move || if on_file.get() { "badge ok" } else { "badge warn" } data-testid="safe-word-state">
+                {move || if on_file.get() { "Safe word on file" } else { "No safe word" }}
+            </span>
+            <input type="password" autocomplete="off" size="14" maxlength="64" placeholder="New safe word" aria-label="New safe word"
+                data-testid="safe-word-input" prop:value=word on:input=move |ev| { done.set(None); word.set(event_target_value(&ev)) }/>
+            <button class="btn small" data-testid="safe-word-save" on:click=save>"Set"</button>
+            {field_error(errors, "safe_word")}
+            {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
+            {move || done.get().map(|m| view! { <span class="muted" data-testid="safe-word-done">{m}</span> })}
         </div>
     }
 }
@@ -379,8 +476,8 @@ fn Users() -> impl IntoView {
             <h2>"Users and roles"</h2>
             {move || users.get().map(|r| r.map(|list| view! {
                     <table class="grid" data-testid="admin-users">
-                        <thead><tr><th>"Login"</th><th>"Name"</th><th>"Role"</th></tr></thead>
-                        <tbody>{list.into_iter().map(|u| view! { <tr><td>{u.username}</td><td>{u.name}</td><td>{u.role}</td></tr> }).collect_view()}</tbody>
+                        <thead><tr><th>"Login"</th><th>"Name"</th><th>"Role"</th><th>"Sign-in"</th><th>"New password"</th></tr></thead>
+                        <tbody>{list.into_iter().map(|u| view! { <UserRow u users/> }).collect_view()}</tbody>
                     </table>
                 }))}
             <h3>"New user"</h3>
@@ -395,6 +492,125 @@ fn Users() -> impl IntoView {
                 {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
                 {move || created.get().map(|m| view! { <span class="muted" data-testid="user-created">{m}</span> })}
             </div>
+        </section>
+    }
+}
+
+/// One login: its role, whether it may sign in, and a new password.
+#[component]
+fn UserRow(u: crate::model::ops::AdminUser, users: LocalResource<Result<Vec<crate::model::ops::AdminUser>, ServerFnError>>) -> impl IntoView {
+    let id = u.id;
+    let errors = RwSignal::new(FieldErrors::default());
+    let done = RwSignal::new(None::<&'static str>);
+    let password = RwSignal::new(String::new());
+    let apply = move |change: UserChange, ok: &'static str| {
+        leptos::task::spawn_local(async move {
+            let reset = matches!(change, UserChange::Password { .. });
+            match change_user(id, change).await {
+                Ok(e) if e.is_empty() => {
+                    errors.set(e);
+                    done.set(Some(ok));
+                    if reset {
+                        password.set(String::new());
+                    } else {
+                        users.refetch();
+                    }
+                }
+                Ok(e) => errors.set(e),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    let role = u.role.clone();
+    let disabled = u.disabled;
+    view! {
+        <tr data-testid="user-row" data-login=u.username.clone() class:disabled-row=disabled>
+            <td class="mono">{u.username.clone()}</td>
+            <td>{u.name.clone()}</td>
+            <td>
+                <select aria-label="Role" data-testid="user-role" on:change=move |ev| apply(UserChange::Role { role: event_target_value(&ev) }, "Role changed.")>
+                    {ROLES.iter().map(|r| view! { <option value=*r selected={*r == role}>{*r}</option> }).collect_view()}
+                </select>
+            </td>
+            <td>
+                {if disabled {
+                    view! { <span class="badge warn">"Disabled"</span>" "<button class="btn small" data-testid="user-enable" on:click=move |_| apply(UserChange::Enable, "Enabled.")>"Enable"</button> }.into_any()
+                } else {
+                    view! { <button class="btn small" data-testid="user-disable" on:click=move |_| apply(UserChange::Disable, "Disabled.")>"Disable"</button> }.into_any()
+                }}
+            </td>
+            <td>
+                <span class="inline-form">
+                    <input type="password" autocomplete="new-password" size="14" aria-label="New password" data-testid="user-password"
+                        prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                    <button class="btn small" data-testid="user-password-set" on:click=move |_| apply(UserChange::Password { password: password.get_untracked() }, "Password set; their sessions ended.")>"Set"</button>
+                </span>
+                {field_error(errors, "password")}{field_error(errors, "role")}
+                {move || errors.get().form.map(|m| view! { <span class="field-error" data-testid="user-error">{m}</span> })}
+                {move || done.get().map(|m| view! { <span class="muted" data-testid="user-done">{m}</span> })}
+            </td>
+        </tr>
+    }
+}
+
+/// The audit journal: filters, a page of entries at a time, and the same filter as CSV.
+#[component]
+fn Audit() -> impl IntoView {
+    use crate::model::history::{AuditFilter, AuditLine, AUDIT_GROUPS};
+    let (from, to, who, action, text) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let lines = RwSignal::new(Vec::<AuditLine>::new());
+    let more = RwSignal::new(false);
+    let errors = RwSignal::new(FieldErrors::default());
+    let loading = RwSignal::new(false);
+    let filter = move || AuditFilter { from: from.get_untracked(), to: to.get_untracked(), who: who.get_untracked(), action: action.get_untracked(), text: text.get_untracked() };
+    let load = move |older: bool| {
+        let before = if older { lines.with_untracked(|l| l.last().map(|l| l.id)) } else { None };
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::audit_page(filter(), before).await {
+                Ok(page) => {
+                    errors.set(page.errors);
+                    more.set(page.more);
+                    if older {
+                        lines.update(|l| l.extend(page.lines));
+                    } else {
+                        lines.set(page.lines);
+                    }
+                }
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+            loading.set(false);
+        });
+    };
+    Effect::new(move |_| load(false));
+    let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
+    view! {
+        <section class="card">
+            <h2>"Audit journal"</h2>
+            <p class="muted">"Every change made by staff, customers and the command line, and every sign-in. Times in the centre's zone."</p>
+            <form class="filters" method="get" action="/api/v1/audit.csv" data-testid="audit-filter" on:submit=move |ev| { ev.prevent_default(); load(false); }>
+                <label>"From"<input type="date" name="from" prop:value=from on:input=input(from) data-testid="audit-from"/>{field_error(errors, "from")}</label>
+                <label>"To"<input type="date" name="to" prop:value=to on:input=input(to) data-testid="audit-to"/>{field_error(errors, "to")}</label>
+                <label>"Who (login)"<input name="who" size="12" maxlength="64" prop:value=who on:input=input(who) data-testid="audit-who"/>{field_error(errors, "who")}</label>
+                <label>"What"<select name="action" on:change=input(action) data-testid="audit-action">
+                    {AUDIT_GROUPS.iter().map(|(p, words)| view! { <option value=*p>{*words}</option> }).collect_view()}
+                </select>{field_error(errors, "action")}</label>
+                <label>"Containing"<input name="text" size="14" maxlength="200" prop:value=text on:input=input(text) data-testid="audit-text"/>{field_error(errors, "text")}</label>
+                <button type="submit" class="btn primary" data-testid="audit-search">"Show"</button>
+                // The same fields, sent to the export by the browser itself (a download).
+                <button type="submit" class="btn" formaction="/api/v1/audit.csv" data-testid="audit-export" on:click=move |ev| ev.stop_propagation()>"Export CSV"</button>
+            </form>
+            {move || errors.get().form.map(|m| view! { <p class="field-error">{m}</p> })}
+            <table class="grid audit" data-testid="audit-lines">
+                <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Subject"</th><th>"Detail"</th></tr></thead>
+                <tbody>{move || lines.get().into_iter().map(|l| { let action = l.action.clone(); view! {
+                    <tr data-action=action><td class="mono nowrap">{l.at}</td><td>{l.who}</td><td class="mono">{l.action}</td><td class="mono">{l.subject}</td><td class="wrap-anywhere">{l.detail}</td></tr>
+                }}).collect_view()}</tbody>
+            </table>
+            {move || (lines.with(Vec::is_empty) && !loading.get()).then(|| view! { <p class="muted">"Nothing matches."</p> })}
+            <Show when=move || more.get()>
+                <button class="btn small" data-testid="audit-older" on:click=move |_| load(true)>"Older entries"</button>
+            </Show>
         </section>
     }
 }

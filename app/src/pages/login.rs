@@ -16,6 +16,7 @@ pub fn LoginPage() -> impl IntoView {
         None => LoginErrors::default(),
     };
     let demo = Resource::new(|| (), |_| demo_logins());
+    let first_start = Resource::new(|| (), |_| crate::api::setup::setup_open());
     view! {
         <main class="login">
             <h1>"Vigil"</h1>
@@ -32,6 +33,14 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
+            <Suspense>
+                {move || first_start.get().and_then(Result::ok).filter(|open| *open).map(|_| view! {
+                    <section class="card" data-testid="first-start">
+                        <h2>"No login exists yet"</h2>
+                        <p>"Open the set-up link the server printed in its log to create the first administrator, or run "<code>"vigil user add NAME --role admin"</code>" on the server."</p>
+                    </section>
+                })}
+            </Suspense>
             <Suspense>
                 {move || demo.get().and_then(Result::ok).filter(|d| !d.is_empty()).map(|logins| view! {
                     <section class="card demo" data-testid="demo-logins">

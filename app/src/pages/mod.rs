@@ -8,4 +8,5 @@ pub mod incident;
 pub mod login;
 pub mod not_found;
 pub mod operator;
+pub mod setup;
 pub mod supervisor;

@@ -4,7 +4,7 @@
 
 use super::work::WorkError;
 use super::Ctx;
-use crate::model::admin::{check_device_id, check_new_user, check_zone, AdminContact, AdminSiteDetail, FieldErrors};
+use crate::model::admin::{check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminSiteDetail, FieldErrors, UserChange, ROLES};
 use crate::model::import::{check_row, split_csv, ImportResult, ImportRow};
 use crate::model::ops::{AdminCrew, AdminSearch, AdminSite, AdminUser, ZoneLine};
 use crate::model::SessionUser;
@@ -95,11 +95,11 @@ pub async fn crews(ctx: &Ctx) -> Result<Vec<AdminCrew>, WorkError> {
 
 /// Every user and role.
 pub async fn users(ctx: &Ctx) -> Result<Vec<AdminUser>, WorkError> {
-    Ok(ctx.store.list_users().await?.into_iter().map(|u| AdminUser { id: u.id, username: u.username, name: u.display_name, role: u.role }).collect())
+    Ok(ctx.store.list_users().await?.into_iter().map(|u| AdminUser { id: u.id, username: u.username, name: u.display_name, role: u.role, disabled: u.disabled }).collect())
 }
 
 /// Appends an administrator's change to the audit journal.
-pub(crate) async fn audit(ctx: &Ctx, user: &SessionUser, action: &str, subject: String, detail: String) -> Result<(), WorkError> {
+pub async fn audit(ctx: &Ctx, user: &SessionUser, action: &str, subject: String, detail: String) -> Result<(), WorkError> {
     let entry = store::NewAudit { at_ms: ctx.engine.clock().now_ms(), actor_user_id: Some(user.id), action: action.into(), subject: Some(subject), detail: Some(detail) };
     ctx.store.append_audit(&entry).await?;
     Ok(())
@@ -110,7 +110,7 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
     let rec = ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     let settings = settings_of(ctx, site_id).await?;
     let zones = ctx.store.zones(site_id).await?.into_iter().map(|(n, name)| ZoneLine { zone: format!("{n:03}"), name }).collect();
-    let contacts = ctx.store.contacts(site_id).await?.into_iter().map(|c| AdminContact { id: c.id, name: c.name, phone: c.phone }).collect();
+    let contacts = ctx.store.contacts(site_id).await?.into_iter().map(|c| AdminContact { id: c.id, name: c.name, phone: c.phone, has_safe_word: c.has_password }).collect();
     let i = settings.instructions;
     Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts })
 }
@@ -201,6 +201,72 @@ pub async fn create_user(ctx: &Ctx, user: &SessionUser, username: &str, display_
         Err(store::StoreError::Conflict(_)) => Ok(FieldErrors { fields: vec![("username".into(), "This login is taken.".into())], form: None }),
         Err(e) => Err(e.into()),
     }
+}
+
+/// One message about the whole form.
+fn form_error(message: impl Into<String>) -> FieldErrors {
+    FieldErrors { fields: Vec::new(), form: Some(message.into()) }
+}
+
+/// Changes a login: role, disabled or not, password. Administrators cannot disable or
+/// demote themselves (another administrator must), and the last one stays.
+pub async fn change_user(ctx: &Ctx, user: &SessionUser, target: i64, change: UserChange) -> Result<FieldErrors, WorkError> {
+    let who = ctx.store.user(target).await?.ok_or_else(|| WorkError::NotFound(format!("user {target}")))?;
+    let own = target == user.id;
+    let now = ctx.engine.clock().now_ms();
+    let (action, detail, result) = match change {
+        UserChange::Role { role } => {
+            if !ROLES.contains(&role.as_str()) {
+                return Ok(FieldErrors { fields: vec![("role".into(), "Choose a role.".into())], form: None });
+            }
+            if own {
+                return Ok(form_error("Another administrator must change your own role."));
+            }
+            let result = ctx.store.set_user_role(target, &role).await;
+            ("user.role", format!("{}: {} → {role}", who.username, who.role), result)
+        }
+        UserChange::Disable => {
+            if own {
+                return Ok(form_error("You cannot disable yourself."));
+            }
+            ("user.disabled", who.username.clone(), ctx.store.set_user_disabled(target, Some(now)).await)
+        }
+        UserChange::Enable => ("user.enabled", who.username.clone(), ctx.store.set_user_disabled(target, None).await),
+        UserChange::Password { password } => {
+            if let Some(problem) = password_problem(&who.role, &password) {
+                return Ok(FieldErrors { fields: vec![("password".into(), problem.into())], form: None });
+            }
+            let hash = super::auth::hash_password(password).await.map_err(|e| WorkError::Invalid(e.to_string()))?;
+            ("user.password_reset", who.username.clone(), ctx.store.set_password(target, &hash).await)
+        }
+    };
+    match result {
+        Ok(()) => {}
+        Err(store::StoreError::Conflict(_)) => return Ok(form_error("The last administrator stays an enabled administrator.")),
+        Err(e) => return Err(e.into()),
+    }
+    audit(ctx, user, action, format!("user:{target}"), detail).await?;
+    Ok(FieldErrors::default())
+}
+
+/// Sets a contact's safe word (kept only as an argon2 hash, never shown again), or clears
+/// it with an empty word.
+pub async fn set_safe_word(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_id: i64, word: String) -> Result<FieldErrors, WorkError> {
+    let contact = ctx.store.contacts(site_id).await?.into_iter().find(|c| c.id == contact_id);
+    let contact = contact.ok_or_else(|| WorkError::NotFound(format!("contact {contact_id} of site {site_id}")))?;
+    let word = word.trim().to_owned();
+    let hash = if word.is_empty() {
+        None
+    } else if let Some(problem) = safe_word_problem(&word) {
+        return Ok(FieldErrors { fields: vec![("safe_word".into(), problem.into())], form: None });
+    } else {
+        Some(super::auth::hash_password(word).await.map_err(|e| WorkError::Invalid(e.to_string()))?)
+    };
+    ctx.store.set_contact_password(contact_id, hash.as_deref()).await?;
+    let detail = format!("{}: {}", contact.name, if hash.is_some() { "safe word set" } else { "safe word removed" });
+    audit(ctx, user, "contact.safe_word", format!("site:{site_id}"), detail).await?;
+    ctx.engine.reload_site(site_id).await?;
+    Ok(FieldErrors::default())
 }
 
 /// The customers' open service requests, newest first.

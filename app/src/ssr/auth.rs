@@ -183,6 +183,12 @@ pub async fn sign_in(store: &Store, username: &str, password: &str, client: Opti
     let user = store.user_by_username(username.trim()).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_owned());
     let ok = verify_password(password.to_owned(), hash).await;
+    if let Some(u) = user.as_ref().filter(|u| ok && u.disabled) {
+        // The right password for a disabled login: said as a wrong one (nobody learns which
+        // logins exist), journaled as what it is.
+        audit_failure(store, at_ms, Some(u.id), &u.username, "this login is disabled".into()).await?;
+        return Err(AuthError::BadCredentials);
+    }
     let Some(person) = user.as_ref().filter(|_| ok).and_then(session_user) else {
         // Journaled only for logins that exist (a guesser of names cannot grow the journal),
         // at the first failure and when the wait begins.

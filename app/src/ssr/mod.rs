@@ -5,8 +5,10 @@ pub mod auth;
 pub mod customer;
 pub mod csp;
 pub mod engine;
+pub mod history;
 pub mod journal;
 pub mod ops;
+pub mod setup;
 pub mod sla;
 pub mod views;
 pub mod work;
@@ -34,6 +36,8 @@ pub struct Ctx {
     pub push_any_endpoint: bool,
     /// People reach Vigil over https: session cookies are `__Host-` and `Secure`.
     pub secure_cookies: bool,
+    /// The first start's set-up page (open only while the database has no user).
+    pub setup: std::sync::Arc<setup::SetupGate>,
 }
 
 /// The dashboards' settings: the map, the queue's limits and the centre's time zone.

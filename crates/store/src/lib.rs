@@ -32,6 +32,7 @@ mod supervision;
 mod users;
 
 pub use accounts::valid_networks;
+pub use audit::AuditQuery;
 pub use connect::Backend;
 pub use limits::{Attempt, Backoff};
 pub use push::MAX_PUSH_SUBSCRIPTIONS;

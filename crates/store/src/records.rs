@@ -225,6 +225,8 @@ pub struct UserRecord {
     pub role: String,
     /// Name shown in the UI.
     pub display_name: String,
+    /// Disabled: kept for the journals that name them, but cannot sign in.
+    pub disabled: bool,
 }
 
 /// An audit journal entry to append.

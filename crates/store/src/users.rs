@@ -26,10 +26,103 @@ impl Store {
         Ok(id)
     }
 
+    /// Creates the first user, only while there is none (the set-up page and `vigil user
+    /// add` on an empty database). `Ok(None)`: someone else was first.
+    pub async fn create_first_user(&self, u: &NewUser) -> Result<Option<i64>, StoreError> {
+        if !ROLES.contains(&u.role.as_str()) {
+            return Err(StoreError::Invalid(format!("unknown role {:?}", u.role)));
+        }
+        let id = sqlx::query_scalar(
+            "INSERT INTO users (username, password_hash, role, display_name, created_at) \
+             SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM users) RETURNING id",
+        )
+        .bind(u.username.as_str())
+        .bind(u.password_hash.as_str())
+        .bind(u.role.as_str())
+        .bind(u.display_name.as_str())
+        .bind(now_ms())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// How many users there are (disabled ones too).
+    pub async fn count_users(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
+    }
+
+    /// One user by id.
+    pub async fn user(&self, id: i64) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, username, password_hash, role, display_name, disabled_at FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// Replaces a user's password hash and ends their sessions (a reset locks out whoever
+    /// knew the old one). [`StoreError::NotFound`] for an unknown user.
+    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1").bind(user_id).bind(password_hash).execute(&self.pool).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("user {user_id}")));
+        }
+        self.end_sessions_of(user_id).await
+    }
+
+    /// Disables (`Some(at_ms)`) or enables (`None`) a user; disabling ends their sessions.
+    /// The last enabled administrator cannot be disabled ([`StoreError::Conflict`]): nobody
+    /// could then manage the centre.
+    pub async fn set_user_disabled(&self, user_id: i64, at_ms: Option<i64>) -> Result<(), StoreError> {
+        self.user(user_id).await?.ok_or_else(|| StoreError::NotFound(format!("user {user_id}")))?;
+        let done = sqlx::query(
+            "UPDATE users SET disabled_at = $2 WHERE id = $1 AND ($2 IS NULL OR role <> 'admin' \
+             OR EXISTS (SELECT 1 FROM users o WHERE o.role = 'admin' AND o.disabled_at IS NULL AND o.id <> $1))",
+        )
+        .bind(user_id)
+        .bind(at_ms)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict("the last administrator cannot be disabled".into()));
+        }
+        if at_ms.is_some() {
+            self.end_sessions_of(user_id).await?;
+        }
+        Ok(())
+    }
+
+    /// Gives a user another role and ends their sessions (pages open under the old role
+    /// must not keep its rights). The last enabled administrator keeps the role
+    /// ([`StoreError::Conflict`]).
+    pub async fn set_user_role(&self, user_id: i64, role: &str) -> Result<(), StoreError> {
+        if !ROLES.contains(&role) {
+            return Err(StoreError::Invalid(format!("unknown role {role:?}")));
+        }
+        self.user(user_id).await?.ok_or_else(|| StoreError::NotFound(format!("user {user_id}")))?;
+        let done = sqlx::query(
+            "UPDATE users SET role = $2 WHERE id = $1 AND ($2 = 'admin' OR role <> 'admin' OR disabled_at IS NOT NULL \
+             OR EXISTS (SELECT 1 FROM users o WHERE o.role = 'admin' AND o.disabled_at IS NULL AND o.id <> $1))",
+        )
+        .bind(user_id)
+        .bind(role)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict("the last administrator keeps the role".into()));
+        }
+        self.end_sessions_of(user_id).await
+    }
+
+    async fn end_sessions_of(&self, user_id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Looks a user up by exact username.
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, username, password_hash, role, display_name FROM users WHERE username = $1",
+            "SELECT id, username, password_hash, role, display_name, disabled_at FROM users WHERE username = $1",
         )
         .bind(username)
         .fetch_optional(&self.pool)
@@ -39,7 +132,7 @@ impl Store {
 
     /// Every user, by id.
     pub async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
-        let rows = sqlx::query("SELECT id, username, password_hash, role, display_name FROM users ORDER BY id")
+        let rows = sqlx::query("SELECT id, username, password_hash, role, display_name, disabled_at FROM users ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(user_from_row).collect()
@@ -48,8 +141,8 @@ impl Store {
     /// Users with a session still valid at `now_ms` (signed in, so on shift), by id.
     pub async fn signed_in_users(&self, now_ms: i64) -> Result<Vec<UserRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, username, password_hash, role, display_name FROM users \
-             WHERE id IN (SELECT user_id FROM sessions WHERE expires_at > $1) ORDER BY id",
+            "SELECT id, username, password_hash, role, display_name, disabled_at FROM users \
+             WHERE disabled_at IS NULL AND id IN (SELECT user_id FROM sessions WHERE expires_at > $1) ORDER BY id",
         )
         .bind(now_ms)
         .fetch_all(&self.pool)
@@ -85,9 +178,9 @@ impl Store {
         now_ms: i64,
     ) -> Result<Option<UserRecord>, StoreError> {
         let row = sqlx::query(
-            "SELECT u.id, u.username, u.password_hash, u.role, u.display_name \
+            "SELECT u.id, u.username, u.password_hash, u.role, u.display_name, u.disabled_at \
              FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
         )
         .bind(token_hash)
         .bind(now_ms)
@@ -122,5 +215,6 @@ fn user_from_row(row: &AnyRow) -> Result<UserRecord, StoreError> {
         password_hash: row.try_get("password_hash")?,
         role: row.try_get("role")?,
         display_name: row.try_get("display_name")?,
+        disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
     })
 }

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod api;
 pub mod error;
+pub mod exports;
 pub mod guard;
 pub mod incidents;
 pub mod openapi;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sites::routes())
         .merge(ops::routes())
         .merge(photos::routes())
+        .merge(exports::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(rate::SignInRate::default(), rate::limit_sign_in))

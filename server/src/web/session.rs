@@ -17,6 +17,17 @@ pub struct Signed(pub SessionUser);
 /// A guard of a rapid-response crew.
 pub struct Guard(pub SessionUser);
 
+/// An administrator.
+pub struct Admin(pub SessionUser);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Admin(auth::require(&state.ctx.store, &parts.headers, &[app::model::Role::Admin]).await?))
+    }
+}
+
 impl FromRequestParts<AppState> for Guard {
     type Rejection = ApiError;
 

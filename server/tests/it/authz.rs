@@ -59,6 +59,14 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ),
     ("POST", "/rpc/whoami", "p p p p p p p p", Body::None),
     ("POST", "/rpc/demo_logins", "p p p p p p p p", Body::None),
+    // The first start's set-up page: open to all, but it makes nothing once a user exists.
+    ("POST", "/rpc/setup/open", "p p p p p p p p", Body::None),
+    (
+        "POST",
+        "/rpc/setup/first-admin",
+        "p p p p p p p p",
+        Body::Form(&[("token", "x"), ("username", "x"), ("display_name", "x"), ("password", "x"), ("again", "x")]),
+    ),
     // The tracking door takes no session: without a device key it is 403 for everyone.
     (
         "GET",
@@ -219,6 +227,10 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ),
     ("POST", "/rpc/admin/crews", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/users", "1 3 3 3 3 3 3 p", Body::None),
+    ("POST", "/rpc/admin/user", "1 3 3 3 3 3 3 p", Body::Json(json_user_change)),
+    ("POST", "/rpc/admin/audit", "1 3 3 3 3 3 3 p", Body::Json(json_audit)),
+    ("GET", "/api/v1/audit.csv", "1 3 3 3 3 3 3 p", Body::Query("action=user.")),
+    ("POST", "/rpc/admin/safe-word", "1 3 3 3 3 3 p p", Body::Json(json_safe_word)),
     (
         "POST",
         "/rpc/admin/crew-device",
@@ -483,6 +495,15 @@ fn json_crew_device() -> Value {
 fn json_create_user() -> Value {
     json!({ "username": "", "display_name": "", "password": "", "role": "operator" })
 }
+fn json_user_change() -> Value {
+    json!({ "user_id": "{user}", "change": { "change": "role", "role": "nonsense" } })
+}
+fn json_audit() -> Value {
+    json!({ "filter": { "action": "user." }, "before_id": null })
+}
+fn json_safe_word() -> Value {
+    json!({ "site_id": "{site}", "contact_id": "{contact}", "safe_word": "x" })
+}
 fn json_crew_report() -> Value {
     json!({ "status": "nonsense", "lat": null, "lon": null })
 }
@@ -505,6 +526,7 @@ struct Ids {
     incident: i64,
     crew: i64,
     contact: i64,
+    user: i64,
 }
 
 impl Ids {
@@ -513,6 +535,7 @@ impl Ids {
             .replace("{incident}", &self.incident.to_string())
             .replace("{crew}", &self.crew.to_string())
             .replace("{contact}", &self.contact.to_string())
+            .replace("{user}", &self.user.to_string())
             .replace("{number}", "1234")
             .replace("{photo}", "1")
             .replace("{action}", "note")
@@ -644,6 +667,7 @@ async fn every_route_and_server_function_answers_each_caller_as_the_table_says()
         incident,
         crew: crews[0].id,
         contact: site_contact,
+        user: stranger,
     };
 
     // Every documented route and every server function has a row, and every row one of them.

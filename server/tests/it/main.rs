@@ -9,3 +9,4 @@ mod attacks;
 mod authz;
 mod console;
 mod receiver;
+mod setup;

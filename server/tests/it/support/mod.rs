@@ -101,7 +101,21 @@ pub async fn spawn_app_with(tweak: fn(&mut Config)) -> TestApp {
     TestApp { http: running.http_addr, dc09: running.dc09_addr, store, running, site, dir, tweak }
 }
 
+/// Starts Vigil on an empty database: no user, no site (`site` is 0), as a new company's
+/// first start.
+pub async fn spawn_empty() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let tweak: fn(&mut Config) = |_| {};
+    let running = start(config(&dir, Clock::default(), tweak)).await.expect("vigil starts");
+    TestApp { http: running.http_addr, dc09: running.dc09_addr, store: running.store.clone(), running, site: 0, dir, tweak }
+}
+
 impl TestApp {
+    /// The set-up page's one-time token (started on an empty database).
+    pub fn setup_token(&self) -> Option<String> {
+        self.running.setup_token.clone()
+    }
+
     /// A URL on the web server.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.http, path)

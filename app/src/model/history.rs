@@ -1,0 +1,162 @@
+//! What the audit viewer asks for and shows, and the checks on its filter (shared by the
+//! page, the server function and the CSV export).
+
+use serde::{Deserialize, Serialize};
+
+use super::admin::FieldErrors;
+
+/// The groups of audit actions the viewer offers: `(prefix, words)`.
+pub const AUDIT_GROUPS: [(&str, &str); 9] = [
+    ("", "Everything"),
+    ("login", "Sign-ins and sign-outs"),
+    ("user.", "Logins and roles"),
+    ("site.", "Sites"),
+    ("contact.", "Contacts and safe words"),
+    ("account.", "Panel accounts and keys"),
+    ("crew.", "Crews"),
+    ("app.", "Customers in the app"),
+    ("service_request.", "Service requests"),
+];
+
+/// The audit viewer's filter, as typed (dates `YYYY-MM-DD` in the centre's zone, both
+/// days included; empty: any).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// First day.
+    #[serde(default)]
+    pub from: String,
+    /// Last day.
+    #[serde(default)]
+    pub to: String,
+    /// Who acted: a login.
+    #[serde(default)]
+    pub who: String,
+    /// Actions starting with this (one of [`AUDIT_GROUPS`]).
+    #[serde(default)]
+    pub action: String,
+    /// Subject or detail containing this.
+    #[serde(default)]
+    pub text: String,
+}
+
+/// A checked filter: days parsed, text bounded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedAudit {
+    /// First day.
+    pub from: Option<chrono::NaiveDate>,
+    /// Day after the last.
+    pub until: Option<chrono::NaiveDate>,
+    /// Login of who acted.
+    pub who: Option<String>,
+    /// Action prefix.
+    pub action: Option<String>,
+    /// Text.
+    pub text: Option<String>,
+}
+
+fn day(text: &str) -> Result<Option<chrono::NaiveDate>, ()> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some).map_err(|_| ())
+}
+
+fn given(text: &str) -> Option<String> {
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+impl AuditFilter {
+    /// The filter checked, or a message per bad field.
+    pub fn check(&self) -> Result<CheckedAudit, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let from = day(&self.from).unwrap_or_else(|()| {
+            e.fields.push(("from".into(), "A date: YYYY-MM-DD.".into()));
+            None
+        });
+        let to = day(&self.to).unwrap_or_else(|()| {
+            e.fields.push(("to".into(), "A date: YYYY-MM-DD.".into()));
+            None
+        });
+        if let (Some(f), Some(t)) = (from, to) {
+            if t < f {
+                e.fields.push(("to".into(), "The last day comes after the first.".into()));
+            }
+        }
+        if !AUDIT_GROUPS.iter().any(|(p, _)| *p == self.action.trim()) {
+            e.fields.push(("action".into(), "Choose what to show.".into()));
+        }
+        if self.who.chars().count() > 64 {
+            e.fields.push(("who".into(), "At most 64 characters.".into()));
+        }
+        if self.text.chars().count() > 200 {
+            e.fields.push(("text".into(), "At most 200 characters.".into()));
+        }
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(CheckedAudit { from, until: to.and_then(|t| t.succ_opt()), who: given(&self.who), action: given(&self.action), text: given(&self.text) })
+    }
+}
+
+/// One audit entry as people read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    /// Entry id (pages go back from the last one shown).
+    pub id: i64,
+    /// When, in the centre's zone: `YYYY-MM-DD HH:MM:SS`.
+    pub at: String,
+    /// Who: login and name, or "Vigil" / "command line" when no person acted.
+    pub who: String,
+    /// The stored action (`user.created`).
+    pub action: String,
+    /// What it happened to (`user:7`, `site:12`).
+    pub subject: String,
+    /// The detail.
+    pub detail: String,
+}
+
+/// One page of the audit journal.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    /// Entries, newest first.
+    pub lines: Vec<AuditLine>,
+    /// There are older entries (ask again with the last id).
+    pub more: bool,
+    /// What to fix in the filter; no lines then.
+    pub errors: FieldErrors,
+}
+
+/// A spreadsheet-safe CSV cell: text that a spreadsheet would run as a formula (starting
+/// with `=`, `+`, `-`, `@`, tab or carriage return) is led by an apostrophe, so that it
+/// shows as the text it is (OWASP's advice against CSV injection).
+pub fn csv_cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_checks_its_days_and_group() {
+        let ok = AuditFilter { from: "2026-12-01".into(), to: "2026-12-06".into(), action: "user.".into(), ..Default::default() }.check().unwrap();
+        assert_eq!(ok.until, chrono::NaiveDate::from_ymd_opt(2026, 12, 7), "the last day is included");
+        let bad = AuditFilter { from: "1/12/2026".into(), to: "2026-11-01".into(), action: "drop".into(), ..Default::default() }.check().unwrap_err();
+        assert!(bad.get("from").is_some() && bad.get("action").is_some(), "{bad:?}");
+        let backwards = AuditFilter { from: "2026-12-02".into(), to: "2026-12-01".into(), ..Default::default() }.check().unwrap_err();
+        assert_eq!(backwards.get("to").as_deref(), Some("The last day comes after the first."));
+    }
+
+    #[test]
+    fn formulas_are_disarmed_in_csv_cells() {
+        assert_eq!(csv_cell("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(csv_cell("-2+3"), "'-2+3");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("Ana Pop"), "Ana Pop");
+        assert_eq!(csv_cell(""), "");
+    }
+}

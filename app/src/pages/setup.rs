@@ -1,0 +1,62 @@
+//! `/setup`: the first start's page, to create the first administrator with the one-time
+//! link from the server's log. Closed for good once any login exists.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::setup::{setup_open, FirstAdmin};
+use crate::model::admin::FieldErrors;
+
+/// The set-up form, or a word that Vigil is set up.
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let create = ServerAction::<FirstAdmin>::new();
+    let open = Resource::new(|| (), |_| setup_open());
+    let token = move || use_query_map().with(|q| q.get("token").unwrap_or_default());
+    let errors = move || match create.value().get() {
+        Some(Ok(errors)) => errors,
+        Some(Err(e)) => FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() },
+        None => FieldErrors::default(),
+    };
+    let field = move |name: &'static str| move || errors().get(name).map(|m| view! { <p class="field-error" role="alert">{m}</p> });
+    view! {
+        <main class="login setup">
+            <h1>"Vigil"</h1>
+            <p class="subtitle">"First start: create the first administrator"</p>
+            <Suspense fallback=|| view! { <p class="card muted">"Loading…"</p> }>
+                {move || open.get().map(|open| match open {
+                    Ok(true) => view! {
+                        <ActionForm action=create attr:class="card" attr:novalidate=true attr:data-testid="setup-form">
+                            <p class="muted">"This page works once, with the link the server printed in its log. The administrator then adds everyone else."</p>
+                            <input type="hidden" name="token" value=token/>
+                            <label for="username">"Login"</label>
+                            <input id="username" name="username" autocomplete="username" autofocus=true/>
+                            {field("username")}
+                            <label for="display_name">"Your name"</label>
+                            <input id="display_name" name="display_name" autocomplete="name"/>
+                            {field("display_name")}
+                            <label for="password">"Password (at least 10 characters)"</label>
+                            <input id="password" name="password" type="password" autocomplete="new-password"/>
+                            {field("password")}
+                            <label for="again">"Password again"</label>
+                            <input id="again" name="again" type="password" autocomplete="new-password"/>
+                            {field("again")}
+                            {move || errors().form.map(|m| view! { <p class="field-error" role="alert" data-testid="setup-error">{m}</p> })}
+                            <button type="submit" disabled=move || create.pending().get()>
+                                {move || if create.pending().get() { "Creating…" } else { "Create and sign in" }}
+                            </button>
+                        </ActionForm>
+                    }.into_any(),
+                    Ok(false) => view! {
+                        <section class="card" data-testid="setup-closed">
+                            <p>"Vigil is set up."</p>
+                            <p><a href="/login">"Sign in"</a></p>
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <p class="card field-error">{crate::components::readable(&e)}</p> }.into_any(),
+                })}
+            </Suspense>
+        </main>
+    }
+}

@@ -1,0 +1,70 @@
+//! CSV exports for spreadsheets: every cell that a spreadsheet would run as a formula is
+//! disarmed (`app::model::history::csv_cell`), and each export is itself journaled.
+
+use app::model::history::{csv_cell, AuditFilter};
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::error::ApiError;
+use super::session::Admin;
+use super::AppState;
+
+/// The routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/audit.csv", get(audit_csv))
+}
+
+/// Writes `rows` under `header` as CSV (RFC 4180, UTF-8 with a byte-order mark so that
+/// spreadsheets read accents right).
+fn csv_bytes(head: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, ApiError> {
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let fail = |e: csv::Error| ApiError::BadRequest(format!("CSV: {e}"));
+    out.write_record(head).map_err(fail)?;
+    for row in rows {
+        out.write_record(row.iter().map(|c| csv_cell(c))).map_err(fail)?;
+    }
+    out.into_inner().map_err(|e| ApiError::BadRequest(format!("CSV: {e}")))
+}
+
+/// A CSV file as a download named `name`.
+fn download(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The audit journal as CSV, newest first, filtered as the viewer is (admins; at most
+/// 10,000 entries: export a long period in parts).
+#[utoipa::path(get, path = "/api/v1/audit.csv", params(
+    ("from" = Option<String>, Query, description = "first day, YYYY-MM-DD in the centre's zone"),
+    ("to" = Option<String>, Query, description = "last day (included)"),
+    ("who" = Option<String>, Query, description = "login of who acted"),
+    ("action" = Option<String>, Query, description = "actions starting with this: login, user., site., contact., account., crew., app., service_request."),
+    ("text" = Option<String>, Query, description = "subject or detail containing this"),
+), responses(
+    (status = 200, description = "CSV: time, who, action, subject, detail", content_type = "text/csv", body = String),
+    (status = 401, description = "not signed in", body = super::error::ErrorBody),
+    (status = 403, description = "not an administrator", body = super::error::ErrorBody),
+    (status = 422, description = "a filter is not acceptable", body = super::error::ErrorBody),
+))]
+pub async fn audit_csv(Admin(user): Admin, State(state): State<AppState>, Query(filter): Query<AuditFilter>) -> Result<Response, ApiError> {
+    let ctx = &state.ctx;
+    let lines = app::ssr::history::audit_lines(ctx, &filter, None, app::ssr::history::AUDIT_EXPORT_MAX).await?.map_err(|e| {
+        ApiError::BadRequest(e.fields.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join(" "))
+    })?;
+    let count = lines.len();
+    let bytes = csv_bytes(&["time", "who", "action", "subject", "detail"], lines.into_iter().map(|l| vec![l.at, l.who, l.action, l.subject, l.detail]))?;
+    let detail = format!("{count} entries; from {:?} to {:?}, who {:?}, action {:?}, text {:?}", filter.from, filter.to, filter.who, filter.action, filter.text);
+    app::ssr::admin::audit(ctx, &user, "audit.exported", "audit".into(), detail).await?;
+    let today = chrono::Utc::now().format("%Y%m%d");
+    Ok(download(&format!("vigil-audit-{today}.csv"), bytes))
+}
