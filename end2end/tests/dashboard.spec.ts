@@ -413,36 +413,91 @@ test("the supervisor sees operators on shift and service levels; the admin impor
   await dana.click("button[type=submit]");
   await expect(dana).toHaveURL(/\/operator$/);
 
-  // Disabled, Dana is signed out at once and cannot sign in again; the admin cannot disable
-  // themselves.
-  const danaRow = admin.getByTestId("user-row").filter({ hasText: "dana.op" });
-  await danaRow.getByTestId("user-disable").click();
-  await expect(admin.getByTestId("user-row").filter({ hasText: "dana.op" })).toContainText("Disabled");
-  await dana.goto("/operator");
-  await expect(dana).toHaveURL(/\/login$/);
-  const me = admin.getByTestId("user-row").filter({ has: admin.locator("td.mono", { hasText: /^admin$/ }) });
+  await dana.context().close();
+  expect(broken).toEqual([]);
+});
+
+test("the admin disables a login, which is signed out at once; the audit journal shows and exports it", async ({ browser }) => {
+  const admin = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  const broken = hydrationErrors(admin);
+  await signIn(admin, "admin", /\/operator$/);
+  const created = await rpc<{ fields: unknown[] }>(admin, "/rpc/admin/create-user", { username: "eli.op", display_name: "Eli Operator", password: "a long enough password", role: "operator" });
+  expect(created.fields).toEqual([]);
+  const eli = await (await browser.newContext()).newPage();
+  await eli.goto("/login");
+  await hydrated(eli);
+  await eli.fill("#username", "eli.op");
+  await eli.fill("#password", "a long enough password");
+  await eli.click("button[type=submit]");
+  await expect(eli).toHaveURL(/\/operator$/);
+
+  await admin.goto("/admin/users");
+  await hydrated(admin);
+  await admin.getByTestId("user-row").filter({ hasText: "eli.op" }).getByTestId("user-disable").click();
+  await expect(admin.getByTestId("user-row").filter({ hasText: "eli.op" })).toContainText("Disabled");
+  await eli.goto("/operator");
+  await expect(eli).toHaveURL(/\/login$/);
+  const me = admin.locator("tr[data-login=admin]");
   await me.getByTestId("user-disable").click();
   await expect(me.getByTestId("user-error")).toHaveText("You cannot disable yourself.");
-  await dana.context().close();
 
-  // The audit journal shows what was done above, and exports it as CSV.
   await admin.getByRole("link", { name: "Audit journal" }).click();
+  await expect(admin).toHaveURL(/\/admin\/audit$/);
   await hydrated(admin);
   await admin.getByTestId("audit-action").selectOption("user.");
   await admin.getByTestId("audit-search").click();
   const audit = admin.getByTestId("audit-lines");
-  await expect(audit.locator("tr[data-action='user.disabled']")).toContainText("dana.op");
-  await expect(audit.locator("tr[data-action='user.created']").first()).toContainText("dana.op (operator)");
-  await expect(audit.locator("tr[data-action='contact.safe_word']")).toHaveCount(0);
-  await admin.getByTestId("audit-action").selectOption("contact.");
-  await admin.getByTestId("audit-search").click();
-  await expect(audit.locator("tr[data-action='contact.safe_word']").first()).toContainText("Eva Ene: safe word set");
-  await expect(audit).not.toContainText("green lantern");
+  await expect(audit.locator("tr[data-action='user.disabled']").first()).toContainText("eli.op");
+  await expect(audit.locator("tr[data-action='user.created']").first()).toContainText("eli.op (operator)");
+  await expect(audit.locator("tr[data-action='login']")).toHaveCount(0);
   const [download] = await Promise.all([admin.waitForEvent("download"), admin.getByTestId("audit-export").click()]);
   expect(download.suggestedFilename()).toMatch(/^vigil-audit-\d{8}\.csv$/);
   const text = readFileSync(await download.path(), "utf8");
   expect(text.split("\n")[0]).toContain("time,who,action,subject,detail");
-  expect(text).toContain("contact.safe_word");
-  expect(text).not.toContain("user.disabled");
+  expect(text).toContain("user.disabled");
+  expect(text).not.toContain(",login,");
+  expect(broken).toEqual([]);
+});
+
+
+test("the admin creates a crew at its base and links a guard login to it", async ({ browser }) => {
+  const admin = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  const broken = hydrationErrors(admin);
+  await signIn(admin, "admin", /\/operator$/);
+  await rpc(admin, "/rpc/admin/create-user", { username: "gabi.guard", display_name: "Gabi Guard", password: "a long enough password", role: "crew" });
+  await admin.goto("/admin/crews");
+  await hydrated(admin);
+  const form = admin.getByTestId("new-crew");
+  await form.getByTestId("crew-lat").fill("95");
+  await form.getByTestId("crew-save").click();
+  await expect(form.locator("[data-field=name]")).toHaveText("Name the crew (at most 40 characters).");
+  await expect(form.locator("[data-field=lat]")).toContainText("A latitude");
+  await expect(form.locator("[data-field=lon]")).toContainText("A longitude");
+  await form.getByTestId("crew-name").fill("Echipaj Test");
+  await form.getByTestId("crew-lat").fill("44,4301");
+  await form.getByTestId("crew-lon").fill("26.1102");
+  await form.getByTestId("crew-save").click();
+  const row = admin.locator("tr[data-crew='Echipaj Test']");
+  await expect(row.getByTestId("crew-lat")).toHaveValue("44.43010");
+
+  // The demo guard already has a crew; Gabi has none yet.
+  const guard = row.getByTestId("crew-guard");
+  await guard.selectOption("guard");
+  await expect(row.locator("[data-field=guard]")).toContainText("is already the guard of");
+  await guard.selectOption("gabi.guard");
+  await expect(row.getByTestId("guard-done")).toHaveText("Saved.");
+  await admin.reload();
+  await hydrated(admin);
+  await expect(admin.locator("tr[data-crew='Echipaj Test']").getByTestId("crew-guard")).toHaveValue("gabi.guard");
+
+  // Gabi's phone now knows the crew.
+  const gabi = await (await browser.newContext()).newPage();
+  await gabi.goto("/login");
+  await hydrated(gabi);
+  await gabi.fill("#username", "gabi.guard");
+  await gabi.fill("#password", "a long enough password");
+  await gabi.click("button[type=submit]");
+  await expect(gabi).toHaveURL(/\/crew$/);
+  await expect(gabi.locator("main")).toContainText("Echipaj Test");
   expect(broken).toEqual([]);
 });

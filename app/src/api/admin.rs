@@ -97,6 +97,22 @@ pub async fn crew_device(crew_id: i64, device_id: String) -> Result<Result<Optio
     crate::ssr::admin::set_crew_device(&ctx, &user, crew_id, &device_id).await.map_err(fail)
 }
 
+/// Creates a crew (`crew_id` empty) or renames one and moves its base (admins).
+#[server(prefix = "/rpc", endpoint = "admin/crew", input = Json)]
+pub async fn save_crew(crew_id: Option<i64>, name: String, lat: String, lon: String) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(&[crate::model::Role::Admin]).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::save_crew(&ctx, &user, crew_id, &name, &lat, &lon).await.map_err(fail)
+}
+
+/// Links a guard's login to a crew, or none with an empty login (admins).
+#[server(prefix = "/rpc", endpoint = "admin/crew-guard", input = Json)]
+pub async fn crew_guard(crew_id: i64, login: String) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(&[crate::model::Role::Admin]).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::set_crew_guard(&ctx, &user, crew_id, &login).await.map_err(fail)
+}
+
 /// Creates a user with a role (admins); answers what to fix, field by field.
 #[server(prefix = "/rpc", endpoint = "admin/create-user", input = Json)]
 pub async fn create_user(username: String, display_name: String, password: String, role: String) -> Result<FieldErrors, ServerFnError> {

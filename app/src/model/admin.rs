@@ -150,6 +150,37 @@ pub fn check_zone(number: &str, name: &str) -> Result<(i64, String), FieldErrors
     }
 }
 
+/// A position typed as latitude and longitude, checked: `Err((field, message))`.
+pub fn check_position(lat: &str, lon: &str) -> Result<(f64, f64), Vec<(String, String)>> {
+    let mut e = Vec::new();
+    let lat = lat.trim().replace(',', ".").parse::<f64>().ok().filter(|v| (-90.0..=90.0).contains(v));
+    let lon = lon.trim().replace(',', ".").parse::<f64>().ok().filter(|v| (-180.0..=180.0).contains(v));
+    if lat.is_none() {
+        e.push(("lat".into(), "A latitude: -90 to 90, such as 44.4268.".into()));
+    }
+    if lon.is_none() {
+        e.push(("lon".into(), "A longitude: -180 to 180, such as 26.1025.".into()));
+    }
+    match (lat, lon) {
+        (Some(lat), Some(lon)) => Ok((lat, lon)),
+        _ => Err(e),
+    }
+}
+
+/// Checks a crew: a call sign of 1-40 characters and its base position.
+pub fn check_crew(name: &str, lat: &str, lon: &str) -> Result<(String, f64, f64), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 40 {
+        e.add("name", "Name the crew (at most 40 characters).");
+    }
+    let position = check_position(lat, lon).map_err(|fields| e.fields.extend(fields)).ok();
+    match position {
+        Some((lat, lon)) if e.is_empty() => Ok((name.to_owned(), lat, lon)),
+        _ => Err(e),
+    }
+}
+
 /// Checks a tracking device id (empty: none): 1-64 of `A-Z a-z 0-9 . _ -`.
 pub fn check_device_id(id: &str) -> Result<Option<String>, String> {
     let id = id.trim();
@@ -183,6 +214,15 @@ mod tests {
         assert_eq!(e.get("username").as_deref(), Some("A customer ID: 6 to 10 digits."));
         assert!(e.get("password").is_some_and(|m| m.starts_with("This PIN is too easy")));
         assert_eq!(check_new_user("100003", "Ion Pop", "long enough pw", "customer").get("password").as_deref(), Some("A PIN: 4 to 8 digits."));
+    }
+
+    #[test]
+    fn crews_need_a_name_and_a_position_on_earth() {
+        assert_eq!(check_crew(" Echo 3 ", "44,43", "26.1"), Ok(("Echo 3".to_owned(), 44.43, 26.1)));
+        let e = check_crew("", "95", "east").unwrap_err();
+        for f in ["name", "lat", "lon"] {
+            assert!(e.get(f).is_some(), "{f} in {e:?}");
+        }
     }
 
     #[test]

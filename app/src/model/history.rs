@@ -137,6 +137,20 @@ pub fn csv_cell(text: &str) -> String {
     }
 }
 
+/// `name=value&...` with each value percent-encoded (RFC 3986: all but unreserved
+/// characters), leaving out empty values.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    let encode = |v: &str| {
+        v.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +163,12 @@ mod tests {
         assert!(bad.get("from").is_some() && bad.get("action").is_some(), "{bad:?}");
         let backwards = AuditFilter { from: "2026-12-02".into(), to: "2026-12-01".into(), ..Default::default() }.check().unwrap_err();
         assert_eq!(backwards.get("to").as_deref(), Some("The last day comes after the first."));
+    }
+
+    #[test]
+    fn query_strings_encode_their_values() {
+        let q = query_string(&[("from", "2026-12-01".into()), ("who", String::new()), ("text", "Lazăr & co=1".into())]);
+        assert_eq!(q, "from=2026-12-01&text=Laz%C4%83r%20%26%20co%3D1");
     }
 
     #[test]

@@ -570,6 +570,10 @@ pub struct AdminCrew {
     pub device_id: Option<String>,
     /// Status.
     pub status: String,
+    /// Latitude (its base, or where it last reported).
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
 }
 
 /// A user as administrators see it (never the password hash).

@@ -408,18 +408,103 @@ fn Requests() -> impl IntoView {
 #[component]
 fn Crews() -> impl IntoView {
     let crews = LocalResource::new(admin_crews);
+    let logins = LocalResource::new(admin_users);
     view! {
         <section class="card">
             <h2>"Crews"</h2>
+            <p class="muted">"A crew waits at its base until its guard's phone or tracker sends positions. Each crew has at most one guard login (role crew)."</p>
             {move || crews.get().map(|r| r.map(|list| view! {
                     <table class="grid" data-testid="admin-crews">
-                        <thead><tr><th>"Crew"</th><th>"Guard login"</th><th>"Tracking device id (Traccar Client)"</th><th>"Status"</th></tr></thead>
+                        <thead><tr><th>"Crew and base"</th><th>"Guard login"</th><th>"Tracking device id (Traccar Client)"</th><th>"Status"</th></tr></thead>
                         <tbody>{list.into_iter().map(|c| view! {
-                            <tr><td>{c.name}</td><td>{c.login.unwrap_or_default()}</td><td><DeviceField crew=c.id value=c.device_id.unwrap_or_default()/></td><td>{c.status.replace('_', " ")}</td></tr>
+                            <tr data-testid="crew-row" data-crew=c.name.clone()>
+                                <td><CrewForm crew=Some(c.id) name=c.name.clone() lat=c.lat lon=c.lon crews/></td>
+                                <td><GuardField crew=c.id value=c.login.unwrap_or_default() logins/></td>
+                                <td><DeviceField crew=c.id value=c.device_id.unwrap_or_default()/></td>
+                                <td>{c.status.replace('_', " ")}</td>
+                            </tr>
                         }).collect_view()}</tbody>
                     </table>
                 }))}
+            <h3>"New crew"</h3>
+            <div data-testid="new-crew"><CrewForm crew=None name=String::new() lat=0.0 lon=0.0 crews/></div>
         </section>
+    }
+}
+
+type Loaded<T> = LocalResource<Result<Vec<T>, ServerFnError>>;
+
+/// A crew's name and base (new when `crew` is `None`), with a message per bad field.
+#[component]
+fn CrewForm(crew: Option<i64>, name: String, lat: f64, lon: f64, crews: Loaded<crate::model::ops::AdminCrew>) -> impl IntoView {
+    let fresh = crew.is_none();
+    let coordinate = |v: f64| if fresh { String::new() } else { format!("{v:.5}") };
+    let (name, lat, lon) = (RwSignal::new(name), RwSignal::new(coordinate(lat)), RwSignal::new(coordinate(lon)));
+    let errors = RwSignal::new(FieldErrors::default());
+    let done = RwSignal::new(None::<&'static str>);
+    let save = move |_| {
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::save_crew(crew, name.get_untracked(), lat.get_untracked(), lon.get_untracked()).await {
+                Ok(e) if e.is_empty() => {
+                    errors.set(e);
+                    done.set(Some("Saved."));
+                    if fresh {
+                        name.set(String::new());
+                        lat.set(String::new());
+                        lon.set(String::new());
+                        crews.refetch();
+                    }
+                }
+                Ok(e) => errors.set(e),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    let input = move |s: RwSignal<String>| move |ev| { done.set(None); s.set(event_target_value(&ev)) };
+    view! {
+        <span class="inline-form crew-form">
+            <input size="14" maxlength="40" placeholder="Call sign" aria-label="Crew name" data-testid="crew-name" prop:value=name on:input=input(name)/>
+            <input size="9" placeholder="Base latitude" aria-label="Base latitude" data-testid="crew-lat" prop:value=lat on:input=input(lat)/>
+            <input size="9" placeholder="Base longitude" aria-label="Base longitude" data-testid="crew-lon" prop:value=lon on:input=input(lon)/>
+            <button class="btn small" data-testid="crew-save" on:click=save>{if fresh { "Create" } else { "Save" }}</button>
+            {field_error(errors, "name")}{field_error(errors, "lat")}{field_error(errors, "lon")}
+            {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
+            {move || done.get().map(|m| view! { <span class="muted" data-testid="crew-done">{m}</span> })}
+        </span>
+    }
+}
+
+/// The guard login of a crew: one of the crew logins, or none.
+#[component]
+fn GuardField(crew: i64, value: String, logins: Loaded<crate::model::ops::AdminUser>) -> impl IntoView {
+    let errors = RwSignal::new(FieldErrors::default());
+    let done = RwSignal::new(None::<&'static str>);
+    let set = move |login: String| {
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::crew_guard(crew, login).await {
+                Ok(e) => {
+                    done.set(e.is_empty().then_some("Saved."));
+                    errors.set(e);
+                }
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    let current = value.clone();
+    view! {
+        <select aria-label="Guard login" data-testid="crew-guard" on:change=move |ev| set(event_target_value(&ev))>
+            <option value="" selected=current.is_empty()>"none"</option>
+            {move || {
+                let current = current.clone();
+                logins.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|u| u.role == "crew" && !u.disabled).map(move |u| {
+                    let selected = u.username == current;
+                    view! { <option value=u.username.clone() selected=selected>{format!("{} ({})", u.username, u.name)}</option> }
+                }).collect_view()
+            }}
+        </select>
+        {field_error(errors, "guard")}
+        {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
+        {move || done.get().map(|m| view! { <span class="muted" data-testid="guard-done">{m}</span> })}
     }
 }
 
@@ -588,7 +673,7 @@ fn Audit() -> impl IntoView {
         <section class="card">
             <h2>"Audit journal"</h2>
             <p class="muted">"Every change made by staff, customers and the command line, and every sign-in. Times in the centre's zone."</p>
-            <form class="filters" method="get" action="/api/v1/audit.csv" data-testid="audit-filter" on:submit=move |ev| { ev.prevent_default(); load(false); }>
+            <form class="filters" data-testid="audit-filter" on:submit=move |ev| { ev.prevent_default(); load(false); }>
                 <label>"From"<input type="date" name="from" prop:value=from on:input=input(from) data-testid="audit-from"/>{field_error(errors, "from")}</label>
                 <label>"To"<input type="date" name="to" prop:value=to on:input=input(to) data-testid="audit-to"/>{field_error(errors, "to")}</label>
                 <label>"Who (login)"<input name="who" size="12" maxlength="64" prop:value=who on:input=input(who) data-testid="audit-who"/>{field_error(errors, "who")}</label>
@@ -597,8 +682,11 @@ fn Audit() -> impl IntoView {
                 </select>{field_error(errors, "action")}</label>
                 <label>"Containing"<input name="text" size="14" maxlength="200" prop:value=text on:input=input(text) data-testid="audit-text"/>{field_error(errors, "text")}</label>
                 <button type="submit" class="btn primary" data-testid="audit-search">"Show"</button>
-                // The same fields, sent to the export by the browser itself (a download).
-                <button type="submit" class="btn" formaction="/api/v1/audit.csv" data-testid="audit-export" on:click=move |ev| ev.stop_propagation()>"Export CSV"</button>
+                // The same filter, as a download the browser makes itself.
+                <a class="btn" data-testid="audit-export" download="" href=move || {
+                    let q = [("from", from.get()), ("to", to.get()), ("who", who.get()), ("action", action.get()), ("text", text.get())];
+                    format!("/api/v1/audit.csv?{}", crate::model::history::query_string(&q))
+                }>"Export CSV"</a>
             </form>
             {move || errors.get().form.map(|m| view! { <p class="field-error">{m}</p> })}
             <table class="grid audit" data-testid="audit-lines">

@@ -4,7 +4,7 @@
 
 use super::work::WorkError;
 use super::Ctx;
-use crate::model::admin::{check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminSiteDetail, FieldErrors, UserChange, ROLES};
+use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminSiteDetail, FieldErrors, UserChange, ROLES};
 use crate::model::import::{check_row, split_csv, ImportResult, ImportRow};
 use crate::model::ops::{AdminCrew, AdminSearch, AdminSite, AdminUser, ZoneLine};
 use crate::model::SessionUser;
@@ -89,6 +89,8 @@ pub async fn crews(ctx: &Ctx) -> Result<Vec<AdminCrew>, WorkError> {
             name: c.name,
             device_id: c.device_id,
             status: c.status,
+            lat: c.lat,
+            lon: c.lon,
         })
         .collect())
 }
@@ -183,6 +185,48 @@ pub async fn set_crew_device(ctx: &Ctx, user: &SessionUser, crew_id: i64, device
     ctx.store.set_crew_device_key(crew_id, key.as_deref().map(crate::ssr::auth::token_hash).as_deref()).await?;
     audit(ctx, user, "crew.device", format!("crew:{crew_id}"), format!("{} (new key)", device.as_deref().unwrap_or("none"))).await?;
     Ok(Ok(key))
+}
+
+/// Creates a crew (`crew_id` `None`) or renames one and puts it at its base.
+pub async fn save_crew(ctx: &Ctx, user: &SessionUser, crew_id: Option<i64>, name: &str, lat: &str, lon: &str) -> Result<FieldErrors, WorkError> {
+    let (name, lat, lon) = match check_crew(name, lat, lon) {
+        Ok(c) => c,
+        Err(e) => return Ok(e),
+    };
+    let (action, id) = match crew_id {
+        None => ("crew.created", ctx.store.create_crew(&name, lat, lon, "available").await?),
+        Some(id) => {
+            ctx.store.set_crew_base(id, &name, lat, lon).await?;
+            ("crew.changed", id)
+        }
+    };
+    audit(ctx, user, action, format!("crew:{id}"), format!("{name} at {lat:.5}, {lon:.5}")).await?;
+    ctx.engine.reload_crews().await?;
+    Ok(FieldErrors::default())
+}
+
+/// Links a guard's login to a crew (empty: none). The login must be a crew login, and the
+/// guard of no other crew (their phone must know which crew it is).
+pub async fn set_crew_guard(ctx: &Ctx, user: &SessionUser, crew_id: i64, login: &str) -> Result<FieldErrors, WorkError> {
+    let problem = |m: String| Ok(FieldErrors { fields: vec![("guard".into(), m)], form: None });
+    let crews = ctx.store.list_crews().await?;
+    let crew = crews.iter().find(|c| c.id == crew_id).ok_or_else(|| WorkError::NotFound(format!("crew {crew_id}")))?;
+    let login = login.trim();
+    let guard = if login.is_empty() {
+        None
+    } else {
+        let Some(u) = ctx.store.user_by_username(login).await?.filter(|u| u.role == "crew") else {
+            return problem(format!("No crew login {login:?}: create it on the Logins page with the role crew."));
+        };
+        if let Some(other) = crews.iter().find(|c| c.user_id == Some(u.id) && c.id != crew_id) {
+            return problem(format!("{login} is already the guard of {}.", other.name));
+        }
+        Some(u.id)
+    };
+    ctx.store.set_crew_user(crew_id, guard).await?;
+    audit(ctx, user, "crew.guard", format!("crew:{crew_id}"), format!("{}: {}", crew.name, if login.is_empty() { "no guard login" } else { login })).await?;
+    ctx.engine.reload_crews().await?;
+    Ok(FieldErrors::default())
 }
 
 /// Creates a user with a role; the password is stored only as an argon2 hash.

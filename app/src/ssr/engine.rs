@@ -60,6 +60,8 @@ pub enum Job {
     Settle(oneshot::Sender<Result<(), EngineError>>),
     /// Reload a site's settings and contacts from the store.
     ReloadSite(i64, oneshot::Sender<Result<(), EngineError>>),
+    /// Reload the crews from the store (one added or changed by an administrator).
+    ReloadCrews(oneshot::Sender<Result<(), EngineError>>),
 }
 
 /// A cheap, cloneable handle to the engine task.
@@ -116,6 +118,13 @@ impl EngineHandle {
     pub async fn reload_site(&self, site_id: i64) -> Result<(), EngineError> {
         let (tx, rx) = oneshot::channel();
         self.jobs.send(Job::ReloadSite(site_id, tx)).await.map_err(|_| EngineError::Stopped)?;
+        rx.await.map_err(|_| EngineError::Stopped)?
+    }
+
+    /// Makes the engine read the crews again (added, renamed, moved by an administrator).
+    pub async fn reload_crews(&self) -> Result<(), EngineError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs.send(Job::ReloadCrews(tx)).await.map_err(|_| EngineError::Stopped)?;
         rx.await.map_err(|_| EngineError::Stopped)?
     }
 }

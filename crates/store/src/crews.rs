@@ -63,6 +63,22 @@ impl Store {
         row.map(|r| Ok((crew_from_row(&r)?, r.try_get("device_key_hash")?))).transpose()
     }
 
+    /// Renames a crew and puts it at its base (where it waits while it sends no position).
+    /// Unknown crew: [`StoreError::NotFound`].
+    pub async fn set_crew_base(&self, crew_id: i64, name: &str, lat: f64, lon: f64) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE crews SET name = $1, lat = $2, lon = $3 WHERE id = $4")
+            .bind(name)
+            .bind(lat)
+            .bind(lon)
+            .bind(crew_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("crew {crew_id}")));
+        }
+        Ok(())
+    }
+
     /// Sets or clears the user a crew logs in as. Unknown crew: [`StoreError::NotFound`];
     /// unknown user: [`StoreError::MissingReference`].
     pub async fn set_crew_user(&self, crew_id: i64, user_id: Option<i64>) -> Result<(), StoreError> {

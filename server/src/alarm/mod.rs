@@ -108,6 +108,9 @@ impl Runtime {
                 };
                 let _ = reply.send(result);
             }
+            Job::ReloadCrews(reply) => {
+                let _ = reply.send(self.reload_crews().await.map_err(|e| EngineError::Store(e.to_string())));
+            }
         }
     }
 

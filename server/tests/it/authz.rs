@@ -228,6 +228,8 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/admin/crews", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/users", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/user", "1 3 3 3 3 3 3 p", Body::Json(json_user_change)),
+    ("POST", "/rpc/admin/crew", "1 3 3 3 3 3 3 p", Body::Json(json_crew)),
+    ("POST", "/rpc/admin/crew-guard", "1 3 3 3 3 3 3 p", Body::Json(json_crew_guard)),
     ("POST", "/rpc/admin/audit", "1 3 3 3 3 3 3 p", Body::Json(json_audit)),
     ("GET", "/api/v1/audit.csv", "1 3 3 3 3 3 3 p", Body::Query("action=user.")),
     ("POST", "/rpc/admin/safe-word", "1 3 3 3 3 3 p p", Body::Json(json_safe_word)),
@@ -497,6 +499,12 @@ fn json_create_user() -> Value {
 }
 fn json_user_change() -> Value {
     json!({ "user_id": "{user}", "change": { "change": "role", "role": "nonsense" } })
+}
+fn json_crew() -> Value {
+    json!({ "crew_id": "{crew}", "name": "", "lat": "x", "lon": "x" })
+}
+fn json_crew_guard() -> Value {
+    json!({ "crew_id": "{crew}", "login": "nobody" })
 }
 fn json_audit() -> Value {
     json!({ "filter": { "action": "user." }, "before_id": null })
