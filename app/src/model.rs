@@ -81,6 +81,9 @@ pub struct SessionUser {
     pub display_name: String,
     /// What they may do.
     pub role: Role,
+    /// Must choose their own PIN or password before anything else (a first PIN given to them).
+    #[serde(default)]
+    pub must_change: bool,
 }
 
 /// How a signal is shown: what kind of thing happened.

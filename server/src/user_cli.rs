@@ -149,7 +149,7 @@ pub async fn run(args: UserArgs) -> Result<String, UserCliError> {
                 return Err(UserCliError::Usage(format!("password: {problem}")));
             }
             let hash = app::ssr::auth::hash_password(password).await.map_err(|e| UserCliError::Usage(e.to_string()))?;
-            store.set_password(user.id, &hash).await?;
+            store.set_password(user.id, &hash, false).await?;
             audit(&store, "user.password_reset", &user, user.username.clone()).await?;
             Ok(format!("new password set for {}; their sessions ended", user.username))
         }

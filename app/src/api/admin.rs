@@ -121,6 +121,23 @@ pub async fn create_user(username: String, display_name: String, password: Strin
     crate::ssr::admin::create_user(&ctx, &user, &username, &display_name, password, &role).await.map_err(fail)
 }
 
+/// Gives a person access to a site as owner or contact; a new customer ID gets a first PIN,
+/// returned this once (supervisors and admins). `Ok(Err(..))`: what to fix.
+#[server(prefix = "/rpc", endpoint = "admin/invite", input = Json)]
+pub async fn invite_member(site_id: i64, code: String, name: String, role: String) -> Result<Result<crate::model::admin::Invited, FieldErrors>, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::invite(&ctx, &user, site_id, &code, &name, &role).await.map_err(fail)
+}
+
+/// Takes a customer login's access to a site away (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/remove-member", input = Json)]
+pub async fn remove_member(site_id: i64, user_id: i64) -> Result<(), ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::remove_member(&ctx, &user, site_id, user_id).await.map_err(fail)
+}
+
 /// Changes a login's role, disables or enables it, or sets its password (admins).
 #[server(prefix = "/rpc", endpoint = "admin/user", input = Json)]
 pub async fn change_user(user_id: i64, change: UserChange) -> Result<FieldErrors, ServerFnError> {

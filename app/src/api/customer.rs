@@ -17,9 +17,16 @@ mod server {
     use crate::ssr::customer::AppError;
     use crate::ssr::Ctx;
 
-    /// The signed-in customer and the context.
+    /// The signed-in customer and the context. A customer who must still choose their own
+    /// PIN gets nothing else (403) until they have.
     pub async fn customer() -> Result<(Ctx, SessionUser), ServerFnError> {
         let user = require(&[Role::Customer]).await?;
+        if user.must_change {
+            if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+                opts.set_status(axum::http::StatusCode::FORBIDDEN);
+            }
+            return Err(ServerFnError::new("choose your own PIN first"));
+        }
         Ok((ctx()?, user))
     }
 
@@ -81,6 +88,48 @@ pub async fn app_sign_in(code: String, pin: String) -> Result<Errors, ServerFnEr
             Err(ServerFnError::new("sign-in is not available right now"))
         }
     }
+}
+
+/// Changes the customer's own PIN (also the first PIN they were given); the current PIN is
+/// checked as a sign-in is (same limits). Field errors come back by name.
+#[server(prefix = "/rpc", endpoint = "app/change_pin")]
+pub async fn app_change_pin(current: String, pin: String, again: String) -> Result<Errors, ServerFnError> {
+    use crate::model::customer::pin_problem;
+    use crate::ssr::auth::{self, AuthError};
+    let user = crate::api::server::require(&[crate::model::Role::Customer]).await?;
+    let ctx = crate::api::server::ctx()?;
+    let mut errors = Errors::new();
+    if let Some(p) = pin_problem(&pin) {
+        errors.push(("pin".into(), p.into()));
+    } else if pin != again {
+        errors.push(("again".into(), "pin_differ".into()));
+    } else if pin == current {
+        errors.push(("pin".into(), "pin_same".into()));
+    }
+    if !errors.is_empty() {
+        return Ok(errors);
+    }
+    match auth::change_own_password(&ctx.store, &user, &current, pin, crate::api::server::client_ip().await).await {
+        Ok(token) => {
+            crate::api::server::set_session_cookie(&ctx, Some(&token));
+            let entry = store::NewAudit { at_ms: auth::now_ms(), actor_user_id: Some(user.id), action: "app.pin_changed".into(), subject: Some(format!("user:{}", user.id)), detail: None };
+            ctx.store.append_audit(&entry).await.map_err(|e| ServerFnError::new(e.to_string()))?;
+            Ok(Errors::new())
+        }
+        Err(AuthError::BadCredentials) => Ok(vec![("current".into(), "pin_wrong".into())]),
+        Err(AuthError::TooManyAttempts { until_ms }) => Ok(vec![("current".into(), format!("locked:{}", auth::minutes_left(until_ms)))]),
+        Err(e) => {
+            tracing::error!(error = %e, "PIN change failed");
+            Err(ServerFnError::new("the PIN cannot be changed right now"))
+        }
+    }
+}
+
+/// Sets a contact's safe word (owner).
+#[server(prefix = "/rpc", endpoint = "app/safe_word")]
+pub async fn app_safe_word(site_id: i64, contact_id: i64, safe_word: String) -> Result<Errors, ServerFnError> {
+    let (ctx, user) = server::customer().await?;
+    crate::ssr::customer::contact_safe_word(&ctx, &user, site_id, contact_id, &safe_word).await.map_err(server::refuse)
 }
 
 /// The sites the customer may reach, with their role on each.

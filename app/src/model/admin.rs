@@ -37,6 +37,33 @@ pub struct AdminSiteDetail {
     pub zones: Vec<ZoneLine>,
     /// Contacts in calling order.
     pub contacts: Vec<AdminContact>,
+    /// Customer logins with access.
+    pub members: Vec<AdminMember>,
+}
+
+/// A customer login with access to a site.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminMember {
+    /// User id.
+    pub user_id: i64,
+    /// Customer ID (their login).
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// `owner` or `contact`.
+    pub role: String,
+    /// Has not yet chosen their own PIN.
+    pub first_pin: bool,
+}
+
+/// What an invitation made: the login, and the first PIN when the login is new (shown to
+/// the administrator this once, to pass on; the customer must change it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invited {
+    /// Customer ID.
+    pub code: String,
+    /// The first PIN of a new login.
+    pub pin: Option<String>,
 }
 
 /// What to fix in a form, field by field (`None`: fine).

@@ -220,6 +220,7 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
                         <SafeWord site=id contact=cid on_file=c.has_safe_word/>
                     </li> }
                 }).collect_view()}</ol>
+                <Members site=id members=d.members.clone() detail/>
                 <h3>"Zones"</h3>
                 <ul class="zones">{d.zones.iter().map(|z| view! { <li><span class="mono">{z.zone.clone()}</span>" "{z.name.clone()}</li> }).collect_view()}</ul>
                 <div class="inline-form">
@@ -230,6 +231,62 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
                 {field_error(zone_errors, "zone_number")}{field_error(zone_errors, "zone_name")}
             </div>
         </div>
+    }
+}
+
+/// The customer logins of a site (the app's owner and contacts), and inviting one.
+#[component]
+fn Members(site: i64, members: Vec<crate::model::admin::AdminMember>, detail: Resource<Result<AdminSiteDetail, ServerFnError>>) -> impl IntoView {
+    let (code, name, role) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("owner".to_owned()));
+    let errors = RwSignal::new(FieldErrors::default());
+    let invited = RwSignal::new(None::<String>);
+    let invite = move |_| {
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::invite_member(site, code.get_untracked(), name.get_untracked(), role.get_untracked()).await {
+                Ok(Ok(done)) => {
+                    errors.set(FieldErrors::default());
+                    invited.set(Some(match done.pin {
+                        Some(pin) => format!("New app login {}: first PIN {pin}. Give it to them now (it is not shown again); the app asks them to choose their own.", done.code),
+                        None => format!("{} can now see this site in the app.", done.code),
+                    }));
+                    code.set(String::new());
+                    name.set(String::new());
+                    detail.refetch();
+                }
+                Ok(Err(e)) => errors.set(e),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    let remove = move |user: i64| {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = crate::api::admin::remove_member(site, user).await {
+                errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() });
+            }
+            detail.refetch();
+        });
+    };
+    let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
+    view! {
+        <h3>"App logins"</h3>
+        <ul class="members" data-testid="members">{members.into_iter().map(|m| {
+            let user = m.user_id;
+            view! { <li data-code=m.code.clone()><span class="mono">{m.code.clone()}</span>" "{m.name.clone()}" · "{m.role.clone()}" "
+                {m.first_pin.then(|| view! { <span class="badge warn">"first PIN not changed yet"</span> })}
+                " "<button class="btn small" data-testid="member-remove" on:click=move |_| remove(user)>"Remove access"</button></li> }
+        }).collect_view()}</ul>
+        <div class="inline-form" data-testid="invite">
+            <input size="10" maxlength="10" inputmode="numeric" placeholder="Customer ID" aria-label="Customer ID" data-testid="invite-code" prop:value=code on:input=input(code)/>
+            <input size="16" maxlength="80" placeholder="Name" aria-label="Name" data-testid="invite-name" prop:value=name on:input=input(name)/>
+            <select aria-label="Role on the site" data-testid="invite-role" on:change=input(role)>
+                <option value="owner" selected=true>"owner"</option>
+                <option value="contact">"contact"</option>
+            </select>
+            <button class="btn small" data-testid="invite-send" on:click=invite>"Give access"</button>
+        </div>
+        {field_error(errors, "username")}{field_error(errors, "display_name")}{field_error(errors, "member_role")}
+        {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
+        {move || invited.get().map(|m| view! { <p class="notice" data-testid="invited">{m}</p> })}
     }
 }
 

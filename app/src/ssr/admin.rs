@@ -4,7 +4,7 @@
 
 use super::work::WorkError;
 use super::Ctx;
-use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminSiteDetail, FieldErrors, UserChange, ROLES};
+use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminMember, AdminSiteDetail, FieldErrors, Invited, UserChange, ROLES};
 use crate::model::import::{check_row, split_csv, ImportResult, ImportRow};
 use crate::model::ops::{AdminCrew, AdminSearch, AdminSite, AdminUser, ZoneLine};
 use crate::model::SessionUser;
@@ -113,8 +113,77 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
     let settings = settings_of(ctx, site_id).await?;
     let zones = ctx.store.zones(site_id).await?.into_iter().map(|(n, name)| ZoneLine { zone: format!("{n:03}"), name }).collect();
     let contacts = ctx.store.contacts(site_id).await?.into_iter().map(|c| AdminContact { id: c.id, name: c.name, phone: c.phone, has_safe_word: c.has_password }).collect();
+    let members = members(ctx, site_id).await?;
     let i = settings.instructions;
-    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts })
+    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members })
+}
+
+/// The customer logins with access to a site.
+async fn members(ctx: &Ctx, site_id: i64) -> Result<Vec<AdminMember>, WorkError> {
+    let mut out = Vec::new();
+    for (user_id, role) in ctx.store.site_members(site_id).await? {
+        if let Some(u) = ctx.store.user(user_id).await? {
+            out.push(AdminMember { user_id, code: u.username, name: u.display_name, role, first_pin: u.must_change });
+        }
+    }
+    Ok(out)
+}
+
+/// A random first PIN of 6 digits that [`pin_problem`](crate::model::customer::pin_problem)
+/// accepts.
+fn first_pin() -> String {
+    use rand::Rng;
+    loop {
+        let pin = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
+        if crate::model::customer::pin_problem(&pin).is_none() {
+            return pin;
+        }
+    }
+}
+
+/// Gives a person access to a site as `owner` or `contact`. A customer ID that is new
+/// becomes a login with a random first PIN (returned this once, to pass on; the customer
+/// must change it at the first sign-in); an existing customer login just gains the site.
+pub async fn invite(ctx: &Ctx, user: &SessionUser, site_id: i64, code: &str, name: &str, role: &str) -> Result<Result<Invited, FieldErrors>, WorkError> {
+    let site = ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
+    let code = code.trim();
+    let mut errors = check_new_user(code, name, &first_pin(), "customer");
+    if !store::MEMBER_ROLES.contains(&role) {
+        errors.fields.push(("member_role".into(), "Owner or contact.".into()));
+    }
+    let existing = ctx.store.user_by_username(code).await?;
+    if let Some(u) = &existing {
+        errors.fields.retain(|(f, _)| f != "display_name");
+        if u.role != "customer" {
+            errors.fields.push(("username".into(), "This login is not a customer's.".into()));
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let (user_id, pin) = match existing {
+        Some(u) => (u.id, None),
+        None => {
+            let pin = first_pin();
+            let password_hash = super::auth::hash_password(pin.clone()).await.map_err(|e| WorkError::Invalid(e.to_string()))?;
+            let id = ctx.store.create_user(&store::NewUser { username: code.into(), password_hash: password_hash.clone(), role: "customer".into(), display_name: name.trim().into() }).await?;
+            ctx.store.set_password(id, &password_hash, true).await?;
+            audit(ctx, user, "user.created", format!("user:{id}"), format!("{code} (customer), first PIN to change")).await?;
+            (id, Some(pin))
+        }
+    };
+    ctx.store.set_site_member(site_id, user_id, role).await?;
+    audit(ctx, user, "site.member_added", format!("site:{site_id}"), format!("{code} as {role} of {}", site.name)).await?;
+    Ok(Ok(Invited { code: code.into(), pin }))
+}
+
+/// Takes a customer login's access to a site away (the login stays, with its other sites).
+pub async fn remove_member(ctx: &Ctx, user: &SessionUser, site_id: i64, user_id: i64) -> Result<(), WorkError> {
+    let who = ctx.store.user(user_id).await?.ok_or_else(|| WorkError::NotFound(format!("user {user_id}")))?;
+    if !ctx.store.remove_site_member(site_id, user_id).await? {
+        return Err(WorkError::NotFound(format!("access of {} to site {site_id}", who.username)));
+    }
+    audit(ctx, user, "site.member_removed", format!("site:{site_id}"), who.username).await
 }
 
 async fn settings_of(ctx: &Ctx, site_id: i64) -> Result<engine::SiteSettings, WorkError> {
@@ -281,7 +350,7 @@ pub async fn change_user(ctx: &Ctx, user: &SessionUser, target: i64, change: Use
                 return Ok(FieldErrors { fields: vec![("password".into(), problem.into())], form: None });
             }
             let hash = super::auth::hash_password(password).await.map_err(|e| WorkError::Invalid(e.to_string()))?;
-            ("user.password_reset", who.username.clone(), ctx.store.set_password(target, &hash).await)
+            ("user.password_reset", who.username.clone(), ctx.store.set_password(target, &hash, who.role == "customer").await)
         }
     };
     match result {

@@ -122,6 +122,7 @@ pub fn session_user(u: &UserRecord) -> Option<SessionUser> {
         username: u.username.clone(),
         display_name: u.display_name.clone(),
         role: Role::parse(&u.role)?,
+        must_change: u.must_change,
     })
 }
 
@@ -220,6 +221,19 @@ async fn audit_failure(store: &Store, at_ms: i64, user_id: Option<i64>, subject:
     let entry = NewAudit { at_ms, actor_user_id: user_id, action: "login_failed".into(), subject: Some(subject.to_owned()), detail: Some(detail) };
     store.append_audit(&entry).await?;
     Ok(())
+}
+
+/// Changes one's own password or PIN: the current one is checked through [`sign_in`]'s
+/// limiter (a stolen session cannot guess it faster than a sign-in could), every session of
+/// the person ends, and a new one is returned for the caller's cookie.
+pub async fn change_own_password(store: &Store, user: &SessionUser, current: &str, new: String, client: Option<IpAddr>) -> Result<String, AuthError> {
+    let (_, _) = sign_in(store, &user.username, current, client).await?;
+    let hash = hash_password(new).await?;
+    store.set_password(user.id, &hash, false).await?;
+    let token = new_token();
+    let at_ms = now_ms();
+    store.create_session(&token_hash(&token), user.id, at_ms, at_ms + SESSION_TTL_MS).await?;
+    Ok(token)
 }
 
 /// Ends the session behind a token and journals it.

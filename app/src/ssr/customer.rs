@@ -281,6 +281,20 @@ pub async fn save_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_i
     Ok(errors)
 }
 
+/// Sets a contact's safe word (owner); never shown again. Field errors come back by name.
+pub async fn contact_safe_word(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_id: i64, word: &str) -> Result<Errors, AppError> {
+    owner(ctx, user, site_id).await?;
+    site_contact(ctx, site_id, contact_id).await?;
+    if crate::model::admin::safe_word_problem(word).is_some() {
+        return Ok(vec![("safe_word".into(), "safe_word_length".into())]);
+    }
+    let hash = super::auth::hash_password(word.trim().to_owned()).await.map_err(|e| AppError::Invalid(e.to_string()))?;
+    ctx.store.set_contact_password(contact_id, Some(&hash)).await?;
+    audit(ctx, user, "app.safe_word_changed", site_id, format!("contact {contact_id}")).await?;
+    ctx.engine.reload_site(site_id).await?;
+    Ok(Errors::new())
+}
+
 /// Moves a contact one place up or down (owner).
 pub async fn move_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_id: i64, up: bool) -> Result<(), AppError> {
     owner(ctx, user, site_id).await?;

@@ -169,6 +169,20 @@ impl Store {
         Ok(())
     }
 
+    /// The logins with access to a site and their role there, by user id.
+    pub async fn site_members(&self, site_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query("SELECT user_id, role FROM site_members WHERE site_id = $1 ORDER BY user_id").bind(site_id).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get("user_id")?, r.try_get("role")?))).collect()
+    }
+
+    /// Takes a login's access to a site away (and it stops being the site's recorded owner).
+    /// `false`: it had none.
+    pub async fn remove_site_member(&self, site_id: i64, user_id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM site_members WHERE site_id = $1 AND user_id = $2").bind(site_id).bind(user_id).execute(&self.pool).await?;
+        sqlx::query("UPDATE sites SET owner_user_id = NULL WHERE id = $1 AND owner_user_id = $2").bind(site_id).bind(user_id).execute(&self.pool).await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Queues a command for a site's panel and returns its id. A command still queued for
     /// the site is superseded (failed, "superseded"): the panel acts on the latest wish only.
     pub async fn queue_panel_command(&self, site_id: i64, command: &str, user_id: Option<i64>, at_ms: i64) -> Result<i64, StoreError> {

@@ -227,6 +227,8 @@ pub struct UserRecord {
     pub display_name: String,
     /// Disabled: kept for the journals that name them, but cannot sign in.
     pub disabled: bool,
+    /// Must choose a new password or PIN before anything else (a first PIN given to them).
+    pub must_change: bool,
 }
 
 /// An audit journal entry to append.

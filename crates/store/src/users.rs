@@ -53,7 +53,7 @@ impl Store {
 
     /// One user by id.
     pub async fn user(&self, id: i64) -> Result<Option<UserRecord>, StoreError> {
-        let row = sqlx::query("SELECT id, username, password_hash, role, display_name, disabled_at FROM users WHERE id = $1")
+        let row = sqlx::query("SELECT id, username, password_hash, role, display_name, disabled_at, must_change FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -61,9 +61,15 @@ impl Store {
     }
 
     /// Replaces a user's password hash and ends their sessions (a reset locks out whoever
-    /// knew the old one). [`StoreError::NotFound`] for an unknown user.
-    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1").bind(user_id).bind(password_hash).execute(&self.pool).await?;
+    /// knew the old one); `must_change`: they must choose their own at the next sign-in.
+    /// [`StoreError::NotFound`] for an unknown user.
+    pub async fn set_password(&self, user_id: i64, password_hash: &str, must_change: bool) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET password_hash = $2, must_change = $3 WHERE id = $1")
+            .bind(user_id)
+            .bind(password_hash)
+            .bind(i64::from(must_change))
+            .execute(&self.pool)
+            .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("user {user_id}")));
         }
@@ -122,7 +128,7 @@ impl Store {
     /// Looks a user up by exact username.
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, username, password_hash, role, display_name, disabled_at FROM users WHERE username = $1",
+            "SELECT id, username, password_hash, role, display_name, disabled_at, must_change FROM users WHERE username = $1",
         )
         .bind(username)
         .fetch_optional(&self.pool)
@@ -132,7 +138,7 @@ impl Store {
 
     /// Every user, by id.
     pub async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
-        let rows = sqlx::query("SELECT id, username, password_hash, role, display_name, disabled_at FROM users ORDER BY id")
+        let rows = sqlx::query("SELECT id, username, password_hash, role, display_name, disabled_at, must_change FROM users ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(user_from_row).collect()
@@ -141,7 +147,7 @@ impl Store {
     /// Users with a session still valid at `now_ms` (signed in, so on shift), by id.
     pub async fn signed_in_users(&self, now_ms: i64) -> Result<Vec<UserRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, username, password_hash, role, display_name, disabled_at FROM users \
+            "SELECT id, username, password_hash, role, display_name, disabled_at, must_change FROM users \
              WHERE disabled_at IS NULL AND id IN (SELECT user_id FROM sessions WHERE expires_at > $1) ORDER BY id",
         )
         .bind(now_ms)
@@ -178,7 +184,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<Option<UserRecord>, StoreError> {
         let row = sqlx::query(
-            "SELECT u.id, u.username, u.password_hash, u.role, u.display_name, u.disabled_at \
+            "SELECT u.id, u.username, u.password_hash, u.role, u.display_name, u.disabled_at, u.must_change \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
         )
@@ -216,5 +222,6 @@ fn user_from_row(row: &AnyRow) -> Result<UserRecord, StoreError> {
         role: row.try_get("role")?,
         display_name: row.try_get("display_name")?,
         disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
+        must_change: row.try_get::<i64, _>("must_change")? != 0,
     })
 }

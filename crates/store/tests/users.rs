@@ -61,15 +61,19 @@ async fn a_new_password_or_role_ends_the_sessions(store: Store, _url: String) {
     let boss = store.create_user(&user("boss", "admin")).await.unwrap();
     let ana = store.create_user(&user("ana", "operator")).await.unwrap();
     store.create_session("t1", ana, 1, i64::MAX).await.unwrap();
-    store.set_password(ana, "new-hash").await.unwrap();
+    assert!(!store.user(ana).await.unwrap().unwrap().must_change);
+    store.set_password(ana, "new-hash", true).await.unwrap();
     assert!(store.session_user("t1", 2).await.unwrap().is_none());
-    assert_eq!(store.user(ana).await.unwrap().unwrap().password_hash, "new-hash");
+    let after = store.user(ana).await.unwrap().unwrap();
+    assert_eq!((after.password_hash.as_str(), after.must_change), ("new-hash", true));
+    store.set_password(ana, "own-hash", false).await.unwrap();
+    assert!(!store.user(ana).await.unwrap().unwrap().must_change, "their own choice clears it");
     store.create_session("t2", ana, 3, i64::MAX).await.unwrap();
     store.set_user_role(ana, "supervisor").await.unwrap();
     assert!(store.session_user("t2", 4).await.unwrap().is_none());
     assert_eq!(store.user(ana).await.unwrap().unwrap().role, "supervisor");
     assert!(matches!(store.set_user_role(ana, "root").await, Err(StoreError::Invalid(_))));
-    assert!(matches!(store.set_password(999, "h").await, Err(StoreError::NotFound(_))));
+    assert!(matches!(store.set_password(999, "h", false).await, Err(StoreError::NotFound(_))));
     let _ = boss;
 }
 

@@ -228,6 +228,8 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/admin/crews", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/users", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/user", "1 3 3 3 3 3 3 p", Body::Json(json_user_change)),
+    ("POST", "/rpc/admin/invite", "1 3 3 3 3 3 p p", Body::Json(json_invite)),
+    ("POST", "/rpc/admin/remove-member", "1 3 3 3 3 3 4 4", Body::Json(json_remove_member)),
     ("POST", "/rpc/admin/crew", "1 3 3 3 3 3 3 p", Body::Json(json_crew)),
     ("POST", "/rpc/admin/crew-guard", "1 3 3 3 3 3 3 p", Body::Json(json_crew_guard)),
     ("POST", "/rpc/admin/audit", "1 3 3 3 3 3 3 p", Body::Json(json_audit)),
@@ -314,6 +316,18 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("GET", "/api/v1/app/stream", "1 p p p 3 3 3 3", Body::None),
     ("POST", "/rpc/my_sites", "1 p p p 3 3 3 3", Body::None),
     ("POST", "/rpc/app/sites", "1 p p p 3 3 3 3", Body::None),
+    (
+        "POST",
+        "/rpc/app/change_pin",
+        "1 p p p 3 3 3 3",
+        Body::Form(&[("current", "x"), ("pin", "1"), ("again", "1")]),
+    ),
+    (
+        "POST",
+        "/rpc/app/safe_word",
+        "1 4 3 p 3 3 3 3",
+        Body::Form(&[("site_id", "{site}"), ("contact_id", "{contact}"), ("safe_word", "x")]),
+    ),
     (
         "POST",
         "/rpc/app/subscribe",
@@ -505,6 +519,12 @@ fn json_crew() -> Value {
 }
 fn json_crew_guard() -> Value {
     json!({ "crew_id": "{crew}", "login": "nobody" })
+}
+fn json_invite() -> Value {
+    json!({ "site_id": "{site}", "code": "x", "name": "", "role": "owner" })
+}
+fn json_remove_member() -> Value {
+    json!({ "site_id": "{site}", "user_id": "{user}" })
 }
 fn json_audit() -> Value {
     json!({ "filter": { "action": "user." }, "before_id": null })

@@ -131,3 +131,53 @@ async fn vigil_user_adds_the_first_admin_and_manages_logins() {
     assert!(audit.iter().any(|a| a.action == "login_failed" && a.detail.as_deref() == Some("this login is disabled")));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_invited_customer_chooses_their_own_pin_before_anything_else() {
+    let app = crate::support::spawn_app().await;
+    let boss = app.signed_in("supervisor").await;
+    let invite = |code: &'static str, role: &'static str| {
+        let (boss, url, site) = (boss.clone(), app.url("/rpc/admin/invite"), app.site);
+        async move {
+            let body = serde_json::json!({ "site_id": site, "code": code, "name": "Ion Pop", "role": role });
+            boss.post(url).json(&body).send().await.unwrap().json::<Value>().await.unwrap()
+        }
+    };
+    let bad = invite("12ab", "guest").await;
+    let fields: Vec<String> = bad["Err"]["fields"].as_array().unwrap().iter().map(|f| f[0].as_str().unwrap().to_owned()).collect();
+    assert_eq!(fields, ["username", "member_role"], "{bad}");
+    let made = invite("100777", "contact").await;
+    let pin = made["Ok"]["pin"].as_str().expect("a new login gets a first PIN").to_owned();
+    assert!(app::model::customer::pin_problem(&pin).is_none(), "{pin}");
+
+    let ion = app.client();
+    let signed = ion.post(app.url("/rpc/app/sign_in")).form(&[("code", "100777"), ("pin", pin.as_str())]).send().await.unwrap();
+    assert_eq!(signed.json::<Value>().await.unwrap(), serde_json::json!([]));
+    let sites = ion.post(app.url("/rpc/app/sites")).send().await.unwrap();
+    assert_eq!(sites.status(), 403, "nothing before their own PIN");
+    let change = |current: String, new: &'static str, again: &'static str| {
+        let (ion, url) = (ion.clone(), app.url("/rpc/app/change_pin"));
+        async move { ion.post(url).form(&[("current", current.as_str()), ("pin", new), ("again", again)]).send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    assert_eq!(change(pin.clone(), "1234", "1234").await, serde_json::json!([["pin", "pin_trivial"]]));
+    assert_eq!(change(pin.clone(), "4826", "4827").await, serde_json::json!([["again", "pin_differ"]]));
+    assert_eq!(change("9999".into(), "4826", "4826").await, serde_json::json!([["current", "pin_wrong"]]));
+    assert_eq!(change(pin.clone(), "4826", "4826").await, serde_json::json!([]));
+    let sites: Value = ion.post(app.url("/rpc/app/sites")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(sites[0]["site_id"], app.site, "{sites}");
+    assert_eq!(sites[0]["role"], "contact");
+
+    let again = invite("100777", "owner").await;
+    assert_eq!(again["Ok"]["pin"], Value::Null, "an existing login just gains the site");
+    let user = app.store.user_by_username("100777").await.unwrap().unwrap();
+    assert_eq!(app.store.member_role(user.id, app.site).await.unwrap().as_deref(), Some("owner"));
+    let removed = boss.post(app.url("/rpc/admin/remove-member")).json(&serde_json::json!({ "site_id": app.site, "user_id": user.id })).send().await.unwrap();
+    assert_eq!(removed.status(), 200);
+    let sites: Value = ion.post(app.url("/rpc/app/sites")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(sites, serde_json::json!([]));
+    let audit = app.store.list_audit(30).await.unwrap();
+    for action in ["site.member_added", "site.member_removed", "app.pin_changed"] {
+        assert!(audit.iter().any(|a| a.action == action), "{action}");
+    }
+    app.stop().await;
+}

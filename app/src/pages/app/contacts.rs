@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::{site_data, field_error, show, use_app};
-use crate::api::customer::{app_contact_away, app_contact_move, app_contact_save, app_contacts};
+use crate::api::customer::{app_contact_away, app_contact_move, app_contact_save, app_contacts, app_safe_word};
 use crate::i18n::use_lang;
 use crate::model::customer::{AppContact, SiteRole};
 
@@ -114,6 +114,7 @@ fn ContactRow(c: AppContact, owner: bool, first: bool, last: bool) -> impl IntoV
                     {field_error(errors, "phone")}
                     <button type="submit" class="primary" data-testid="contact-save">{move || lang.get().t("common.save")}</button>
                 </form>
+                <SafeWord contact=id/>
             </Show>
             <Show when=move || away_form.get()>
                 <div class="inline-form">
@@ -129,5 +130,43 @@ fn ContactRow(c: AppContact, owner: bool, first: bool, last: bool) -> impl IntoV
             </Show>
             {field_error(errors, "form")}
         </li>
+    }
+}
+
+/// A contact's safe word (owner): set or change; never shown.
+#[component]
+fn SafeWord(contact: i64) -> impl IntoView {
+    let lang = use_lang();
+    let app = use_app();
+    let word = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let saved = RwSignal::new(false);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let site = app.site.get_untracked().unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            match app_safe_word(site, contact, word.get_untracked()).await {
+                Ok(e) => {
+                    saved.set(e.is_empty());
+                    if e.is_empty() {
+                        word.set(String::new());
+                    }
+                    errors.set(e);
+                }
+                Err(_) => errors.set(vec![("safe_word".into(), "unavailable".into())]),
+            }
+        });
+    };
+    view! {
+        <form class="inline-form safe-word" on:submit=save data-testid="safe-word">
+            <label>{move || lang.get().t("contacts.safe_word")}
+                <input type="password" autocomplete="off" maxlength="64" data-testid="safe-word-input" prop:value=word
+                    on:input=move |ev| { saved.set(false); word.set(event_target_value(&ev)) }/>
+            </label>
+            <p class="muted small">{move || lang.get().t("contacts.safe_word_help")}</p>
+            {field_error(errors, "safe_word")}
+            <button type="submit" class="ghost" data-testid="safe-word-save">{move || lang.get().t("contacts.safe_word_set")}</button>
+            {move || saved.get().then(|| view! { <span class="muted small" data-testid="safe-word-saved">{lang.get().t("common.saved")}</span> })}
+        </form>
     }
 }

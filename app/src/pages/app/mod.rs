@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod home;
 pub mod journal;
 pub mod more;
+mod pin;
 pub mod schedule;
 mod signin;
 
@@ -180,6 +181,9 @@ pub fn CustomerApp() -> impl IntoView {
         <div class="app-root">
             <Suspense fallback=move || view! { <p class="centered">{move || lang.get().t("common.loading")}</p> }>
                 {move || me.get().map(|r| match r {
+                    Ok(Some(user)) if user.role == Role::Customer && user.must_change => view! {
+                        <main class="app-main first-pin"><pin::ChangePin first=true/></main>
+                    }.into_any(),
                     Ok(Some(user)) if user.role == Role::Customer => view! { <Frame user/> }.into_any(),
                     Ok(Some(user)) => view! { <Redirect path=user.role.home_path()/> }.into_any(),
                     _ => view! { <signin::SignIn/> }.into_any(),

@@ -28,6 +28,7 @@ pub fn More() -> impl IntoView {
             <Notifications/>
             {move || (app.role() == Some(SiteRole::Owner)).then(|| view! { <Money/> <Requests/> })}
             {move || (app.role() == Some(SiteRole::Contact)).then(|| view! { <p class="muted" data-testid="contact-role">{lang.get().t("more.contact_role")}</p> })}
+            <super::pin::ChangePin first=false/>
             <div class="card-form">
                 <h2>{move || lang.get().t("more.language")}</h2>
                 <LangSelect/>

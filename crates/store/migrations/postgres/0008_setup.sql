@@ -1,3 +1,5 @@
 -- Vigil schema v8: running a company without the demo. A user can be disabled (kept for the
--- journals that name them, but no longer able to sign in).
+-- journals that name them, but no longer able to sign in), and may have to choose a new
+-- password or PIN at the next sign-in (an invited customer's first PIN).
 ALTER TABLE users ADD COLUMN disabled_at BIGINT NULL;
+ALTER TABLE users ADD COLUMN must_change BIGINT NOT NULL DEFAULT 0 CHECK (must_change IN (0, 1));
