@@ -352,3 +352,62 @@ test("the owner edits contacts, marks one away, changes tomorrow's hours, runs t
   await request.getByTestId("request-done").click();
   await expect(request).toHaveCount(0);
 });
+
+test("a person invited from the admin page chooses their PIN at the first sign-in, then sets a safe word", async ({ browser }) => {
+  const admin = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  await signIn(admin, "admin", /\/operator$/);
+  await admin.goto("/admin");
+  await hydrated(admin);
+  await admin.getByTestId("site-search").fill("2029");
+  await admin.getByTestId("edit-site").first().click();
+  const editor = admin.getByTestId("site-editor");
+  await editor.getByTestId("invite-code").fill("12");
+  await editor.getByTestId("invite-send").click();
+  await expect(editor.locator("[data-field=username]")).toHaveText("A customer ID: 6 to 10 digits.");
+  await expect(editor.locator("[data-field=display_name]")).toBeVisible();
+  await editor.getByTestId("invite-code").fill("100904");
+  await editor.getByTestId("invite-name").fill("Ioana Stan");
+  await editor.getByTestId("invite-send").click();
+  const notice = await editor.getByTestId("invited").innerText();
+  const pin = notice.match(/first PIN (\d{6})/)![1];
+  await expect(editor.locator("li[data-code='100904']")).toContainText("first PIN not changed yet");
+
+  const page = await (await phone(browser)).newPage();
+  const broken = hydrationErrors(page);
+  await page.goto("/app");
+  await hydrated(page);
+  await page.getByTestId("code").fill("100904");
+  await page.getByTestId("pin").fill(pin);
+  await page.getByTestId("sign-in").click();
+  const form = page.getByTestId("change-pin");
+  await expect(form).toContainText("Choose your own before you go on.");
+  await form.getByTestId("pin-current").fill(pin);
+  await form.getByTestId("pin-new").fill("1111");
+  await form.getByTestId("pin-again").fill("1111");
+  await form.getByTestId("pin-save").click();
+  await expect(form.locator("[data-field=pin]")).toHaveText("This PIN is too easy to guess.");
+  await form.getByTestId("pin-new").fill("5093");
+  await form.getByTestId("pin-again").fill("5093");
+  await form.getByTestId("pin-save").click();
+  await expect(page.getByTestId("arm-state")).toBeVisible({ timeout: 10_000 });
+  await hydrated(page);
+
+  // The owner sets the first contact's safe word; it is never shown again.
+  await page.goto("/app/contacts");
+  await hydrated(page);
+  const first = page.getByTestId("contact").first();
+  await first.getByTestId("edit").click();
+  await first.getByTestId("safe-word-input").fill("abc");
+  await first.getByTestId("safe-word-save").click();
+  await expect(first.locator("[data-field=safe_word]")).toHaveText("A safe word has 4 to 64 characters.");
+  await first.getByTestId("safe-word-input").fill("magnolia");
+  await first.getByTestId("safe-word-save").click();
+  await expect(first.getByTestId("safe-word-saved")).toBeVisible();
+  await expect(first.getByTestId("safe-word-input")).toHaveValue("");
+  await admin.reload();
+  await hydrated(admin);
+  await admin.getByTestId("site-search").fill("2029");
+  await admin.getByTestId("edit-site").first().click();
+  await expect(admin.locator("li[data-code='100904']")).not.toContainText("first PIN");
+  expect(broken).toEqual([]);
+});

@@ -151,11 +151,14 @@ fn field_error(errors: RwSignal<FieldErrors>, field: &'static str) -> impl IntoV
 fn SiteEditor(id: i64) -> impl IntoView {
     let detail = Resource::new(move || id, load_admin_site);
     let saved = RwSignal::new(None::<String>);
+    // Kept here, above the editor that a reload draws again: a new login's first PIN must stay
+    // on screen until the administrator has passed it on.
+    let invited = RwSignal::new(None::<String>);
     view! {
         <section class="card" data-testid="site-editor">
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || detail.get().map(|r| match r {
-                    Ok(d) => view! { <EditorBody d detail saved/> }.into_any(),
+                    Ok(d) => view! { <EditorBody d detail saved invited/> }.into_any(),
                     Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
                 })}
             </Transition>
@@ -164,7 +167,7 @@ fn SiteEditor(id: i64) -> impl IntoView {
 }
 
 #[component]
-fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, ServerFnError>>, saved: RwSignal<Option<String>>) -> impl IntoView {
+fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, ServerFnError>>, saved: RwSignal<Option<String>>, invited: RwSignal<Option<String>>) -> impl IntoView {
     let id = d.id;
     let (keys, pets, notes) = (RwSignal::new(d.keys.clone()), RwSignal::new(d.pets.clone()), RwSignal::new(d.notes.clone()));
     let (zone_number, zone_name) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
@@ -220,7 +223,7 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
                         <SafeWord site=id contact=cid on_file=c.has_safe_word/>
                     </li> }
                 }).collect_view()}</ol>
-                <Members site=id members=d.members.clone() detail/>
+                <Members site=id members=d.members.clone() detail invited/>
                 <h3>"Zones"</h3>
                 <ul class="zones">{d.zones.iter().map(|z| view! { <li><span class="mono">{z.zone.clone()}</span>" "{z.name.clone()}</li> }).collect_view()}</ul>
                 <div class="inline-form">
@@ -236,10 +239,9 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
 
 /// The customer logins of a site (the app's owner and contacts), and inviting one.
 #[component]
-fn Members(site: i64, members: Vec<crate::model::admin::AdminMember>, detail: Resource<Result<AdminSiteDetail, ServerFnError>>) -> impl IntoView {
+fn Members(site: i64, members: Vec<crate::model::admin::AdminMember>, detail: Resource<Result<AdminSiteDetail, ServerFnError>>, invited: RwSignal<Option<String>>) -> impl IntoView {
     let (code, name, role) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("owner".to_owned()));
     let errors = RwSignal::new(FieldErrors::default());
-    let invited = RwSignal::new(None::<String>);
     let invite = move |_| {
         leptos::task::spawn_local(async move {
             match crate::api::admin::invite_member(site, code.get_untracked(), name.get_untracked(), role.get_untracked()).await {
