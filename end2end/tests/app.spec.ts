@@ -381,6 +381,7 @@ test("a person invited from the admin page chooses their PIN at the first sign-i
   await page.getByTestId("sign-in").click();
   const form = page.getByTestId("change-pin");
   await expect(form).toContainText("Choose your own before you go on.");
+  await hydrated(page);
   await form.getByTestId("pin-current").fill(pin);
   await form.getByTestId("pin-new").fill("1111");
   await form.getByTestId("pin-again").fill("1111");

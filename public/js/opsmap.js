@@ -745,7 +745,34 @@
   }
 
   function resize() { if (S.map) S.map.invalidateSize(); }
+
+  // ------------------------------------------------------------------ picking a position
+  // A draggable pin; a click on the map moves it there. Each move is reported as
+  // onPick(lat, lon). Calling pick() again replaces the pin and the callback.
+  var picked = { marker: null, click: null };
+  function pick(lat, lon, onPick) {
+    if (!S.map) return;
+    var report = function (ll) { if (typeof onPick === "function") onPick(ll.lat, ll.lng); };
+    if (picked.marker) S.map.removeLayer(picked.marker);
+    if (picked.click) S.map.off("click", picked.click);
+    picked.marker = null;
+    var icon = L.divIcon({ className: "vm-pick", html: "<span></span>", iconSize: [22, 22], iconAnchor: [11, 22] });
+    var place = function (ll) {
+      if (picked.marker) { picked.marker.setLatLng(ll); return; }
+      picked.marker = L.marker(ll, { icon: icon, draggable: true, keyboard: false }).addTo(S.map);
+      picked.marker.on("dragend", function () { report(picked.marker.getLatLng()); });
+    };
+    lat = num(lat); lon = num(lon);
+    if (validLatLng(lat, lon) && !(lat === 0 && lon === 0)) {
+      place(L.latLng(lat, lon));
+      S.map.setView([lat, lon], Math.max(S.map.getZoom(), 15));
+    }
+    picked.click = function (e) { place(e.latlng); report(e.latlng); };
+    S.map.on("click", picked.click);
+  }
+
   function destroy() {
+    picked = { marker: null, click: null };
     teardown(false);
     S.pending = { sites: null, incidents: null, crews: null, focus: null };
     S.opts = null;
@@ -768,6 +795,7 @@
     updateCrew: updateCrew,
     removeCrew: removeCrew,
     focus: focus,
+    pick: pick,
     counts: counts,
     map: function () { return S.map; }
   };

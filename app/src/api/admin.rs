@@ -63,6 +63,22 @@ pub async fn load_admin_site(site_id: i64) -> Result<AdminSiteDetail, ServerFnEr
     crate::ssr::admin::site_detail(&ctx, site_id).await.map_err(fail)
 }
 
+/// Creates a site (`site_id` empty) or changes its name, address, position, time zone and
+/// kind (supervisors and admins). `Ok(Err(..))`: what to fix; `Ok(Ok(id))`: the site.
+#[server(prefix = "/rpc", endpoint = "admin/site-save", input = Json)]
+pub async fn save_site(site_id: Option<i64>, form: crate::model::admin::SiteForm) -> Result<Result<i64, FieldErrors>, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::save_site(&ctx, &user, site_id, &form).await.map_err(fail)
+}
+
+/// The map's settings, for picking positions (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/map")]
+pub async fn admin_map() -> Result<crate::model::ops::MapConfig, ServerFnError> {
+    super::server::require(MANAGERS).await?;
+    Ok(super::server::ctx()?.dashboard.map)
+}
+
 /// Replaces a site's keys, pets and notes (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/instructions", input = Json)]
 pub async fn save_instructions(site_id: i64, keys: String, pets: String, notes: String) -> Result<(), ServerFnError> {

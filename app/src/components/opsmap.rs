@@ -38,6 +38,8 @@ mod js {
         pub fn focus(lat: f64, lon: f64, zoom: f64);
         #[wasm_bindgen(js_namespace = VigilMap, js_name = destroy)]
         pub fn destroy();
+        #[wasm_bindgen(js_namespace = VigilMap, js_name = pick)]
+        pub fn pick(lat: f64, lon: f64, on_pick: &JsValue);
     }
 }
 
@@ -133,6 +135,20 @@ pub fn init(element_id: &str, map: &crate::model::ops::MapConfig, legend: bool, 
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (element_id, map, legend, on_select);
+}
+
+/// Shows a draggable pin at `lat, lon` (none at 0, 0) and reports every move, by drag or by
+/// a click on the map, to `on_pick(lat, lon)`.
+pub fn pick(lat: f64, lon: f64, on_pick: impl Fn(f64, f64) + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::closure::Closure;
+        let cb = Closure::<dyn Fn(f64, f64)>::new(on_pick);
+        js::pick(lat, lon, cb.as_ref());
+        cb.forget();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (lat, lon, on_pick);
 }
 
 /// Replaces every site marker.

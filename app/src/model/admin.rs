@@ -39,6 +39,8 @@ pub struct AdminSiteDetail {
     pub contacts: Vec<AdminContact>,
     /// Customer logins with access.
     pub members: Vec<AdminMember>,
+    /// Name, address, position, zone and kind, for editing.
+    pub form: SiteForm,
 }
 
 /// A customer login with access to a site.
@@ -194,6 +196,77 @@ pub fn check_position(lat: &str, lon: &str) -> Result<(f64, f64), Vec<(String, S
     }
 }
 
+/// A site as the admin form sends it (text as typed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteForm {
+    /// Name.
+    pub name: String,
+    /// Street and number.
+    pub address: String,
+    /// City.
+    pub city: String,
+    /// Latitude.
+    pub lat: String,
+    /// Longitude.
+    pub lon: String,
+    /// IANA time zone, such as `Europe/Bucharest`.
+    pub time_zone: String,
+    /// `home`, `business` or `vehicle`.
+    pub kind: String,
+}
+
+/// What a site can be, with its words.
+pub const SITE_KINDS: [(&str, &str); 3] = [("home", "Home"), ("business", "Business"), ("vehicle", "Vehicle")];
+
+/// A checked site form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckedSite {
+    /// Name.
+    pub name: String,
+    /// Street and number.
+    pub address: String,
+    /// City.
+    pub city: String,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Time zone (its existence is checked by the server).
+    pub time_zone: String,
+    /// Kind.
+    pub kind: String,
+}
+
+impl SiteForm {
+    /// The form checked, or a message per bad field. The server also checks that the time
+    /// zone exists.
+    pub fn check(&self) -> Result<CheckedSite, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let text = |e: &mut FieldErrors, field: &str, value: &str, max: usize, message: &str| {
+            let v = value.trim();
+            if v.is_empty() || v.chars().count() > max {
+                e.add(field, message);
+            }
+            v.to_owned()
+        };
+        let name = text(&mut e, "name", &self.name, 120, "Name the site (at most 120 characters).");
+        let address = text(&mut e, "address", &self.address, 200, "Street and number (at most 200 characters).");
+        let city = text(&mut e, "city", &self.city, 80, "The city (at most 80 characters).");
+        let position = check_position(&self.lat, &self.lon).map_err(|fields| e.fields.extend(fields)).ok();
+        let tz = self.time_zone.trim();
+        if tz.is_empty() || tz.len() > 64 || !tz.chars().all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c)) {
+            e.add("time_zone", "A time zone such as Europe/Bucharest.");
+        }
+        if !SITE_KINDS.iter().any(|(k, _)| *k == self.kind) {
+            e.add("kind", "Home, business or vehicle.");
+        }
+        match position {
+            Some((lat, lon)) if e.is_empty() => Ok(CheckedSite { name, address, city, lat, lon, time_zone: tz.to_owned(), kind: self.kind.clone() }),
+            _ => Err(e),
+        }
+    }
+}
+
 /// Checks a crew: a call sign of 1-40 characters and its base position.
 pub fn check_crew(name: &str, lat: &str, lon: &str) -> Result<(String, f64, f64), FieldErrors> {
     let mut e = FieldErrors::default();
@@ -241,6 +314,16 @@ mod tests {
         assert_eq!(e.get("username").as_deref(), Some("A customer ID: 6 to 10 digits."));
         assert!(e.get("password").is_some_and(|m| m.starts_with("This PIN is too easy")));
         assert_eq!(check_new_user("100003", "Ion Pop", "long enough pw", "customer").get("password").as_deref(), Some("A PIN: 4 to 8 digits."));
+    }
+
+    #[test]
+    fn a_site_form_gets_a_message_per_bad_field() {
+        let good = SiteForm { name: "Farmacia Lazăr".into(), address: "Șos. Ștefan cel Mare 3".into(), city: "București".into(), lat: "44.45".into(), lon: "26.12".into(), time_zone: "Europe/Bucharest".into(), kind: "business".into() };
+        assert_eq!(good.check().unwrap().lat, 44.45);
+        let e = SiteForm { time_zone: "Mars Base".into(), kind: "castle".into(), lat: "x".into(), ..Default::default() }.check().unwrap_err();
+        for f in ["name", "address", "city", "lat", "lon", "time_zone", "kind"] {
+            assert!(e.get(f).is_some(), "{f} in {e:?}");
+        }
     }
 
     #[test]

@@ -96,9 +96,14 @@ fn Search() -> impl IntoView {
     // render for it that the first keystroke would not replace.
     let results = LocalResource::new(move || search_sites(query.get(), page.get()));
     let editing = RwSignal::new(None::<i64>);
+    let creating = RwSignal::new(false);
     view! {
         <section class="card">
-            <h2>"Sites"</h2>
+            <h2>"Sites" <button class="btn small" data-testid="new-site" on:click=move |_| { editing.set(None); creating.update(|c| *c = !*c) }>"New site"</button></h2>
+            <Show when=move || creating.get()>
+                <SiteDetails site=None initial=crate::model::admin::SiteForm { kind: "business".into(), time_zone: "Europe/Bucharest".into(), ..Default::default() }
+                    on_saved=Callback::new(move |id| { creating.set(false); editing.set(Some(id)); })/>
+            </Show>
             <input type="search" class="wide" placeholder="Account, name, address or phone (accents optional)" aria-label="Search sites" data-testid="site-search"
                 maxlength="200" on:input=move |ev| { page.set(0); query.set(event_target_value(&ev)); }/>
             {move || match results.try_get().flatten() {
@@ -203,6 +208,10 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
     let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
     view! {
         <h2>{d.name.clone()}" "<span class="muted">{d.address.clone()}</span></h2>
+        <details class="site-details-box" data-testid="site-details-box">
+            <summary>"Name, address, position, time zone"</summary>
+            <SiteDetails site=Some(id) initial=d.form.clone() on_saved=Callback::new(move |_| detail.refetch())/>
+        </details>
         <div class="editor-grid">
             <div>
                 <h3>"What operators and guards must know"</h3>
@@ -759,5 +768,87 @@ fn Audit() -> impl IntoView {
                 <button class="btn small" data-testid="audit-older" on:click=move |_| load(true)>"Older entries"</button>
             </Show>
         </section>
+    }
+}
+
+/// A site's name, address, position (typed, or picked on the map), time zone and kind.
+/// `site`: `None` creates one; `on_saved(id)` runs after a save.
+#[component]
+fn SiteDetails(site: Option<i64>, initial: crate::model::admin::SiteForm, on_saved: Callback<i64>) -> impl IntoView {
+    use crate::components::opsmap;
+    use crate::model::admin::{SiteForm, SITE_KINDS};
+    let f = |v: &str| RwSignal::new(v.to_owned());
+    let (name, address, city, lat, lon, tz, kind) = (f(&initial.name), f(&initial.address), f(&initial.city), f(&initial.lat), f(&initial.lon), f(&initial.time_zone), f(&initial.kind));
+    let errors = RwSignal::new(FieldErrors::default());
+    let done = RwSignal::new(None::<&'static str>);
+    let map_id = format!("pick-map-{}", site.unwrap_or(0));
+    let map_open = RwSignal::new(false);
+    let show_map = {
+        let map_id = map_id.clone();
+        move |_| {
+            map_open.set(true);
+            let map_id = map_id.clone();
+            leptos::task::spawn_local(async move {
+                let Ok(cfg) = crate::api::admin::admin_map().await else { return };
+                opsmap::destroy();
+                opsmap::load(move || {
+                    opsmap::init(&map_id, &cfg, false, |_, _| {});
+                    let at = |s: RwSignal<String>| s.get_untracked().trim().replace(',', ".").parse::<f64>().unwrap_or(0.0);
+                    opsmap::pick(at(lat), at(lon), move |y, x| {
+                        lat.set(format!("{y:.6}"));
+                        lon.set(format!("{x:.6}"));
+                    });
+                });
+            });
+        }
+    };
+    on_cleanup(opsmap::destroy);
+    let save = move |_| {
+        let form = SiteForm { name: name.get_untracked(), address: address.get_untracked(), city: city.get_untracked(), lat: lat.get_untracked(), lon: lon.get_untracked(), time_zone: tz.get_untracked(), kind: kind.get_untracked() };
+        if let Err(e) = form.check() {
+            errors.set(e);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::save_site(site, form).await {
+                Ok(Ok(id)) => {
+                    errors.set(FieldErrors::default());
+                    done.set(Some("Saved."));
+                    on_saved.run(id);
+                }
+                Ok(Err(e)) => errors.set(e),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    let input = move |s: RwSignal<String>| move |ev| { done.set(None); s.set(event_target_value(&ev)) };
+    let current_kind = initial.kind.clone();
+    view! {
+        <div class="site-details" data-testid="site-details">
+            <div class="form-grid">
+                <label>"Name"<input maxlength="120" data-testid="site-name" prop:value=name on:input=input(name)/>{field_error(errors, "name")}</label>
+                <label>"Kind"<select data-testid="site-kind" on:change=input(kind)>
+                    {SITE_KINDS.iter().map(|(k, words)| view! { <option value=*k selected={*k == current_kind}>{*words}</option> }).collect_view()}
+                </select>{field_error(errors, "kind")}</label>
+                <label>"Street and number"<input maxlength="200" data-testid="site-address" prop:value=address on:input=input(address)/>{field_error(errors, "address")}</label>
+                <label>"City"<input maxlength="80" data-testid="site-city" prop:value=city on:input=input(city)/>{field_error(errors, "city")}</label>
+                <label>"Latitude"<input data-testid="site-lat" prop:value=lat on:input=input(lat)/>{field_error(errors, "lat")}</label>
+                <label>"Longitude"<input data-testid="site-lon" prop:value=lon on:input=input(lon)/>{field_error(errors, "lon")}</label>
+                <label>"Time zone"<input list="time-zones" data-testid="site-tz" prop:value=tz on:input=input(tz)/>{field_error(errors, "time_zone")}</label>
+            </div>
+            <datalist id="time-zones">
+                {["Europe/Bucharest", "Europe/Budapest", "Europe/Helsinki", "Europe/Oslo", "Europe/Paris", "Europe/London", "Europe/Berlin", "Europe/Chisinau", "UTC"].into_iter().map(|z| view! { <option value=z/> }).collect_view()}
+            </datalist>
+            <div class="form-actions">
+                <button class="btn" data-testid="site-pick" on:click=show_map>"Pick on the map"</button>
+                <button class="btn primary" data-testid="site-save" on:click=save>{if site.is_none() { "Create site" } else { "Save details" }}</button>
+                {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
+                {move || done.get().map(|m| view! { <span class="muted" data-testid="site-saved">{m}</span> })}
+            </div>
+            <Show when=move || map_open.get()>
+                <p class="muted small">"Click the map or drag the pin to the site's entrance."</p>
+            </Show>
+            <div id=map_id class="pick-map" class:open=move || map_open.get() data-testid="pick-map"></div>
+        </div>
     }
 }

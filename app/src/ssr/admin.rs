@@ -4,7 +4,7 @@
 
 use super::work::WorkError;
 use super::Ctx;
-use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminMember, AdminSiteDetail, FieldErrors, Invited, UserChange, ROLES};
+use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminMember, AdminSiteDetail, FieldErrors, Invited, SiteForm, UserChange, ROLES};
 use crate::model::import::{check_row, split_csv, ImportResult, ImportRow};
 use crate::model::ops::{AdminCrew, AdminSearch, AdminSite, AdminUser, ZoneLine};
 use crate::model::SessionUser;
@@ -115,7 +115,44 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
     let contacts = ctx.store.contacts(site_id).await?.into_iter().map(|c| AdminContact { id: c.id, name: c.name, phone: c.phone, has_safe_word: c.has_password }).collect();
     let members = members(ctx, site_id).await?;
     let i = settings.instructions;
-    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members })
+    let form = SiteForm {
+        name: rec.name.clone(),
+        address: rec.address.clone(),
+        city: rec.city.clone(),
+        lat: format!("{:.6}", rec.lat),
+        lon: format!("{:.6}", rec.lon),
+        time_zone: rec.time_zone.clone(),
+        kind: rec.kind.clone(),
+    };
+    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form })
+}
+
+/// Creates a site (`site_id` `None`) or changes one: name, address, position, time zone
+/// and kind (a vehicle also becomes one for the engine). `Ok(Err(..))`: what to fix.
+pub async fn save_site(ctx: &Ctx, user: &SessionUser, site_id: Option<i64>, form: &SiteForm) -> Result<Result<i64, FieldErrors>, WorkError> {
+    let c = match form.check() {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
+    if c.time_zone.parse::<chrono_tz::Tz>().is_err() {
+        return Ok(Err(FieldErrors { fields: vec![("time_zone".into(), format!("No time zone {:?}: use one such as Europe/Bucharest.", c.time_zone))], form: None }));
+    }
+    let new = store::NewSite { name: c.name.clone(), address: c.address, city: c.city, lat: c.lat, lon: c.lon, time_zone: c.time_zone, owner_user_id: None };
+    let (id, action) = match site_id {
+        None => (ctx.store.create_site(&new).await?, "site.created"),
+        Some(id) => (id, "site.changed"),
+    };
+    ctx.store.update_site(id, &new, &c.kind).await?;
+    let mut settings = settings_of(ctx, id).await?;
+    let kind = if c.kind == "vehicle" { engine::SiteKind::Vehicle } else { engine::SiteKind::Premises };
+    if settings.kind != kind {
+        settings.kind = kind;
+        let json = serde_json::to_string(&settings).map_err(|e| WorkError::Invalid(e.to_string()))?;
+        ctx.store.put_site_settings(id, &json, ctx.engine.clock().now_ms()).await?;
+    }
+    audit(ctx, user, action, format!("site:{id}"), format!("{} ({}), {}, {}, {:.5}, {:.5}, {}", new.name, c.kind, new.address, new.city, new.lat, new.lon, new.time_zone)).await?;
+    ctx.engine.reload_site(id).await?;
+    Ok(Ok(id))
 }
 
 /// The customer logins with access to a site.

@@ -197,7 +197,12 @@ pub struct SiteRecord {
     pub owner_user_id: Option<i64>,
     /// Creation time, unix milliseconds.
     pub created_at_ms: i64,
+    /// One of [`SITE_KINDS`].
+    pub kind: String,
 }
+
+/// What a site can be.
+pub const SITE_KINDS: [&str; 3] = ["home", "business", "vehicle"];
 
 /// A user to create. The caller hashes the password.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -3,7 +3,7 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::{now_ms, AccountRecord, NewSite, SecretKey, SiteRecord, Store, StoreError};
+use crate::{now_ms, AccountRecord, NewSite, SecretKey, SiteRecord, Store, StoreError, SITE_KINDS};
 
 pub(crate) const SELECT_ACCOUNTS: &str = "SELECT a.id, a.number, a.site_id, s.name AS site_name, \
      s.time_zone, a.aes_key, a.allow_plain, a.plain_networks FROM accounts a JOIN sites s ON s.id = a.site_id";
@@ -209,7 +209,7 @@ impl Store {
     /// All sites, by id.
     pub async fn list_sites(&self) -> Result<Vec<SiteRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, address, city, lat, lon, time_zone, owner_user_id, created_at \
+            "SELECT id, name, address, city, lat, lon, time_zone, owner_user_id, created_at, kind \
              FROM sites ORDER BY id",
         )
         .fetch_all(&self.pool)
@@ -217,10 +217,33 @@ impl Store {
         rows.iter().map(site_from_row).collect()
     }
 
+    /// Changes a site's name, address, position and time zone, and what it is (one of
+    /// [`SITE_KINDS`]). Unknown site: [`StoreError::NotFound`].
+    pub async fn update_site(&self, id: i64, s: &NewSite, kind: &str) -> Result<(), StoreError> {
+        if !SITE_KINDS.contains(&kind) {
+            return Err(StoreError::Invalid(format!("unknown site kind {kind:?}")));
+        }
+        let done = sqlx::query("UPDATE sites SET name = $1, address = $2, city = $3, lat = $4, lon = $5, time_zone = $6, kind = $7 WHERE id = $8")
+            .bind(s.name.as_str())
+            .bind(s.address.as_str())
+            .bind(s.city.as_str())
+            .bind(s.lat)
+            .bind(s.lon)
+            .bind(s.time_zone.as_str())
+            .bind(kind)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("site {id}")));
+        }
+        Ok(())
+    }
+
     /// One site by id.
     pub async fn site(&self, id: i64) -> Result<Option<SiteRecord>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, name, address, city, lat, lon, time_zone, owner_user_id, created_at \
+            "SELECT id, name, address, city, lat, lon, time_zone, owner_user_id, created_at, kind \
              FROM sites WHERE id = $1",
         )
         .bind(id)
@@ -299,5 +322,6 @@ fn site_from_row(row: &AnyRow) -> Result<SiteRecord, StoreError> {
         time_zone: row.try_get("time_zone")?,
         owner_user_id: row.try_get("owner_user_id")?,
         created_at_ms: row.try_get("created_at")?,
+        kind: row.try_get("kind")?,
     })
 }

@@ -228,6 +228,8 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/admin/crews", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/users", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/user", "1 3 3 3 3 3 3 p", Body::Json(json_user_change)),
+    ("POST", "/rpc/admin/site-save", "1 3 3 3 3 3 p p", Body::Json(json_site_save)),
+    ("POST", "/rpc/admin/map", "1 3 3 3 3 3 p p", Body::None),
     ("POST", "/rpc/admin/invite", "1 3 3 3 3 3 p p", Body::Json(json_invite)),
     ("POST", "/rpc/admin/remove-member", "1 3 3 3 3 3 4 4", Body::Json(json_remove_member)),
     ("POST", "/rpc/admin/crew", "1 3 3 3 3 3 3 p", Body::Json(json_crew)),
@@ -525,6 +527,9 @@ fn json_invite() -> Value {
 }
 fn json_remove_member() -> Value {
     json!({ "site_id": "{site}", "user_id": "{user}" })
+}
+fn json_site_save() -> Value {
+    json!({ "site_id": "{site}", "form": { "name": "", "address": "", "city": "", "lat": "", "lon": "", "time_zone": "", "kind": "" } })
 }
 fn json_audit() -> Value {
     json!({ "filter": { "action": "user." }, "before_id": null })

@@ -3,3 +3,6 @@
 -- password or PIN at the next sign-in (an invited customer's first PIN).
 ALTER TABLE users ADD COLUMN disabled_at BIGINT NULL;
 ALTER TABLE users ADD COLUMN must_change BIGINT NOT NULL DEFAULT 0 CHECK (must_change IN (0, 1));
+-- What a site is, as people say it: a home, a business, or a vehicle (the engine's settings
+-- tell premises from vehicles).
+ALTER TABLE sites ADD COLUMN kind TEXT NOT NULL DEFAULT 'business' CHECK (kind IN ('home', 'business', 'vehicle'));
