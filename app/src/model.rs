@@ -1,5 +1,6 @@
 //! Typed models shared by the server and the browser.
 
+pub mod accounts;
 pub mod admin;
 pub mod customer;
 pub mod history;

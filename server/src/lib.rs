@@ -4,7 +4,7 @@ pub mod account_cli;
 pub mod alarm;
 pub mod cli;
 pub mod demo;
-pub mod keys;
+pub use app::ssr::keys;
 pub mod live;
 pub mod maintenance;
 pub mod receiver;

@@ -72,6 +72,32 @@ pub async fn save_site(site_id: Option<i64>, form: crate::model::admin::SiteForm
     crate::ssr::admin::save_site(&ctx, &user, site_id, &form).await.map_err(fail)
 }
 
+/// Adds a panel account to a site with its key (`key_format` `hex` or `text`; empty key:
+/// plain frames) and supervised paths (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/account-add", input = Json)]
+pub async fn add_account(site_id: i64, number: String, key_format: String, key: String, paths: Vec<crate::model::accounts::PathLine>) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::accounts::add(&ctx, &user, site_id, &number, &key_format, &key, &paths).await.map_err(fail)
+}
+
+/// Sets or removes (empty) an account's key, and whether plain frames are still taken with
+/// it (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/account-key", input = Json)]
+pub async fn account_key(site_id: i64, number: String, key_format: String, key: String, allow_plain: bool) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::accounts::set_key(&ctx, &user, site_id, &number, &key_format, &key, allow_plain).await.map_err(fail)
+}
+
+/// Replaces an account's supervised paths (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/account-paths", input = Json)]
+pub async fn account_paths(site_id: i64, number: String, paths: Vec<crate::model::accounts::PathLine>) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::accounts::set_paths(&ctx, &user, site_id, &number, &paths).await.map_err(fail)
+}
+
 /// The map's settings, for picking positions (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/map")]
 pub async fn admin_map() -> Result<crate::model::ops::MapConfig, ServerFnError> {

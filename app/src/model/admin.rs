@@ -41,6 +41,8 @@ pub struct AdminSiteDetail {
     pub members: Vec<AdminMember>,
     /// Name, address, position, zone and kind, for editing.
     pub form: SiteForm,
+    /// Panel accounts.
+    pub accounts: Vec<super::accounts::AdminAccount>,
 }
 
 /// A customer login with access to a site.

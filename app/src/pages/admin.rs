@@ -233,6 +233,7 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
                     </li> }
                 }).collect_view()}</ol>
                 <Members site=id members=d.members.clone() detail invited/>
+                <Accounts site=id accounts=d.accounts.clone() detail/>
                 <h3>"Zones"</h3>
                 <ul class="zones">{d.zones.iter().map(|z| view! { <li><span class="mono">{z.zone.clone()}</span>" "{z.name.clone()}</li> }).collect_view()}</ul>
                 <div class="inline-form">
@@ -850,5 +851,155 @@ fn SiteDetails(site: Option<i64>, initial: crate::model::admin::SiteForm, on_sav
             </Show>
             <div id=map_id class="pick-map" class:open=move || map_open.get() data-testid="pick-map"></div>
         </div>
+    }
+}
+
+/// A site's panel accounts: each with its key (only its size shown) and supervised paths,
+/// and adding one.
+#[component]
+fn Accounts(site: i64, accounts: Vec<crate::model::accounts::AdminAccount>, detail: Resource<Result<AdminSiteDetail, ServerFnError>>) -> impl IntoView {
+    use crate::model::accounts::PathLine;
+    let number = RwSignal::new(String::new());
+    let (format, key) = (RwSignal::new("hex".to_owned()), RwSignal::new(String::new()));
+    let paths = RwSignal::new(vec![PathLine { line: "*".into(), name: "link".into(), interval: "24h".into(), grace: "1h".into() }]);
+    let errors = RwSignal::new(FieldErrors::default());
+    let add = move |_| {
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::add_account(site, number.get_untracked(), format.get_untracked(), key.get_untracked(), paths.get_untracked()).await {
+                Ok(e) if e.is_empty() => {
+                    errors.set(e);
+                    number.set(String::new());
+                    key.set(String::new());
+                    detail.refetch();
+                }
+                Ok(e) => errors.set(e),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
+    view! {
+        <h3>"Panel accounts"</h3>
+        <ul class="accounts" data-testid="accounts">{accounts.into_iter().map(|a| view! { <AccountItem site a/> }).collect_view()}</ul>
+        <details class="add-account" data-testid="add-account">
+            <summary>"Add an account"</summary>
+            <div class="inline-form">
+                <input size="8" maxlength="16" placeholder="Number" aria-label="Account number" data-testid="account-number" prop:value=number on:input=input(number)/>
+                <KeyFields format key/>
+            </div>
+            {field_error(errors, "number")}{field_error(errors, "key")}
+            <PathsEditor paths errors/>
+            <button class="btn small primary" data-testid="account-add" on:click=add>"Add account"</button>
+            {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
+        </details>
+    }
+}
+
+/// The key fields: how it is written and the key (never shown back).
+#[component]
+fn KeyFields(format: RwSignal<String>, key: RwSignal<String>) -> impl IntoView {
+    view! {
+        <select aria-label="Key written as" data-testid="key-format" on:change=move |ev| format.set(event_target_value(&ev))>
+            <option value="hex" selected=true>"key in hex"</option>
+            <option value="text">"key as text"</option>
+        </select>
+        <input type="password" autocomplete="off" size="24" placeholder="AES key (empty: none)" aria-label="AES key" data-testid="account-key"
+            prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
+    }
+}
+
+/// Editable supervised paths: line, name, interval, grace.
+#[component]
+fn PathsEditor(paths: RwSignal<Vec<crate::model::accounts::PathLine>>, errors: RwSignal<FieldErrors>) -> impl IntoView {
+    use crate::model::accounts::PathLine;
+    let set = move |n: usize, f: fn(&mut PathLine, String)| move |ev| { let v = event_target_value(&ev); paths.update(|p| if let Some(line) = p.get_mut(n) { f(line, v) }) };
+    view! {
+        <table class="grid paths" data-testid="paths">
+            <thead><tr><th>"Line"</th><th>"Path"</th><th>"Life sign every"</th><th>"Grace"</th><th></th></tr></thead>
+            <tbody>
+                {move || paths.get().into_iter().enumerate().map(|(n, p)| view! {
+                    <tr>
+                        <td><input size="3" aria-label="Line" data-testid="path-line" prop:value=p.line on:change=set(n, |l, v| l.line = v)/></td>
+                        <td><input size="10" aria-label="Path name" data-testid="path-name" prop:value=p.name on:change=set(n, |l, v| l.name = v)/></td>
+                        <td><input size="5" aria-label="Interval" data-testid="path-interval" prop:value=p.interval on:change=set(n, |l, v| l.interval = v)/></td>
+                        <td><input size="5" aria-label="Grace" data-testid="path-grace" prop:value=p.grace on:change=set(n, |l, v| l.grace = v)/></td>
+                        <td><button class="btn small" aria-label="Remove path" on:click=move |_| paths.update(|p| { p.remove(n); })>"×"</button>
+                            {move || errors.with(|e| e.get(&format!("path{n}"))).map(|m| view! { <span class="field-error" data-field="path">{m}</span> })}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <button class="btn small" data-testid="path-add" on:click=move |_| paths.update(|p| p.push(PathLine { line: "*".into(), name: String::new(), interval: "24h".into(), grace: String::new() }))>"+ path"</button>
+        {field_error(errors, "paths")}
+    }
+}
+
+/// One account: key size and policy, paths; changing the key or the paths.
+#[component]
+fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount) -> impl IntoView {
+    let number = a.number.clone();
+    let (format, key) = (RwSignal::new("hex".to_owned()), RwSignal::new(String::new()));
+    let allow_plain = RwSignal::new(a.allow_plain);
+    let key_label = RwSignal::new(a.key.clone());
+    let paths = RwSignal::new(a.paths.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>());
+    let errors = RwSignal::new(FieldErrors::default());
+    let done = RwSignal::new(None::<&'static str>);
+    let save_key = {
+        let number = number.clone();
+        move |_| {
+            let number = number.clone();
+            leptos::task::spawn_local(async move {
+                let (f, k) = (format.get_untracked(), key.get_untracked());
+                match crate::api::admin::account_key(site, number, f.clone(), k.clone(), allow_plain.get_untracked()).await {
+                    Ok(e) if e.is_empty() => {
+                        errors.set(e);
+                        key.set(String::new());
+                        let bits = if f == "text" { k.trim().len() * 8 } else { k.trim().len() * 4 };
+                        key_label.set((bits > 0).then(|| format!("AES-{bits}")));
+                        done.set(Some("Key saved."));
+                    }
+                    Ok(e) => errors.set(e),
+                    Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+                }
+            });
+        }
+    };
+    let save_paths = {
+        let number = number.clone();
+        move |_| {
+            let number = number.clone();
+            leptos::task::spawn_local(async move {
+                match crate::api::admin::account_paths(site, number, paths.get_untracked()).await {
+                    Ok(e) if e.is_empty() => {
+                        errors.set(e);
+                        done.set(Some("Paths saved."));
+                    }
+                    Ok(e) => errors.set(e),
+                    Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+                }
+            });
+        }
+    };
+    let states = a.paths.iter().map(|(p, state)| format!("{} {}: {state}", p.line, p.name)).collect::<Vec<_>>().join(" · ");
+    view! {
+        <li data-testid="account" data-number=number.clone()>
+            <strong class="mono">{number.clone()}</strong>" · "
+            <span data-testid="account-key-label">{move || key_label.get().unwrap_or_else(|| "no key: plain frames".into())}</span>
+            {move || (allow_plain.get() && key_label.get().is_some()).then(|| " · plain frames still taken")}
+            <span class="muted small">" "{states}</span>
+            <details>
+                <summary>"Key and paths"</summary>
+                <div class="inline-form">
+                    <KeyFields format key/>
+                    <label class="small"><input type="checkbox" prop:checked=allow_plain on:change=move |ev| allow_plain.set(event_target_checked(&ev))/>" still take plain frames"</label>
+                    <button class="btn small" data-testid="account-key-save" on:click=save_key>"Save key"</button>
+                </div>
+                {field_error(errors, "key")}
+                <PathsEditor paths errors/>
+                <button class="btn small" data-testid="account-paths-save" on:click=save_paths>"Save paths"</button>
+                {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
+                {move || done.get().map(|m| view! { <span class="muted" data-testid="account-done">{m}</span> })}
+            </details>
+        </li>
     }
 }

@@ -124,7 +124,8 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
         time_zone: rec.time_zone.clone(),
         kind: rec.kind.clone(),
     };
-    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form })
+    let accounts = super::accounts::site_accounts(ctx, site_id, ctx.engine.clock().now_ms()).await?;
+    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form, accounts })
 }
 
 /// Creates a site (`site_id` `None`) or changes one: name, address, position, time zone

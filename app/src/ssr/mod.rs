@@ -1,5 +1,6 @@
 //! Server-side parts of the app: the request context, sign-in and views of stored records.
 
+pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod customer;
@@ -7,6 +8,7 @@ pub mod csp;
 pub mod engine;
 pub mod history;
 pub mod journal;
+pub mod keys;
 pub mod ops;
 pub mod setup;
 pub mod sla;

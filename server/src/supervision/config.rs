@@ -14,21 +14,9 @@ pub enum ConfigError {
 }
 
 /// Milliseconds of a duration written as a number and a unit (`s`, `m`, `h`, `d`; bare
-/// numbers are seconds).
+/// numbers are seconds): the admin pages' reading (`app::model::accounts`).
 pub fn parse_duration(text: &str) -> Result<i64, ConfigError> {
-    let err = || ConfigError::Duration(text.to_owned());
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let n: i64 = number.parse().map_err(|_| err())?;
-    let ms = match unit {
-        "" | "s" => 1_000,
-        "m" => 60_000,
-        "h" => 3_600_000,
-        "d" => 86_400_000,
-        _ => return Err(err()),
-    };
-    n.checked_mul(ms).filter(|v| *v > 0).ok_or_else(err)
+    app::model::accounts::parse_duration(text).ok_or_else(|| ConfigError::Duration(text.to_owned()))
 }
 
 /// A path from `LINE:NAME:INTERVAL[:GRACE]`; the grace defaults to a tenth of the interval,

@@ -228,6 +228,9 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/admin/crews", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/users", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/user", "1 3 3 3 3 3 3 p", Body::Json(json_user_change)),
+    ("POST", "/rpc/admin/account-add", "1 3 3 3 3 3 p p", Body::Json(json_account_add)),
+    ("POST", "/rpc/admin/account-key", "1 3 3 3 3 3 p p", Body::Json(json_account_key)),
+    ("POST", "/rpc/admin/account-paths", "1 3 3 3 3 3 p p", Body::Json(json_account_paths)),
     ("POST", "/rpc/admin/site-save", "1 3 3 3 3 3 p p", Body::Json(json_site_save)),
     ("POST", "/rpc/admin/map", "1 3 3 3 3 3 p p", Body::None),
     ("POST", "/rpc/admin/invite", "1 3 3 3 3 3 p p", Body::Json(json_invite)),
@@ -530,6 +533,15 @@ fn json_remove_member() -> Value {
 }
 fn json_site_save() -> Value {
     json!({ "site_id": "{site}", "form": { "name": "", "address": "", "city": "", "lat": "", "lon": "", "time_zone": "", "kind": "" } })
+}
+fn json_account_add() -> Value {
+    json!({ "site_id": "{site}", "number": "x", "key_format": "hex", "key": "", "paths": [] })
+}
+fn json_account_key() -> Value {
+    json!({ "site_id": "{site}", "number": "1234", "key_format": "hex", "key": "00", "allow_plain": false })
+}
+fn json_account_paths() -> Value {
+    json!({ "site_id": "{site}", "number": "1234", "paths": [{ "line": "?", "name": "", "interval": "", "grace": "" }] })
 }
 fn json_audit() -> Value {
     json!({ "filter": { "action": "user." }, "before_id": null })

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod admin;
 mod alarms;
 mod api;
 mod attacks;

@@ -1,5 +1,5 @@
 //! Panel keys as people give them (hex digits or the ASCII text typed into panels), for the
-//! CLI and the API alike.
+//! CLI, the API and the admin pages alike.
 
 use dc09::Key;
 use store::SecretKey;
