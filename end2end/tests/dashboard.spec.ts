@@ -367,7 +367,7 @@ test("the supervisor sees operators on shift and service levels; the admin impor
   await editor.getByTestId("zone-number").fill("4");
   await editor.getByTestId("zone-name").fill("Workshop PIR");
   await editor.getByTestId("add-zone").click();
-  await expect(editor.locator(".zones")).toContainText("004 Workshop PIR");
+  await expect(editor.locator("li[data-zone='004'] [data-testid=zone-rename]")).toHaveValue("Workshop PIR");
   await editor.getByTestId("move-down").first().click();
   await expect(editor.getByTestId("admin-contacts").locator("li").first()).toContainText("Eva Ene");
   // A safe word for Eva: too short first; once saved it is never shown again.
@@ -534,6 +534,46 @@ test("the admin creates a site with its position picked on the map, then changes
   await editor.getByTestId("site-name").fill("Cofetăria Dulce 2");
   await editor.getByTestId("site-save").click();
   await expect(editor.locator("h2").first()).toContainText("Cofetăria Dulce 2");
+  // Its call list: a contact with a bad e-mail first, then a second one; a zone renamed and
+  // one removed; an account with its key and a supervised path.
+  const add = editor.getByTestId("add-contact");
+  await add.locator("summary").click();
+  await add.getByTestId("contact-name").fill("Radu Dulce");
+  await add.getByTestId("contact-phone").fill("+40 722 100 200");
+  await add.getByTestId("contact-email").fill("radu@localhost");
+  await add.getByTestId("contact-save").click();
+  await expect(add.locator("[data-field=contact_email]")).toHaveText("An e-mail address such as ana@example.org, or nothing.");
+  await add.getByTestId("contact-email").fill("radu@dulce.ro");
+  await add.getByTestId("contact-language").selectOption("ro");
+  await add.getByTestId("contact-save").click();
+  await expect(editor.getByTestId("admin-contact")).toHaveCount(1);
+  await expect(editor.getByTestId("admin-contact").first()).toContainText("Radu Dulce · +40 722 100 200 · radu@dulce.ro");
+  await editor.getByTestId("zone-number").fill("1");
+  await editor.getByTestId("zone-name").fill("Usa");
+  await editor.getByTestId("add-zone").click();
+  await editor.getByTestId("zone-number").fill("2");
+  await editor.getByTestId("zone-name").fill("PIR");
+  await editor.getByTestId("add-zone").click();
+  await expect(editor.getByTestId("zone")).toHaveCount(2);
+  await editor.locator("li[data-zone='001'] [data-testid=zone-rename]").fill("Ușa din față");
+  await editor.locator("li[data-zone='001'] [data-testid=zone-save]").click();
+  await editor.locator("li[data-zone='002'] [data-testid=zone-remove]").click();
+  await expect(editor.getByTestId("zone")).toHaveCount(1);
+  await expect(editor.locator("li[data-zone='001'] [data-testid=zone-rename]")).toHaveValue("Ușa din față");
+  const account = editor.getByTestId("add-account");
+  await account.locator("summary").click();
+  await account.getByTestId("account-number").fill("7D01");
+  await account.getByTestId("key-format").selectOption("text");
+  await account.getByTestId("account-key").fill("short");
+  await account.getByTestId("account-add").click();
+  await expect(account.locator("[data-field=key]")).toHaveText("16, 24 or 32 characters, as keyed into the panel.");
+  await account.getByTestId("account-key").fill("0123456789abcdef");
+  await account.getByTestId("path-interval").fill("90s");
+  await account.getByTestId("account-add").click();
+  const listed = editor.locator("li[data-number='7D01']");
+  await expect(listed.getByTestId("account-key-label")).toHaveText("AES-128");
+  await expect(listed).toContainText("* link: no life sign yet");
+
   await admin.getByTestId("site-search").fill("cofetaria dulce");
   await expect(admin.getByTestId("site-results")).toContainText("Strada Făurar 12");
   expect(broken).toEqual([]);

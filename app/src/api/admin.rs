@@ -122,6 +122,31 @@ pub async fn move_contact(site_id: i64, contact_id: i64, up: bool) -> Result<(),
     crate::ssr::admin::move_contact(&ctx, &user, site_id, contact_id, up).await.map_err(fail)
 }
 
+/// Adds a contact (`contact_id` empty) or changes one (supervisors and admins); answers
+/// what to fix.
+#[server(prefix = "/rpc", endpoint = "admin/contact", input = Json)]
+pub async fn save_contact(site_id: i64, contact_id: Option<i64>, form: crate::model::admin::ContactForm) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::save_contact(&ctx, &user, site_id, contact_id, &form).await.map_err(fail)
+}
+
+/// Removes a contact from the call list (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/contact-remove", input = Json)]
+pub async fn remove_contact(site_id: i64, contact_id: i64) -> Result<(), ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::remove_contact(&ctx, &user, site_id, contact_id).await.map_err(fail)
+}
+
+/// Renames a zone, or removes it with no name (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/zone", input = Json)]
+pub async fn change_zone(site_id: i64, number: i64, name: Option<String>) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::change_zone(&ctx, &user, site_id, number, name.as_deref()).await.map_err(fail)
+}
+
 /// Names a new zone (supervisors and admins); answers what to fix, if anything.
 #[server(prefix = "/rpc", endpoint = "admin/add-zone", input = Json)]
 pub async fn add_zone(site_id: i64, number: String, name: String) -> Result<FieldErrors, ServerFnError> {

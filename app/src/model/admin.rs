@@ -16,6 +16,52 @@ pub struct AdminContact {
     pub phone: String,
     /// A safe word is on file (never shown).
     pub has_safe_word: bool,
+    /// What the edit form shows.
+    pub card: ContactForm,
+}
+
+/// A contact as the admin form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactForm {
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: String,
+    /// E-mail (empty: none).
+    pub email: String,
+    /// Language of what they are sent (`en`, `ro`, `hu`, `fi`, `nb`, `fr`; empty: the centre's).
+    pub language: String,
+    /// Alarms by SMS too.
+    pub sms: bool,
+}
+
+/// The languages a contact may be written to in, with their names.
+pub const LANGUAGES: [(&str, &str); 6] = [("en", "English"), ("ro", "Română"), ("hu", "Magyar"), ("fi", "Suomi"), ("nb", "Norsk bokmål"), ("fr", "Français")];
+
+impl ContactForm {
+    /// The form checked (trimmed), or a message per bad field.
+    pub fn check(&self) -> Result<ContactForm, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            e.add("contact_name", "Enter the person's name (at most 80 characters).");
+        }
+        if super::customer::phone_problem(&self.phone).is_some() {
+            e.add("contact_phone", "A phone number, such as +40 721 555 010.");
+        }
+        let email = self.email.trim();
+        let at = email.split_once('@');
+        if !email.is_empty() && (email.len() > 120 || email.contains(char::is_whitespace) || !at.is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))) {
+            e.add("contact_email", "An e-mail address such as ana@example.org, or nothing.");
+        }
+        if !self.language.is_empty() && !LANGUAGES.iter().any(|(c, _)| *c == self.language) {
+            e.add("contact_language", "Choose a language.");
+        }
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(ContactForm { name: name.into(), phone: self.phone.trim().into(), email: email.into(), language: self.language.clone(), sms: self.sms })
+    }
 }
 
 /// One site opened for editing.
@@ -326,6 +372,17 @@ mod tests {
         for f in ["name", "address", "city", "lat", "lon", "time_zone", "kind"] {
             assert!(e.get(f).is_some(), "{f} in {e:?}");
         }
+    }
+
+    #[test]
+    fn a_contact_needs_a_name_a_phone_and_a_real_looking_email() {
+        let ok = ContactForm { name: " Ana Pop ".into(), phone: "+40 721 555 010".into(), email: "ana@example.org".into(), language: "ro".into(), sms: true };
+        assert_eq!(ok.check().unwrap().name, "Ana Pop");
+        let bad = ContactForm { name: String::new(), phone: "call me".into(), email: "ana@localhost".into(), language: "xx".into(), sms: false }.check().unwrap_err();
+        for f in ["contact_name", "contact_phone", "contact_email", "contact_language"] {
+            assert!(bad.get(f).is_some(), "{f} in {bad:?}");
+        }
+        assert!(ContactForm { email: String::new(), ..ok }.check().is_ok(), "no e-mail is fine");
     }
 
     #[test]

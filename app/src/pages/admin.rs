@@ -102,7 +102,7 @@ fn Search() -> impl IntoView {
             <h2>"Sites" <button class="btn small" data-testid="new-site" on:click=move |_| { editing.set(None); creating.update(|c| *c = !*c) }>"New site"</button></h2>
             <Show when=move || creating.get()>
                 <SiteDetails site=None initial=crate::model::admin::SiteForm { kind: "business".into(), time_zone: "Europe/Bucharest".into(), ..Default::default() }
-                    on_saved=Callback::new(move |id| { creating.set(false); editing.set(Some(id)); })/>
+                    on_saved=Callback::new(move |(id, _)| { creating.set(false); editing.set(Some(id)); })/>
             </Show>
             <input type="search" class="wide" placeholder="Account, name, address or phone (accents optional)" aria-label="Search sites" data-testid="site-search"
                 maxlength="200" on:input=move |ev| { page.set(0); query.set(event_target_value(&ev)); }/>
@@ -174,6 +174,8 @@ fn SiteEditor(id: i64) -> impl IntoView {
 #[component]
 fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, ServerFnError>>, saved: RwSignal<Option<String>>, invited: RwSignal<Option<String>>) -> impl IntoView {
     let id = d.id;
+    // The title follows the details saved below without drawing the editor again.
+    let title = RwSignal::new((d.name.clone(), d.address.clone()));
     let (keys, pets, notes) = (RwSignal::new(d.keys.clone()), RwSignal::new(d.pets.clone()), RwSignal::new(d.notes.clone()));
     let (zone_number, zone_name) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let zone_errors = RwSignal::new(FieldErrors::default());
@@ -207,10 +209,10 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
     };
     let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
     view! {
-        <h2>{d.name.clone()}" "<span class="muted">{d.address.clone()}</span></h2>
+        <h2>{move || title.get().0}" "<span class="muted">{move || title.get().1}</span></h2>
         <details class="site-details-box" data-testid="site-details-box">
             <summary>"Name, address, position, time zone"</summary>
-            <SiteDetails site=Some(id) initial=d.form.clone() on_saved=Callback::new(move |_| detail.refetch())/>
+            <SiteDetails site=Some(id) initial=d.form.clone() on_saved=Callback::new(move |(_, form): (i64, crate::model::admin::SiteForm)| title.set((form.name, format!("{}, {}", form.address, form.city))))/>
         </details>
         <div class="editor-grid">
             <div>
@@ -226,16 +228,24 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
                 <ol class="contacts" data-testid="admin-contacts">{d.contacts.iter().enumerate().map(|(n, c)| {
                     let cid = c.id;
                     let last = n + 1 == d.contacts.len();
-                    view! { <li>{c.name.clone()}" · "{c.phone.clone()}" "
+                    let card = c.card.clone();
+                    let note = format!("{}{}", if card.sms { "" } else { " · no SMS" }, if card.email.is_empty() { String::new() } else { format!(" · {}", card.email) });
+                    view! { <li data-testid="admin-contact">{c.name.clone()}" · "{c.phone.clone()}<span class="muted small">{note}</span>" "
                         <button class="btn small" disabled={n == 0} on:click=move |_| shift(cid, true) aria-label="Move up">"↑"</button>
                         <button class="btn small" disabled=last data-testid="move-down" on:click=move |_| shift(cid, false) aria-label="Move down">"↓"</button>
+                        <details class="contact-edit"><summary data-testid="contact-edit">"Edit"</summary>
+                            <ContactEditor site=id contact=Some(cid) initial=card detail/>
+                        </details>
                         <SafeWord site=id contact=cid on_file=c.has_safe_word/>
                     </li> }
                 }).collect_view()}</ol>
+                <details class="contact-edit" data-testid="add-contact"><summary>"Add a contact"</summary>
+                    <ContactEditor site=id contact=None initial=crate::model::admin::ContactForm { sms: true, ..Default::default() } detail/>
+                </details>
                 <Members site=id members=d.members.clone() detail invited/>
                 <Accounts site=id accounts=d.accounts.clone() detail/>
                 <h3>"Zones"</h3>
-                <ul class="zones">{d.zones.iter().map(|z| view! { <li><span class="mono">{z.zone.clone()}</span>" "{z.name.clone()}</li> }).collect_view()}</ul>
+                <ul class="zones">{d.zones.iter().map(|z| view! { <ZoneItem site=id zone=z.zone.clone() name=z.name.clone() detail/> }).collect_view()}</ul>
                 <div class="inline-form">
                     <input size="4" placeholder="No." aria-label="Zone number" data-testid="zone-number" prop:value=zone_number on:input=input(zone_number)/>
                     <input placeholder="Zone name" aria-label="Zone name" data-testid="zone-name" prop:value=zone_name on:input=input(zone_name)/>
@@ -775,7 +785,7 @@ fn Audit() -> impl IntoView {
 /// A site's name, address, position (typed, or picked on the map), time zone and kind.
 /// `site`: `None` creates one; `on_saved(id)` runs after a save.
 #[component]
-fn SiteDetails(site: Option<i64>, initial: crate::model::admin::SiteForm, on_saved: Callback<i64>) -> impl IntoView {
+fn SiteDetails(site: Option<i64>, initial: crate::model::admin::SiteForm, on_saved: Callback<(i64, crate::model::admin::SiteForm)>) -> impl IntoView {
     use crate::components::opsmap;
     use crate::model::admin::{SiteForm, SITE_KINDS};
     let f = |v: &str| RwSignal::new(v.to_owned());
@@ -811,11 +821,11 @@ fn SiteDetails(site: Option<i64>, initial: crate::model::admin::SiteForm, on_sav
             return;
         }
         leptos::task::spawn_local(async move {
-            match crate::api::admin::save_site(site, form).await {
+            match crate::api::admin::save_site(site, form.clone()).await {
                 Ok(Ok(id)) => {
                     errors.set(FieldErrors::default());
                     done.set(Some("Saved."));
-                    on_saved.run(id);
+                    on_saved.run((id, form));
                 }
                 Ok(Err(e)) => errors.set(e),
                 Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
@@ -1000,6 +1010,86 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount) -> impl IntoV
                 {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
                 {move || done.get().map(|m| view! { <span class="muted" data-testid="account-done">{m}</span> })}
             </details>
+        </li>
+    }
+}
+
+/// A contact's card: name, phone, e-mail, language, SMS; adds one when `contact` is `None`.
+#[component]
+fn ContactEditor(site: i64, contact: Option<i64>, initial: crate::model::admin::ContactForm, detail: Resource<Result<AdminSiteDetail, ServerFnError>>) -> impl IntoView {
+    use crate::model::admin::{ContactForm, LANGUAGES};
+    let f = |v: &str| RwSignal::new(v.to_owned());
+    let (name, phone, email, language) = (f(&initial.name), f(&initial.phone), f(&initial.email), f(&initial.language));
+    let sms = RwSignal::new(initial.sms);
+    let errors = RwSignal::new(FieldErrors::default());
+    let save = move |_| {
+        let form = ContactForm { name: name.get_untracked(), phone: phone.get_untracked(), email: email.get_untracked(), language: language.get_untracked(), sms: sms.get_untracked() };
+        if let Err(e) = form.check() {
+            errors.set(e);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::save_contact(site, contact, form).await {
+                Ok(e) if e.is_empty() => detail.refetch(),
+                Ok(e) => errors.set(e),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    let remove = move |_| {
+        let Some(contact) = contact else { return };
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::remove_contact(site, contact).await {
+                Ok(()) => detail.refetch(),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
+    let current = initial.language.clone();
+    view! {
+        <div class="form-grid contact-form" data-testid="contact-form">
+            <label>"Name"<input maxlength="80" data-testid="contact-name" prop:value=name on:input=input(name)/>{field_error(errors, "contact_name")}</label>
+            <label>"Phone"<input type="tel" maxlength="24" data-testid="contact-phone" prop:value=phone on:input=input(phone)/>{field_error(errors, "contact_phone")}</label>
+            <label>"E-mail"<input type="email" maxlength="120" data-testid="contact-email" prop:value=email on:input=input(email)/>{field_error(errors, "contact_email")}</label>
+            <label>"Language of messages"<select data-testid="contact-language" on:change=input(language)>
+                <option value="" selected=current.is_empty()>"the centre's"</option>
+                {LANGUAGES.iter().map(|(code, words)| view! { <option value=*code selected={*code == current}>{*words}</option> }).collect_view()}
+            </select>{field_error(errors, "contact_language")}</label>
+            <label class="check"><input type="checkbox" data-testid="contact-sms" prop:checked=sms on:change=move |ev| sms.set(event_target_checked(&ev))/>" alarms by SMS too"</label>
+        </div>
+        <div class="form-actions">
+            <button class="btn small primary" data-testid="contact-save" on:click=save>{if contact.is_some() { "Save contact" } else { "Add contact" }}</button>
+            {contact.is_some().then(|| view! { <button class="btn small" data-testid="contact-remove" on:click=remove>"Remove from the list"</button> })}
+            {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
+        </div>
+    }
+}
+
+/// A zone: rename it, or remove its name.
+#[component]
+fn ZoneItem(site: i64, zone: String, name: String, detail: Resource<Result<AdminSiteDetail, ServerFnError>>) -> impl IntoView {
+    let number = zone.parse::<i64>().unwrap_or_default();
+    let text = RwSignal::new(name);
+    let errors = RwSignal::new(FieldErrors::default());
+    let change = move |name: Option<String>| {
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::change_zone(site, number, name).await {
+                Ok(e) if e.is_empty() => detail.refetch(),
+                Ok(e) => errors.set(e),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    let label = zone.clone();
+    view! {
+        <li class="inline-form" data-testid="zone" data-zone=zone>
+            <span class="mono">{label}</span>
+            <input size="18" maxlength="60" aria-label="Zone name" data-testid="zone-rename" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
+            <button class="btn small" data-testid="zone-save" on:click=move |_| change(Some(text.get_untracked()))>"Rename"</button>
+            <button class="btn small" data-testid="zone-remove" on:click=move |_| change(None)>"Remove"</button>
+            {field_error(errors, "zone_name")}
+            {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
         </li>
     }
 }

@@ -4,7 +4,7 @@
 
 use super::work::WorkError;
 use super::Ctx;
-use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminMember, AdminSiteDetail, FieldErrors, Invited, SiteForm, UserChange, ROLES};
+use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminMember, AdminSiteDetail, ContactForm, FieldErrors, Invited, SiteForm, UserChange, ROLES};
 use crate::model::import::{check_row, split_csv, ImportResult, ImportRow};
 use crate::model::ops::{AdminCrew, AdminSearch, AdminSite, AdminUser, ZoneLine};
 use crate::model::SessionUser;
@@ -112,7 +112,19 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
     let rec = ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     let settings = settings_of(ctx, site_id).await?;
     let zones = ctx.store.zones(site_id).await?.into_iter().map(|(n, name)| ZoneLine { zone: format!("{n:03}"), name }).collect();
-    let contacts = ctx.store.contacts(site_id).await?.into_iter().map(|c| AdminContact { id: c.id, name: c.name, phone: c.phone, has_safe_word: c.has_password }).collect();
+    let contacts = ctx
+        .store
+        .contacts(site_id)
+        .await?
+        .into_iter()
+        .map(|c| AdminContact {
+            id: c.id,
+            card: ContactForm { name: c.name.clone(), phone: c.phone.clone(), email: c.email.unwrap_or_default(), language: c.language.unwrap_or_default(), sms: c.sms },
+            name: c.name,
+            phone: c.phone,
+            has_safe_word: c.has_password,
+        })
+        .collect();
     let members = members(ctx, site_id).await?;
     let i = settings.instructions;
     let form = SiteForm {
@@ -255,6 +267,56 @@ pub async fn move_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_i
     audit(ctx, user, "site.contacts_reordered", format!("site:{site_id}"), format!("{ids:?}")).await?;
     ctx.engine.reload_site(site_id).await?;
     Ok(())
+}
+
+/// Adds a contact at the end of the call list (`contact_id` `None`) or changes one.
+pub async fn save_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_id: Option<i64>, form: &ContactForm) -> Result<FieldErrors, WorkError> {
+    ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
+    let c = match form.check() {
+        Ok(c) => c,
+        Err(e) => return Ok(e),
+    };
+    let card = store::ContactCard { name: c.name.clone(), phone: c.phone.clone(), email: Some(c.email.clone()).filter(|e| !e.is_empty()), language: Some(c.language.clone()).filter(|l| !l.is_empty()), sms: c.sms };
+    let (action, id) = match contact_id {
+        None => ("contact.added", ctx.store.add_contact(site_id, &card).await?),
+        Some(id) => {
+            ctx.store.update_contact_card(site_id, id, &card).await?;
+            ("contact.changed", id)
+        }
+    };
+    let detail = format!("{}: {}, {}{}{}", c.name, c.phone, if c.email.is_empty() { "no e-mail" } else { &c.email }, if c.sms { ", SMS" } else { ", no SMS" }, if c.language.is_empty() { String::new() } else { format!(", {}", c.language) });
+    audit(ctx, user, action, format!("site:{site_id}"), format!("contact {id} {detail}")).await?;
+    ctx.engine.reload_site(site_id).await?;
+    Ok(FieldErrors::default())
+}
+
+/// Removes a contact from the call list.
+pub async fn remove_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_id: i64) -> Result<(), WorkError> {
+    let name = ctx.store.contacts(site_id).await?.into_iter().find(|c| c.id == contact_id).map(|c| c.name);
+    let name = name.ok_or_else(|| WorkError::NotFound(format!("contact {contact_id} of site {site_id}")))?;
+    ctx.store.remove_contact(site_id, contact_id).await?;
+    audit(ctx, user, "contact.removed", format!("site:{site_id}"), format!("contact {contact_id} {name}")).await?;
+    ctx.engine.reload_site(site_id).await?;
+    Ok(())
+}
+
+/// Renames a zone (`name` given) or removes it (`None`).
+pub async fn change_zone(ctx: &Ctx, user: &SessionUser, site_id: i64, number: i64, name: Option<&str>) -> Result<FieldErrors, WorkError> {
+    match name {
+        Some(name) => {
+            let (_, name) = match check_zone(&number.to_string(), name) {
+                Ok(z) => z,
+                Err(e) => return Ok(e),
+            };
+            ctx.store.rename_zone(site_id, number, &name).await?;
+            audit(ctx, user, "site.zone_renamed", format!("site:{site_id}"), format!("{number:03} {name}")).await?;
+        }
+        None => {
+            ctx.store.remove_zone(site_id, number).await?;
+            audit(ctx, user, "site.zone_removed", format!("site:{site_id}"), format!("{number:03}")).await?;
+        }
+    }
+    Ok(FieldErrors::default())
 }
 
 /// Names a new zone of a site.

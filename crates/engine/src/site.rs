@@ -104,6 +104,10 @@ impl SiteState {
     }
 }
 
+fn yes() -> bool {
+    true
+}
+
 /// One person on a site's call list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contact {
@@ -122,6 +126,9 @@ pub struct Contact {
     pub unavailable_from_ms: Option<i64>,
     /// Not to be called until then.
     pub unavailable_until_ms: Option<i64>,
+    /// Alarms reach them by SMS too.
+    #[serde(default = "yes")]
+    pub sms: bool,
 }
 
 impl Contact {

@@ -3,11 +3,11 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::{ContactRecord, Store, StoreError};
+use crate::{ContactCard, ContactRecord, Store, StoreError};
 
 const SELECT_CONTACTS: &str = "SELECT id, site_id, position, name, phone, email, \
      CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS has_password, user_id, \
-     unavailable_from, unavailable_until FROM contacts";
+     unavailable_from, unavailable_until, sms, language FROM contacts";
 
 impl Store {
     /// A site's contacts in call order (position, then id).
@@ -22,6 +22,52 @@ impl Store {
         let sql = format!("{SELECT_CONTACTS} ORDER BY site_id, position, id");
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(contact_from_row).collect()
+    }
+
+    /// Changes a contact's name, phone, e-mail, language and whether alarms reach them by
+    /// SMS. A contact of another site: [`StoreError::NotFound`].
+    pub async fn update_contact_card(&self, site_id: i64, contact_id: i64, c: &ContactCard) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE contacts SET name = $1, phone = $2, email = $3, language = $4, sms = $5 WHERE id = $6 AND site_id = $7")
+            .bind(c.name.as_str())
+            .bind(c.phone.as_str())
+            .bind(c.email.as_deref())
+            .bind(c.language.as_deref())
+            .bind(i64::from(c.sms))
+            .bind(contact_id)
+            .bind(site_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("contact {contact_id} of site {site_id}")));
+        }
+        Ok(())
+    }
+
+    /// Adds a contact at the end of a site's call list; returns its id.
+    pub async fn add_contact(&self, site_id: i64, c: &ContactCard) -> Result<i64, StoreError> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO contacts (site_id, position, name, phone, email, language, sms) \
+             VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM contacts WHERE site_id = $1), $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(site_id)
+        .bind(c.name.as_str())
+        .bind(c.phone.as_str())
+        .bind(c.email.as_deref())
+        .bind(c.language.as_deref())
+        .bind(i64::from(c.sms))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Removes a contact from a site's call list (journals keep the name they wrote).
+    /// A contact of another site: [`StoreError::NotFound`].
+    pub async fn remove_contact(&self, site_id: i64, contact_id: i64) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM contacts WHERE id = $1 AND site_id = $2").bind(contact_id).bind(site_id).execute(&self.pool).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("contact {contact_id} of site {site_id}")));
+        }
+        Ok(())
     }
 
     /// Password hashes of a site's contacts that have one: (contact id, hash), by call order.
@@ -130,5 +176,7 @@ fn contact_from_row(row: &AnyRow) -> Result<ContactRecord, StoreError> {
         user_id: row.try_get("user_id")?,
         unavailable_from_ms: row.try_get("unavailable_from")?,
         unavailable_until_ms: row.try_get("unavailable_until")?,
+        sms: row.try_get::<i64, _>("sms")? != 0,
+        language: row.try_get("language")?,
     })
 }

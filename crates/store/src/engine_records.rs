@@ -160,6 +160,21 @@ pub struct OutboxRecord {
     pub last_error: Option<String>,
 }
 
+/// What administrators set of a contact.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ContactCard {
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: String,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Language code (`ro`, `hu`...).
+    pub language: Option<String>,
+    /// Alarms by SMS.
+    pub sms: bool,
+}
+
 /// A contact of a site's call list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactRecord {
@@ -183,6 +198,10 @@ pub struct ContactRecord {
     pub unavailable_from_ms: Option<i64>,
     /// Not to be called before this time, unix milliseconds.
     pub unavailable_until_ms: Option<i64>,
+    /// Alarms reach them by SMS too.
+    pub sms: bool,
+    /// The language of what they are sent (`None`: the centre's).
+    pub language: Option<String>,
 }
 
 /// A response crew with its state.

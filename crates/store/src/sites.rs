@@ -240,6 +240,25 @@ impl Store {
         Ok(())
     }
 
+    /// Renames a zone. Unknown zone: [`StoreError::NotFound`].
+    pub async fn rename_zone(&self, site_id: i64, number: i64, name: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE zones SET name = $1 WHERE site_id = $2 AND number = $3").bind(name).bind(site_id).bind(number).execute(&self.pool).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("zone {number} of site {site_id}")));
+        }
+        Ok(())
+    }
+
+    /// Removes a zone's name (its signals then show the number only). Unknown zone:
+    /// [`StoreError::NotFound`].
+    pub async fn remove_zone(&self, site_id: i64, number: i64) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM zones WHERE site_id = $1 AND number = $2").bind(site_id).bind(number).execute(&self.pool).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("zone {number} of site {site_id}")));
+        }
+        Ok(())
+    }
+
     /// One site by id.
     pub async fn site(&self, id: i64) -> Result<Option<SiteRecord>, StoreError> {
         let row = sqlx::query(

@@ -90,6 +90,7 @@ fn contact(c: ContactRecord) -> Contact {
         user_id: c.user_id,
         unavailable_from_ms: c.unavailable_from_ms,
         unavailable_until_ms: c.unavailable_until_ms,
+        sms: c.sms,
     }
 }
 

@@ -110,7 +110,7 @@ async fn outbox_rows(store: &Store, engine: &Engine, n: &Notice, now_ms: i64) ->
     let reachable: Vec<_> =
         site.info.contacts.iter().filter(|c| c.reachable(now_ms)).collect();
     for c in &reachable {
-        if n.sms && !c.phone.is_empty() {
+        if n.sms && c.sms && !c.phone.is_empty() {
             rows.push(row("sms", c.phone.clone()));
         }
         if let Some(email) = c.email.as_ref().filter(|e| !e.is_empty()) {

@@ -228,6 +228,9 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/admin/crews", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/users", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/user", "1 3 3 3 3 3 3 p", Body::Json(json_user_change)),
+    ("POST", "/rpc/admin/contact", "1 3 3 3 3 3 p p", Body::Json(json_contact)),
+    ("POST", "/rpc/admin/contact-remove", "1 3 3 3 3 3 4 4", Body::Json(json_contact_remove)),
+    ("POST", "/rpc/admin/zone", "1 3 3 3 3 3 p p", Body::Json(json_zone)),
     ("POST", "/rpc/admin/account-add", "1 3 3 3 3 3 p p", Body::Json(json_account_add)),
     ("POST", "/rpc/admin/account-key", "1 3 3 3 3 3 p p", Body::Json(json_account_key)),
     ("POST", "/rpc/admin/account-paths", "1 3 3 3 3 3 p p", Body::Json(json_account_paths)),
@@ -542,6 +545,15 @@ fn json_account_key() -> Value {
 }
 fn json_account_paths() -> Value {
     json!({ "site_id": "{site}", "number": "1234", "paths": [{ "line": "?", "name": "", "interval": "", "grace": "" }] })
+}
+fn json_contact() -> Value {
+    json!({ "site_id": "{site}", "contact_id": "{contact}", "form": { "name": "", "phone": "", "email": "", "language": "", "sms": true } })
+}
+fn json_contact_remove() -> Value {
+    json!({ "site_id": "{site}", "contact_id": 999999 })
+}
+fn json_zone() -> Value {
+    json!({ "site_id": "{site}", "number": 1, "name": "" })
 }
 fn json_audit() -> Value {
     json!({ "filter": { "action": "user." }, "before_id": null })

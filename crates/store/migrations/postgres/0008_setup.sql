@@ -6,3 +6,7 @@ ALTER TABLE users ADD COLUMN must_change BIGINT NOT NULL DEFAULT 0 CHECK (must_c
 -- What a site is, as people say it: a home, a business, or a vehicle (the engine's settings
 -- tell premises from vehicles).
 ALTER TABLE sites ADD COLUMN kind TEXT NOT NULL DEFAULT 'business' CHECK (kind IN ('home', 'business', 'vehicle'));
+-- Whether a contact gets alarms by SMS, and the language of what they are sent (NULL: the
+-- centre's).
+ALTER TABLE contacts ADD COLUMN sms BIGINT NOT NULL DEFAULT 1 CHECK (sms IN (0, 1));
+ALTER TABLE contacts ADD COLUMN language TEXT NULL;
