@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("more") view=pages::app::more::More/>
                 </ParentRoute>
                 <Route path=(StaticSegment("operator"), StaticSegment("incidents"), ParamSegment("id")) view=pages::incident::IncidentPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("operator"), StaticSegment("incidents"), ParamSegment("id"), StaticSegment("report")) view=pages::report::IncidentReport ssr=SsrMode::Async/>
                 <Route path=StaticSegment("crew") view=pages::crew::CrewPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("supervisor") view=pages::supervisor::SupervisorPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("admin") view=|| view! { <pages::admin::AdminPage section=pages::admin::AdminSection::Sites/> } ssr=SsrMode::Async/>

@@ -195,6 +195,20 @@ test("burglary to dispatch: map and queue within 1 s, plan, nearest crew, the cr
     expect(text).not.toMatch(/NoAnswer|WrongPassword|FalseUser|FirstFalseCallOfYear|Free\(|Included \{|CrewStatus/);
     expect(text).not.toContain("server function");
   }
+  // The printable report: the site, the signals, every action with who and when.
+  const reportLink = ana.getByTestId("report-link");
+  const reportUrl = await reportLink.getAttribute("href");
+  await ana.goto(reportUrl!);
+  await hydrated(ana);
+  const printed = ana.getByTestId("incident-report");
+  await expect(printed.getByTestId("report-journal").locator("tr[data-action=closed]")).toContainText("Closed");
+  await expect(printed.getByTestId("report-journal").locator("tr[data-action=acknowledged]")).toContainText(/\d{4}-\d\d-\d\d \d\d:\d\d/);
+  await expect(printed.getByTestId("report-signals").locator("tbody tr").first()).toContainText("130 Burglary");
+  await expect(printed.getByTestId("report-status")).toHaveText("closed");
+  await ana.emulateMedia({ media: "print" });
+  await expect(ana.getByTestId("print")).toBeHidden();
+  await ana.emulateMedia({ media: "screen" });
+
   // An address that names no incident, or one that does not exist, reads as such.
   await ana.goto("/operator/incidents/abc");
   await hydrated(ana);

@@ -136,6 +136,7 @@ fn Sheet(
             <span class="clock" title="since the first signal">{move || elapsed(now.get() - opened)}</span>
             <span class="clock ack" title="since acknowledged">{move || acked.map(|a| elapsed(now.get() - a)).unwrap_or_else(|| "not claimed".into())}</span>
             <span class="live" class:on=move || live.get()>{move || if live.get() { "● live" } else { "○" }}</span>
+            <a class="btn small" data-testid="report-link" href=format!("/operator/incidents/{}/report", card.id)>"Report"</a>
             <span class="spacer"></span>
             {match (closed, w.mine, locked_by.clone()) {
                 (true, _, _) => view! { <span class="badge">"closed"</span> }.into_any(),

@@ -8,5 +8,6 @@ pub mod incident;
 pub mod login;
 pub mod not_found;
 pub mod operator;
+pub mod report;
 pub mod setup;
 pub mod supervisor;
