@@ -209,6 +209,22 @@ test("burglary to dispatch: map and queue within 1 s, plan, nearest crew, the cr
   await expect(ana.getByTestId("print")).toBeHidden();
   await ana.emulateMedia({ media: "screen" });
 
+  // The incident history finds it by its account and resolution, and exports it as CSV.
+  const incidentId = reportUrl!.split("/")[3];
+  await watch.goto("/admin/history");
+  await hydrated(watch);
+  await watch.getByTestId("history-account").fill(String(2000 + site));
+  await watch.getByTestId("history-resolution").selectOption("false_user");
+  await watch.getByTestId("history-search").click();
+  const found = watch.getByTestId("history-line").filter({ has: watch.locator(`a[href='/operator/incidents/${incidentId}']`) });
+  await expect(found).toContainText("False alarm (user error)");
+  await expect(found).toContainText("Burglary");
+  const [csv] = await Promise.all([watch.waitForEvent("download"), watch.getByTestId("history-export").click()]);
+  const rows = readFileSync(await csv.path(), "utf8").trim().split("\n");
+  expect(rows[0]).toContain("incident,site,category,opened,closed,resolution,operator");
+  expect(rows.some((r) => r.startsWith(`${incidentId},`) && r.includes("False alarm (user error)"))).toBe(true);
+  expect(rows.slice(1).every((r) => r.includes("False alarm (user error)"))).toBe(true);
+
   // An address that names no incident, or one that does not exist, reads as such.
   await ana.goto("/operator/incidents/abc");
   await hydrated(ana);
@@ -294,7 +310,7 @@ test("no Leptos warning or hydration error on any staff page", async ({ browser 
     await page.goto(path);
     await hydrated(page);
     if (role === "admin") {
-      for (const sub of ["/admin/users", "/admin/crews", "/admin/import", "/admin/audit"]) {
+      for (const sub of ["/admin/users", "/admin/crews", "/admin/import", "/admin/audit", "/admin/history"]) {
         await page.goto(sub);
         await hydrated(page);
       }

@@ -229,6 +229,14 @@ pub async fn audit_page(filter: crate::model::history::AuditFilter, before_id: O
     crate::ssr::history::audit_page(&ctx, &filter, before_id).await.map_err(fail)
 }
 
+/// One page of the incident history, filtered, newest first (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/history", input = Json)]
+pub async fn incident_history(filter: crate::model::history::IncidentFilter, before_id: Option<i64>) -> Result<crate::model::history::IncidentPage, ServerFnError> {
+    super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::history::incident_page(&ctx, &filter, before_id).await.map_err(fail)
+}
+
 /// The customers' open service requests (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/requests")]
 pub async fn admin_requests() -> Result<Vec<crate::model::admin::AdminRequest>, ServerFnError> {

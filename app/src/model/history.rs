@@ -127,6 +127,83 @@ pub struct AuditPage {
     pub errors: FieldErrors,
 }
 
+/// The incident history's filter, as typed (dates `YYYY-MM-DD` in the centre's zone, both
+/// days included; empty: any).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentFilter {
+    /// A panel account number of the site.
+    #[serde(default)]
+    pub account: String,
+    /// First day.
+    #[serde(default)]
+    pub from: String,
+    /// Last day.
+    #[serde(default)]
+    pub to: String,
+    /// Category (stored name, such as `burglary`).
+    #[serde(default)]
+    pub category: String,
+    /// Resolution (stored name, such as `false_user`).
+    #[serde(default)]
+    pub resolution: String,
+    /// Login of someone who acted on it.
+    #[serde(default)]
+    pub operator: String,
+}
+
+impl IncidentFilter {
+    /// The days checked (through [`AuditFilter::check`]'s rules), or a message per bad field.
+    pub fn days(&self) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), FieldErrors> {
+        let as_audit = AuditFilter { from: self.from.clone(), to: self.to.clone(), ..Default::default() };
+        let mut errors = FieldErrors::default();
+        if self.account.chars().count() > 16 || self.operator.chars().count() > 64 {
+            errors.fields.push(("account".into(), "At most 16 characters.".into()));
+        }
+        match as_audit.check() {
+            Ok(c) if errors.is_empty() => Ok((c.from, c.until)),
+            Ok(_) => Err(errors),
+            Err(e) => {
+                errors.fields.extend(e.fields);
+                Err(errors)
+            }
+        }
+    }
+}
+
+/// One incident in the history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentLine {
+    /// Incident id.
+    pub id: i64,
+    /// Site name.
+    pub site: String,
+    /// Category in words.
+    pub category: String,
+    /// Opened, site-local `YYYY-MM-DD HH:MM`.
+    pub opened: String,
+    /// Closed, site-local, if closed.
+    pub closed: Option<String>,
+    /// Resolution in words, if closed.
+    pub resolution: Option<String>,
+    /// Who held it last.
+    pub operator: Option<String>,
+}
+
+/// One page of the incident history.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentPage {
+    /// Incidents, newest first.
+    pub lines: Vec<IncidentLine>,
+    /// There are older ones (ask again with the last id).
+    pub more: bool,
+    /// What to fix in the filter; no lines then.
+    pub errors: FieldErrors,
+    /// The categories to choose from: (stored name, words).
+    pub categories: Vec<(String, String)>,
+    /// The resolutions to choose from: (stored name, words).
+    pub resolutions: Vec<(String, String)>,
+}
+
 /// A spreadsheet-safe CSV cell: text that a spreadsheet would run as a formula (starting
 /// with `=`, `+`, `-`, `@`, tab or carriage return) is led by an apostrophe, so that it
 /// shows as the text it is (OWASP's advice against CSV injection).

@@ -27,10 +27,12 @@ pub enum AdminSection {
     Import,
     /// `/admin/audit`: the audit journal and its export.
     Audit,
+    /// `/admin/history`: past incidents, their reports and export (supervisors too).
+    History,
 }
 
 impl AdminSection {
-    const ALL: [AdminSection; 5] = [AdminSection::Sites, AdminSection::Users, AdminSection::Crews, AdminSection::Import, AdminSection::Audit];
+    const ALL: [AdminSection; 6] = [AdminSection::Sites, AdminSection::History, AdminSection::Users, AdminSection::Crews, AdminSection::Import, AdminSection::Audit];
 
     fn path(self) -> &'static str {
         match self {
@@ -39,6 +41,7 @@ impl AdminSection {
             AdminSection::Crews => "/admin/crews",
             AdminSection::Import => "/admin/import",
             AdminSection::Audit => "/admin/audit",
+            AdminSection::History => "/admin/history",
         }
     }
 
@@ -49,12 +52,13 @@ impl AdminSection {
             AdminSection::Crews => "Crews",
             AdminSection::Import => "Import",
             AdminSection::Audit => "Audit journal",
+            AdminSection::History => "Incident history",
         }
     }
 
     /// Supervisors see the sites; the rest is for administrators.
     fn allowed(self, role: Role) -> bool {
-        self == AdminSection::Sites || role == Role::Admin
+        matches!(self, AdminSection::Sites | AdminSection::History) || role == Role::Admin
     }
 }
 
@@ -81,6 +85,7 @@ pub fn AdminPage(section: AdminSection) -> impl IntoView {
                         AdminSection::Crews => view! { <Crews/> }.into_any(),
                         AdminSection::Import => view! { <Import/> }.into_any(),
                         AdminSection::Audit => view! { <Audit/> }.into_any(),
+                        AdminSection::History => view! { <History/> }.into_any(),
                     }}
                 </main>
             }.into_any()
@@ -100,7 +105,7 @@ fn Search() -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Sites" <button class="btn small" data-testid="new-site" on:click=move |_| { editing.set(None); creating.update(|c| *c = !*c) }>"New site"</button></h2>
-            <Show when=move || creating.get()>
+            <Show when=move || creating.try_get().unwrap_or(false)>
                 <SiteDetails site=None initial=crate::model::admin::SiteForm { kind: "business".into(), time_zone: "Europe/Bucharest".into(), ..Default::default() }
                     on_saved=Callback::new(move |(id, _)| { creating.set(false); editing.set(Some(id)); })/>
             </Show>
@@ -387,13 +392,13 @@ fn Import() -> impl IntoView {
             <p class="muted">"Columns: " <span class="mono">{COLUMNS.join(",")}</span>". The first line is the header."</p>
             <input type="file" accept=".csv,text/csv" data-testid="import-file" disabled=move || busy.get() on:change=on_file/>
             {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
-            <Show when=move || { total.get() > 0 }>
+            <Show when=move || total.try_get().is_some_and(|t| t > 0)>
                 <div class="progress" data-testid="import-progress">
                     <progress max=move || total.get() value=move || done.get()></progress>
                     <span>{move || format!("{} of {} rows · {} imported · {} with errors", done.get(), total.get(), ok(), done.get() - ok())}</span>
                 </div>
             </Show>
-            <Show when=move || report.with(|r| r.iter().any(|x| x.site_id.is_none()))>
+            <Show when=move || report.try_with(|r| r.iter().any(|x| x.site_id.is_none())).unwrap_or(false)>
                 <table class="grid errors" data-testid="import-errors">
                     <thead><tr><th>"Line"</th><th>"Account"</th><th>"What to fix"</th></tr></thead>
                     <tbody>
@@ -775,7 +780,7 @@ fn Audit() -> impl IntoView {
                 }}).collect_view()}</tbody>
             </table>
             {move || (lines.with(Vec::is_empty) && !loading.get()).then(|| view! { <p class="muted">"Nothing matches."</p> })}
-            <Show when=move || more.get()>
+            <Show when=move || more.try_get().unwrap_or(false)>
                 <button class="btn small" data-testid="audit-older" on:click=move |_| load(true)>"Older entries"</button>
             </Show>
         </section>
@@ -856,7 +861,7 @@ fn SiteDetails(site: Option<i64>, initial: crate::model::admin::SiteForm, on_sav
                 {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
                 {move || done.get().map(|m| view! { <span class="muted" data-testid="site-saved">{m}</span> })}
             </div>
-            <Show when=move || map_open.get()>
+            <Show when=move || map_open.try_get().unwrap_or(false)>
                 <p class="muted small">"Click the map or drag the pin to the site's entrance."</p>
             </Show>
             <div id=map_id class="pick-map" class:open=move || map_open.get() data-testid="pick-map"></div>
@@ -1091,5 +1096,85 @@ fn ZoneItem(site: i64, zone: String, name: String, detail: Resource<Result<Admin
             {field_error(errors, "zone_name")}
             {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
         </li>
+    }
+}
+
+/// Past incidents: filters, a page at a time, each with its workspace and printable report,
+/// and the same filter as CSV.
+#[component]
+fn History() -> impl IntoView {
+    use crate::model::history::{query_string, IncidentFilter, IncidentPage};
+    let f = || RwSignal::new(String::new());
+    let (account, from, to, category, resolution, operator) = (f(), f(), f(), f(), f(), f());
+    let page = RwSignal::new(IncidentPage::default());
+    let loading = RwSignal::new(false);
+    let filter = move || IncidentFilter {
+        account: account.get_untracked(),
+        from: from.get_untracked(),
+        to: to.get_untracked(),
+        category: category.get_untracked(),
+        resolution: resolution.get_untracked(),
+        operator: operator.get_untracked(),
+    };
+    let load = move |older: bool| {
+        let before = if older { page.with_untracked(|p| p.lines.last().map(|l| l.id)) } else { None };
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::incident_history(filter(), before).await {
+                Ok(next) => page.update(|p| {
+                    if older {
+                        p.lines.extend(next.lines);
+                        p.more = next.more;
+                        p.errors = next.errors;
+                    } else {
+                        *p = next;
+                    }
+                }),
+                Err(e) => page.update(|p| p.errors = FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+            loading.set(false);
+        });
+    };
+    Effect::new(move |_| load(false));
+    let errors = RwSignal::new(FieldErrors::default());
+    Effect::new(move |_| errors.set(page.with(|p| p.errors.clone())));
+    let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
+    view! {
+        <section class="card">
+            <h2>"Incident history"</h2>
+            <p class="muted">"Every incident, newest first; times in each site's zone. Open one for its workspace, or its printable report."</p>
+            <form class="filters" data-testid="history-filter" on:submit=move |ev| { ev.prevent_default(); load(false); }>
+                <label>"Account"<input size="8" maxlength="16" prop:value=account on:input=input(account) data-testid="history-account"/>{field_error(errors, "account")}</label>
+                <label>"From"<input type="date" prop:value=from on:input=input(from) data-testid="history-from"/>{field_error(errors, "from")}</label>
+                <label>"To"<input type="date" prop:value=to on:input=input(to) data-testid="history-to"/>{field_error(errors, "to")}</label>
+                <label>"Category"<select on:change=input(category) data-testid="history-category">
+                    <option value="">"any"</option>
+                    {move || page.with(|p| p.categories.clone()).into_iter().map(|(v, w)| view! { <option value=v.clone() selected=move || category.get() == v>{w}</option> }).collect_view()}
+                </select></label>
+                <label>"Resolution"<select on:change=input(resolution) data-testid="history-resolution">
+                    <option value="">"any"</option>
+                    {move || page.with(|p| p.resolutions.clone()).into_iter().map(|(v, w)| view! { <option value=v.clone() selected=move || resolution.get() == v>{w}</option> }).collect_view()}
+                </select></label>
+                <label>"Operator (login)"<input size="10" maxlength="64" prop:value=operator on:input=input(operator) data-testid="history-operator"/>{field_error(errors, "operator")}</label>
+                <button type="submit" class="btn primary" data-testid="history-search">"Show"</button>
+                <a class="btn" data-testid="history-export" download="" href=move || {
+                    let q = [("account", account.get()), ("from", from.get()), ("to", to.get()), ("category", category.get()), ("resolution", resolution.get()), ("operator", operator.get())];
+                    format!("/api/v1/incidents.csv?{}", query_string(&q))
+                }>"Export CSV"</a>
+            </form>
+            {move || errors.get().form.map(|m| view! { <p class="field-error">{m}</p> })}
+            <table class="grid" data-testid="history-lines">
+                <thead><tr><th>"No."</th><th>"Site"</th><th>"What"</th><th>"Opened"</th><th>"Closed"</th><th>"Resolution"</th><th>"Operator"</th><th></th></tr></thead>
+                <tbody>{move || page.with(|p| p.lines.clone()).into_iter().map(|l| view! {
+                    <tr data-testid="history-line"><td class="mono"><a href=format!("/operator/incidents/{}", l.id)>{l.id}</a></td><td>{l.site}</td><td>{l.category}</td>
+                    <td class="nowrap">{l.opened}</td><td class="nowrap">{l.closed.unwrap_or_else(|| "open".into())}</td><td>{l.resolution.unwrap_or_default()}</td><td>{l.operator.unwrap_or_default()}</td>
+                    <td><a class="btn small" href=format!("/operator/incidents/{}/report", l.id)>"Report"</a></td></tr>
+                }).collect_view()}</tbody>
+            </table>
+            {move || (page.with(|p| p.lines.is_empty()) && !loading.get()).then(|| view! { <p class="muted">"Nothing matches."</p> })}
+            <Show when=move || page.try_with(|p| p.more).unwrap_or(false)>
+                <button class="btn small" data-testid="history-older" on:click=move |_| load(true)>"Older incidents"</button>
+            </Show>
+        </section>
     }
 }

@@ -40,6 +40,27 @@ pub struct IncidentRow {
     pub detail: String,
 }
 
+/// Filters of [`Store::incident_history`](crate::Store::incident_history); `None`: any.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HistoryQuery {
+    /// One site.
+    pub site_id: Option<i64>,
+    /// Opened at or after (unix ms).
+    pub since_ms: Option<i64>,
+    /// Opened before (unix ms).
+    pub until_ms: Option<i64>,
+    /// Category (`burglary`...).
+    pub category: Option<String>,
+    /// Resolution (`false_user`...).
+    pub resolution: Option<String>,
+    /// Someone who acted on it.
+    pub operator: Option<i64>,
+    /// Older than this incident.
+    pub before_id: Option<i64>,
+    /// At most this many.
+    pub limit: i64,
+}
+
 /// Filter, order and paging for [`Store::list_incidents`](crate::Store::list_incidents).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentQuery {

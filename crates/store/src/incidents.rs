@@ -4,7 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-use crate::{clamp_limit, IncidentQuery, IncidentRow, JournalEntry, JournalRecord, Store, StoreError};
+use crate::{clamp_limit, HistoryQuery, IncidentQuery, IncidentRow, JournalEntry, JournalRecord, Store, StoreError};
 
 const SELECT_INCIDENTS: &str = "SELECT id, site_id, category, priority, status, opened_at, \
      updated_at, closed_at, resolution, claimed_by, crew_id, group_key, deadline_at, silent, detail \
@@ -64,6 +64,33 @@ impl Store {
             query = query.bind(value);
         }
         let rows = query.bind(limit).fetch_all(&self.pool).await?;
+        rows.iter().map(incident_from_row).collect()
+    }
+
+    /// Incidents for the history search, newest first: every filter given must hold
+    /// (`operator`: someone who acted on it, by the journal).
+    pub async fn incident_history(&self, q: &HistoryQuery) -> Result<Vec<IncidentRow>, StoreError> {
+        let limit = clamp_limit(q.limit);
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "{SELECT_INCIDENTS} WHERE ($1 IS NULL OR site_id = $1) AND ($2 IS NULL OR opened_at >= $2) AND ($3 IS NULL OR opened_at < $3) \
+             AND ($4 IS NULL OR category = $4) AND ($5 IS NULL OR resolution = $5) \
+             AND ($6 IS NULL OR id IN (SELECT incident_id FROM incident_journal WHERE actor_user_id = $6)) \
+             AND ($7 IS NULL OR id < $7) ORDER BY id DESC LIMIT $8"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(q.site_id)
+            .bind(q.since_ms)
+            .bind(q.until_ms)
+            .bind(q.category.as_deref())
+            .bind(q.resolution.as_deref())
+            .bind(q.operator)
+            .bind(q.before_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(incident_from_row).collect()
     }
 

@@ -37,7 +37,7 @@ pub use connect::Backend;
 pub use limits::{Attempt, Backoff};
 pub use push::MAX_PUSH_SUBSCRIPTIONS;
 pub use engine_records::{
-    ContactCard, ContactRecord, CrewRecord, CrewUpdate, EngineBatch, IncidentQuery, IncidentRow, JournalEntry,
+    ContactCard, ContactRecord, CrewRecord, HistoryQuery, CrewUpdate, EngineBatch, IncidentQuery, IncidentRow, JournalEntry,
     JournalRecord, NewOutbox, OutboxRecord, PushSubscription,
 };
 pub use customer::{

@@ -8,7 +8,7 @@ mod common;
 use common::{raw_connection, signal, site, user};
 use sqlx::Executor;
 use store::{
-    Backend, CrewUpdate, EngineBatch, IncidentQuery, IncidentRow, JournalEntry, NewAudit, NewOutbox,
+    Backend, CrewUpdate, EngineBatch, HistoryQuery, IncidentQuery, IncidentRow, JournalEntry, NewAudit, NewOutbox,
     Store, StoreError,
 };
 
@@ -19,6 +19,7 @@ store_tests! {
     engine_batch_is_atomic,
     incident_upsert_overwrites_every_column,
     list_incidents_orders_and_filters,
+    incident_history_filters_by_site_time_category_resolution_and_operator,
     incident_journal_is_append_only,
     outbox_due_attempt_retry_failed,
     contacts_reorder_and_passwords,
@@ -407,6 +408,31 @@ async fn list_incidents_orders_and_filters(store: Store, _url: String) {
         vec![1],
         "all filters together"
     );
+}
+
+async fn incident_history_filters_by_site_time_category_resolution_and_operator(store: Store, _url: String) {
+    let a = store.create_site(&site("A", None)).await.unwrap();
+    let b = store.create_site(&site("B", None)).await.unwrap();
+    let ana = store.create_user(&user("ana", "operator")).await.unwrap();
+    let mut rows = vec![incident(1, a, 2, 100), incident(2, b, 1, 200), incident(3, a, 1, 300)];
+    rows[1].category = "fire".into();
+    rows[0].resolution = Some("false_user".into());
+    rows[0].closed_at_ms = Some(150);
+    let mut by_ana = journal(3, 310, "acknowledged");
+    by_ana.actor_user_id = Some(ana);
+    store.apply_engine_batch(&EngineBatch { incidents: rows, journal: vec![by_ana], ..EngineBatch::default() }).await.unwrap();
+    let find = |q: HistoryQuery| {
+        let store = store.clone();
+        async move { ids(&store.incident_history(&HistoryQuery { limit: 50, ..q }).await.unwrap()) }
+    };
+    assert_eq!(find(HistoryQuery::default()).await, vec![3, 2, 1], "newest first, open and closed");
+    assert_eq!(find(HistoryQuery { site_id: Some(a), ..Default::default() }).await, vec![3, 1]);
+    assert_eq!(find(HistoryQuery { since_ms: Some(150), until_ms: Some(300), ..Default::default() }).await, vec![2]);
+    assert_eq!(find(HistoryQuery { category: Some("fire".into()), ..Default::default() }).await, vec![2]);
+    assert_eq!(find(HistoryQuery { resolution: Some("false_user".into()), ..Default::default() }).await, vec![1]);
+    assert_eq!(find(HistoryQuery { operator: Some(ana), ..Default::default() }).await, vec![3]);
+    assert_eq!(find(HistoryQuery { before_id: Some(3), ..Default::default() }).await, vec![2, 1]);
+    assert!(find(HistoryQuery { category: Some("fire".into()), site_id: Some(a), ..Default::default() }).await.is_empty());
 }
 
 async fn incident_journal_is_append_only(store: Store, url: String) {

@@ -41,6 +41,7 @@ use utoipa::OpenApi;
         super::ops::app_stream,
         super::osmand::osmand,
         super::exports::audit_csv,
+        super::exports::incidents_csv,
     ),
     components(schemas(app::model::SessionUser, app::model::Role, app::model::SignalView, app::model::SignalClass, super::api::LoginRequest, super::error::ErrorBody, super::accounts::AccountView, super::accounts::PathView, super::accounts::NewAccountRequest, super::accounts::KeyRequest, super::accounts::PlainPolicy))
 )]

@@ -20,6 +20,18 @@ pub struct Guard(pub SessionUser);
 /// An administrator.
 pub struct Admin(pub SessionUser);
 
+/// A supervisor or an administrator.
+pub struct Manager(pub SessionUser);
+
+impl FromRequestParts<AppState> for Manager {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let roles = [app::model::Role::Supervisor, app::model::Role::Admin];
+        Ok(Manager(auth::require(&state.ctx.store, &parts.headers, &roles).await?))
+    }
+}
+
 impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 

@@ -242,6 +242,8 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/admin/crew-guard", "1 3 3 3 3 3 3 p", Body::Json(json_crew_guard)),
     ("POST", "/rpc/admin/audit", "1 3 3 3 3 3 3 p", Body::Json(json_audit)),
     ("GET", "/api/v1/audit.csv", "1 3 3 3 3 3 3 p", Body::Query("action=user.")),
+    ("POST", "/rpc/admin/history", "1 3 3 3 3 3 p p", Body::Json(json_history)),
+    ("GET", "/api/v1/incidents.csv", "1 3 3 3 3 3 p p", Body::Query("category=burglary")),
     ("POST", "/rpc/admin/safe-word", "1 3 3 3 3 3 p p", Body::Json(json_safe_word)),
     (
         "POST",
@@ -554,6 +556,9 @@ fn json_contact_remove() -> Value {
 }
 fn json_zone() -> Value {
     json!({ "site_id": "{site}", "number": 1, "name": "" })
+}
+fn json_history() -> Value {
+    json!({ "filter": { "category": "burglary" }, "before_id": null })
 }
 fn json_audit() -> Value {
     json!({ "filter": { "action": "user." }, "before_id": null })
