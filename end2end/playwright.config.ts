@@ -47,6 +47,9 @@ export default defineConfig({
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            // The operators' alarm tone is tested as played; a real operator has clicked
+            // (signing in) before any alarm comes.
+            "--autoplay-policy=no-user-gesture-required",
           ],
         },
       },

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { DC09_PORT } from "../playwright.config";
 import { cidFrame, send } from "./dc09";
-import { hydrated, signIn } from "./session";
+import { hydrated, rpc, signIn } from "./session";
 
 
 test("pages need a sign-in", async ({ page }) => {
@@ -45,4 +45,35 @@ test("a frame sent to the receiver appears on /operator within 2 s without a rel
   await expect(row).toContainText("Burglary");
   await expect(row).toContainText(/EET|EEST/);
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+});
+
+test("a new alarm sounds on the operator's dashboard, by priority, unless this login muted it", async ({ page }) => {
+  await signIn(page, "operator");
+  await expect(page).toHaveURL(/\/operator$/);
+  await hydrated(page);
+  await expect(page.getByTestId("ops-live")).toHaveText(/live/);
+  const count = async (name: string) => Number((await page.locator("body").getAttribute(name)) ?? 0);
+  // Two sites with nothing open (earlier tests leave incidents open elsewhere).
+  const snap = await rpc<{ incidents: { site_id: number }[]; sites: { id: number; kind?: string }[] }>(page, "/rpc/ops/snapshot");
+  const busy = new Set(snap.incidents.map((i) => i.site_id));
+  const [first, second] = snap.sites.map((s) => s.id).filter((id) => id <= 30 && !busy.has(id));
+  const asked = await count("data-alarm-sounds");
+  const played = await count("data-alarm-played");
+  expect(await send(DC09_PORT, cidFrame(7101, String(2000 + first), "1120 01 001"))).toContain('"ACK"7101');
+  await expect.poll(() => count("data-alarm-sounds"), { timeout: 3000 }).toBeGreaterThan(asked);
+  await expect.poll(() => count("data-alarm-played"), { timeout: 3000 }).toBeGreaterThan(played);
+
+  // Muted for this login, kept across a reload: the tone is asked for, not played.
+  await page.getByTestId("sound-toggle").click();
+  await expect(page.getByTestId("sound-toggle")).toHaveText(/Sound off/);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId("sound-toggle")).toHaveText(/Sound off/);
+  await expect(page.getByTestId("ops-live")).toHaveText(/live/);
+  const asked2 = await count("data-alarm-sounds");
+  expect(await send(DC09_PORT, cidFrame(7102, String(2000 + second), "1120 01 002"))).toContain('"ACK"7102');
+  await expect.poll(() => count("data-alarm-sounds"), { timeout: 3000 }).toBeGreaterThan(asked2);
+  expect(await count("data-alarm-played")).toBe(0);
+  await page.getByTestId("sound-toggle").click();
+  await expect(page.getByTestId("sound-toggle")).toHaveText(/Sound on/);
 });

@@ -10,7 +10,62 @@
     return Uint8Array.from(bin, (c) => c.charCodeAt(0));
   }
 
+  // The operators' alarm tone: Web Audio beeps, no sound file to fetch. A storm of new
+  // incidents sounds once per 1.5 s, not once per incident.
+  let audio = null;
+  let lastTone = 0;
+
   const VigilApp = {
+    /** A new incident on the operator's queue: priority 1 sounds three high beeps, 2-3 two,
+     *  the rest one low beep, unless this login muted it in this browser. Browsers start
+     *  sound only after a click or key on the page; before that the tone is skipped. The
+     *  body's data-alarm-sounds counts tones asked for, data-alarm-played those played. */
+    alarm(priority, login) {
+      const body = document.body;
+      body.dataset.alarmSounds = String(Number(body.dataset.alarmSounds || 0) + 1);
+      const now = Date.now();
+      if (VigilApp.muted(login) || now - lastTone < 1500) return false;
+      const Ctx = window.AudioContext || window.webkitAudioContext;
+      if (!Ctx) return false;
+      try {
+        audio = audio || new Ctx();
+        const beeps = priority <= 1 ? 3 : priority <= 3 ? 2 : 1;
+        const freq = priority <= 1 ? 1046 : priority <= 3 ? 880 : 660;
+        const play = () => {
+          for (let i = 0; i < beeps; i++) {
+            const t = audio.currentTime + i * 0.22;
+            const osc = audio.createOscillator();
+            const gain = audio.createGain();
+            osc.type = "square";
+            osc.frequency.value = freq;
+            gain.gain.setValueAtTime(0.0001, t);
+            gain.gain.exponentialRampToValueAtTime(0.2, t + 0.02);
+            gain.gain.exponentialRampToValueAtTime(0.0001, t + 0.18);
+            osc.connect(gain).connect(audio.destination);
+            osc.start(t);
+            osc.stop(t + 0.2);
+          }
+          body.dataset.alarmPlayed = String(Number(body.dataset.alarmPlayed || 0) + 1);
+        };
+        lastTone = now;
+        if (audio.state === "running") play();
+        else audio.resume().then(() => { if (audio.state === "running") play(); }, () => {});
+        return true;
+      } catch (e) {
+        return false;
+      }
+    },
+
+    /** Whether this login muted the alarm tone in this browser. */
+    muted(login) {
+      try { return localStorage.getItem("vigil.mute." + login) === "1"; } catch (e) { return false; }
+    },
+
+    /** Mutes or unmutes the alarm tone for this login in this browser. */
+    setMuted(login, on) {
+      try { localStorage.setItem("vigil.mute." + login, on ? "1" : "0"); } catch (e) { /* private mode */ }
+    },
+
     /** Registers /sw.js (scope /) once; resolves to true when a worker is active. */
     registerWorker() {
       if (!("serviceWorker" in navigator)) return Promise.resolve(false);

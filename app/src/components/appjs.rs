@@ -21,6 +21,12 @@ mod js {
         pub fn load(key: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(catch, js_namespace = VigilApp, js_name = forget)]
         pub fn forget() -> Result<(), JsValue>;
+        #[wasm_bindgen(catch, js_namespace = VigilApp, js_name = alarm)]
+        pub fn alarm(priority: u8, login: &str) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_namespace = VigilApp, js_name = muted)]
+        pub fn muted(login: &str) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_namespace = VigilApp, js_name = setMuted)]
+        pub fn set_muted(login: &str, on: bool) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(catch, js_namespace = VigilApp, js_name = sendPhoto)]
         pub fn send_photo(input_id: &str) -> Result<js_sys::Promise, JsValue>;
     }
@@ -51,6 +57,35 @@ pub fn load<T: DeserializeOwned>(key: &str) -> Option<(T, f64)> {
         let _ = key;
         None
     }
+}
+
+/// Sounds the alarm tone for a new incident of `priority` (unless `login` muted it here).
+pub fn alarm(priority: u8, login: &str) {
+    #[cfg(feature = "hydrate")]
+    let _ = js::alarm(priority, login);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (priority, login);
+}
+
+/// Whether `login` muted the alarm tone in this browser.
+pub fn muted(login: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        js::muted(login).ok().and_then(|v| v.as_bool()).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = login;
+        false
+    }
+}
+
+/// Mutes or unmutes the alarm tone for `login` in this browser.
+pub fn set_muted(login: &str, on: bool) {
+    #[cfg(feature = "hydrate")]
+    let _ = js::set_muted(login, on);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (login, on);
 }
 
 /// Forgets everything kept (sign-out).

@@ -22,7 +22,7 @@ pub fn OperatorPage() -> impl IntoView {
     view! {
         <RequireRole allowed=|u: &SessionUser| u.role.is_staff() render=|user: SessionUser| view! {
             <Header user=user.clone() title="Operator"><StaffNav role=user.role/></Header>
-            <Dashboard me=user.id boss=user.role.is_supervisor()/>
+            <Dashboard me=user.id login=user.username.clone() boss=user.role.is_supervisor()/>
         }/>
     }
 }
@@ -53,6 +53,8 @@ struct Board {
     loaded: RwSignal<u32>,
     live: RwSignal<bool>,
     message: RwSignal<Option<(bool, String)>>,
+    /// Who is signed in: the alarm tone is muted per login.
+    login: StoredValue<String>,
 }
 
 fn sort_queue(list: &mut [IncidentCard]) {
@@ -60,8 +62,9 @@ fn sort_queue(list: &mut [IncidentCard]) {
 }
 
 impl Board {
-    fn new() -> Board {
+    fn new(login: String) -> Board {
         Board {
+            login: StoredValue::new(login),
             incidents: RwSignal::new(Vec::new()),
             limits: RwSignal::new(QueueLimits::default()),
             crews: RwSignal::new(Vec::new()),
@@ -100,6 +103,11 @@ impl Board {
         match event {
             OpsEvent::Incident(card) => {
                 opsmap::update_incident(&card);
+                // A new open incident sounds the alarm tone (by priority).
+                let known = self.incidents.with_untracked(|list| list.iter().any(|i| i.id == card.id));
+                if !known && !card.is_closed() {
+                    self.login.with_value(|login| crate::components::appjs::alarm(card.priority, login));
+                }
                 self.incidents.update(|list| {
                     list.retain(|i| i.id != card.id);
                     if !card.is_closed() {
@@ -158,8 +166,19 @@ fn lines(incidents: &[IncidentCard], expanded: &HashSet<String>) -> Vec<Line> {
 }
 
 #[component]
-fn Dashboard(me: i64, boss: bool) -> impl IntoView {
-    let board = Board::new();
+fn Dashboard(me: i64, login: String, boss: bool) -> impl IntoView {
+    let board = Board::new(login.clone());
+    // Read from the browser after hydration (the server cannot know it).
+    let muted = RwSignal::new(false);
+    Effect::new({
+        let login = login.clone();
+        move |_| muted.set(crate::components::appjs::muted(&login))
+    });
+    let toggle_sound = move |_| {
+        let on = !muted.get_untracked();
+        board.login.with_value(|l| crate::components::appjs::set_muted(l, on));
+        muted.set(on);
+    };
     let (now, offset) = clock::ticking();
     let selected = RwSignal::new(0_usize);
     let expanded = RwSignal::new(HashSet::<String>::new());
@@ -302,6 +321,10 @@ fn Dashboard(me: i64, boss: bool) -> impl IntoView {
                     <span class="live" class:on=move || board.live.get() data-testid="ops-live">
                         {move || if board.live.get() { "● live" } else { "○ reconnecting" }}
                     </span>
+                    <button class="btn small sound" data-testid="sound-toggle" aria-pressed=move || muted.get().to_string() on:click=toggle_sound
+                        title="The tone for a new alarm, for your login in this browser">
+                        {move || if muted.get() { "🔕 Sound off" } else { "🔔 Sound on" }}
+                    </button>
                 </div>
                 <p class="keys">"j/k move · Enter open · c claim"</p>
                 {move || board.message.get().map(|(ok, text)| view! {
