@@ -35,6 +35,14 @@ pub struct ContactForm {
     pub sms: bool,
 }
 
+/// What is wrong with an e-mail address (empty is fine: none), if anything.
+pub fn email_problem(email: &str) -> Option<&'static str> {
+    let email = email.trim();
+    let at = email.split_once('@');
+    let bad = email.len() > 120 || email.contains(char::is_whitespace) || !at.is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'));
+    (!email.is_empty() && bad).then_some("An e-mail address such as ana@example.org, or nothing.")
+}
+
 /// The languages a contact may be written to in, with their names.
 pub const LANGUAGES: [(&str, &str); 6] = [("en", "English"), ("ro", "Română"), ("hu", "Magyar"), ("fi", "Suomi"), ("nb", "Norsk bokmål"), ("fr", "Français")];
 
@@ -50,9 +58,8 @@ impl ContactForm {
             e.add("contact_phone", "A phone number, such as +40 721 555 010.");
         }
         let email = self.email.trim();
-        let at = email.split_once('@');
-        if !email.is_empty() && (email.len() > 120 || email.contains(char::is_whitespace) || !at.is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))) {
-            e.add("contact_email", "An e-mail address such as ana@example.org, or nothing.");
+        if let Some(problem) = email_problem(email) {
+            e.add("contact_email", problem);
         }
         if !self.language.is_empty() && !LANGUAGES.iter().any(|(c, _)| *c == self.language) {
             e.add("contact_language", "Choose a language.");
@@ -200,6 +207,14 @@ pub enum UserChange {
     Password {
         /// The new password (or PIN for customers).
         password: String,
+    },
+    /// Where they are alerted of an incident nobody claimed (staff on shift): phone for SMS,
+    /// e-mail (empty: none).
+    Alerts {
+        /// Phone.
+        phone: String,
+        /// E-mail.
+        email: String,
     },
 }
 

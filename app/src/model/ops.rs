@@ -589,4 +589,10 @@ pub struct AdminUser {
     pub role: String,
     /// Disabled: cannot sign in.
     pub disabled: bool,
+    /// Phone for alerts.
+    #[serde(default)]
+    pub phone: String,
+    /// E-mail for alerts.
+    #[serde(default)]
+    pub email: String,
 }

@@ -645,7 +645,7 @@ fn Users() -> impl IntoView {
             <h2>"Users and roles"</h2>
             {move || users.get().map(|r| r.map(|list| view! {
                     <table class="grid" data-testid="admin-users">
-                        <thead><tr><th>"Login"</th><th>"Name"</th><th>"Role"</th><th>"Sign-in"</th><th>"New password"</th></tr></thead>
+                        <thead><tr><th>"Login"</th><th>"Name"</th><th>"Role"</th><th>"Sign-in"</th><th>"New password"</th><th>"Alerts (supervisors on shift)"</th></tr></thead>
                         <tbody>{list.into_iter().map(|u| view! { <UserRow u users/> }).collect_view()}</tbody>
                     </table>
                 }))}
@@ -672,9 +672,10 @@ fn UserRow(u: crate::model::ops::AdminUser, users: LocalResource<Result<Vec<crat
     let errors = RwSignal::new(FieldErrors::default());
     let done = RwSignal::new(None::<&'static str>);
     let password = RwSignal::new(String::new());
+    let (phone, email) = (RwSignal::new(u.phone.clone()), RwSignal::new(u.email.clone()));
     let apply = move |change: UserChange, ok: &'static str| {
         leptos::task::spawn_local(async move {
-            let reset = matches!(change, UserChange::Password { .. });
+            let reset = matches!(change, UserChange::Password { .. } | UserChange::Alerts { .. });
             match change_user(id, change).await {
                 Ok(e) if e.is_empty() => {
                     errors.set(e);
@@ -717,6 +718,14 @@ fn UserRow(u: crate::model::ops::AdminUser, users: LocalResource<Result<Vec<crat
                 {field_error(errors, "password")}{field_error(errors, "role")}
                 {move || errors.get().form.map(|m| view! { <span class="field-error" data-testid="user-error">{m}</span> })}
                 {move || done.get().map(|m| view! { <span class="muted" data-testid="user-done">{m}</span> })}
+            </td>
+            <td>
+                <span class="inline-form">
+                    <input type="tel" size="13" placeholder="Phone" aria-label="Phone for alerts" data-testid="user-phone" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))/>
+                    <input type="email" size="16" placeholder="E-mail" aria-label="E-mail for alerts" data-testid="user-email" prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+                    <button class="btn small" data-testid="user-alerts-save" on:click=move |_| apply(UserChange::Alerts { phone: phone.get_untracked(), email: email.get_untracked() }, "Alerts saved.")>"Save"</button>
+                </span>
+                {field_error(errors, "phone")}{field_error(errors, "email")}
             </td>
         </tr>
     }

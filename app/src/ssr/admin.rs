@@ -97,7 +97,7 @@ pub async fn crews(ctx: &Ctx) -> Result<Vec<AdminCrew>, WorkError> {
 
 /// Every user and role.
 pub async fn users(ctx: &Ctx) -> Result<Vec<AdminUser>, WorkError> {
-    Ok(ctx.store.list_users().await?.into_iter().map(|u| AdminUser { id: u.id, username: u.username, name: u.display_name, role: u.role, disabled: u.disabled }).collect())
+    Ok(ctx.store.list_users().await?.into_iter().map(|u| AdminUser { id: u.id, username: u.username, name: u.display_name, role: u.role, disabled: u.disabled, phone: u.phone.unwrap_or_default(), email: u.email.unwrap_or_default() }).collect())
 }
 
 /// Appends an administrator's change to the audit journal.
@@ -445,6 +445,21 @@ pub async fn change_user(ctx: &Ctx, user: &SessionUser, target: i64, change: Use
             ("user.disabled", who.username.clone(), ctx.store.set_user_disabled(target, Some(now)).await)
         }
         UserChange::Enable => ("user.enabled", who.username.clone(), ctx.store.set_user_disabled(target, None).await),
+        UserChange::Alerts { phone, email } => {
+            let (phone, email) = (phone.trim().to_owned(), email.trim().to_owned());
+            let mut e = FieldErrors::default();
+            if !phone.is_empty() && crate::model::customer::phone_problem(&phone).is_some() {
+                e.fields.push(("phone".into(), "A phone number, such as +40 721 555 010, or nothing.".into()));
+            }
+            if let Some(problem) = crate::model::admin::email_problem(&email) {
+                e.fields.push(("email".into(), problem.into()));
+            }
+            if !e.is_empty() {
+                return Ok(e);
+            }
+            let result = ctx.store.set_user_contact(target, Some(phone.as_str()).filter(|p| !p.is_empty()), Some(email.as_str()).filter(|e| !e.is_empty())).await;
+            ("user.alerts", format!("{}: phone {}, e-mail {}", who.username, if phone.is_empty() { "none" } else { &phone }, if email.is_empty() { "none" } else { &email }), result)
+        }
         UserChange::Password { password } => {
             if let Some(problem) = password_problem(&who.role, &password) {
                 return Ok(FieldErrors { fields: vec![("password".into(), problem.into())], form: None });

@@ -234,6 +234,10 @@ pub struct UserRecord {
     pub disabled: bool,
     /// Must choose a new password or PIN before anything else (a first PIN given to them).
     pub must_change: bool,
+    /// Phone for staff alerts (SMS).
+    pub phone: Option<String>,
+    /// E-mail for staff alerts.
+    pub email: Option<String>,
 }
 
 /// An audit journal entry to append.

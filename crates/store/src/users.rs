@@ -53,7 +53,7 @@ impl Store {
 
     /// One user by id.
     pub async fn user(&self, id: i64) -> Result<Option<UserRecord>, StoreError> {
-        let row = sqlx::query("SELECT id, username, password_hash, role, display_name, disabled_at, must_change FROM users WHERE id = $1")
+        let row = sqlx::query("SELECT id, username, password_hash, role, display_name, disabled_at, must_change, phone, email FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -120,6 +120,16 @@ impl Store {
         self.end_sessions_of(user_id).await
     }
 
+    /// Sets where a member of staff is alerted (`None`: not by that channel).
+    /// [`StoreError::NotFound`] for an unknown user.
+    pub async fn set_user_contact(&self, user_id: i64, phone: Option<&str>, email: Option<&str>) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET phone = $2, email = $3 WHERE id = $1").bind(user_id).bind(phone).bind(email).execute(&self.pool).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("user {user_id}")));
+        }
+        Ok(())
+    }
+
     async fn end_sessions_of(&self, user_id: i64) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;
         Ok(())
@@ -128,7 +138,7 @@ impl Store {
     /// Looks a user up by exact username.
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, username, password_hash, role, display_name, disabled_at, must_change FROM users WHERE username = $1",
+            "SELECT id, username, password_hash, role, display_name, disabled_at, must_change, phone, email FROM users WHERE username = $1",
         )
         .bind(username)
         .fetch_optional(&self.pool)
@@ -138,7 +148,7 @@ impl Store {
 
     /// Every user, by id.
     pub async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
-        let rows = sqlx::query("SELECT id, username, password_hash, role, display_name, disabled_at, must_change FROM users ORDER BY id")
+        let rows = sqlx::query("SELECT id, username, password_hash, role, display_name, disabled_at, must_change, phone, email FROM users ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(user_from_row).collect()
@@ -147,7 +157,7 @@ impl Store {
     /// Users with a session still valid at `now_ms` (signed in, so on shift), by id.
     pub async fn signed_in_users(&self, now_ms: i64) -> Result<Vec<UserRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, username, password_hash, role, display_name, disabled_at, must_change FROM users \
+            "SELECT id, username, password_hash, role, display_name, disabled_at, must_change, phone, email FROM users \
              WHERE disabled_at IS NULL AND id IN (SELECT user_id FROM sessions WHERE expires_at > $1) ORDER BY id",
         )
         .bind(now_ms)
@@ -184,7 +194,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<Option<UserRecord>, StoreError> {
         let row = sqlx::query(
-            "SELECT u.id, u.username, u.password_hash, u.role, u.display_name, u.disabled_at, u.must_change \
+            "SELECT u.id, u.username, u.password_hash, u.role, u.display_name, u.disabled_at, u.must_change, u.phone, u.email \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
         )
@@ -223,5 +233,7 @@ fn user_from_row(row: &AnyRow) -> Result<UserRecord, StoreError> {
         display_name: row.try_get("display_name")?,
         disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
         must_change: row.try_get::<i64, _>("must_change")? != 0,
+        phone: row.try_get("phone")?,
+        email: row.try_get("email")?,
     })
 }

@@ -61,7 +61,34 @@ pub async fn persist(store: &Store, engine: &Engine, out: &Output, cursor: Optio
     for notice in &out.notices {
         batch.outbox.extend(outbox_rows(store, engine, notice, now_ms).await?);
     }
+    batch.outbox.extend(escalation_alerts(store, engine, out, now_ms).await?);
     store.apply_engine_batch(&batch).await
+}
+
+/// An incident nobody claimed in time: SMS and e-mail to the supervisors and administrators
+/// signed in now (on shift), where they gave a phone or an address.
+async fn escalation_alerts(store: &Store, engine: &Engine, out: &Output, now_ms: i64) -> Result<Vec<NewOutbox>, StoreError> {
+    let late: Vec<&Incident> = out.journal.iter().filter(|j| j.action == "escalated" && j.detail.as_deref().is_some_and(|d| d.starts_with("not claimed"))).filter_map(|j| out.incidents.get(&j.incident)).collect();
+    if late.is_empty() {
+        return Ok(Vec::new());
+    }
+    let bosses: Vec<_> = store.signed_in_users(now_ms).await?.into_iter().filter(|u| u.role == "supervisor" || u.role == "admin").collect();
+    let mut rows = Vec::new();
+    for inc in late {
+        let site = engine.site(inc.site_id).map_or_else(|| format!("site {}", inc.site_id), |s| s.info.name.clone());
+        let subject = format!("Vigil: P{} {} at {site} not claimed", inc.priority, engine::words::category(inc.category));
+        let body = format!("Incident {} ({} at {site}) has waited unclaimed. Open it: /operator/incidents/{}", inc.id, engine::words::category(inc.category), inc.id);
+        for u in &bosses {
+            let row = |channel: &str, recipient: &str| NewOutbox { created_at_ms: now_ms, channel: channel.into(), recipient: recipient.into(), subject: subject.clone(), body: body.clone(), site_id: Some(inc.site_id), incident_id: Some(inc.id) };
+            if let Some(phone) = u.phone.as_deref().filter(|p| !p.is_empty()) {
+                rows.push(row("sms", phone));
+            }
+            if let Some(email) = u.email.as_deref().filter(|e| !e.is_empty()) {
+                rows.push(row("email", email));
+            }
+        }
+    }
+    Ok(rows)
 }
 
 /// The stored row of an incident.

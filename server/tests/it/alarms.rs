@@ -332,3 +332,31 @@ async fn a_storm_of_2000_alarms_folds_into_a_few_groups_with_fire_still_first() 
     assert!(queue.len() <= 6, "{} lines", queue.len());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_incident_nobody_claims_alerts_the_supervisors_on_shift_by_sms_and_email() {
+    let app = spawn_app().await;
+    let boss = app.store.user_by_username("supervisor").await.unwrap().unwrap();
+    app.store.set_user_contact(boss.id, Some("+40700000099"), Some("boss@example.org")).await.unwrap();
+    let operator = app.store.user_by_username("operator").await.unwrap().unwrap();
+    app.store.set_user_contact(operator.id, Some("+40700000077"), None).await.unwrap();
+    let _on_shift = app.signed_in("supervisor").await;
+    let _also = app.signed_in("operator").await;
+    send_settled(&app, &[cid(1, "1137 01 001")]).await;
+    let inc = only_incident(&app, true).await["id"].as_i64().unwrap();
+    let alerts = |app: &TestApp| {
+        let store = app.store.clone();
+        async move { store.list_outbox(Some(inc), 50).await.unwrap().into_iter().filter(|m| m.subject.contains("not claimed")).collect::<Vec<_>>() }
+    };
+    advance(&app, 30 * SEC).await;
+    assert!(alerts(&app).await.is_empty(), "not yet late");
+    advance(&app, 2 * MIN).await;
+    let sent = alerts(&app).await;
+    let to: Vec<(&str, &str)> = sent.iter().map(|m| (m.channel.as_str(), m.recipient.as_str())).collect();
+    assert_eq!(to.len(), 2, "{to:?} {:?}", journal(&app, inc).await);
+    assert!(to.contains(&("sms", "+40700000099")) && to.contains(&("email", "boss@example.org")), "{to:?}");
+    assert!(sent.iter().all(|m| m.body.contains(&format!("/operator/incidents/{inc}"))));
+    advance(&app, 5 * MIN).await;
+    assert_eq!(alerts(&app).await.len(), 2, "once per incident");
+    app.stop().await;
+}

@@ -10,3 +10,6 @@ ALTER TABLE sites ADD COLUMN kind TEXT NOT NULL DEFAULT 'business' CHECK (kind I
 -- centre's).
 ALTER TABLE contacts ADD COLUMN sms BIGINT NOT NULL DEFAULT 1 CHECK (sms IN (0, 1));
 ALTER TABLE contacts ADD COLUMN language TEXT NULL;
+-- Where a member of staff is alerted (an incident nobody claimed, while they are signed in).
+ALTER TABLE users ADD COLUMN phone TEXT NULL;
+ALTER TABLE users ADD COLUMN email TEXT NULL;
