@@ -604,6 +604,17 @@ test("the admin creates a site with its position picked on the map, then changes
   await expect(listed.getByTestId("account-key-label")).toHaveText("AES-128");
   await expect(listed).toContainText("* link: no life sign yet");
 
+  // Its rules: a bad duress code first.
+  await editor.getByTestId("site-rules-box").locator("summary").click();
+  const rules = editor.getByTestId("rules-form");
+  await rules.getByTestId("rule-duress_user").fill("nine");
+  await editor.getByTestId("rules-save").click();
+  await expect(rules.locator("[data-field=duress_user]")).toHaveText("A panel user number: 1 to 6 digits, or nothing.");
+  await rules.getByTestId("rule-duress_user").fill("9");
+  await rules.getByTestId("rule-connected").fill("2026-11-01");
+  await editor.getByTestId("rules-save").click();
+  await expect(editor.getByTestId("rules-saved")).toBeVisible();
+
   await admin.getByTestId("site-search").fill("cofetaria dulce");
   await expect(admin.getByTestId("site-results")).toContainText("Strada Făurar 12");
   expect(broken).toEqual([]);

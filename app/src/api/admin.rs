@@ -98,6 +98,15 @@ pub async fn account_paths(site_id: i64, number: String, paths: Vec<crate::model
     crate::ssr::accounts::set_paths(&ctx, &user, site_id, &number, &paths).await.map_err(fail)
 }
 
+/// Changes a site's rules: duress code, cancel windows, vehicle life sign, crew SLA and
+/// billing terms (supervisors and admins); answers what to fix.
+#[server(prefix = "/rpc", endpoint = "admin/site-rules", input = Json)]
+pub async fn save_rules(site_id: i64, rules: crate::model::admin::SiteRules) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::save_rules(&ctx, &user, site_id, &rules).await.map_err(fail)
+}
+
 /// The map's settings, for picking positions (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/map")]
 pub async fn admin_map() -> Result<crate::model::ops::MapConfig, ServerFnError> {

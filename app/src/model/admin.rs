@@ -96,6 +96,8 @@ pub struct AdminSiteDetail {
     pub form: SiteForm,
     /// Panel accounts.
     pub accounts: Vec<super::accounts::AdminAccount>,
+    /// Duress, cancel windows, life sign, crew SLA, billing terms.
+    pub rules: SiteRules,
 }
 
 /// A customer login with access to a site.
@@ -281,6 +283,102 @@ pub struct SiteForm {
 /// What a site can be, with its words.
 pub const SITE_KINDS: [(&str, &str); 3] = [("home", "Home"), ("business", "Business"), ("vehicle", "Vehicle")];
 
+/// A site's rules as the admin form shows and sends them (text as typed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteRules {
+    /// Panel user number whose code is the duress code (empty: none).
+    pub duress_user: String,
+    /// The user a duress opening is shown as to the customer (empty: user 1).
+    pub duress_shown_as: String,
+    /// Seconds the customer may cancel a burglary alarm.
+    pub cancel_window_s: String,
+    /// Seconds the customer may cancel a fire alarm.
+    pub fire_cancel_window_s: String,
+    /// Vehicles: no contact for this long raises a life-sign incident (`3d`, `30d`; empty: never).
+    pub life_sign: String,
+    /// Minutes after which a crew's arrival counts as late (no charge).
+    pub crew_sla_min: String,
+    /// Monitoring started (YYYY-MM-DD, site time; empty: unknown).
+    pub connected: String,
+    /// Technical false alarms are free up to this day (YYYY-MM-DD; empty: no warranty).
+    pub warranty_until: String,
+    /// Dispatches included in the fee per calendar year.
+    pub included_per_year: String,
+}
+
+/// A checked [`SiteRules`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedRules {
+    /// Duress user.
+    pub duress_user: Option<String>,
+    /// Shown as.
+    pub duress_shown_as: Option<String>,
+    /// Burglary cancel window, s.
+    pub cancel_window_s: u32,
+    /// Fire cancel window, s.
+    pub fire_cancel_window_s: u32,
+    /// Life sign, ms.
+    pub life_sign_ms: Option<i64>,
+    /// Crew SLA, ms.
+    pub crew_sla_ms: i64,
+    /// Connected day.
+    pub connected: Option<chrono::NaiveDate>,
+    /// Warranty's last day.
+    pub warranty_until: Option<chrono::NaiveDate>,
+    /// Included dispatches a year.
+    pub included_per_year: u32,
+}
+
+impl SiteRules {
+    /// The rules checked, or a message per bad field.
+    pub fn check(&self) -> Result<CheckedRules, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let user = |e: &mut FieldErrors, field: &str, v: &str| {
+            let v = v.trim();
+            if v.is_empty() {
+                return None;
+            }
+            if v.len() > 6 || !v.bytes().all(|b| b.is_ascii_digit()) {
+                e.add(field, "A panel user number: 1 to 6 digits, or nothing.");
+            }
+            Some(v.to_owned())
+        };
+        let duress_user = user(&mut e, "duress_user", &self.duress_user);
+        let duress_shown_as = user(&mut e, "duress_shown_as", &self.duress_shown_as);
+        let number = |e: &mut FieldErrors, field: &str, v: &str, range: std::ops::RangeInclusive<u32>, message: &str| {
+            let n = v.trim().parse::<u32>().ok().filter(|n| range.contains(n));
+            if n.is_none() {
+                e.add(field, message);
+            }
+            n.unwrap_or_default()
+        };
+        let cancel_window_s = number(&mut e, "cancel_window_s", &self.cancel_window_s, 0..=600, "0 to 600 seconds.");
+        let fire_cancel_window_s = number(&mut e, "fire_cancel_window_s", &self.fire_cancel_window_s, 0..=600, "0 to 600 seconds.");
+        let crew_sla_min = number(&mut e, "crew_sla_min", &self.crew_sla_min, 1..=240, "1 to 240 minutes.");
+        let included_per_year = number(&mut e, "included_per_year", &self.included_per_year, 0..=365, "0 to 365 a year.");
+        let life_sign_ms = match self.life_sign.trim() {
+            "" => None,
+            t => match super::accounts::parse_duration(t).filter(|ms| *ms >= 3_600_000) {
+                Some(ms) => Some(ms),
+                None => {
+                    e.add("life_sign", "At least an hour, such as 3d or 30d, or nothing.");
+                    None
+                }
+            },
+        };
+        let day = |e: &mut FieldErrors, field: &str, v: &str| match v.trim() {
+            "" => None,
+            t => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| e.add(field, "A date: YYYY-MM-DD, or nothing.")).ok(),
+        };
+        let connected = day(&mut e, "connected", &self.connected);
+        let warranty_until = day(&mut e, "warranty_until", &self.warranty_until);
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(CheckedRules { duress_user, duress_shown_as, cancel_window_s, fire_cancel_window_s, life_sign_ms, crew_sla_ms: i64::from(crew_sla_min) * 60_000, connected, warranty_until, included_per_year })
+    }
+}
+
 /// A checked site form.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckedSite {
@@ -398,6 +496,17 @@ mod tests {
             assert!(bad.get(f).is_some(), "{f} in {bad:?}");
         }
         assert!(ContactForm { email: String::new(), ..ok }.check().is_ok(), "no e-mail is fine");
+    }
+
+    #[test]
+    fn site_rules_are_checked_field_by_field() {
+        let ok = SiteRules { duress_user: "9".into(), cancel_window_s: "150".into(), fire_cancel_window_s: "120".into(), life_sign: "3d".into(), crew_sla_min: "20".into(), connected: "2026-01-15".into(), included_per_year: "4".into(), ..Default::default() };
+        let c = ok.check().unwrap();
+        assert_eq!((c.duress_user.as_deref(), c.life_sign_ms, c.crew_sla_ms), (Some("9"), Some(3 * 86_400_000), 1_200_000));
+        let bad = SiteRules { duress_user: "x".into(), cancel_window_s: "999".into(), life_sign: "5m".into(), connected: "15.01.2026".into(), ..Default::default() }.check().unwrap_err();
+        for f in ["duress_user", "cancel_window_s", "fire_cancel_window_s", "crew_sla_min", "included_per_year", "life_sign", "connected"] {
+            assert!(bad.get(f).is_some(), "{f} in {bad:?}");
+        }
     }
 
     #[test]

@@ -215,6 +215,10 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
     let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
     view! {
         <h2>{move || title.get().0}" "<span class="muted">{move || title.get().1}</span></h2>
+        <details class="site-details-box" data-testid="site-rules-box">
+            <summary>"Duress code, cancel windows, life sign, billing terms"</summary>
+            <RulesEditor site=id initial=d.rules.clone()/>
+        </details>
         <details class="site-details-box" data-testid="site-details-box">
             <summary>"Name, address, position, time zone"</summary>
             <SiteDetails site=Some(id) initial=d.form.clone() on_saved=Callback::new(move |(_, form): (i64, crate::model::admin::SiteForm)| title.set((form.name, format!("{}, {}", form.address, form.city))))/>
@@ -1185,5 +1189,66 @@ fn History() -> impl IntoView {
                 <button class="btn small" data-testid="history-older" on:click=move |_| load(true)>"Older incidents"</button>
             </Show>
         </section>
+    }
+}
+
+/// A site's rules: the duress code, cancel windows, a vehicle's life sign, when a crew is
+/// late, and the billing terms.
+#[component]
+fn RulesEditor(site: i64, initial: crate::model::admin::SiteRules) -> impl IntoView {
+    use crate::model::admin::SiteRules;
+    let f = |v: &str| RwSignal::new(v.to_owned());
+    let fields = [
+        ("duress_user", "Duress code: panel user number", f(&initial.duress_user), "text"),
+        ("duress_shown_as", "Shown to the customer as user", f(&initial.duress_shown_as), "text"),
+        ("cancel_window_s", "Burglary: customer may cancel for (s)", f(&initial.cancel_window_s), "text"),
+        ("fire_cancel_window_s", "Fire: customer may cancel for (s)", f(&initial.fire_cancel_window_s), "text"),
+        ("life_sign", "Vehicle: life sign at least every (3d, 30d)", f(&initial.life_sign), "text"),
+        ("crew_sla_min", "Crew late after (minutes)", f(&initial.crew_sla_min), "text"),
+        ("connected", "Monitoring since", f(&initial.connected), "date"),
+        ("warranty_until", "Technical false alarms free until", f(&initial.warranty_until), "date"),
+        ("included_per_year", "Dispatches included a year", f(&initial.included_per_year), "text"),
+    ];
+    let value = move |name: &str| fields.iter().find(|(n, ..)| *n == name).map(|(_, _, s, _)| s.get_untracked()).unwrap_or_default();
+    let errors = RwSignal::new(FieldErrors::default());
+    let done = RwSignal::new(false);
+    let save = move |_| {
+        let rules = SiteRules {
+            duress_user: value("duress_user"),
+            duress_shown_as: value("duress_shown_as"),
+            cancel_window_s: value("cancel_window_s"),
+            fire_cancel_window_s: value("fire_cancel_window_s"),
+            life_sign: value("life_sign"),
+            crew_sla_min: value("crew_sla_min"),
+            connected: value("connected"),
+            warranty_until: value("warranty_until"),
+            included_per_year: value("included_per_year"),
+        };
+        if let Err(e) = rules.check() {
+            errors.set(e);
+            done.set(false);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::save_rules(site, rules).await {
+                Ok(e) => {
+                    done.set(e.is_empty());
+                    errors.set(e);
+                }
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    view! {
+        <div class="form-grid" data-testid="rules-form">
+            {fields.into_iter().map(|(name, label, signal, kind)| view! {
+                <label>{label}<input type=kind data-testid=format!("rule-{name}") prop:value=signal on:input=move |ev| { done.set(false); signal.set(event_target_value(&ev)) }/>{field_error(errors, name)}</label>
+            }).collect_view()}
+        </div>
+        <div class="form-actions">
+            <button class="btn small primary" data-testid="rules-save" on:click=save>"Save rules"</button>
+            {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
+            {move || done.get().then(|| view! { <span class="muted" data-testid="rules-saved">"Saved."</span> })}
+        </div>
     }
 }

@@ -4,7 +4,7 @@
 
 use super::work::WorkError;
 use super::Ctx;
-use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminMember, AdminSiteDetail, ContactForm, FieldErrors, Invited, SiteForm, UserChange, ROLES};
+use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminMember, AdminSiteDetail, ContactForm, FieldErrors, Invited, SiteForm, SiteRules, UserChange, ROLES};
 use crate::model::import::{check_row, split_csv, ImportResult, ImportRow};
 use crate::model::ops::{AdminCrew, AdminSearch, AdminSite, AdminUser, ZoneLine};
 use crate::model::SessionUser;
@@ -126,6 +126,7 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
         })
         .collect();
     let members = members(ctx, site_id).await?;
+    let rules = rules_of(&settings, rec.time_zone.parse().unwrap_or(chrono_tz::UTC));
     let i = settings.instructions;
     let form = SiteForm {
         name: rec.name.clone(),
@@ -137,7 +138,7 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
         kind: rec.kind.clone(),
     };
     let accounts = super::accounts::site_accounts(ctx, site_id, ctx.engine.clock().now_ms()).await?;
-    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form, accounts })
+    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form, accounts, rules })
 }
 
 /// Creates a site (`site_id` `None`) or changes one: name, address, position, time zone
@@ -166,6 +167,66 @@ pub async fn save_site(ctx: &Ctx, user: &SessionUser, site_id: Option<i64>, form
     audit(ctx, user, action, format!("site:{id}"), format!("{} ({}), {}, {}, {:.5}, {:.5}, {}", new.name, c.kind, new.address, new.city, new.lat, new.lon, new.time_zone)).await?;
     ctx.engine.reload_site(id).await?;
     Ok(Ok(id))
+}
+
+/// A site's rules as the form shows them.
+fn rules_of(s: &engine::SiteSettings, tz: chrono_tz::Tz) -> SiteRules {
+    let day = |ms: i64| engine::local_time(ms, tz).split(' ').next().unwrap_or_default().to_owned();
+    SiteRules {
+        duress_user: s.duress_user.clone().unwrap_or_default(),
+        duress_shown_as: s.duress_shown_as.clone().unwrap_or_default(),
+        cancel_window_s: s.cancel_window_s.to_string(),
+        fire_cancel_window_s: s.fire_cancel_window_s.to_string(),
+        life_sign: s.life_sign_ms.map(crate::model::accounts::duration_text).unwrap_or_default(),
+        crew_sla_min: (s.crew_sla_ms / 60_000).to_string(),
+        connected: Some(s.billing.connected_at_ms).filter(|t| *t > 0).map(day).unwrap_or_default(),
+        warranty_until: s.billing.warranty_until_ms.map(day).unwrap_or_default(),
+        included_per_year: s.billing.included_per_year.to_string(),
+    }
+}
+
+/// Changes a site's rules: duress code, cancel windows, vehicle life sign, crew SLA and
+/// billing terms. `Ok(Err(..))`: what to fix, nothing changed.
+pub async fn save_rules(ctx: &Ctx, user: &SessionUser, site_id: i64, form: &SiteRules) -> Result<FieldErrors, WorkError> {
+    let rec = ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
+    let c = match form.check() {
+        Ok(c) => c,
+        Err(e) => return Ok(e),
+    };
+    let tz: chrono_tz::Tz = rec.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let start = |d: chrono::NaiveDate| {
+        use chrono::TimeZone;
+        let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+        tz.from_local_datetime(&midnight).earliest().map_or_else(|| midnight.and_utc().timestamp_millis(), |t| t.timestamp_millis())
+    };
+    let mut settings = settings_of(ctx, site_id).await?;
+    settings.duress_user = c.duress_user;
+    settings.duress_shown_as = c.duress_shown_as;
+    settings.cancel_window_s = c.cancel_window_s;
+    settings.fire_cancel_window_s = c.fire_cancel_window_s;
+    settings.life_sign_ms = c.life_sign_ms;
+    settings.crew_sla_ms = c.crew_sla_ms;
+    settings.billing.connected_at_ms = c.connected.map(start).unwrap_or(0);
+    // The warranty covers its last day whole.
+    settings.billing.warranty_until_ms = c.warranty_until.and_then(|d| d.succ_opt()).map(|d| start(d) - 1);
+    settings.billing.included_per_year = c.included_per_year;
+    let json = serde_json::to_string(&settings).map_err(|e| WorkError::Invalid(e.to_string()))?;
+    ctx.store.put_site_settings(site_id, &json, ctx.engine.clock().now_ms()).await?;
+    let shown = rules_of(&settings, tz);
+    let detail = format!(
+        "duress user {}, cancel {} s (fire {} s), life sign {}, crew late after {} min, connected {}, warranty {}, {} dispatches a year",
+        if shown.duress_user.is_empty() { "none" } else { &shown.duress_user },
+        shown.cancel_window_s,
+        shown.fire_cancel_window_s,
+        if shown.life_sign.is_empty() { "none" } else { &shown.life_sign },
+        shown.crew_sla_min,
+        if shown.connected.is_empty() { "unknown" } else { &shown.connected },
+        if shown.warranty_until.is_empty() { "none" } else { &shown.warranty_until },
+        shown.included_per_year
+    );
+    audit(ctx, user, "site.rules", format!("site:{site_id}"), detail).await?;
+    ctx.engine.reload_site(site_id).await?;
+    Ok(FieldErrors::default())
 }
 
 /// The customer logins with access to a site.

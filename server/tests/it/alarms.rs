@@ -360,3 +360,27 @@ async fn an_incident_nobody_claims_alerts_the_supervisors_on_shift_by_sms_and_em
     assert_eq!(alerts(&app).await.len(), 2, "once per incident");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_duress_code_and_billing_terms_set_on_the_admin_page_take_effect() {
+    let app = spawn_app().await;
+    let boss = app.signed_in("supervisor").await;
+    let rules = |duress: &str, connected: &str| json!({ "site_id": app.site, "rules": {
+        "duress_user": duress, "duress_shown_as": "1", "cancel_window_s": "150", "fire_cancel_window_s": "120",
+        "life_sign": "", "crew_sla_min": "25", "connected": connected, "warranty_until": "2026-03-31", "included_per_year": "2" } });
+    let bad = post(&boss, app.url("/rpc/admin/site-rules"), rules("nine", "")).await;
+    assert_eq!(bad["fields"][0], json!(["duress_user", "A panel user number: 1 to 6 digits, or nothing."]));
+    let ok = post(&boss, app.url("/rpc/admin/site-rules"), rules("9", "2026-01-15")).await;
+    assert_eq!(ok["fields"], json!([]));
+    let settings: Value = serde_json::from_str(&app.store.site_settings(app.site).await.unwrap().unwrap()).unwrap();
+    assert_eq!((settings["duress_user"].as_str(), settings["billing"]["included_per_year"].as_u64(), settings["crew_sla_ms"].as_i64()), (Some("9"), Some(2), Some(25 * MIN)));
+    // 2026-03-31 23:59:59.999 in Bucharest (UTC+3 in summer time).
+    assert_eq!(settings["billing"]["warranty_until_ms"].as_i64(), Some(1_774_990_799_999));
+    send_settled(&app, &[cid(1, "1401 01 009")]).await;
+    let operator = app.signed_in("operator").await;
+    let queue = get(&operator, app.url("/api/v1/queue")).await;
+    assert_eq!(queue[0]["category"], "duress", "the duress code set on the page raises a duress alarm: {queue:#?}");
+    let detail: Value = boss.post(app.url("/rpc/admin/site")).form(&[("site_id", app.site.to_string())]).send().await.unwrap().json().await.unwrap();
+    assert_eq!((detail["rules"]["connected"].as_str(), detail["rules"]["warranty_until"].as_str()), (Some("2026-01-15"), Some("2026-03-31")));
+    app.stop().await;
+}
