@@ -615,6 +615,16 @@ test("the admin creates a site with its position picked on the map, then changes
   await editor.getByTestId("rules-save").click();
   await expect(editor.getByTestId("rules-saved")).toBeVisible();
 
+  // Opening hours: Fridays from 18:00 to 02:00 the next morning.
+  await editor.getByTestId("site-hours-box").locator("summary").click();
+  const friday = editor.locator("table.hours tr[data-day='4']");
+  await friday.getByTestId("hours-open").fill("18:00");
+  await friday.getByTestId("hours-close").fill("02:00");
+  await expect(friday).toContainText("closes the next morning");
+  await editor.getByTestId("hours-supervised").check();
+  await editor.getByTestId("hours-save").click();
+  await expect(editor.getByTestId("hours-saved")).toBeVisible();
+
   await admin.getByTestId("site-search").fill("cofetaria dulce");
   await expect(admin.getByTestId("site-results")).toContainText("Strada Făurar 12");
   expect(broken).toEqual([]);

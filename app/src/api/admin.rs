@@ -107,6 +107,15 @@ pub async fn save_rules(site_id: i64, rules: crate::model::admin::SiteRules) -> 
     crate::ssr::admin::save_rules(&ctx, &user, site_id, &rules).await.map_err(fail)
 }
 
+/// Sets a site's weekly opening hours, or ends their supervision (supervisors and admins);
+/// answers what to fix.
+#[server(prefix = "/rpc", endpoint = "admin/site-hours", input = Json)]
+pub async fn save_hours(site_id: i64, hours: crate::model::admin::HoursForm) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::save_hours(&ctx, &user, site_id, &hours).await.map_err(fail)
+}
+
 /// The map's settings, for picking positions (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/map")]
 pub async fn admin_map() -> Result<crate::model::ops::MapConfig, ServerFnError> {

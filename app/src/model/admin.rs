@@ -98,6 +98,8 @@ pub struct AdminSiteDetail {
     pub accounts: Vec<super::accounts::AdminAccount>,
     /// Duress, cancel windows, life sign, crew SLA, billing terms.
     pub rules: SiteRules,
+    /// Weekly opening hours.
+    pub hours: HoursForm,
 }
 
 /// A customer login with access to a site.
@@ -379,6 +381,68 @@ impl SiteRules {
     }
 }
 
+/// A site's weekly opening hours as the admin form shows and sends them: Monday first, each
+/// day `(open, close)` as `HH:MM` (both empty: closed; a closing before the opening is on
+/// the next day).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursForm {
+    /// Late openings and closings raise alarms.
+    pub supervised: bool,
+    /// Monday first, seven days.
+    pub days: Vec<(String, String)>,
+    /// Minutes late before it counts.
+    pub tolerance_min: String,
+}
+
+/// The weekdays, Monday first.
+pub const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/// `HH:MM` as (hours, minutes).
+pub fn clock_time(text: &str) -> Option<(u32, u32)> {
+    let (h, m) = text.trim().split_once(':')?;
+    let (h, m) = (h.parse::<u32>().ok()?, m.get(..2).unwrap_or(m).parse::<u32>().ok()?);
+    (h < 24 && m < 60).then_some((h, m))
+}
+
+impl HoursForm {
+    /// The hours checked: each day closed or `(open, close)`, and the tolerance; or a
+    /// message per bad field (`day0`..`day6`, `tolerance_min`).
+    #[allow(clippy::type_complexity)]
+    pub fn check(&self) -> Result<(Vec<Option<((u32, u32), (u32, u32))>>, u32), FieldErrors> {
+        let mut e = FieldErrors::default();
+        if self.days.len() != 7 {
+            e.add("days", "Seven days, Monday first.");
+            return Err(e);
+        }
+        let mut out = Vec::new();
+        for (n, (open, close)) in self.days.iter().enumerate() {
+            let field = format!("day{n}");
+            match (open.trim(), close.trim()) {
+                ("", "") => out.push(None),
+                (o, c) => match (clock_time(o), clock_time(c)) {
+                    (Some(o), Some(c)) if o == c => {
+                        e.fields.push((field, "Opening and closing must differ.".into()));
+                        out.push(None);
+                    }
+                    (Some(o), Some(c)) => out.push(Some((o, c))),
+                    _ => {
+                        e.fields.push((field, "Both times (HH:MM), or neither for a closed day.".into()));
+                        out.push(None);
+                    }
+                },
+            }
+        }
+        let tolerance = self.tolerance_min.trim().parse::<u32>().ok().filter(|t| *t <= 240);
+        if tolerance.is_none() {
+            e.add("tolerance_min", "0 to 240 minutes.");
+        }
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok((out, tolerance.unwrap_or(15)))
+    }
+}
+
 /// A checked site form.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckedSite {
@@ -507,6 +571,20 @@ mod tests {
         for f in ["duress_user", "cancel_window_s", "fire_cancel_window_s", "crew_sla_min", "included_per_year", "life_sign", "connected"] {
             assert!(bad.get(f).is_some(), "{f} in {bad:?}");
         }
+    }
+
+    #[test]
+    fn opening_hours_may_run_past_midnight_but_not_open_and_close_at_once() {
+        let mut days = vec![(String::new(), String::new()); 7];
+        days[4] = ("18:00".into(), "02:00".into());
+        days[0] = ("08:00".into(), "17:30".into());
+        let (parsed, tolerance) = HoursForm { supervised: true, days: days.clone(), tolerance_min: "15".into() }.check().unwrap();
+        assert_eq!((parsed[4], parsed[0], parsed[6], tolerance), (Some(((18, 0), (2, 0))), Some(((8, 0), (17, 30))), None, 15));
+        days[1] = ("09:00".into(), "09:00".into());
+        days[2] = ("09:00".into(), String::new());
+        let e = HoursForm { supervised: true, days, tolerance_min: "300".into() }.check().unwrap_err();
+        assert_eq!(e.get("day1").as_deref(), Some("Opening and closing must differ."));
+        assert!(e.get("day2").is_some() && e.get("tolerance_min").is_some());
     }
 
     #[test]

@@ -219,6 +219,10 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
             <summary>"Duress code, cancel windows, life sign, billing terms"</summary>
             <RulesEditor site=id initial=d.rules.clone()/>
         </details>
+        <details class="site-details-box" data-testid="site-hours-box">
+            <summary>"Opening hours"</summary>
+            <HoursEditor site=id initial=d.hours.clone()/>
+        </details>
         <details class="site-details-box" data-testid="site-details-box">
             <summary>"Name, address, position, time zone"</summary>
             <SiteDetails site=Some(id) initial=d.form.clone() on_saved=Callback::new(move |(_, form): (i64, crate::model::admin::SiteForm)| title.set((form.name, format!("{}, {}", form.address, form.city))))/>
@@ -1249,6 +1253,77 @@ fn RulesEditor(site: i64, initial: crate::model::admin::SiteRules) -> impl IntoV
             <button class="btn small primary" data-testid="rules-save" on:click=save>"Save rules"</button>
             {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
             {move || done.get().then(|| view! { <span class="muted" data-testid="rules-saved">"Saved."</span> })}
+        </div>
+    }
+}
+
+/// A site's weekly opening hours: a window per day (a closing before the opening is the
+/// next morning's), the tolerance, and whether they are supervised at all.
+#[component]
+fn HoursEditor(site: i64, initial: crate::model::admin::HoursForm) -> impl IntoView {
+    use crate::model::admin::{HoursForm, WEEKDAYS};
+    let days: Vec<(RwSignal<String>, RwSignal<String>)> = (0..7)
+        .map(|n| {
+            let (o, c) = initial.days.get(n).cloned().unwrap_or_default();
+            (RwSignal::new(o), RwSignal::new(c))
+        })
+        .collect();
+    let days = StoredValue::new(days);
+    let supervised = RwSignal::new(initial.supervised);
+    let tolerance = RwSignal::new(initial.tolerance_min.clone());
+    let errors = RwSignal::new(FieldErrors::default());
+    let done = RwSignal::new(false);
+    let save = move |_| {
+        let form = HoursForm {
+            supervised: supervised.get_untracked(),
+            days: days.with_value(|d| d.iter().map(|(o, c)| (o.get_untracked(), c.get_untracked())).collect()),
+            tolerance_min: tolerance.get_untracked(),
+        };
+        if let Err(e) = form.check() {
+            errors.set(e);
+            done.set(false);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::save_hours(site, form).await {
+                Ok(e) => {
+                    done.set(e.is_empty());
+                    errors.set(e);
+                }
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    view! {
+        <label class="check"><input type="checkbox" data-testid="hours-supervised" prop:checked=supervised on:change=move |ev| supervised.set(event_target_checked(&ev))/>
+            " Late opening or closing raises an alarm"</label>
+        <table class="grid hours" data-testid="hours">
+            <thead><tr><th>"Day"</th><th>"Opens"</th><th>"Closes"</th><th></th></tr></thead>
+            <tbody>{days.get_value().into_iter().enumerate().map(|(n, (open, close))| {
+                let field: &'static str = ["day0", "day1", "day2", "day3", "day4", "day5", "day6"][n];
+                view! {
+                    <tr data-day=n.to_string()>
+                        <td>{WEEKDAYS[n]}</td>
+                        <td><input type="time" aria-label="Opens" data-testid="hours-open" prop:value=open on:input=move |ev| open.set(event_target_value(&ev))/></td>
+                        <td><input type="time" aria-label="Closes" data-testid="hours-close" prop:value=close on:input=move |ev| close.set(event_target_value(&ev))/></td>
+                        <td class="muted small">{move || {
+                            let (o, c) = (open.get(), close.get());
+                            match (crate::model::admin::clock_time(&o), crate::model::admin::clock_time(&c)) {
+                                (Some(a), Some(b)) if b < a => "closes the next morning",
+                                _ if o.is_empty() && c.is_empty() => "closed",
+                                _ => "",
+                            }
+                        }}{field_error(errors, field)}</td>
+                    </tr>
+                }
+            }).collect_view()}</tbody>
+        </table>
+        <div class="form-actions">
+            <label class="small">"Late after (minutes) "<input size="4" data-testid="hours-tolerance" prop:value=tolerance on:input=move |ev| tolerance.set(event_target_value(&ev))/></label>
+            {field_error(errors, "tolerance_min")}
+            <button class="btn small primary" data-testid="hours-save" on:click=save>"Save hours"</button>
+            {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
+            {move || done.get().then(|| view! { <span class="muted" data-testid="hours-saved">"Saved."</span> })}
         </div>
     }
 }

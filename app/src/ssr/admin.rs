@@ -4,7 +4,7 @@
 
 use super::work::WorkError;
 use super::Ctx;
-use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminMember, AdminSiteDetail, ContactForm, FieldErrors, Invited, SiteForm, SiteRules, UserChange, ROLES};
+use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminMember, AdminSiteDetail, ContactForm, FieldErrors, HoursForm, Invited, SiteForm, SiteRules, UserChange, ROLES};
 use crate::model::import::{check_row, split_csv, ImportResult, ImportRow};
 use crate::model::ops::{AdminCrew, AdminSearch, AdminSite, AdminUser, ZoneLine};
 use crate::model::SessionUser;
@@ -127,6 +127,7 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
         .collect();
     let members = members(ctx, site_id).await?;
     let rules = rules_of(&settings, rec.time_zone.parse().unwrap_or(chrono_tz::UTC));
+    let hours = hours_of(&settings);
     let i = settings.instructions;
     let form = SiteForm {
         name: rec.name.clone(),
@@ -138,7 +139,7 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
         kind: rec.kind.clone(),
     };
     let accounts = super::accounts::site_accounts(ctx, site_id, ctx.engine.clock().now_ms()).await?;
-    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form, accounts, rules })
+    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form, accounts, rules, hours })
 }
 
 /// Creates a site (`site_id` `None`) or changes one: name, address, position, time zone
@@ -167,6 +168,43 @@ pub async fn save_site(ctx: &Ctx, user: &SessionUser, site_id: Option<i64>, form
     audit(ctx, user, action, format!("site:{id}"), format!("{} ({}), {}, {}, {:.5}, {:.5}, {}", new.name, c.kind, new.address, new.city, new.lat, new.lon, new.time_zone)).await?;
     ctx.engine.reload_site(id).await?;
     Ok(Ok(id))
+}
+
+/// A site's weekly hours as the form shows them.
+fn hours_of(s: &engine::SiteSettings) -> HoursForm {
+    let schedule = s.schedule.clone().unwrap_or_default();
+    let days = schedule
+        .days
+        .iter()
+        .map(|d| d.map_or_else(|| (String::new(), String::new()), |h| (h.open.format("%H:%M").to_string(), h.close.format("%H:%M").to_string())))
+        .collect();
+    HoursForm { supervised: s.schedule.is_some(), days, tolerance_min: schedule.tolerance_min.to_string() }
+}
+
+/// Sets a site's weekly opening hours (or ends their supervision). `Ok(errors)`: what to fix.
+pub async fn save_hours(ctx: &Ctx, user: &SessionUser, site_id: i64, form: &HoursForm) -> Result<FieldErrors, WorkError> {
+    use engine::rules::schedule::{validate, OpenHours, WeeklySchedule};
+    ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
+    let (days, tolerance_min) = match form.check() {
+        Ok(d) => d,
+        Err(e) => return Ok(e),
+    };
+    let time = |(h, m): (u32, u32)| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+    let mut schedule = WeeklySchedule { tolerance_min, ..WeeklySchedule::default() };
+    for (slot, day) in schedule.days.iter_mut().zip(days) {
+        *slot = day.map(|(o, c)| OpenHours { open: time(o), close: time(c) });
+    }
+    if let Err(e) = validate(&schedule) {
+        return Ok(FieldErrors { fields: Vec::new(), form: Some(e.to_string()) });
+    }
+    let mut settings = settings_of(ctx, site_id).await?;
+    let detail = if form.supervised { schedule.describe().join(", ") } else { "not supervised".to_owned() };
+    settings.schedule = form.supervised.then_some(schedule);
+    let json = serde_json::to_string(&settings).map_err(|e| WorkError::Invalid(e.to_string()))?;
+    ctx.store.put_site_settings(site_id, &json, ctx.engine.clock().now_ms()).await?;
+    audit(ctx, user, "site.hours", format!("site:{site_id}"), detail).await?;
+    ctx.engine.reload_site(site_id).await?;
+    Ok(FieldErrors::default())
 }
 
 /// A site's rules as the form shows them.

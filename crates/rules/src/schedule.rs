@@ -23,7 +23,8 @@ pub const MAX_TOLERANCE_MIN: u32 = 240;
 const LOOK_AHEAD_DAYS: i64 = 8;
 const MINUTE_MS: i64 = 60_000;
 
-/// One day's opening hours, in local time: open before close, on the same day.
+/// One day's opening hours, in local time. A closing at or before the opening is on the next
+/// day (a bar open 18:00-02:00); they may not be equal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenHours {
     /// When the site should be disarmed.
@@ -42,13 +43,14 @@ pub struct WeeklySchedule {
 }
 
 impl WeeklySchedule {
-    /// One line per day, Monday first: `Mon 08:00-18:00` or `Sun closed`.
+    /// One line per day, Monday first: `Mon 08:00-18:00`, `Fri 18:00-02:00 (next day)` or
+    /// `Sun closed`.
     pub fn describe(&self) -> Vec<String> {
         const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
         DAYS.iter()
             .zip(self.days.iter())
             .map(|(day, hours)| match hours {
-                Some(h) => format!("{day} {}-{}", h.open.format("%H:%M"), h.close.format("%H:%M")),
+                Some(h) => format!("{day} {}-{}{}", h.open.format("%H:%M"), h.close.format("%H:%M"), if h.close < h.open { " (next day)" } else { "" }),
                 None => format!("{day} closed"),
             })
             .collect()
@@ -98,8 +100,8 @@ pub struct Due {
 /// Why a schedule is not acceptable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScheduleError {
-    /// A day's opening is not before its closing; `day` is 0 for Monday.
-    OpenNotBeforeClose {
+    /// A day opens and closes at the same time; `day` is 0 for Monday.
+    SameOpenAndClose {
         /// 0 = Monday … 6 = Sunday.
         day: usize,
     },
@@ -119,9 +121,9 @@ impl fmt::Display for ScheduleError {
             "Sunday",
         ];
         match self {
-            Self::OpenNotBeforeClose { day } => {
+            Self::SameOpenAndClose { day } => {
                 let name = DAYS.get(*day).copied().unwrap_or("?");
-                write!(f, "{name}: opening must be before closing")
+                write!(f, "{name}: opening and closing must differ (a closing before the opening is on the next day)")
             }
             Self::ToleranceTooLong(min) => {
                 write!(
@@ -135,14 +137,15 @@ impl fmt::Display for ScheduleError {
 
 impl std::error::Error for ScheduleError {}
 
-/// Checks that every day opens before it closes and the tolerance is at most 240 minutes.
+/// Checks that no day opens and closes at the same time and the tolerance is at most 240
+/// minutes.
 pub fn validate(schedule: &WeeklySchedule) -> Result<(), ScheduleError> {
     if let Some(day) = schedule
         .days
         .iter()
-        .position(|d| d.is_some_and(|h| h.open >= h.close))
+        .position(|d| d.is_some_and(|h| h.open == h.close))
     {
-        return Err(ScheduleError::OpenNotBeforeClose { day });
+        return Err(ScheduleError::SameOpenAndClose { day });
     }
     if schedule.tolerance_min > MAX_TOLERANCE_MIN {
         return Err(ScheduleError::ToleranceTooLong(schedule.tolerance_min));
@@ -178,11 +181,13 @@ pub fn dues_between(
             |c| c.hours,
         );
         if let Some(hours) = hours {
-            for (expect, time) in [
-                (Expectation::Open, hours.open),
-                (Expectation::Close, hours.close),
+            // A closing at or before the opening is the next morning's.
+            let close_date = if hours.close <= hours.open { date.succ_opt().unwrap_or(date) } else { date };
+            for (expect, day, time) in [
+                (Expectation::Open, date, hours.open),
+                (Expectation::Close, close_date, hours.close),
             ] {
-                let Some(scheduled_ms) = instant_ms(date.and_time(time), tz) else {
+                let Some(scheduled_ms) = instant_ms(day.and_time(time), tz) else {
                     continue;
                 };
                 let deadline_ms = scheduled_ms + tolerance_ms;

@@ -382,5 +382,18 @@ async fn a_duress_code_and_billing_terms_set_on_the_admin_page_take_effect() {
     assert_eq!(queue[0]["category"], "duress", "the duress code set on the page raises a duress alarm: {queue:#?}");
     let detail: Value = boss.post(app.url("/rpc/admin/site")).form(&[("site_id", app.site.to_string())]).send().await.unwrap().json().await.unwrap();
     assert_eq!((detail["rules"]["connected"].as_str(), detail["rules"]["warranty_until"].as_str()), (Some("2026-01-15"), Some("2026-03-31")));
+
+    // Opening hours past midnight on Fridays; a day that opens and closes at once is refused.
+    let mut days = vec![json!(["", ""]); 7];
+    days[4] = json!(["18:00", "02:00"]);
+    days[1] = json!(["09:00", "09:00"]);
+    let hours = |days: &Vec<Value>| json!({ "site_id": app.site, "hours": { "supervised": true, "days": days, "tolerance_min": "15" } });
+    let bad = post(&boss, app.url("/rpc/admin/site-hours"), hours(&days)).await;
+    assert_eq!(bad["fields"][0], json!(["day1", "Opening and closing must differ."]));
+    days[1] = json!(["", ""]);
+    assert_eq!(post(&boss, app.url("/rpc/admin/site-hours"), hours(&days)).await["fields"], json!([]));
+    let settings: Value = serde_json::from_str(&app.store.site_settings(app.site).await.unwrap().unwrap()).unwrap();
+    assert_eq!(settings["schedule"]["days"][4], json!({ "open": "18:00:00", "close": "02:00:00" }));
+    assert_eq!(settings["duress_user"], "9", "the hours leave the other rules alone");
     app.stop().await;
 }

@@ -236,6 +236,7 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/admin/account-paths", "1 3 3 3 3 3 p p", Body::Json(json_account_paths)),
     ("POST", "/rpc/admin/site-save", "1 3 3 3 3 3 p p", Body::Json(json_site_save)),
     ("POST", "/rpc/admin/site-rules", "1 3 3 3 3 3 p p", Body::Json(json_site_rules)),
+    ("POST", "/rpc/admin/site-hours", "1 3 3 3 3 3 p p", Body::Json(json_site_hours)),
     ("POST", "/rpc/admin/map", "1 3 3 3 3 3 p p", Body::None),
     ("POST", "/rpc/admin/invite", "1 3 3 3 3 3 p p", Body::Json(json_invite)),
     ("POST", "/rpc/admin/remove-member", "1 3 3 3 3 3 4 4", Body::Json(json_remove_member)),
@@ -563,6 +564,9 @@ fn json_history() -> Value {
 }
 fn json_site_rules() -> Value {
     json!({ "site_id": "{site}", "rules": { "duress_user": "x", "duress_shown_as": "", "cancel_window_s": "", "fire_cancel_window_s": "", "life_sign": "", "crew_sla_min": "", "connected": "", "warranty_until": "", "included_per_year": "" } })
+}
+fn json_site_hours() -> Value {
+    json!({ "site_id": "{site}", "hours": { "supervised": true, "days": [], "tolerance_min": "15" } })
 }
 fn json_audit() -> Value {
     json!({ "filter": { "action": "user." }, "before_id": null })

@@ -62,18 +62,16 @@ fn day(schedule: &WeeklySchedule, changes: &[TempChange], y: i32, m: u32, d: u32
 fn validation() {
     assert_eq!(validate(&WeeklySchedule::default()), Ok(()));
     assert_eq!(validate(&shop()), Ok(()));
+    let mut night = shop();
+    night.days[2] = hours((18, 0), (2, 0));
+    assert_eq!(validate(&night), Ok(()), "a closing before the opening is the next day's");
     let mut bad = shop();
-    bad.days[2] = hours((18, 0), (8, 0));
-    assert_eq!(
-        validate(&bad),
-        Err(ScheduleError::OpenNotBeforeClose { day: 2 })
-    );
-    assert_eq!(
-        ScheduleError::OpenNotBeforeClose { day: 2 }.to_string(),
-        "Wednesday: opening must be before closing"
-    );
     bad.days[2] = hours((8, 0), (8, 0));
-    assert!(validate(&bad).is_err());
+    assert_eq!(validate(&bad), Err(ScheduleError::SameOpenAndClose { day: 2 }));
+    assert_eq!(
+        ScheduleError::SameOpenAndClose { day: 2 }.to_string(),
+        "Wednesday: opening and closing must differ (a closing before the opening is on the next day)"
+    );
     let mut slow = shop();
     slow.tolerance_min = 240;
     assert_eq!(validate(&slow), Ok(()));
@@ -290,4 +288,19 @@ fn next_deadline() {
         next_deadline_after(&mondays, &holiday, Bucharest, monday_evening),
         None
     );
+}
+
+#[test]
+fn a_night_window_closes_the_next_morning() {
+    use Expectation::*;
+    // Friday 2026-03-06 18:00 to Saturday 02:00, Bucharest (UTC+2 in March before the change).
+    let mut bar = WeeklySchedule::default();
+    bar.days[4] = hours((18, 0), (2, 0));
+    let dues = dues_between(&bar, &[], Bucharest, utc(2026, 3, 6, 0, 0), utc(2026, 3, 8, 0, 0));
+    assert_eq!(dues, vec![due(Open, utc(2026, 3, 6, 16, 0), 15), due(Close, utc(2026, 3, 7, 0, 0), 15)]);
+    assert_eq!(bar.describe()[4], "Fri 18:00-02:00 (next day)");
+    // A one-day change may run past midnight too.
+    let late = [TempChange { date: date(2026, 3, 9), hours: hours((20, 0), (1, 30)) }];
+    let dues = dues_between(&WeeklySchedule::default(), &late, Bucharest, utc(2026, 3, 9, 0, 0), utc(2026, 3, 11, 0, 0));
+    assert_eq!(dues.iter().map(|d| (d.expect, d.scheduled_ms)).collect::<Vec<_>>(), vec![(Open, utc(2026, 3, 9, 18, 0)), (Close, utc(2026, 3, 9, 23, 30))]);
 }
