@@ -410,5 +410,24 @@ test("a person invited from the admin page chooses their PIN at the first sign-i
   await admin.getByTestId("site-search").fill("2029");
   await admin.getByTestId("edit-site").first().click();
   await expect(admin.locator("li[data-code='100904']")).not.toContainText("first PIN");
+
+  // The billing system's invoices, imported from CSV (a bad row is reported, the rest kept),
+  // reach the customer's balance; a later export marks the invoice paid.
+  await admin.goto("/admin/import");
+  await hydrated(admin);
+  const invoices = [
+    "account,number,issued_on,due_on,description,amount,currency,paid_on",
+    "2029,F-2029-11,2026-11-01,2026-11-15,Monitoring November,120.50,RON,",
+    "2029,F-2029-bad,1 Nov,2026-11-15,Monitoring,lots,RON,",
+    "9999,F-9999-11,2026-11-01,2026-11-15,Monitoring,10,RON,",
+  ].join("\n");
+  await admin.getByTestId("invoices-file").setInputFiles({ name: "invoices.csv", mimeType: "text/csv", buffer: Buffer.from(invoices) });
+  await expect(admin.getByTestId("invoices-progress")).toContainText("3 of 3 rows · 1 imported · 2 with errors");
+  await expect(admin.getByTestId("invoices-errors")).toContainText("issued_on: a date YYYY-MM-DD");
+  await expect(admin.getByTestId("invoices-errors")).toContainText("account: no account 9999");
+  await page.goto("/app/more");
+  await hydrated(page);
+  await expect(page.getByTestId("invoice").filter({ hasText: "F-2029-11" })).toBeVisible();
+  await expect(page.getByTestId("balance")).toContainText("120.50");
   expect(broken).toEqual([]);
 });

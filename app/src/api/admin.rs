@@ -39,6 +39,18 @@ pub async fn import_rows(rows: Vec<(usize, String)>) -> Result<Vec<ImportResult>
     Ok(crate::ssr::admin::import(&ctx, &user, rows).await)
 }
 
+/// Imports invoices from the billing system's CSV rows `(line number, text)`; answers per
+/// row (admins).
+#[server(prefix = "/rpc", endpoint = "admin/import-invoices", input = Json)]
+pub async fn import_invoices(rows: Vec<(usize, String)>) -> Result<Vec<ImportResult>, ServerFnError> {
+    let user = super::server::require(&[crate::model::Role::Admin]).await?;
+    if rows.len() > IMPORT_CHUNK {
+        return Err(ServerFnError::new(format!("at most {IMPORT_CHUNK} rows per call")));
+    }
+    let ctx = super::server::ctx()?;
+    Ok(crate::ssr::admin::import_invoices(&ctx, &user, rows).await)
+}
+
 /// Crews with their logins and device ids (admins).
 #[server(prefix = "/rpc", endpoint = "admin/crews")]
 pub async fn admin_crews() -> Result<Vec<AdminCrew>, ServerFnError> {

@@ -8,6 +8,91 @@ use serde::{Deserialize, Serialize};
 pub const COLUMNS: [&str; 11] =
     ["account", "name", "address", "city", "lat", "lon", "time_zone", "contact1_name", "contact1_phone", "contact2_name", "contact2_phone"];
 
+/// The invoices export's header, in order (amount in the currency's units, such as 120.50;
+/// `paid_on` empty while unpaid).
+pub const INVOICE_COLUMNS: [&str; 8] = ["account", "number", "issued_on", "due_on", "description", "amount", "currency", "paid_on"];
+
+/// One invoice row, checked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceRow {
+    /// The site's panel account.
+    pub account: String,
+    /// Invoice number.
+    pub number: String,
+    /// Issued (YYYY-MM-DD).
+    pub issued_on: String,
+    /// Due (YYYY-MM-DD).
+    pub due_on: String,
+    /// What it is for.
+    pub description: String,
+    /// Amount in minor units.
+    pub amount_cents: i64,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Paid on (YYYY-MM-DD), if paid.
+    pub paid_on: Option<String>,
+}
+
+/// Checks one invoice row; every problem is named with its column.
+pub fn check_invoice_row(fields: &[String]) -> Result<InvoiceRow, Vec<String>> {
+    let mut errors = Vec::new();
+    let get = |i: usize| fields.get(i).map(|f| f.trim().to_owned()).unwrap_or_default();
+    if fields.len() != INVOICE_COLUMNS.len() {
+        return Err(vec![format!("{} columns expected, {} found", INVOICE_COLUMNS.len(), fields.len())]);
+    }
+    let account = get(0);
+    if account.is_empty() {
+        errors.push("account: required".into());
+    }
+    let number = get(1);
+    if number.is_empty() || number.chars().count() > 40 {
+        errors.push("number: 1-40 characters".into());
+    }
+    let date = |errors: &mut Vec<String>, name: &str, v: String, required: bool| -> Option<String> {
+        if v.is_empty() && !required {
+            return None;
+        }
+        match chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
+            Ok(_) => Some(v),
+            Err(_) => {
+                errors.push(format!("{name}: a date YYYY-MM-DD"));
+                None
+            }
+        }
+    };
+    let issued_on = date(&mut errors, "issued_on", get(2), true).unwrap_or_default();
+    let due_on = date(&mut errors, "due_on", get(3), true).unwrap_or_default();
+    let description = get(4);
+    if description.is_empty() || description.chars().count() > 200 {
+        errors.push("description: 1-200 characters".into());
+    }
+    let amount_cents = amount_cents(&get(5));
+    if amount_cents.is_none() {
+        errors.push("amount: a number such as 120.50".into());
+    }
+    let currency = get(6).to_ascii_uppercase();
+    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        errors.push("currency: three letters such as RON or EUR".into());
+    }
+    let paid_on = date(&mut errors, "paid_on", get(7), false);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(InvoiceRow { account, number, issued_on, due_on, description, amount_cents: amount_cents.unwrap_or_default(), currency, paid_on })
+}
+
+/// `120.50`, `120,5` or `120` as minor units (12050); negative or more than two decimals:
+/// `None`.
+fn amount_cents(text: &str) -> Option<i64> {
+    let t = text.trim().replace(',', ".");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let cents = format!("{frac:0<2}").parse::<i64>().ok()?;
+    whole.parse::<i64>().ok()?.checked_mul(100)?.checked_add(cents)
+}
+
 /// One row, checked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportRow {
@@ -137,6 +222,20 @@ mod tests {
 
     fn fields(line: &str) -> Vec<String> {
         split_csv(line)
+    }
+
+    #[test]
+    fn an_invoice_row_is_checked_column_by_column() {
+        let ok = check_invoice_row(&fields("2001,F-2026-0042,2026-11-01,2026-11-15,Monitoring November,120.5,ron,")).unwrap();
+        assert_eq!((ok.amount_cents, ok.currency.as_str(), ok.paid_on.clone()), (12050, "RON", None));
+        let paid = check_invoice_row(&fields("2001,F-1,2026-11-01,2026-11-15,x,\"1200,00\",EUR,2026-11-10")).unwrap();
+        assert_eq!((paid.amount_cents, paid.paid_on.as_deref()), (120_000, Some("2026-11-10")));
+        let bad = check_invoice_row(&fields(",,1/11/2026,2026-11-15,,-5,euro,never")).unwrap_err();
+        for column in ["account", "number", "issued_on", "description", "amount", "currency", "paid_on"] {
+            assert!(bad.iter().any(|e| e.starts_with(column)), "{column} in {bad:?}");
+        }
+        assert_eq!(amount_cents("0.005"), None);
+        assert_eq!(check_invoice_row(&fields("a,b")).unwrap_err(), vec!["8 columns expected, 2 found".to_owned()]);
     }
 
     #[test]

@@ -363,8 +363,39 @@ fn SafeWord(site: i64, contact: i64, on_file: bool) -> impl IntoView {
     }
 }
 
+/// What a CSV file brings in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CsvKind {
+    /// Sites with their account and contacts.
+    Accounts,
+    /// Invoices from the billing system (customers see their balance).
+    Invoices,
+}
+
+impl CsvKind {
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            CsvKind::Accounts => &COLUMNS,
+            CsvKind::Invoices => &crate::model::import::INVOICE_COLUMNS,
+        }
+    }
+
+    /// The prefix of the test ids (`import-file`, `invoices-file`...).
+    fn id(self) -> &'static str {
+        match self {
+            CsvKind::Accounts => "import",
+            CsvKind::Invoices => "invoices",
+        }
+    }
+}
+
 #[component]
 fn Import() -> impl IntoView {
+    view! { <CsvImport kind=CsvKind::Accounts/><CsvImport kind=CsvKind::Invoices/> }
+}
+
+#[component]
+fn CsvImport(kind: CsvKind) -> impl IntoView {
     let total = RwSignal::new(0_usize);
     let done = RwSignal::new(0_usize);
     let report = RwSignal::new(Vec::<ImportResult>::new());
@@ -387,27 +418,29 @@ fn Import() -> impl IntoView {
                     error.set(Some("The file could not be read.".into()));
                     return;
                 };
-                run_import(text.as_string().unwrap_or_default(), total, done, report, error, busy).await;
+                run_import(kind, text.as_string().unwrap_or_default(), total, done, report, error, busy).await;
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
+        let _ = (ev, kind);
     };
     let ok = move || report.with(|r| r.iter().filter(|x| x.site_id.is_some()).count());
+    let id = kind.id();
     view! {
         <section class="card">
-            <h2>"Import accounts (CSV)"</h2>
-            <p class="muted">"Columns: " <span class="mono">{COLUMNS.join(",")}</span>". The first line is the header."</p>
-            <input type="file" accept=".csv,text/csv" data-testid="import-file" disabled=move || busy.get() on:change=on_file/>
+            <h2>{match kind { CsvKind::Accounts => "Import accounts (CSV)", CsvKind::Invoices => "Import invoices from the billing system (CSV)" }}</h2>
+            <p class="muted">"Columns: " <span class="mono">{kind.columns().join(",")}</span>". The first line is the header."
+                {(kind == CsvKind::Invoices).then_some(" A number imported before takes its payment date, so a later export marks invoices paid.")}</p>
+            <input type="file" accept=".csv,text/csv" data-testid=format!("{id}-file") disabled=move || busy.get() on:change=on_file/>
             {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
             <Show when=move || total.try_get().is_some_and(|t| t > 0)>
-                <div class="progress" data-testid="import-progress">
+                <div class="progress" data-testid=format!("{id}-progress")>
                     <progress max=move || total.get() value=move || done.get()></progress>
                     <span>{move || format!("{} of {} rows · {} imported · {} with errors", done.get(), total.get(), ok(), done.get() - ok())}</span>
                 </div>
             </Show>
             <Show when=move || report.try_with(|r| r.iter().any(|x| x.site_id.is_none())).unwrap_or(false)>
-                <table class="grid errors" data-testid="import-errors">
+                <table class="grid errors" data-testid=format!("{id}-errors")>
                     <thead><tr><th>"Line"</th><th>"Account"</th><th>"What to fix"</th></tr></thead>
                     <tbody>
                         {move || report.get().into_iter().filter(|r| r.site_id.is_none()).map(|r| view! {
@@ -423,6 +456,7 @@ fn Import() -> impl IntoView {
 /// Sends the file's rows in chunks, moving the progress bar after each.
 #[cfg(feature = "hydrate")]
 async fn run_import(
+    kind: CsvKind,
     text: String,
     total: RwSignal<usize>,
     done: RwSignal<usize>,
@@ -430,11 +464,11 @@ async fn run_import(
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
 ) {
-    use crate::api::admin::{import_rows, IMPORT_CHUNK};
+    use crate::api::admin::{import_invoices, import_rows, IMPORT_CHUNK};
     let mut lines = text.lines().enumerate().map(|(n, l)| (n + 1, l.to_owned()));
     let header = lines.next().map(|(_, h)| h.to_lowercase()).unwrap_or_default();
     if !header.starts_with("account") {
-        error.set(Some(format!("The first line must be the header: {}", COLUMNS.join(","))));
+        error.set(Some(format!("The first line must be the header: {}", kind.columns().join(","))));
         return;
     }
     let rows: Vec<(usize, String)> = lines.filter(|(_, l)| !l.trim().is_empty()).collect();
@@ -444,7 +478,11 @@ async fn run_import(
     done.set(0);
     busy.set(true);
     for chunk in rows.chunks(IMPORT_CHUNK) {
-        match import_rows(chunk.to_vec()).await {
+        let answer = match kind {
+            CsvKind::Accounts => import_rows(chunk.to_vec()).await,
+            CsvKind::Invoices => import_invoices(chunk.to_vec()).await,
+        };
+        match answer {
             Ok(results) => {
                 done.update(|d| *d += results.len());
                 report.update(|r| r.extend(results));

@@ -75,6 +75,47 @@ pub async fn import(ctx: &Ctx, user: &SessionUser, lines: Vec<(usize, String)>) 
     out
 }
 
+/// Imports invoices from the billing system's CSV lines (line number, text); each row
+/// succeeds or fails alone. A number already imported for its site takes its payment date.
+pub async fn import_invoices(ctx: &Ctx, user: &SessionUser, lines: Vec<(usize, String)>) -> Vec<ImportResult> {
+    let mut out = Vec::with_capacity(lines.len());
+    for (line, text) in lines {
+        let fields = split_csv(&text);
+        let account = fields.first().cloned().unwrap_or_default();
+        let result = match crate::model::import::check_invoice_row(&fields) {
+            Ok(row) => import_invoice(ctx, user, row).await.map_err(|e| vec![e]),
+            Err(errors) => Err(errors),
+        };
+        out.push(match result {
+            Ok(id) => ImportResult { line, account, site_id: Some(id), errors: Vec::new() },
+            Err(errors) => ImportResult { line, account, site_id: None, errors },
+        });
+    }
+    out
+}
+
+async fn import_invoice(ctx: &Ctx, user: &SessionUser, row: crate::model::import::InvoiceRow) -> Result<i64, String> {
+    let site_id = match ctx.store.account(&row.account).await.map_err(|e| e.to_string())? {
+        Some(a) => a.site_id,
+        None => return Err(format!("account: no account {}", row.account)),
+    };
+    let record = store::InvoiceRecord {
+        id: 0,
+        site_id,
+        number: row.number.clone(),
+        issued_on: row.issued_on,
+        due_on: row.due_on,
+        description: row.description,
+        amount_cents: row.amount_cents,
+        currency: row.currency,
+        paid_on: row.paid_on.clone(),
+    };
+    ctx.store.upsert_invoice(&record).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("number: {} is another site's invoice", row.number))?;
+    let detail = format!("{} for account {}{}", row.number, row.account, row.paid_on.map(|p| format!(", paid {p}")).unwrap_or_default());
+    audit(ctx, user, "invoice.imported", format!("site:{site_id}"), detail).await.map_err(|e| e.to_string())?;
+    Ok(site_id)
+}
+
 /// Every crew with its guard's login and device id.
 pub async fn crews(ctx: &Ctx) -> Result<Vec<AdminCrew>, WorkError> {
     let users = ctx.store.list_users().await?;

@@ -280,6 +280,28 @@ impl Store {
         Ok(())
     }
 
+    /// Adds an invoice from the billing system, or, for a number already imported for the same
+    /// site, takes its payment date (a later export marks it paid). `Ok(None)`: the number
+    /// belongs to another site; nothing changed.
+    pub async fn upsert_invoice(&self, i: &InvoiceRecord) -> Result<Option<i64>, StoreError> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO invoices (site_id, number, issued_on, due_on, description, amount_cents, currency, paid_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (number) DO UPDATE SET paid_on = excluded.paid_on WHERE invoices.site_id = excluded.site_id RETURNING id",
+        )
+        .bind(i.site_id)
+        .bind(i.number.as_str())
+        .bind(i.issued_on.as_str())
+        .bind(i.due_on.as_str())
+        .bind(i.description.as_str())
+        .bind(i.amount_cents)
+        .bind(i.currency.as_str())
+        .bind(i.paid_on.as_deref())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
     /// Adds an invoice; returns its id. A taken number is a [`StoreError::Conflict`].
     pub async fn add_invoice(&self, i: &InvoiceRecord) -> Result<i64, StoreError> {
         let id = sqlx::query_scalar(

@@ -225,6 +225,7 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
         "1 3 3 3 3 3 3 p",
         Body::Json(json_import),
     ),
+    ("POST", "/rpc/admin/import-invoices", "1 3 3 3 3 3 3 p", Body::Json(json_import)),
     ("POST", "/rpc/admin/crews", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/users", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/user", "1 3 3 3 3 3 3 p", Body::Json(json_user_change)),

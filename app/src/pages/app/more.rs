@@ -117,7 +117,8 @@ fn Notifications() -> impl IntoView {
                         on:change=move |ev| save(p.alarms, event_target_checked(&ev))/>{move || lang.get().t("push.notices")}</label>
                 }
             })}
-            {move || status.get().map(|s| view! { <p class="result" data-testid="push-status">{lang.get().t(&format!("push.{s}"))}</p> })}
+            // `try_`: a late server evaluation after the page's owner is gone reads as nothing.
+            {move || status.try_get().flatten().map(|s| view! { <p class="result" data-testid="push-status">{lang.get().t(&format!("push.{s}"))}</p> })}
         </div>
     }
 }
