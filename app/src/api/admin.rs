@@ -19,6 +19,16 @@ fn fail(e: impl Into<crate::ssr::work::WorkError>) -> ServerFnError {
 /// At most this many rows per import call (the page sends a file in such chunks).
 pub const IMPORT_CHUNK: usize = 25;
 
+/// An administrator sending at most [`IMPORT_CHUNK`] rows.
+#[cfg(feature = "ssr")]
+async fn importer(rows: &[(usize, String)]) -> Result<(crate::ssr::Ctx, crate::model::SessionUser), ServerFnError> {
+    let user = super::server::require(&[crate::model::Role::Admin]).await?;
+    if rows.len() > IMPORT_CHUNK {
+        return Err(ServerFnError::new(format!("at most {IMPORT_CHUNK} rows per call")));
+    }
+    Ok((super::server::ctx()?, user))
+}
+
 /// Sites matching an account, name, address, contact name or phone (case and accents do
 /// not matter), one page (0-based) at a time with the count of all matches.
 #[server(prefix = "/rpc", endpoint = "admin/search")]
@@ -31,11 +41,7 @@ pub async fn search_sites(query: String, #[server(default)] page: usize) -> Resu
 /// Imports CSV rows `(line number, text)`; answers per row (admins).
 #[server(prefix = "/rpc", endpoint = "admin/import", input = Json)]
 pub async fn import_rows(rows: Vec<(usize, String)>) -> Result<Vec<ImportResult>, ServerFnError> {
-    let user = super::server::require(&[crate::model::Role::Admin]).await?;
-    if rows.len() > IMPORT_CHUNK {
-        return Err(ServerFnError::new(format!("at most {IMPORT_CHUNK} rows per call")));
-    }
-    let ctx = super::server::ctx()?;
+    let (ctx, user) = importer(&rows).await?;
     Ok(crate::ssr::admin::import(&ctx, &user, rows).await)
 }
 
@@ -43,11 +49,7 @@ pub async fn import_rows(rows: Vec<(usize, String)>) -> Result<Vec<ImportResult>
 /// row (admins).
 #[server(prefix = "/rpc", endpoint = "admin/import-invoices", input = Json)]
 pub async fn import_invoices(rows: Vec<(usize, String)>) -> Result<Vec<ImportResult>, ServerFnError> {
-    let user = super::server::require(&[crate::model::Role::Admin]).await?;
-    if rows.len() > IMPORT_CHUNK {
-        return Err(ServerFnError::new(format!("at most {IMPORT_CHUNK} rows per call")));
-    }
-    let ctx = super::server::ctx()?;
+    let (ctx, user) = importer(&rows).await?;
     Ok(crate::ssr::admin::import_invoices(&ctx, &user, rows).await)
 }
 

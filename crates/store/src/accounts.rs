@@ -20,10 +20,7 @@ impl Store {
             .bind(number.as_str())
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("account {number}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("account {number}"))
     }
 
     /// Sets whether a keyed account still takes plain frames, and from which source networks
@@ -39,10 +36,7 @@ impl Store {
             .bind(number.as_str())
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("account {number}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("account {number}"))
     }
 
     /// Replaces an account's supervised paths. A path whose line is kept keeps its state

@@ -37,10 +37,7 @@ impl Store {
             .bind(site_id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("contact {contact_id} of site {site_id}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("contact {contact_id} of site {site_id}"))
     }
 
     /// Adds a contact at the end of a site's call list; returns its id.
@@ -64,10 +61,7 @@ impl Store {
     /// A contact of another site: [`StoreError::NotFound`].
     pub async fn remove_contact(&self, site_id: i64, contact_id: i64) -> Result<(), StoreError> {
         let done = sqlx::query("DELETE FROM contacts WHERE id = $1 AND site_id = $2").bind(contact_id).bind(site_id).execute(&self.pool).await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("contact {contact_id} of site {site_id}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("contact {contact_id} of site {site_id}"))
     }
 
     /// Password hashes of a site's contacts that have one: (contact id, hash), by call order.

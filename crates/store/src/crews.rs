@@ -51,10 +51,7 @@ impl Store {
     /// Runs an update of one text column of a crew (`$1` the value, `$2` the crew).
     async fn set_crew_text(&self, sql: &str, crew_id: i64, value: Option<&str>) -> Result<(), StoreError> {
         let done = sqlx::query(sql).bind(value).bind(crew_id).execute(&self.pool).await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("crew {crew_id}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("crew {crew_id}"))
     }
 
     /// The crew a tracking device id belongs to, with the SHA-256 (hex) of its device key.
@@ -73,10 +70,7 @@ impl Store {
             .bind(crew_id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("crew {crew_id}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("crew {crew_id}"))
     }
 
     /// Sets or clears the user a crew logs in as. Unknown crew: [`StoreError::NotFound`];
@@ -87,10 +81,7 @@ impl Store {
             .bind(crew_id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("crew {crew_id}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("crew {crew_id}"))
     }
 }
 

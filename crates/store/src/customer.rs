@@ -51,6 +51,21 @@ pub struct PanelCommand {
     pub detail: Option<String>,
 }
 
+/// The insert of an invoice, its eight values `$1..$8` bound by [`bind_invoice`].
+const INSERT_INVOICE: &str = "INSERT INTO invoices (site_id, number, issued_on, due_on, description, amount_cents, currency, paid_on) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+fn bind_invoice<'q>(q: sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::AnyArguments<'q>>, i: &'q InvoiceRecord) -> sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::AnyArguments<'q>> {
+    q.bind(i.site_id)
+        .bind(i.number.as_str())
+        .bind(i.issued_on.as_str())
+        .bind(i.due_on.as_str())
+        .bind(i.description.as_str())
+        .bind(i.amount_cents)
+        .bind(i.currency.as_str())
+        .bind(i.paid_on.as_deref())
+}
+
 /// An invoice.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InvoiceRecord {
@@ -284,41 +299,14 @@ impl Store {
     /// site, takes its payment date (a later export marks it paid). `Ok(None)`: the number
     /// belongs to another site; nothing changed.
     pub async fn upsert_invoice(&self, i: &InvoiceRecord) -> Result<Option<i64>, StoreError> {
-        let id = sqlx::query_scalar(
-            "INSERT INTO invoices (site_id, number, issued_on, due_on, description, amount_cents, currency, paid_on) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT (number) DO UPDATE SET paid_on = excluded.paid_on WHERE invoices.site_id = excluded.site_id RETURNING id",
-        )
-        .bind(i.site_id)
-        .bind(i.number.as_str())
-        .bind(i.issued_on.as_str())
-        .bind(i.due_on.as_str())
-        .bind(i.description.as_str())
-        .bind(i.amount_cents)
-        .bind(i.currency.as_str())
-        .bind(i.paid_on.as_deref())
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(id)
+        let sql = format!("{INSERT_INVOICE} ON CONFLICT (number) DO UPDATE SET paid_on = excluded.paid_on WHERE invoices.site_id = excluded.site_id RETURNING id");
+        Ok(bind_invoice(sqlx::query_scalar(&sql), i).fetch_optional(&self.pool).await?)
     }
 
     /// Adds an invoice; returns its id. A taken number is a [`StoreError::Conflict`].
     pub async fn add_invoice(&self, i: &InvoiceRecord) -> Result<i64, StoreError> {
-        let id = sqlx::query_scalar(
-            "INSERT INTO invoices (site_id, number, issued_on, due_on, description, amount_cents, currency, paid_on) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(i.site_id)
-        .bind(i.number.as_str())
-        .bind(i.issued_on.as_str())
-        .bind(i.due_on.as_str())
-        .bind(i.description.as_str())
-        .bind(i.amount_cents)
-        .bind(i.currency.as_str())
-        .bind(i.paid_on.as_deref())
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(id)
+        let sql = format!("{INSERT_INVOICE} RETURNING id");
+        Ok(bind_invoice(sqlx::query_scalar(&sql), i).fetch_one(&self.pool).await?)
     }
 
     /// A site's invoices, newest first.
@@ -390,10 +378,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("service request {id}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("service request {id}"))
     }
 
     /// The secret stored under `name`, storing `make()`'s value first if there is none.
@@ -417,10 +402,7 @@ impl Store {
             .bind(contact_id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("contact {contact_id}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("contact {contact_id}"))
     }
 
     /// Marks a contact unavailable from `from_ms` (now if `None`) until `until_ms`, or
@@ -433,10 +415,7 @@ impl Store {
             .bind(contact_id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("contact {contact_id}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("contact {contact_id}"))
     }
 }
 

@@ -93,6 +93,14 @@ pub(crate) fn opt_real(value: Option<f64>) -> (f64, i64) {
     (value.unwrap_or(0.0), i64::from(value.is_some()))
 }
 
+/// `Ok` when a statement changed a row, otherwise [`StoreError::NotFound`] naming `what`.
+pub(crate) fn changed(done: &sqlx::any::AnyQueryResult, what: impl FnOnce() -> String) -> Result<(), StoreError> {
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound(what()));
+    }
+    Ok(())
+}
+
 /// Clamps a caller-supplied row limit to `0..=MAX_LIST_LIMIT`.
 pub(crate) fn clamp_limit(limit: i64) -> i64 {
     limit.clamp(0, MAX_LIST_LIMIT)

@@ -234,29 +234,20 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("site {id}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("site {id}"))
     }
 
     /// Renames a zone. Unknown zone: [`StoreError::NotFound`].
     pub async fn rename_zone(&self, site_id: i64, number: i64, name: &str) -> Result<(), StoreError> {
         let done = sqlx::query("UPDATE zones SET name = $1 WHERE site_id = $2 AND number = $3").bind(name).bind(site_id).bind(number).execute(&self.pool).await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("zone {number} of site {site_id}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("zone {number} of site {site_id}"))
     }
 
     /// Removes a zone's name (its signals then show the number only). Unknown zone:
     /// [`StoreError::NotFound`].
     pub async fn remove_zone(&self, site_id: i64, number: i64) -> Result<(), StoreError> {
         let done = sqlx::query("DELETE FROM zones WHERE site_id = $1 AND number = $2").bind(site_id).bind(number).execute(&self.pool).await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("zone {number} of site {site_id}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("zone {number} of site {site_id}"))
     }
 
     /// One site by id.

@@ -124,10 +124,7 @@ impl Store {
     /// [`StoreError::NotFound`] for an unknown user.
     pub async fn set_user_contact(&self, user_id: i64, phone: Option<&str>, email: Option<&str>) -> Result<(), StoreError> {
         let done = sqlx::query("UPDATE users SET phone = $2, email = $3 WHERE id = $1").bind(user_id).bind(phone).bind(email).execute(&self.pool).await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("user {user_id}")));
-        }
-        Ok(())
+        crate::changed(&done, || format!("user {user_id}"))
     }
 
     async fn end_sessions_of(&self, user_id: i64) -> Result<(), StoreError> {

@@ -24,17 +24,18 @@ pub fn parse_duration(text: &str) -> Result<i64, ConfigError> {
 pub fn parse_path(text: &str) -> Result<PathSpec, ConfigError> {
     let parts: Vec<&str> = text.split(':').collect();
     let (line, name, interval, grace) = match parts.as_slice() {
-        [line, name, interval] => (*line, *name, *interval, None),
-        [line, name, interval, grace] => (*line, *name, *interval, Some(*grace)),
+        [line, name, interval] => (*line, *name, *interval, ""),
+        [line, name, interval, grace] => (*line, *name, *interval, *grace),
         _ => return Err(ConfigError::Path(text.to_owned())),
     };
-    let interval_ms = parse_duration(interval)?;
-    let grace_ms = match grace {
-        Some(g) if g.trim() == "0" => 0,
-        Some(g) => parse_duration(g)?,
-        None => (interval_ms / 10).max(30_000),
-    };
-    let spec = PathSpec { line: line.trim().to_ascii_uppercase(), name: name.trim().to_owned(), interval_ms, grace_ms };
+    parse_duration(interval)?;
+    if !grace.trim().is_empty() && grace.trim() != "0" {
+        parse_duration(grace)?;
+    }
+    // The admin pages' reading of a path (one set of rules for the CLI, the API and the pages).
+    let path = app::model::accounts::PathLine { line: line.into(), name: name.into(), interval: interval.into(), grace: grace.into() };
+    let p = path.check().map_err(|_| ConfigError::Path(text.to_owned()))?;
+    let spec = PathSpec { line: p.line, name: p.name, interval_ms: p.interval_ms, grace_ms: p.grace_ms };
     spec.validate().map_err(|_| ConfigError::Path(text.to_owned()))?;
     Ok(spec)
 }

@@ -34,6 +34,15 @@ fn refused(e: app::model::admin::FieldErrors) -> ApiError {
     ApiError::BadRequest(e.fields.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join(" "))
 }
 
+/// Writes an export as a download named `vigil-<what>-<day>.csv` and journals it as
+/// `<what>.exported` with `detail`.
+async fn export(ctx: &app::ssr::Ctx, user: &app::model::SessionUser, what: &str, head: &[&str], rows: impl Iterator<Item = Vec<String>>, detail: String) -> Result<Response, ApiError> {
+    let bytes = csv_bytes(head, rows)?;
+    app::ssr::admin::audit(ctx, user, &format!("{what}.exported"), what.to_owned(), detail).await?;
+    let today = chrono::Utc::now().format("%Y%m%d");
+    Ok(download(&format!("vigil-{what}-{today}.csv"), bytes))
+}
+
 /// A CSV file as a download named `name`.
 fn download(name: &str, bytes: Vec<u8>) -> Response {
     (
@@ -64,12 +73,9 @@ fn download(name: &str, bytes: Vec<u8>) -> Response {
 pub async fn audit_csv(Admin(user): Admin, State(state): State<AppState>, Query(filter): Query<AuditFilter>) -> Result<Response, ApiError> {
     let ctx = &state.ctx;
     let lines = app::ssr::history::audit_lines(ctx, &filter, None, app::ssr::history::AUDIT_EXPORT_MAX).await?.map_err(refused)?;
-    let count = lines.len();
-    let bytes = csv_bytes(&["time", "who", "action", "subject", "detail"], lines.into_iter().map(|l| vec![l.at, l.who, l.action, l.subject, l.detail]))?;
-    let detail = format!("{count} entries; from {:?} to {:?}, who {:?}, action {:?}, text {:?}", filter.from, filter.to, filter.who, filter.action, filter.text);
-    app::ssr::admin::audit(ctx, &user, "audit.exported", "audit".into(), detail).await?;
-    let today = chrono::Utc::now().format("%Y%m%d");
-    Ok(download(&format!("vigil-audit-{today}.csv"), bytes))
+    let detail = format!("{} entries; {filter:?}", lines.len());
+    let rows = lines.into_iter().map(|l| vec![l.at, l.who, l.action, l.subject, l.detail]);
+    export(ctx, &user, "audit", &["time", "who", "action", "subject", "detail"], rows, detail).await
 }
 
 /// The incident history as CSV, newest first, filtered as the history page is (supervisors
@@ -90,10 +96,7 @@ pub async fn audit_csv(Admin(user): Admin, State(state): State<AppState>, Query(
 pub async fn incidents_csv(Manager(user): Manager, State(state): State<AppState>, Query(filter): Query<IncidentFilter>) -> Result<Response, ApiError> {
     let ctx = &state.ctx;
     let lines = app::ssr::history::incident_lines(ctx, &filter, None, app::ssr::history::AUDIT_EXPORT_MAX).await?.map_err(refused)?;
-    let count = lines.len();
+    let detail = format!("{} incidents; {filter:?}", lines.len());
     let rows = lines.into_iter().map(|l| vec![l.id.to_string(), l.site, l.category, l.opened, l.closed.unwrap_or_default(), l.resolution.unwrap_or_default(), l.operator.unwrap_or_default()]);
-    let bytes = csv_bytes(&["incident", "site", "category", "opened", "closed", "resolution", "operator"], rows)?;
-    app::ssr::admin::audit(ctx, &user, "incidents.exported", "incidents".into(), format!("{count} incidents; {filter:?}")).await?;
-    let today = chrono::Utc::now().format("%Y%m%d");
-    Ok(download(&format!("vigil-incidents-{today}.csv"), bytes))
+    export(ctx, &user, "incidents", &["incident", "site", "category", "opened", "closed", "resolution", "operator"], rows, detail).await
 }
