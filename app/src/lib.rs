@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("admin"), StaticSegment("crews")) view=|| view! { <pages::admin::AdminPage section=pages::admin::AdminSection::Crews/> } ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("admin"), StaticSegment("import")) view=|| view! { <pages::admin::AdminPage section=pages::admin::AdminSection::Import/> } ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=|| view! { <pages::admin::AdminPage section=pages::admin::AdminSection::Audit/> } ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("admin"), StaticSegment("monthly")) view=pages::report::MonthlyReportPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("admin"), StaticSegment("history")) view=|| view! { <pages::admin::AdminPage section=pages::admin::AdminSection::History/> } ssr=SsrMode::Async/>
             </Routes>
         </Router>

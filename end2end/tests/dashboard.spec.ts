@@ -224,6 +224,15 @@ test("burglary to dispatch: map and queue within 1 s, plan, nearest crew, the cr
   expect(rows[0]).toContain("incident,site,category,opened,closed,resolution,operator");
   expect(rows.some((r) => r.startsWith(`${incidentId},`) && r.includes("False alarm (user error)"))).toBe(true);
   expect(rows.slice(1).every((r) => r.includes("False alarm (user error)"))).toBe(true);
+  // The site's monthly report for the service review counts it.
+  const now = new Date();
+  await watch.getByTestId("monthly-link-account").fill(String(2000 + site));
+  await watch.getByTestId("monthly-link-month").fill(`${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`);
+  await watch.getByTestId("monthly-link").click();
+  await expect(watch).toHaveURL(/\/admin\/monthly\?account=/);
+  await hydrated(watch);
+  await expect(watch.getByTestId("monthly-dispatches")).not.toHaveText("0");
+  await expect(watch.getByTestId("monthly-lines")).toContainText("False alarm (user error)");
 
   // An address that names no incident, or one that does not exist, reads as such.
   await ana.goto("/operator/incidents/abc");

@@ -269,6 +269,15 @@ pub async fn incident_history(filter: crate::model::history::IncidentFilter, bef
     crate::ssr::history::incident_page(&ctx, &filter, before_id).await.map_err(fail)
 }
 
+/// A site's month for its service review, by one of its accounts and `YYYY-MM`
+/// (supervisors and admins). `Ok(Err(..))`: what to fix.
+#[server(prefix = "/rpc", endpoint = "admin/monthly", input = Json)]
+pub async fn month_report(account: String, month: String) -> Result<Result<crate::model::history::MonthlyReport, FieldErrors>, ServerFnError> {
+    super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::history::monthly(&ctx, &account, &month).await.map_err(fail)
+}
+
 /// The customers' open service requests (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/requests")]
 pub async fn admin_requests() -> Result<Vec<crate::model::admin::AdminRequest>, ServerFnError> {

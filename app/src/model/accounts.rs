@@ -77,20 +77,36 @@ impl PathLine {
     /// The path checked: `Err(message)` names what to fix.
     pub fn check(&self) -> Result<CheckedPath, String> {
         let line = self.line.trim().to_ascii_uppercase();
-        if !(line == "*" || ((1..=6).contains(&line.len()) && line.bytes().all(|b| b.is_ascii_hexdigit()))) {
+        if !(line == "*"
+            || ((1..=6).contains(&line.len()) && line.bytes().all(|b| b.is_ascii_hexdigit())))
+        {
             return Err(format!("Line {:?}: * or 1-6 hex digits.", self.line.trim()));
         }
         let name = self.name.trim().to_owned();
         if name.is_empty() || name.chars().count() > 40 {
             return Err("Name the path (ethernet, gsm…), at most 40 characters.".into());
         }
-        let interval_ms = parse_duration(&self.interval).filter(|ms| *ms >= 1_000).ok_or_else(|| format!("Interval {:?}: such as 90s, 20m, 24h or 1d.", self.interval.trim()))?;
+        let interval_ms = parse_duration(&self.interval)
+            .filter(|ms| *ms >= 1_000)
+            .ok_or_else(|| {
+                format!(
+                    "Interval {:?}: such as 90s, 20m, 24h or 1d.",
+                    self.interval.trim()
+                )
+            })?;
         let grace_ms = match self.grace.trim() {
             "" => (interval_ms / 10).max(30_000),
             "0" => 0,
-            g => parse_duration(g).ok_or_else(|| format!("Grace {g:?}: such as 30s or 1h, or 0."))?,
+            g => {
+                parse_duration(g).ok_or_else(|| format!("Grace {g:?}: such as 30s or 1h, or 0."))?
+            }
         };
-        Ok(CheckedPath { line, name, interval_ms, grace_ms })
+        Ok(CheckedPath {
+            line,
+            name,
+            interval_ms,
+            grace_ms,
+        })
     }
 }
 
@@ -103,7 +119,10 @@ pub fn check_paths(paths: &[PathLine]) -> Result<Vec<CheckedPath>, FieldErrors> 
     }
     for (n, p) in paths.iter().enumerate() {
         match p.check() {
-            Ok(c) if out.iter().any(|o: &CheckedPath| o.line == c.line) => e.fields.push((format!("path{n}"), format!("Line {} is listed twice.", c.line))),
+            Ok(c) if out.iter().any(|o: &CheckedPath| o.line == c.line) => e.fields.push((
+                format!("path{n}"),
+                format!("Line {} is listed twice.", c.line),
+            )),
             Ok(c) => out.push(c),
             Err(m) => e.fields.push((format!("path{n}"), m)),
         }
@@ -118,7 +137,8 @@ pub fn check_paths(paths: &[PathLine]) -> Result<Vec<CheckedPath>, FieldErrors> 
 /// Checks an account number: 3-16 hex digits.
 pub fn number_problem(number: &str) -> Option<&'static str> {
     let n = number.trim();
-    (!((3..=16).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_hexdigit()))).then_some("3 to 16 hex digits (0-9, A-F).")
+    (!((3..=16).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_hexdigit())))
+        .then_some("3 to 16 hex digits (0-9, A-F).")
 }
 
 /// Checks a key as typed (`format` `hex` or `text`; empty: none): 32, 48 or 64 hex digits,
@@ -127,8 +147,11 @@ pub fn key_problem(format: &str, key: &str) -> Option<&'static str> {
     let k = key.trim();
     match format {
         _ if k.is_empty() => None,
-        "hex" => (!(matches!(k.len(), 32 | 48 | 64) && k.bytes().all(|b| b.is_ascii_hexdigit()))).then_some("32, 48 or 64 hex digits (AES-128, -192, -256)."),
-        "text" => (!(matches!(k.len(), 16 | 24 | 32) && k.bytes().all(|b| b.is_ascii_graphic() || b == b' '))).then_some("16, 24 or 32 characters, as keyed into the panel."),
+        "hex" => (!(matches!(k.len(), 32 | 48 | 64) && k.bytes().all(|b| b.is_ascii_hexdigit())))
+            .then_some("32, 48 or 64 hex digits (AES-128, -192, -256)."),
+        "text" => (!(matches!(k.len(), 16 | 24 | 32)
+            && k.bytes().all(|b| b.is_ascii_graphic() || b == b' ')))
+        .then_some("16, 24 or 32 characters, as keyed into the panel."),
         _ => Some("Hex or text."),
     }
 }
@@ -150,10 +173,16 @@ mod tests {
 
     #[test]
     fn paths_get_a_message_each_and_no_line_twice() {
-        let p = |line: &str, interval: &str| PathLine { line: line.into(), name: "gsm".into(), interval: interval.into(), grace: String::new() };
+        let p = |line: &str, interval: &str| PathLine {
+            line: line.into(),
+            name: "gsm".into(),
+            interval: interval.into(),
+            grace: String::new(),
+        };
         let ok = check_paths(&[p("1", "90s"), p("*", "24h")]).unwrap();
         assert_eq!((ok[0].grace_ms, ok[1].grace_ms), (30_000, 8_640_000));
-        let e = check_paths(&[p("1", "90s"), p("1", "1h"), p("xyz", "1h"), p("2", "soon")]).unwrap_err();
+        let e = check_paths(&[p("1", "90s"), p("1", "1h"), p("xyz", "1h"), p("2", "soon")])
+            .unwrap_err();
         assert_eq!(e.get("path1").as_deref(), Some("Line 1 is listed twice."));
         assert!(e.get("path2").is_some() && e.get("path3").is_some());
     }

@@ -59,7 +59,9 @@ fn day(text: &str) -> Result<Option<chrono::NaiveDate>, ()> {
     if t.is_empty() {
         return Ok(None);
     }
-    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some).map_err(|_| ())
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| ())
 }
 
 fn given(text: &str) -> Option<String> {
@@ -80,22 +82,32 @@ impl AuditFilter {
         });
         if let (Some(f), Some(t)) = (from, to) {
             if t < f {
-                e.fields.push(("to".into(), "The last day comes after the first.".into()));
+                e.fields
+                    .push(("to".into(), "The last day comes after the first.".into()));
             }
         }
         if !AUDIT_GROUPS.iter().any(|(p, _)| *p == self.action.trim()) {
-            e.fields.push(("action".into(), "Choose what to show.".into()));
+            e.fields
+                .push(("action".into(), "Choose what to show.".into()));
         }
         if self.who.chars().count() > 64 {
-            e.fields.push(("who".into(), "At most 64 characters.".into()));
+            e.fields
+                .push(("who".into(), "At most 64 characters.".into()));
         }
         if self.text.chars().count() > 200 {
-            e.fields.push(("text".into(), "At most 200 characters.".into()));
+            e.fields
+                .push(("text".into(), "At most 200 characters.".into()));
         }
         if !e.is_empty() {
             return Err(e);
         }
-        Ok(CheckedAudit { from, until: to.and_then(|t| t.succ_opt()), who: given(&self.who), action: given(&self.action), text: given(&self.text) })
+        Ok(CheckedAudit {
+            from,
+            until: to.and_then(|t| t.succ_opt()),
+            who: given(&self.who),
+            action: given(&self.action),
+            text: given(&self.text),
+        })
     }
 }
 
@@ -153,11 +165,19 @@ pub struct IncidentFilter {
 
 impl IncidentFilter {
     /// The days checked (through [`AuditFilter::check`]'s rules), or a message per bad field.
-    pub fn days(&self) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), FieldErrors> {
-        let as_audit = AuditFilter { from: self.from.clone(), to: self.to.clone(), ..Default::default() };
+    pub fn days(
+        &self,
+    ) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), FieldErrors> {
+        let as_audit = AuditFilter {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            ..Default::default()
+        };
         let mut errors = FieldErrors::default();
         if self.account.chars().count() > 16 || self.operator.chars().count() > 64 {
-            errors.fields.push(("account".into(), "At most 16 characters.".into()));
+            errors
+                .fields
+                .push(("account".into(), "At most 16 characters.".into()));
         }
         match as_audit.check() {
             Ok(c) if errors.is_empty() => Ok((c.from, c.until)),
@@ -204,6 +224,45 @@ pub struct IncidentPage {
     pub resolutions: Vec<(String, String)>,
 }
 
+/// A site's month for its service review: alarms by kind, dispatches billed and free,
+/// tests and link failures, and every incident.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthlyReport {
+    /// Site name.
+    pub site: String,
+    /// Address and city.
+    pub address: String,
+    /// Panel accounts.
+    pub accounts: Vec<String>,
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// Incidents by category (words), most first.
+    pub by_category: Vec<(String, u32)>,
+    /// Incidents in all.
+    pub total: u32,
+    /// Crews sent.
+    pub dispatches: u32,
+    /// Dispatches billed on top of the fee.
+    pub billed: u32,
+    /// Dispatches within the included ones of the year.
+    pub included: u32,
+    /// Dispatches free (warranty, first month, first false alarm, test, real alarm...).
+    pub free: u32,
+    /// Closed as false alarms (user or technical).
+    pub false_alarms: u32,
+    /// Test incidents.
+    pub tests: u32,
+    /// Link failures.
+    pub link_failures: u32,
+    /// Every incident of the month, newest first.
+    pub lines: Vec<IncidentLine>,
+}
+
+/// Checks a month typed as `YYYY-MM`: its first day.
+pub fn month_start(text: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d").ok()
+}
+
 /// A spreadsheet-safe CSV cell: text that a spreadsheet would run as a formula (starting
 /// with `=`, `+`, `-`, `@`, tab or carriage return) is led by an apostrophe, so that it
 /// shows as the text it is (OWASP's advice against CSV injection).
@@ -220,12 +279,19 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
     let encode = |v: &str| {
         v.bytes()
             .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    (b as char).to_string()
+                }
                 _ => format!("%{b:02X}"),
             })
             .collect::<String>()
     };
-    pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 #[cfg(test)]
@@ -234,23 +300,60 @@ mod tests {
 
     #[test]
     fn a_filter_checks_its_days_and_group() {
-        let ok = AuditFilter { from: "2026-12-01".into(), to: "2026-12-06".into(), action: "user.".into(), ..Default::default() }.check().unwrap();
-        assert_eq!(ok.until, chrono::NaiveDate::from_ymd_opt(2026, 12, 7), "the last day is included");
-        let bad = AuditFilter { from: "1/12/2026".into(), to: "2026-11-01".into(), action: "drop".into(), ..Default::default() }.check().unwrap_err();
-        assert!(bad.get("from").is_some() && bad.get("action").is_some(), "{bad:?}");
-        let backwards = AuditFilter { from: "2026-12-02".into(), to: "2026-12-01".into(), ..Default::default() }.check().unwrap_err();
-        assert_eq!(backwards.get("to").as_deref(), Some("The last day comes after the first."));
+        let ok = AuditFilter {
+            from: "2026-12-01".into(),
+            to: "2026-12-06".into(),
+            action: "user.".into(),
+            ..Default::default()
+        }
+        .check()
+        .unwrap();
+        assert_eq!(
+            ok.until,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7),
+            "the last day is included"
+        );
+        let bad = AuditFilter {
+            from: "1/12/2026".into(),
+            to: "2026-11-01".into(),
+            action: "drop".into(),
+            ..Default::default()
+        }
+        .check()
+        .unwrap_err();
+        assert!(
+            bad.get("from").is_some() && bad.get("action").is_some(),
+            "{bad:?}"
+        );
+        let backwards = AuditFilter {
+            from: "2026-12-02".into(),
+            to: "2026-12-01".into(),
+            ..Default::default()
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(
+            backwards.get("to").as_deref(),
+            Some("The last day comes after the first.")
+        );
     }
 
     #[test]
     fn query_strings_encode_their_values() {
-        let q = query_string(&[("from", "2026-12-01".into()), ("who", String::new()), ("text", "Lazăr & co=1".into())]);
+        let q = query_string(&[
+            ("from", "2026-12-01".into()),
+            ("who", String::new()),
+            ("text", "Lazăr & co=1".into()),
+        ]);
         assert_eq!(q, "from=2026-12-01&text=Laz%C4%83r%20%26%20co%3D1");
     }
 
     #[test]
     fn formulas_are_disarmed_in_csv_cells() {
-        assert_eq!(csv_cell("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(
+            csv_cell("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
         assert_eq!(csv_cell("-2+3"), "'-2+3");
         assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_cell("Ana Pop"), "Ana Pop");

@@ -1055,7 +1055,7 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount) -> impl IntoV
         <li data-testid="account" data-number=number.clone()>
             <strong class="mono">{number.clone()}</strong>" · "
             <span data-testid="account-key-label">{move || key_label.get().unwrap_or_else(|| "no key: plain frames".into())}</span>
-            {move || (allow_plain.get() && key_label.get().is_some()).then(|| " · plain frames still taken")}
+            {move || (allow_plain.get() && key_label.get().is_some()).then_some(" · plain frames still taken")}
             <span class="muted small">" "{states}</span>
             <details>
                 <summary>"Key and paths"</summary>
@@ -1230,6 +1230,14 @@ fn History() -> impl IntoView {
             <Show when=move || page.try_with(|p| p.more).unwrap_or(false)>
                 <button class="btn small" data-testid="history-older" on:click=move |_| load(true)>"Older incidents"</button>
             </Show>
+        </section>
+        <section class="card">
+            <h2>"Monthly report of a site"</h2>
+            <form class="filters" method="get" action="/admin/monthly">
+                <label>"Account"<input name="account" size="8" maxlength="16" data-testid="monthly-link-account"/></label>
+                <label>"Month"<input name="month" type="month" data-testid="monthly-link-month"/></label>
+                <button type="submit" class="btn" data-testid="monthly-link">"Open the report"</button>
+            </form>
         </section>
     }
 }

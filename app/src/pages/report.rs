@@ -24,7 +24,11 @@ fn ReportBody(user: SessionUser) -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let work = LocalResource::new(move || {
         let n = id();
-        async move { load_incident(n).await.map_err(|e| crate::components::readable(&e)) }
+        async move {
+            load_incident(n)
+                .await
+                .map_err(|e| crate::components::readable(&e))
+        }
     });
     let printed_by = user.display_name.clone();
     view! {
@@ -46,8 +50,18 @@ fn Report(w: IncidentWork, printed_by: String) -> impl IntoView {
     let card = w.card;
     let site = w.site;
     let opened = w.journal.first().map(|j| j.at.clone()).unwrap_or_default();
-    let closed = w.journal.iter().rev().find(|j| j.action == "closed").map(|j| j.at.clone());
-    let resolution = w.journal.iter().rev().find(|j| j.action == "closed").and_then(|j| j.detail.clone());
+    let closed = w
+        .journal
+        .iter()
+        .rev()
+        .find(|j| j.action == "closed")
+        .map(|j| j.at.clone());
+    let resolution = w
+        .journal
+        .iter()
+        .rev()
+        .find(|j| j.action == "closed")
+        .and_then(|j| j.detail.clone());
     view! {
         <header class="report-head">
             <h1>{format!("Incident {} · {}", card.id, card.category_label)}</h1>
@@ -86,6 +100,79 @@ fn Report(w: IncidentWork, printed_by: String) -> impl IntoView {
             <h2>"Photos from the site"</h2>
             <div class="report-photos">{w.photos.into_iter().map(|(src, label)| view! { <figure><img src=src alt=label.clone()/><figcaption>{label}</figcaption></figure> }).collect_view()}</div>
         })}
+        <p class="muted report-foot">{format!("Printed by {printed_by} from Vigil.")}</p>
+    }
+}
+
+/// `/admin/monthly?account=..&month=YYYY-MM`: a site's month for its service review, printable
+/// (supervisors and admins).
+#[component]
+pub fn MonthlyReportPage() -> impl IntoView {
+    view! {
+        <RequireRole allowed=|u: &SessionUser| u.role.is_supervisor() render=|user: SessionUser| view! { <MonthlyBody user/> }/>
+    }
+}
+
+#[component]
+fn MonthlyBody(user: SessionUser) -> impl IntoView {
+    use leptos_router::hooks::use_query_map;
+    let query = use_query_map();
+    let account = move || query.with(|q| q.get("account").unwrap_or_default());
+    let month = move || query.with(|q| q.get("month").unwrap_or_default());
+    let report = LocalResource::new(move || {
+        let (a, m) = (account(), month());
+        async move {
+            if a.is_empty() || m.is_empty() {
+                return None;
+            }
+            Some(
+                crate::api::admin::month_report(a, m)
+                    .await
+                    .map_err(|e| crate::components::readable(&e)),
+            )
+        }
+    });
+    let printed_by = user.display_name.clone();
+    view! {
+        <main class="report" data-testid="monthly-report">
+            <form class="report-tools no-print filters" method="get" action="/admin/monthly">
+                <a href="/admin/history">"← Incident history"</a>
+                <label>"Account"<input name="account" size="8" maxlength="16" prop:value=account data-testid="monthly-account"/></label>
+                <label>"Month"<input name="month" type="month" prop:value=month data-testid="monthly-month"/></label>
+                <button type="submit" class="btn" data-testid="monthly-show">"Show"</button>
+                <button type="button" class="btn primary" on:click=move |_| { let _ = window().print(); }>"Print or save as PDF"</button>
+            </form>
+            {move || report.get().flatten().map(|r| match r {
+                Ok(Ok(m)) => view! { <Monthly m printed_by=printed_by.clone()/> }.into_any(),
+                Ok(Err(e)) => view! { <p class="field-error" data-testid="monthly-error">{e.fields.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" ")}</p> }.into_any(),
+                Err(e) => view! { <p class="field-error">{e}</p> }.into_any(),
+            })}
+        </main>
+    }
+}
+
+#[component]
+fn Monthly(m: crate::model::history::MonthlyReport, printed_by: String) -> impl IntoView {
+    view! {
+        <header class="report-head">
+            <h1>{format!("{} · {}", m.site, m.month)}</h1>
+            <p>{m.address.clone()}</p>
+            <p class="muted">{format!("Accounts {}", m.accounts.join(", "))}</p>
+        </header>
+        <table class="report-facts" data-testid="monthly-facts">
+            <tr><th>"Incidents"</th><td data-testid="monthly-total">{m.total}</td><th>"False alarms"</th><td>{m.false_alarms}</td></tr>
+            <tr><th>"Crews sent"</th><td data-testid="monthly-dispatches">{m.dispatches}</td><th>"billed · included · free"</th><td>{format!("{} · {} · {}", m.billed, m.included, m.free)}</td></tr>
+            <tr><th>"Tests"</th><td>{m.tests}</td><th>"Link failures"</th><td>{m.link_failures}</td></tr>
+        </table>
+        <h2>"By kind"</h2>
+        <ul>{m.by_category.into_iter().map(|(c, n)| view! { <li>{format!("{c}: {n}")}</li> }).collect_view()}</ul>
+        <h2>"Every incident"</h2>
+        <table class="grid report-table" data-testid="monthly-lines">
+            <thead><tr><th>"No."</th><th>"What"</th><th>"Opened"</th><th>"Closed"</th><th>"Resolution"</th></tr></thead>
+            <tbody>{m.lines.into_iter().map(|l| view! {
+                <tr><td class="mono">{l.id}</td><td>{l.category}</td><td class="nowrap">{l.opened}</td><td class="nowrap">{l.closed.unwrap_or_else(|| "open".into())}</td><td>{l.resolution.unwrap_or_default()}</td></tr>
+            }).collect_view()}</tbody>
+        </table>
         <p class="muted report-foot">{format!("Printed by {printed_by} from Vigil.")}</p>
     }
 }

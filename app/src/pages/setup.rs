@@ -16,10 +16,19 @@ pub fn SetupPage() -> impl IntoView {
     let token = move || use_query_map().with(|q| q.get("token").unwrap_or_default());
     let errors = move || match create.value().get() {
         Some(Ok(errors)) => errors,
-        Some(Err(e)) => FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() },
+        Some(Err(e)) => FieldErrors {
+            form: Some(crate::components::readable(&e)),
+            ..Default::default()
+        },
         None => FieldErrors::default(),
     };
-    let field = move |name: &'static str| move || errors().get(name).map(|m| view! { <p class="field-error" role="alert">{m}</p> });
+    let field = move |name: &'static str| {
+        move || {
+            errors()
+                .get(name)
+                .map(|m| view! { <p class="field-error" role="alert">{m}</p> })
+        }
+    };
     view! {
         <main class="login setup">
             <h1>"Vigil"</h1>

@@ -286,6 +286,19 @@ async fn billing_counters_over_a_year_of_incidents() {
     assert_eq!(account["billable"], 2);
     let other = get(&customer, app.url(&format!("/api/v1/sites/{}/billing?year={}", app.site, year - 1))).await;
     assert_eq!(other["dispatches"], 0);
+
+    // The monthly reports of the service review: January held the first false call (free),
+    // February the second (one of the included).
+    let boss = app.signed_in("supervisor").await;
+    let month = |m: u32| post(&boss, app.url("/rpc/admin/monthly"), json!({ "account": "1234", "month": format!("{year}-{m:02}") }));
+    let january = month(1).await;
+    let r = &january["Ok"];
+    assert_eq!((r["total"].as_u64(), r["dispatches"].as_u64(), r["free"].as_u64(), r["false_alarms"].as_u64()), (Some(1), Some(1), Some(1), Some(1)), "{january}");
+    assert_eq!(r["by_category"], json!([["Burglary", 1]]));
+    let february = month(2).await;
+    assert_eq!((february["Ok"]["included"].as_u64(), february["Ok"]["billed"].as_u64()), (Some(1), Some(0)), "{february}");
+    let bad = post(&boss, app.url("/rpc/admin/monthly"), json!({ "account": "1234", "month": "January" })).await;
+    assert_eq!(bad["Err"]["fields"][0], json!(["month", "A month: YYYY-MM."]));
     app.stop().await;
 }
 

@@ -246,6 +246,7 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/admin/audit", "1 3 3 3 3 3 3 p", Body::Json(json_audit)),
     ("GET", "/api/v1/audit.csv", "1 3 3 3 3 3 3 p", Body::Query("action=user.")),
     ("POST", "/rpc/admin/history", "1 3 3 3 3 3 p p", Body::Json(json_history)),
+    ("POST", "/rpc/admin/monthly", "1 3 3 3 3 3 p p", Body::Json(json_monthly)),
     ("GET", "/api/v1/incidents.csv", "1 3 3 3 3 3 p p", Body::Query("category=burglary")),
     ("POST", "/rpc/admin/safe-word", "1 3 3 3 3 3 p p", Body::Json(json_safe_word)),
     (
@@ -559,6 +560,9 @@ fn json_contact_remove() -> Value {
 }
 fn json_zone() -> Value {
     json!({ "site_id": "{site}", "number": 1, "name": "" })
+}
+fn json_monthly() -> Value {
+    json!({ "account": "1234", "month": "2026-11" })
 }
 fn json_history() -> Value {
     json!({ "filter": { "category": "burglary" }, "before_id": null })

@@ -12,13 +12,23 @@ use crate::i18n::use_lang;
 #[component]
 pub fn ChangePin(first: bool) -> impl IntoView {
     let lang = use_lang();
-    let (current, pin, again) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (current, pin, again) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let done = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         leptos::task::spawn_local(async move {
-            match app_change_pin(current.get_untracked(), pin.get_untracked(), again.get_untracked()).await {
+            match app_change_pin(
+                current.get_untracked(),
+                pin.get_untracked(),
+                again.get_untracked(),
+            )
+            .await
+            {
                 Ok(e) if e.is_empty() => {
                     errors.set(e);
                     if first {
@@ -35,7 +45,12 @@ pub fn ChangePin(first: bool) -> impl IntoView {
             }
         });
     };
-    let input = move |s: RwSignal<String>| move |ev| { done.set(false); s.set(event_target_value(&ev)) };
+    let input = move |s: RwSignal<String>| {
+        move |ev| {
+            done.set(false);
+            s.set(event_target_value(&ev))
+        }
+    };
     view! {
         <form class="card-form" data-testid="change-pin" on:submit=save>
             <h2>{move || lang.get().t("pin.title")}</h2>
