@@ -7,7 +7,8 @@ import { join } from "node:path";
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const HTTP_PORT = Number(process.env.VIGIL_E2E_HTTP_PORT ?? 3130);
 export const DC09_PORT = Number(process.env.VIGIL_E2E_DC09_PORT ?? 7130);
-const vigil = process.env.VIGIL_BIN ?? "../target/debug/vigil";
+export const VIGIL = process.env.VIGIL_BIN ?? "../target/debug/vigil";
+const vigil = VIGIL;
 const database = `sqlite://${join(mkdtempSync(join(tmpdir(), "vigil-e2e-")), "vigil.db")}`;
 /** A second Vigil on an empty database, without the demo: a new company's first start. Its
  *  log (with the set-up link) goes to a file the tests read; paths are fixed so that test
@@ -15,7 +16,8 @@ const database = `sqlite://${join(mkdtempSync(join(tmpdir(), "vigil-e2e-")), "vi
 export const FRESH_HTTP_PORT = HTTP_PORT + 1;
 export const FRESH_DC09_PORT = DC09_PORT + 1;
 export const FRESH_LOG = join(tmpdir(), `vigil-e2e-fresh-${FRESH_HTTP_PORT}.log`);
-const freshDb = join(tmpdir(), `vigil-e2e-fresh-${FRESH_HTTP_PORT}.db`);
+export const FRESH_DB = join(tmpdir(), `vigil-e2e-fresh-${FRESH_HTTP_PORT}.db`);
+const freshDb = FRESH_DB;
 
 export default defineConfig({
   testDir: "./tests",

@@ -569,14 +569,14 @@ test("the admin creates a site with its position picked on the map, then changes
   await form.getByTestId("site-save").click();
   const editor = admin.getByTestId("site-editor");
   await expect(editor.locator("h2").first()).toContainText("Cofetăria Dulce");
-  await editor.getByTestId("site-details-box").locator("summary").click();
+  await editor.getByTestId("site-details-box-open").click();
   await editor.getByTestId("site-name").fill("Cofetăria Dulce 2");
   await editor.getByTestId("site-save").click();
   await expect(editor.locator("h2").first()).toContainText("Cofetăria Dulce 2");
   // Its call list: a contact with a bad e-mail first, then a second one; a zone renamed and
   // one removed; an account with its key and a supervised path.
   const add = editor.getByTestId("add-contact");
-  await add.locator("summary").click();
+  await add.getByTestId("add-contact-open").click();
   await add.getByTestId("contact-name").fill("Radu Dulce");
   await add.getByTestId("contact-phone").fill("+40 722 100 200");
   await add.getByTestId("contact-email").fill("radu@localhost");
@@ -590,6 +590,7 @@ test("the admin creates a site with its position picked on the map, then changes
   await editor.getByTestId("zone-number").fill("1");
   await editor.getByTestId("zone-name").fill("Usa");
   await editor.getByTestId("add-zone").click();
+  await expect(editor.locator("li[data-zone='001']")).toBeVisible();
   await editor.getByTestId("zone-number").fill("2");
   await editor.getByTestId("zone-name").fill("PIR");
   await editor.getByTestId("add-zone").click();
@@ -600,7 +601,7 @@ test("the admin creates a site with its position picked on the map, then changes
   await expect(editor.getByTestId("zone")).toHaveCount(1);
   await expect(editor.locator("li[data-zone='001'] [data-testid=zone-rename]")).toHaveValue("Ușa din față");
   const account = editor.getByTestId("add-account");
-  await account.locator("summary").click();
+  await account.getByTestId("add-account-open").click();
   await account.getByTestId("account-number").fill("7D01");
   await account.getByTestId("key-format").selectOption("text");
   await account.getByTestId("account-key").fill("short");
@@ -614,7 +615,7 @@ test("the admin creates a site with its position picked on the map, then changes
   await expect(listed).toContainText("* link: no life sign yet");
 
   // Its rules: a bad duress code first.
-  await editor.getByTestId("site-rules-box").locator("summary").click();
+  await editor.getByTestId("site-rules-box-open").click();
   const rules = editor.getByTestId("rules-form");
   await rules.getByTestId("rule-duress_user").fill("nine");
   await editor.getByTestId("rules-save").click();
@@ -625,7 +626,7 @@ test("the admin creates a site with its position picked on the map, then changes
   await expect(editor.getByTestId("rules-saved")).toBeVisible();
 
   // Opening hours: Fridays from 18:00 to 02:00 the next morning.
-  await editor.getByTestId("site-hours-box").locator("summary").click();
+  await editor.getByTestId("site-hours-box-open").click();
   const friday = editor.locator("table.hours tr[data-day='4']");
   await friday.getByTestId("hours-open").fill("18:00");
   await friday.getByTestId("hours-close").fill("02:00");

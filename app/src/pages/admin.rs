@@ -181,6 +181,8 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
     let id = d.id;
     // The title follows the details saved below without drawing the editor again.
     let title = RwSignal::new((d.name.clone(), d.address.clone()));
+    let adding = RwSignal::new(false);
+    let (rules, hours, form) = (d.rules.clone(), d.hours.clone(), d.form.clone());
     let (keys, pets, notes) = (RwSignal::new(d.keys.clone()), RwSignal::new(d.pets.clone()), RwSignal::new(d.notes.clone()));
     let (zone_number, zone_name) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let zone_errors = RwSignal::new(FieldErrors::default());
@@ -215,18 +217,15 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
     let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
     view! {
         <h2>{move || title.get().0}" "<span class="muted">{move || title.get().1}</span></h2>
-        <details class="site-details-box" data-testid="site-rules-box">
-            <summary>"Duress code, cancel windows, life sign, billing terms"</summary>
-            <RulesEditor site=id initial=d.rules.clone()/>
-        </details>
-        <details class="site-details-box" data-testid="site-hours-box">
-            <summary>"Opening hours"</summary>
-            <HoursEditor site=id initial=d.hours.clone()/>
-        </details>
-        <details class="site-details-box" data-testid="site-details-box">
-            <summary>"Name, address, position, time zone"</summary>
-            <SiteDetails site=Some(id) initial=d.form.clone() on_saved=Callback::new(move |(_, form): (i64, crate::model::admin::SiteForm)| title.set((form.name, format!("{}, {}", form.address, form.city))))/>
-        </details>
+        <Fold label="Duress code, cancel windows, life sign, billing terms" id="site-rules-box" class="site-details-box">
+            <RulesEditor site=id initial=rules.clone()/>
+        </Fold>
+        <Fold label="Opening hours" id="site-hours-box" class="site-details-box">
+            <HoursEditor site=id initial=hours.clone()/>
+        </Fold>
+        <Fold label="Name, address, position, time zone" id="site-details-box" class="site-details-box">
+            <SiteDetails site=Some(id) initial=form.clone() on_saved=Callback::new(move |(_, form): (i64, crate::model::admin::SiteForm)| title.set((form.name, format!("{}, {}", form.address, form.city))))/>
+        </Fold>
         <div class="editor-grid">
             <div>
                 <h3>"What operators and guards must know"</h3>
@@ -246,15 +245,20 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
                     view! { <li data-testid="admin-contact">{c.name.clone()}" · "{c.phone.clone()}<span class="muted small">{note}</span>" "
                         <button class="btn small" disabled={n == 0} on:click=move |_| shift(cid, true) aria-label="Move up">"↑"</button>
                         <button class="btn small" disabled=last data-testid="move-down" on:click=move |_| shift(cid, false) aria-label="Move down">"↓"</button>
-                        <details class="contact-edit"><summary data-testid="contact-edit">"Edit"</summary>
-                            <ContactEditor site=id contact=Some(cid) initial=card detail/>
-                        </details>
+                        <Fold label="Edit" id=format!("contact-edit-{cid}") class="contact-edit">
+                            <ContactEditor site=id contact=Some(cid) initial=card.clone() detail/>
+                        </Fold>
                         <SafeWord site=id contact=cid on_file=c.has_safe_word/>
                     </li> }
                 }).collect_view()}</ol>
-                <details class="contact-edit" data-testid="add-contact"><summary>"Add a contact"</summary>
-                    <ContactEditor site=id contact=None initial=crate::model::admin::ContactForm { sms: true, ..Default::default() } detail/>
-                </details>
+                // A button and a `Show`, not a `<details>`: Chromium gave no layout box to the
+                // tel and e-mail inputs of a `<details>` drawn again by the editor's reload.
+                <div class="contact-edit" data-testid="add-contact">
+                    <button class="btn small" data-testid="add-contact-open" on:click=move |_| adding.update(|a| *a = !*a)>"Add a contact"</button>
+                    <Show when=move || adding.try_get().unwrap_or(false)>
+                        <ContactEditor site=id contact=None initial=crate::model::admin::ContactForm { sms: true, ..Default::default() } detail/>
+                    </Show>
+                </div>
                 <Members site=id members=d.members.clone() detail invited/>
                 <Accounts site=id accounts=d.accounts.clone() detail/>
                 <h3>"Zones"</h3>
@@ -951,8 +955,7 @@ fn Accounts(site: i64, accounts: Vec<crate::model::accounts::AdminAccount>, deta
     view! {
         <h3>"Panel accounts"</h3>
         <ul class="accounts" data-testid="accounts">{accounts.into_iter().map(|a| view! { <AccountItem site a/> }).collect_view()}</ul>
-        <details class="add-account" data-testid="add-account">
-            <summary>"Add an account"</summary>
+        <Fold label="Add an account" id="add-account" class="add-account">
             <div class="inline-form">
                 <input size="8" maxlength="16" placeholder="Number" aria-label="Account number" data-testid="account-number" prop:value=number on:input=input(number)/>
                 <KeyFields format key/>
@@ -961,7 +964,7 @@ fn Accounts(site: i64, accounts: Vec<crate::model::accounts::AdminAccount>, deta
             <PathsEditor paths errors/>
             <button class="btn small primary" data-testid="account-add" on:click=add>"Add account"</button>
             {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
-        </details>
+        </Fold>
     }
 }
 
@@ -1057,19 +1060,18 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount) -> impl IntoV
             <span data-testid="account-key-label">{move || key_label.get().unwrap_or_else(|| "no key: plain frames".into())}</span>
             {move || (allow_plain.get() && key_label.get().is_some()).then_some(" · plain frames still taken")}
             <span class="muted small">" "{states}</span>
-            <details>
-                <summary>"Key and paths"</summary>
+            <Fold label="Key and paths" id=format!("account-{number}")>
                 <div class="inline-form">
                     <KeyFields format key/>
                     <label class="small"><input type="checkbox" prop:checked=allow_plain on:change=move |ev| allow_plain.set(event_target_checked(&ev))/>" still take plain frames"</label>
-                    <button class="btn small" data-testid="account-key-save" on:click=save_key>"Save key"</button>
+                    <button class="btn small" data-testid="account-key-save" on:click=save_key.clone()>"Save key"</button>
                 </div>
                 {field_error(errors, "key")}
                 <PathsEditor paths errors/>
-                <button class="btn small" data-testid="account-paths-save" on:click=save_paths>"Save paths"</button>
+                <button class="btn small" data-testid="account-paths-save" on:click=save_paths.clone()>"Save paths"</button>
                 {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
                 {move || done.get().map(|m| view! { <span class="muted" data-testid="account-done">{m}</span> })}
-            </details>
+            </Fold>
         </li>
     }
 }
@@ -1370,6 +1372,23 @@ fn HoursEditor(site: i64, initial: crate::model::admin::HoursForm) -> impl IntoV
             <button class="btn small primary" data-testid="hours-save" on:click=save>"Save hours"</button>
             {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
             {move || done.get().then(|| view! { <span class="muted" data-testid="hours-saved">"Saved."</span> })}
+        </div>
+    }
+}
+
+/// A part of a form that opens and closes: a button and a `Show`, not a `<details>` (after
+/// the site editor was drawn again, Chromium gave some inputs inside a `<details>` no layout
+/// box, so they could not be typed into). The test id `<id>-open` is the button.
+#[component]
+fn Fold(label: &'static str, #[prop(into)] id: String, #[prop(optional)] class: &'static str, children: ChildrenFn) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let button = format!("{id}-open");
+    view! {
+        <div class=format!("fold {class}") data-testid=id>
+            <button class="fold-head" data-testid=button aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                {move || if open.get() { "▾ " } else { "▸ " }}{label}
+            </button>
+            <Show when=move || open.try_get().unwrap_or(false)>{children()}</Show>
         </div>
     }
 }
