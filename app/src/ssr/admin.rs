@@ -273,11 +273,7 @@ pub async fn save_rules(ctx: &Ctx, user: &SessionUser, site_id: i64, form: &Site
         Err(e) => return Ok(e),
     };
     let tz: chrono_tz::Tz = rec.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let start = |d: chrono::NaiveDate| {
-        use chrono::TimeZone;
-        let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-        tz.from_local_datetime(&midnight).earliest().map_or_else(|| midnight.and_utc().timestamp_millis(), |t| t.timestamp_millis())
-    };
+    let start = |d: chrono::NaiveDate| super::history::day_start(d, tz);
     let mut settings = settings_of(ctx, site_id).await?;
     settings.duress_user = c.duress_user;
     settings.duress_shown_as = c.duress_shown_as;

@@ -19,7 +19,7 @@ pub const AUDIT_PAGE: i64 = 100;
 pub const AUDIT_EXPORT_MAX: i64 = 10_000;
 
 /// The start of `day` in `tz`, unix ms.
-fn day_start(day: chrono::NaiveDate, tz: chrono_tz::Tz) -> i64 {
+pub(crate) fn day_start(day: chrono::NaiveDate, tz: chrono_tz::Tz) -> i64 {
     let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     tz.from_local_datetime(&midnight).earliest().map_or_else(
         || midnight.and_utc().timestamp_millis(),
@@ -135,13 +135,6 @@ pub async fn audit_page(
 /// Incidents per page in the history.
 pub const INCIDENT_PAGE: i64 = 100;
 
-fn stored_name<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
 /// Stored names with the words people read: `("false_user", "False alarm (user error)")`.
 pub type Choices = Vec<(String, String)>;
 
@@ -163,11 +156,16 @@ pub fn choices() -> (Choices, Choices) {
     ];
     let categories = categories
         .into_iter()
-        .map(|c| (stored_name(&c), engine::words::category_title(c)))
+        .map(|c| (super::ops::name_of(&c), engine::words::category_title(c)))
         .collect();
     let resolutions = engine::rules::billing::Outcome::ALL
         .into_iter()
-        .map(|o| (stored_name(&o), engine::words::resolution(o).to_owned()))
+        .map(|o| {
+            (
+                super::ops::name_of(&o),
+                engine::words::resolution(o).to_owned(),
+            )
+        })
         .collect();
     (categories, resolutions)
 }
@@ -176,6 +174,25 @@ fn words_of(list: &[(String, String)], stored: &str) -> String {
     list.iter()
         .find(|(s, _)| s == stored)
         .map_or_else(|| stored.to_owned(), |(_, w)| w.clone())
+}
+
+/// An incident as the history and the monthly report show it, times in `tz`.
+fn incident_line(
+    row: &store::IncidentRow,
+    site: String,
+    tz: chrono_tz::Tz,
+    (categories, resolutions): (&Choices, &Choices),
+    names: &super::ops::Names,
+) -> IncidentLine {
+    IncidentLine {
+        id: row.id,
+        site,
+        category: words_of(categories, &row.category),
+        opened: engine::local_time(row.opened_at_ms, tz),
+        closed: row.closed_at_ms.map(|t| engine::local_time(t, tz)),
+        resolution: row.resolution.as_deref().map(|r| words_of(resolutions, r)),
+        operator: row.claimed_by.and_then(|u| names.get(&u).cloned()),
+    }
 }
 
 /// Incidents matching `filter`, newest first; `Err`: what to fix.
@@ -224,13 +241,7 @@ pub async fn incident_lines(
         before_id,
         limit,
     };
-    let names: HashMap<i64, String> = ctx
-        .store
-        .list_users()
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names = super::ops::user_names(&ctx.store).await?;
     let mut sites: HashMap<i64, (String, chrono_tz::Tz)> = HashMap::new();
     let mut out = Vec::new();
     for row in ctx.store.incident_history(&q).await? {
@@ -242,15 +253,13 @@ pub async fn incident_lines(
             );
         }
         let (site, site_tz) = sites[&row.site_id].clone();
-        out.push(IncidentLine {
-            id: row.id,
+        out.push(incident_line(
+            &row,
             site,
-            category: words_of(&categories, &row.category),
-            opened: engine::local_time(row.opened_at_ms, site_tz),
-            closed: row.closed_at_ms.map(|t| engine::local_time(t, site_tz)),
-            resolution: row.resolution.as_deref().map(|r| words_of(&resolutions, r)),
-            operator: row.claimed_by.and_then(|u| names.get(&u).cloned()),
-        });
+            site_tz,
+            (&categories, &resolutions),
+            &names,
+        ));
     }
     Ok(Ok(out))
 }
@@ -333,13 +342,7 @@ pub async fn monthly(
         month: start.format("%Y-%m").to_string(),
         ..Default::default()
     };
-    let names: HashMap<i64, String> = ctx
-        .store
-        .list_users()
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names = super::ops::user_names(&ctx.store).await?;
     let mut counts: HashMap<String, u32> = HashMap::new();
     for row in ctx.store.incident_history(&q).await? {
         let inc: Option<engine::Incident> = serde_json::from_str(&row.detail).ok();
@@ -367,15 +370,13 @@ pub async fn monthly(
                 None => {}
             }
         }
-        report.lines.push(IncidentLine {
-            id: row.id,
-            site: site.name.clone(),
-            category: words_of(&categories, &row.category),
-            opened: engine::local_time(row.opened_at_ms, tz),
-            closed: row.closed_at_ms.map(|t| engine::local_time(t, tz)),
-            resolution: row.resolution.as_deref().map(|r| words_of(&resolutions, r)),
-            operator: row.claimed_by.and_then(|u| names.get(&u).cloned()),
-        });
+        report.lines.push(incident_line(
+            &row,
+            site.name.clone(),
+            tz,
+            (&categories, &resolutions),
+            &names,
+        ));
     }
     let mut by_category: Vec<(String, u32)> = counts.into_iter().collect();
     by_category.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

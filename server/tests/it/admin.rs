@@ -10,15 +10,8 @@ use crate::support::{spawn_app, tcp_exchange};
 
 fn frame(seq: u16, account: &str, data: &str) -> Frame {
     Frame {
-        token: Token::SiaDcs,
-        encrypted: false,
-        seq,
-        receiver: Some("1".into()),
-        line: "1".into(),
-        account: account.into(),
-        data: format!("#{account}|{data}"),
-        xdata: Vec::new(),
         timestamp: Some(Timestamp::from_unix(chrono::Utc::now().timestamp())),
+        ..crate::support::frame(seq, account, Token::SiaDcs, data, Vec::new())
     }
 }
 
