@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=|| view! { <pages::admin::AdminPage section=pages::admin::AdminSection::Audit/> } ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("admin"), StaticSegment("monthly")) view=pages::report::MonthlyReportPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("admin"), StaticSegment("history")) view=|| view! { <pages::admin::AdminPage section=pages::admin::AdminSection::History/> } ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("admin"), StaticSegment("plans")) view=|| view! { <pages::admin::AdminPage section=pages::admin::AdminSection::Plans/> } ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

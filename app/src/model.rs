@@ -5,6 +5,7 @@ pub mod admin;
 pub mod customer;
 pub mod history;
 pub mod import;
+pub mod plans;
 pub mod ops;
 
 use serde::{Deserialize, Serialize};

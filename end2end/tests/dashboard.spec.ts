@@ -319,7 +319,7 @@ test("no Leptos warning or hydration error on any staff page", async ({ browser 
     await page.goto(path);
     await hydrated(page);
     if (role === "admin") {
-      for (const sub of ["/admin/users", "/admin/crews", "/admin/import", "/admin/audit", "/admin/history"]) {
+      for (const sub of ["/admin/users", "/admin/crews", "/admin/import", "/admin/audit", "/admin/history", "/admin/plans"]) {
         await page.goto(sub);
         await hydrated(page);
       }
@@ -613,6 +613,11 @@ test("the admin creates a site with its position picked on the map, then changes
   const listed = editor.locator("li[data-number='7D01']");
   await expect(listed.getByTestId("account-key-label")).toHaveText("AES-128");
   await expect(listed).toContainText("* link: no life sign yet");
+  // Removed again (asked twice): no longer listed.
+  await listed.getByTestId("account-7D01-open").click();
+  await listed.getByTestId("account-remove").click();
+  await listed.getByTestId("account-remove-confirm").click();
+  await expect(editor.locator("li[data-number='7D01']")).toHaveCount(0);
 
   // Its rules: a bad duress code first.
   await editor.getByTestId("site-rules-box-open").click();
@@ -638,4 +643,96 @@ test("the admin creates a site with its position picked on the map, then changes
   await admin.getByTestId("site-search").fill("cofetaria dulce");
   await expect(admin.getByTestId("site-results")).toContainText("Strada Făurar 12");
   expect(broken).toEqual([]);
+});
+
+test("the admin edits the centre's plans, a site's own plan with an instruction, a zone's type and a code override; the operator works the instruction", async ({ browser }) => {
+  const admin = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  const broken = hydrationErrors(admin);
+  await signIn(admin, "admin", /\/operator$/);
+
+  // The centre's tamper plan gets an instruction; then back to the built-in plan.
+  await admin.goto("/admin/plans");
+  await hydrated(admin);
+  const tamper = admin.getByTestId("plan-tamper");
+  await tamper.getByTestId("plan-tamper-open").click();
+  await expect(tamper.getByTestId("plan-source")).toHaveText("The built-in plan.");
+  await tamper.getByTestId("plan-add-step").click();
+  const added = tamper.getByTestId("plan-step").last();
+  await added.getByTestId("step-kind").selectOption("instruction");
+  await tamper.getByTestId("plan-save").click();
+  await expect(added.locator(".field-error")).toHaveText("Write what the operator must do.");
+  await added.getByTestId("step-text").fill("Ask whether a technician is on site");
+  await tamper.getByTestId("plan-save").click();
+  await expect(tamper.getByTestId("plan-saved")).toBeVisible();
+  await admin.reload();
+  await hydrated(admin);
+  await admin.getByTestId("plan-tamper-open").click();
+  await expect(admin.getByTestId("plan-tamper").getByTestId("plan-source")).toHaveText("The centre's plan.");
+  await expect(admin.getByTestId("plan-tamper").getByTestId("step-text")).toHaveValue("Ask whether a technician is on site");
+  await admin.getByTestId("plan-tamper").getByTestId("plan-reset").click();
+  await expect(admin.getByTestId("plan-tamper").getByTestId("plan-source")).toHaveText("The built-in plan.");
+
+  // Demo site 17: its own burglary plan starts with an instruction; zone 003 is the entry
+  // door; Contact ID 134 from its panel is a panic.
+  const site = 17;
+  await admin.goto("/admin");
+  await hydrated(admin);
+  await admin.getByTestId("site-search").fill(account(site));
+  await expect(admin.getByTestId("site-count")).toHaveText("1 site");
+  await admin.getByTestId("edit-site").click();
+  const editor = admin.getByTestId("site-editor");
+  await editor.getByTestId("site-plans-box-open").click();
+  const plan = editor.getByTestId("plan-burglary");
+  await plan.getByTestId("plan-burglary-open").click();
+  await plan.getByTestId("plan-add-step").click();
+  const first = plan.getByTestId("plan-step").last();
+  await first.getByTestId("step-kind").selectOption("instruction");
+  await first.getByTestId("step-text").fill("Ring the caretaker on 0740 000 000");
+  const count = await plan.getByTestId("plan-step").count();
+  const instruction = plan.getByTestId("plan-step").filter({ has: admin.getByTestId("step-text") });
+  for (let n = 1; n < count; n++) await instruction.getByTestId("step-up").click();
+  await expect(plan.getByTestId("plan-step").first().getByTestId("step-text")).toHaveValue("Ring the caretaker on 0740 000 000");
+  await plan.getByTestId("plan-save").click();
+  await expect(plan.getByTestId("plan-saved")).toBeVisible();
+  const zone = editor.locator("li[data-zone='003']");
+  await zone.getByTestId("zone-kind").selectOption("entry");
+  await zone.getByTestId("zone-save").click();
+  await editor.getByTestId("site-overrides-box-open").click();
+  await editor.getByTestId("override-add").click();
+  const line = editor.getByTestId("override").last();
+  await line.getByTestId("override-code").fill("13");
+  await editor.getByTestId("overrides-save").click();
+  await expect(line.locator(".field-error")).toHaveText("A Contact ID code is three digits (130).");
+  await line.getByTestId("override-code").fill("134");
+  await line.getByTestId("override-category").selectOption("panic");
+  await line.getByTestId("override-priority").fill("1");
+  await editor.getByTestId("overrides-save").click();
+  await expect(editor.getByTestId("overrides-saved")).toBeVisible();
+  await admin.reload();
+  await hydrated(admin);
+  await admin.getByTestId("site-search").fill(account(site));
+  await admin.getByTestId("edit-site").click();
+  await expect(editor.locator("li[data-zone='003'] [data-testid=zone-kind]")).toHaveValue("entry");
+  await editor.getByTestId("site-plans-box-open").click();
+  await editor.getByTestId("plan-burglary-open").click();
+  await expect(editor.getByTestId("plan-burglary").getByTestId("plan-source")).toHaveText("This site's own plan.");
+  expect(broken).toEqual([]);
+  await admin.context().close();
+
+  // A burglary there: the operator's workspace lists the instruction first and ticks it off.
+  const ana = await staffPage(browser, "operator");
+  await burglary(site);
+  await expect(row(ana, site)).toBeVisible({ timeout: 2000 });
+  const snap = await rpc<Snapshot>(ana, "/rpc/ops/snapshot");
+  const inc = snap.incidents.find((i) => i.site_id === site)!;
+  await ana.goto(`/operator/incidents/${inc.id}`);
+  await hydrated(ana);
+  const step = ana.getByTestId("step").first();
+  await expect(step).toContainText("Ring the caretaker on 0740 000 000");
+  await rpc(ana, "/rpc/ops/act", { id: inc.id, action: { action: "claim" } });
+  await ana.reload();
+  await hydrated(ana);
+  await ana.getByTestId("step").first().getByTestId("step-done").click();
+  await expect(ana.getByTestId("journal")).toContainText("Ring the caretaker on 0740 000 000");
+  await rpc(ana, "/rpc/ops/act", { id: inc.id, action: { action: "close", resolution: "test", recall_crews: true } });
 });

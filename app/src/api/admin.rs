@@ -104,6 +104,14 @@ pub async fn account_key(site_id: i64, number: String, key_format: String, key: 
     crate::ssr::accounts::set_key(&ctx, &user, site_id, &number, &key_format, &key, allow_plain).await.map_err(fail)
 }
 
+/// Removes an account from its site (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/account-remove", input = Json)]
+pub async fn account_remove(site_id: i64, number: String) -> Result<(), ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::accounts::remove(&ctx, &user, site_id, &number).await.map_err(fail)
+}
+
 /// Replaces an account's supervised paths (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/account-paths", input = Json)]
 pub async fn account_paths(site_id: i64, number: String, paths: Vec<crate::model::accounts::PathLine>) -> Result<FieldErrors, ServerFnError> {
@@ -128,6 +136,40 @@ pub async fn save_hours(site_id: i64, hours: crate::model::admin::HoursForm) -> 
     let user = super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::admin::save_hours(&ctx, &user, site_id, &hours).await.map_err(fail)
+}
+
+/// Sets a site's own plan for a category, or with `steps` `None` makes the site follow the
+/// centre's plan again (supervisors and admins); answers what to fix.
+#[server(prefix = "/rpc", endpoint = "admin/site-plan", input = Json)]
+pub async fn save_site_plan(site_id: i64, category: String, steps: Option<Vec<crate::model::plans::StepLine>>) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::plans::save_site_plan(&ctx, &user, site_id, &category, steps.as_deref()).await.map_err(fail)
+}
+
+/// The centre's plan of every category and where each comes from (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/centre-plans")]
+pub async fn centre_plans() -> Result<Vec<crate::model::plans::PlanForm>, ServerFnError> {
+    super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::plans::plans(&ctx, None).await.map_err(fail)
+}
+
+/// Sets the centre's plan for a category, or with `steps` `None` goes back to the built-in
+/// plan (admins only: it changes every site without a plan of its own); answers what to fix.
+#[server(prefix = "/rpc", endpoint = "admin/centre-plan", input = Json)]
+pub async fn save_centre_plan(category: String, steps: Option<Vec<crate::model::plans::StepLine>>) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(&[crate::model::Role::Admin]).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::plans::save_centre_plan(&ctx, &user, &category, steps.as_deref()).await.map_err(fail)
+}
+
+/// Replaces a site's code overrides (supervisors and admins); answers what to fix.
+#[server(prefix = "/rpc", endpoint = "admin/site-overrides", input = Json)]
+pub async fn save_overrides(site_id: i64, overrides: Vec<crate::model::plans::OverrideLine>) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::plans::save_overrides(&ctx, &user, site_id, &overrides).await.map_err(fail)
 }
 
 /// The map's settings, for picking positions (supervisors and admins).
@@ -173,10 +215,10 @@ pub async fn remove_contact(site_id: i64, contact_id: i64) -> Result<(), ServerF
 
 /// Renames a zone, or removes it with no name (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/zone", input = Json)]
-pub async fn change_zone(site_id: i64, number: i64, name: Option<String>) -> Result<FieldErrors, ServerFnError> {
+pub async fn change_zone(site_id: i64, number: i64, name: Option<String>, kind: Option<String>) -> Result<FieldErrors, ServerFnError> {
     let user = super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
-    crate::ssr::admin::change_zone(&ctx, &user, site_id, number, name.as_deref()).await.map_err(fail)
+    crate::ssr::admin::change_zone(&ctx, &user, site_id, number, name.as_deref(), kind.as_deref()).await.map_err(fail)
 }
 
 /// Names a new zone (supervisors and admins); answers what to fix, if anything.

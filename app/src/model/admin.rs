@@ -100,6 +100,10 @@ pub struct AdminSiteDetail {
     pub rules: SiteRules,
     /// Weekly opening hours.
     pub hours: HoursForm,
+    /// Every category's plan and where it comes from.
+    pub plans: Vec<super::plans::PlanForm>,
+    /// Code overrides.
+    pub overrides: Vec<super::plans::OverrideLine>,
 }
 
 /// A customer login with access to a site.
@@ -147,9 +151,25 @@ impl FieldErrors {
         self.fields.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
     }
 
-    fn add(&mut self, field: &str, message: &str) {
+    pub(crate) fn add(&mut self, field: &str, message: &str) {
         self.fields.push((field.into(), message.into()));
     }
+}
+
+/// What a zone can be, with what people call it (the store keeps the same names).
+pub const ZONE_KINDS: [(&str, &str); 7] = [
+    ("entry", "Entry/exit"),
+    ("interior", "Interior"),
+    ("perimeter", "Perimeter"),
+    ("fire", "Fire"),
+    ("panic", "Panic"),
+    ("technical", "Technical"),
+    ("24h", "24-hour"),
+];
+
+/// What people call a zone type (empty for none).
+pub fn zone_kind_label(kind: &str) -> &str {
+    ZONE_KINDS.iter().find(|(k, _)| *k == kind).map_or("", |(_, l)| l)
 }
 
 /// Roles an administrator may give.
@@ -285,6 +305,10 @@ pub struct SiteForm {
 /// What a site can be, with its words.
 pub const SITE_KINDS: [(&str, &str); 3] = [("home", "Home"), ("business", "Business"), ("vehicle", "Vehicle")];
 
+fn yes() -> bool {
+    true
+}
+
 /// A site's rules as the admin form shows and sends them (text as typed).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteRules {
@@ -306,6 +330,18 @@ pub struct SiteRules {
     pub warranty_until: String,
     /// Dispatches included in the fee per calendar year.
     pub included_per_year: String,
+    /// Dispatches in the first calendar month are free.
+    #[serde(default = "yes")]
+    pub free_first_month: bool,
+    /// The first user false alarm of a year is free.
+    #[serde(default = "yes")]
+    pub free_first_false_alarm: bool,
+    /// Price of a billable dispatch ("250", "49.90"; empty: not agreed).
+    #[serde(default)]
+    pub price: String,
+    /// Its currency (ISO 4217: EUR, RON, HUF, NOK).
+    #[serde(default)]
+    pub currency: String,
 }
 
 /// A checked [`SiteRules`].
@@ -329,6 +365,14 @@ pub struct CheckedRules {
     pub warranty_until: Option<chrono::NaiveDate>,
     /// Included dispatches a year.
     pub included_per_year: u32,
+    /// First month free.
+    pub free_first_month: bool,
+    /// First false alarm of a year free.
+    pub free_first_false_alarm: bool,
+    /// A billable dispatch's price in minor units (0: not agreed).
+    pub price_minor: u64,
+    /// Its currency (empty when no price).
+    pub currency: String,
 }
 
 impl SiteRules {
@@ -374,11 +418,53 @@ impl SiteRules {
         };
         let connected = day(&mut e, "connected", &self.connected);
         let warranty_until = day(&mut e, "warranty_until", &self.warranty_until);
+        let price_minor = match self.price.trim() {
+            "" => 0,
+            t => price_minor(t).unwrap_or_else(|| {
+                e.add("price", "An amount such as 250 or 49.90, up to 1000000, or nothing.");
+                0
+            }),
+        };
+        let currency = self.currency.trim().to_ascii_uppercase();
+        if price_minor > 0 && !(currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase())) {
+            e.add("currency", "A currency code of three letters, such as EUR or RON.");
+        }
         if !e.is_empty() {
             return Err(e);
         }
-        Ok(CheckedRules { duress_user, duress_shown_as, cancel_window_s, fire_cancel_window_s, life_sign_ms, crew_sla_ms: i64::from(crew_sla_min) * 60_000, connected, warranty_until, included_per_year })
+        Ok(CheckedRules {
+            duress_user,
+            duress_shown_as,
+            cancel_window_s,
+            fire_cancel_window_s,
+            life_sign_ms,
+            crew_sla_ms: i64::from(crew_sla_min) * 60_000,
+            connected,
+            warranty_until,
+            included_per_year,
+            free_first_month: self.free_first_month,
+            free_first_false_alarm: self.free_first_false_alarm,
+            currency: if price_minor > 0 { currency } else { String::new() },
+            price_minor,
+        })
     }
+}
+
+/// An amount with at most two decimals ("49.90", "250", "12,5") in minor units (cents),
+/// at most a million.
+pub fn price_minor(text: &str) -> Option<u64> {
+    let t = text.trim().replace(',', ".");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let minor = whole.parse::<u64>().ok()?.checked_mul(100)? + format!("{frac:0<2}").parse::<u64>().ok()?;
+    (minor <= 100_000_000).then_some(minor)
+}
+
+/// Minor units as an amount ("49.90").
+pub fn price_text(minor: u64) -> String {
+    format!("{}.{:02}", minor / 100, minor % 100)
 }
 
 /// A site's weekly opening hours as the admin form shows and sends them: Monday first, each
@@ -571,6 +657,15 @@ mod tests {
         for f in ["duress_user", "cancel_window_s", "fire_cancel_window_s", "crew_sla_min", "included_per_year", "life_sign", "connected"] {
             assert!(bad.get(f).is_some(), "{f} in {bad:?}");
         }
+        let priced = SiteRules { price: "49,9".into(), currency: "ron".into(), ..ok.clone() }.check().unwrap();
+        assert_eq!((priced.price_minor, priced.currency.as_str()), (4990, "RON"));
+        assert_eq!(SiteRules { price: String::new(), currency: "x".into(), ..ok.clone() }.check().unwrap().currency, "", "no price, no currency");
+        let bad = SiteRules { price: "12.345".into(), ..ok.clone() }.check().unwrap_err();
+        assert!(bad.get("price").is_some());
+        let bad = SiteRules { price: "250".into(), currency: "euro".into(), ..ok }.check().unwrap_err();
+        assert!(bad.get("currency").is_some());
+        assert_eq!((price_minor("250"), price_minor("0.5"), price_minor("-1"), price_minor("1000001")), (Some(25_000), Some(50), None, None));
+        assert_eq!(price_text(4990), "49.90");
     }
 
     #[test]

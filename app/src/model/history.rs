@@ -244,6 +244,9 @@ pub struct MonthlyReport {
     pub dispatches: u32,
     /// Dispatches billed on top of the fee.
     pub billed: u32,
+    /// What the billed dispatches cost at the contract's price ("2 × 250.00 RON =
+    /// 500.00 RON"; empty when the contract names no price).
+    pub billed_amount: String,
     /// Dispatches within the included ones of the year.
     pub included: u32,
     /// Dispatches free (warranty, first month, first false alarm, test, real alarm...).

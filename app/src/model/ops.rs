@@ -186,6 +186,9 @@ pub struct ZoneLine {
     pub zone: String,
     /// Its name ("Front door").
     pub name: String,
+    /// Its type (one of `store::ZONE_KINDS`; empty: none).
+    #[serde(default)]
+    pub kind: String,
 }
 
 /// A contact in calling order, with no password (it is only ever checked).

@@ -14,6 +14,8 @@ use crate::model::import::{ImportResult, COLUMNS};
 use crate::model::{Role, SessionUser};
 use crate::pages::operator::StaffNav;
 
+mod plans;
+
 /// The parts of the administration pages, one address each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AdminSection {
@@ -29,10 +31,12 @@ pub enum AdminSection {
     Audit,
     /// `/admin/history`: past incidents, their reports and export (supervisors too).
     History,
+    /// `/admin/plans`: the centre's action plans.
+    Plans,
 }
 
 impl AdminSection {
-    const ALL: [AdminSection; 6] = [AdminSection::Sites, AdminSection::History, AdminSection::Users, AdminSection::Crews, AdminSection::Import, AdminSection::Audit];
+    const ALL: [AdminSection; 7] = [AdminSection::Sites, AdminSection::History, AdminSection::Plans, AdminSection::Users, AdminSection::Crews, AdminSection::Import, AdminSection::Audit];
 
     fn path(self) -> &'static str {
         match self {
@@ -42,6 +46,7 @@ impl AdminSection {
             AdminSection::Import => "/admin/import",
             AdminSection::Audit => "/admin/audit",
             AdminSection::History => "/admin/history",
+            AdminSection::Plans => "/admin/plans",
         }
     }
 
@@ -53,6 +58,7 @@ impl AdminSection {
             AdminSection::Import => "Import",
             AdminSection::Audit => "Audit journal",
             AdminSection::History => "Incident history",
+            AdminSection::Plans => "Action plans",
         }
     }
 
@@ -86,6 +92,7 @@ pub fn AdminPage(section: AdminSection) -> impl IntoView {
                         AdminSection::Import => view! { <Import/> }.into_any(),
                         AdminSection::Audit => view! { <Audit/> }.into_any(),
                         AdminSection::History => view! { <History/> }.into_any(),
+                        AdminSection::Plans => view! { <plans::CentrePlans/> }.into_any(),
                     }}
                 </main>
             }.into_any()
@@ -183,6 +190,7 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
     let title = RwSignal::new((d.name.clone(), d.address.clone()));
     let adding = RwSignal::new(false);
     let (rules, hours, form) = (d.rules.clone(), d.hours.clone(), d.form.clone());
+    let (site_plans, overrides) = (d.plans.clone(), d.overrides.clone());
     let (keys, pets, notes) = (RwSignal::new(d.keys.clone()), RwSignal::new(d.pets.clone()), RwSignal::new(d.notes.clone()));
     let (zone_number, zone_name) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let zone_errors = RwSignal::new(FieldErrors::default());
@@ -223,6 +231,12 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
         <Fold label="Opening hours" id="site-hours-box" class="site-details-box">
             <HoursEditor site=id initial=hours.clone()/>
         </Fold>
+        <Fold label="Action plans" id="site-plans-box" class="site-details-box">
+            <plans::PlanList site=Some(id) plans=site_plans.clone()/>
+        </Fold>
+        <Fold label="Code overrides" id="site-overrides-box" class="site-details-box">
+            <plans::OverridesEditor site=id overrides=overrides.clone()/>
+        </Fold>
         <Fold label="Name, address, position, time zone" id="site-details-box" class="site-details-box">
             <SiteDetails site=Some(id) initial=form.clone() on_saved=Callback::new(move |(_, form): (i64, crate::model::admin::SiteForm)| title.set((form.name, format!("{}, {}", form.address, form.city))))/>
         </Fold>
@@ -262,7 +276,7 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
                 <Members site=id members=d.members.clone() detail invited/>
                 <Accounts site=id accounts=d.accounts.clone() detail/>
                 <h3>"Zones"</h3>
-                <ul class="zones">{d.zones.iter().map(|z| view! { <ZoneItem site=id zone=z.zone.clone() name=z.name.clone() detail/> }).collect_view()}</ul>
+                <ul class="zones">{d.zones.iter().map(|z| view! { <ZoneItem site=id zone=z.zone.clone() name=z.name.clone() kind=z.kind.clone() detail/> }).collect_view()}</ul>
                 <div class="inline-form">
                     <input size="4" placeholder="No." aria-label="Zone number" data-testid="zone-number" prop:value=zone_number on:input=input(zone_number)/>
                     <input placeholder="Zone name" aria-label="Zone name" data-testid="zone-name" prop:value=zone_name on:input=input(zone_name)/>
@@ -954,7 +968,7 @@ fn Accounts(site: i64, accounts: Vec<crate::model::accounts::AdminAccount>, deta
     let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
     view! {
         <h3>"Panel accounts"</h3>
-        <ul class="accounts" data-testid="accounts">{accounts.into_iter().map(|a| view! { <AccountItem site a/> }).collect_view()}</ul>
+        <ul class="accounts" data-testid="accounts">{accounts.into_iter().map(|a| view! { <AccountItem site a detail/> }).collect_view()}</ul>
         <Fold label="Add an account" id="add-account" class="add-account">
             <div class="inline-form">
                 <input size="8" maxlength="16" placeholder="Number" aria-label="Account number" data-testid="account-number" prop:value=number on:input=input(number)/>
@@ -1009,7 +1023,7 @@ fn PathsEditor(paths: RwSignal<Vec<crate::model::accounts::PathLine>>, errors: R
 
 /// One account: key size and policy, paths; changing the key or the paths.
 #[component]
-fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount) -> impl IntoView {
+fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount, detail: Resource<Result<AdminSiteDetail, ServerFnError>>) -> impl IntoView {
     let number = a.number.clone();
     let (format, key) = (RwSignal::new("hex".to_owned()), RwSignal::new(String::new()));
     let allow_plain = RwSignal::new(a.allow_plain);
@@ -1054,6 +1068,7 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount) -> impl IntoV
         }
     };
     let states = a.paths.iter().map(|(p, state)| format!("{} {}: {state}", p.line, p.name)).collect::<Vec<_>>().join(" · ");
+    let removed = number.clone();
     view! {
         <li data-testid="account" data-number=number.clone()>
             <strong class="mono">{number.clone()}</strong>" · "
@@ -1069,6 +1084,7 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount) -> impl IntoV
                 {field_error(errors, "key")}
                 <PathsEditor paths errors/>
                 <button class="btn small" data-testid="account-paths-save" on:click=save_paths.clone()>"Save paths"</button>
+                <RemoveAccount site number=removed.clone() detail errors/>
                 {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
                 {move || done.get().map(|m| view! { <span class="muted" data-testid="account-done">{m}</span> })}
             </Fold>
@@ -1077,6 +1093,31 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount) -> impl IntoV
 }
 
 /// A contact's card: name, phone, e-mail, language, SMS; adds one when `contact` is `None`.
+/// Removing an account, asked twice.
+#[component]
+fn RemoveAccount(site: i64, number: String, detail: Resource<Result<AdminSiteDetail, ServerFnError>>, errors: RwSignal<FieldErrors>) -> impl IntoView {
+    let asked = RwSignal::new(false);
+    let confirm = format!("Remove {number}");
+    let remove = move |_| {
+        let number = number.clone();
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::account_remove(site, number).await {
+                Ok(()) => detail.refetch(),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    view! {
+        <div class="danger-zone">
+            <button class="btn small" data-testid="account-remove" on:click=move |_| asked.update(|r| *r = !*r)>"Remove this account…"</button>
+            <span class:hidden=move || !asked.get()>
+                <span class="small">" Its panel will no longer be received or supervised. "</span>
+                <button class="btn small danger" data-testid="account-remove-confirm" on:click=remove>{confirm}</button>
+            </span>
+        </div>
+    }
+}
+
 #[component]
 fn ContactEditor(site: i64, contact: Option<i64>, initial: crate::model::admin::ContactForm, detail: Resource<Result<AdminSiteDetail, ServerFnError>>) -> impl IntoView {
     use crate::model::admin::{ContactForm, LANGUAGES};
@@ -1130,13 +1171,15 @@ fn ContactEditor(site: i64, contact: Option<i64>, initial: crate::model::admin::
 
 /// A zone: rename it, or remove its name.
 #[component]
-fn ZoneItem(site: i64, zone: String, name: String, detail: Resource<Result<AdminSiteDetail, ServerFnError>>) -> impl IntoView {
+fn ZoneItem(site: i64, zone: String, name: String, kind: String, detail: Resource<Result<AdminSiteDetail, ServerFnError>>) -> impl IntoView {
     let number = zone.parse::<i64>().unwrap_or_default();
     let text = RwSignal::new(name);
+    let kind = RwSignal::new(kind);
     let errors = RwSignal::new(FieldErrors::default());
     let change = move |name: Option<String>| {
         leptos::task::spawn_local(async move {
-            match crate::api::admin::change_zone(site, number, name).await {
+            let k = name.as_ref().map(|_| kind.get_untracked());
+            match crate::api::admin::change_zone(site, number, name, k).await {
                 Ok(e) if e.is_empty() => detail.refetch(),
                 Ok(e) => errors.set(e),
                 Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
@@ -1148,7 +1191,11 @@ fn ZoneItem(site: i64, zone: String, name: String, detail: Resource<Result<Admin
         <li class="inline-form" data-testid="zone" data-zone=zone>
             <span class="mono">{label}</span>
             <input size="18" maxlength="60" aria-label="Zone name" data-testid="zone-rename" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
-            <button class="btn small" data-testid="zone-save" on:click=move |_| change(Some(text.get_untracked()))>"Rename"</button>
+            <select aria-label="Zone type" data-testid="zone-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                <option value="" selected=move || kind.get().is_empty()>"(no type)"</option>
+                {crate::model::admin::ZONE_KINDS.iter().map(|(k, label)| view! { <option value=*k selected=move || kind.get() == *k>{*label}</option> }).collect_view()}
+            </select>
+            <button class="btn small" data-testid="zone-save" on:click=move |_| change(Some(text.get_untracked()))>"Save"</button>
             <button class="btn small" data-testid="zone-remove" on:click=move |_| change(None)>"Remove"</button>
             {field_error(errors, "zone_name")}
             {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
@@ -1260,7 +1307,11 @@ fn RulesEditor(site: i64, initial: crate::model::admin::SiteRules) -> impl IntoV
         ("connected", "Monitoring since", f(&initial.connected), "date"),
         ("warranty_until", "Technical false alarms free until", f(&initial.warranty_until), "date"),
         ("included_per_year", "Dispatches included a year", f(&initial.included_per_year), "text"),
+        ("price", "Price of a billed dispatch", f(&initial.price), "text"),
+        ("currency", "Currency (EUR, RON, HUF, NOK)", f(&initial.currency), "text"),
     ];
+    let free_first_month = RwSignal::new(initial.free_first_month);
+    let free_first_false_alarm = RwSignal::new(initial.free_first_false_alarm);
     let value = move |name: &str| fields.iter().find(|(n, ..)| *n == name).map(|(_, _, s, _)| s.get_untracked()).unwrap_or_default();
     let errors = RwSignal::new(FieldErrors::default());
     let done = RwSignal::new(false);
@@ -1275,6 +1326,10 @@ fn RulesEditor(site: i64, initial: crate::model::admin::SiteRules) -> impl IntoV
             connected: value("connected"),
             warranty_until: value("warranty_until"),
             included_per_year: value("included_per_year"),
+            free_first_month: free_first_month.get_untracked(),
+            free_first_false_alarm: free_first_false_alarm.get_untracked(),
+            price: value("price"),
+            currency: value("currency"),
         };
         if let Err(e) = rules.check() {
             errors.set(e);
@@ -1297,6 +1352,10 @@ fn RulesEditor(site: i64, initial: crate::model::admin::SiteRules) -> impl IntoV
                 <label>{label}<input type=kind data-testid=format!("rule-{name}") prop:value=signal on:input=move |ev| { done.set(false); signal.set(event_target_value(&ev)) }/>{field_error(errors, name)}</label>
             }).collect_view()}
         </div>
+        <label class="check"><input type="checkbox" data-testid="rule-free_first_month" prop:checked=free_first_month on:change=move |ev| { done.set(false); free_first_month.set(event_target_checked(&ev)) }/>
+            " Dispatches in the first month are free"</label>
+        <label class="check"><input type="checkbox" data-testid="rule-free_first_false_alarm" prop:checked=free_first_false_alarm on:change=move |ev| { done.set(false); free_first_false_alarm.set(event_target_checked(&ev)) }/>
+            " The first false alarm of each year is free"</label>
         <div class="form-actions">
             <button class="btn small primary" data-testid="rules-save" on:click=save>"Save rules"</button>
             {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
@@ -1380,7 +1439,7 @@ fn HoursEditor(site: i64, initial: crate::model::admin::HoursForm) -> impl IntoV
 /// the site editor was drawn again, Chromium gave some inputs inside a `<details>` no layout
 /// box, so they could not be typed into). The test id `<id>-open` is the button.
 #[component]
-fn Fold(label: &'static str, #[prop(into)] id: String, #[prop(optional)] class: &'static str, children: ChildrenFn) -> impl IntoView {
+fn Fold(#[prop(into)] label: String, #[prop(into)] id: String, #[prop(optional)] class: &'static str, children: ChildrenFn) -> impl IntoView {
     let open = RwSignal::new(false);
     let button = format!("{id}-open");
     view! {

@@ -163,6 +163,7 @@ fn Monthly(m: crate::model::history::MonthlyReport, printed_by: String) -> impl 
             <tr><th>"Incidents"</th><td data-testid="monthly-total">{m.total}</td><th>"False alarms"</th><td>{m.false_alarms}</td></tr>
             <tr><th>"Crews sent"</th><td data-testid="monthly-dispatches">{m.dispatches}</td><th>"billed · included · free"</th><td>{format!("{} · {} · {}", m.billed, m.included, m.free)}</td></tr>
             <tr><th>"Tests"</th><td>{m.tests}</td><th>"Link failures"</th><td>{m.link_failures}</td></tr>
+            {(!m.billed_amount.is_empty()).then(|| view! { <tr><th>"To bill"</th><td colspan="3" data-testid="monthly-amount">{m.billed_amount.clone()}</td></tr> })}
         </table>
         <h2>"By kind"</h2>
         <ul>{m.by_category.into_iter().map(|(c, n)| view! { <li>{format!("{c}: {n}")}</li> }).collect_view()}</ul>

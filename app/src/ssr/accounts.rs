@@ -166,6 +166,17 @@ async fn of_site(ctx: &Ctx, site_id: i64, number: &str) -> Result<String, WorkEr
     }
 }
 
+/// Removes an account from its site: the receiver no longer knows it, its links are no longer
+/// supervised (the supervisor reads its paths as ended at its next sync), its key is
+/// forgotten, and the number can be given again.
+pub async fn remove(ctx: &Ctx, user: &SessionUser, site_id: i64, number: &str) -> Result<(), WorkError> {
+    let number = of_site(ctx, site_id, number).await?;
+    ctx.store.remove_account(&number).await?;
+    audit(ctx, user, "account.remove", number, format!("from site {site_id}")).await?;
+    ctx.engine.reload_site(site_id).await?;
+    Ok(())
+}
+
 /// Sets (or with an empty key removes) an account's key, and whether plain frames are still
 /// taken with a key (a panel whose encryption had to be switched off).
 pub async fn set_key(

@@ -6,7 +6,7 @@ use super::work::WorkError;
 use super::Ctx;
 use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminMember, AdminSiteDetail, ContactForm, FieldErrors, HoursForm, Invited, SiteForm, SiteRules, UserChange, ROLES};
 use crate::model::import::{check_row, split_csv, ImportResult, ImportRow};
-use crate::model::ops::{AdminCrew, AdminSearch, AdminSite, AdminUser, ZoneLine};
+use crate::model::ops::{AdminCrew, AdminSearch, AdminSite, AdminUser};
 use crate::model::SessionUser;
 
 /// Search results per page.
@@ -152,7 +152,8 @@ pub async fn audit(ctx: &Ctx, user: &SessionUser, action: &str, subject: String,
 pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, WorkError> {
     let rec = ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     let settings = settings_of(ctx, site_id).await?;
-    let zones = ctx.store.zones(site_id).await?.into_iter().map(|(n, name)| ZoneLine { zone: format!("{n:03}"), name }).collect();
+    let zones = super::work::zone_lines(ctx, site_id).await?;
+    let (plans, overrides) = (super::plans::plans(ctx, Some(&settings)).await?, super::plans::overrides(&settings));
     let contacts = ctx
         .store
         .contacts(site_id)
@@ -180,7 +181,7 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
         kind: rec.kind.clone(),
     };
     let accounts = super::accounts::site_accounts(ctx, site_id, ctx.engine.clock().now_ms()).await?;
-    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form, accounts, rules, hours })
+    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form, accounts, rules, hours, plans, overrides })
 }
 
 /// Creates a site (`site_id` `None`) or changes one: name, address, position, time zone
@@ -261,6 +262,10 @@ fn rules_of(s: &engine::SiteSettings, tz: chrono_tz::Tz) -> SiteRules {
         connected: Some(s.billing.connected_at_ms).filter(|t| *t > 0).map(day).unwrap_or_default(),
         warranty_until: s.billing.warranty_until_ms.map(day).unwrap_or_default(),
         included_per_year: s.billing.included_per_year.to_string(),
+        free_first_month: s.billing.free_first_month,
+        free_first_false_alarm: s.billing.free_first_false_alarm,
+        price: Some(s.price.per_dispatch_minor).filter(|p| *p > 0).map(crate::model::admin::price_text).unwrap_or_default(),
+        currency: s.price.currency.clone(),
     }
 }
 
@@ -285,11 +290,14 @@ pub async fn save_rules(ctx: &Ctx, user: &SessionUser, site_id: i64, form: &Site
     // The warranty covers its last day whole.
     settings.billing.warranty_until_ms = c.warranty_until.and_then(|d| d.succ_opt()).map(|d| start(d) - 1);
     settings.billing.included_per_year = c.included_per_year;
+    settings.billing.free_first_month = c.free_first_month;
+    settings.billing.free_first_false_alarm = c.free_first_false_alarm;
+    settings.price = engine::Price { per_dispatch_minor: c.price_minor, currency: c.currency.clone() };
     let json = serde_json::to_string(&settings).map_err(|e| WorkError::Invalid(e.to_string()))?;
     ctx.store.put_site_settings(site_id, &json, ctx.engine.clock().now_ms()).await?;
     let shown = rules_of(&settings, tz);
     let detail = format!(
-        "duress user {}, cancel {} s (fire {} s), life sign {}, crew late after {} min, connected {}, warranty {}, {} dispatches a year",
+        "duress user {}, cancel {} s (fire {} s), life sign {}, crew late after {} min, connected {}, warranty {}, {} dispatches a year, first month {}, first false alarm {}, price {}",
         if shown.duress_user.is_empty() { "none" } else { &shown.duress_user },
         shown.cancel_window_s,
         shown.fire_cancel_window_s,
@@ -297,7 +305,10 @@ pub async fn save_rules(ctx: &Ctx, user: &SessionUser, site_id: i64, form: &Site
         shown.crew_sla_min,
         if shown.connected.is_empty() { "unknown" } else { &shown.connected },
         if shown.warranty_until.is_empty() { "none" } else { &shown.warranty_until },
-        shown.included_per_year
+        shown.included_per_year,
+        if shown.free_first_month { "free" } else { "billed" },
+        if shown.free_first_false_alarm { "free" } else { "billed" },
+        if shown.price.is_empty() { "none".to_owned() } else { format!("{} {}", shown.price, shown.currency) },
     );
     audit(ctx, user, "site.rules", format!("site:{site_id}"), detail).await?;
     ctx.engine.reload_site(site_id).await?;
@@ -372,7 +383,7 @@ pub async fn remove_member(ctx: &Ctx, user: &SessionUser, site_id: i64, user_id:
     audit(ctx, user, "site.member_removed", format!("site:{site_id}"), who.username).await
 }
 
-async fn settings_of(ctx: &Ctx, site_id: i64) -> Result<engine::SiteSettings, WorkError> {
+pub(crate) async fn settings_of(ctx: &Ctx, site_id: i64) -> Result<engine::SiteSettings, WorkError> {
     match ctx.store.site_settings(site_id).await? {
         Some(json) => serde_json::from_str(&json).map_err(|e| WorkError::Invalid(format!("site settings unreadable: {e}"))),
         None => Ok(engine::SiteSettings::default()),
@@ -437,15 +448,25 @@ pub async fn remove_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact
 }
 
 /// Renames a zone (`name` given) or removes it (`None`).
-pub async fn change_zone(ctx: &Ctx, user: &SessionUser, site_id: i64, number: i64, name: Option<&str>) -> Result<FieldErrors, WorkError> {
+/// A renamed zone may also get a type (`kind`: `Some("")` clears it, `None` keeps it).
+pub async fn change_zone(ctx: &Ctx, user: &SessionUser, site_id: i64, number: i64, name: Option<&str>, kind: Option<&str>) -> Result<FieldErrors, WorkError> {
     match name {
         Some(name) => {
             let (_, name) = match check_zone(&number.to_string(), name) {
                 Ok(z) => z,
                 Err(e) => return Ok(e),
             };
+            let kind = kind.map(str::trim);
+            if let Some(k) = kind.filter(|k| !k.is_empty() && !crate::model::admin::ZONE_KINDS.iter().any(|(z, _)| z == k)) {
+                return Ok(FieldErrors { fields: vec![("zone_kind".into(), format!("No zone type {k:?}."))], form: None });
+            }
             ctx.store.rename_zone(site_id, number, &name).await?;
-            audit(ctx, user, "site.zone_renamed", format!("site:{site_id}"), format!("{number:03} {name}")).await?;
+            let mut detail = format!("{number:03} {name}");
+            if let Some(k) = kind {
+                ctx.store.set_zone_kind(site_id, number, Some(k).filter(|k| !k.is_empty())).await?;
+                detail.push_str(&format!(" ({})", if k.is_empty() { "no type" } else { crate::model::admin::zone_kind_label(k) }));
+            }
+            audit(ctx, user, "site.zone_renamed", format!("site:{site_id}"), detail).await?;
         }
         None => {
             ctx.store.remove_zone(site_id, number).await?;

@@ -62,6 +62,8 @@ pub enum Job {
     ReloadSite(i64, oneshot::Sender<Result<(), EngineError>>),
     /// Reload the crews from the store (one added or changed by an administrator).
     ReloadCrews(oneshot::Sender<Result<(), EngineError>>),
+    /// Reload the centre's plans from the store.
+    ReloadCentre(oneshot::Sender<Result<(), EngineError>>),
 }
 
 /// A cheap, cloneable handle to the engine task.
@@ -125,6 +127,13 @@ impl EngineHandle {
     pub async fn reload_crews(&self) -> Result<(), EngineError> {
         let (tx, rx) = oneshot::channel();
         self.jobs.send(Job::ReloadCrews(tx)).await.map_err(|_| EngineError::Stopped)?;
+        rx.await.map_err(|_| EngineError::Stopped)?
+    }
+
+    /// Makes the engine read the centre's plans again (changed by an administrator).
+    pub async fn reload_centre(&self) -> Result<(), EngineError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs.send(Job::ReloadCentre(tx)).await.map_err(|_| EngineError::Stopped)?;
         rx.await.map_err(|_| EngineError::Stopped)?
     }
 }

@@ -381,5 +381,16 @@ pub async fn monthly(
     let mut by_category: Vec<(String, u32)> = counts.into_iter().collect();
     by_category.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     report.by_category = by_category;
+    let price = super::admin::settings_of(ctx, site.id).await?.price;
+    if price.per_dispatch_minor > 0 {
+        let each = crate::model::admin::price_text;
+        report.billed_amount = format!(
+            "{} × {} {cur} = {} {cur}",
+            report.billed,
+            each(price.per_dispatch_minor),
+            each(price.per_dispatch_minor * u64::from(report.billed)),
+            cur = price.currency
+        );
+    }
     Ok(Ok(report))
 }

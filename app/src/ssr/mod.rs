@@ -10,6 +10,7 @@ pub mod history;
 pub mod journal;
 pub mod keys;
 pub mod ops;
+pub mod plans;
 pub mod setup;
 pub mod sla;
 pub mod views;

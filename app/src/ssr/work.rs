@@ -40,12 +40,18 @@ fn local(at_ms: Option<i64>, tz: Tz) -> Option<String> {
     at_ms.map(|t| engine::local_time(t, tz))
 }
 
+/// A site's zones with their names and types, by number.
+pub async fn zone_lines(ctx: &Ctx, site_id: i64) -> Result<Vec<ZoneLine>, WorkError> {
+    let mut kinds = ctx.store.zone_kinds(site_id).await?;
+    Ok(ctx.store.zones(site_id).await?.into_iter().map(|(n, name)| ZoneLine { zone: format!("{n:03}"), name, kind: kinds.remove(&n).unwrap_or_default() }).collect())
+}
+
 /// The site sheet: address, accounts, zones, instructions, schedule, test and suspension.
 pub async fn site_sheet(ctx: &Ctx, site_id: i64, live: Option<&Site>, now_ms: i64) -> Result<SiteSheet, WorkError> {
     let rec = ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     let tz = tz_of(&rec.time_zone);
     let accounts = ctx.store.list_accounts().await?.into_iter().filter(|a| a.site_id == site_id).map(|a| a.number).collect();
-    let zones = ctx.store.zones(site_id).await?.into_iter().map(|(n, name)| ZoneLine { zone: format!("{n:03}"), name }).collect();
+    let zones = zone_lines(ctx, site_id).await?;
     let mut sheet = SiteSheet {
         id: site_id,
         name: rec.name,
@@ -128,7 +134,7 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
         .enumerate()
         .map(|(index, s)| StepLine {
             index,
-            kind: engine::words::step(s.step.kind),
+            kind: engine::words::step(&s.step.kind),
             auto: s.step.auto,
             status: match s.status {
                 StepStatus::Pending => "pending",

@@ -59,8 +59,8 @@ impl Engine {
                     journal(&mut out, incident, now_ms, actor, "warning", Some(format!("wrong password given by {name}")));
                 }
                 if matches!(outcome, CallOutcome::Reached | CallOutcome::DeclinedDispatch) {
-                    inc.mark(StepKind::CallContacts, StepStatus::Done, now_ms, Some(name.clone()));
-                    inc.mark(StepKind::VerifyPassword, StepStatus::Done, now_ms, Some(format!("password of {name} verified")));
+                    inc.mark(&StepKind::CallContacts, StepStatus::Done, now_ms, Some(name.clone()));
+                    inc.mark(&StepKind::VerifyPassword, StepStatus::Done, now_ms, Some(format!("password of {name} verified")));
                 }
                 self.after_call(incident, now_ms, &mut out);
                 Reply::Done
@@ -70,7 +70,7 @@ impl Engine {
                 let inc = self.working(incident, by, now_ms)?;
                 let progress = inc.steps.get_mut(step).ok_or_else(|| CommandError::NotFound(format!("step {step}")))?;
                 if progress.status != StepStatus::Pending && progress.status != StepStatus::Failed {
-                    return Err(CommandError::Invalid(format!("\"{}\" is already done", words::step(progress.step.kind))));
+                    return Err(CommandError::Invalid(format!("\"{}\" is already done", words::step(&progress.step.kind))));
                 }
                 if progress.step.kind == StepKind::Dispatch {
                     return Err(CommandError::Invalid("dispatch a crew instead".into()));
@@ -78,8 +78,8 @@ impl Engine {
                 progress.status = StepStatus::Done;
                 progress.at_ms = Some(now_ms);
                 progress.note = note.clone();
-                let kind = progress.step.kind;
-                journal(&mut out, incident, now_ms, actor, "step", Some(format!("{}{}", words::step(kind), note.map(|n| format!(": {n}")).unwrap_or_default())));
+                let label = words::step(&progress.step.kind);
+                journal(&mut out, incident, now_ms, actor, "step", Some(format!("{}{}", label, note.map(|n| format!(": {n}")).unwrap_or_default())));
                 Reply::Done
             }
             Command::Dispatch { incident, crew_id } => {

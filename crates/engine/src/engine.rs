@@ -51,6 +51,8 @@ pub struct Engine {
     pub(crate) storm: StormRule,
     pub(crate) storm_index: crate::storm::StormIndex,
     pub(crate) escalate_after_ms: i64,
+    /// The centre's own plans per category (for premises without plans of their own).
+    pub(crate) centre_plans: Vec<crate::settings::Plan>,
 }
 
 /// An incident nobody claimed for this long is escalated to supervisors (default).
@@ -102,7 +104,19 @@ impl Engine {
             storm: StormRule::default(),
             storm_index: Default::default(),
             escalate_after_ms: ESCALATE_AFTER_MS,
+            centre_plans: Vec::new(),
         }
+    }
+
+    /// Replaces the centre's plans (what premises without plans of their own follow; the
+    /// built-in defaults fill the categories these leave out). Open incidents keep theirs.
+    pub fn set_centre_plans(&mut self, plans: Vec<crate::settings::Plan>) {
+        self.centre_plans = plans;
+    }
+
+    /// The centre's plans.
+    pub fn centre_plans(&self) -> &[crate::settings::Plan] {
+        &self.centre_plans
     }
 
     /// Sets how long an incident may wait unclaimed before it is escalated to supervisors.
@@ -350,7 +364,7 @@ impl Engine {
     fn add_plan(&mut self, id: i64, now_ms: i64, out: &mut Output) {
         let Some(inc) = self.incidents.get(&id) else { return };
         let Some(site) = self.sites.get(&inc.site_id) else { return };
-        let steps = site.settings.plan_for(inc.category);
+        let steps = site.settings.plan_for(inc.category, &self.centre_plans);
         let inc = self.incidents.get_mut(&id).expect("checked");
         for step in steps {
             if !inc.steps.iter().any(|s| s.step == step) {

@@ -229,7 +229,7 @@ impl Incident {
         if !self.is_open() {
             return None;
         }
-        let cancel = self.cancel_until_ms.filter(|_| self.pending(StepKind::Dispatch, true));
+        let cancel = self.cancel_until_ms.filter(|_| self.pending(&StepKind::Dispatch, true));
         match (cancel, self.wait_until_ms) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -237,18 +237,18 @@ impl Incident {
     }
 
     /// Whether a step of this kind (auto or not, as asked) is pending.
-    pub fn pending(&self, kind: StepKind, auto: bool) -> bool {
+    pub fn pending(&self, kind: &StepKind, auto: bool) -> bool {
         self.steps
             .iter()
-            .any(|s| s.step.kind == kind && s.step.auto == auto && s.status == StepStatus::Pending)
+            .any(|s| s.step.kind == *kind && s.step.auto == auto && s.status == StepStatus::Pending)
     }
 
     /// Marks the first pending step of this kind.
-    pub fn mark(&mut self, kind: StepKind, status: StepStatus, at_ms: i64, note: Option<String>) {
+    pub fn mark(&mut self, kind: &StepKind, status: StepStatus, at_ms: i64, note: Option<String>) {
         if let Some(s) = self
             .steps
             .iter_mut()
-            .find(|s| s.step.kind == kind && s.status == StepStatus::Pending)
+            .find(|s| s.step.kind == *kind && s.status == StepStatus::Pending)
         {
             s.status = status;
             s.at_ms = Some(at_ms);

@@ -26,7 +26,7 @@ pub use engine::{Engine, Signal, ESCALATE_AFTER_MS};
 pub use incident::{Assignment, CallOutcome, CrewEnd, Incident, Resolution, Status, StepStatus};
 pub use output::{JournalEntry, Notice, NoticeKind, Output, SiteEvent};
 pub use plan::MOTION_WINDOW_MS;
-pub use settings::{Instructions, Plan, SiteKind, SiteSettings, Step, StepKind};
+pub use settings::{default_plan, Instructions, Plan, Price, SiteKind, SiteSettings, Step, StepKind};
 pub use site::{ArmState, Contact, Site, SiteInfo, SiteState, TestMode, TestScope};
 pub use storm::StormRule;
 pub use timers::{LIFE_SIGN_PRIORITY, SCHEDULE_PRIORITY};

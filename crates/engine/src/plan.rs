@@ -33,7 +33,7 @@ impl Engine {
                     match inc.wait_until_ms {
                         Some(until) if until <= now_ms => {
                             inc.wait_until_ms = None;
-                            inc.mark(progress.step.kind, StepStatus::Done, now_ms, None);
+                            inc.mark(&progress.step.kind, StepStatus::Done, now_ms, None);
                         }
                         Some(_) => break,
                         None => {
@@ -51,10 +51,14 @@ impl Engine {
                 StepKind::NotifyCustomer => {
                     self.notify_alarm(id, now_ms, out);
                 }
-                StepKind::NotifyPolice | StepKind::NotifyFire | StepKind::CallContacts | StepKind::VerifyPassword => {
+                StepKind::NotifyPolice
+                | StepKind::NotifyFire
+                | StepKind::CallContacts
+                | StepKind::VerifyPassword
+                | StepKind::Instruction { .. } => {
                     let inc = self.incidents.get_mut(&id).expect("checked");
-                    inc.mark(progress.step.kind, StepStatus::Done, now_ms, Some("requested automatically".into()));
-                    journal(out, id, now_ms, Actor::Engine, "step", Some(format!("{}: requested automatically", words::step(progress.step.kind))));
+                    inc.mark(&progress.step.kind, StepStatus::Done, now_ms, Some("requested automatically".into()));
+                    journal(out, id, now_ms, Actor::Engine, "step", Some(format!("{}: requested automatically", words::step(&progress.step.kind))));
                 }
             }
         }
@@ -67,7 +71,7 @@ impl Engine {
     fn notify_alarm(&mut self, id: i64, now_ms: i64, out: &mut Output) {
         let Some(inc) = self.incidents.get_mut(&id) else { return };
         if inc.silent {
-            inc.mark(StepKind::NotifyCustomer, StepStatus::Skipped, now_ms, None);
+            inc.mark(&StepKind::NotifyCustomer, StepStatus::Skipped, now_ms, None);
             return;
         }
         let site = &self.sites[&inc.site_id];
@@ -83,7 +87,7 @@ impl Engine {
             body: format!("Alarm at {}: {}.{cancel}", site.info.name, inc.title),
             sms: inc.priority <= 3 || inc.category == Category::LinkFailure,
         });
-        inc.mark(StepKind::NotifyCustomer, StepStatus::Done, now_ms, None);
+        inc.mark(&StepKind::NotifyCustomer, StepStatus::Done, now_ms, None);
         journal(out, id, now_ms, Actor::Engine, "notified", Some("customer notified".into()));
     }
 
@@ -153,7 +157,7 @@ impl Engine {
             let inc = self.incidents.get_mut(&id).expect("checked");
             inc.moving = Some(moving);
             if moving {
-                inc.mark(StepKind::Dispatch, StepStatus::Skipped, now_ms, Some("vehicle is moving".into()));
+                inc.mark(&StepKind::Dispatch, StepStatus::Skipped, now_ms, Some("vehicle is moving".into()));
                 inc.steps.push(crate::incident::StepProgress {
                     step: crate::settings::Step::auto(StepKind::NotifyPolice),
                     status: StepStatus::Done,
@@ -172,7 +176,7 @@ impl Engine {
             None => {
                 let busy = self.busy_crews(id);
                 let inc = self.incidents.get_mut(&id).expect("checked");
-                inc.mark(StepKind::Dispatch, StepStatus::Failed, now_ms, Some("no crew available".into()));
+                inc.mark(&StepKind::Dispatch, StepStatus::Failed, now_ms, Some("no crew available".into()));
                 journal(out, id, now_ms, Actor::Engine, "no_crew", Some(format!("no crew free: the operator dispatches{busy}")));
             }
         }

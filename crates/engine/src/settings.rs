@@ -18,7 +18,7 @@ pub enum SiteKind {
 }
 
 /// One step of an action plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum StepKind {
     /// Tell the site's contacts (SMS, e-mail, push) that an alarm came in.
@@ -38,10 +38,16 @@ pub enum StepKind {
         /// Seconds to wait.
         seconds: u32,
     },
+    /// Something the operator must do that no other step says ("Call the caretaker on
+    /// 0740 000 000 before sending a crew"); always ticked off by hand.
+    Instruction {
+        /// What to do, as the operator reads it.
+        text: String,
+    },
 }
 
 /// A step and whether the engine runs it by itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     /// What to do.
     #[serde(flatten)]
@@ -86,7 +92,7 @@ pub struct SiteSettings {
     pub cancel_window_s: u32,
     /// Cancel window after a fire alarm, seconds (default 120).
     pub fire_cancel_window_s: u32,
-    /// Plans that replace the default plan of their categories.
+    /// The site's own plans: each replaces the centre's plan of its categories.
     pub plans: Vec<Plan>,
     /// Per-code category and priority overrides.
     pub overrides: Vec<Override>,
@@ -96,10 +102,22 @@ pub struct SiteSettings {
     pub life_sign_ms: Option<i64>,
     /// Dispatch billing terms.
     pub billing: Terms,
+    /// What a billable dispatch costs.
+    pub price: Price,
     /// A crew arriving later than this after dispatch is "late" (no charge).
     pub crew_sla_ms: i64,
     /// What operators and crews must know on the spot: keys, pets, notes.
     pub instructions: Instructions,
+}
+
+/// What a billable dispatch costs under the site's contract.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Price {
+    /// One billable dispatch in the currency's minor unit (cents, bani); 0: not agreed.
+    pub per_dispatch_minor: u64,
+    /// ISO 4217 code ("EUR", "RON"); empty: not agreed.
+    pub currency: String,
 }
 
 /// What operators and guards must know about a site on the spot.
@@ -127,6 +145,7 @@ impl Default for SiteSettings {
             schedule: None,
             life_sign_ms: None,
             billing: Terms::default(),
+            price: Price::default(),
             crew_sla_ms: 20 * 60_000,
             instructions: Instructions::default(),
         }
@@ -144,12 +163,12 @@ impl SiteSettings {
         self.duress_user.as_deref().is_some_and(|d| user.is_some_and(|u| same_user(u, d)))
     }
 
-    /// The plan for a category: the site's own, else the default.
-    pub fn plan_for(&self, category: Category) -> Vec<Step> {
-        self.plans
-            .iter()
-            .find(|p| p.categories.contains(&category))
-            .map(|p| p.steps.clone())
+    /// The plan for a category: the site's own, else the centre's (`centre`: the plans an
+    /// administrator set for every site), else the built-in default.
+    pub fn plan_for(&self, category: Category, centre: &[Plan]) -> Vec<Step> {
+        let found = |plans: &[Plan]| plans.iter().find(|p| p.categories.contains(&category)).map(|p| p.steps.clone());
+        found(&self.plans)
+            .or_else(|| (self.kind == SiteKind::Premises).then(|| found(centre)).flatten())
             .unwrap_or_else(|| default_plan(category, self.kind))
     }
 

@@ -85,7 +85,7 @@ pub fn crew_status(s: CrewStatus) -> &'static str {
 }
 
 /// A plan step.
-pub fn step(kind: StepKind) -> String {
+pub fn step(kind: &StepKind) -> String {
     match kind {
         StepKind::NotifyCustomer => "Notify the customer".into(),
         StepKind::CallContacts => "Call the contacts in order".into(),
@@ -94,6 +94,7 @@ pub fn step(kind: StepKind) -> String {
         StepKind::NotifyPolice => "Notify the police".into(),
         StepKind::NotifyFire => "Notify the fire brigade".into(),
         StepKind::Wait { seconds } => format!("Wait {seconds} s for a cancel"),
+        StepKind::Instruction { text } => text.clone(),
     }
 }
 

@@ -331,7 +331,7 @@ fn a_storm_folds_into_groups_by_area_and_kind() {
 #[test]
 fn billing_over_a_year_follows_the_rules() {
     let connected = T0 - 400 * 24 * 60 * MIN;
-    let settings = SiteSettings { billing: rules::billing::Terms { connected_at_ms: connected, warranty_until_ms: None, included_per_year: 4 }, ..SiteSettings::default() };
+    let settings = SiteSettings { billing: rules::billing::Terms { connected_at_ms: connected, warranty_until_ms: None, included_per_year: 4, ..Default::default() }, ..SiteSettings::default() };
     let mut e = city(settings);
     let mut t = T0 - 300 * 24 * 60 * MIN; // early February 2026
     let outcomes = [Resolution::FalseUser, Resolution::FalseUser, Resolution::Real, Resolution::Real, Resolution::FalseTechnical, Resolution::Real, Resolution::FalseUser];
@@ -566,4 +566,38 @@ fn journal_details_are_plain_words() {
         assert!(!text.contains(word), "{word:?} in:\n{text}");
     }
     assert!(text.contains("Mihai: wrong password") && text.contains("False alarm (user error)"), "{text}");
+}
+
+#[test]
+fn the_centres_plan_replaces_the_builtin_one_and_a_sites_own_plan_replaces_the_centres() {
+    let centre = vec![Plan {
+        categories: vec![Category::Burglary],
+        steps: vec![
+            Step::manual(StepKind::Instruction { text: "Ring the caretaker on 0740 000 000".into() }),
+            Step::auto(StepKind::Dispatch),
+        ],
+    }];
+    let mut e = city(SiteSettings::default());
+    e.set_centre_plans(centre.clone());
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let inc = only_open(&e);
+    let kinds: Vec<StepKind> = inc.steps.iter().map(|s| s.step.kind.clone()).collect();
+    assert_eq!(kinds, vec![StepKind::Instruction { text: "Ring the caretaker on 0740 000 000".into() }, StepKind::Dispatch]);
+    // The operator ticks the instruction off; its words are the journal's.
+    let (_, out) = e.on_command(OP, Command::Acknowledge { incident: inc.id }, T0 + SEC).unwrap();
+    assert!(!out.incidents.is_empty());
+    let (_, out) = e.on_command(OP, Command::StepDone { incident: inc.id, step: 0, note: None }, T0 + 2 * SEC).unwrap();
+    assert!(out.journal.iter().any(|j| j.detail.as_deref() == Some("Ring the caretaker on 0740 000 000")), "{:?}", out.journal);
+    // Fire is not in the centre's plans: the built-in plan still holds.
+    e.on_signal(&cid(2, T0 + 3 * SEC, "1", "110", "004"), T0 + 3 * SEC);
+    let fire = e.open_incidents().into_iter().find(|i| i.category == Category::Fire).expect("a fire incident");
+    assert!(fire.steps.iter().any(|s| s.step.kind == StepKind::NotifyFire));
+
+    // A site's own plan wins over the centre's.
+    let own = Plan { categories: vec![Category::Burglary], steps: vec![Step::manual(StepKind::CallContacts)] };
+    let mut e = city(SiteSettings { plans: vec![own], ..SiteSettings::default() });
+    e.set_centre_plans(centre);
+    e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
+    let kinds: Vec<StepKind> = only_open(&e).steps.iter().map(|s| s.step.kind.clone()).collect();
+    assert_eq!(kinds, vec![StepKind::CallContacts]);
 }

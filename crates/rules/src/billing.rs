@@ -2,11 +2,13 @@
 //!
 //! Each dispatch of a year is, in time order, free for the first matching reason, counted
 //! against the yearly included number, or billable:
-//! 1. within the first calendar month after connection: [`FreeReason::FirstMonth`];
+//! 1. within the first calendar month after connection: [`FreeReason::FirstMonth`] (unless
+//!    the contract says otherwise: [`Terms::free_first_month`]);
 //! 2. a technical false alarm under warranty: [`FreeReason::Warranty`];
 //! 3. the crew arrived late: [`FreeReason::CrewLate`];
 //! 4. the first user false alarm of the calendar year: [`FreeReason::FirstFalseCallOfYear`]
-//!    (only the very first one, even when it was already free for an earlier reason);
+//!    (only the very first one, even when it was already free for an earlier reason; unless
+//!    [`Terms::free_first_false_alarm`] is off);
 //! 5. tests and duplicates: [`FreeReason::NotChargeable`];
 //! 6. otherwise [`Charge::Included`] while the included number lasts, then
 //!    [`Charge::Billable`].
@@ -28,15 +30,28 @@ pub struct Terms {
     pub warranty_until_ms: Option<i64>,
     /// Dispatches included in the fee per calendar year.
     pub included_per_year: u32,
+    /// Dispatches within the first calendar month after connection are free.
+    #[serde(default = "yes")]
+    pub free_first_month: bool,
+    /// The first user false alarm of each calendar year is free.
+    #[serde(default = "yes")]
+    pub free_first_false_alarm: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for Terms {
-    /// Connected at the epoch, no warranty, 4 dispatches included a year.
+    /// Connected at the epoch, no warranty, 4 dispatches included a year, the first month
+    /// and the first false alarm of a year free.
     fn default() -> Self {
         Self {
             connected_at_ms: 0,
             warranty_until_ms: None,
             included_per_year: 4,
+            free_first_month: true,
+            free_first_false_alarm: true,
         }
     }
 }
@@ -183,13 +198,13 @@ pub fn year_account(terms: &Terms, dispatches: &[Dispatch], tz: Tz, year: i32) -
         let first_false_user = d.outcome == Outcome::FalseUser && !seen_false_user;
         seen_false_user |= d.outcome == Outcome::FalseUser;
         let under_warranty = terms.warranty_until_ms.is_some_and(|w| d.at_ms <= w);
-        let free = if d.at_ms < first_month_end {
+        let free = if terms.free_first_month && d.at_ms < first_month_end {
             Some(FreeReason::FirstMonth)
         } else if d.outcome == Outcome::FalseTechnical && under_warranty {
             Some(FreeReason::Warranty)
         } else if d.crew_late {
             Some(FreeReason::CrewLate)
-        } else if first_false_user {
+        } else if first_false_user && terms.free_first_false_alarm {
             Some(FreeReason::FirstFalseCallOfYear)
         } else if matches!(d.outcome, Outcome::Test | Outcome::Duplicate) {
             Some(FreeReason::NotChargeable)

@@ -109,9 +109,32 @@ impl Store {
         Ok(ids)
     }
 
+    /// Removes an account from its site: its paths stop being supervised (the supervisor
+    /// reads them as deactivated), its key is forgotten, and its number is free for a new
+    /// account. The row stays, renamed `NUMBER~ID` (no panel can send that), so what was
+    /// stored under it keeps its site. Returns the account as it was.
+    pub async fn remove_account(&self, number: &str) -> Result<AccountRecord, StoreError> {
+        let account = self.account(number).await?.ok_or_else(|| StoreError::NotFound(format!("account {}", number.trim())))?;
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE accounts SET number = $1, aes_key = NULL, removed_at = $2, updated_at = $2 WHERE id = $3")
+            .bind(format!("{}~{}", account.number, account.id))
+            .bind(now)
+            .bind(account.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE account_paths SET active = 0, updated_at = $1 WHERE account_id = $2 AND active = 1")
+            .bind(now)
+            .bind(account.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(account)
+    }
+
     /// Accounts by number, at most `limit` after `after` (paging), with their sites.
     pub async fn list_accounts_page(&self, after: Option<&str>, limit: i64) -> Result<Vec<AccountRecord>, StoreError> {
-        let sql = format!("{SELECT_ACCOUNTS} WHERE a.number > $1 ORDER BY a.number LIMIT $2");
+        let sql = format!("{SELECT_ACCOUNTS} WHERE a.removed_at IS NULL AND a.number > $1 ORDER BY a.number LIMIT $2");
         let rows = sqlx::query(&sql)
             .bind(after.unwrap_or(""))
             .bind(crate::clamp_limit(limit))

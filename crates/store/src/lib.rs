@@ -10,6 +10,7 @@
 
 mod accounts;
 mod audit;
+mod centre;
 mod connect;
 mod contacts;
 mod crews;
@@ -47,7 +48,7 @@ pub use error::StoreError;
 pub use records::{
     AccountRecord, ArrivalOf, ArrivalRecord, AuditRecord, NewArrival, NewAudit, NewSignal, NewSite,
     NewUser, PathRecord, PathSpec, PathUpdate, SignalQuery, SignalRecord, SiteRecord, UserRecord,
-    WriteItem, MAX_LIST_LIMIT, ROLES, SITE_KINDS,
+    WriteItem, MAX_LIST_LIMIT, ROLES, SITE_KINDS, ZONE_KINDS,
 };
 pub use sealed::SecretsKey;
 pub use photos::{image_type, PhotoMeta, MAX_PHOTOS_PER_INCIDENT, MAX_PHOTO_BYTES};

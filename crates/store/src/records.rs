@@ -204,6 +204,10 @@ pub struct SiteRecord {
 /// What a site can be.
 pub const SITE_KINDS: [&str; 3] = ["home", "business", "vehicle"];
 
+/// What a zone can be: an entry/exit door, an interior or perimeter detector, a fire,
+/// panic, technical or 24-hour zone.
+pub const ZONE_KINDS: [&str; 7] = ["entry", "interior", "perimeter", "fire", "panic", "technical", "24h"];
+
 /// A user to create. The caller hashes the password.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewUser {

@@ -71,7 +71,7 @@ impl Store {
         let q = fold(query.trim());
         let qd = digits(&q);
         let mut accounts: HashMap<i64, Vec<String>> = HashMap::new();
-        for row in sqlx::query("SELECT site_id, number FROM accounts ORDER BY number")
+        for row in sqlx::query("SELECT site_id, number FROM accounts WHERE removed_at IS NULL ORDER BY number")
             .fetch_all(&self.pool)
             .await?
         {

@@ -243,6 +243,22 @@ impl Store {
         crate::changed(&done, || format!("zone {number} of site {site_id}"))
     }
 
+    /// Sets a zone's type (one of [`crate::ZONE_KINDS`], or none). Unknown zone:
+    /// [`StoreError::NotFound`].
+    pub async fn set_zone_kind(&self, site_id: i64, number: i64, kind: Option<&str>) -> Result<(), StoreError> {
+        if let Some(k) = kind.filter(|k| !crate::ZONE_KINDS.contains(k)) {
+            return Err(StoreError::Invalid(format!("zone type {k:?}")));
+        }
+        let done = sqlx::query("UPDATE zones SET kind = $1 WHERE site_id = $2 AND number = $3").bind(kind).bind(site_id).bind(number).execute(&self.pool).await?;
+        crate::changed(&done, || format!("zone {number} of site {site_id}"))
+    }
+
+    /// A site's zone types by number (zones without a type left out).
+    pub async fn zone_kinds(&self, site_id: i64) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+        let rows = sqlx::query("SELECT number, kind FROM zones WHERE site_id = $1 AND kind IS NOT NULL").bind(site_id).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get("number")?, r.try_get("kind")?))).collect()
+    }
+
     /// Removes a zone's name (its signals then show the number only). Unknown zone:
     /// [`StoreError::NotFound`].
     pub async fn remove_zone(&self, site_id: i64, number: i64) -> Result<(), StoreError> {
@@ -264,7 +280,7 @@ impl Store {
 
     /// All panel accounts with their sites, by number.
     pub async fn list_accounts(&self) -> Result<Vec<AccountRecord>, StoreError> {
-        let sql = format!("{SELECT_ACCOUNTS} ORDER BY a.number");
+        let sql = format!("{SELECT_ACCOUNTS} WHERE a.removed_at IS NULL ORDER BY a.number");
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(|r| account_from_row(self, r)).collect()
     }

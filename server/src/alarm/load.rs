@@ -41,7 +41,8 @@ pub async fn load(store: &Store) -> Result<(Engine, i64), StoreError> {
         }
     }
     let crews = crews(store).await?;
-    let engine = Engine::new(sites, open, crews, store.max_incident_id().await?);
+    let mut engine = Engine::new(sites, open, crews, store.max_incident_id().await?);
+    engine.set_centre_plans(app::ssr::plans::centre_plans(store).await?);
     let cursor = match store.cursor(CURSOR).await? {
         Some(c) => c,
         None => store.max_signal_id().await?,

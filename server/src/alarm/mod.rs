@@ -111,6 +111,10 @@ impl Runtime {
             Job::ReloadCrews(reply) => {
                 let _ = reply.send(self.reload_crews().await.map_err(|e| EngineError::Store(e.to_string())));
             }
+            Job::ReloadCentre(reply) => {
+                let result = app::ssr::plans::centre_plans(&self.store).await.map(|plans| self.engine.set_centre_plans(plans));
+                let _ = reply.send(result.map_err(|e| EngineError::Store(e.to_string())));
+            }
         }
     }
 

@@ -267,7 +267,7 @@ async fn billing_counters_over_a_year_of_incidents() {
     let jan10 = chrono::NaiveDate::from_ymd_opt(year, 1, 10).unwrap().and_hms_opt(12, 0, 0).unwrap().and_utc().timestamp_millis();
     app.engine().clock().advance(jan10 - now);
     let start = app.engine().clock().now_ms();
-    put_settings(&app, app.site, json!({ "billing": { "connected_at_ms": start - 400 * 24 * 60 * MIN, "warranty_until_ms": start + 400 * 24 * 60 * MIN, "included_per_year": 4 } })).await;
+    put_settings(&app, app.site, json!({ "billing": { "connected_at_ms": start - 400 * 24 * 60 * MIN, "warranty_until_ms": start + 400 * 24 * 60 * MIN, "included_per_year": 4 }, "price": { "per_dispatch_minor": 25000, "currency": "RON" } })).await;
     let operator = app.signed_in("operator").await;
     let outcomes = ["false_user", "false_user", "real", "false_technical", "real", "real", "real", "false_user"];
     for (n, resolution) in outcomes.iter().enumerate() {
@@ -297,6 +297,9 @@ async fn billing_counters_over_a_year_of_incidents() {
     assert_eq!(r["by_category"], json!([["Burglary", 1]]));
     let february = month(2).await;
     assert_eq!((february["Ok"]["included"].as_u64(), february["Ok"]["billed"].as_u64()), (Some(1), Some(0)), "{february}");
+    // September's dispatch is past the included ones: billed at the contract's price.
+    let september = month(9).await;
+    assert_eq!(september["Ok"]["billed_amount"], "1 × 250.00 RON = 250.00 RON", "{september}");
     let bad = post(&boss, app.url("/rpc/admin/monthly"), json!({ "account": "1234", "month": "January" })).await;
     assert_eq!(bad["Err"]["fields"][0], json!(["month", "A month: YYYY-MM."]));
     app.stop().await;
@@ -408,5 +411,83 @@ async fn a_duress_code_and_billing_terms_set_on_the_admin_page_take_effect() {
     let settings: Value = serde_json::from_str(&app.store.site_settings(app.site).await.unwrap().unwrap()).unwrap();
     assert_eq!(settings["schedule"]["days"][4], json!({ "open": "18:00:00", "close": "02:00:00" }));
     assert_eq!(settings["duress_user"], "9", "the hours leave the other rules alone");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn plans_and_overrides_made_on_the_admin_pages_are_what_the_engine_follows() {
+    let app = spawn_app().await;
+    let boss = app.signed_in("supervisor").await;
+    let hash = app::ssr::auth::hash_password(crate::support::PASSWORD.into()).await.unwrap();
+    app.store.create_user(&store::NewUser { username: "admin".into(), password_hash: hash, role: "admin".into(), display_name: "Test admin".into() }).await.unwrap();
+    let admin = app.signed_in("admin").await;
+    let step = |kind: &str, auto: bool, seconds: &str, text: &str| json!({ "kind": kind, "auto": auto, "seconds": seconds, "text": text });
+
+    let bad = post(&boss, app.url("/rpc/admin/site-plan"), json!({ "site_id": app.site, "category": "burglary", "steps": [step("wait", true, "0", "")] })).await;
+    assert_eq!(bad["fields"][0], json!(["step0", "Wait 1 to 3600 seconds."]));
+    // The centre's fire plan (seed 001): the fire brigade at once, no crew of ours.
+    let fire = json!({ "category": "fire", "steps": [step("notify_fire", false, "", ""), step("notify_customer", true, "", "")] });
+    assert_eq!(post(&admin, app.url("/rpc/admin/centre-plan"), fire).await["fields"], json!([]));
+    assert_eq!(app.engine().read(|e, _| e.centre_plans().len()).await.unwrap(), 1, "the engine has the centre's plan at once");
+    // This site's own burglary plan starts with an instruction.
+    let own = json!({ "site_id": app.site, "category": "burglary", "steps": [
+        step("instruction", false, "", "Ring the caretaker on 0740 000 000"), step("call_contacts", false, "", ""), step("dispatch", true, "", "")
+    ] });
+    assert_eq!(post(&boss, app.url("/rpc/admin/site-plan"), own).await["fields"], json!([]));
+    // A door wired to a panic button: Contact ID 134 means panic, priority 1, at this site.
+    let bad = post(&boss, app.url("/rpc/admin/site-overrides"), json!({ "site_id": app.site, "overrides": [{ "protocol": "cid", "code": "13", "category": "panic", "priority": "1" }] })).await;
+    assert_eq!(bad["fields"][0], json!(["override0", "A Contact ID code is three digits (130)."]));
+    let ok = post(&boss, app.url("/rpc/admin/site-overrides"), json!({ "site_id": app.site, "overrides": [{ "protocol": "cid", "code": "134", "category": "panic", "priority": "1" }] })).await;
+    assert_eq!(ok["fields"], json!([]));
+
+    let detail: Value = boss.post(app.url("/rpc/admin/site")).form(&[("site_id", app.site.to_string())]).send().await.unwrap().json().await.unwrap();
+    let source = |c: &str| detail["plans"].as_array().unwrap().iter().find(|p| p["category"] == c).map(|p| p["source"].clone());
+    assert_eq!((source("burglary"), source("fire"), source("panic")), (Some(json!("site")), Some(json!("centre")), Some(json!("built-in"))));
+    assert_eq!(detail["overrides"][0]["code"], "134");
+
+    send_settled(&app, &[cid(1, "1130 01 003")]).await;
+    let inc = only_incident(&app, true).await;
+    let kinds: Vec<Value> = inc["steps"].as_array().unwrap().iter().map(|s| s["step"]["kind"].clone()).collect();
+    assert_eq!(kinds, vec![json!("instruction"), json!("call_contacts"), json!("dispatch")], "{inc:#?}");
+    assert_eq!(inc["steps"][0]["step"]["text"], "Ring the caretaker on 0740 000 000");
+    send_settled(&app, &[cid(2, "1134 01 005")]).await;
+    let inc = only_incident(&app, true).await;
+    assert_eq!((inc["category"].as_str(), inc["priority"].as_i64()), (Some("panic"), Some(1)), "the override made it a panic: {inc:#?}");
+
+    // Back to the centre's plan; the journal has every change.
+    let reset = post(&boss, app.url("/rpc/admin/site-plan"), json!({ "site_id": app.site, "category": "burglary", "steps": null })).await;
+    assert_eq!(reset["fields"], json!([]));
+    let audit = app.store.list_audit(20).await.unwrap();
+    let said = |action: &str, text: &str| audit.iter().any(|a| a.action == action && a.detail.as_deref().unwrap_or_default().contains(text));
+    assert!(said("centre.plan", "Fire: Notify the fire brigade, Notify the customer (auto)"), "{audit:#?}");
+    assert!(said("site.plan", "Burglary: Ring the caretaker on 0740 000 000, Call the contacts in order, Dispatch the nearest crew (auto)"));
+    assert!(said("site.plan", "Burglary: the centre's plan"));
+    assert!(said("site.overrides", "CID 134 → Panic (priority 1)"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_removed_account_is_no_longer_its_sites_and_its_number_is_free() {
+    let app = spawn_app().await;
+    let boss = app.signed_in("supervisor").await;
+    let paths = json!({ "site_id": app.site, "number": "1234", "paths": [{ "line": "1", "name": "ethernet", "interval": "90s", "grace": "30s" }] });
+    assert_eq!(post(&boss, app.url("/rpc/admin/account-paths"), paths).await["fields"], json!([]));
+    app.supervision().sync(app.engine().clock().now_ms()).await.unwrap();
+    let supervised = app.supervision().len();
+    let resp = boss.post(app.url("/rpc/admin/account-remove")).json(&json!({ "site_id": app.site, "number": "1234" })).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    app.supervision().sync(app.engine().clock().now_ms()).await.unwrap();
+    assert_eq!(app.supervision().len(), supervised - 1, "its link is no longer supervised");
+    assert!(app.store.account("1234").await.unwrap().is_none());
+    // A frame under the old number is an unknown account's: answered DUH, not the site's.
+    let mut panel = TcpStream::connect(app.dc09).await.unwrap();
+    panel.write_all(&cid(1, "1130 01 003").encode()).await.unwrap();
+    let reply = Frame::decode(&crate::support::read_frame(&mut panel).await).unwrap();
+    assert_eq!(reply.token, Token::Duh, "its panel is no longer received");
+    app.engine().settle().await.unwrap();
+    assert!(incidents(&app, true).await.is_empty(), "no incident for the site it left");
+    let again = post(&boss, app.url("/rpc/admin/account-add"), json!({ "site_id": app.site, "number": "1234", "key_format": "hex", "key": "", "paths": [] })).await;
+    assert_eq!(again["fields"], json!([]), "the number can be given again");
+    assert!(app.store.list_audit(10).await.unwrap().iter().any(|a| a.action == "account.remove" && a.subject.as_deref() == Some("1234")));
     app.stop().await;
 }

@@ -238,6 +238,11 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/admin/site-save", "1 3 3 3 3 3 p p", Body::Json(json_site_save)),
     ("POST", "/rpc/admin/site-rules", "1 3 3 3 3 3 p p", Body::Json(json_site_rules)),
     ("POST", "/rpc/admin/site-hours", "1 3 3 3 3 3 p p", Body::Json(json_site_hours)),
+    ("POST", "/rpc/admin/site-plan", "1 3 3 3 3 3 p p", Body::Json(json_site_plan)),
+    ("POST", "/rpc/admin/site-overrides", "1 3 3 3 3 3 p p", Body::Json(json_site_overrides)),
+    ("POST", "/rpc/admin/centre-plans", "1 3 3 3 3 3 p p", Body::None),
+    ("POST", "/rpc/admin/centre-plan", "1 3 3 3 3 3 3 p", Body::Json(json_centre_plan)),
+    ("POST", "/rpc/admin/account-remove", "1 3 3 3 3 3 4 4", Body::Json(json_account_remove)),
     ("POST", "/rpc/admin/map", "1 3 3 3 3 3 p p", Body::None),
     ("POST", "/rpc/admin/invite", "1 3 3 3 3 3 p p", Body::Json(json_invite)),
     ("POST", "/rpc/admin/remove-member", "1 3 3 3 3 3 4 4", Body::Json(json_remove_member)),
@@ -569,6 +574,18 @@ fn json_history() -> Value {
 }
 fn json_site_rules() -> Value {
     json!({ "site_id": "{site}", "rules": { "duress_user": "x", "duress_shown_as": "", "cancel_window_s": "", "fire_cancel_window_s": "", "life_sign": "", "crew_sla_min": "", "connected": "", "warranty_until": "", "included_per_year": "" } })
+}
+fn json_site_plan() -> Value {
+    json!({ "site_id": "{site}", "category": "burglary", "steps": [] })
+}
+fn json_site_overrides() -> Value {
+    json!({ "site_id": "{site}", "overrides": [{ "protocol": "cid", "code": "1", "category": "fire", "priority": "1" }] })
+}
+fn json_centre_plan() -> Value {
+    json!({ "category": "burglary", "steps": [] })
+}
+fn json_account_remove() -> Value {
+    json!({ "site_id": "{site}", "number": "FFFF" })
 }
 fn json_site_hours() -> Value {
     json!({ "site_id": "{site}", "hours": { "supervised": true, "days": [], "tolerance_min": "15" } })

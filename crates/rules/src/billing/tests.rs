@@ -40,6 +40,7 @@ fn a_year_covering_every_rule() {
         connected_at_ms: buc(2025, 3, 10, 10, 0),
         warranty_until_ms: Some(buc(2026, 3, 10, 0, 0)),
         included_per_year: 4,
+        ..Terms::default()
     };
     // Given out of order, with dispatches of the years before and after.
     let dispatches = [
@@ -100,6 +101,7 @@ fn warranty_ends_inclusive() {
         connected_at_ms: buc(2025, 1, 1, 0, 0),
         warranty_until_ms: Some(until),
         included_per_year: 0,
+        ..Terms::default()
     };
     let d = [
         dispatch(1, until, FalseTechnical, false),
@@ -167,6 +169,7 @@ fn connection_mid_year() {
         connected_at_ms: buc(2026, 6, 15, 14, 0),
         warranty_until_ms: None,
         included_per_year: 1,
+        ..Terms::default()
     };
     let d = [
         dispatch(1, buc(2026, 6, 20, 2, 0), FalseUser, false),
@@ -223,4 +226,22 @@ fn serde_names() {
         json(serde_json::to_string(&Included { n: 1, of: 4 })),
         r#"{"included":{"n":1,"of":4}}"#
     );
+}
+
+#[test]
+fn a_contract_without_the_free_first_month_or_first_false_alarm() {
+    let connected = buc(2026, 3, 10, 10, 0);
+    let dispatches = [dispatch(1, buc(2026, 3, 12, 10, 0), Real, false), dispatch(2, buc(2026, 5, 1, 9, 0), FalseUser, false)];
+    let usual = Terms { connected_at_ms: connected, included_per_year: 0, ..Terms::default() };
+    let charges = year_account(&usual, &dispatches, Bucharest, 2026).charges;
+    assert_eq!(charges, vec![(1, Free(FirstMonth)), (2, Free(FirstFalseCallOfYear))]);
+    let strict = Terms { free_first_month: false, free_first_false_alarm: false, ..usual };
+    let charges = year_account(&strict, &dispatches, Bucharest, 2026).charges;
+    assert_eq!(charges, vec![(1, Billable), (2, Billable)]);
+}
+
+#[test]
+fn terms_stored_before_the_toggles_keep_both_free() {
+    let t: Terms = serde_json::from_str(r#"{"connected_at_ms":0,"warranty_until_ms":null,"included_per_year":2}"#).unwrap();
+    assert!(t.free_first_month && t.free_first_false_alarm);
 }

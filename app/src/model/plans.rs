@@ -1,0 +1,265 @@
+//! Action plans and code overrides as the admin pages edit them, and their checks (the
+//! browser runs them for the messages beside the fields; the server runs them again).
+
+use serde::{Deserialize, Serialize};
+
+use super::admin::FieldErrors;
+
+/// The incident categories a plan can be for, with what people call them.
+pub const PLAN_CATEGORIES: [(&str, &str); 10] = [
+    ("burglary", "Burglary"),
+    ("fire", "Fire"),
+    ("panic", "Panic"),
+    ("duress", "Duress"),
+    ("medical", "Medical"),
+    ("tamper", "Tamper"),
+    ("trouble", "Technical trouble"),
+    ("link_failure", "Link failure"),
+    ("open_close", "Late opening or closing"),
+    ("other", "Other"),
+];
+
+/// What a step can be, with what the editor calls it.
+pub const STEP_KINDS: [(&str, &str); 8] = [
+    ("notify_customer", "Notify the customer"),
+    ("call_contacts", "Call the contacts in order"),
+    ("verify_password", "Verify the password"),
+    ("wait", "Wait for a cancel"),
+    ("dispatch", "Dispatch the nearest crew"),
+    ("notify_police", "Notify the police"),
+    ("notify_fire", "Notify the fire brigade"),
+    ("instruction", "Instruction for the operator"),
+];
+
+/// Most steps in one plan.
+pub const MAX_STEPS: usize = 12;
+/// Most characters in an instruction.
+pub const MAX_INSTRUCTION: usize = 200;
+/// Most overrides on one site.
+pub const MAX_OVERRIDES: usize = 50;
+
+/// What people call a category (its stored name if unknown).
+pub fn category_label(category: &str) -> &str {
+    PLAN_CATEGORIES.iter().find(|(c, _)| *c == category).map_or(category, |(_, l)| l)
+}
+
+/// One step as the editor shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepLine {
+    /// One of [`STEP_KINDS`].
+    pub kind: String,
+    /// The engine runs it (true) or the operator ticks it off.
+    pub auto: bool,
+    /// A wait's seconds.
+    pub seconds: String,
+    /// An instruction's words.
+    pub text: String,
+}
+
+/// A checked step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CheckedStep {
+    /// A step without parameters (`kind` from [`STEP_KINDS`]).
+    Plain {
+        /// Its kind.
+        kind: String,
+        /// Run by the engine.
+        auto: bool,
+    },
+    /// Wait for a cancel (always run by the engine).
+    Wait {
+        /// Seconds, 1 to 3600.
+        seconds: u32,
+    },
+    /// Something the operator must do (always by hand).
+    Instruction {
+        /// Its words.
+        text: String,
+    },
+}
+
+/// The plan of one category, as the editor shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanForm {
+    /// One of [`PLAN_CATEGORIES`].
+    pub category: String,
+    /// Where the shown steps come from: "site" (the site's own), "centre" (the centre's
+    /// plan) or "built-in".
+    pub source: String,
+    /// The steps in order.
+    pub steps: Vec<StepLine>,
+}
+
+/// Checks a plan's steps: a message per bad field (`step<N>` or `steps`).
+pub fn check_plan(category: &str, steps: &[StepLine]) -> Result<Vec<CheckedStep>, FieldErrors> {
+    let mut e = FieldErrors::default();
+    if !PLAN_CATEGORIES.iter().any(|(c, _)| *c == category) {
+        e.add("category", "Not a category a plan can be for.");
+    }
+    if steps.is_empty() {
+        e.add("steps", "A plan needs at least one step.");
+    }
+    if steps.len() > MAX_STEPS {
+        e.add("steps", &format!("At most {MAX_STEPS} steps."));
+    }
+    let mut out = Vec::with_capacity(steps.len());
+    for (n, s) in steps.iter().enumerate() {
+        let field = format!("step{n}");
+        match s.kind.as_str() {
+            "wait" => match s.seconds.trim().parse::<u32>().ok().filter(|s| (1..=3600).contains(s)) {
+                Some(seconds) => out.push(CheckedStep::Wait { seconds }),
+                None => e.add(&field, "Wait 1 to 3600 seconds."),
+            },
+            "instruction" => {
+                let text = s.text.trim();
+                if text.is_empty() {
+                    e.add(&field, "Write what the operator must do.");
+                } else if text.chars().count() > MAX_INSTRUCTION {
+                    e.add(&field, &format!("At most {MAX_INSTRUCTION} characters."));
+                } else {
+                    out.push(CheckedStep::Instruction { text: text.to_owned() });
+                }
+            }
+            k if STEP_KINDS.iter().any(|(kind, _)| *kind == k) => {
+                out.push(CheckedStep::Plain { kind: k.to_owned(), auto: s.auto });
+            }
+            _ => e.add(&field, "Choose what this step does."),
+        }
+    }
+    if category == "duress" && out.iter().any(|s| matches!(s, CheckedStep::Plain { kind, auto: true } if kind == "notify_customer")) {
+        e.add("steps", "A duress alarm is silent: the customer is never notified by itself.");
+    }
+    if e.is_empty() {
+        Ok(out)
+    } else {
+        Err(e)
+    }
+}
+
+/// A site's override of one code, as the editor shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverrideLine {
+    /// "cid" or "sia".
+    pub protocol: String,
+    /// The code: three digits (Contact ID) or two letters (SIA).
+    pub code: String,
+    /// The category to use instead (one of [`PLAN_CATEGORIES`]).
+    pub category: String,
+    /// The priority to use instead, 0 (highest) to 9.
+    pub priority: String,
+}
+
+/// A checked override.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedOverride {
+    /// "cid" or "sia".
+    pub protocol: String,
+    /// The code, upper-case.
+    pub code: String,
+    /// Category.
+    pub category: String,
+    /// Priority.
+    pub priority: u8,
+}
+
+/// Checks a site's overrides: a message per bad line (`override<N>`).
+pub fn check_overrides(lines: &[OverrideLine]) -> Result<Vec<CheckedOverride>, FieldErrors> {
+    let mut e = FieldErrors::default();
+    if lines.len() > MAX_OVERRIDES {
+        e.add("overrides", &format!("At most {MAX_OVERRIDES} overrides."));
+    }
+    let mut out: Vec<CheckedOverride> = Vec::with_capacity(lines.len());
+    for (n, l) in lines.iter().enumerate() {
+        let field = format!("override{n}");
+        let protocol = l.protocol.trim().to_ascii_lowercase();
+        let code = l.code.trim().to_ascii_uppercase();
+        let code_ok = match protocol.as_str() {
+            "cid" => code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()),
+            "sia" => code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()),
+            _ => {
+                e.add(&field, "Contact ID or SIA.");
+                continue;
+            }
+        };
+        if !code_ok {
+            e.add(&field, if protocol == "cid" { "A Contact ID code is three digits (130)." } else { "A SIA code is two letters (BA)." });
+            continue;
+        }
+        if !PLAN_CATEGORIES.iter().any(|(c, _)| *c == l.category) {
+            e.add(&field, "Choose a category.");
+            continue;
+        }
+        let Some(priority) = l.priority.trim().parse::<u8>().ok().filter(|p| *p <= 9) else {
+            e.add(&field, "A priority from 0 (highest) to 9.");
+            continue;
+        };
+        if out.iter().any(|o| o.protocol == protocol && o.code == code) {
+            e.add(&field, "This code is overridden above already.");
+            continue;
+        }
+        out.push(CheckedOverride { protocol, code, category: l.category.clone(), priority });
+    }
+    if e.is_empty() {
+        Ok(out)
+    } else {
+        Err(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(kind: &str, auto: bool) -> StepLine {
+        StepLine { kind: kind.into(), auto, ..Default::default() }
+    }
+
+    #[test]
+    fn a_plan_is_checked_step_by_step() {
+        let wait = StepLine { kind: "wait".into(), seconds: "90".into(), ..Default::default() };
+        let said = StepLine { kind: "instruction".into(), text: " Ring the caretaker ".into(), ..Default::default() };
+        let ok = check_plan("burglary", &[step("notify_customer", true), wait, said, step("dispatch", true)]).unwrap();
+        assert_eq!(ok[1], CheckedStep::Wait { seconds: 90 });
+        assert_eq!(ok[2], CheckedStep::Instruction { text: "Ring the caretaker".into() });
+
+        let bad_wait = StepLine { kind: "wait".into(), seconds: "0".into(), ..Default::default() };
+        let e = check_plan("burglary", &[bad_wait, step("instruction", false), step("fly", true)]).unwrap_err();
+        assert_eq!(e.get("step0").as_deref(), Some("Wait 1 to 3600 seconds."));
+        assert_eq!(e.get("step1").as_deref(), Some("Write what the operator must do."));
+        assert_eq!(e.get("step2").as_deref(), Some("Choose what this step does."));
+        assert!(check_plan("burglary", &[]).unwrap_err().get("steps").is_some());
+        assert!(check_plan("restore", &[step("dispatch", true)]).unwrap_err().get("category").is_some());
+        assert!(check_plan("burglary", &vec![step("dispatch", true); MAX_STEPS + 1]).is_err());
+        let long = StepLine { kind: "instruction".into(), text: "x".repeat(MAX_INSTRUCTION + 1), ..Default::default() };
+        assert!(check_plan("fire", &[long]).unwrap_err().get("step0").is_some());
+    }
+
+    #[test]
+    fn a_duress_plan_never_tells_the_customer_by_itself() {
+        let e = check_plan("duress", &[step("dispatch", true), step("notify_customer", true)]).unwrap_err();
+        assert!(e.get("steps").unwrap().contains("silent"));
+        assert!(check_plan("duress", &[step("dispatch", true), step("notify_customer", false)]).is_ok(), "an operator may still call");
+    }
+
+    #[test]
+    fn overrides_name_a_real_code_once() {
+        let line = |p: &str, c: &str, cat: &str, pr: &str| OverrideLine { protocol: p.into(), code: c.into(), category: cat.into(), priority: pr.into() };
+        let ok = check_overrides(&[line("cid", "134", "burglary", "2"), line("SIA", "ba", "fire", "1")]).unwrap();
+        assert_eq!(ok[1], CheckedOverride { protocol: "sia".into(), code: "BA".into(), category: "fire".into(), priority: 1 });
+        let e = check_overrides(&[
+            line("cid", "13", "burglary", "2"),
+            line("sia", "B1", "burglary", "2"),
+            line("xml", "130", "burglary", "2"),
+            line("cid", "130", "nothing", "2"),
+            line("cid", "130", "burglary", "10"),
+            line("cid", "134", "burglary", "2"),
+            line("cid", "134", "fire", "1"),
+        ])
+        .unwrap_err();
+        for n in 0..5 {
+            assert!(e.get(&format!("override{n}")).is_some(), "line {n}: {e:?}");
+        }
+        assert_eq!(e.get("override5"), None);
+        assert_eq!(e.get("override6").as_deref(), Some("This code is overridden above already."));
+    }
+}

@@ -1,0 +1,292 @@
+//! The action plan editor (a category's steps, for one site or for the whole centre) and a
+//! site's code overrides.
+
+use leptos::prelude::*;
+
+use super::Fold;
+use crate::model::admin::FieldErrors;
+use crate::model::plans::{category_label, check_overrides, check_plan, OverrideLine, PlanForm, StepLine, PLAN_CATEGORIES, STEP_KINDS};
+
+/// A row being edited: a stable key and a signal per field, so typing draws nothing again.
+#[derive(Clone, Copy)]
+struct StepRow {
+    key: u64,
+    kind: RwSignal<String>,
+    auto: RwSignal<bool>,
+    seconds: RwSignal<String>,
+    text: RwSignal<String>,
+}
+
+impl StepRow {
+    fn new(key: u64, s: &StepLine) -> StepRow {
+        StepRow { key, kind: RwSignal::new(s.kind.clone()), auto: RwSignal::new(s.auto), seconds: RwSignal::new(s.seconds.clone()), text: RwSignal::new(s.text.clone()) }
+    }
+
+    fn line(&self) -> StepLine {
+        StepLine { kind: self.kind.get_untracked(), auto: self.auto.get_untracked(), seconds: self.seconds.get_untracked(), text: self.text.get_untracked() }
+    }
+}
+
+/// Moves the row with `key` one place up or down.
+fn shift<T: Copy + Send + Sync + 'static>(rows: RwSignal<Vec<T>>, at: impl Fn(&T) -> bool, up: bool) {
+    rows.update(|r| {
+        if let Some(i) = r.iter().position(at) {
+            let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < r.len()) };
+            if let Some(j) = j {
+                r.swap(i, j);
+            }
+        }
+    });
+}
+
+/// The message for the field of the row at this position (`<prefix><n>`).
+fn row_error(errors: RwSignal<FieldErrors>, prefix: &'static str, position: impl Fn() -> Option<usize> + Send + Sync + 'static) -> impl IntoView {
+    move || {
+        let n = position()?;
+        errors.try_with(|e| e.get(&format!("{prefix}{n}"))).flatten().map(|m| view! { <span class="field-error">{m}</span> })
+    }
+}
+
+fn source_text(source: &str, site: bool) -> &'static str {
+    match (source, site) {
+        ("site", _) => "This site's own plan.",
+        ("centre", true) => "The centre's plan (this site has none of its own).",
+        ("centre", false) => "The centre's plan.",
+        (_, true) => "The built-in plan (neither the site nor the centre has one).",
+        _ => "The built-in plan.",
+    }
+}
+
+/// Every category's plan, each folded: for a site (`site`) or for the centre.
+#[component]
+pub fn PlanList(site: Option<i64>, plans: Vec<PlanForm>) -> impl IntoView {
+    view! {
+        <div class="plans" data-testid="plans">
+            {plans.into_iter().map(|p| {
+                let label = category_label(&p.category).to_owned();
+                view! {
+                    <Fold label id=format!("plan-{}", p.category) class="plan">
+                        <PlanEditor site plan=p.clone()/>
+                    </Fold>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// The plan of `category` that holds now (after a reset: the centre's or the built-in one).
+async fn current(site: Option<i64>, category: &str) -> Option<PlanForm> {
+    let plans = match site {
+        Some(id) => crate::api::admin::load_admin_site(id).await.ok()?.plans,
+        None => crate::api::admin::centre_plans().await.ok()?,
+    };
+    plans.into_iter().find(|p| p.category == category)
+}
+
+/// One category's steps: kind, by the engine or by hand, a wait's seconds, an instruction's
+/// words; moved, removed, added; saved as the site's own or the centre's plan.
+#[component]
+fn PlanEditor(site: Option<i64>, plan: PlanForm) -> impl IntoView {
+    let category = plan.category.clone();
+    let next = StoredValue::new(plan.steps.len() as u64);
+    let rows = RwSignal::new(plan.steps.iter().enumerate().map(|(n, s)| StepRow::new(n as u64, s)).collect::<Vec<_>>());
+    let errors = RwSignal::new(FieldErrors::default());
+    let saved = RwSignal::new(None::<&'static str>);
+    let source = RwSignal::new(plan.source.clone());
+    let mine = if site.is_some() { "site" } else { "centre" };
+    let send = move |steps: Option<Vec<StepLine>>| {
+        let category = category.clone();
+        let reset = steps.is_none();
+        leptos::task::spawn_local(async move {
+            let r = match site {
+                Some(id) => crate::api::admin::save_site_plan(id, category.clone(), steps).await,
+                None => crate::api::admin::save_centre_plan(category.clone(), steps).await,
+            };
+            match r {
+                Ok(e) if e.is_empty() => {
+                    errors.set(e);
+                    if !reset {
+                        source.set(mine.to_owned());
+                        saved.set(Some("Saved."));
+                    } else if let Some(p) = current(site, &category).await {
+                        let first = next.get_value();
+                        next.set_value(first + p.steps.len() as u64);
+                        rows.set(p.steps.iter().enumerate().map(|(n, s)| StepRow::new(first + n as u64, s)).collect());
+                        source.set(p.source);
+                        saved.set(Some("Reset."));
+                    }
+                }
+                Ok(e) => errors.set(e),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    let send = StoredValue::new(send);
+    let category_name = plan.category.clone();
+    let save = move |_| {
+        saved.set(None);
+        let lines: Vec<StepLine> = rows.get_untracked().iter().map(StepRow::line).collect();
+        if let Err(e) = check_plan(&category_name, &lines) {
+            errors.set(e);
+            return;
+        }
+        send.with_value(|f| f(Some(lines)));
+    };
+    let add = move |_| {
+        let key = next.get_value();
+        next.set_value(key + 1);
+        rows.update(|r| r.push(StepRow::new(key, &StepLine { kind: "call_contacts".into(), ..Default::default() })));
+        saved.set(None);
+    };
+    view! {
+        <p class="muted small" data-testid="plan-source">{move || source_text(&source.get(), site.is_some())}</p>
+        <ol class="plan-steps">
+            <For each=move || rows.get() key=|r| r.key let:row>
+                <PlanStep row rows errors/>
+            </For>
+        </ol>
+        {move || errors.try_with(|e| e.get("steps")).flatten().map(|m| view! { <p class="field-error">{m}</p> })}
+        <div class="form-actions">
+            <button class="btn small" data-testid="plan-add-step" on:click=add>"Add a step"</button>
+            <button class="btn small primary" data-testid="plan-save" on:click=save>{if site.is_some() { "Save as this site's plan" } else { "Save as the centre's plan" }}</button>
+            <button class="btn small" data-testid="plan-reset" class:hidden=move || source.get() != mine on:click=move |_| send.with_value(|f| f(None))>
+                {if site.is_some() { "Follow the centre's plan" } else { "Back to the built-in plan" }}
+            </button>
+            {move || errors.try_with(|e| e.form.clone()).flatten().map(|m| view! { <span class="field-error">{m}</span> })}
+            {move || saved.get().map(|m| view! { <span class="muted" data-testid="plan-saved">{m}</span> })}
+        </div>
+    }
+}
+
+/// One step of the plan being edited.
+#[component]
+fn PlanStep(row: StepRow, rows: RwSignal<Vec<StepRow>>, errors: RwSignal<FieldErrors>) -> impl IntoView {
+    let key = row.key;
+    let position = move || rows.try_with(|r| r.iter().position(|x| x.key == key)).flatten();
+    // A wait is always the engine's, an instruction always the operator's.
+    let fixed = move || matches!(row.kind.get().as_str(), "wait" | "instruction");
+    view! {
+        <li class="plan-step" data-testid="plan-step">
+            <select aria-label="Step" data-testid="step-kind" on:change=move |ev| row.kind.set(event_target_value(&ev))>
+                {STEP_KINDS.iter().map(|(k, label)| view! { <option value=*k selected=move || row.kind.get() == *k>{*label}</option> }).collect_view()}
+            </select>
+            <Show when=move || row.kind.try_get().as_deref() == Some("wait")>
+                <input size="5" inputmode="numeric" aria-label="Seconds" data-testid="step-seconds" prop:value=row.seconds on:input=move |ev| row.seconds.set(event_target_value(&ev))/>" s"
+            </Show>
+            <Show when=move || row.kind.try_get().as_deref() == Some("instruction")>
+                <input class="wide" maxlength="200" placeholder="What the operator must do" aria-label="Instruction" data-testid="step-text" prop:value=row.text on:input=move |ev| row.text.set(event_target_value(&ev))/>
+            </Show>
+            <span class="step-tools">
+            <label class="check small">
+                <input type="checkbox" data-testid="step-auto" prop:checked=move || if fixed() { row.kind.get() == "wait" } else { row.auto.get() } disabled=fixed on:change=move |ev| row.auto.set(event_target_checked(&ev))/>
+                " by itself"
+            </label>
+            <button class="btn small" aria-label="Move up" data-testid="step-up" on:click=move |_| shift(rows, |r| r.key == key, true)>"↑"</button>
+            <button class="btn small" aria-label="Move down" data-testid="step-down" on:click=move |_| shift(rows, |r| r.key == key, false)>"↓"</button>
+            <button class="btn small" aria-label="Remove step" data-testid="step-remove" on:click=move |_| rows.update(|r| r.retain(|x| x.key != key))>"✕"</button>
+            </span>
+            {row_error(errors, "step", position)}
+        </li>
+    }
+}
+
+/// A code override being edited.
+#[derive(Clone, Copy)]
+struct OverrideRow {
+    key: u64,
+    protocol: RwSignal<String>,
+    code: RwSignal<String>,
+    category: RwSignal<String>,
+    priority: RwSignal<String>,
+}
+
+impl OverrideRow {
+    fn new(key: u64, o: &OverrideLine) -> OverrideRow {
+        OverrideRow { key, protocol: RwSignal::new(o.protocol.clone()), code: RwSignal::new(o.code.clone()), category: RwSignal::new(o.category.clone()), priority: RwSignal::new(o.priority.clone()) }
+    }
+
+    fn line(&self) -> OverrideLine {
+        OverrideLine { protocol: self.protocol.get_untracked(), code: self.code.get_untracked(), category: self.category.get_untracked(), priority: self.priority.get_untracked() }
+    }
+}
+
+/// A site's code overrides: this code from this panel means that category, at that priority.
+#[component]
+pub fn OverridesEditor(site: i64, overrides: Vec<OverrideLine>) -> impl IntoView {
+    let next = StoredValue::new(overrides.len() as u64);
+    let rows = RwSignal::new(overrides.iter().enumerate().map(|(n, o)| OverrideRow::new(n as u64, o)).collect::<Vec<_>>());
+    let errors = RwSignal::new(FieldErrors::default());
+    let saved = RwSignal::new(false);
+    let add = move |_| {
+        let key = next.get_value();
+        next.set_value(key + 1);
+        rows.update(|r| r.push(OverrideRow::new(key, &OverrideLine { protocol: "cid".into(), category: "burglary".into(), priority: "3".into(), ..Default::default() })));
+        saved.set(false);
+    };
+    let save = move |_| {
+        saved.set(false);
+        let lines: Vec<OverrideLine> = rows.get_untracked().iter().map(OverrideRow::line).collect();
+        if let Err(e) = check_overrides(&lines) {
+            errors.set(e);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::save_overrides(site, lines).await {
+                Ok(e) => {
+                    saved.set(e.is_empty());
+                    errors.set(e);
+                }
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    view! {
+        <p class="muted small">"A code from this site's panels means another category or priority than usual (a door contact wired to a panic button: Contact ID 134 → Panic, 1)."</p>
+        <ul class="overrides" data-testid="overrides">
+            <For each=move || rows.get() key=|r| r.key let:row>
+                {
+                    let key = row.key;
+                    let position = move || rows.try_with(|r| r.iter().position(|x| x.key == key)).flatten();
+                    view! {
+                        <li class="inline-form" data-testid="override">
+                            <select aria-label="Protocol" data-testid="override-protocol" on:change=move |ev| row.protocol.set(event_target_value(&ev))>
+                                <option value="cid" selected=move || row.protocol.get() == "cid">"Contact ID"</option>
+                                <option value="sia" selected=move || row.protocol.get() == "sia">"SIA"</option>
+                            </select>
+                            <input size="4" aria-label="Code" placeholder="130" data-testid="override-code" prop:value=row.code on:input=move |ev| row.code.set(event_target_value(&ev))/>
+                            "→"
+                            <select aria-label="Category" data-testid="override-category" on:change=move |ev| row.category.set(event_target_value(&ev))>
+                                {PLAN_CATEGORIES.iter().map(|(c, label)| view! { <option value=*c selected=move || row.category.get() == *c>{*label}</option> }).collect_view()}
+                            </select>
+                            <label class="small">"priority "<input size="2" aria-label="Priority" data-testid="override-priority" prop:value=row.priority on:input=move |ev| row.priority.set(event_target_value(&ev))/></label>
+                            <button class="btn small" aria-label="Remove override" data-testid="override-remove" on:click=move |_| rows.update(|r| r.retain(|x| x.key != key))>"✕"</button>
+                            {row_error(errors, "override", position)}
+                        </li>
+                    }
+                }
+            </For>
+        </ul>
+        <div class="form-actions">
+            <button class="btn small" data-testid="override-add" on:click=add>"Add an override"</button>
+            <button class="btn small primary" data-testid="overrides-save" on:click=save>"Save overrides"</button>
+            {move || errors.try_with(|e| e.get("overrides").or(e.form.clone())).flatten().map(|m| view! { <span class="field-error">{m}</span> })}
+            {move || saved.get().then(|| view! { <span class="muted" data-testid="overrides-saved">"Saved."</span> })}
+        </div>
+    }
+}
+
+/// `/admin/plans`: the centre's plan of every category (what sites without their own follow).
+#[component]
+pub fn CentrePlans() -> impl IntoView {
+    let plans = LocalResource::new(crate::api::admin::centre_plans);
+    view! {
+        <section class="card" data-testid="centre-plans">
+            <h2>"Action plans of the centre"</h2>
+            <p class="muted">"What operators and the engine do for each kind of alarm at every building that has no plan of its own. Steps marked “by itself” are run by Vigil; the others are ticked off by the operator. Vehicles keep their built-in plans unless a vehicle has its own."</p>
+            {move || plans.get().map(|r| match r {
+                Ok(list) => view! { <PlanList site=None plans=list/> }.into_any(),
+                Err(e) => view! { <p class="field-error">{crate::components::readable(&e)}</p> }.into_any(),
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,10 @@
+-- Vigil schema v9: the centre's own settings (its action plans, as JSON by name), accounts
+-- removed from their site (the row stays under the number NUMBER~ID, so the history that
+-- names it stays whole and the number is free again), and a zone's type.
+CREATE TABLE centre_settings (
+    name       TEXT   PRIMARY KEY,
+    value      TEXT   NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+ALTER TABLE accounts ADD COLUMN removed_at BIGINT NULL;
+ALTER TABLE zones ADD COLUMN kind TEXT NULL;
