@@ -671,6 +671,15 @@ test("the admin edits the centre's plans, a site's own plan with an instruction,
   await expect(admin.getByTestId("plan-tamper").getByTestId("step-text")).toHaveValue("Ask whether a technician is on site");
   await admin.getByTestId("plan-tamper").getByTestId("plan-reset").click();
   await expect(admin.getByTestId("plan-tamper").getByTestId("plan-source")).toHaveText("The built-in plan.");
+  // A public holiday of the centre: a name is needed.
+  const holidays = admin.getByTestId("centre-holidays");
+  await holidays.getByTestId("holiday-add").click();
+  await holidays.getByTestId("holiday-date").last().fill("2027-12-01");
+  await holidays.getByTestId("holidays-save").click();
+  await expect(holidays.getByTestId("holiday").last().locator(".field-error")).toHaveText("Name the holiday (at most 80 characters).");
+  await holidays.getByTestId("holiday-name").last().fill("Ziua Națională");
+  await holidays.getByTestId("holidays-save").click();
+  await expect(holidays.getByTestId("holidays-saved")).toBeVisible();
 
   // Demo site 17: its own burglary plan starts with an instruction; zone 003 is the entry
   // door; Contact ID 134 from its panel is a panic.
@@ -694,6 +703,16 @@ test("the admin edits the centre's plans, a site's own plan with an instruction,
   await expect(plan.getByTestId("plan-step").first().getByTestId("step-text")).toHaveValue("Ring the caretaker on 0740 000 000");
   await plan.getByTestId("plan-save").click();
   await expect(plan.getByTestId("plan-saved")).toBeVisible();
+  // Closed on public holidays, and open late on one day.
+  await editor.getByTestId("site-hours-box-open").click();
+  await editor.getByTestId("hours-holidays").check();
+  await editor.getByTestId("hours-save").click();
+  await expect(editor.getByTestId("hours-saved")).toBeVisible();
+  await editor.getByTestId("day-change-date").fill("2026-12-24");
+  await editor.getByTestId("day-change-open").fill("08:00");
+  await editor.getByTestId("day-change-close").fill("13:00");
+  await editor.getByTestId("day-change-add").click();
+  await expect(editor.locator("[data-testid=day-change][data-date='2026-12-24']")).toContainText("08:00-13:00");
   const zone = editor.locator("li[data-zone='003']");
   await zone.getByTestId("zone-kind").selectOption("entry");
   await zone.getByTestId("zone-save").click();

@@ -164,6 +164,32 @@ pub async fn save_centre_plan(category: String, steps: Option<Vec<crate::model::
     crate::ssr::plans::save_centre_plan(&ctx, &user, &category, steps.as_deref()).await.map_err(fail)
 }
 
+/// The centre's public holidays (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/holidays")]
+pub async fn holidays() -> Result<Vec<crate::model::plans::HolidayLine>, ServerFnError> {
+    super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::plans::centre_holidays(&ctx.store).await.map_err(fail)
+}
+
+/// Replaces the centre's public holidays (admins only: they change every site closed on
+/// holidays); answers what to fix.
+#[server(prefix = "/rpc", endpoint = "admin/holidays-save", input = Json)]
+pub async fn save_holidays(holidays: Vec<crate::model::plans::HolidayLine>) -> Result<FieldErrors, ServerFnError> {
+    let user = super::server::require(&[crate::model::Role::Admin]).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::plans::save_holidays(&ctx, &user, &holidays).await.map_err(fail)
+}
+
+/// Changes one day's hours of a site, or with `remove` takes that change back (supervisors
+/// and admins); answers the site's changes from today on, or what to fix.
+#[server(prefix = "/rpc", endpoint = "admin/hours-change", input = Json)]
+pub async fn change_hours_day(site_id: i64, date: String, open: String, close: String, remove: bool) -> Result<Result<Vec<crate::model::admin::HourChange>, FieldErrors>, ServerFnError> {
+    let user = super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::change_hours_day(&ctx, &user, site_id, &date, &open, &close, remove).await.map_err(fail)
+}
+
 /// Replaces a site's code overrides (supervisors and admins); answers what to fix.
 #[server(prefix = "/rpc", endpoint = "admin/site-overrides", input = Json)]
 pub async fn save_overrides(site_id: i64, overrides: Vec<crate::model::plans::OverrideLine>) -> Result<FieldErrors, ServerFnError> {

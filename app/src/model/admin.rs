@@ -100,6 +100,8 @@ pub struct AdminSiteDetail {
     pub rules: SiteRules,
     /// Weekly opening hours.
     pub hours: HoursForm,
+    /// Changes of single days from today on.
+    pub hour_changes: Vec<HourChange>,
     /// Every category's plan and where it comes from.
     pub plans: Vec<super::plans::PlanForm>,
     /// Code overrides.
@@ -474,10 +476,63 @@ pub fn price_text(minor: u64) -> String {
 pub struct HoursForm {
     /// Late openings and closings raise alarms.
     pub supervised: bool,
+    /// Closed on the centre's public holidays.
+    #[serde(default)]
+    pub closed_on_holidays: bool,
     /// Monday first, seven days.
     pub days: Vec<(String, String)>,
     /// Minutes late before it counts.
     pub tolerance_min: String,
+}
+
+/// A change of one day's hours, as the admin page lists it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HourChange {
+    /// The day, `YYYY-MM-DD`.
+    pub date: String,
+    /// `08:00-13:00` or `closed`.
+    pub hours: String,
+}
+
+/// Checks a change of one day's hours typed on the admin page: a day from `today` on, and
+/// both times (opening before closing) or neither (closed all day). Answers the date and
+/// the times, or a message per bad field (`change_date`, `change_hours`).
+#[allow(clippy::type_complexity)]
+pub fn check_hour_change(date: &str, open: &str, close: &str, today: chrono::NaiveDate) -> Result<(chrono::NaiveDate, Option<((u32, u32), (u32, u32))>), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let day = match chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
+        Ok(d) if d < today => {
+            e.add("change_date", "A day from today on.");
+            None
+        }
+        Ok(d) if d > today + chrono::Days::new(366) => {
+            e.add("change_date", "At most a year ahead.");
+            None
+        }
+        Ok(d) => Some(d),
+        Err(_) => {
+            e.add("change_date", "A date: YYYY-MM-DD.");
+            None
+        }
+    };
+    let hours = match (open.trim(), close.trim()) {
+        ("", "") => None,
+        (o, c) => match (clock_time(o), clock_time(c)) {
+            (Some(o), Some(c)) if o < c => Some((o, c)),
+            (Some(_), Some(_)) => {
+                e.add("change_hours", "The opening comes before the closing on a changed day.");
+                None
+            }
+            _ => {
+                e.add("change_hours", "Both times (HH:MM), or neither for closed all day.");
+                None
+            }
+        },
+    };
+    match day {
+        Some(d) if e.is_empty() => Ok((d, hours)),
+        _ => Err(e),
+    }
 }
 
 /// The weekdays, Monday first.
@@ -666,6 +721,17 @@ mod tests {
         assert!(bad.get("currency").is_some());
         assert_eq!((price_minor("250"), price_minor("0.5"), price_minor("-1"), price_minor("1000001")), (Some(25_000), Some(50), None, None));
         assert_eq!(price_text(4990), "49.90");
+    }
+
+    #[test]
+    fn a_days_change_is_from_today_on_with_both_times_or_none() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        assert_eq!(check_hour_change("2026-12-24", "08:00", "13:00", today).unwrap(), (chrono::NaiveDate::from_ymd_opt(2026, 12, 24).unwrap(), Some(((8, 0), (13, 0)))));
+        assert_eq!(check_hour_change("2026-12-25", "", "", today).unwrap().1, None, "closed all day");
+        let e = check_hour_change("2026-12-06", "13:00", "08:00", today).unwrap_err();
+        assert!(e.get("change_date").is_some() && e.get("change_hours").is_some(), "{e:?}");
+        assert!(check_hour_change("24.12.2026", "08:00", "", today).unwrap_err().get("change_hours").is_some());
+        assert!(check_hour_change("2028-01-01", "", "", today).unwrap_err().get("change_date").is_some());
     }
 
     #[test]

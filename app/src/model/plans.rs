@@ -1,5 +1,6 @@
-//! Action plans and code overrides as the admin pages edit them, and their checks (the
-//! browser runs them for the messages beside the fields; the server runs them again).
+//! Action plans, code overrides and the centre's public holidays as the admin pages edit
+//! them, and their checks (the browser runs them for the messages beside the fields; the
+//! server runs them again).
 
 use serde::{Deserialize, Serialize};
 
@@ -206,6 +207,43 @@ pub fn check_overrides(lines: &[OverrideLine]) -> Result<Vec<CheckedOverride>, F
     }
 }
 
+/// Most public holidays the centre keeps.
+pub const MAX_HOLIDAYS: usize = 200;
+
+/// One public holiday of the centre's calendar.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolidayLine {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// What it is ("Ziua Națională").
+    pub name: String,
+}
+
+/// Checks the centre's holidays: each a date and a name of at most 80 characters, no date
+/// twice; answers them by date, or a message per bad line (`holiday<N>`).
+pub fn check_holidays(lines: &[HolidayLine]) -> Result<Vec<(chrono::NaiveDate, String)>, FieldErrors> {
+    let mut e = FieldErrors::default();
+    if lines.len() > MAX_HOLIDAYS {
+        e.add("holidays", &format!("At most {MAX_HOLIDAYS} holidays."));
+    }
+    let mut out: Vec<(chrono::NaiveDate, String)> = Vec::with_capacity(lines.len());
+    for (n, l) in lines.iter().enumerate() {
+        let field = format!("holiday{n}");
+        let name = l.name.trim();
+        match chrono::NaiveDate::parse_from_str(l.date.trim(), "%Y-%m-%d") {
+            Err(_) => e.add(&field, "A date: YYYY-MM-DD."),
+            Ok(_) if name.is_empty() || name.chars().count() > 80 => e.add(&field, "Name the holiday (at most 80 characters)."),
+            Ok(d) if out.iter().any(|(x, _)| *x == d) => e.add(&field, "This day is listed already."),
+            Ok(d) => out.push((d, name.to_owned())),
+        }
+    }
+    if !e.is_empty() {
+        return Err(e);
+    }
+    out.sort();
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +270,15 @@ mod tests {
         assert!(check_plan("burglary", &vec![step("dispatch", true); MAX_STEPS + 1]).is_err());
         let long = StepLine { kind: "instruction".into(), text: "x".repeat(MAX_INSTRUCTION + 1), ..Default::default() };
         assert!(check_plan("fire", &[long]).unwrap_err().get("step0").is_some());
+    }
+
+    #[test]
+    fn holidays_have_a_date_and_a_name_once() {
+        let h = |d: &str, n: &str| HolidayLine { date: d.into(), name: n.into() };
+        let ok = check_holidays(&[h("2026-12-25", "Crăciunul"), h("2026-12-01", " Ziua Națională ")]).unwrap();
+        assert_eq!(ok[0], (chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), "Ziua Națională".to_owned()), "by date, trimmed");
+        let e = check_holidays(&[h("1 Dec", "x"), h("2026-12-01", ""), h("2026-12-25", "a"), h("2026-12-25", "b")]).unwrap_err();
+        assert_eq!((e.get("holiday0").is_some(), e.get("holiday1").is_some(), e.get("holiday2"), e.get("holiday3").as_deref()), (true, true, None, Some("This day is listed already.")));
     }
 
     #[test]

@@ -58,7 +58,7 @@ impl AdminSection {
             AdminSection::Import => "Import",
             AdminSection::Audit => "Audit journal",
             AdminSection::History => "Incident history",
-            AdminSection::Plans => "Action plans",
+            AdminSection::Plans => "Plans and holidays",
         }
     }
 
@@ -190,7 +190,7 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
     let title = RwSignal::new((d.name.clone(), d.address.clone()));
     let adding = RwSignal::new(false);
     let (rules, hours, form) = (d.rules.clone(), d.hours.clone(), d.form.clone());
-    let (site_plans, overrides) = (d.plans.clone(), d.overrides.clone());
+    let (site_plans, overrides, hour_changes) = (d.plans.clone(), d.overrides.clone(), d.hour_changes.clone());
     let (keys, pets, notes) = (RwSignal::new(d.keys.clone()), RwSignal::new(d.pets.clone()), RwSignal::new(d.notes.clone()));
     let (zone_number, zone_name) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let zone_errors = RwSignal::new(FieldErrors::default());
@@ -230,6 +230,7 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
         </Fold>
         <Fold label="Opening hours" id="site-hours-box" class="site-details-box">
             <HoursEditor site=id initial=hours.clone()/>
+            <plans::DayChanges site=id changes=hour_changes.clone()/>
         </Fold>
         <Fold label="Action plans" id="site-plans-box" class="site-details-box">
             <plans::PlanList site=Some(id) plans=site_plans.clone()/>
@@ -1377,12 +1378,14 @@ fn HoursEditor(site: i64, initial: crate::model::admin::HoursForm) -> impl IntoV
         .collect();
     let days = StoredValue::new(days);
     let supervised = RwSignal::new(initial.supervised);
+    let closed_on_holidays = RwSignal::new(initial.closed_on_holidays);
     let tolerance = RwSignal::new(initial.tolerance_min.clone());
     let errors = RwSignal::new(FieldErrors::default());
     let done = RwSignal::new(false);
     let save = move |_| {
         let form = HoursForm {
             supervised: supervised.get_untracked(),
+            closed_on_holidays: closed_on_holidays.get_untracked(),
             days: days.with_value(|d| d.iter().map(|(o, c)| (o.get_untracked(), c.get_untracked())).collect()),
             tolerance_min: tolerance.get_untracked(),
         };
@@ -1404,6 +1407,8 @@ fn HoursEditor(site: i64, initial: crate::model::admin::HoursForm) -> impl IntoV
     view! {
         <label class="check"><input type="checkbox" data-testid="hours-supervised" prop:checked=supervised on:change=move |ev| supervised.set(event_target_checked(&ev))/>
             " Late opening or closing raises an alarm"</label>
+        <label class="check"><input type="checkbox" data-testid="hours-holidays" prop:checked=closed_on_holidays on:change=move |ev| closed_on_holidays.set(event_target_checked(&ev))/>
+            " Closed on the centre's public holidays"</label>
         <table class="grid hours" data-testid="hours">
             <thead><tr><th>"Day"</th><th>"Opens"</th><th>"Closes"</th><th></th></tr></thead>
             <tbody>{days.get_value().into_iter().enumerate().map(|(n, (open, close))| {

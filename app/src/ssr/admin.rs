@@ -4,7 +4,7 @@
 
 use super::work::WorkError;
 use super::Ctx;
-use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminMember, AdminSiteDetail, ContactForm, FieldErrors, HoursForm, Invited, SiteForm, SiteRules, UserChange, ROLES};
+use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminMember, AdminSiteDetail, ContactForm, FieldErrors, HourChange, HoursForm, Invited, SiteForm, SiteRules, UserChange, ROLES};
 use crate::model::import::{check_row, split_csv, ImportResult, ImportRow};
 use crate::model::ops::{AdminCrew, AdminSearch, AdminSite, AdminUser};
 use crate::model::SessionUser;
@@ -181,7 +181,7 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
         kind: rec.kind.clone(),
     };
     let accounts = super::accounts::site_accounts(ctx, site_id, ctx.engine.clock().now_ms()).await?;
-    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form, accounts, rules, hours, plans, overrides })
+    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form, accounts, rules, hours, hour_changes: hour_changes(ctx, site_id).await?, plans, overrides })
 }
 
 /// Creates a site (`site_id` `None`) or changes one: name, address, position, time zone
@@ -220,7 +220,60 @@ fn hours_of(s: &engine::SiteSettings) -> HoursForm {
         .iter()
         .map(|d| d.map_or_else(|| (String::new(), String::new()), |h| (h.open.format("%H:%M").to_string(), h.close.format("%H:%M").to_string())))
         .collect();
-    HoursForm { supervised: s.schedule.is_some(), days, tolerance_min: schedule.tolerance_min.to_string() }
+    HoursForm { supervised: s.schedule.is_some(), closed_on_holidays: s.closed_on_holidays, days, tolerance_min: schedule.tolerance_min.to_string() }
+}
+
+/// A site's changes of single days, from its today on.
+pub async fn hour_changes(ctx: &Ctx, site_id: i64) -> Result<Vec<HourChange>, WorkError> {
+    let changes = ctx
+        .engine
+        .read(move |e, now| {
+            e.site(site_id).map(|s| {
+                let today = chrono::DateTime::from_timestamp_millis(now).unwrap_or_default().with_timezone(&s.info.time_zone).date_naive();
+                s.state.schedule_changes.iter().filter(|c| c.date >= today).copied().collect::<Vec<_>>()
+            })
+        })
+        .await?
+        .unwrap_or_default();
+    Ok(changes
+        .into_iter()
+        .map(|c| HourChange {
+            date: c.date.to_string(),
+            hours: c.hours.map_or_else(|| "closed".to_owned(), |h| format!("{}-{}", h.open.format("%H:%M"), h.close.format("%H:%M"))),
+        })
+        .collect())
+}
+
+/// Changes one day's hours of a site (both times, or neither for closed all day), or with
+/// `remove` takes the day's change back; answers the site's changes from today on.
+pub async fn change_hours_day(ctx: &Ctx, user: &SessionUser, site_id: i64, date: &str, open: &str, close: &str, remove: bool) -> Result<Result<Vec<HourChange>, FieldErrors>, WorkError> {
+    use engine::rules::schedule::{OpenHours, TempChange};
+    use engine::{Actor, Command};
+    let rec = ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
+    let tz: chrono_tz::Tz = rec.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let today = chrono::DateTime::from_timestamp_millis(ctx.engine.clock().now_ms()).unwrap_or_default().with_timezone(&tz).date_naive();
+    let actor = Actor::Operator(user.id);
+    if remove {
+        let Ok(day) = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") else {
+            return Ok(Err(FieldErrors { fields: vec![("change_date".into(), "A date: YYYY-MM-DD.".into())], form: None }));
+        };
+        ctx.engine.command(actor, Command::ScheduleRevert { site_id, date: day }).await?;
+        audit(ctx, user, "site.hours_change_removed", format!("site:{site_id}"), day.to_string()).await?;
+        return Ok(Ok(hour_changes(ctx, site_id).await?));
+    }
+    let (day, hours) = match crate::model::admin::check_hour_change(date, open, close, today) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
+    let time = |(h, m): (u32, u32)| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+    let hours = hours.map(|(o, c)| OpenHours { open: time(o), close: time(c) });
+    ctx.engine.command(actor, Command::ScheduleChange { site_id, change: TempChange { date: day, hours } }).await?;
+    let detail = match hours {
+        Some(h) => format!("{day}: open {} to {}", h.open.format("%H:%M"), h.close.format("%H:%M")),
+        None => format!("{day}: closed all day"),
+    };
+    audit(ctx, user, "site.hours_change", format!("site:{site_id}"), detail).await?;
+    Ok(Ok(hour_changes(ctx, site_id).await?))
 }
 
 /// Sets a site's weekly opening hours (or ends their supervision). `Ok(errors)`: what to fix.
@@ -240,8 +293,12 @@ pub async fn save_hours(ctx: &Ctx, user: &SessionUser, site_id: i64, form: &Hour
         return Ok(FieldErrors { fields: Vec::new(), form: Some(e.to_string()) });
     }
     let mut settings = settings_of(ctx, site_id).await?;
-    let detail = if form.supervised { schedule.describe().join(", ") } else { "not supervised".to_owned() };
+    let mut detail = if form.supervised { schedule.describe().join(", ") } else { "not supervised".to_owned() };
+    if form.closed_on_holidays {
+        detail.push_str(", closed on public holidays");
+    }
     settings.schedule = form.supervised.then_some(schedule);
+    settings.closed_on_holidays = form.closed_on_holidays;
     let json = serde_json::to_string(&settings).map_err(|e| WorkError::Invalid(e.to_string()))?;
     ctx.store.put_site_settings(site_id, &json, ctx.engine.clock().now_ms()).await?;
     audit(ctx, user, "site.hours", format!("site:{site_id}"), detail).await?;

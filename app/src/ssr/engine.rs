@@ -62,7 +62,7 @@ pub enum Job {
     ReloadSite(i64, oneshot::Sender<Result<(), EngineError>>),
     /// Reload the crews from the store (one added or changed by an administrator).
     ReloadCrews(oneshot::Sender<Result<(), EngineError>>),
-    /// Reload the centre's plans from the store.
+    /// Reload the centre's plans and public holidays from the store.
     ReloadCentre(oneshot::Sender<Result<(), EngineError>>),
 }
 
@@ -130,7 +130,8 @@ impl EngineHandle {
         rx.await.map_err(|_| EngineError::Stopped)?
     }
 
-    /// Makes the engine read the centre's plans again (changed by an administrator).
+    /// Makes the engine read the centre's plans and holidays again (changed by an
+    /// administrator).
     pub async fn reload_centre(&self) -> Result<(), EngineError> {
         let (tx, rx) = oneshot::channel();
         self.jobs.send(Job::ReloadCentre(tx)).await.map_err(|_| EngineError::Stopped)?;

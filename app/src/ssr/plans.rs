@@ -1,5 +1,6 @@
-//! Action plans (the centre's and a site's own) and a site's code overrides: what the admin
-//! pages show and save. Each change is audited and reaches the engine at once.
+//! Action plans (the centre's and a site's own), a site's code overrides and the centre's
+//! public holidays: what the admin pages show and save. Each change is audited and reaches
+//! the engine at once.
 
 use engine::{default_plan, Plan, SiteKind, SiteSettings, Step, StepKind};
 use engine::rules::classify::{Category, Override};
@@ -8,11 +9,45 @@ use super::admin::{audit, settings_of};
 use super::work::WorkError;
 use super::Ctx;
 use crate::model::admin::FieldErrors;
-use crate::model::plans::{check_overrides, check_plan, CheckedStep, OverrideLine, PlanForm, StepLine, PLAN_CATEGORIES};
+use crate::model::plans::{check_holidays, check_overrides, check_plan, CheckedStep, HolidayLine, OverrideLine, PlanForm, StepLine, PLAN_CATEGORIES};
 use crate::model::SessionUser;
 
 /// The name the centre's plans are stored under.
 pub const CENTRE_PLANS: &str = "plans";
+
+/// The name the centre's public holidays are stored under.
+pub const CENTRE_HOLIDAYS: &str = "holidays";
+
+/// The centre's public holidays as stored, by date.
+pub async fn centre_holidays(store: &store::Store) -> Result<Vec<HolidayLine>, store::StoreError> {
+    Ok(match store.centre_setting(CENTRE_HOLIDAYS).await? {
+        Some(json) => serde_json::from_str(&json).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the centre's holidays are unreadable: none hold");
+            Vec::new()
+        }),
+        None => Vec::new(),
+    })
+}
+
+/// The days of the centre's public holidays (what the engine needs).
+pub async fn holiday_dates(store: &store::Store) -> Result<Vec<chrono::NaiveDate>, store::StoreError> {
+    Ok(centre_holidays(store).await?.iter().filter_map(|h| chrono::NaiveDate::parse_from_str(&h.date, "%Y-%m-%d").ok()).collect())
+}
+
+/// Replaces the centre's public holidays.
+pub async fn save_holidays(ctx: &Ctx, user: &SessionUser, lines: &[HolidayLine]) -> Result<FieldErrors, WorkError> {
+    let checked = match check_holidays(lines) {
+        Ok(c) => c,
+        Err(e) => return Ok(e),
+    };
+    let stored: Vec<HolidayLine> = checked.iter().map(|(d, name)| HolidayLine { date: d.to_string(), name: name.clone() }).collect();
+    let json = serde_json::to_string(&stored).map_err(|e| WorkError::Invalid(e.to_string()))?;
+    ctx.store.put_centre_setting(CENTRE_HOLIDAYS, &json, ctx.engine.clock().now_ms()).await?;
+    let detail = if stored.is_empty() { "none".to_owned() } else { stored.iter().map(|h| format!("{} {}", h.date, h.name)).collect::<Vec<_>>().join(", ") };
+    audit(ctx, user, "centre.holidays", "centre".into(), detail).await?;
+    ctx.engine.reload_centre().await?;
+    Ok(FieldErrors::default())
+}
 
 /// A category from its stored name.
 pub fn category(name: &str) -> Option<Category> {

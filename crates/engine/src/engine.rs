@@ -53,6 +53,8 @@ pub struct Engine {
     pub(crate) escalate_after_ms: i64,
     /// The centre's own plans per category (for premises without plans of their own).
     pub(crate) centre_plans: Vec<crate::settings::Plan>,
+    /// The centre's public holidays (local dates; sites closed on holidays expect nothing).
+    pub(crate) holidays: Vec<chrono::NaiveDate>,
 }
 
 /// An incident nobody claimed for this long is escalated to supervisors (default).
@@ -105,7 +107,18 @@ impl Engine {
             storm_index: Default::default(),
             escalate_after_ms: ESCALATE_AFTER_MS,
             centre_plans: Vec::new(),
+            holidays: Vec::new(),
         }
+    }
+
+    /// Replaces the centre's public holidays.
+    pub fn set_holidays(&mut self, holidays: Vec<chrono::NaiveDate>) {
+        self.holidays = holidays;
+    }
+
+    /// The centre's public holidays.
+    pub fn holidays(&self) -> &[chrono::NaiveDate] {
+        &self.holidays
     }
 
     /// Replaces the centre's plans (what premises without plans of their own follow; the

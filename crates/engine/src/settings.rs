@@ -98,6 +98,9 @@ pub struct SiteSettings {
     pub overrides: Vec<Override>,
     /// Weekly opening hours, if the site is under open/close supervision.
     pub schedule: Option<WeeklySchedule>,
+    /// Closed on the centre's public holidays (no opening is expected then, unless the
+    /// site changed that day's hours itself).
+    pub closed_on_holidays: bool,
     /// Vehicles: no contact for this long raises a life-sign incident (e.g. 3 or 30 days).
     pub life_sign_ms: Option<i64>,
     /// Dispatch billing terms.
@@ -143,6 +146,7 @@ impl Default for SiteSettings {
             plans: Vec::new(),
             overrides: Vec::new(),
             schedule: None,
+            closed_on_holidays: false,
             life_sign_ms: None,
             billing: Terms::default(),
             price: Price::default(),

@@ -3,7 +3,7 @@
 //! deadline, so a restart only delays what is due until the first tick.
 
 use rules::classify::{default_priority, Category};
-use rules::schedule::{dues_between, Expectation};
+use rules::schedule::{dues_between, Expectation, TempChange};
 
 use crate::command::Actor;
 use crate::commands::site_event;
@@ -99,7 +99,10 @@ impl Engine {
         if from >= now_ms {
             return;
         }
-        let dues = dues_between(&schedule, &site.state.schedule_changes, site.info.time_zone, from, now_ms);
+        // A site's own change of a day wins over the holiday (the last change of a date holds).
+        let holidays = self.holidays.iter().filter(|_| site.settings.closed_on_holidays).map(|&date| TempChange { date, hours: None });
+        let changes: Vec<TempChange> = holidays.chain(site.state.schedule_changes.iter().copied()).collect();
+        let dues = dues_between(&schedule, &changes, site.info.time_zone, from, now_ms);
         site.state.schedule_checked_ms = Some(now_ms);
         out.sites.insert(site_id);
         let arm = site.state.arm;

@@ -601,3 +601,25 @@ fn the_centres_plan_replaces_the_builtin_one_and_a_sites_own_plan_replaces_the_c
     let kinds: Vec<StepKind> = only_open(&e).steps.iter().map(|s| s.step.kind.clone()).collect();
     assert_eq!(kinds, vec![StepKind::CallContacts]);
 }
+
+#[test]
+fn a_site_closed_on_public_holidays_is_not_late_to_open_on_one_unless_it_changed_that_day() {
+    // Tuesday 2026-12-01 is Romania's national day: the shop closed on holidays stays armed.
+    let holiday = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let story = |closed_on_holidays: bool, own_change: bool| {
+        let mut e = city(SiteSettings { schedule: Some(weekdays_8_to_18()), closed_on_holidays, ..SiteSettings::default() });
+        e.set_holidays(vec![holiday]);
+        e.on_signal(&cid(1, T0, "3", "401", "001"), T0);
+        e.tick(T0);
+        if own_change {
+            let hours = OpenHours { open: chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(), close: chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap() };
+            e.on_command(CUSTOMER, Command::ScheduleChange { site_id: 1, change: rules::schedule::TempChange { date: holiday, hours: Some(hours) } }, T0).unwrap();
+        }
+        // Tuesday 11:00 in Bucharest.
+        e.tick(T0 + 23 * 60 * MIN);
+        e.open_incidents().into_iter().map(|i| i.title.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(story(true, false), Vec::<String>::new(), "closed for the holiday");
+    assert_eq!(story(false, false), vec!["Late to open".to_owned()], "a site that works on holidays is expected");
+    assert_eq!(story(true, true), vec!["Late to open".to_owned()], "the site's own hours for that day win");
+}

@@ -43,6 +43,7 @@ pub async fn load(store: &Store) -> Result<(Engine, i64), StoreError> {
     let crews = crews(store).await?;
     let mut engine = Engine::new(sites, open, crews, store.max_incident_id().await?);
     engine.set_centre_plans(app::ssr::plans::centre_plans(store).await?);
+    engine.set_holidays(app::ssr::plans::holiday_dates(store).await?);
     let cursor = match store.cursor(CURSOR).await? {
         Some(c) => c,
         None => store.max_signal_id().await?,

@@ -491,3 +491,49 @@ async fn a_removed_account_is_no_longer_its_sites_and_its_number_is_free() {
     assert!(app.store.list_audit(10).await.unwrap().iter().any(|a| a.action == "account.remove" && a.subject.as_deref() == Some("1234")));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn holidays_and_changes_of_single_days_are_set_on_the_admin_pages() {
+    let app = spawn_app().await;
+    let boss = app.signed_in("supervisor").await;
+    let hash = app::ssr::auth::hash_password(crate::support::PASSWORD.into()).await.unwrap();
+    app.store.create_user(&store::NewUser { username: "admin".into(), password_hash: hash, role: "admin".into(), display_name: "Test admin".into() }).await.unwrap();
+    let admin = app.signed_in("admin").await;
+
+    let bad = post(&admin, app.url("/rpc/admin/holidays-save"), json!({ "holidays": [{ "date": "2026-12-01", "name": "" }] })).await;
+    assert_eq!(bad["fields"][0], json!(["holiday0", "Name the holiday (at most 80 characters)."]));
+    let ok = post(&admin, app.url("/rpc/admin/holidays-save"), json!({ "holidays": [{ "date": "2027-12-25", "name": "Crăciunul" }, { "date": "2027-12-01", "name": "Ziua Națională" }] })).await;
+    assert_eq!(ok["fields"], json!([]));
+    let dates = app.engine().read(|e, _| e.holidays().iter().map(|d| d.to_string()).collect::<Vec<_>>()).await.unwrap();
+    assert_eq!(dates, vec!["2027-12-01", "2027-12-25"], "the engine has them at once, by date");
+    let listed = post(&boss, app.url("/rpc/admin/holidays"), json!({})).await;
+    assert_eq!(listed[0]["name"], "Ziua Națională");
+
+    let hours = json!({ "site_id": app.site, "hours": { "supervised": true, "closed_on_holidays": true, "days": [["08:00", "18:00"], ["08:00", "18:00"], ["08:00", "18:00"], ["08:00", "18:00"], ["08:00", "18:00"], ["", ""], ["", ""]], "tolerance_min": "15" } });
+    assert_eq!(post(&boss, app.url("/rpc/admin/site-hours"), hours).await["fields"], json!([]));
+    let settings: Value = serde_json::from_str(&app.store.site_settings(app.site).await.unwrap().unwrap()).unwrap();
+    assert_eq!(settings["closed_on_holidays"], true);
+
+    let tz: chrono_tz::Tz = "Europe/Bucharest".parse().unwrap();
+    let today = chrono::DateTime::from_timestamp_millis(app.engine().clock().now_ms()).unwrap().with_timezone(&tz).date_naive();
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    let change = |date: String, open: &str, close: &str, remove: bool| json!({ "site_id": app.site, "date": date, "open": open, "close": close, "remove": remove });
+    let past = post(&boss, app.url("/rpc/admin/hours-change"), change(day(-1), "", "", false)).await;
+    assert_eq!(past["Err"]["fields"][0], json!(["change_date", "A day from today on."]));
+    let late = post(&boss, app.url("/rpc/admin/hours-change"), change(day(3), "08:00", "21:00", false)).await;
+    assert_eq!(late["Ok"], json!([{ "date": day(3), "hours": "08:00-21:00" }]));
+    let closed = post(&boss, app.url("/rpc/admin/hours-change"), change(day(5), "", "", false)).await;
+    assert_eq!(closed["Ok"][1], json!({ "date": day(5), "hours": "closed" }));
+    let detail: Value = boss.post(app.url("/rpc/admin/site")).form(&[("site_id", app.site.to_string())]).send().await.unwrap().json().await.unwrap();
+    assert_eq!(detail["hour_changes"].as_array().unwrap().len(), 2);
+    assert_eq!(detail["hours"]["closed_on_holidays"], true);
+    let removed = post(&boss, app.url("/rpc/admin/hours-change"), change(day(3), "", "", true)).await;
+    assert_eq!(removed["Ok"], json!([{ "date": day(5), "hours": "closed" }]));
+
+    let audit = app.store.list_audit(20).await.unwrap();
+    for action in ["centre.holidays", "site.hours", "site.hours_change", "site.hours_change_removed"] {
+        assert!(audit.iter().any(|a| a.action == action), "{action}");
+    }
+    assert!(audit.iter().any(|a| a.action == "site.hours" && a.detail.as_deref().unwrap_or_default().contains("closed on public holidays")));
+    app.stop().await;
+}

@@ -243,6 +243,9 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/admin/centre-plans", "1 3 3 3 3 3 p p", Body::None),
     ("POST", "/rpc/admin/centre-plan", "1 3 3 3 3 3 3 p", Body::Json(json_centre_plan)),
     ("POST", "/rpc/admin/account-remove", "1 3 3 3 3 3 4 4", Body::Json(json_account_remove)),
+    ("POST", "/rpc/admin/holidays", "1 3 3 3 3 3 p p", Body::None),
+    ("POST", "/rpc/admin/holidays-save", "1 3 3 3 3 3 3 p", Body::Json(json_holidays)),
+    ("POST", "/rpc/admin/hours-change", "1 3 3 3 3 3 p p", Body::Json(json_hours_change)),
     ("POST", "/rpc/admin/map", "1 3 3 3 3 3 p p", Body::None),
     ("POST", "/rpc/admin/invite", "1 3 3 3 3 3 p p", Body::Json(json_invite)),
     ("POST", "/rpc/admin/remove-member", "1 3 3 3 3 3 4 4", Body::Json(json_remove_member)),
@@ -583,6 +586,12 @@ fn json_site_overrides() -> Value {
 }
 fn json_centre_plan() -> Value {
     json!({ "category": "burglary", "steps": [] })
+}
+fn json_holidays() -> Value {
+    json!({ "holidays": [{ "date": "x", "name": "" }] })
+}
+fn json_hours_change() -> Value {
+    json!({ "site_id": "{site}", "date": "x", "open": "", "close": "", "remove": false })
 }
 fn json_account_remove() -> Value {
     json!({ "site_id": "{site}", "number": "FFFF" })

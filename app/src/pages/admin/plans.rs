@@ -1,11 +1,12 @@
-//! The action plan editor (a category's steps, for one site or for the whole centre) and a
-//! site's code overrides.
+//! The action plan editor (a category's steps, for one site or for the whole centre), a
+//! site's code overrides and its changes of single days, and the centre's public holidays.
 
 use leptos::prelude::*;
 
 use super::Fold;
 use crate::model::admin::FieldErrors;
-use crate::model::plans::{category_label, check_overrides, check_plan, OverrideLine, PlanForm, StepLine, PLAN_CATEGORIES, STEP_KINDS};
+use crate::model::admin::HourChange;
+use crate::model::plans::{category_label, check_holidays, check_overrides, check_plan, HolidayLine, OverrideLine, PlanForm, StepLine, PLAN_CATEGORIES, STEP_KINDS};
 
 /// A row being edited: a stable key and a signal per field, so typing draws nothing again.
 #[derive(Clone, Copy)]
@@ -275,9 +276,125 @@ pub fn OverridesEditor(site: i64, overrides: Vec<OverrideLine>) -> impl IntoView
     }
 }
 
-/// `/admin/plans`: the centre's plan of every category (what sites without their own follow).
+/// A site's changes of single days (a holiday of its own, working late): listed with a
+/// Remove button each, and added one at a time (both times, or neither for closed).
+#[component]
+pub fn DayChanges(site: i64, changes: Vec<HourChange>) -> impl IntoView {
+    let list = RwSignal::new(changes);
+    let (date, open, close) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let errors = RwSignal::new(FieldErrors::default());
+    let send = move |day: String, remove: bool| {
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::change_hours_day(site, day, open.get_untracked(), close.get_untracked(), remove).await {
+                Ok(Ok(now)) => {
+                    list.set(now);
+                    errors.set(FieldErrors::default());
+                    if !remove {
+                        date.set(String::new());
+                        open.set(String::new());
+                        close.set(String::new());
+                    }
+                }
+                Ok(Err(e)) => errors.set(e),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
+    view! {
+        <h4>"Changes of single days"</h4>
+        <ul class="day-changes" data-testid="day-changes">
+            {move || list.get().into_iter().map(|c| {
+                let day = c.date.clone();
+                view! {
+                    <li data-testid="day-change" data-date=c.date.clone()>
+                        <span class="mono">{c.date.clone()}</span>" "{if c.hours == "closed" { "closed all day".to_owned() } else { c.hours.clone() }}" "
+                        <button class="btn small" data-testid="day-change-remove" on:click=move |_| send(day.clone(), true)>"Remove"</button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <div class="inline-form" data-testid="day-change-form">
+            <input type="date" aria-label="Day" data-testid="day-change-date" prop:value=date on:input=input(date)/>
+            <input type="time" aria-label="Opens" data-testid="day-change-open" prop:value=open on:input=input(open)/>
+            <input type="time" aria-label="Closes" data-testid="day-change-close" prop:value=close on:input=input(close)/>
+            <button class="btn small" data-testid="day-change-add" on:click=move |_| send(date.get_untracked(), false)>"Change this day"</button>
+            <span class="muted small">"No times: closed all day."</span>
+        </div>
+        {super::field_error(errors, "change_date")}{super::field_error(errors, "change_hours")}
+        {move || errors.try_with(|e| e.form.clone()).flatten().map(|m| view! { <span class="field-error">{m}</span> })}
+    }
+}
+
+/// A holiday being edited.
+#[derive(Clone, Copy)]
+struct HolidayRow {
+    key: u64,
+    date: RwSignal<String>,
+    name: RwSignal<String>,
+}
+
+/// The centre's public holidays: sites closed on holidays expect no opening then.
+#[component]
+fn Holidays(holidays: Vec<HolidayLine>) -> impl IntoView {
+    let next = StoredValue::new(holidays.len() as u64);
+    let rows = RwSignal::new(holidays.iter().enumerate().map(|(n, h)| HolidayRow { key: n as u64, date: RwSignal::new(h.date.clone()), name: RwSignal::new(h.name.clone()) }).collect::<Vec<_>>());
+    let errors = RwSignal::new(FieldErrors::default());
+    let saved = RwSignal::new(false);
+    let add = move |_| {
+        let key = next.get_value();
+        next.set_value(key + 1);
+        rows.update(|r| r.push(HolidayRow { key, date: RwSignal::new(String::new()), name: RwSignal::new(String::new()) }));
+        saved.set(false);
+    };
+    let save = move |_| {
+        saved.set(false);
+        let lines: Vec<HolidayLine> = rows.get_untracked().iter().map(|r| HolidayLine { date: r.date.get_untracked(), name: r.name.get_untracked() }).collect();
+        if let Err(e) = check_holidays(&lines) {
+            errors.set(e);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::save_holidays(lines).await {
+                Ok(e) => {
+                    saved.set(e.is_empty());
+                    errors.set(e);
+                }
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+            }
+        });
+    };
+    view! {
+        <ul class="overrides" data-testid="holidays">
+            <For each=move || rows.get() key=|r| r.key let:row>
+                {
+                    let key = row.key;
+                    let position = move || rows.try_with(|r| r.iter().position(|x| x.key == key)).flatten();
+                    view! {
+                        <li class="inline-form" data-testid="holiday">
+                            <input type="date" aria-label="Day" data-testid="holiday-date" prop:value=row.date on:input=move |ev| row.date.set(event_target_value(&ev))/>
+                            <input maxlength="80" placeholder="Name" aria-label="Name" data-testid="holiday-name" prop:value=row.name on:input=move |ev| row.name.set(event_target_value(&ev))/>
+                            <button class="btn small" aria-label="Remove holiday" data-testid="holiday-remove" on:click=move |_| rows.update(|r| r.retain(|x| x.key != key))>"✕"</button>
+                            {row_error(errors, "holiday", position)}
+                        </li>
+                    }
+                }
+            </For>
+        </ul>
+        <div class="form-actions">
+            <button class="btn small" data-testid="holiday-add" on:click=add>"Add a holiday"</button>
+            <button class="btn small primary" data-testid="holidays-save" on:click=save>"Save holidays"</button>
+            {move || errors.try_with(|e| e.get("holidays").or(e.form.clone())).flatten().map(|m| view! { <span class="field-error">{m}</span> })}
+            {move || saved.get().then(|| view! { <span class="muted" data-testid="holidays-saved">"Saved."</span> })}
+        </div>
+    }
+}
+
+/// `/admin/plans`: the centre's plan of every category (what sites without their own follow)
+/// and its public holidays.
 #[component]
 pub fn CentrePlans() -> impl IntoView {
+    let holidays = LocalResource::new(crate::api::admin::holidays);
     let plans = LocalResource::new(crate::api::admin::centre_plans);
     view! {
         <section class="card" data-testid="centre-plans">
@@ -285,6 +402,14 @@ pub fn CentrePlans() -> impl IntoView {
             <p class="muted">"What operators and the engine do for each kind of alarm at every building that has no plan of its own. Steps marked “by itself” are run by Vigil; the others are ticked off by the operator. Vehicles keep their built-in plans unless a vehicle has its own."</p>
             {move || plans.get().map(|r| match r {
                 Ok(list) => view! { <PlanList site=None plans=list/> }.into_any(),
+                Err(e) => view! { <p class="field-error">{crate::components::readable(&e)}</p> }.into_any(),
+            })}
+        </section>
+        <section class="card" data-testid="centre-holidays">
+            <h2>"Public holidays"</h2>
+            <p class="muted">"Sites marked “closed on the centre's public holidays” expect no opening or closing on these days (a site's own change of a day still holds)."</p>
+            {move || holidays.get().map(|r| match r {
+                Ok(list) => view! { <Holidays holidays=list/> }.into_any(),
                 Err(e) => view! { <p class="field-error">{crate::components::readable(&e)}</p> }.into_any(),
             })}
         </section>
