@@ -739,11 +739,11 @@ mod tests {
         let mut days = vec![(String::new(), String::new()); 7];
         days[4] = ("18:00".into(), "02:00".into());
         days[0] = ("08:00".into(), "17:30".into());
-        let (parsed, tolerance) = HoursForm { supervised: true, days: days.clone(), tolerance_min: "15".into() }.check().unwrap();
+        let (parsed, tolerance) = HoursForm { supervised: true, closed_on_holidays: false, days: days.clone(), tolerance_min: "15".into() }.check().unwrap();
         assert_eq!((parsed[4], parsed[0], parsed[6], tolerance), (Some(((18, 0), (2, 0))), Some(((8, 0), (17, 30))), None, 15));
         days[1] = ("09:00".into(), "09:00".into());
         days[2] = ("09:00".into(), String::new());
-        let e = HoursForm { supervised: true, days, tolerance_min: "300".into() }.check().unwrap_err();
+        let e = HoursForm { supervised: true, closed_on_holidays: false, days, tolerance_min: "300".into() }.check().unwrap_err();
         assert_eq!(e.get("day1").as_deref(), Some("Opening and closing must differ."));
         assert!(e.get("day2").is_some() && e.get("tolerance_min").is_some());
     }

@@ -8,6 +8,7 @@ pub mod csp;
 pub mod engine;
 pub mod history;
 pub mod journal;
+pub mod notices;
 pub mod keys;
 pub mod ops;
 pub mod plans;

@@ -5,7 +5,7 @@ use rules::classify::{default_priority, Category};
 use crate::command::{Actor, CancelResult, Command, CommandError, CrewStatus, Reply};
 use crate::engine::{journal, Engine};
 use crate::incident::{Call, CallOutcome, CancelAttempt, CrewEnd, Incident, Resolution, Status, StepStatus};
-use crate::output::{Notice, NoticeKind, Output, SiteEvent};
+use crate::output::{Notice, NoticeKind, NoticeWords, Output, SiteEvent};
 use crate::settings::StepKind;
 use crate::site::TestMode;
 use crate::words;
@@ -358,6 +358,7 @@ impl Engine {
             subject: format!("{}: alarm, nobody reached", site.info.name),
             body: format!("Alarm at {}: {}. We could not reach any of your contacts. Call us back.", site.info.name, inc.title),
             sms: true,
+            words: Some(NoticeWords::NobodyReached { category: inc.category, place: words::place(&inc.title) }),
         });
         journal(out, id, now_ms, Actor::Engine, "no_contact_reached", Some("SMS sent to the contacts".into()));
     }
@@ -400,6 +401,7 @@ impl Engine {
                 subject: format!("{name}: alarm cancelled"),
                 body: format!("The alarm at {name} was cancelled with the password. No crew is sent."),
                 sms: false,
+                words: Some(NoticeWords::Cancelled),
             });
         }
         result
@@ -505,7 +507,7 @@ impl Engine {
         } else {
             (format!("{name}: test mode off"), format!("{name} is live again."))
         };
-        out.notices.push(Notice { site_id, incident: None, kind: NoticeKind::TestMode, subject, body, sms: false });
+        out.notices.push(Notice { site_id, incident: None, kind: NoticeKind::TestMode, subject, body, sms: false, words: Some(NoticeWords::TestMode { on }) });
     }
 }
 

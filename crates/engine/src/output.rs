@@ -75,6 +75,44 @@ pub struct Notice {
     pub body: String,
     /// Also by SMS (else push and e-mail only).
     pub sms: bool,
+    /// What it says, for writing it in each contact's language (`subject` and `body` are
+    /// the English).
+    #[serde(default)]
+    pub words: Option<NoticeWords>,
+}
+
+/// What a notice says, without the words: each language writes it its own way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "say")]
+pub enum NoticeWords {
+    /// An alarm of this category (at this zone); the customer may still cancel it.
+    Alarm {
+        /// What kind of alarm.
+        category: rules::classify::Category,
+        /// The zone's name, if the alarm named one.
+        place: Option<String>,
+        /// A cancel window is open.
+        cancellable: bool,
+    },
+    /// An alarm and none of the contacts answered.
+    NobodyReached {
+        /// What kind of alarm.
+        category: rules::classify::Category,
+        /// The zone's name.
+        place: Option<String>,
+    },
+    /// The alarm was cancelled with the password.
+    Cancelled,
+    /// A crew is on its way.
+    CrewOnItsWay {
+        /// The crew's name.
+        crew: String,
+    },
+    /// Test mode started (`on`) or ended.
+    TestMode {
+        /// Started.
+        on: bool,
+    },
 }
 
 /// The result of one input.

@@ -8,7 +8,7 @@ use crate::command::{Actor, CrewStatus};
 use crate::crew::Candidate;
 use crate::engine::{journal, Engine};
 use crate::incident::{Assignment, CrewEnd, Status, StepStatus};
-use crate::output::{Notice, NoticeKind, Output};
+use crate::output::{Notice, NoticeKind, NoticeWords, Output};
 use crate::settings::{SiteKind, StepKind};
 use crate::words;
 
@@ -86,6 +86,7 @@ impl Engine {
             subject: format!("{}: {}", site.info.name, inc.title),
             body: format!("Alarm at {}: {}.{cancel}", site.info.name, inc.title),
             sms: inc.priority <= 3 || inc.category == Category::LinkFailure,
+            words: Some(NoticeWords::Alarm { category: inc.category, place: words::place(&inc.title), cancellable: inc.cancel_until_ms.is_some() }),
         });
         inc.mark(&StepKind::NotifyCustomer, StepStatus::Done, now_ms, None);
         journal(out, id, now_ms, Actor::Engine, "notified", Some("customer notified".into()));
@@ -242,6 +243,7 @@ impl Engine {
                 subject: format!("{}: crew on its way", site.info.name),
                 body: format!("A response crew ({name}) is on its way to {}.", site.info.name),
                 sms: false,
+                words: Some(NoticeWords::CrewOnItsWay { crew: name.clone() }),
             });
         }
     }

@@ -129,6 +129,9 @@ pub struct Contact {
     /// Alarms reach them by SMS too.
     #[serde(default = "yes")]
     pub sms: bool,
+    /// The language of what they are sent (`ro`, `hu`...; `None`: the centre's English).
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 impl Contact {

@@ -74,6 +74,7 @@ impl Engine {
                 subject: format!("{name}: test mode off"),
                 body: format!("{name} is live again."),
                 sms: false,
+                words: Some(crate::output::NoticeWords::TestMode { on: false }),
             });
         }
         if site.state.suspended_until_ms.is_some_and(|u| u <= now_ms) {

@@ -84,6 +84,11 @@ pub fn crew_status(s: CrewStatus) -> &'static str {
     }
 }
 
+/// The zone an incident's title names ("Burglary: Hall" → "Hall"), if any.
+pub fn place(title: &str) -> Option<String> {
+    title.split_once(": ").map(|(_, zone)| zone.trim().to_owned()).filter(|z| !z.is_empty())
+}
+
 /// A plan step.
 pub fn step(kind: &StepKind) -> String {
     match kind {

@@ -93,6 +93,7 @@ fn contact(c: ContactRecord) -> Contact {
         unavailable_from_ms: c.unavailable_from_ms,
         unavailable_until_ms: c.unavailable_until_ms,
         sms: c.sms,
+        language: c.language,
     }
 }
 

@@ -124,24 +124,20 @@ pub fn name_of<T: serde::Serialize>(value: &T) -> String {
 /// e-mail where they gave an address, SMS when the notice asks for it.
 async fn outbox_rows(store: &Store, engine: &Engine, n: &Notice, now_ms: i64) -> Result<Vec<NewOutbox>, StoreError> {
     let Some(site) = engine.site(n.site_id) else { return Ok(Vec::new()) };
-    let row = |channel: &str, recipient: String| NewOutbox {
-        created_at_ms: now_ms,
-        channel: channel.to_owned(),
-        recipient,
-        subject: n.subject.clone(),
-        body: n.body.clone(),
-        site_id: Some(n.site_id),
-        incident_id: n.incident,
+    // Each contact reads it in their language; everyone else in the engine's English.
+    let row = |channel: &str, recipient: String, language: Option<&str>| {
+        let (subject, body) = app::ssr::notices::texts(n, &site.info.name, language.and_then(app::i18n::Lang::parse));
+        NewOutbox { created_at_ms: now_ms, channel: channel.to_owned(), recipient, subject, body, site_id: Some(n.site_id), incident_id: n.incident }
     };
     let mut rows = Vec::new();
     let reachable: Vec<_> =
         site.info.contacts.iter().filter(|c| c.reachable(now_ms)).collect();
     for c in &reachable {
         if n.sms && c.sms && !c.phone.is_empty() {
-            rows.push(row("sms", c.phone.clone()));
+            rows.push(row("sms", c.phone.clone(), c.language.as_deref()));
         }
         if let Some(email) = c.email.as_ref().filter(|e| !e.is_empty()) {
-            rows.push(row("email", email.clone()));
+            rows.push(row("email", email.clone(), c.language.as_deref()));
         }
     }
     let mut users: Vec<i64> = reachable.iter().filter_map(|c| c.user_id).collect();
@@ -152,9 +148,10 @@ async fn outbox_rows(store: &Store, engine: &Engine, n: &Notice, now_ms: i64) ->
     let alarm = matches!(n.kind, NoticeKind::Alarm | NoticeKind::NoContactReached | NoticeKind::LifeSignMissed);
     let opted_out = store.push_opted_out(n.site_id, alarm).await?;
     users.retain(|u| !opted_out.contains(u));
+    let language_of = |user: i64| site.info.contacts.iter().find(|c| c.user_id == Some(user)).and_then(|c| c.language.as_deref());
     for sub in store.push_subscriptions_of_users(&users).await? {
         let json = serde_json::json!({ "endpoint": sub.endpoint, "keys": { "p256dh": sub.p256dh, "auth": sub.auth } });
-        rows.push(row("push", json.to_string()));
+        rows.push(row("push", json.to_string(), language_of(sub.user_id)));
     }
     Ok(rows)
 }

@@ -537,3 +537,22 @@ async fn holidays_and_changes_of_single_days_are_set_on_the_admin_pages() {
     assert!(audit.iter().any(|a| a.action == "site.hours" && a.detail.as_deref().unwrap_or_default().contains("closed on public holidays")));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_contact_gets_the_alarm_in_their_own_language() {
+    let app = spawn_app().await;
+    let boss = app.signed_in("supervisor").await;
+    let form = json!({ "name": "Ilona Kovács", "phone": "+36301234567", "email": "ilona@example.hu", "language": "hu", "sms": true });
+    let saved = post(&boss, app.url("/rpc/admin/contact"), json!({ "site_id": app.site, "contact_id": null, "form": form })).await;
+    assert_eq!(saved["fields"], json!([]));
+    send_settled(&app, &[cid(1, "1130 01 003")]).await;
+    let inc = only_incident(&app, true).await;
+    let sent = app.store.list_outbox(Some(inc["id"].as_i64().unwrap()), 20).await.unwrap();
+    let to = |recipient: &str| sent.iter().find(|m| m.recipient == recipient).unwrap_or_else(|| panic!("nothing to {recipient}: {sent:#?}"));
+    let sms = to("+36301234567");
+    assert!(sms.body.starts_with("Riasztás itt: ") && sms.body.contains("Betörés"), "Hungarian: {}", sms.body);
+    assert!(sms.body.contains("törölje az alkalmazásban"), "the cancel window is open: {}", sms.body);
+    assert!(to("ilona@example.hu").subject.contains("Betörés"));
+    assert!(to("ana@example.org").body.starts_with("Alarm at "), "a contact without a language reads the centre's English");
+    app.stop().await;
+}

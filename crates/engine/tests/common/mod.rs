@@ -18,8 +18,8 @@ pub fn site(id: i64, pos: (f64, f64), settings: SiteSettings) -> Site {
             location: pos,
             owner_user_id: Some(100 + id),
             contacts: vec![
-                Contact { id: id * 10 + 1, name: "Ana".into(), phone: "+40700000001".into(), email: Some("ana@example.org".into()), user_id: Some(100 + id), unavailable_from_ms: None, unavailable_until_ms: None, sms: true },
-                Contact { id: id * 10 + 2, name: "Mihai".into(), phone: "+40700000002".into(), email: None, user_id: None, unavailable_from_ms: None, unavailable_until_ms: None, sms: true },
+                Contact { id: id * 10 + 1, name: "Ana".into(), phone: "+40700000001".into(), email: Some("ana@example.org".into()), user_id: Some(100 + id), unavailable_from_ms: None, unavailable_until_ms: None, sms: true, language: None },
+                Contact { id: id * 10 + 2, name: "Mihai".into(), phone: "+40700000002".into(), email: None, user_id: None, unavailable_from_ms: None, unavailable_until_ms: None, sms: true, language: None },
             ],
         },
         settings,
