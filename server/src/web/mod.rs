@@ -7,6 +7,7 @@ pub mod exports;
 pub mod guard;
 pub mod incidents;
 pub mod openapi;
+pub mod rpc_doc;
 pub mod osmand;
 pub mod photos;
 pub mod rate;

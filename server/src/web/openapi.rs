@@ -49,5 +49,7 @@ pub struct ApiDoc;
 
 /// `GET /api/v1/openapi.json`.
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    let mut doc = ApiDoc::openapi();
+    super::rpc_doc::add_to(&mut doc);
+    Json(doc)
 }

@@ -168,6 +168,12 @@ async fn health_and_openapi_are_served() {
         assert!(doc["paths"][path].is_object(), "{path} missing from the OpenAPI document");
     }
     assert!(doc["components"]["schemas"]["SignalView"].is_object());
+    // Every server function of the admin and set-up pages is described there too.
+    for (path, _) in leptos::server_fn::axum::server_fn_paths().filter(|(p, _)| p.starts_with("/rpc/admin/") || p.starts_with("/rpc/setup/")) {
+        let summary = doc["paths"][path]["post"]["summary"].as_str().unwrap_or_default();
+        assert!(!summary.is_empty(), "{path} is not in the OpenAPI document");
+    }
+    assert!(doc["paths"]["/rpc/admin/site-plan"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["steps"].is_object());
     app.stop().await;
 }
 
