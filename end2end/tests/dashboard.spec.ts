@@ -642,6 +642,17 @@ test("the admin creates a site with its position picked on the map, then changes
 
   await admin.getByTestId("site-search").fill("cofetaria dulce");
   await expect(admin.getByTestId("site-results")).toContainText("Strada Făurar 12");
+
+  // Archived (asked twice): gone from the search, listed among the archived, brought back.
+  await editor.getByTestId("site-archive").click();
+  await editor.getByTestId("site-archive-confirm").click();
+  await expect(admin.getByTestId("site-editor")).toHaveCount(0);
+  await expect(admin.getByTestId("site-count")).toHaveText("No site matches.");
+  const archived = admin.getByTestId("archived-sites");
+  await archived.getByTestId("archived-sites-box-open").click();
+  await expect(archived.getByTestId("archived-site").filter({ hasText: "Cofetăria Dulce" })).toHaveCount(1);
+  await archived.getByTestId("archived-site").filter({ hasText: "Cofetăria Dulce" }).getByTestId("site-restore").click();
+  await expect(admin.getByTestId("site-results")).toContainText("Strada Făurar 12");
   expect(broken).toEqual([]);
 });
 

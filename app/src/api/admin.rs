@@ -164,6 +164,22 @@ pub async fn save_centre_plan(category: String, steps: Option<Vec<crate::model::
     crate::ssr::plans::save_centre_plan(&ctx, &user, &category, steps.as_deref()).await.map_err(fail)
 }
 
+/// Archives a site (no open incident; its accounts are removed) or brings it back (admins).
+#[server(prefix = "/rpc", endpoint = "admin/site-archive", input = Json)]
+pub async fn archive_site(site_id: i64, archive: bool) -> Result<(), ServerFnError> {
+    let user = super::server::require(&[crate::model::Role::Admin]).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::archive_site(&ctx, &user, site_id, archive).await.map_err(fail)
+}
+
+/// The archived sites (supervisors and admins).
+#[server(prefix = "/rpc", endpoint = "admin/archived-sites")]
+pub async fn archived_sites() -> Result<Vec<crate::model::admin::ArchivedSite>, ServerFnError> {
+    super::server::require(MANAGERS).await?;
+    let ctx = super::server::ctx()?;
+    crate::ssr::admin::archived_sites(&ctx).await.map_err(fail)
+}
+
 /// The centre's public holidays (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/holidays")]
 pub async fn holidays() -> Result<Vec<crate::model::plans::HolidayLine>, ServerFnError> {

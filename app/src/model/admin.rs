@@ -102,10 +102,25 @@ pub struct AdminSiteDetail {
     pub hours: HoursForm,
     /// Changes of single days from today on.
     pub hour_changes: Vec<HourChange>,
+    /// Archived: no longer monitored nor shown to its customers.
+    pub archived: bool,
     /// Every category's plan and where it comes from.
     pub plans: Vec<super::plans::PlanForm>,
     /// Code overrides.
     pub overrides: Vec<super::plans::OverrideLine>,
+}
+
+/// An archived site, as the sites page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchivedSite {
+    /// Site id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Address and city.
+    pub address: String,
+    /// When it was archived, in the site's zone.
+    pub archived: String,
 }
 
 /// A customer login with access to a site.

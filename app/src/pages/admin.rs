@@ -86,7 +86,7 @@ pub fn AdminPage(section: AdminSection) -> impl IntoView {
                 </nav>
                 <main class="page admin" data-section=section.title()>
                     {match section {
-                        AdminSection::Sites => view! { <Requests/><Search/> }.into_any(),
+                        AdminSection::Sites => view! { <Requests/><Search admin=role == Role::Admin/> }.into_any(),
                         AdminSection::Users => view! { <Users/> }.into_any(),
                         AdminSection::Crews => view! { <Crews/> }.into_any(),
                         AdminSection::Import => view! { <Import/> }.into_any(),
@@ -101,12 +101,17 @@ pub fn AdminPage(section: AdminSection) -> impl IntoView {
 }
 
 #[component]
-fn Search() -> impl IntoView {
+fn Search(admin: bool) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let page = RwSignal::new(0_usize);
+    // Bumped when a site is archived or brought back: the lists are read again.
+    let version = RwSignal::new(0_u32);
     // Loaded in the browser only: the search box drives it, and the server has nothing to
     // render for it that the first keystroke would not replace.
-    let results = LocalResource::new(move || search_sites(query.get(), page.get()));
+    let results = LocalResource::new(move || {
+        version.track();
+        search_sites(query.get(), page.get())
+    });
     let editing = RwSignal::new(None::<i64>);
     let creating = RwSignal::new(false);
     view! {
@@ -153,8 +158,73 @@ fn Search() -> impl IntoView {
         // `try_`: a server render may evaluate this once more after the page's owner is
         // gone (see i18n::LangSignal); that must read as "not editing", not panic.
         <Show when=move || editing.try_get().flatten().is_some()>
-            <SiteEditor id=editing.try_get_untracked().flatten().unwrap_or_default()/>
+            <SiteEditor id=editing.try_get_untracked().flatten().unwrap_or_default() admin
+                on_archived=Callback::new(move |_| { editing.set(None); version.update(|v| *v += 1); })/>
         </Show>
+        <Archived admin version/>
+    }
+}
+
+/// The archived sites, each with a button that brings it back (admins).
+#[component]
+fn Archived(admin: bool, version: RwSignal<u32>) -> impl IntoView {
+    let list = LocalResource::new(move || {
+        version.track();
+        crate::api::admin::archived_sites()
+    });
+    let problem = RwSignal::new(None::<String>);
+    let restore = move |id: i64| {
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::archive_site(id, false).await {
+                Ok(()) => version.update(|v| *v += 1),
+                Err(e) => problem.set(Some(crate::components::readable(&e))),
+            }
+        });
+    };
+    view! {
+        {move || list.get().and_then(Result::ok).filter(|l| !l.is_empty()).map(|l| view! {
+            <section class="card" data-testid="archived-sites">
+                <Fold label=format!("Archived sites ({})", l.len()) id="archived-sites-box">
+                    <table class="grid">
+                        <thead><tr><th>"Site"</th><th>"Address"</th><th>"Archived"</th><th></th></tr></thead>
+                        <tbody>{l.iter().map(|s| {
+                            let id = s.id;
+                            view! {
+                                <tr data-testid="archived-site" data-site=id.to_string()><td>{s.name.clone()}</td><td>{s.address.clone()}</td><td class="nowrap">{s.archived.clone()}</td>
+                                <td>{admin.then(|| view! { <button class="btn small" data-testid="site-restore" on:click=move |_| restore(id)>"Bring back"</button> })}</td></tr>
+                            }
+                        }).collect_view()}</tbody>
+                    </table>
+                    <p class="muted small">"A site brought back is monitored again once it has an account."</p>
+                    {move || problem.get().map(|m| view! { <p class="field-error">{m}</p> })}
+                </Fold>
+            </section>
+        })}
+    }
+}
+
+/// Archiving a site, asked twice (admins).
+#[component]
+fn ArchiveSite(site: i64, on_archived: Callback<()>) -> impl IntoView {
+    let asked = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let archive = move |_| {
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::archive_site(site, true).await {
+                Ok(()) => on_archived.run(()),
+                Err(e) => problem.set(Some(crate::components::readable(&e))),
+            }
+        });
+    };
+    view! {
+        <div class="danger-zone" data-testid="archive">
+            <button class="btn small" data-testid="site-archive" on:click=move |_| asked.update(|a| *a = !*a)>"Archive this site…"</button>
+            <span class:hidden=move || !asked.get()>
+                <span class="small">" Its accounts are removed and it is no longer monitored nor shown to its customers; its history stays. "</span>
+                <button class="btn small danger" data-testid="site-archive-confirm" on:click=archive>"Archive"</button>
+            </span>
+            {move || problem.get().map(|m| view! { <p class="field-error" data-testid="archive-problem">{m}</p> })}
+        </div>
     }
 }
 
@@ -165,7 +235,7 @@ fn field_error(errors: RwSignal<FieldErrors>, field: &'static str) -> impl IntoV
 }
 
 #[component]
-fn SiteEditor(id: i64) -> impl IntoView {
+fn SiteEditor(id: i64, admin: bool, on_archived: Callback<()>) -> impl IntoView {
     let detail = Resource::new(move || id, load_admin_site);
     let saved = RwSignal::new(None::<String>);
     // Kept here, above the editor that a reload draws again: a new login's first PIN must stay
@@ -175,7 +245,7 @@ fn SiteEditor(id: i64) -> impl IntoView {
         <section class="card" data-testid="site-editor">
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || detail.get().map(|r| match r {
-                    Ok(d) => view! { <EditorBody d detail saved invited/> }.into_any(),
+                    Ok(d) => view! { <EditorBody d detail saved invited/>{admin.then(|| view! { <ArchiveSite site=id on_archived/> })} }.into_any(),
                     Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
                 })}
             </Transition>

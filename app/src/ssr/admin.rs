@@ -181,7 +181,7 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
         kind: rec.kind.clone(),
     };
     let accounts = super::accounts::site_accounts(ctx, site_id, ctx.engine.clock().now_ms()).await?;
-    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form, accounts, rules, hours, hour_changes: hour_changes(ctx, site_id).await?, plans, overrides })
+    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form, accounts, rules, hours, hour_changes: hour_changes(ctx, site_id).await?, plans, overrides, archived: rec.archived_at_ms.is_some() })
 }
 
 /// Creates a site (`site_id` `None`) or changes one: name, address, position, time zone
@@ -221,6 +221,48 @@ fn hours_of(s: &engine::SiteSettings) -> HoursForm {
         .map(|d| d.map_or_else(|| (String::new(), String::new()), |h| (h.open.format("%H:%M").to_string(), h.close.format("%H:%M").to_string())))
         .collect();
     HoursForm { supervised: s.schedule.is_some(), closed_on_holidays: s.closed_on_holidays, days, tolerance_min: schedule.tolerance_min.to_string() }
+}
+
+/// Archives a site (`archive`) or brings it back. Archiving needs no open incident there; it
+/// removes the site's accounts (its panels are no longer received, their numbers are free
+/// again), stops its monitoring, and hides it from its customers; its history stays. A
+/// site brought back has no account until one is added.
+pub async fn archive_site(ctx: &Ctx, user: &SessionUser, site_id: i64, archive: bool) -> Result<(), WorkError> {
+    let rec = ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
+    if !archive {
+        ctx.store.set_site_archived(site_id, None).await?;
+        audit(ctx, user, "site.restored", format!("site:{site_id}"), rec.name).await?;
+        ctx.engine.reload_site(site_id).await?;
+        return Ok(());
+    }
+    let open = ctx.engine.read(move |e, _| e.open_incidents().iter().filter(|i| i.site_id == site_id).count()).await?;
+    if open > 0 {
+        return Err(WorkError::Store(store::StoreError::Conflict(format!("{} has {open} open incident(s): close them first", rec.name))));
+    }
+    let mut removed = Vec::new();
+    for a in ctx.store.list_accounts().await?.into_iter().filter(|a| a.site_id == site_id) {
+        ctx.store.remove_account(&a.number).await?;
+        removed.push(a.number);
+    }
+    ctx.store.set_site_archived(site_id, Some(ctx.engine.clock().now_ms())).await?;
+    let detail = if removed.is_empty() { rec.name } else { format!("{}; accounts removed: {}", rec.name, removed.join(", ")) };
+    audit(ctx, user, "site.archived", format!("site:{site_id}"), detail).await?;
+    ctx.engine.reload_site(site_id).await?;
+    Ok(())
+}
+
+/// The archived sites, by id.
+pub async fn archived_sites(ctx: &Ctx) -> Result<Vec<crate::model::admin::ArchivedSite>, WorkError> {
+    Ok(ctx
+        .store
+        .archived_sites()
+        .await?
+        .into_iter()
+        .map(|s| {
+            let tz: chrono_tz::Tz = s.time_zone.parse().unwrap_or(chrono_tz::UTC);
+            crate::model::admin::ArchivedSite { id: s.id, name: s.name, address: format!("{}, {}", s.address, s.city), archived: s.archived_at_ms.map(|t| engine::local_time(t, tz)).unwrap_or_default() }
+        })
+        .collect())
 }
 
 /// A site's changes of single days, from its today on.

@@ -142,6 +142,11 @@ impl Engine {
         self.storm = rule;
     }
 
+    /// Stops monitoring a site (archived): it is forgotten with its state.
+    pub fn remove_site(&mut self, site_id: i64) {
+        self.sites.remove(&site_id);
+    }
+
     /// Adds or replaces a site (new settings or contacts); its state is kept if it had one.
     pub fn upsert_site(&mut self, mut site: Site) {
         if let Some(old) = self.sites.get(&site.info.id) {

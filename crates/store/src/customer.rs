@@ -124,7 +124,7 @@ impl Store {
     pub async fn member_sites(&self, user_id: i64) -> Result<Vec<MemberSite>, StoreError> {
         let rows = sqlx::query(
             "SELECT s.id, s.name, s.address, s.time_zone, m.role FROM site_members m \
-             JOIN sites s ON s.id = m.site_id WHERE m.user_id = $1 ORDER BY s.id",
+             JOIN sites s ON s.id = m.site_id WHERE m.user_id = $1 AND s.archived_at IS NULL ORDER BY s.id",
         )
         .bind(user_id)
         .fetch_all(&self.pool)
@@ -144,7 +144,10 @@ impl Store {
 
     /// The login's role on a site, or `None` when it may not reach it.
     pub async fn member_role(&self, user_id: i64, site_id: i64) -> Result<Option<String>, StoreError> {
-        let role = sqlx::query_scalar("SELECT role FROM site_members WHERE user_id = $1 AND site_id = $2")
+        let role = sqlx::query_scalar(
+            "SELECT m.role FROM site_members m JOIN sites s ON s.id = m.site_id \
+             WHERE m.user_id = $1 AND m.site_id = $2 AND s.archived_at IS NULL",
+        )
             .bind(user_id)
             .bind(site_id)
             .fetch_optional(&self.pool)

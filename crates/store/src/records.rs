@@ -199,6 +199,8 @@ pub struct SiteRecord {
     pub created_at_ms: i64,
     /// One of [`SITE_KINDS`].
     pub kind: String,
+    /// Archived then (no longer monitored nor shown to its customers).
+    pub archived_at_ms: Option<i64>,
 }
 
 /// What a site can be.

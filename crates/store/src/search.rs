@@ -95,7 +95,7 @@ impl Store {
         let mut total = 0;
         let mut hits = Vec::new();
         let limit = limit.min(MAX_SEARCH_PAGE);
-        for row in sqlx::query("SELECT id, name, address, city FROM sites ORDER BY id")
+        for row in sqlx::query("SELECT id, name, address, city FROM sites WHERE archived_at IS NULL ORDER BY id")
             .fetch_all(&self.pool)
             .await?
         {

@@ -206,11 +206,35 @@ impl Store {
         Ok(n)
     }
 
-    /// All sites, by id.
+    /// Archived sites, by id.
+    pub async fn archived_sites(&self) -> Result<Vec<SiteRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, address, city, lat, lon, time_zone, owner_user_id, created_at, kind, archived_at \
+             FROM sites WHERE archived_at IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(site_from_row).collect()
+    }
+
+    /// Every site's name, archived ones too (for the history).
+    pub async fn site_names(&self) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+        let rows = sqlx::query("SELECT id, name FROM sites").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("name")?))).collect()
+    }
+
+    /// Archives a site at `at_ms` (or with `None` brings it back). Unknown site:
+    /// [`StoreError::NotFound`].
+    pub async fn set_site_archived(&self, id: i64, at_ms: Option<i64>) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE sites SET archived_at = $1 WHERE id = $2").bind(at_ms).bind(id).execute(&self.pool).await?;
+        crate::changed(&done, || format!("site {id}"))
+    }
+
+    /// The sites being monitored (not archived), by id.
     pub async fn list_sites(&self) -> Result<Vec<SiteRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, address, city, lat, lon, time_zone, owner_user_id, created_at, kind \
-             FROM sites ORDER BY id",
+            "SELECT id, name, address, city, lat, lon, time_zone, owner_user_id, created_at, kind, archived_at \
+             FROM sites WHERE archived_at IS NULL ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -269,7 +293,7 @@ impl Store {
     /// One site by id.
     pub async fn site(&self, id: i64) -> Result<Option<SiteRecord>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, name, address, city, lat, lon, time_zone, owner_user_id, created_at, kind \
+            "SELECT id, name, address, city, lat, lon, time_zone, owner_user_id, created_at, kind, archived_at \
              FROM sites WHERE id = $1",
         )
         .bind(id)
@@ -304,11 +328,13 @@ impl Store {
         Ok(name)
     }
 
-    /// Ids of the sites a (customer) user owns or is a member of, ascending.
+    /// Ids of the sites a (customer) user owns or is a member of, ascending (archived ones
+    /// left out).
     pub async fn site_ids_owned_by(&self, user_id: i64) -> Result<Vec<i64>, StoreError> {
         let ids = sqlx::query_scalar(
-            "SELECT id FROM sites WHERE owner_user_id = $1 \
-             UNION SELECT site_id FROM site_members WHERE user_id = $1 ORDER BY 1",
+            "SELECT id FROM sites WHERE owner_user_id = $1 AND archived_at IS NULL \
+             UNION SELECT m.site_id FROM site_members m JOIN sites s ON s.id = m.site_id \
+             WHERE m.user_id = $1 AND s.archived_at IS NULL ORDER BY 1",
         )
             .bind(user_id)
             .fetch_all(&self.pool)
@@ -349,5 +375,6 @@ fn site_from_row(row: &AnyRow) -> Result<SiteRecord, StoreError> {
         owner_user_id: row.try_get("owner_user_id")?,
         created_at_ms: row.try_get("created_at")?,
         kind: row.try_get("kind")?,
+        archived_at_ms: row.try_get("archived_at")?,
     })
 }

@@ -4,13 +4,14 @@
 #[macro_use]
 mod common;
 
-use common::site;
+use common::{site, user};
 use store::{PathSpec, SecretKey, Store, StoreError};
 
 store_tests! {
     a_centre_setting_is_stored_and_replaced,
     a_removed_account_stops_being_supervised_and_frees_its_number,
     a_zone_has_a_type_or_none,
+    an_archived_site_leaves_every_list_but_its_history,
 }
 
 async fn a_centre_setting_is_stored_and_replaced(store: Store, _url: String) {
@@ -53,4 +54,24 @@ async fn a_zone_has_a_type_or_none(store: Store, _url: String) {
     assert!(matches!(store.set_zone_kind(site_id, 4, Some("fire")).await, Err(StoreError::NotFound(_))));
     store.set_zone_kind(site_id, 3, None).await.unwrap();
     assert!(store.zone_kinds(site_id).await.unwrap().is_empty());
+}
+
+async fn an_archived_site_leaves_every_list_but_its_history(store: Store, _url: String) {
+    let owner = store.create_user(&user("900001", "customer")).await.unwrap();
+    let kept = store.create_site(&site("Kept", Some(owner))).await.unwrap();
+    let gone = store.create_site(&site("Gone", Some(owner))).await.unwrap();
+    store.set_site_member(gone, owner, "owner").await.unwrap();
+    store.set_site_member(kept, owner, "owner").await.unwrap();
+    store.set_site_archived(gone, Some(5)).await.unwrap();
+    assert_eq!(store.list_sites().await.unwrap().iter().map(|s| s.id).collect::<Vec<_>>(), vec![kept]);
+    assert_eq!(store.archived_sites().await.unwrap()[0].archived_at_ms, Some(5));
+    assert!(store.search_sites("", 0, 50).await.unwrap().hits.iter().all(|s| s.id != gone));
+    assert_eq!(store.site_ids_owned_by(owner).await.unwrap(), vec![kept]);
+    assert!(store.member_sites(owner).await.unwrap().iter().all(|m| m.site_id != gone));
+    assert_eq!(store.member_role(owner, gone).await.unwrap(), None, "its customers no longer reach it");
+    assert_eq!(store.site(gone).await.unwrap().unwrap().name, "Gone", "its history still names it");
+    assert_eq!(store.site_names().await.unwrap().get(&gone).map(String::as_str), Some("Gone"));
+    store.set_site_archived(gone, None).await.unwrap();
+    assert_eq!(store.list_sites().await.unwrap().len(), 2);
+    assert!(matches!(store.set_site_archived(999_999, None).await, Err(StoreError::NotFound(_))));
 }

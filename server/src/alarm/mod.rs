@@ -164,6 +164,10 @@ impl Runtime {
     /// Reads a site's settings and contacts again from the store: a site added after the
     /// start, or changed by an administrator.
     async fn reload_site(&mut self, site_id: i64) -> Result<bool, StoreError> {
+        if self.store.site(site_id).await?.is_some_and(|s| s.archived_at_ms.is_some()) {
+            self.engine.remove_site(site_id);
+            return Ok(true);
+        }
         match load::site(&self.store, site_id).await? {
             Some(site) => {
                 self.engine.upsert_site(site);

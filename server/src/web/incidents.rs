@@ -94,8 +94,7 @@ pub enum QueueEntry {
 
 async fn views(state: &AppState, q: &IncidentQuery) -> Result<Vec<IncidentView>, ApiError> {
     let rows = state.ctx.store.list_incidents(q).await?;
-    let names: std::collections::HashMap<i64, String> =
-        state.ctx.store.list_sites().await?.into_iter().map(|s| (s.id, s.name)).collect();
+    let names = state.ctx.store.site_names().await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {

@@ -556,3 +556,40 @@ async fn a_contact_gets_the_alarm_in_their_own_language() {
     assert!(to("ana@example.org").body.starts_with("Alarm at "), "a contact without a language reads the centre's English");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_archived_site_is_no_longer_monitored_nor_its_customers_and_comes_back() {
+    let app = spawn_app().await;
+    let hash = app::ssr::auth::hash_password(crate::support::PASSWORD.into()).await.unwrap();
+    app.store.create_user(&store::NewUser { username: "admin".into(), password_hash: hash, role: "admin".into(), display_name: "Test admin".into() }).await.unwrap();
+    let admin = app.signed_in("admin").await;
+    let archive = |on: bool| admin.post(app.url("/rpc/admin/site-archive")).json(&json!({ "site_id": app.site, "archive": on })).send();
+
+    send_settled(&app, &[cid(1, "1130 01 003")]).await;
+    let refused = archive(true).await.unwrap();
+    assert_eq!(refused.status(), 409);
+    assert!(refused.text().await.unwrap().contains("open incident"), "an open incident is closed first");
+    let operator = app.signed_in("operator").await;
+    let inc = only_incident(&app, true).await;
+    post(&operator, app.url(&format!("/api/v1/incidents/{}/close", inc["id"])), json!({ "resolution": "test", "recall_crews": true })).await;
+
+    assert_eq!(archive(true).await.unwrap().status(), 200);
+    let site = app.site;
+    assert!(app.engine().read(move |e, _| e.site(site).is_none()).await.unwrap(), "no longer monitored");
+    assert!(app.store.account("1234").await.unwrap().is_none(), "its account is removed");
+    let customer = app.signed_in("customer").await;
+    let status = customer.get(app.url(&format!("/api/v1/sites/{site}/status"))).send().await.unwrap();
+    assert_eq!(status.status(), 404, "its customers no longer see it");
+    let archived = post(&admin, app.url("/rpc/admin/archived-sites"), json!({})).await;
+    assert_eq!(archived[0]["id"], site);
+    let detail: Value = admin.post(app.url("/rpc/admin/site")).form(&[("site_id", site.to_string())]).send().await.unwrap().json().await.unwrap();
+    assert_eq!(detail["archived"], true);
+
+    assert_eq!(archive(false).await.unwrap().status(), 200);
+    assert!(app.engine().read(move |e, _| e.site(site).is_some()).await.unwrap(), "monitored again");
+    assert_eq!(customer.get(app.url(&format!("/api/v1/sites/{site}/status"))).send().await.unwrap().status(), 200);
+    let audit = app.store.list_audit(10).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "site.archived" && a.detail.as_deref().unwrap_or_default().contains("accounts removed: 1234")));
+    assert!(audit.iter().any(|a| a.action == "site.restored"));
+    app.stop().await;
+}

@@ -244,6 +244,8 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/admin/centre-plan", "1 3 3 3 3 3 3 p", Body::Json(json_centre_plan)),
     ("POST", "/rpc/admin/account-remove", "1 3 3 3 3 3 4 4", Body::Json(json_account_remove)),
     ("POST", "/rpc/admin/holidays", "1 3 3 3 3 3 p p", Body::None),
+    ("POST", "/rpc/admin/archived-sites", "1 3 3 3 3 3 p p", Body::None),
+    ("POST", "/rpc/admin/site-archive", "1 3 3 3 3 3 3 4", Body::Json(json_site_archive)),
     ("POST", "/rpc/admin/holidays-save", "1 3 3 3 3 3 3 p", Body::Json(json_holidays)),
     ("POST", "/rpc/admin/hours-change", "1 3 3 3 3 3 p p", Body::Json(json_hours_change)),
     ("POST", "/rpc/admin/map", "1 3 3 3 3 3 p p", Body::None),
@@ -586,6 +588,9 @@ fn json_site_overrides() -> Value {
 }
 fn json_centre_plan() -> Value {
     json!({ "category": "burglary", "steps": [] })
+}
+fn json_site_archive() -> Value {
+    json!({ "site_id": 999999, "archive": true })
 }
 fn json_holidays() -> Value {
     json!({ "holidays": [{ "date": "x", "name": "" }] })
