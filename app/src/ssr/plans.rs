@@ -89,7 +89,7 @@ fn step(s: &CheckedStep) -> Result<Step, WorkError> {
     })
 }
 
-fn found<'a>(plans: &'a [Plan], c: Category) -> Option<&'a Plan> {
+fn found(plans: &[Plan], c: Category) -> Option<&Plan> {
     plans.iter().find(|p| p.categories.contains(&c))
 }
 
@@ -133,8 +133,11 @@ fn described(c: &str, steps: &Option<Vec<Step>>, fallback: &str) -> String {
     }
 }
 
+/// A category and its new steps (`None`: back to the fallback plan).
+type NewPlan = (Category, Option<Vec<Step>>);
+
 /// Checks and converts a plan's steps (`None`: back to the fallback plan).
-fn checked(category_name: &str, steps: Option<&[StepLine]>) -> Result<Result<(Category, Option<Vec<Step>>), FieldErrors>, WorkError> {
+fn checked(category_name: &str, steps: Option<&[StepLine]>) -> Result<Result<NewPlan, FieldErrors>, WorkError> {
     let Some(c) = category(category_name).filter(|_| PLAN_CATEGORIES.iter().any(|(n, _)| *n == category_name)) else {
         return Ok(Err(FieldErrors { fields: vec![("category".into(), "Not a category a plan can be for.".into())], form: None }));
     };

@@ -418,9 +418,7 @@ async fn a_duress_code_and_billing_terms_set_on_the_admin_page_take_effect() {
 async fn plans_and_overrides_made_on_the_admin_pages_are_what_the_engine_follows() {
     let app = spawn_app().await;
     let boss = app.signed_in("supervisor").await;
-    let hash = app::ssr::auth::hash_password(crate::support::PASSWORD.into()).await.unwrap();
-    app.store.create_user(&store::NewUser { username: "admin".into(), password_hash: hash, role: "admin".into(), display_name: "Test admin".into() }).await.unwrap();
-    let admin = app.signed_in("admin").await;
+    let admin = app.signed_in_admin().await;
     let step = |kind: &str, auto: bool, seconds: &str, text: &str| json!({ "kind": kind, "auto": auto, "seconds": seconds, "text": text });
 
     let bad = post(&boss, app.url("/rpc/admin/site-plan"), json!({ "site_id": app.site, "category": "burglary", "steps": [step("wait", true, "0", "")] })).await;
@@ -496,9 +494,7 @@ async fn a_removed_account_is_no_longer_its_sites_and_its_number_is_free() {
 async fn holidays_and_changes_of_single_days_are_set_on_the_admin_pages() {
     let app = spawn_app().await;
     let boss = app.signed_in("supervisor").await;
-    let hash = app::ssr::auth::hash_password(crate::support::PASSWORD.into()).await.unwrap();
-    app.store.create_user(&store::NewUser { username: "admin".into(), password_hash: hash, role: "admin".into(), display_name: "Test admin".into() }).await.unwrap();
-    let admin = app.signed_in("admin").await;
+    let admin = app.signed_in_admin().await;
 
     let bad = post(&admin, app.url("/rpc/admin/holidays-save"), json!({ "holidays": [{ "date": "2026-12-01", "name": "" }] })).await;
     assert_eq!(bad["fields"][0], json!(["holiday0", "Name the holiday (at most 80 characters)."]));
@@ -560,9 +556,7 @@ async fn a_contact_gets_the_alarm_in_their_own_language() {
 #[tokio::test]
 async fn an_archived_site_is_no_longer_monitored_nor_its_customers_and_comes_back() {
     let app = spawn_app().await;
-    let hash = app::ssr::auth::hash_password(crate::support::PASSWORD.into()).await.unwrap();
-    app.store.create_user(&store::NewUser { username: "admin".into(), password_hash: hash, role: "admin".into(), display_name: "Test admin".into() }).await.unwrap();
-    let admin = app.signed_in("admin").await;
+    let admin = app.signed_in_admin().await;
     let archive = |on: bool| admin.post(app.url("/rpc/admin/site-archive")).json(&json!({ "site_id": app.site, "archive": on })).send();
 
     send_settled(&app, &[cid(1, "1130 01 003")]).await;

@@ -153,6 +153,17 @@ impl TestApp {
         client
     }
 
+    /// An HTTP client signed in as an administrator (the login `admin`, made at the first
+    /// call).
+    pub async fn signed_in_admin(&self) -> reqwest::Client {
+        if self.store.user_by_username("admin").await.unwrap().is_none() {
+            let hash = app::ssr::auth::hash_password(PASSWORD.into()).await.unwrap();
+            let admin = NewUser { username: "admin".into(), password_hash: hash, role: "admin".into(), display_name: "Test admin".into() };
+            self.store.create_user(&admin).await.unwrap();
+        }
+        self.signed_in("admin").await
+    }
+
     /// The receiver's counters of what it refused or dropped.
     pub fn receiver_counters(&self) -> server::receiver::guard::CounterValues {
         self.running.ingest.counters().values()
