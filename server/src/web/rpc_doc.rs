@@ -25,6 +25,8 @@ pub const RPC: &[(&str, &str, &[&str])] = &[
     ("/rpc/admin/site-plan", "Sets a site's own plan for a category, or with `steps` `None` makes the site follow the centre's plan again (supervisors and admins); answers what to fix.", &["site_id", "category", "steps"]),
     ("/rpc/admin/centre-plans", "The centre's plan of every category and where each comes from (supervisors and admins).", &[]),
     ("/rpc/admin/centre-plan", "Sets the centre's plan for a category, or with `steps` `None` goes back to the built-in plan (admins only: it changes every site without a plan of its own); answers what to fix.", &["category", "steps"]),
+    ("/rpc/admin/site-archive", "Archives a site (no open incident; its accounts are removed) or brings it back (admins).", &["site_id", "archive"]),
+    ("/rpc/admin/archived-sites", "The archived sites (supervisors and admins).", &[]),
     ("/rpc/admin/holidays", "The centre's public holidays (supervisors and admins).", &[]),
     ("/rpc/admin/holidays-save", "Replaces the centre's public holidays (admins only: they change every site closed on holidays); answers what to fix.", &["holidays"]),
     ("/rpc/admin/hours-change", "Changes one day's hours of a site, or with `remove` takes that change back (supervisors and admins); answers the site's changes from today on, or what to fix.", &["site_id", "date", "open", "close", "remove"]),
