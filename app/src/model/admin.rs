@@ -442,8 +442,8 @@ impl SiteRules {
                 0
             }),
         };
-        let currency = self.currency.trim().to_ascii_uppercase();
-        if price_minor > 0 && !(currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase())) {
+        let currency = super::import::currency_code(&self.currency);
+        if price_minor > 0 && currency.is_none() {
             e.add("currency", "A currency code of three letters, such as EUR or RON.");
         }
         if !e.is_empty() {
@@ -461,22 +461,16 @@ impl SiteRules {
             included_per_year,
             free_first_month: self.free_first_month,
             free_first_false_alarm: self.free_first_false_alarm,
-            currency: if price_minor > 0 { currency } else { String::new() },
+            currency: currency.filter(|_| price_minor > 0).unwrap_or_default(),
             price_minor,
         })
     }
 }
 
 /// An amount with at most two decimals ("49.90", "250", "12,5") in minor units (cents),
-/// at most a million.
+/// at most a million (the invoice import's reading of amounts).
 pub fn price_minor(text: &str) -> Option<u64> {
-    let t = text.trim().replace(',', ".");
-    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let minor = whole.parse::<u64>().ok()?.checked_mul(100)? + format!("{frac:0<2}").parse::<u64>().ok()?;
-    (minor <= 100_000_000).then_some(minor)
+    super::import::amount_cents(text).and_then(|c| u64::try_from(c).ok()).filter(|c| *c <= 100_000_000)
 }
 
 /// Minor units as an amount ("49.90").

@@ -70,8 +70,8 @@ pub fn check_invoice_row(fields: &[String]) -> Result<InvoiceRow, Vec<String>> {
     if amount_cents.is_none() {
         errors.push("amount: a number such as 120.50".into());
     }
-    let currency = get(6).to_ascii_uppercase();
-    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+    let currency = currency_code(&get(6)).unwrap_or_default();
+    if currency.is_empty() {
         errors.push("currency: three letters such as RON or EUR".into());
     }
     let paid_on = date(&mut errors, "paid_on", get(7), false);
@@ -81,9 +81,15 @@ pub fn check_invoice_row(fields: &[String]) -> Result<InvoiceRow, Vec<String>> {
     Ok(InvoiceRow { account, number, issued_on, due_on, description, amount_cents: amount_cents.unwrap_or_default(), currency, paid_on })
 }
 
+/// A currency code of three letters, upper-cased (`ron` → `RON`); anything else: `None`.
+pub fn currency_code(text: &str) -> Option<String> {
+    let code = text.trim().to_ascii_uppercase();
+    (code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())).then_some(code)
+}
+
 /// `120.50`, `120,5` or `120` as minor units (12050); negative or more than two decimals:
 /// `None`.
-fn amount_cents(text: &str) -> Option<i64> {
+pub fn amount_cents(text: &str) -> Option<i64> {
     let t = text.trim().replace(',', ".");
     let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
     if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {

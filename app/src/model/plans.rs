@@ -41,7 +41,10 @@ pub const MAX_OVERRIDES: usize = 50;
 
 /// What people call a category (its stored name if unknown).
 pub fn category_label(category: &str) -> &str {
-    PLAN_CATEGORIES.iter().find(|(c, _)| *c == category).map_or(category, |(_, l)| l)
+    PLAN_CATEGORIES
+        .iter()
+        .find(|(c, _)| *c == category)
+        .map_or(category, |(_, l)| l)
 }
 
 /// One step as the editor shows it.
@@ -107,7 +110,13 @@ pub fn check_plan(category: &str, steps: &[StepLine]) -> Result<Vec<CheckedStep>
     for (n, s) in steps.iter().enumerate() {
         let field = format!("step{n}");
         match s.kind.as_str() {
-            "wait" => match s.seconds.trim().parse::<u32>().ok().filter(|s| (1..=3600).contains(s)) {
+            "wait" => match s
+                .seconds
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+            {
                 Some(seconds) => out.push(CheckedStep::Wait { seconds }),
                 None => e.add(&field, "Wait 1 to 3600 seconds."),
             },
@@ -118,17 +127,29 @@ pub fn check_plan(category: &str, steps: &[StepLine]) -> Result<Vec<CheckedStep>
                 } else if text.chars().count() > MAX_INSTRUCTION {
                     e.add(&field, &format!("At most {MAX_INSTRUCTION} characters."));
                 } else {
-                    out.push(CheckedStep::Instruction { text: text.to_owned() });
+                    out.push(CheckedStep::Instruction {
+                        text: text.to_owned(),
+                    });
                 }
             }
             k if STEP_KINDS.iter().any(|(kind, _)| *kind == k) => {
-                out.push(CheckedStep::Plain { kind: k.to_owned(), auto: s.auto });
+                out.push(CheckedStep::Plain {
+                    kind: k.to_owned(),
+                    auto: s.auto,
+                });
             }
             _ => e.add(&field, "Choose what this step does."),
         }
     }
-    if category == "duress" && out.iter().any(|s| matches!(s, CheckedStep::Plain { kind, auto: true } if kind == "notify_customer")) {
-        e.add("steps", "A duress alarm is silent: the customer is never notified by itself.");
+    if category == "duress"
+        && out.iter().any(
+            |s| matches!(s, CheckedStep::Plain { kind, auto: true } if kind == "notify_customer"),
+        )
+    {
+        e.add(
+            "steps",
+            "A duress alarm is silent: the customer is never notified by itself.",
+        );
     }
     if e.is_empty() {
         Ok(out)
@@ -183,7 +204,14 @@ pub fn check_overrides(lines: &[OverrideLine]) -> Result<Vec<CheckedOverride>, F
             }
         };
         if !code_ok {
-            e.add(&field, if protocol == "cid" { "A Contact ID code is three digits (130)." } else { "A SIA code is two letters (BA)." });
+            e.add(
+                &field,
+                if protocol == "cid" {
+                    "A Contact ID code is three digits (130)."
+                } else {
+                    "A SIA code is two letters (BA)."
+                },
+            );
             continue;
         }
         if !PLAN_CATEGORIES.iter().any(|(c, _)| *c == l.category) {
@@ -198,7 +226,12 @@ pub fn check_overrides(lines: &[OverrideLine]) -> Result<Vec<CheckedOverride>, F
             e.add(&field, "This code is overridden above already.");
             continue;
         }
-        out.push(CheckedOverride { protocol, code, category: l.category.clone(), priority });
+        out.push(CheckedOverride {
+            protocol,
+            code,
+            category: l.category.clone(),
+            priority,
+        });
     }
     if e.is_empty() {
         Ok(out)
@@ -221,7 +254,9 @@ pub struct HolidayLine {
 
 /// Checks the centre's holidays: each a date and a name of at most 80 characters, no date
 /// twice; answers them by date, or a message per bad line (`holiday<N>`).
-pub fn check_holidays(lines: &[HolidayLine]) -> Result<Vec<(chrono::NaiveDate, String)>, FieldErrors> {
+pub fn check_holidays(
+    lines: &[HolidayLine],
+) -> Result<Vec<(chrono::NaiveDate, String)>, FieldErrors> {
     let mut e = FieldErrors::default();
     if lines.len() > MAX_HOLIDAYS {
         e.add("holidays", &format!("At most {MAX_HOLIDAYS} holidays."));
@@ -232,8 +267,12 @@ pub fn check_holidays(lines: &[HolidayLine]) -> Result<Vec<(chrono::NaiveDate, S
         let name = l.name.trim();
         match chrono::NaiveDate::parse_from_str(l.date.trim(), "%Y-%m-%d") {
             Err(_) => e.add(&field, "A date: YYYY-MM-DD."),
-            Ok(_) if name.is_empty() || name.chars().count() > 80 => e.add(&field, "Name the holiday (at most 80 characters)."),
-            Ok(d) if out.iter().any(|(x, _)| *x == d) => e.add(&field, "This day is listed already."),
+            Ok(_) if name.is_empty() || name.chars().count() > 80 => {
+                e.add(&field, "Name the holiday (at most 80 characters).")
+            }
+            Ok(d) if out.iter().any(|(x, _)| *x == d) => {
+                e.add(&field, "This day is listed already.")
+            }
             Ok(d) => out.push((d, name.to_owned())),
         }
     }
@@ -249,50 +288,159 @@ mod tests {
     use super::*;
 
     fn step(kind: &str, auto: bool) -> StepLine {
-        StepLine { kind: kind.into(), auto, ..Default::default() }
+        StepLine {
+            kind: kind.into(),
+            auto,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn a_plan_is_checked_step_by_step() {
-        let wait = StepLine { kind: "wait".into(), seconds: "90".into(), ..Default::default() };
-        let said = StepLine { kind: "instruction".into(), text: " Ring the caretaker ".into(), ..Default::default() };
-        let ok = check_plan("burglary", &[step("notify_customer", true), wait, said, step("dispatch", true)]).unwrap();
+        let wait = StepLine {
+            kind: "wait".into(),
+            seconds: "90".into(),
+            ..Default::default()
+        };
+        let said = StepLine {
+            kind: "instruction".into(),
+            text: " Ring the caretaker ".into(),
+            ..Default::default()
+        };
+        let ok = check_plan(
+            "burglary",
+            &[
+                step("notify_customer", true),
+                wait,
+                said,
+                step("dispatch", true),
+            ],
+        )
+        .unwrap();
         assert_eq!(ok[1], CheckedStep::Wait { seconds: 90 });
-        assert_eq!(ok[2], CheckedStep::Instruction { text: "Ring the caretaker".into() });
+        assert_eq!(
+            ok[2],
+            CheckedStep::Instruction {
+                text: "Ring the caretaker".into()
+            }
+        );
 
-        let bad_wait = StepLine { kind: "wait".into(), seconds: "0".into(), ..Default::default() };
-        let e = check_plan("burglary", &[bad_wait, step("instruction", false), step("fly", true)]).unwrap_err();
+        let bad_wait = StepLine {
+            kind: "wait".into(),
+            seconds: "0".into(),
+            ..Default::default()
+        };
+        let e = check_plan(
+            "burglary",
+            &[bad_wait, step("instruction", false), step("fly", true)],
+        )
+        .unwrap_err();
         assert_eq!(e.get("step0").as_deref(), Some("Wait 1 to 3600 seconds."));
-        assert_eq!(e.get("step1").as_deref(), Some("Write what the operator must do."));
-        assert_eq!(e.get("step2").as_deref(), Some("Choose what this step does."));
-        assert!(check_plan("burglary", &[]).unwrap_err().get("steps").is_some());
-        assert!(check_plan("restore", &[step("dispatch", true)]).unwrap_err().get("category").is_some());
+        assert_eq!(
+            e.get("step1").as_deref(),
+            Some("Write what the operator must do.")
+        );
+        assert_eq!(
+            e.get("step2").as_deref(),
+            Some("Choose what this step does.")
+        );
+        assert!(check_plan("burglary", &[])
+            .unwrap_err()
+            .get("steps")
+            .is_some());
+        assert!(check_plan("restore", &[step("dispatch", true)])
+            .unwrap_err()
+            .get("category")
+            .is_some());
         assert!(check_plan("burglary", &vec![step("dispatch", true); MAX_STEPS + 1]).is_err());
-        let long = StepLine { kind: "instruction".into(), text: "x".repeat(MAX_INSTRUCTION + 1), ..Default::default() };
-        assert!(check_plan("fire", &[long]).unwrap_err().get("step0").is_some());
+        let long = StepLine {
+            kind: "instruction".into(),
+            text: "x".repeat(MAX_INSTRUCTION + 1),
+            ..Default::default()
+        };
+        assert!(check_plan("fire", &[long])
+            .unwrap_err()
+            .get("step0")
+            .is_some());
     }
 
     #[test]
     fn holidays_have_a_date_and_a_name_once() {
-        let h = |d: &str, n: &str| HolidayLine { date: d.into(), name: n.into() };
-        let ok = check_holidays(&[h("2026-12-25", "Crăciunul"), h("2026-12-01", " Ziua Națională ")]).unwrap();
-        assert_eq!(ok[0], (chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), "Ziua Națională".to_owned()), "by date, trimmed");
-        let e = check_holidays(&[h("1 Dec", "x"), h("2026-12-01", ""), h("2026-12-25", "a"), h("2026-12-25", "b")]).unwrap_err();
-        assert_eq!((e.get("holiday0").is_some(), e.get("holiday1").is_some(), e.get("holiday2"), e.get("holiday3").as_deref()), (true, true, None, Some("This day is listed already.")));
+        let h = |d: &str, n: &str| HolidayLine {
+            date: d.into(),
+            name: n.into(),
+        };
+        let ok = check_holidays(&[
+            h("2026-12-25", "Crăciunul"),
+            h("2026-12-01", " Ziua Națională "),
+        ])
+        .unwrap();
+        assert_eq!(
+            ok[0],
+            (
+                chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                "Ziua Națională".to_owned()
+            ),
+            "by date, trimmed"
+        );
+        let e = check_holidays(&[
+            h("1 Dec", "x"),
+            h("2026-12-01", ""),
+            h("2026-12-25", "a"),
+            h("2026-12-25", "b"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            (
+                e.get("holiday0").is_some(),
+                e.get("holiday1").is_some(),
+                e.get("holiday2"),
+                e.get("holiday3").as_deref()
+            ),
+            (true, true, None, Some("This day is listed already."))
+        );
     }
 
     #[test]
     fn a_duress_plan_never_tells_the_customer_by_itself() {
-        let e = check_plan("duress", &[step("dispatch", true), step("notify_customer", true)]).unwrap_err();
+        let e = check_plan(
+            "duress",
+            &[step("dispatch", true), step("notify_customer", true)],
+        )
+        .unwrap_err();
         assert!(e.get("steps").unwrap().contains("silent"));
-        assert!(check_plan("duress", &[step("dispatch", true), step("notify_customer", false)]).is_ok(), "an operator may still call");
+        assert!(
+            check_plan(
+                "duress",
+                &[step("dispatch", true), step("notify_customer", false)]
+            )
+            .is_ok(),
+            "an operator may still call"
+        );
     }
 
     #[test]
     fn overrides_name_a_real_code_once() {
-        let line = |p: &str, c: &str, cat: &str, pr: &str| OverrideLine { protocol: p.into(), code: c.into(), category: cat.into(), priority: pr.into() };
-        let ok = check_overrides(&[line("cid", "134", "burglary", "2"), line("SIA", "ba", "fire", "1")]).unwrap();
-        assert_eq!(ok[1], CheckedOverride { protocol: "sia".into(), code: "BA".into(), category: "fire".into(), priority: 1 });
+        let line = |p: &str, c: &str, cat: &str, pr: &str| OverrideLine {
+            protocol: p.into(),
+            code: c.into(),
+            category: cat.into(),
+            priority: pr.into(),
+        };
+        let ok = check_overrides(&[
+            line("cid", "134", "burglary", "2"),
+            line("SIA", "ba", "fire", "1"),
+        ])
+        .unwrap();
+        assert_eq!(
+            ok[1],
+            CheckedOverride {
+                protocol: "sia".into(),
+                code: "BA".into(),
+                category: "fire".into(),
+                priority: 1
+            }
+        );
         let e = check_overrides(&[
             line("cid", "13", "burglary", "2"),
             line("sia", "B1", "burglary", "2"),
@@ -307,6 +455,9 @@ mod tests {
             assert!(e.get(&format!("override{n}")).is_some(), "line {n}: {e:?}");
         }
         assert_eq!(e.get("override5"), None);
-        assert_eq!(e.get("override6").as_deref(), Some("This code is overridden above already."));
+        assert_eq!(
+            e.get("override6").as_deref(),
+            Some("This code is overridden above already.")
+        );
     }
 }

@@ -8,7 +8,10 @@ use crate::i18n::Lang;
 
 /// What the alarm was, in `lang`: the category's word, then the zone's name if any.
 fn what(lang: Lang, category: Category, place: Option<&str>) -> String {
-    let name = serde_json::to_value(category).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let name = serde_json::to_value(category)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     let label = lang.t(&format!("cat.{name}"));
     // French sets a space before the colon.
     let colon = if lang == Lang::Fr { " : " } else { ": " };
@@ -24,9 +27,18 @@ pub fn texts(n: &Notice, site: &str, lang: Option<Lang>) -> (String, String) {
     let (Some(lang), Some(words)) = (lang.filter(|l| *l != Lang::En), n.words.as_ref()) else {
         return (n.subject.clone(), n.body.clone());
     };
-    let two = |key: &str, args: &[(&str, &str)]| (lang.tf(&format!("notice.{key}.subject"), args), lang.tf(&format!("notice.{key}.body"), args));
+    let two = |key: &str, args: &[(&str, &str)]| {
+        (
+            lang.tf(&format!("notice.{key}.subject"), args),
+            lang.tf(&format!("notice.{key}.body"), args),
+        )
+    };
     match words {
-        NoticeWords::Alarm { category, place, cancellable } => {
+        NoticeWords::Alarm {
+            category,
+            place,
+            cancellable,
+        } => {
             let what = what(lang, *category, place.as_deref());
             let (subject, mut body) = two("alarm", &[("site", site), ("what", &what)]);
             if *cancellable {
@@ -35,10 +47,18 @@ pub fn texts(n: &Notice, site: &str, lang: Option<Lang>) -> (String, String) {
             }
             (subject, body)
         }
-        NoticeWords::NobodyReached { category, place } => two("nobody", &[("site", site), ("what", &what(lang, *category, place.as_deref()))]),
+        NoticeWords::NobodyReached { category, place } => two(
+            "nobody",
+            &[
+                ("site", site),
+                ("what", &what(lang, *category, place.as_deref())),
+            ],
+        ),
         NoticeWords::Cancelled => two("cancelled", &[("site", site)]),
         NoticeWords::CrewOnItsWay { crew } => two("crew", &[("site", site), ("crew", crew)]),
-        NoticeWords::TestMode { on } => two(if *on { "test_on" } else { "test_off" }, &[("site", site)]),
+        NoticeWords::TestMode { on } => {
+            two(if *on { "test_on" } else { "test_off" }, &[("site", site)])
+        }
     }
 }
 
@@ -48,23 +68,60 @@ mod tests {
     use engine::NoticeKind;
 
     fn notice(words: NoticeWords) -> Notice {
-        Notice { site_id: 1, incident: Some(7), kind: NoticeKind::Alarm, subject: "Shop: Burglary: Hall".into(), body: "Alarm at Shop: Burglary: Hall.".into(), sms: true, words: Some(words) }
+        Notice {
+            site_id: 1,
+            incident: Some(7),
+            kind: NoticeKind::Alarm,
+            subject: "Shop: Burglary: Hall".into(),
+            body: "Alarm at Shop: Burglary: Hall.".into(),
+            sms: true,
+            words: Some(words),
+        }
     }
 
     #[test]
     fn a_contact_reads_the_notice_in_their_language_and_english_stays_the_engines() {
-        let alarm = notice(NoticeWords::Alarm { category: Category::Burglary, place: Some("Hol".into()), cancellable: true });
+        let alarm = notice(NoticeWords::Alarm {
+            category: Category::Burglary,
+            place: Some("Hol".into()),
+            cancellable: true,
+        });
         let (subject, body) = texts(&alarm, "Magazin", Some(Lang::Ro));
         assert_eq!(subject, "Magazin: Efracție: Hol");
-        assert!(body.starts_with("Alarmă la Magazin: Efracție: Hol.") && body.contains("anulați-o"), "{body}");
-        assert_eq!(texts(&alarm, "Magazin", Some(Lang::En)), (alarm.subject.clone(), alarm.body.clone()));
+        assert!(
+            body.starts_with("Alarmă la Magazin: Efracție: Hol.") && body.contains("anulați-o"),
+            "{body}"
+        );
+        assert_eq!(
+            texts(&alarm, "Magazin", Some(Lang::En)),
+            (alarm.subject.clone(), alarm.body.clone())
+        );
         assert_eq!(texts(&alarm, "Magazin", None).0, alarm.subject);
-        let (_, fr) = texts(&notice(NoticeWords::CrewOnItsWay { crew: "Alpha 1".into() }), "Boutique", Some(Lang::Fr));
-        assert_eq!(fr, "Une patrouille d'intervention (Alpha 1) est en route vers Boutique.");
+        let (_, fr) = texts(
+            &notice(NoticeWords::CrewOnItsWay {
+                crew: "Alpha 1".into(),
+            }),
+            "Boutique",
+            Some(Lang::Fr),
+        );
+        assert_eq!(
+            fr,
+            "Une patrouille d'intervention (Alpha 1) est en route vers Boutique."
+        );
         for lang in Lang::ALL {
-            for words in [NoticeWords::Cancelled, NoticeWords::TestMode { on: true }, NoticeWords::NobodyReached { category: Category::Fire, place: None }] {
+            for words in [
+                NoticeWords::Cancelled,
+                NoticeWords::TestMode { on: true },
+                NoticeWords::NobodyReached {
+                    category: Category::Fire,
+                    place: None,
+                },
+            ] {
                 let (s, b) = texts(&notice(words), "X", Some(lang));
-                assert!(!s.contains('{') && !b.contains('{') && !b.contains('…'), "{lang:?}: {s} / {b}");
+                assert!(
+                    !s.contains('{') && !b.contains('{') && !b.contains('…'),
+                    "{lang:?}: {s} / {b}"
+                );
             }
         }
     }

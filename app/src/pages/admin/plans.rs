@@ -6,7 +6,10 @@ use leptos::prelude::*;
 use super::Fold;
 use crate::model::admin::FieldErrors;
 use crate::model::admin::HourChange;
-use crate::model::plans::{category_label, check_holidays, check_overrides, check_plan, HolidayLine, OverrideLine, PlanForm, StepLine, PLAN_CATEGORIES, STEP_KINDS};
+use crate::model::plans::{
+    category_label, check_holidays, check_overrides, check_plan, HolidayLine, OverrideLine,
+    PlanForm, StepLine, PLAN_CATEGORIES, STEP_KINDS,
+};
 
 /// A row being edited: a stable key and a signal per field, so typing draws nothing again.
 #[derive(Clone, Copy)]
@@ -20,19 +23,38 @@ struct StepRow {
 
 impl StepRow {
     fn new(key: u64, s: &StepLine) -> StepRow {
-        StepRow { key, kind: RwSignal::new(s.kind.clone()), auto: RwSignal::new(s.auto), seconds: RwSignal::new(s.seconds.clone()), text: RwSignal::new(s.text.clone()) }
+        StepRow {
+            key,
+            kind: RwSignal::new(s.kind.clone()),
+            auto: RwSignal::new(s.auto),
+            seconds: RwSignal::new(s.seconds.clone()),
+            text: RwSignal::new(s.text.clone()),
+        }
     }
 
     fn line(&self) -> StepLine {
-        StepLine { kind: self.kind.get_untracked(), auto: self.auto.get_untracked(), seconds: self.seconds.get_untracked(), text: self.text.get_untracked() }
+        StepLine {
+            kind: self.kind.get_untracked(),
+            auto: self.auto.get_untracked(),
+            seconds: self.seconds.get_untracked(),
+            text: self.text.get_untracked(),
+        }
     }
 }
 
 /// Moves the row with `key` one place up or down.
-fn shift<T: Copy + Send + Sync + 'static>(rows: RwSignal<Vec<T>>, at: impl Fn(&T) -> bool, up: bool) {
+fn shift<T: Copy + Send + Sync + 'static>(
+    rows: RwSignal<Vec<T>>,
+    at: impl Fn(&T) -> bool,
+    up: bool,
+) {
     rows.update(|r| {
         if let Some(i) = r.iter().position(at) {
-            let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < r.len()) };
+            let j = if up {
+                i.checked_sub(1)
+            } else {
+                Some(i + 1).filter(|j| *j < r.len())
+            };
             if let Some(j) = j {
                 r.swap(i, j);
             }
@@ -41,10 +63,17 @@ fn shift<T: Copy + Send + Sync + 'static>(rows: RwSignal<Vec<T>>, at: impl Fn(&T
 }
 
 /// The message for the field of the row at this position (`<prefix><n>`).
-fn row_error(errors: RwSignal<FieldErrors>, prefix: &'static str, position: impl Fn() -> Option<usize> + Send + Sync + 'static) -> impl IntoView {
+fn row_error(
+    errors: RwSignal<FieldErrors>,
+    prefix: &'static str,
+    position: impl Fn() -> Option<usize> + Send + Sync + 'static,
+) -> impl IntoView {
     move || {
         let n = position()?;
-        errors.try_with(|e| e.get(&format!("{prefix}{n}"))).flatten().map(|m| view! { <span class="field-error">{m}</span> })
+        errors
+            .try_with(|e| e.get(&format!("{prefix}{n}")))
+            .flatten()
+            .map(|m| view! { <span class="field-error">{m}</span> })
     }
 }
 
@@ -90,7 +119,13 @@ async fn current(site: Option<i64>, category: &str) -> Option<PlanForm> {
 fn PlanEditor(site: Option<i64>, plan: PlanForm) -> impl IntoView {
     let category = plan.category.clone();
     let next = StoredValue::new(plan.steps.len() as u64);
-    let rows = RwSignal::new(plan.steps.iter().enumerate().map(|(n, s)| StepRow::new(n as u64, s)).collect::<Vec<_>>());
+    let rows = RwSignal::new(
+        plan.steps
+            .iter()
+            .enumerate()
+            .map(|(n, s)| StepRow::new(n as u64, s))
+            .collect::<Vec<_>>(),
+    );
     let errors = RwSignal::new(FieldErrors::default());
     let saved = RwSignal::new(None::<&'static str>);
     let source = RwSignal::new(plan.source.clone());
@@ -112,13 +147,22 @@ fn PlanEditor(site: Option<i64>, plan: PlanForm) -> impl IntoView {
                     } else if let Some(p) = current(site, &category).await {
                         let first = next.get_value();
                         next.set_value(first + p.steps.len() as u64);
-                        rows.set(p.steps.iter().enumerate().map(|(n, s)| StepRow::new(first + n as u64, s)).collect());
+                        rows.set(
+                            p.steps
+                                .iter()
+                                .enumerate()
+                                .map(|(n, s)| StepRow::new(first + n as u64, s))
+                                .collect(),
+                        );
                         source.set(p.source);
                         saved.set(Some("Reset."));
                     }
                 }
                 Ok(e) => errors.set(e),
-                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+                Err(e) => errors.set(FieldErrors {
+                    form: Some(crate::components::readable(&e)),
+                    ..Default::default()
+                }),
             }
         });
     };
@@ -136,7 +180,15 @@ fn PlanEditor(site: Option<i64>, plan: PlanForm) -> impl IntoView {
     let add = move |_| {
         let key = next.get_value();
         next.set_value(key + 1);
-        rows.update(|r| r.push(StepRow::new(key, &StepLine { kind: "call_contacts".into(), ..Default::default() })));
+        rows.update(|r| {
+            r.push(StepRow::new(
+                key,
+                &StepLine {
+                    kind: "call_contacts".into(),
+                    ..Default::default()
+                },
+            ))
+        });
         saved.set(None);
     };
     view! {
@@ -161,9 +213,16 @@ fn PlanEditor(site: Option<i64>, plan: PlanForm) -> impl IntoView {
 
 /// One step of the plan being edited.
 #[component]
-fn PlanStep(row: StepRow, rows: RwSignal<Vec<StepRow>>, errors: RwSignal<FieldErrors>) -> impl IntoView {
+fn PlanStep(
+    row: StepRow,
+    rows: RwSignal<Vec<StepRow>>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
     let key = row.key;
-    let position = move || rows.try_with(|r| r.iter().position(|x| x.key == key)).flatten();
+    let position = move || {
+        rows.try_with(|r| r.iter().position(|x| x.key == key))
+            .flatten()
+    };
     // A wait is always the engine's, an instruction always the operator's.
     let fixed = move || matches!(row.kind.get().as_str(), "wait" | "instruction");
     view! {
@@ -203,11 +262,22 @@ struct OverrideRow {
 
 impl OverrideRow {
     fn new(key: u64, o: &OverrideLine) -> OverrideRow {
-        OverrideRow { key, protocol: RwSignal::new(o.protocol.clone()), code: RwSignal::new(o.code.clone()), category: RwSignal::new(o.category.clone()), priority: RwSignal::new(o.priority.clone()) }
+        OverrideRow {
+            key,
+            protocol: RwSignal::new(o.protocol.clone()),
+            code: RwSignal::new(o.code.clone()),
+            category: RwSignal::new(o.category.clone()),
+            priority: RwSignal::new(o.priority.clone()),
+        }
     }
 
     fn line(&self) -> OverrideLine {
-        OverrideLine { protocol: self.protocol.get_untracked(), code: self.code.get_untracked(), category: self.category.get_untracked(), priority: self.priority.get_untracked() }
+        OverrideLine {
+            protocol: self.protocol.get_untracked(),
+            code: self.code.get_untracked(),
+            category: self.category.get_untracked(),
+            priority: self.priority.get_untracked(),
+        }
     }
 }
 
@@ -215,13 +285,29 @@ impl OverrideRow {
 #[component]
 pub fn OverridesEditor(site: i64, overrides: Vec<OverrideLine>) -> impl IntoView {
     let next = StoredValue::new(overrides.len() as u64);
-    let rows = RwSignal::new(overrides.iter().enumerate().map(|(n, o)| OverrideRow::new(n as u64, o)).collect::<Vec<_>>());
+    let rows = RwSignal::new(
+        overrides
+            .iter()
+            .enumerate()
+            .map(|(n, o)| OverrideRow::new(n as u64, o))
+            .collect::<Vec<_>>(),
+    );
     let errors = RwSignal::new(FieldErrors::default());
     let saved = RwSignal::new(false);
     let add = move |_| {
         let key = next.get_value();
         next.set_value(key + 1);
-        rows.update(|r| r.push(OverrideRow::new(key, &OverrideLine { protocol: "cid".into(), category: "burglary".into(), priority: "3".into(), ..Default::default() })));
+        rows.update(|r| {
+            r.push(OverrideRow::new(
+                key,
+                &OverrideLine {
+                    protocol: "cid".into(),
+                    category: "burglary".into(),
+                    priority: "3".into(),
+                    ..Default::default()
+                },
+            ))
+        });
         saved.set(false);
     };
     let save = move |_| {
@@ -237,7 +323,10 @@ pub fn OverridesEditor(site: i64, overrides: Vec<OverrideLine>) -> impl IntoView
                     saved.set(e.is_empty());
                     errors.set(e);
                 }
-                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+                Err(e) => errors.set(FieldErrors {
+                    form: Some(crate::components::readable(&e)),
+                    ..Default::default()
+                }),
             }
         });
     };
@@ -281,11 +370,23 @@ pub fn OverridesEditor(site: i64, overrides: Vec<OverrideLine>) -> impl IntoView
 #[component]
 pub fn DayChanges(site: i64, changes: Vec<HourChange>) -> impl IntoView {
     let list = RwSignal::new(changes);
-    let (date, open, close) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (date, open, close) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let errors = RwSignal::new(FieldErrors::default());
     let send = move |day: String, remove: bool| {
         leptos::task::spawn_local(async move {
-            match crate::api::admin::change_hours_day(site, day, open.get_untracked(), close.get_untracked(), remove).await {
+            match crate::api::admin::change_hours_day(
+                site,
+                day,
+                open.get_untracked(),
+                close.get_untracked(),
+                remove,
+            )
+            .await
+            {
                 Ok(Ok(now)) => {
                     list.set(now);
                     errors.set(FieldErrors::default());
@@ -296,7 +397,10 @@ pub fn DayChanges(site: i64, changes: Vec<HourChange>) -> impl IntoView {
                     }
                 }
                 Ok(Err(e)) => errors.set(e),
-                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+                Err(e) => errors.set(FieldErrors {
+                    form: Some(crate::components::readable(&e)),
+                    ..Default::default()
+                }),
             }
         });
     };
@@ -338,18 +442,41 @@ struct HolidayRow {
 #[component]
 fn Holidays(holidays: Vec<HolidayLine>) -> impl IntoView {
     let next = StoredValue::new(holidays.len() as u64);
-    let rows = RwSignal::new(holidays.iter().enumerate().map(|(n, h)| HolidayRow { key: n as u64, date: RwSignal::new(h.date.clone()), name: RwSignal::new(h.name.clone()) }).collect::<Vec<_>>());
+    let rows = RwSignal::new(
+        holidays
+            .iter()
+            .enumerate()
+            .map(|(n, h)| HolidayRow {
+                key: n as u64,
+                date: RwSignal::new(h.date.clone()),
+                name: RwSignal::new(h.name.clone()),
+            })
+            .collect::<Vec<_>>(),
+    );
     let errors = RwSignal::new(FieldErrors::default());
     let saved = RwSignal::new(false);
     let add = move |_| {
         let key = next.get_value();
         next.set_value(key + 1);
-        rows.update(|r| r.push(HolidayRow { key, date: RwSignal::new(String::new()), name: RwSignal::new(String::new()) }));
+        rows.update(|r| {
+            r.push(HolidayRow {
+                key,
+                date: RwSignal::new(String::new()),
+                name: RwSignal::new(String::new()),
+            })
+        });
         saved.set(false);
     };
     let save = move |_| {
         saved.set(false);
-        let lines: Vec<HolidayLine> = rows.get_untracked().iter().map(|r| HolidayLine { date: r.date.get_untracked(), name: r.name.get_untracked() }).collect();
+        let lines: Vec<HolidayLine> = rows
+            .get_untracked()
+            .iter()
+            .map(|r| HolidayLine {
+                date: r.date.get_untracked(),
+                name: r.name.get_untracked(),
+            })
+            .collect();
         if let Err(e) = check_holidays(&lines) {
             errors.set(e);
             return;
@@ -360,7 +487,10 @@ fn Holidays(holidays: Vec<HolidayLine>) -> impl IntoView {
                     saved.set(e.is_empty());
                     errors.set(e);
                 }
-                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+                Err(e) => errors.set(FieldErrors {
+                    form: Some(crate::components::readable(&e)),
+                    ..Default::default()
+                }),
             }
         });
     };
