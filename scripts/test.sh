@@ -14,6 +14,9 @@ ensure_e2e_packages
 log "cargo deny: licences, bans and sources of the dependencies (deny.toml)"
 cargo deny check licenses bans sources
 
+log "translations: every language holds every text with its placeholders (app/locales)"
+python3 scripts/check-locales.py
+
 log "cargo test (workspace, without the wasm entry)"
 cargo test --workspace --exclude frontend
 

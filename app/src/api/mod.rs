@@ -104,15 +104,18 @@ pub async fn login(username: String, password: String) -> Result<LoginErrors, Se
     match auth::sign_in(&ctx.store, &username, &password, server::client_ip().await).await {
         Ok((user, token)) => {
             server::set_session_cookie(&ctx, Some(&token));
+            if let Some(lang) = ctx.store.user_language(user.id).await.ok().flatten().and_then(|l| crate::lang::Lang::parse(&l)) {
+                server::set_cookie(&crate::lang::cookie(lang));
+            }
             leptos_axum::redirect(user.role.home_path());
             Ok(LoginErrors::default())
         }
         Err(auth::AuthError::BadCredentials) => Ok(LoginErrors {
-            form: Some("Wrong username or password.".into()),
+            form: Some(crate::i18n::td_string!(crate::lang::initial().locale(), staff.login.wrong).to_owned()),
             ..Default::default()
         }),
         Err(auth::AuthError::TooManyAttempts { until_ms }) => Ok(LoginErrors {
-            form: Some(format!("Too many attempts. Try again in {} minute(s).", auth::minutes_left(until_ms))),
+            form: Some(crate::i18n::td_string!(crate::lang::initial().locale(), staff.login.locked, count = auth::minutes_left(until_ms))),
             ..Default::default()
         }),
         Err(e) => {
@@ -142,6 +145,23 @@ pub async fn whoami() -> Result<Option<SessionUser>, ServerFnError> {
     crate::ssr::auth::user_from_headers(&ctx.store, &server::headers().await?)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// Sets the language the signed-in staff member or guard reads the pages in (kept with their login,
+/// so it follows them to any browser) and in this browser now.
+#[server(prefix = "/rpc", endpoint = "my_language")]
+pub async fn set_my_language(language: String) -> Result<(), ServerFnError> {
+    let user = server::require(crate::ssr::auth::PEOPLE).await?;
+    let Some(lang) = crate::lang::Lang::parse(&language).filter(|l| l.code() == language) else {
+        return Err(server::work_failed(crate::ssr::work::WorkError::Invalid("choose one of the languages offered".into())));
+    };
+    let ctx = server::ctx()?;
+    ctx.store.set_user_language(user.id, Some(lang.code())).await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    crate::ssr::admin::audit(&ctx, &user, "user.language", user.username.clone(), lang.code().to_owned())
+        .await
+        .map_err(server::work_failed)?;
+    server::set_cookie(&crate::lang::cookie(lang));
+    Ok(())
 }
 
 /// The newest signals (staff only), newest first; `before_id` pages back.

@@ -1,10 +1,13 @@
-//! The top bar: product name, who is signed in, sign-out.
+//! The top bar: product name, who is signed in, their language, sign-out.
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use crate::api::Logout;
+use crate::api::{set_my_language, Logout};
+use crate::lang::{use_lang, Lang};
+use crate::components::words::role_name;
 use crate::model::SessionUser;
+use crate::tx;
 
 /// The top bar of a signed-in page.
 #[component]
@@ -16,10 +19,33 @@ pub fn Header(user: SessionUser, title: &'static str, children: Children) -> imp
             <span class="title">{title}</span>
             {children()}
             <span class="spacer"></span>
-            <span class="who" data-testid="who">{user.display_name}" · "{user.role.as_str()}</span>
+            <span class="who" data-testid="who">{user.display_name}" · "{role_name(user.role)}</span>
+            <LanguageSelect/>
             <ActionForm action=logout attr:class="inline">
-                <button type="submit" class="link">"Sign out"</button>
+                <button type="submit" class="link">{tx!(staff.header.sign_out)}</button>
             </ActionForm>
         </header>
+    }
+}
+
+/// The signed-in person's language: kept with their login, then the page is drawn again in it.
+#[component]
+fn LanguageSelect() -> impl IntoView {
+    let current = use_lang().get_untracked();
+    let choose = move |ev: leptos::ev::Event| {
+        let code = event_target_value(&ev);
+        leptos::task::spawn_local(async move {
+            if set_my_language(code).await.is_ok() {
+                #[cfg(feature = "hydrate")]
+                let _ = window().location().reload();
+            }
+        });
+    };
+    view! {
+        <select class="lang-select" data-testid="staff-lang" aria-label=tx!(staff.header.language) on:change=choose>
+            {Lang::ALL.into_iter().map(|l| view! {
+                <option value=l.code() selected=l == current>{l.name()}</option>
+            }).collect_view()}
+        </select>
     }
 }

@@ -6,6 +6,7 @@ pub mod header;
 pub mod opsmap;
 pub mod require_role;
 pub mod signal_feed;
+pub mod words;
 #[cfg(feature = "hydrate")]
 mod live;
 #[cfg(feature = "hydrate")]
@@ -18,7 +19,7 @@ pub fn readable(e: &leptos::prelude::ServerFnError) -> String {
     let text = match e {
         ServerFnError::ServerError(msg) => msg.clone(),
         ServerFnError::Request(_) | ServerFnError::Response(_) => {
-            return "Vigil could not be reached: check the connection and try again.".into();
+            return crate::tx!(staff.common.unreachable).into();
         }
         other => other.to_string(),
     };
@@ -26,6 +27,6 @@ pub fn readable(e: &leptos::prelude::ServerFnError) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => "Something went wrong".into(),
+        None => crate::tx!(staff.common.went_wrong).into(),
     }
 }

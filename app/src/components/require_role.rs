@@ -17,7 +17,7 @@ where
 {
     let me = Resource::new(|| (), |_| whoami());
     view! {
-        <Suspense fallback=|| view! { <p class="centered">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="centered">{crate::tx!(staff.common.loading)}</p> }>
             {move || me.get().map(|r| match r {
                 Ok(Some(user)) if allowed(&user) => render(user).into_any(),
                 Ok(Some(user)) => view! { <Redirect path=user.role.home_path()/> }.into_any(),

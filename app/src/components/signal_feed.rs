@@ -1,6 +1,7 @@
 //! The live feed of incoming signals: the newest first, pushed by the server.
 
 use leptos::prelude::*;
+use crate::tx;
 
 use crate::api::recent_signals;
 use crate::model::{SignalClass, SignalView};
@@ -36,15 +37,15 @@ pub fn SignalFeed() -> impl IntoView {
         }
     });
     view! {
-        <Show when=move || mounted.get() fallback=|| view! { <p class="muted">"Loading signals…"</p> }>
+        <Show when=move || mounted.get() fallback=|| view! { <p class="muted">{tx!(staff.feed.loading)}</p> }>
         <section class="feed">
             <div class="feed-head">
-                <h2>"Live signals"</h2>
+                <h2>{tx!(staff.feed.title)}</h2>
                 <span class="live" class:on=move || live.get() data-testid="live">
-                    {move || if live.get() { "● live" } else { "○ connecting" }}
+                    {move || if live.get() { tx!(staff.feed.live) } else { tx!(staff.feed.connecting) }}
                 </span>
             </div>
-            <Transition fallback=|| view! { <p>"Loading signals…"</p> }>
+            <Transition fallback=|| view! { <p>{tx!(staff.feed.loading)}</p> }>
                 {move || fetched.get().map(|r| match r {
                     Ok(list) => {
                         let rows = Signal::derive(move || pushed.with(|p| merge(p, &list)));
@@ -64,7 +65,7 @@ fn SignalTable(rows: Signal<Vec<SignalView>>) -> impl IntoView {
         <table class="signals" data-testid="signals">
             <thead>
                 <tr>
-                    <th>"Time"</th><th>"Account"</th><th>"Site"</th><th>"Event"</th><th>"Zone"</th><th>"Area"</th>
+                    <th>{tx!(staff.feed.time)}</th><th>{tx!(staff.feed.account)}</th><th>{tx!(staff.feed.site)}</th><th>{tx!(staff.feed.event)}</th><th>{tx!(staff.feed.zone)}</th><th>{tx!(staff.feed.area)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -74,7 +75,7 @@ fn SignalTable(rows: Signal<Vec<SignalView>>) -> impl IntoView {
             </tbody>
         </table>
         <Show when=move || rows.with(Vec::is_empty)>
-            <p class="empty">"No signals yet."</p>
+            <p class="empty">{tx!(staff.feed.empty)}</p>
         </Show>
     }
 }
@@ -88,7 +89,7 @@ fn SignalRow(s: SignalView) -> impl IntoView {
     let code = s.event_code.clone().unwrap_or_default();
     let zone = zone_text(&s);
     let meaning = if s.class == SignalClass::Restore && s.qualifier.as_deref() == Some("restore") {
-        format!("{} (restore)", s.meaning)
+        tx!(staff.feed.restore, what = &s.meaning)
     } else {
         s.meaning.clone()
     };
@@ -100,10 +101,10 @@ fn SignalRow(s: SignalView) -> impl IntoView {
             <td>
                 {match s.site_name {
                     Some(name) => view! { <span>{name}</span> }.into_any(),
-                    None => view! { <span class="badge unknown">"Unknown account"</span> }.into_any(),
+                    None => view! { <span class="badge unknown">{tx!(staff.feed.unknown)}</span> }.into_any(),
                 }}
             </td>
-            <td>{test.then(|| view! { <span class="badge test" data-testid="on-test" title="The site is on test: recorded, nobody is sent">"TEST"</span>" " })}<span class="mono code">{code}</span>" "{meaning}</td>
+            <td>{test.then(|| view! { <span class="badge test" data-testid="on-test" title=tx!(staff.feed.on_test)>{tx!(staff.feed.test)}</span>" " })}<span class="mono code">{code}</span>" "{meaning}</td>
             <td>{zone}</td>
             <td class="mono">{s.area.filter(|a| !is_none_number(a)).unwrap_or_default()}</td>
         </tr>
@@ -113,7 +114,7 @@ fn SignalRow(s: SignalView) -> impl IntoView {
 /// Zone or user as shown: "user 3", "005 Kitchen PIR", or nothing for "no zone" (000).
 fn zone_text(s: &SignalView) -> String {
     match (&s.zone, &s.zone_name, &s.user_number) {
-        (_, _, Some(user)) => format!("user {user}"),
+        (_, _, Some(user)) => tx!(staff.feed.user, n = user),
         (Some(z), _, _) if is_none_number(z) => String::new(),
         (Some(z), Some(name), _) => format!("{z} {name}"),
         (Some(z), None, _) => z.clone(),

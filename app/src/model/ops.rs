@@ -79,6 +79,13 @@ pub struct CrewOnCard {
     /// Where it is, in words: "dispatched", "en route", "on site", "left at 22:10",
     /// "recalled at 22:05".
     pub state: String,
+    /// The same as a value, for pages to say in their language: a crew status
+    /// (`dispatched`, `en_route`, `on_site`...), or `left` / `recalled`.
+    #[serde(default)]
+    pub status: String,
+    /// When it left or was recalled (local clock, `22:10`).
+    #[serde(default)]
+    pub at: Option<String>,
 }
 
 impl IncidentCard {

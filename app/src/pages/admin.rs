@@ -13,8 +13,10 @@ use crate::components::require_role::RequireRole;
 use crate::model::import::{ImportResult, COLUMNS};
 use crate::model::{Role, SessionUser};
 use crate::pages::operator::StaffNav;
+use crate::tx;
 
 mod plans;
+mod words;
 
 /// The parts of the administration pages, one address each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +52,8 @@ impl AdminSection {
         }
     }
 
-    fn title(self) -> &'static str {
+    /// The section's name in the page (`data-section`), kept in English for tests and styles.
+    fn id(self) -> &'static str {
         match self {
             AdminSection::Sites => "Sites",
             AdminSection::Users => "Logins",
@@ -60,6 +63,11 @@ impl AdminSection {
             AdminSection::History => "Incident history",
             AdminSection::Plans => "Plans and holidays",
         }
+    }
+
+    /// The section's title in the page's language.
+    fn title(self) -> &'static str {
+        words::section(self)
     }
 
     /// Supervisors see the sites; the rest is for administrators.
@@ -78,13 +86,13 @@ pub fn AdminPage(section: AdminSection) -> impl IntoView {
                 return view! { <leptos_router::components::Redirect path="/admin"/> }.into_any();
             }
             view! {
-                <Header user=user.clone() title="Administration"><StaffNav role=user.role/></Header>
-                <nav class="subnav" aria-label="Administration">
+                <Header user=user.clone() title=tx!(admin.nav.title)><StaffNav role=user.role/></Header>
+                <nav class="subnav" aria-label=tx!(admin.nav.title)>
                     {AdminSection::ALL.into_iter().filter(|s| s.allowed(role)).map(|s| view! {
                         <a href=s.path() class:current=s == section aria-current=(s == section).then_some("page")>{s.title()}</a>
                     }).collect_view()}
                 </nav>
-                <main class="page admin" data-section=section.title()>
+                <main class="page admin" data-section=section.id()>
                     {match section {
                         AdminSection::Sites => view! { <Requests/><Search admin=role == Role::Admin/> }.into_any(),
                         AdminSection::Users => view! { <Users/> }.into_any(),
@@ -116,38 +124,45 @@ fn Search(admin: bool) -> impl IntoView {
     let creating = RwSignal::new(false);
     view! {
         <section class="card">
-            <h2>"Sites" <button class="btn small" data-testid="new-site" on:click=move |_| { editing.set(None); creating.update(|c| *c = !*c) }>"New site"</button></h2>
+            <h2>{tx!(admin.nav.sites)} <button class="btn small" data-testid="new-site"
+                on:click=move |_| { editing.set(None); creating.update(|c| *c = !*c) }>
+                {tx!(admin.sites.new)}</button></h2>
             <Show when=move || creating.try_get().unwrap_or(false)>
                 <SiteDetails site=None initial=crate::model::admin::SiteForm { kind: "business".into(), time_zone: "Europe/Bucharest".into(), ..Default::default() }
                     on_saved=Callback::new(move |(id, _)| { creating.set(false); editing.set(Some(id)); })/>
             </Show>
-            <input type="search" class="wide" placeholder="Account, name, address or phone (accents optional)" aria-label="Search sites" data-testid="site-search"
+            <input type="search" class="wide" placeholder=tx!(admin.sites.search_placeholder) aria-label=tx!(admin.sites.search)
+                data-testid="site-search"
                 maxlength="200" on:input=move |ev| { page.set(0); query.set(event_target_value(&ev)); }/>
             {move || match results.try_get().flatten() {
-                None => view! { <p class="muted">"Searching…"</p> }.into_any(),
+                None => view! { <p class="muted">{tx!(admin.sites.searching)}</p> }.into_any(),
                 Some(r) => match r {
                     Ok(found) => {
                         let (total, first, shown) = (found.total, found.offset, found.sites.len());
                         let more = first + shown < total;
                         view! {
                             <p class="muted" data-testid="site-count">{match total {
-                                0 => "No site matches.".to_owned(),
-                                t if shown == t => format!("{t} site{}", if t == 1 { "" } else { "s" }),
-                                t => format!("Sites {}–{} of {t}", first + 1, first + shown),
+                                0 => tx!(admin.sites.none).to_owned(),
+                                t if shown == t => tx!(admin.sites.count, count = t),
+                                t => tx!(admin.sites.range, first = first + 1, last = first + shown, total = t),
                             }}</p>
                             <table class="grid" data-testid="site-results">
-                                <thead><tr><th>"Accounts"</th><th>"Site"</th><th>"Address"</th><th>"Contacts"</th><th></th></tr></thead>
+                                <thead><tr><th>{tx!(admin.sites.accounts)}</th><th>{tx!(admin.common.site)}</th><th>{tx!(admin.common.address)}</th>
+                                    <th>{tx!(admin.sites.contacts)}</th><th></th></tr></thead>
                                 <tbody>{found.sites.into_iter().map(|s| {
                                     let id = s.id;
                                     view! {
                                         <tr><td class="mono">{s.accounts.join(", ")}</td><td>{s.name}</td><td>{s.address}</td><td>{s.contacts.join(" · ")}</td>
-                                        <td><button class="btn small" data-testid="edit-site" on:click=move |_| editing.set(Some(id))>"Edit"</button></td></tr>
+                                        <td><button class="btn small" data-testid="edit-site"
+                                            on:click=move |_| editing.set(Some(id))>{tx!(admin.common.edit)}</button></td></tr>
                                     }
                                 }).collect_view()}</tbody>
                             </table>
                             <div class="pager">
-                                <button class="btn small" data-testid="page-prev" disabled=first == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"← Previous"</button>
-                                <button class="btn small" data-testid="page-next" disabled=!more on:click=move |_| page.update(|p| *p += 1)>"Next →"</button>
+                                <button class="btn small" data-testid="page-prev" disabled=first == 0
+                                    on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{tx!(admin.sites.previous)}</button>
+                                <button class="btn small" data-testid="page-next" disabled=!more
+                                    on:click=move |_| page.update(|p| *p += 1)>{tx!(admin.sites.next)}</button>
                             </div>
                         }.into_any()
                     }
@@ -156,7 +171,7 @@ fn Search(admin: bool) -> impl IntoView {
             }}
         </section>
         // `try_`: a server render may evaluate this once more after the page's owner is
-        // gone (see i18n::LangSignal); that must read as "not editing", not panic.
+        // gone (see lang::LangSignal); that must read as "not editing", not panic.
         <Show when=move || editing.try_get().flatten().is_some()>
             <SiteEditor id=editing.try_get_untracked().flatten().unwrap_or_default() admin
                 on_archived=Callback::new(move |_| { editing.set(None); version.update(|v| *v += 1); })/>
@@ -184,18 +199,19 @@ fn Archived(admin: bool, version: RwSignal<u32>) -> impl IntoView {
     view! {
         {move || list.get().and_then(Result::ok).filter(|l| !l.is_empty()).map(|l| view! {
             <section class="card" data-testid="archived-sites">
-                <Fold label=format!("Archived sites ({})", l.len()) id="archived-sites-box">
+                <Fold label=tx!(admin.archived.title, n = l.len()) id="archived-sites-box">
                     <table class="grid">
-                        <thead><tr><th>"Site"</th><th>"Address"</th><th>"Archived"</th><th></th></tr></thead>
+                        <thead><tr><th>{tx!(admin.common.site)}</th><th>{tx!(admin.common.address)}</th><th>{tx!(admin.archived.archived)}</th><th></th></tr></thead>
                         <tbody>{l.iter().map(|s| {
                             let id = s.id;
                             view! {
                                 <tr data-testid="archived-site" data-site=id.to_string()><td>{s.name.clone()}</td><td>{s.address.clone()}</td><td class="nowrap">{s.archived.clone()}</td>
-                                <td>{admin.then(|| view! { <button class="btn small" data-testid="site-restore" on:click=move |_| restore(id)>"Bring back"</button> })}</td></tr>
+                                <td>{admin.then(|| view! { <button class="btn small" data-testid="site-restore"
+                                    on:click=move |_| restore(id)>{tx!(admin.archived.restore)}</button> })}</td></tr>
                             }
                         }).collect_view()}</tbody>
                     </table>
-                    <p class="muted small">"A site brought back is monitored again once it has an account."</p>
+                    <p class="muted small">{tx!(admin.archived.note)}</p>
                     {move || problem.get().map(|m| view! { <p class="field-error">{m}</p> })}
                 </Fold>
             </section>
@@ -218,10 +234,10 @@ fn ArchiveSite(site: i64, on_archived: Callback<()>) -> impl IntoView {
     };
     view! {
         <div class="danger-zone" data-testid="archive">
-            <button class="btn small" data-testid="site-archive" on:click=move |_| asked.update(|a| *a = !*a)>"Archive this site…"</button>
+            <button class="btn small" data-testid="site-archive" on:click=move |_| asked.update(|a| *a = !*a)>{tx!(admin.site.archive)}</button>
             <span class:hidden=move || !asked.get()>
-                <span class="small">" Its accounts are removed and it is no longer monitored nor shown to its customers; its history stays. "</span>
-                <button class="btn small danger" data-testid="site-archive-confirm" on:click=archive>"Archive"</button>
+                <span class="small">" "{tx!(admin.site.archive_warning)}" "</span>
+                <button class="btn small danger" data-testid="site-archive-confirm" on:click=archive>{tx!(admin.site.archive_confirm)}</button>
             </span>
             {move || problem.get().map(|m| view! { <p class="field-error" data-testid="archive-problem">{m}</p> })}
         </div>
@@ -243,7 +259,7 @@ fn SiteEditor(id: i64, admin: bool, on_archived: Callback<()>) -> impl IntoView 
     let invited = RwSignal::new(None::<String>);
     view! {
         <section class="card" data-testid="site-editor">
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="muted">{tx!(admin.common.loading)}</p> }>
                 {move || detail.get().map(|r| match r {
                     Ok(d) => view! { <EditorBody d detail saved invited/>{admin.then(|| view! { <ArchiveSite site=id on_archived/> })} }.into_any(),
                     Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
@@ -267,7 +283,7 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
     let save = move |_| {
         leptos::task::spawn_local(async move {
             let r = save_instructions(id, keys.get_untracked(), pets.get_untracked(), notes.get_untracked()).await;
-            saved.set(Some(match r { Ok(()) => "Saved.".into(), Err(e) => e.to_string() }));
+            saved.set(Some(match r { Ok(()) => tx!(admin.common.saved).into(), Err(e) => e.to_string() }));
         });
     };
     let add = move |_| {
@@ -295,42 +311,46 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
     let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
     view! {
         <h2>{move || title.get().0}" "<span class="muted">{move || title.get().1}</span></h2>
-        <Fold label="Duress code, cancel windows, life sign, billing terms" id="site-rules-box" class="site-details-box">
+        <Fold label=tx!(admin.site.rules_box) id="site-rules-box" class="site-details-box">
             <RulesEditor site=id initial=rules.clone()/>
         </Fold>
-        <Fold label="Opening hours" id="site-hours-box" class="site-details-box">
+        <Fold label=tx!(admin.site.hours_box) id="site-hours-box" class="site-details-box">
             <HoursEditor site=id initial=hours.clone()/>
             <plans::DayChanges site=id changes=hour_changes.clone()/>
         </Fold>
-        <Fold label="Action plans" id="site-plans-box" class="site-details-box">
+        <Fold label=tx!(admin.site.plans_box) id="site-plans-box" class="site-details-box">
             <plans::PlanList site=Some(id) plans=site_plans.clone()/>
         </Fold>
-        <Fold label="Code overrides" id="site-overrides-box" class="site-details-box">
+        <Fold label=tx!(admin.site.overrides_box) id="site-overrides-box" class="site-details-box">
             <plans::OverridesEditor site=id overrides=overrides.clone()/>
         </Fold>
-        <Fold label="Name, address, position, time zone" id="site-details-box" class="site-details-box">
+        <Fold label=tx!(admin.site.details_box) id="site-details-box" class="site-details-box">
             <SiteDetails site=Some(id) initial=form.clone() on_saved=Callback::new(move |(_, form): (i64, crate::model::admin::SiteForm)| title.set((form.name, format!("{}, {}", form.address, form.city))))/>
         </Fold>
         <div class="editor-grid">
             <div>
-                <h3>"What operators and guards must know"</h3>
-                <label>"Keys held"<input class="wide" data-testid="keys" prop:value=keys on:input=input(keys)/></label>
-                <label>"Pets"<input class="wide" data-testid="pets" prop:value=pets on:input=input(pets)/></label>
-                <label>"Notes"<textarea class="wide" rows="3" data-testid="notes" prop:value=notes on:input=input(notes)></textarea></label>
-                <button class="btn primary" data-testid="save-instructions" on:click=save>"Save"</button>
+                <h3>{tx!(admin.site.instructions)}</h3>
+                <label>{tx!(admin.site.keys)}<input class="wide" data-testid="keys" prop:value=keys on:input=input(keys)/></label>
+                <label>{tx!(admin.site.pets)}<input class="wide" data-testid="pets" prop:value=pets on:input=input(pets)/></label>
+                <label>{tx!(admin.site.notes)}<textarea class="wide" rows="3" data-testid="notes" prop:value=notes
+                    on:input=input(notes)></textarea></label>
+                <button class="btn primary" data-testid="save-instructions" on:click=save>{tx!(admin.common.save)}</button>
                 {move || saved.get().map(|m| view! { <span class="muted" data-testid="saved">{m}</span> })}
             </div>
             <div>
-                <h3>"Contacts in calling order"</h3>
+                <h3>{tx!(admin.contacts.title)}</h3>
                 <ol class="contacts" data-testid="admin-contacts">{d.contacts.iter().enumerate().map(|(n, c)| {
                     let cid = c.id;
                     let last = n + 1 == d.contacts.len();
                     let card = c.card.clone();
-                    let note = format!("{}{}", if card.sms { "" } else { " · no SMS" }, if card.email.is_empty() { String::new() } else { format!(" · {}", card.email) });
+                    let no_sms = if card.sms { String::new() } else { format!(" · {}", tx!(admin.contacts.no_sms)) };
+                    let note = format!("{no_sms}{}", if card.email.is_empty() { String::new() } else { format!(" · {}", card.email) });
                     view! { <li data-testid="admin-contact">{c.name.clone()}" · "{c.phone.clone()}<span class="muted small">{note}</span>" "
-                        <button class="btn small" disabled={n == 0} on:click=move |_| shift(cid, true) aria-label="Move up">"↑"</button>
-                        <button class="btn small" disabled=last data-testid="move-down" on:click=move |_| shift(cid, false) aria-label="Move down">"↓"</button>
-                        <Fold label="Edit" id=format!("contact-edit-{cid}") class="contact-edit">
+                        <button class="btn small" disabled={n == 0} on:click=move |_| shift(cid, true)
+                            aria-label=tx!(admin.common.move_up)>"↑"</button>
+                        <button class="btn small" disabled=last data-testid="move-down" on:click=move |_| shift(cid, false)
+                            aria-label=tx!(admin.common.move_down)>"↓"</button>
+                        <Fold label=tx!(admin.common.edit) id=format!("contact-edit-{cid}") class="contact-edit">
                             <ContactEditor site=id contact=Some(cid) initial=card.clone() detail/>
                         </Fold>
                         <SafeWord site=id contact=cid on_file=c.has_safe_word/>
@@ -339,19 +359,22 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
                 // A button and a `Show`, not a `<details>`: Chromium gave no layout box to the
                 // tel and e-mail inputs of a `<details>` drawn again by the editor's reload.
                 <div class="contact-edit" data-testid="add-contact">
-                    <button class="btn small" data-testid="add-contact-open" on:click=move |_| adding.update(|a| *a = !*a)>"Add a contact"</button>
+                    <button class="btn small" data-testid="add-contact-open"
+                        on:click=move |_| adding.update(|a| *a = !*a)>{tx!(admin.contacts.add_open)}</button>
                     <Show when=move || adding.try_get().unwrap_or(false)>
                         <ContactEditor site=id contact=None initial=crate::model::admin::ContactForm { sms: true, ..Default::default() } detail/>
                     </Show>
                 </div>
                 <Members site=id members=d.members.clone() detail invited/>
                 <Accounts site=id accounts=d.accounts.clone() detail/>
-                <h3>"Zones"</h3>
+                <h3>{tx!(admin.zones.title)}</h3>
                 <ul class="zones">{d.zones.iter().map(|z| view! { <ZoneItem site=id zone=z.zone.clone() name=z.name.clone() kind=z.kind.clone() detail/> }).collect_view()}</ul>
                 <div class="inline-form">
-                    <input size="4" placeholder="No." aria-label="Zone number" data-testid="zone-number" prop:value=zone_number on:input=input(zone_number)/>
-                    <input placeholder="Zone name" aria-label="Zone name" data-testid="zone-name" prop:value=zone_name on:input=input(zone_name)/>
-                    <button class="btn small" data-testid="add-zone" on:click=add>"Add zone"</button>
+                    <input size="4" placeholder=tx!(admin.common.no) aria-label=tx!(admin.zones.number) data-testid="zone-number"
+                        prop:value=zone_number on:input=input(zone_number)/>
+                    <input placeholder=tx!(admin.zones.name) aria-label=tx!(admin.zones.name) data-testid="zone-name" prop:value=zone_name
+                        on:input=input(zone_name)/>
+                    <button class="btn small" data-testid="add-zone" on:click=add>{tx!(admin.zones.add)}</button>
                 </div>
                 {field_error(zone_errors, "zone_number")}{field_error(zone_errors, "zone_name")}
             </div>
@@ -370,8 +393,8 @@ fn Members(site: i64, members: Vec<crate::model::admin::AdminMember>, detail: Re
                 Ok(Ok(done)) => {
                     errors.set(FieldErrors::default());
                     invited.set(Some(match done.pin {
-                        Some(pin) => format!("New app login {}: first PIN {pin}. Give it to them now (it is not shown again); the app asks them to choose their own.", done.code),
-                        None => format!("{} can now see this site in the app.", done.code),
+                        Some(pin) => tx!(admin.members.new_login, code = &done.code, pin = pin),
+                        None => tx!(admin.members.access_given, code = &done.code),
                     }));
                     code.set(String::new());
                     name.set(String::new());
@@ -392,21 +415,23 @@ fn Members(site: i64, members: Vec<crate::model::admin::AdminMember>, detail: Re
     };
     let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
     view! {
-        <h3>"App logins"</h3>
+        <h3>{tx!(admin.members.title)}</h3>
         <ul class="members" data-testid="members">{members.into_iter().map(|m| {
             let user = m.user_id;
-            view! { <li data-code=m.code.clone()><span class="mono">{m.code.clone()}</span>" "{m.name.clone()}" · "{m.role.clone()}" "
-                {m.first_pin.then(|| view! { <span class="badge warn">"first PIN not changed yet"</span> })}
-                " "<button class="btn small" data-testid="member-remove" on:click=move |_| remove(user)>"Remove access"</button></li> }
+            view! { <li data-code=m.code.clone()><span class="mono">{m.code.clone()}</span>" "{m.name.clone()}" · "{words::member_role(&m.role)}" "
+                {m.first_pin.then(|| view! { <span class="badge warn">{tx!(admin.members.first_pin)}</span> })}
+                " "<button class="btn small" data-testid="member-remove" on:click=move |_| remove(user)>{tx!(admin.members.remove)}</button></li> }
         }).collect_view()}</ul>
         <div class="inline-form" data-testid="invite">
-            <input size="10" maxlength="10" inputmode="numeric" placeholder="Customer ID" aria-label="Customer ID" data-testid="invite-code" prop:value=code on:input=input(code)/>
-            <input size="16" maxlength="80" placeholder="Name" aria-label="Name" data-testid="invite-name" prop:value=name on:input=input(name)/>
-            <select aria-label="Role on the site" data-testid="invite-role" on:change=input(role)>
-                <option value="owner" selected=true>"owner"</option>
-                <option value="contact">"contact"</option>
+            <input size="10" maxlength="10" inputmode="numeric" placeholder=tx!(admin.members.customer_id) aria-label=tx!(admin.members.customer_id)
+                data-testid="invite-code" prop:value=code on:input=input(code)/>
+            <input size="16" maxlength="80" placeholder=tx!(admin.common.name) aria-label=tx!(admin.common.name) data-testid="invite-name"
+                prop:value=name on:input=input(name)/>
+            <select aria-label=tx!(admin.members.role) data-testid="invite-role" on:change=input(role)>
+                <option value="owner" selected=true>{tx!(admin.members.roles.owner)}</option>
+                <option value="contact">{tx!(admin.members.roles.contact)}</option>
             </select>
-            <button class="btn small" data-testid="invite-send" on:click=invite>"Give access"</button>
+            <button class="btn small" data-testid="invite-send" on:click=invite>{tx!(admin.members.give)}</button>
         </div>
         {field_error(errors, "username")}{field_error(errors, "display_name")}{field_error(errors, "member_role")}
         {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
@@ -430,7 +455,7 @@ fn SafeWord(site: i64, contact: i64, on_file: bool) -> impl IntoView {
                     errors.set(e);
                     word.set(String::new());
                     on_file.set(!w.trim().is_empty());
-                    done.set(Some(if w.trim().is_empty() { "Removed." } else { "Saved." }));
+                    done.set(Some(if w.trim().is_empty() { tx!(admin.common.removed) } else { tx!(admin.common.saved) }));
                 }
                 Ok(e) => errors.set(e),
                 Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
@@ -440,11 +465,12 @@ fn SafeWord(site: i64, contact: i64, on_file: bool) -> impl IntoView {
     view! {
         <div class="inline-form safe-word" data-testid="safe-word">
             <span class=move || if on_file.get() { "badge ok" } else { "badge warn" } data-testid="safe-word-state">
-                {move || if on_file.get() { "Safe word on file" } else { "No safe word" }}
+                {move || if on_file.get() { tx!(admin.safe_word.on_file) } else { tx!(admin.safe_word.none) }}
             </span>
-            <input type="password" autocomplete="off" size="14" maxlength="64" placeholder="New safe word" aria-label="New safe word"
+            <input type="password" autocomplete="off" size="14" maxlength="64" placeholder=tx!(admin.safe_word.new)
+                aria-label=tx!(admin.safe_word.new)
                 data-testid="safe-word-input" prop:value=word on:input=move |ev| { done.set(None); word.set(event_target_value(&ev)) }/>
-            <button class="btn small" data-testid="safe-word-save" on:click=save>"Set"</button>
+            <button class="btn small" data-testid="safe-word-save" on:click=save>{tx!(admin.common.set)}</button>
             {field_error(errors, "safe_word")}
             {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
             {move || done.get().map(|m| view! { <span class="muted" data-testid="safe-word-done">{m}</span> })}
@@ -504,7 +530,7 @@ fn CsvImport(kind: CsvKind) -> impl IntoView {
             };
             leptos::task::spawn_local(async move {
                 let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await else {
-                    error.set(Some("The file could not be read.".into()));
+                    error.set(Some(tx!(admin.import.unreadable).into()));
                     return;
                 };
                 run_import(kind, text.as_string().unwrap_or_default(), total, done, report, error, busy).await;
@@ -517,20 +543,20 @@ fn CsvImport(kind: CsvKind) -> impl IntoView {
     let id = kind.id();
     view! {
         <section class="card">
-            <h2>{match kind { CsvKind::Accounts => "Import accounts (CSV)", CsvKind::Invoices => "Import invoices from the billing system (CSV)" }}</h2>
-            <p class="muted">"Columns: " <span class="mono">{kind.columns().join(",")}</span>". The first line is the header."
-                {(kind == CsvKind::Invoices).then_some(" A number imported before takes its payment date, so a later export marks invoices paid.")}</p>
+            <h2>{match kind { CsvKind::Accounts => tx!(admin.import.accounts_title), CsvKind::Invoices => tx!(admin.import.invoices_title) }}</h2>
+            <p class="muted">{tx!(admin.import.columns)}" " <span class="mono">{kind.columns().join(",")}</span>". "{tx!(admin.import.header_first)}
+                {(kind == CsvKind::Invoices).then(|| format!(" {}", tx!(admin.import.invoices_note)))}</p>
             <input type="file" accept=".csv,text/csv" data-testid=format!("{id}-file") disabled=move || busy.get() on:change=on_file/>
             {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
             <Show when=move || total.try_get().is_some_and(|t| t > 0)>
                 <div class="progress" data-testid=format!("{id}-progress")>
                     <progress max=move || total.get() value=move || done.get()></progress>
-                    <span>{move || format!("{} of {} rows · {} imported · {} with errors", done.get(), total.get(), ok(), done.get() - ok())}</span>
+                    <span>{move || tx!(admin.import.progress, done = done.get(), total = total.get(), imported = ok(), failed = done.get() - ok())}</span>
                 </div>
             </Show>
             <Show when=move || report.try_with(|r| r.iter().any(|x| x.site_id.is_none())).unwrap_or(false)>
                 <table class="grid errors" data-testid=format!("{id}-errors")>
-                    <thead><tr><th>"Line"</th><th>"Account"</th><th>"What to fix"</th></tr></thead>
+                    <thead><tr><th>{tx!(admin.common.line)}</th><th>{tx!(admin.common.account)}</th><th>{tx!(admin.import.what_to_fix)}</th></tr></thead>
                     <tbody>
                         {move || report.get().into_iter().filter(|r| r.site_id.is_none()).map(|r| view! {
                             <tr><td>{r.line}</td><td class="mono">{r.account}</td><td>{r.errors.join("; ")}</td></tr>
@@ -557,7 +583,7 @@ async fn run_import(
     let mut lines = text.lines().enumerate().map(|(n, l)| (n + 1, l.to_owned()));
     let header = lines.next().map(|(_, h)| h.to_lowercase()).unwrap_or_default();
     if !header.starts_with("account") {
-        error.set(Some(format!("The first line must be the header: {}", kind.columns().join(","))));
+        error.set(Some(tx!(admin.import.bad_header, columns = kind.columns().join(","))));
         return;
     }
     let rows: Vec<(usize, String)> = lines.filter(|(_, l)| !l.trim().is_empty()).collect();
@@ -577,7 +603,7 @@ async fn run_import(
                 report.update(|r| r.extend(results));
             }
             Err(e) => {
-                error.set(Some(format!("Import stopped: {e}")));
+                error.set(Some(tx!(admin.import.stopped, error = e)));
                 break;
             }
         }
@@ -601,20 +627,23 @@ fn Requests() -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>"Customer requests"</h2>
+            <h2>{tx!(admin.requests.title)}</h2>
             {move || list.get().map(|r| r.map(|list| if list.is_empty() {
-                view! { <p class="muted" data-testid="no-requests">"No open requests."</p> }.into_any()
+                view! { <p class="muted" data-testid="no-requests">{tx!(admin.requests.none)}</p> }.into_any()
             } else {
                 view! {
                     <table class="grid" data-testid="admin-requests">
-                        <thead><tr><th>"When"</th><th>"Site"</th><th>"Request"</th><th>"From"</th><th></th></tr></thead>
+                        <thead><tr><th>{tx!(admin.common.when)}</th><th>{tx!(admin.common.site)}</th><th>{tx!(admin.requests.request)}</th>
+                            <th>{tx!(admin.requests.from)}</th><th></th></tr></thead>
                         <tbody>{list.into_iter().map(|q| view! {
                             <tr data-testid="admin-request">
                                 <td>{q.at}</td>
                                 <td>{q.site_name}</td>
-                                <td><strong>{q.kind.replace('_', " ")}</strong>{q.dates.map(|d| format!(" ({d})"))}<br/><span class="muted">{q.details}</span></td>
+                                <td><strong>{words::request_kind(&q.kind)}</strong>{q.dates.map(|d| format!(" ({d})"))}<br/>
+                                    <span class="muted">{q.details}</span></td>
                                 <td>{q.by.unwrap_or_default()}</td>
-                                <td><button class="btn small" data-testid="request-done" on:click=move |_| done(q.id)>"Done"</button></td>
+                                <td><button class="btn small" data-testid="request-done"
+                                    on:click=move |_| done(q.id)>{tx!(admin.requests.done)}</button></td>
                             </tr>
                         }).collect_view()}</tbody>
                     </table>
@@ -630,22 +659,23 @@ fn Crews() -> impl IntoView {
     let logins = LocalResource::new(admin_users);
     view! {
         <section class="card">
-            <h2>"Crews"</h2>
-            <p class="muted">"A crew waits at its base until its guard's phone or tracker sends positions. Each crew has at most one guard login (role crew)."</p>
+            <h2>{tx!(admin.nav.crews)}</h2>
+            <p class="muted">{tx!(admin.crews.note)}</p>
             {move || crews.get().map(|r| r.map(|list| view! {
                     <table class="grid" data-testid="admin-crews">
-                        <thead><tr><th>"Crew and base"</th><th>"Guard login"</th><th>"Tracking device id (Traccar Client)"</th><th>"Status"</th></tr></thead>
+                        <thead><tr><th>{tx!(admin.crews.crew_and_base)}</th><th>{tx!(admin.crews.guard)}</th><th>{tx!(admin.crews.device_column)}</th>
+                            <th>{tx!(admin.crews.status)}</th></tr></thead>
                         <tbody>{list.into_iter().map(|c| view! {
                             <tr data-testid="crew-row" data-crew=c.name.clone()>
                                 <td><CrewForm crew=Some(c.id) name=c.name.clone() lat=c.lat lon=c.lon crews/></td>
                                 <td><GuardField crew=c.id value=c.login.unwrap_or_default() logins/></td>
                                 <td><DeviceField crew=c.id value=c.device_id.unwrap_or_default()/></td>
-                                <td>{c.status.replace('_', " ")}</td>
+                                <td>{crate::components::words::crew_status(&c.status)}</td>
                             </tr>
                         }).collect_view()}</tbody>
                     </table>
                 }))}
-            <h3>"New crew"</h3>
+            <h3>{tx!(admin.crews.new)}</h3>
             <div data-testid="new-crew"><CrewForm crew=None name=String::new() lat=0.0 lon=0.0 crews/></div>
         </section>
     }
@@ -666,7 +696,7 @@ fn CrewForm(crew: Option<i64>, name: String, lat: f64, lon: f64, crews: Loaded<c
             match crate::api::admin::save_crew(crew, name.get_untracked(), lat.get_untracked(), lon.get_untracked()).await {
                 Ok(e) if e.is_empty() => {
                     errors.set(e);
-                    done.set(Some("Saved."));
+                    done.set(Some(tx!(admin.common.saved)));
                     if fresh {
                         name.set(String::new());
                         lat.set(String::new());
@@ -682,10 +712,14 @@ fn CrewForm(crew: Option<i64>, name: String, lat: f64, lon: f64, crews: Loaded<c
     let input = move |s: RwSignal<String>| move |ev| { done.set(None); s.set(event_target_value(&ev)) };
     view! {
         <span class="inline-form crew-form">
-            <input size="14" maxlength="40" placeholder="Call sign" aria-label="Crew name" data-testid="crew-name" prop:value=name on:input=input(name)/>
-            <input size="9" placeholder="Base latitude" aria-label="Base latitude" data-testid="crew-lat" prop:value=lat on:input=input(lat)/>
-            <input size="9" placeholder="Base longitude" aria-label="Base longitude" data-testid="crew-lon" prop:value=lon on:input=input(lon)/>
-            <button class="btn small" data-testid="crew-save" on:click=save>{if fresh { "Create" } else { "Save" }}</button>
+            <input size="14" maxlength="40" placeholder=tx!(admin.crews.call_sign) aria-label=tx!(admin.crews.name) data-testid="crew-name"
+                prop:value=name on:input=input(name)/>
+            <input size="9" placeholder=tx!(admin.crews.base_lat) aria-label=tx!(admin.crews.base_lat) data-testid="crew-lat" prop:value=lat
+                on:input=input(lat)/>
+            <input size="9" placeholder=tx!(admin.crews.base_lon) aria-label=tx!(admin.crews.base_lon) data-testid="crew-lon" prop:value=lon
+                on:input=input(lon)/>
+            <button class="btn small" data-testid="crew-save"
+                on:click=save>{if fresh { tx!(admin.common.create) } else { tx!(admin.common.save) }}</button>
             {field_error(errors, "name")}{field_error(errors, "lat")}{field_error(errors, "lon")}
             {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
             {move || done.get().map(|m| view! { <span class="muted" data-testid="crew-done">{m}</span> })}
@@ -702,7 +736,7 @@ fn GuardField(crew: i64, value: String, logins: Loaded<crate::model::ops::AdminU
         leptos::task::spawn_local(async move {
             match crate::api::admin::crew_guard(crew, login).await {
                 Ok(e) => {
-                    done.set(e.is_empty().then_some("Saved."));
+                    done.set(e.is_empty().then_some(tx!(admin.common.saved)));
                     errors.set(e);
                 }
                 Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
@@ -711,8 +745,8 @@ fn GuardField(crew: i64, value: String, logins: Loaded<crate::model::ops::AdminU
     };
     let current = value.clone();
     view! {
-        <select aria-label="Guard login" data-testid="crew-guard" on:change=move |ev| set(event_target_value(&ev))>
-            <option value="" selected=current.is_empty()>"none"</option>
+        <select aria-label=tx!(admin.crews.guard) data-testid="crew-guard" on:change=move |ev| set(event_target_value(&ev))>
+            <option value="" selected=current.is_empty()>{tx!(admin.crews.no_guard)}</option>
             {move || {
                 let current = current.clone();
                 logins.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|u| u.role == "crew" && !u.disabled).map(move |u| {
@@ -734,10 +768,10 @@ fn DeviceField(crew: i64, value: String) -> impl IntoView {
     let save = move |_| {
         leptos::task::spawn_local(async move {
             message.set(Some(match crew_device(crew, device.get_untracked()).await {
-                Ok(Ok(None)) => (true, "Cleared.".into()),
+                Ok(Ok(None)) => (true, tx!(admin.crews.cleared).into()),
                 Ok(Ok(Some(key))) => {
                     let url = format!("{}/api/v1/osmand?key={key}", window().location().origin().unwrap_or_default());
-                    (true, format!("Saved. Traccar Client server URL (shown only now): {url}"))
+                    (true, tx!(admin.crews.device_saved, url = url))
                 }
                 Ok(Err(problem)) => (false, problem),
                 Err(e) => (false, e.to_string()),
@@ -746,8 +780,9 @@ fn DeviceField(crew: i64, value: String) -> impl IntoView {
     };
     view! {
         <span class="inline-form">
-            <input class="mono" size="12" aria-label="Device id" prop:value=device on:input=move |ev| device.set(event_target_value(&ev))/>
-            <button class="btn small" on:click=save>"Save"</button>
+            <input class="mono" size="12" aria-label=tx!(admin.crews.device) prop:value=device
+                on:input=move |ev| device.set(event_target_value(&ev))/>
+            <button class="btn small" on:click=save>{tx!(admin.common.save)}</button>
             {move || message.get().map(|(ok, m)| view! { <span class=if ok { "muted mono wrap-anywhere" } else { "field-error" } data-testid="device-message">{m}</span> })}
         </span>
     }
@@ -766,7 +801,7 @@ fn Users() -> impl IntoView {
                 Ok(e) if e.is_empty() => {
                     errors.set(e);
                     password.set(String::new());
-                    created.set(Some(format!("{login} created.")));
+                    created.set(Some(tx!(admin.users.created, login = login)));
                     users.refetch();
                 }
                 Ok(e) => errors.set(e),
@@ -777,22 +812,26 @@ fn Users() -> impl IntoView {
     let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
     view! {
         <section class="card">
-            <h2>"Users and roles"</h2>
+            <h2>{tx!(admin.users.title)}</h2>
             {move || users.get().map(|r| r.map(|list| view! {
                     <table class="grid" data-testid="admin-users">
-                        <thead><tr><th>"Login"</th><th>"Name"</th><th>"Role"</th><th>"Sign-in"</th><th>"New password"</th><th>"Alerts (supervisors on shift)"</th></tr></thead>
+                        <thead><tr><th>{tx!(admin.users.login)}</th><th>{tx!(admin.common.name)}</th><th>{tx!(admin.users.role)}</th><th>{tx!(admin.users.sign_in)}</th>
+                            <th>{tx!(admin.users.new_password)}</th><th>{tx!(admin.users.alerts)}</th></tr></thead>
                         <tbody>{list.into_iter().map(|u| view! { <UserRow u users/> }).collect_view()}</tbody>
                     </table>
                 }))}
-            <h3>"New user"</h3>
+            <h3>{tx!(admin.users.new)}</h3>
             <div class="user-form" data-testid="new-user">
-                <label>"Login"<input prop:value=username on:input=input(username) data-testid="new-username"/>{field_error(errors, "username")}</label>
-                <label>"Name"<input prop:value=name on:input=input(name) data-testid="new-name"/>{field_error(errors, "display_name")}</label>
-                <label>"Password"<input type="password" autocomplete="new-password" prop:value=password on:input=input(password) data-testid="new-password"/>{field_error(errors, "password")}</label>
-                <label>"Role"<select on:change=input(role) data-testid="new-role">
-                    {ROLES.iter().map(|r| view! { <option value=*r selected={*r == "operator"}>{*r}</option> }).collect_view()}
+                <label>{tx!(admin.users.login)}<input prop:value=username on:input=input(username)
+                    data-testid="new-username"/>{field_error(errors, "username")}</label>
+                <label>{tx!(admin.common.name)}<input prop:value=name on:input=input(name)
+                    data-testid="new-name"/>{field_error(errors, "display_name")}</label>
+                <label>{tx!(admin.users.password)}<input type="password" autocomplete="new-password" prop:value=password on:input=input(password)
+                    data-testid="new-password"/>{field_error(errors, "password")}</label>
+                <label>{tx!(admin.users.role)}<select on:change=input(role) data-testid="new-role">
+                    {ROLES.iter().map(|r| view! { <option value=*r selected={*r == "operator"}>{words::role(r)}</option> }).collect_view()}
                 </select>{field_error(errors, "role")}</label>
-                <button class="btn primary" data-testid="create-user" on:click=create>"Create"</button>
+                <button class="btn primary" data-testid="create-user" on:click=create>{tx!(admin.common.create)}</button>
                 {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
                 {move || created.get().map(|m| view! { <span class="muted" data-testid="user-created">{m}</span> })}
             </div>
@@ -833,22 +872,33 @@ fn UserRow(u: crate::model::ops::AdminUser, users: LocalResource<Result<Vec<crat
             <td class="mono">{u.username.clone()}</td>
             <td>{u.name.clone()}</td>
             <td>
-                <select aria-label="Role" data-testid="user-role" on:change=move |ev| apply(UserChange::Role { role: event_target_value(&ev) }, "Role changed.")>
-                    {ROLES.iter().map(|r| view! { <option value=*r selected={*r == role}>{*r}</option> }).collect_view()}
+                <select aria-label=tx!(admin.users.role) data-testid="user-role"
+                    on:change=move |ev| apply(UserChange::Role { role: event_target_value(&ev) }, tx!(admin.users.role_changed))>
+                    {ROLES.iter().map(|r| view! { <option value=*r selected={*r == role}>{words::role(r)}</option> }).collect_view()}
                 </select>
             </td>
             <td>
                 {if disabled {
-                    view! { <span class="badge warn">"Disabled"</span>" "<button class="btn small" data-testid="user-enable" on:click=move |_| apply(UserChange::Enable, "Enabled.")>"Enable"</button> }.into_any()
+                    view! {
+                        <span class="badge warn">{tx!(admin.users.disabled)}</span>" "
+                        <button class="btn small" data-testid="user-enable" on:click=move |_| apply(UserChange::Enable, tx!(admin.users.enabled))>
+                            {tx!(admin.users.enable)}</button>
+                    }.into_any()
                 } else {
-                    view! { <button class="btn small" data-testid="user-disable" on:click=move |_| apply(UserChange::Disable, "Disabled.")>"Disable"</button> }.into_any()
+                    view! {
+                        <button class="btn small" data-testid="user-disable"
+                            on:click=move |_| apply(UserChange::Disable, tx!(admin.users.disabled_done))>
+                            {tx!(admin.users.disable)}</button>
+                    }.into_any()
                 }}
             </td>
             <td>
                 <span class="inline-form">
-                    <input type="password" autocomplete="new-password" size="14" aria-label="New password" data-testid="user-password"
+                    <input type="password" autocomplete="new-password" size="14" aria-label=tx!(admin.users.new_password) data-testid="user-password"
                         prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
-                    <button class="btn small" data-testid="user-password-set" on:click=move |_| apply(UserChange::Password { password: password.get_untracked() }, "Password set; their sessions ended.")>"Set"</button>
+                    <button class="btn small" data-testid="user-password-set"
+                        on:click=move |_| apply(UserChange::Password { password: password.get_untracked() }, tx!(admin.users.password_set))>
+                        {tx!(admin.common.set)}</button>
                 </span>
                 {field_error(errors, "password")}{field_error(errors, "role")}
                 {move || errors.get().form.map(|m| view! { <span class="field-error" data-testid="user-error">{m}</span> })}
@@ -856,9 +906,13 @@ fn UserRow(u: crate::model::ops::AdminUser, users: LocalResource<Result<Vec<crat
             </td>
             <td>
                 <span class="inline-form">
-                    <input type="tel" size="13" placeholder="Phone" aria-label="Phone for alerts" data-testid="user-phone" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))/>
-                    <input type="email" size="16" placeholder="E-mail" aria-label="E-mail for alerts" data-testid="user-email" prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
-                    <button class="btn small" data-testid="user-alerts-save" on:click=move |_| apply(UserChange::Alerts { phone: phone.get_untracked(), email: email.get_untracked() }, "Alerts saved.")>"Save"</button>
+                    <input type="tel" size="13" placeholder=tx!(admin.common.phone) aria-label=tx!(admin.users.alert_phone) data-testid="user-phone"
+                        prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))/>
+                    <input type="email" size="16" placeholder=tx!(admin.common.email) aria-label=tx!(admin.users.alert_email) data-testid="user-email"
+                        prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+                    <button class="btn small" data-testid="user-alerts-save"
+                        on:click=move |_| apply(UserChange::Alerts { phone: phone.get_untracked(), email: email.get_untracked() }, tx!(admin.users.alerts_saved))>
+                        {tx!(admin.common.save)}</button>
                 </span>
                 {field_error(errors, "phone")}{field_error(errors, "email")}
             </td>
@@ -899,33 +953,38 @@ fn Audit() -> impl IntoView {
     let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
     view! {
         <section class="card">
-            <h2>"Audit journal"</h2>
-            <p class="muted">"Every change made by staff, customers and the command line, and every sign-in. Times in the centre's zone."</p>
+            <h2>{tx!(admin.nav.audit)}</h2>
+            <p class="muted">{tx!(admin.audit.note)}</p>
             <form class="filters" data-testid="audit-filter" on:submit=move |ev| { ev.prevent_default(); load(false); }>
-                <label>"From"<input type="date" name="from" prop:value=from on:input=input(from) data-testid="audit-from"/>{field_error(errors, "from")}</label>
-                <label>"To"<input type="date" name="to" prop:value=to on:input=input(to) data-testid="audit-to"/>{field_error(errors, "to")}</label>
-                <label>"Who (login)"<input name="who" size="12" maxlength="64" prop:value=who on:input=input(who) data-testid="audit-who"/>{field_error(errors, "who")}</label>
-                <label>"What"<select name="action" on:change=input(action) data-testid="audit-action">
-                    {AUDIT_GROUPS.iter().map(|(p, words)| view! { <option value=*p>{*words}</option> }).collect_view()}
+                <label>{tx!(admin.common.from)}<input type="date" name="from" prop:value=from on:input=input(from)
+                    data-testid="audit-from"/>{field_error(errors, "from")}</label>
+                <label>{tx!(admin.common.to)}<input type="date" name="to" prop:value=to on:input=input(to)
+                    data-testid="audit-to"/>{field_error(errors, "to")}</label>
+                <label>{tx!(admin.audit.who_login)}<input name="who" size="12" maxlength="64" prop:value=who on:input=input(who)
+                    data-testid="audit-who"/>{field_error(errors, "who")}</label>
+                <label>{tx!(admin.common.what)}<select name="action" on:change=input(action) data-testid="audit-action">
+                    {AUDIT_GROUPS.iter().map(|(p, label)| view! { <option value=*p>{words::audit_group(p).unwrap_or(label)}</option> }).collect_view()}
                 </select>{field_error(errors, "action")}</label>
-                <label>"Containing"<input name="text" size="14" maxlength="200" prop:value=text on:input=input(text) data-testid="audit-text"/>{field_error(errors, "text")}</label>
-                <button type="submit" class="btn primary" data-testid="audit-search">"Show"</button>
+                <label>{tx!(admin.audit.containing)}<input name="text" size="14" maxlength="200" prop:value=text on:input=input(text)
+                    data-testid="audit-text"/>{field_error(errors, "text")}</label>
+                <button type="submit" class="btn primary" data-testid="audit-search">{tx!(admin.common.show)}</button>
                 // The same filter, as a download the browser makes itself.
                 <a class="btn" data-testid="audit-export" download="" href=move || {
                     let q = [("from", from.get()), ("to", to.get()), ("who", who.get()), ("action", action.get()), ("text", text.get())];
                     format!("/api/v1/audit.csv?{}", crate::model::history::query_string(&q))
-                }>"Export CSV"</a>
+                }>{tx!(admin.common.export_csv)}</a>
             </form>
             {move || errors.get().form.map(|m| view! { <p class="field-error">{m}</p> })}
             <table class="grid audit" data-testid="audit-lines">
-                <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Subject"</th><th>"Detail"</th></tr></thead>
+                <thead><tr><th>{tx!(admin.common.when)}</th><th>{tx!(admin.audit.who)}</th><th>{tx!(admin.common.what)}</th><th>{tx!(admin.audit.subject)}</th>
+                    <th>{tx!(admin.audit.detail)}</th></tr></thead>
                 <tbody>{move || lines.get().into_iter().map(|l| { let action = l.action.clone(); view! {
                     <tr data-action=action><td class="mono nowrap">{l.at}</td><td>{l.who}</td><td class="mono">{l.action}</td><td class="mono">{l.subject}</td><td class="wrap-anywhere">{l.detail}</td></tr>
                 }}).collect_view()}</tbody>
             </table>
-            {move || (lines.with(Vec::is_empty) && !loading.get()).then(|| view! { <p class="muted">"Nothing matches."</p> })}
+            {move || (lines.with(Vec::is_empty) && !loading.get()).then(|| view! { <p class="muted">{tx!(admin.common.nothing)}</p> })}
             <Show when=move || more.try_get().unwrap_or(false)>
-                <button class="btn small" data-testid="audit-older" on:click=move |_| load(true)>"Older entries"</button>
+                <button class="btn small" data-testid="audit-older" on:click=move |_| load(true)>{tx!(admin.audit.older)}</button>
             </Show>
         </section>
     }
@@ -973,7 +1032,7 @@ fn SiteDetails(site: Option<i64>, initial: crate::model::admin::SiteForm, on_sav
             match crate::api::admin::save_site(site, form.clone()).await {
                 Ok(Ok(id)) => {
                     errors.set(FieldErrors::default());
-                    done.set(Some("Saved."));
+                    done.set(Some(tx!(admin.common.saved)));
                     on_saved.run((id, form));
                 }
                 Ok(Err(e)) => errors.set(e),
@@ -986,27 +1045,34 @@ fn SiteDetails(site: Option<i64>, initial: crate::model::admin::SiteForm, on_sav
     view! {
         <div class="site-details" data-testid="site-details">
             <div class="form-grid">
-                <label>"Name"<input maxlength="120" data-testid="site-name" prop:value=name on:input=input(name)/>{field_error(errors, "name")}</label>
-                <label>"Kind"<select data-testid="site-kind" on:change=input(kind)>
-                    {SITE_KINDS.iter().map(|(k, words)| view! { <option value=*k selected={*k == current_kind}>{*words}</option> }).collect_view()}
+                <label>{tx!(admin.common.name)}<input maxlength="120" data-testid="site-name" prop:value=name
+                    on:input=input(name)/>{field_error(errors, "name")}</label>
+                <label>{tx!(admin.site.kind_label)}<select data-testid="site-kind" on:change=input(kind)>
+                    {SITE_KINDS.iter().map(|(k, label)| view! {
+                        <option value=*k selected={*k == current_kind}>{words::site_kind(k).unwrap_or(label)}</option>
+                    }).collect_view()}
                 </select>{field_error(errors, "kind")}</label>
-                <label>"Street and number"<input maxlength="200" data-testid="site-address" prop:value=address on:input=input(address)/>{field_error(errors, "address")}</label>
-                <label>"City"<input maxlength="80" data-testid="site-city" prop:value=city on:input=input(city)/>{field_error(errors, "city")}</label>
-                <label>"Latitude"<input data-testid="site-lat" prop:value=lat on:input=input(lat)/>{field_error(errors, "lat")}</label>
-                <label>"Longitude"<input data-testid="site-lon" prop:value=lon on:input=input(lon)/>{field_error(errors, "lon")}</label>
-                <label>"Time zone"<input list="time-zones" data-testid="site-tz" prop:value=tz on:input=input(tz)/>{field_error(errors, "time_zone")}</label>
+                <label>{tx!(admin.site.street)}<input maxlength="200" data-testid="site-address" prop:value=address
+                    on:input=input(address)/>{field_error(errors, "address")}</label>
+                <label>{tx!(admin.site.city)}<input maxlength="80" data-testid="site-city" prop:value=city
+                    on:input=input(city)/>{field_error(errors, "city")}</label>
+                <label>{tx!(admin.site.lat)}<input data-testid="site-lat" prop:value=lat on:input=input(lat)/>{field_error(errors, "lat")}</label>
+                <label>{tx!(admin.site.lon)}<input data-testid="site-lon" prop:value=lon on:input=input(lon)/>{field_error(errors, "lon")}</label>
+                <label>{tx!(admin.site.time_zone)}<input list="time-zones" data-testid="site-tz" prop:value=tz
+                    on:input=input(tz)/>{field_error(errors, "time_zone")}</label>
             </div>
             <datalist id="time-zones">
                 {["Europe/Bucharest", "Europe/Budapest", "Europe/Helsinki", "Europe/Oslo", "Europe/Paris", "Europe/London", "Europe/Berlin", "Europe/Chisinau", "UTC"].into_iter().map(|z| view! { <option value=z/> }).collect_view()}
             </datalist>
             <div class="form-actions">
-                <button class="btn" data-testid="site-pick" on:click=show_map>"Pick on the map"</button>
-                <button class="btn primary" data-testid="site-save" on:click=save>{if site.is_none() { "Create site" } else { "Save details" }}</button>
+                <button class="btn" data-testid="site-pick" on:click=show_map>{tx!(admin.site.pick)}</button>
+                <button class="btn primary" data-testid="site-save"
+                    on:click=save>{if site.is_none() { tx!(admin.site.create) } else { tx!(admin.site.save) }}</button>
                 {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
                 {move || done.get().map(|m| view! { <span class="muted" data-testid="site-saved">{m}</span> })}
             </div>
             <Show when=move || map_open.try_get().unwrap_or(false)>
-                <p class="muted small">"Click the map or drag the pin to the site's entrance."</p>
+                <p class="muted small">{tx!(admin.site.pick_hint)}</p>
             </Show>
             <div id=map_id class="pick-map" class:open=move || map_open.get() data-testid="pick-map"></div>
         </div>
@@ -1038,16 +1104,17 @@ fn Accounts(site: i64, accounts: Vec<crate::model::accounts::AdminAccount>, deta
     };
     let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
     view! {
-        <h3>"Panel accounts"</h3>
+        <h3>{tx!(admin.accounts.title)}</h3>
         <ul class="accounts" data-testid="accounts">{accounts.into_iter().map(|a| view! { <AccountItem site a detail/> }).collect_view()}</ul>
-        <Fold label="Add an account" id="add-account" class="add-account">
+        <Fold label=tx!(admin.accounts.add_open) id="add-account" class="add-account">
             <div class="inline-form">
-                <input size="8" maxlength="16" placeholder="Number" aria-label="Account number" data-testid="account-number" prop:value=number on:input=input(number)/>
+                <input size="8" maxlength="16" placeholder=tx!(admin.accounts.number_placeholder) aria-label=tx!(admin.accounts.number)
+                    data-testid="account-number" prop:value=number on:input=input(number)/>
                 <KeyFields format key/>
             </div>
             {field_error(errors, "number")}{field_error(errors, "key")}
             <PathsEditor paths errors/>
-            <button class="btn small primary" data-testid="account-add" on:click=add>"Add account"</button>
+            <button class="btn small primary" data-testid="account-add" on:click=add>{tx!(admin.accounts.add)}</button>
             {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
         </Fold>
     }
@@ -1057,11 +1124,12 @@ fn Accounts(site: i64, accounts: Vec<crate::model::accounts::AdminAccount>, deta
 #[component]
 fn KeyFields(format: RwSignal<String>, key: RwSignal<String>) -> impl IntoView {
     view! {
-        <select aria-label="Key written as" data-testid="key-format" on:change=move |ev| format.set(event_target_value(&ev))>
-            <option value="hex" selected=true>"key in hex"</option>
-            <option value="text">"key as text"</option>
+        <select aria-label=tx!(admin.accounts.key_format) data-testid="key-format" on:change=move |ev| format.set(event_target_value(&ev))>
+            <option value="hex" selected=true>{tx!(admin.accounts.hex)}</option>
+            <option value="text">{tx!(admin.accounts.text)}</option>
         </select>
-        <input type="password" autocomplete="off" size="24" placeholder="AES key (empty: none)" aria-label="AES key" data-testid="account-key"
+        <input type="password" autocomplete="off" size="24" placeholder=tx!(admin.accounts.key_placeholder) aria-label=tx!(admin.accounts.key)
+            data-testid="account-key"
             prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
     }
 }
@@ -1073,21 +1141,29 @@ fn PathsEditor(paths: RwSignal<Vec<crate::model::accounts::PathLine>>, errors: R
     let set = move |n: usize, f: fn(&mut PathLine, String)| move |ev| { let v = event_target_value(&ev); paths.update(|p| if let Some(line) = p.get_mut(n) { f(line, v) }) };
     view! {
         <table class="grid paths" data-testid="paths">
-            <thead><tr><th>"Line"</th><th>"Path"</th><th>"Life sign every"</th><th>"Grace"</th><th></th></tr></thead>
+            <thead><tr><th>{tx!(admin.common.line)}</th><th>{tx!(admin.accounts.path)}</th><th>{tx!(admin.accounts.interval_column)}</th>
+                <th>{tx!(admin.accounts.grace)}</th><th></th></tr></thead>
             <tbody>
                 {move || paths.get().into_iter().enumerate().map(|(n, p)| view! {
                     <tr>
-                        <td><input size="3" aria-label="Line" data-testid="path-line" prop:value=p.line on:change=set(n, |l, v| l.line = v)/></td>
-                        <td><input size="10" aria-label="Path name" data-testid="path-name" prop:value=p.name on:change=set(n, |l, v| l.name = v)/></td>
-                        <td><input size="5" aria-label="Interval" data-testid="path-interval" prop:value=p.interval on:change=set(n, |l, v| l.interval = v)/></td>
-                        <td><input size="5" aria-label="Grace" data-testid="path-grace" prop:value=p.grace on:change=set(n, |l, v| l.grace = v)/></td>
-                        <td><button class="btn small" aria-label="Remove path" on:click=move |_| paths.update(|p| { p.remove(n); })>"×"</button>
+                        <td><input size="3" aria-label=tx!(admin.common.line) data-testid="path-line" prop:value=p.line
+                            on:change=set(n, |l, v| l.line = v)/></td>
+                        <td><input size="10" aria-label=tx!(admin.accounts.path_name) data-testid="path-name" prop:value=p.name
+                            on:change=set(n, |l, v| l.name = v)/></td>
+                        <td><input size="5" aria-label=tx!(admin.accounts.interval) data-testid="path-interval" prop:value=p.interval
+                            on:change=set(n, |l, v| l.interval = v)/></td>
+                        <td><input size="5" aria-label=tx!(admin.accounts.grace) data-testid="path-grace" prop:value=p.grace
+                            on:change=set(n, |l, v| l.grace = v)/></td>
+                        <td><button class="btn small" aria-label=tx!(admin.accounts.remove_path)
+                            on:click=move |_| paths.update(|p| { p.remove(n); })>"×"</button>
                             {move || errors.with(|e| e.get(&format!("path{n}"))).map(|m| view! { <span class="field-error" data-field="path">{m}</span> })}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
         </table>
-        <button class="btn small" data-testid="path-add" on:click=move |_| paths.update(|p| p.push(PathLine { line: "*".into(), name: String::new(), interval: "24h".into(), grace: String::new() }))>"+ path"</button>
+        <button class="btn small" data-testid="path-add"
+            on:click=move |_| paths.update(|p| p.push(PathLine { line: "*".into(), name: String::new(), interval: "24h".into(), grace: String::new() }))>
+            {tx!(admin.accounts.add_path)}</button>
         {field_error(errors, "paths")}
     }
 }
@@ -1114,7 +1190,7 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount, detail: Resou
                         key.set(String::new());
                         let bits = if f == "text" { k.trim().len() * 8 } else { k.trim().len() * 4 };
                         key_label.set((bits > 0).then(|| format!("AES-{bits}")));
-                        done.set(Some("Key saved."));
+                        done.set(Some(tx!(admin.accounts.key_saved)));
                     }
                     Ok(e) => errors.set(e),
                     Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
@@ -1130,7 +1206,7 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount, detail: Resou
                 match crate::api::admin::account_paths(site, number, paths.get_untracked()).await {
                     Ok(e) if e.is_empty() => {
                         errors.set(e);
-                        done.set(Some("Paths saved."));
+                        done.set(Some(tx!(admin.accounts.paths_saved)));
                     }
                     Ok(e) => errors.set(e),
                     Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
@@ -1143,18 +1219,20 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount, detail: Resou
     view! {
         <li data-testid="account" data-number=number.clone()>
             <strong class="mono">{number.clone()}</strong>" · "
-            <span data-testid="account-key-label">{move || key_label.get().unwrap_or_else(|| "no key: plain frames".into())}</span>
-            {move || (allow_plain.get() && key_label.get().is_some()).then_some(" · plain frames still taken")}
+            <span data-testid="account-key-label">{move || key_label.get().unwrap_or_else(|| tx!(admin.accounts.no_key).into())}</span>
+            {move || (allow_plain.get() && key_label.get().is_some()).then(|| format!(" · {}", tx!(admin.accounts.plain_taken)))}
             <span class="muted small">" "{states}</span>
-            <Fold label="Key and paths" id=format!("account-{number}")>
+            <Fold label=tx!(admin.accounts.key_and_paths) id=format!("account-{number}")>
                 <div class="inline-form">
                     <KeyFields format key/>
-                    <label class="small"><input type="checkbox" prop:checked=allow_plain on:change=move |ev| allow_plain.set(event_target_checked(&ev))/>" still take plain frames"</label>
-                    <button class="btn small" data-testid="account-key-save" on:click=save_key.clone()>"Save key"</button>
+                    <label class="small"><input type="checkbox" prop:checked=allow_plain
+                        on:change=move |ev| allow_plain.set(event_target_checked(&ev))/>
+                        " "{tx!(admin.accounts.take_plain)}</label>
+                    <button class="btn small" data-testid="account-key-save" on:click=save_key.clone()>{tx!(admin.accounts.save_key)}</button>
                 </div>
                 {field_error(errors, "key")}
                 <PathsEditor paths errors/>
-                <button class="btn small" data-testid="account-paths-save" on:click=save_paths.clone()>"Save paths"</button>
+                <button class="btn small" data-testid="account-paths-save" on:click=save_paths.clone()>{tx!(admin.accounts.save_paths)}</button>
                 <RemoveAccount site number=removed.clone() detail errors/>
                 {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
                 {move || done.get().map(|m| view! { <span class="muted" data-testid="account-done">{m}</span> })}
@@ -1168,7 +1246,7 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount, detail: Resou
 #[component]
 fn RemoveAccount(site: i64, number: String, detail: Resource<Result<AdminSiteDetail, ServerFnError>>, errors: RwSignal<FieldErrors>) -> impl IntoView {
     let asked = RwSignal::new(false);
-    let confirm = format!("Remove {number}");
+    let confirm = tx!(admin.accounts.remove_confirm, number = &number);
     let remove = move |_| {
         let number = number.clone();
         leptos::task::spawn_local(async move {
@@ -1180,9 +1258,9 @@ fn RemoveAccount(site: i64, number: String, detail: Resource<Result<AdminSiteDet
     };
     view! {
         <div class="danger-zone">
-            <button class="btn small" data-testid="account-remove" on:click=move |_| asked.update(|r| *r = !*r)>"Remove this account…"</button>
+            <button class="btn small" data-testid="account-remove" on:click=move |_| asked.update(|r| *r = !*r)>{tx!(admin.accounts.remove)}</button>
             <span class:hidden=move || !asked.get()>
-                <span class="small">" Its panel will no longer be received or supervised. "</span>
+                <span class="small">" "{tx!(admin.accounts.remove_warning)}" "</span>
                 <button class="btn small danger" data-testid="account-remove-confirm" on:click=remove>{confirm}</button>
             </span>
         </div>
@@ -1223,18 +1301,25 @@ fn ContactEditor(site: i64, contact: Option<i64>, initial: crate::model::admin::
     let current = initial.language.clone();
     view! {
         <div class="form-grid contact-form" data-testid="contact-form">
-            <label>"Name"<input maxlength="80" data-testid="contact-name" prop:value=name on:input=input(name)/>{field_error(errors, "contact_name")}</label>
-            <label>"Phone"<input type="tel" maxlength="24" data-testid="contact-phone" prop:value=phone on:input=input(phone)/>{field_error(errors, "contact_phone")}</label>
-            <label>"E-mail"<input type="email" maxlength="120" data-testid="contact-email" prop:value=email on:input=input(email)/>{field_error(errors, "contact_email")}</label>
-            <label>"Language of messages"<select data-testid="contact-language" on:change=input(language)>
-                <option value="" selected=current.is_empty()>"the centre's"</option>
+            <label>{tx!(admin.common.name)}<input maxlength="80" data-testid="contact-name" prop:value=name
+                on:input=input(name)/>{field_error(errors, "contact_name")}</label>
+            <label>{tx!(admin.common.phone)}<input type="tel" maxlength="24" data-testid="contact-phone" prop:value=phone
+                on:input=input(phone)/>{field_error(errors, "contact_phone")}</label>
+            <label>{tx!(admin.common.email)}<input type="email" maxlength="120" data-testid="contact-email" prop:value=email
+                on:input=input(email)/>{field_error(errors, "contact_email")}</label>
+            <label>{tx!(admin.contacts.language)}<select data-testid="contact-language" on:change=input(language)>
+                <option value="" selected=current.is_empty()>{tx!(admin.contacts.centre_language)}</option>
                 {LANGUAGES.iter().map(|(code, words)| view! { <option value=*code selected={*code == current}>{*words}</option> }).collect_view()}
             </select>{field_error(errors, "contact_language")}</label>
-            <label class="check"><input type="checkbox" data-testid="contact-sms" prop:checked=sms on:change=move |ev| sms.set(event_target_checked(&ev))/>" alarms by SMS too"</label>
+            <label class="check"><input type="checkbox" data-testid="contact-sms" prop:checked=sms
+                on:change=move |ev| sms.set(event_target_checked(&ev))/>
+                " "{tx!(admin.contacts.sms)}</label>
         </div>
         <div class="form-actions">
-            <button class="btn small primary" data-testid="contact-save" on:click=save>{if contact.is_some() { "Save contact" } else { "Add contact" }}</button>
-            {contact.is_some().then(|| view! { <button class="btn small" data-testid="contact-remove" on:click=remove>"Remove from the list"</button> })}
+            <button class="btn small primary" data-testid="contact-save"
+                on:click=save>{if contact.is_some() { tx!(admin.contacts.save) } else { tx!(admin.contacts.add) }}</button>
+            {contact.is_some().then(|| view! { <button class="btn small" data-testid="contact-remove"
+                on:click=remove>{tx!(admin.contacts.remove)}</button> })}
             {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
         </div>
     }
@@ -1261,13 +1346,16 @@ fn ZoneItem(site: i64, zone: String, name: String, kind: String, detail: Resourc
     view! {
         <li class="inline-form" data-testid="zone" data-zone=zone>
             <span class="mono">{label}</span>
-            <input size="18" maxlength="60" aria-label="Zone name" data-testid="zone-rename" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
-            <select aria-label="Zone type" data-testid="zone-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                <option value="" selected=move || kind.get().is_empty()>"(no type)"</option>
-                {crate::model::admin::ZONE_KINDS.iter().map(|(k, label)| view! { <option value=*k selected=move || kind.get() == *k>{*label}</option> }).collect_view()}
+            <input size="18" maxlength="60" aria-label=tx!(admin.zones.name) data-testid="zone-rename" prop:value=text
+                on:input=move |ev| text.set(event_target_value(&ev))/>
+            <select aria-label=tx!(admin.zones.kind_label) data-testid="zone-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                <option value="" selected=move || kind.get().is_empty()>{tx!(admin.zones.no_kind)}</option>
+                {crate::model::admin::ZONE_KINDS.iter().map(|(k, label)| view! {
+                    <option value=*k selected=move || kind.get() == *k>{words::zone_kind(k).unwrap_or(label)}</option>
+                }).collect_view()}
             </select>
-            <button class="btn small" data-testid="zone-save" on:click=move |_| change(Some(text.get_untracked()))>"Save"</button>
-            <button class="btn small" data-testid="zone-remove" on:click=move |_| change(None)>"Remove"</button>
+            <button class="btn small" data-testid="zone-save" on:click=move |_| change(Some(text.get_untracked()))>{tx!(admin.common.save)}</button>
+            <button class="btn small" data-testid="zone-remove" on:click=move |_| change(None)>{tx!(admin.common.remove)}</button>
             {field_error(errors, "zone_name")}
             {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
         </li>
@@ -1316,47 +1404,53 @@ fn History() -> impl IntoView {
     let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
     view! {
         <section class="card">
-            <h2>"Incident history"</h2>
-            <p class="muted">"Every incident, newest first; times in each site's zone. Open one for its workspace, or its printable report."</p>
+            <h2>{tx!(admin.nav.history)}</h2>
+            <p class="muted">{tx!(admin.history.note)}</p>
             <form class="filters" data-testid="history-filter" on:submit=move |ev| { ev.prevent_default(); load(false); }>
-                <label>"Account"<input size="8" maxlength="16" prop:value=account on:input=input(account) data-testid="history-account"/>{field_error(errors, "account")}</label>
-                <label>"From"<input type="date" prop:value=from on:input=input(from) data-testid="history-from"/>{field_error(errors, "from")}</label>
-                <label>"To"<input type="date" prop:value=to on:input=input(to) data-testid="history-to"/>{field_error(errors, "to")}</label>
-                <label>"Category"<select on:change=input(category) data-testid="history-category">
-                    <option value="">"any"</option>
+                <label>{tx!(admin.common.account)}<input size="8" maxlength="16" prop:value=account on:input=input(account)
+                    data-testid="history-account"/>{field_error(errors, "account")}</label>
+                <label>{tx!(admin.common.from)}<input type="date" prop:value=from on:input=input(from)
+                    data-testid="history-from"/>{field_error(errors, "from")}</label>
+                <label>{tx!(admin.common.to)}<input type="date" prop:value=to on:input=input(to)
+                    data-testid="history-to"/>{field_error(errors, "to")}</label>
+                <label>{tx!(admin.common.category)}<select on:change=input(category) data-testid="history-category">
+                    <option value="">{tx!(admin.history.any)}</option>
                     {move || page.with(|p| p.categories.clone()).into_iter().map(|(v, w)| view! { <option value=v.clone() selected=move || category.get() == v>{w}</option> }).collect_view()}
                 </select></label>
-                <label>"Resolution"<select on:change=input(resolution) data-testid="history-resolution">
-                    <option value="">"any"</option>
+                <label>{tx!(admin.history.resolution)}<select on:change=input(resolution) data-testid="history-resolution">
+                    <option value="">{tx!(admin.history.any)}</option>
                     {move || page.with(|p| p.resolutions.clone()).into_iter().map(|(v, w)| view! { <option value=v.clone() selected=move || resolution.get() == v>{w}</option> }).collect_view()}
                 </select></label>
-                <label>"Operator (login)"<input size="10" maxlength="64" prop:value=operator on:input=input(operator) data-testid="history-operator"/>{field_error(errors, "operator")}</label>
-                <button type="submit" class="btn primary" data-testid="history-search">"Show"</button>
+                <label>{tx!(admin.history.operator_login)}<input size="10" maxlength="64" prop:value=operator on:input=input(operator)
+                    data-testid="history-operator"/>{field_error(errors, "operator")}</label>
+                <button type="submit" class="btn primary" data-testid="history-search">{tx!(admin.common.show)}</button>
                 <a class="btn" data-testid="history-export" download="" href=move || {
                     let q = [("account", account.get()), ("from", from.get()), ("to", to.get()), ("category", category.get()), ("resolution", resolution.get()), ("operator", operator.get())];
                     format!("/api/v1/incidents.csv?{}", query_string(&q))
-                }>"Export CSV"</a>
+                }>{tx!(admin.common.export_csv)}</a>
             </form>
             {move || errors.get().form.map(|m| view! { <p class="field-error">{m}</p> })}
             <table class="grid" data-testid="history-lines">
-                <thead><tr><th>"No."</th><th>"Site"</th><th>"What"</th><th>"Opened"</th><th>"Closed"</th><th>"Resolution"</th><th>"Operator"</th><th></th></tr></thead>
+                <thead><tr><th>{tx!(admin.common.no)}</th><th>{tx!(admin.common.site)}</th><th>{tx!(admin.common.what)}</th><th>{tx!(admin.history.opened)}</th>
+                    <th>{tx!(admin.history.closed)}</th><th>{tx!(admin.history.resolution)}</th><th>{tx!(admin.history.operator)}</th><th></th></tr></thead>
                 <tbody>{move || page.with(|p| p.lines.clone()).into_iter().map(|l| view! {
                     <tr data-testid="history-line"><td class="mono"><a href=format!("/operator/incidents/{}", l.id)>{l.id}</a></td><td>{l.site}</td><td>{l.category}</td>
-                    <td class="nowrap">{l.opened}</td><td class="nowrap">{l.closed.unwrap_or_else(|| "open".into())}</td><td>{l.resolution.unwrap_or_default()}</td><td>{l.operator.unwrap_or_default()}</td>
-                    <td><a class="btn small" href=format!("/operator/incidents/{}/report", l.id)>"Report"</a></td></tr>
+                    <td class="nowrap">{l.opened}</td><td class="nowrap">{l.closed.unwrap_or_else(|| tx!(admin.history.open).into())}</td>
+                    <td>{l.resolution.unwrap_or_default()}</td><td>{l.operator.unwrap_or_default()}</td>
+                    <td><a class="btn small" href=format!("/operator/incidents/{}/report", l.id)>{tx!(admin.history.report)}</a></td></tr>
                 }).collect_view()}</tbody>
             </table>
-            {move || (page.with(|p| p.lines.is_empty()) && !loading.get()).then(|| view! { <p class="muted">"Nothing matches."</p> })}
+            {move || (page.with(|p| p.lines.is_empty()) && !loading.get()).then(|| view! { <p class="muted">{tx!(admin.common.nothing)}</p> })}
             <Show when=move || page.try_with(|p| p.more).unwrap_or(false)>
-                <button class="btn small" data-testid="history-older" on:click=move |_| load(true)>"Older incidents"</button>
+                <button class="btn small" data-testid="history-older" on:click=move |_| load(true)>{tx!(admin.history.older)}</button>
             </Show>
         </section>
         <section class="card">
-            <h2>"Monthly report of a site"</h2>
+            <h2>{tx!(admin.monthly.title)}</h2>
             <form class="filters" method="get" action="/admin/monthly">
-                <label>"Account"<input name="account" size="8" maxlength="16" data-testid="monthly-link-account"/></label>
-                <label>"Month"<input name="month" type="month" data-testid="monthly-link-month"/></label>
-                <button type="submit" class="btn" data-testid="monthly-link">"Open the report"</button>
+                <label>{tx!(admin.common.account)}<input name="account" size="8" maxlength="16" data-testid="monthly-link-account"/></label>
+                <label>{tx!(admin.monthly.month)}<input name="month" type="month" data-testid="monthly-link-month"/></label>
+                <button type="submit" class="btn" data-testid="monthly-link">{tx!(admin.monthly.open)}</button>
             </form>
         </section>
     }
@@ -1369,17 +1463,17 @@ fn RulesEditor(site: i64, initial: crate::model::admin::SiteRules) -> impl IntoV
     use crate::model::admin::SiteRules;
     let f = |v: &str| RwSignal::new(v.to_owned());
     let fields = [
-        ("duress_user", "Duress code: panel user number", f(&initial.duress_user), "text"),
-        ("duress_shown_as", "Shown to the customer as user", f(&initial.duress_shown_as), "text"),
-        ("cancel_window_s", "Burglary: customer may cancel for (s)", f(&initial.cancel_window_s), "text"),
-        ("fire_cancel_window_s", "Fire: customer may cancel for (s)", f(&initial.fire_cancel_window_s), "text"),
-        ("life_sign", "Vehicle: life sign at least every (3d, 30d)", f(&initial.life_sign), "text"),
-        ("crew_sla_min", "Crew late after (minutes)", f(&initial.crew_sla_min), "text"),
-        ("connected", "Monitoring since", f(&initial.connected), "date"),
-        ("warranty_until", "Technical false alarms free until", f(&initial.warranty_until), "date"),
-        ("included_per_year", "Dispatches included a year", f(&initial.included_per_year), "text"),
-        ("price", "Price of a billed dispatch", f(&initial.price), "text"),
-        ("currency", "Currency (EUR, RON, HUF, NOK)", f(&initial.currency), "text"),
+        ("duress_user", tx!(admin.rules.duress_user), f(&initial.duress_user), "text"),
+        ("duress_shown_as", tx!(admin.rules.duress_shown_as), f(&initial.duress_shown_as), "text"),
+        ("cancel_window_s", tx!(admin.rules.cancel_window_s), f(&initial.cancel_window_s), "text"),
+        ("fire_cancel_window_s", tx!(admin.rules.fire_cancel_window_s), f(&initial.fire_cancel_window_s), "text"),
+        ("life_sign", tx!(admin.rules.life_sign), f(&initial.life_sign), "text"),
+        ("crew_sla_min", tx!(admin.rules.crew_sla_min), f(&initial.crew_sla_min), "text"),
+        ("connected", tx!(admin.rules.connected), f(&initial.connected), "date"),
+        ("warranty_until", tx!(admin.rules.warranty_until), f(&initial.warranty_until), "date"),
+        ("included_per_year", tx!(admin.rules.included_per_year), f(&initial.included_per_year), "text"),
+        ("price", tx!(admin.rules.price), f(&initial.price), "text"),
+        ("currency", tx!(admin.rules.currency), f(&initial.currency), "text"),
     ];
     let free_first_month = RwSignal::new(initial.free_first_month);
     let free_first_false_alarm = RwSignal::new(initial.free_first_false_alarm);
@@ -1424,13 +1518,13 @@ fn RulesEditor(site: i64, initial: crate::model::admin::SiteRules) -> impl IntoV
             }).collect_view()}
         </div>
         <label class="check"><input type="checkbox" data-testid="rule-free_first_month" prop:checked=free_first_month on:change=move |ev| { done.set(false); free_first_month.set(event_target_checked(&ev)) }/>
-            " Dispatches in the first month are free"</label>
+            " "{tx!(admin.rules.free_first_month)}</label>
         <label class="check"><input type="checkbox" data-testid="rule-free_first_false_alarm" prop:checked=free_first_false_alarm on:change=move |ev| { done.set(false); free_first_false_alarm.set(event_target_checked(&ev)) }/>
-            " The first false alarm of each year is free"</label>
+            " "{tx!(admin.rules.free_first_false_alarm)}</label>
         <div class="form-actions">
-            <button class="btn small primary" data-testid="rules-save" on:click=save>"Save rules"</button>
+            <button class="btn small primary" data-testid="rules-save" on:click=save>{tx!(admin.rules.save)}</button>
             {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
-            {move || done.get().then(|| view! { <span class="muted" data-testid="rules-saved">"Saved."</span> })}
+            {move || done.get().then(|| view! { <span class="muted" data-testid="rules-saved">{tx!(admin.common.saved)}</span> })}
         </div>
     }
 }
@@ -1476,23 +1570,25 @@ fn HoursEditor(site: i64, initial: crate::model::admin::HoursForm) -> impl IntoV
     };
     view! {
         <label class="check"><input type="checkbox" data-testid="hours-supervised" prop:checked=supervised on:change=move |ev| supervised.set(event_target_checked(&ev))/>
-            " Late opening or closing raises an alarm"</label>
+            " "{tx!(admin.hours.supervised)}</label>
         <label class="check"><input type="checkbox" data-testid="hours-holidays" prop:checked=closed_on_holidays on:change=move |ev| closed_on_holidays.set(event_target_checked(&ev))/>
-            " Closed on the centre's public holidays"</label>
+            " "{tx!(admin.hours.holidays)}</label>
         <table class="grid hours" data-testid="hours">
-            <thead><tr><th>"Day"</th><th>"Opens"</th><th>"Closes"</th><th></th></tr></thead>
+            <thead><tr><th>{tx!(admin.common.day)}</th><th>{tx!(admin.common.opens)}</th><th>{tx!(admin.common.closes)}</th><th></th></tr></thead>
             <tbody>{days.get_value().into_iter().enumerate().map(|(n, (open, close))| {
                 let field: &'static str = ["day0", "day1", "day2", "day3", "day4", "day5", "day6"][n];
                 view! {
                     <tr data-day=n.to_string()>
-                        <td>{WEEKDAYS[n]}</td>
-                        <td><input type="time" aria-label="Opens" data-testid="hours-open" prop:value=open on:input=move |ev| open.set(event_target_value(&ev))/></td>
-                        <td><input type="time" aria-label="Closes" data-testid="hours-close" prop:value=close on:input=move |ev| close.set(event_target_value(&ev))/></td>
+                        <td>{words::weekday(n).unwrap_or(WEEKDAYS[n])}</td>
+                        <td><input type="time" aria-label=tx!(admin.common.opens) data-testid="hours-open" prop:value=open
+                            on:input=move |ev| open.set(event_target_value(&ev))/></td>
+                        <td><input type="time" aria-label=tx!(admin.common.closes) data-testid="hours-close" prop:value=close
+                            on:input=move |ev| close.set(event_target_value(&ev))/></td>
                         <td class="muted small">{move || {
                             let (o, c) = (open.get(), close.get());
                             match (crate::model::admin::clock_time(&o), crate::model::admin::clock_time(&c)) {
-                                (Some(a), Some(b)) if b < a => "closes the next morning",
-                                _ if o.is_empty() && c.is_empty() => "closed",
+                                (Some(a), Some(b)) if b < a => tx!(admin.hours.next_morning),
+                                _ if o.is_empty() && c.is_empty() => tx!(admin.hours.closed),
                                 _ => "",
                             }
                         }}{field_error(errors, field)}</td>
@@ -1501,11 +1597,12 @@ fn HoursEditor(site: i64, initial: crate::model::admin::HoursForm) -> impl IntoV
             }).collect_view()}</tbody>
         </table>
         <div class="form-actions">
-            <label class="small">"Late after (minutes) "<input size="4" data-testid="hours-tolerance" prop:value=tolerance on:input=move |ev| tolerance.set(event_target_value(&ev))/></label>
+            <label class="small">{tx!(admin.hours.tolerance)}" "<input size="4" data-testid="hours-tolerance" prop:value=tolerance
+                on:input=move |ev| tolerance.set(event_target_value(&ev))/></label>
             {field_error(errors, "tolerance_min")}
-            <button class="btn small primary" data-testid="hours-save" on:click=save>"Save hours"</button>
+            <button class="btn small primary" data-testid="hours-save" on:click=save>{tx!(admin.hours.save)}</button>
             {move || errors.get().form.map(|m| view! { <span class="field-error">{m}</span> })}
-            {move || done.get().then(|| view! { <span class="muted" data-testid="hours-saved">"Saved."</span> })}
+            {move || done.get().then(|| view! { <span class="muted" data-testid="hours-saved">{tx!(admin.common.saved)}</span> })}
         </div>
     }
 }

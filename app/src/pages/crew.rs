@@ -3,9 +3,11 @@
 //! and the phone's position shared while on shift. New jobs arrive pushed.
 
 use leptos::prelude::*;
+use crate::tx;
 
 use crate::api::ops::{crew_finding, crew_report, load_crew_job};
 use crate::components::header::Header;
+use crate::components::words::crew_status;
 use crate::components::require_role::RequireRole;
 use crate::model::ops::CrewJob;
 use crate::model::{Role, SessionUser};
@@ -15,7 +17,7 @@ use crate::model::{Role, SessionUser};
 pub fn CrewPage() -> impl IntoView {
     view! {
         <RequireRole allowed=|u: &SessionUser| u.role == Role::Crew render=|user: SessionUser| view! {
-            <Header user title="Crew"><span></span></Header>
+            <Header user title=tx!(staff.crew.title)><span></span></Header>
             <CrewHome/>
         }/>
     }
@@ -57,7 +59,7 @@ fn CrewHome() -> impl IntoView {
         <main class="crew-page">
             {move || flash.get().map(|(ok, t)| view! { <p class=if ok { "flash ok" } else { "flash bad" } data-testid="flash">{t}</p> })}
             {move || match job.get() {
-                    None => view! { <p class="centered">"Loading…"</p> }.into_any(),
+                    None => view! { <p class="centered">tx!(staff.common.loading)</p> }.into_any(),
                     Some(r) => match r {
                     Ok(j) => view! { <JobView j report live sharing flash/> }.into_any(),
                     Err(e) => view! { <p class="centered field-error">{crate::components::readable(&e)}</p> }.into_any(),
@@ -79,33 +81,33 @@ fn JobView(
     let on_shift = status != "off";
     let sent = j.incident.is_some();
     let next: Option<(&'static str, &'static str)> = match status.as_str() {
-        "dispatched" => Some(("en_route", "On my way")),
-        "en_route" => Some(("on_site", "Arrived on site")),
-        "on_site" => Some(("returning", "Leaving the site")),
-        "returning" => Some(("available", "Back and available")),
+        "dispatched" => Some(("en_route", tx!(staff.crew.on_my_way))),
+        "en_route" => Some(("on_site", tx!(staff.crew.arrived))),
+        "on_site" => Some(("returning", tx!(staff.crew.leaving))),
+        "returning" => Some(("available", tx!(staff.crew.back))),
         _ => None,
     };
     view! {
         <section class="card crew-state">
             <h1 data-testid="crew-name">{j.crew.name.clone()}</h1>
-            <p class=format!("crew-status {status}") data-testid="crew-status">{status.replace('_', " ")}</p>
+            <p class=format!("crew-status {status}") data-testid="crew-status">{crew_status(&status)}</p>
             <p class="muted">
-                <span class="live" class:on=move || live.get()>{move || if live.get() { "● connected" } else { "○ reconnecting" }}</span>
-                " · "{move || if sharing.get() { "position shared" } else { "position not shared" }}
+                <span class="live" class:on=move || live.get()>{move || if live.get() { tx!(staff.crew.connected) } else { tx!(staff.crew.reconnecting) }}</span>
+                " · "{move || if sharing.get() { tx!(staff.crew.shared) } else { tx!(staff.crew.not_shared) }}
                 {move || (!sharing.get()).then(|| view! {
                     " "<button class="btn small" data-testid="share-position" on:click=move |_| {
                         #[cfg(feature = "hydrate")]
                         share_position(sharing, flash);
                         #[cfg(not(feature = "hydrate"))]
                         let _ = flash;
-                    }>"Share my position"</button>
+                    }>{tx!(staff.crew.share)}</button>
                 })}
             </p>
             {next.map(|(to, label)| view! { <button class="btn primary big" data-testid="crew-next" data-next=to on:click=move |_| report(to)>{label}</button> })}
             {if on_shift {
-                (!sent).then(|| view! { <button class="btn" data-testid="shift-off" on:click=move |_| report("off")>"End shift"</button> }).into_any()
+                (!sent).then(|| view! { <button class="btn" data-testid="shift-off" on:click=move |_| report("off")>{tx!(staff.crew.end_shift)}</button> }).into_any()
             } else {
-                view! { <button class="btn primary big" data-testid="shift-on" on:click=move |_| report("available")>"Start shift"</button> }.into_any()
+                view! { <button class="btn primary big" data-testid="shift-on" on:click=move |_| report("available")>{tx!(staff.crew.start_shift)}</button> }.into_any()
             }}
         </section>
         {match j.incident {
@@ -113,18 +115,18 @@ fn JobView(
                 <section class="card crew-job" data-testid="crew-job">
                     <h2><span class=format!("prio p{}", inc.priority)>{format!("P{}", inc.priority)}</span>" "{inc.title.clone()}</h2>
                     <p class="addr"><strong>{inc.site.name.clone()}</strong><br/>{inc.site.address.clone()}</p>
-                    <a class="btn primary big" href=inc.navigate_url.clone() target="_blank" rel="noopener" data-testid="navigate">"Navigate"</a>
+                    <a class="btn primary big" href=inc.navigate_url.clone() target="_blank" rel="noopener" data-testid="navigate">{tx!(staff.crew.navigate)}</a>
                     <dl class="facts">
-                        <dt>"Zones"</dt><dd>{if inc.zones.is_empty() { "—".to_owned() } else { inc.zones.iter().map(|z| inc.site.zones.iter().find(|n| n.zone.trim_start_matches('0') == z.trim_start_matches('0')).map(|n| format!("{z} {}", n.name)).unwrap_or_else(|| z.clone())).collect::<Vec<_>>().join(", ") }}</dd>
-                        <dt>"Keys"</dt><dd>{if inc.site.keys.is_empty() { "none held".to_owned() } else { inc.site.keys.clone() }}</dd>
-                        <dt>"Pets"</dt><dd>{if inc.site.pets.is_empty() { "none".to_owned() } else { inc.site.pets.clone() }}</dd>
-                        <dt>"Notes"</dt><dd>{inc.site.notes.clone()}</dd>
-                        <dt>"Sent"</dt><dd>{inc.dispatched_at.clone().unwrap_or_default()}</dd>
+                        <dt>{tx!(staff.crew.zones)}</dt><dd>{if inc.zones.is_empty() { "—".to_owned() } else { inc.zones.iter().map(|z| inc.site.zones.iter().find(|n| n.zone.trim_start_matches('0') == z.trim_start_matches('0')).map(|n| format!("{z} {}", n.name)).unwrap_or_else(|| z.clone())).collect::<Vec<_>>().join(", ") }}</dd>
+                        <dt>{tx!(staff.crew.keys)}</dt><dd>{if inc.site.keys.is_empty() { tx!(staff.crew.no_keys).to_owned() } else { inc.site.keys.clone() }}</dd>
+                        <dt>{tx!(staff.crew.pets)}</dt><dd>{if inc.site.pets.is_empty() { tx!(staff.crew.no_pets).to_owned() } else { inc.site.pets.clone() }}</dd>
+                        <dt>{tx!(staff.crew.notes)}</dt><dd>{inc.site.notes.clone()}</dd>
+                        <dt>{tx!(staff.crew.sent)}</dt><dd>{inc.dispatched_at.clone().unwrap_or_default()}</dd>
                     </dl>
                 </section>
                 <Finding flash/>
             }.into_any(),
-            None => view! { <section class="card"><p class="muted" data-testid="no-job">"No job. Stay available."</p></section> }.into_any(),
+            None => view! { <section class="card"><p class="muted" data-testid="no-job">{tx!(staff.crew.no_job)}</p></section> }.into_any(),
         }}
     }
 }
@@ -139,7 +141,7 @@ fn Finding(flash: RwSignal<Option<(bool, String)>>) -> impl IntoView {
     let send = move |_| {
         let words = text.get_untracked();
         if words.chars().count() > crate::model::ops::MAX_FINDING_CHARS {
-            error.set(Some(format!("At most {} characters.", crate::model::ops::MAX_FINDING_CHARS)));
+            error.set(Some(tx!(staff.crew.too_long, n = crate::model::ops::MAX_FINDING_CHARS)));
             return;
         }
         busy.set(true);
@@ -153,7 +155,7 @@ fn Finding(flash: RwSignal<Option<(bool, String)>>) -> impl IntoView {
                 }
             };
             if words.trim().is_empty() && photo.is_none() {
-                error.set(Some("Write what you found, or add a photo.".into()));
+                error.set(Some(tx!(staff.crew.empty_finding).into()));
                 busy.set(false);
                 return;
             }
@@ -172,15 +174,15 @@ fn Finding(flash: RwSignal<Option<(bool, String)>>) -> impl IntoView {
     };
     view! {
         <section class="card finding" data-testid="finding">
-            <h2>"What did you find?"</h2>
-            <textarea rows="3" maxlength="1000" placeholder="Back door forced, nobody inside; owner on the way…" aria-label="What you found" data-testid="finding-text"
+            <h2>{tx!(staff.crew.finding)}</h2>
+            <textarea rows="3" maxlength="1000" placeholder=tx!(staff.crew.finding_example) aria-label=tx!(staff.crew.what_found) data-testid="finding-text"
                 prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <div class="actions">
-                <label class="btn">{move || if chosen.get() { "Photo added ✓" } else { "Add a photo" }}
+                <label class="btn">{move || if chosen.get() { tx!(staff.crew.photo_added) } else { tx!(staff.crew.add_photo) }}
                     <input id="finding-photo" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" data-testid="finding-photo" hidden
                         on:change=move |ev| chosen.set(!event_target_value(&ev).is_empty())/>
                 </label>
-                <button class="btn primary" data-testid="finding-send" disabled=move || busy.get() on:click=send>"Send report"</button>
+                <button class="btn primary" data-testid="finding-send" disabled=move || busy.get() on:click=send>{tx!(staff.crew.send_report)}</button>
             </div>
             {move || error.get().map(|e| view! { <p class="field-error" data-testid="finding-error">{e}</p> })}
         </section>
@@ -205,7 +207,7 @@ fn share_position(sharing: RwSignal<bool>, flash: RwSignal<Option<(bool, String)
         sharing.set(true);
         leptos::task::spawn_local(async move {
             if let Err(e) = crew_report(None, Some(lat), Some(lon)).await {
-                flash.set(Some((false, format!("Position not sent: {e}"))));
+                flash.set(Some((false, tx!(staff.crew.position_failed, error = e))));
             }
         });
     });

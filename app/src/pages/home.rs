@@ -10,7 +10,7 @@ use crate::api::whoami;
 pub fn Home() -> impl IntoView {
     let me = Resource::new(|| (), |_| whoami());
     view! {
-        <Suspense fallback=|| view! { <p class="centered">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="centered">{crate::tx!(staff.common.loading)}</p> }>
             {move || me.get().map(|r| match r {
                 Ok(Some(user)) => view! { <Redirect path=user.role.home_path()/> }.into_any(),
                 _ => view! { <Redirect path="/login"/> }.into_any(),

@@ -4,11 +4,13 @@
 //! and closing with the resolution's billing effect. Reloads itself when the incident changes.
 
 use leptos::prelude::*;
+use crate::tx;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::ops::{incident_action, load_incident};
 use crate::components::clock::{self, elapsed};
 use crate::components::header::Header;
+use crate::components::words;
 use crate::components::require_role::RequireRole;
 use crate::model::ops::{IncidentWork, OpsAction};
 use crate::model::SessionUser;
@@ -19,7 +21,7 @@ use crate::pages::operator::StaffNav;
 pub fn IncidentPage() -> impl IntoView {
     view! {
         <RequireRole allowed=|u: &SessionUser| u.role.is_staff() render=|user: SessionUser| view! {
-            <Header user=user.clone() title="Incident"><StaffNav role=user.role/></Header>
+            <Header user=user.clone() title=tx!(staff.inc.title)><StaffNav role=user.role/></Header>
             <Workspace boss=user.role.is_supervisor()/>
         }/>
     }
@@ -39,7 +41,7 @@ fn Workspace(boss: bool) -> impl IntoView {
         let (n, raw) = (id(), raw());
         async move {
             if n == 0 {
-                return Err(format!("No incident {raw:?}: incident numbers are whole numbers."));
+                return Err(tx!(staff.inc.bad_number, raw = format!("{raw:?}")));
             }
             load_incident(n).await.map_err(|e| crate::components::readable(&e))
         }
@@ -93,13 +95,13 @@ fn Workspace(boss: bool) -> impl IntoView {
     view! {
         <main class="work">
             {move || match work.get() {
-                    None => view! { <p class="centered">"Loading the incident…"</p> }.into_any(),
+                    None => view! { <p class="centered">{tx!(staff.inc.loading)}</p> }.into_any(),
                     Some(r) => match r {
                     Ok(w) => view! { <Sheet w act flash now live boss crews_out/> }.into_any(),
                     Err(e) => view! {
                         <div class="centered not-found" data-testid="work-error">
                             <p class="field-error">{e}</p>
-                            <p><a href="/operator">"Back to the queue"</a></p>
+                            <p><a href="/operator">{tx!(staff.inc.back)}</a></p>
                         </div>
                     }.into_any(),
                     },
@@ -129,121 +131,121 @@ fn Sheet(
     view! {
         <div class="work-head">
             <span class=format!("prio p{}", card.priority)>{format!("P{}", card.priority)}</span>
-            <h1 data-testid="incident-title">{card.title.clone()}" · "{card.site_name.clone()}</h1>
-            <span class="status" data-testid="incident-status" data-status=card.status.clone()>{card.status_text.clone()}</span>
-            {card.silent.then(|| view! { <span class="badge silent">"silent: never tell the site"</span> })}
-            {card.escalated.then(|| view! { <span class="badge esc">"escalated"</span> })}
-            <span class="clock" title="since the first signal">{move || elapsed(now.get() - opened)}</span>
-            <span class="clock ack" title="since acknowledged">{move || acked.map(|a| elapsed(now.get() - a)).unwrap_or_else(|| "not claimed".into())}</span>
-            <span class="live" class:on=move || live.get()>{move || if live.get() { "● live" } else { "○" }}</span>
-            <a class="btn small" data-testid="report-link" href=format!("/operator/incidents/{}/report", card.id)>"Report"</a>
+            <h1 data-testid="incident-title">{words::incident_title(&card)}" · "{card.site_name.clone()}</h1>
+            <span class="status" data-testid="incident-status" data-status=card.status.clone()>{words::incident_status(&card)}</span>
+            {card.silent.then(|| view! { <span class="badge silent">{tx!(staff.inc.silent)}</span> })}
+            {card.escalated.then(|| view! { <span class="badge esc">{tx!(staff.inc.escalated)}</span> })}
+            <span class="clock" title=tx!(staff.inc.since_first)>{move || elapsed(now.get() - opened)}</span>
+            <span class="clock ack" title=tx!(staff.inc.since_ack)>{move || acked.map(|a| elapsed(now.get() - a)).unwrap_or_else(|| tx!(staff.inc.not_claimed).into())}</span>
+            <span class="live" class:on=move || live.get()>{move || if live.get() { tx!(staff.inc.live) } else { "○" }}</span>
+            <a class="btn small" data-testid="report-link" href=format!("/operator/incidents/{}/report", card.id)>{tx!(staff.inc.report)}</a>
             <span class="spacer"></span>
             {match (closed, w.mine, locked_by.clone()) {
-                (true, _, _) => view! { <span class="badge">"closed"</span> }.into_any(),
-                (false, true, _) => view! { <button class="btn" data-testid="release" on:click=move |_| act(OpsAction::Release)>"Release"</button> }.into_any(),
-                (false, false, Some(_)) if boss => view! { <button class="btn warn" data-testid="take-over" on:click=move |_| act(OpsAction::TakeOver)>"Take over"</button> }.into_any(),
-                (false, false, Some(_)) => view! { <button class="btn" disabled=true>"Locked"</button> }.into_any(),
-                (false, false, None) => view! { <button class="btn primary" data-testid="claim" on:click=move |_| act(OpsAction::Claim)>"Claim"</button> }.into_any(),
+                (true, _, _) => view! { <span class="badge">{tx!(staff.inc.closed)}</span> }.into_any(),
+                (false, true, _) => view! { <button class="btn" data-testid="release" on:click=move |_| act(OpsAction::Release)>{tx!(staff.inc.release)}</button> }.into_any(),
+                (false, false, Some(_)) if boss => view! { <button class="btn warn" data-testid="take-over" on:click=move |_| act(OpsAction::TakeOver)>{tx!(staff.inc.take_over)}</button> }.into_any(),
+                (false, false, Some(_)) => view! { <button class="btn" disabled=true>{tx!(staff.inc.locked)}</button> }.into_any(),
+                (false, false, None) => view! { <button class="btn primary" data-testid="claim" on:click=move |_| act(OpsAction::Claim)>{tx!(staff.inc.claim)}</button> }.into_any(),
             }}
         </div>
         {locked_by.map(|who| {
             let text = if boss {
-                format!("🔒 Locked: {who} is working this incident. As a supervisor you can take it over; {who} is told.")
+                tx!(staff.inc.lock_boss, who = &who)
             } else {
-                format!("🔒 Locked: {who} is working this incident. You can read it; only they (or a supervisor) can act.")
+                tx!(staff.inc.lock_reader, who = &who)
             };
             view! { <p class="lock-banner" data-testid="lock-banner">{text}</p> }
         })}
-        {w.taken_from_me.clone().map(|by| view! { <p class="flash bad" data-testid="taken-over">{format!("{by} took this incident over from you.")}</p> })}
+        {w.taken_from_me.clone().map(|by| view! { <p class="flash bad" data-testid="taken-over">{tx!(staff.inc.taken, by = &by)}</p> })}
         {move || flash.get().map(|(ok, text)| view! { <p class=if ok { "flash ok" } else { "flash bad" } data-testid="flash">{text}</p> })}
-        {w.cancel_until.clone().map(|t| view! { <p class="note">{format!("The customer may still cancel until {t}.")}</p> })}
+        {w.cancel_until.clone().map(|t| view! { <p class="note">{tx!(staff.inc.cancel_until, time = &t)}</p> })}
         <div class="work-grid">
             <section class="card site-sheet" data-testid="site-sheet">
-                <h2>"Site"</h2>
+                <h2>{tx!(staff.inc.site)}</h2>
                 <p><strong>{site.name.clone()}</strong><br/>{site.address.clone()}</p>
-                <p class="muted">{format!("Accounts {} · {} · ", site.accounts.join(", "), site.time_zone)}
-                    <a href=format!("https://www.openstreetmap.org/?mlat={:.5}&mlon={:.5}#map=17/{:.5}/{:.5}", site.lat, site.lon, site.lat, site.lon) target="_blank" rel="noopener">"map"</a>
+                <p class="muted">{tx!(staff.inc.accounts, accounts = site.accounts.join(", "), zone = &site.time_zone)}
+                    <a href=format!("https://www.openstreetmap.org/?mlat={:.5}&mlon={:.5}#map=17/{:.5}/{:.5}", site.lat, site.lon, site.lat, site.lon) target="_blank" rel="noopener">{tx!(staff.inc.map)}</a>
                 </p>
                 <dl class="facts">
-                    <dt>"State"</dt><dd>{site.arm.clone()}</dd>
-                    <dt>"Keys"</dt><dd>{if site.keys.is_empty() { "none held".to_owned() } else { site.keys.clone() }}</dd>
-                    <dt>"Pets"</dt><dd>{if site.pets.is_empty() { "none".to_owned() } else { site.pets.clone() }}</dd>
-                    <dt>"Notes"</dt><dd>{site.notes.clone()}</dd>
-                    {site.test_until.clone().map(|t| view! { <dt>"Test"</dt><dd class="warn">{format!("on test until {t}")}</dd> })}
-                    {site.suspended_until.clone().map(|t| view! { <dt>"Suspended"</dt><dd class="warn">{format!("until {t}")}</dd> })}
+                    <dt>{tx!(staff.inc.state)}</dt><dd>{site.arm.clone()}</dd>
+                    <dt>{tx!(staff.inc.keys)}</dt><dd>{if site.keys.is_empty() { tx!(staff.inc.no_keys).to_owned() } else { site.keys.clone() }}</dd>
+                    <dt>{tx!(staff.inc.pets)}</dt><dd>{if site.pets.is_empty() { tx!(staff.inc.no_pets).to_owned() } else { site.pets.clone() }}</dd>
+                    <dt>{tx!(staff.inc.notes)}</dt><dd>{site.notes.clone()}</dd>
+                    {site.test_until.clone().map(|t| view! { <dt>{tx!(staff.inc.test)}</dt><dd class="warn">{tx!(staff.inc.test_until, time = &t)}</dd> })}
+                    {site.suspended_until.clone().map(|t| view! { <dt>{tx!(staff.inc.suspended)}</dt><dd class="warn">{tx!(staff.inc.until, time = &t)}</dd> })}
                 </dl>
-                <h3>"Zones"</h3>
+                <h3>{tx!(staff.inc.zones)}</h3>
                 <ul class="zones">{site.zones.iter().map(|z| view! { <li><span class="mono">{z.zone.clone()}</span>" "{z.name.clone()}</li> }).collect_view()}</ul>
-                {(!site.schedule.is_empty()).then(|| view! { <h3>"Opening hours"</h3><ul class="zones">{site.schedule.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul> })}
-                <h3>"Signals"</h3>
+                {(!site.schedule.is_empty()).then(|| view! { <h3>{tx!(staff.inc.hours)}</h3><ul class="zones">{site.schedule.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul> })}
+                <h3>{tx!(staff.inc.signals)}</h3>
                 <ul class="sigs" data-testid="incident-signals">{w.signals.iter().map(|s| view! {
-                    <li><span class="mono">{s.local_time.clone()}</span>" "{s.test.then(|| view! { <span class="badge test">"TEST"</span>" " })}{s.meaning.clone()}{s.zone_name.clone().map(|z| format!(" · {z}"))}</li>
+                    <li><span class="mono">{s.local_time.clone()}</span>" "{s.test.then(|| view! { <span class="badge test">{tx!(staff.inc.test_badge)}</span>" " })}{s.meaning.clone()}{s.zone_name.clone().map(|z| format!(" · {z}"))}</li>
                 }).collect_view()}</ul>
             </section>
             <section class="card plan" data-testid="plan">
-                <h2>"Action plan"</h2>
+                <h2>{tx!(staff.inc.plan)}</h2>
                 <ol class="steps">{w.steps.iter().map(|s| {
                     let index = s.index;
                     let pending = s.status == "pending" && !s.auto;
                     view! {
                         <li class=format!("step {}", s.status) data-testid="step">
                             <span class="tick">{match s.status.as_str() { "done" => "✔", "skipped" => "–", "failed" => "✖", _ => "○" }}</span>
-                            <span>{s.kind.clone()}{s.auto.then_some(" (auto)")}</span>
+                            <span>{s.kind.clone()}{s.auto.then_some(tx!(staff.inc.auto))}</span>
                             <span class="muted">{s.at.clone().unwrap_or_default()}{s.note.clone().map(|n| format!(" · {n}"))}</span>
-                            {pending.then(|| view! { <button class="btn small" disabled=!can_act data-testid="step-done" on:click=move |_| act(OpsAction::Step { step: index, note: None })>"Done"</button> })}
+                            {pending.then(|| view! { <button class="btn small" disabled=!can_act data-testid="step-done" on:click=move |_| act(OpsAction::Step { step: index, note: None })>{tx!(staff.inc.done)}</button> })}
                         </li>
                     }
                 }).collect_view()}</ol>
-                <h2>"Contacts"</h2>
+                <h2>{tx!(staff.inc.contacts)}</h2>
                 <ol class="contacts">{w.contacts.iter().map(|c| view! { <ContactRow c=c.clone() can_act act/> }).collect_view()}</ol>
             </section>
             <section class="card dispatch" data-testid="dispatch">
-                <h2>"Dispatch"</h2>
+                <h2>{tx!(staff.inc.dispatch)}</h2>
                 <ul class="crews-on" data-testid="crews-on">{card.crews.iter().map(|c| {
                     let crew = c.crew_id;
                     let active = c.active;
                     view! {
                         <li data-testid="crew-sent" class:gone=!active>
-                            <strong>{c.name.clone()}</strong>{c.backup.then_some(" (backup)")}" · "<span data-testid="crew-state">{c.state.clone()}</span>
+                            <strong>{c.name.clone()}</strong>{c.backup.then_some(tx!(staff.inc.backup))}" · "<span data-testid="crew-state">{words::crew_state(c)}</span>
                             {(active && can_act).then(|| view! {
-                                <button class="btn small" data-testid="recall" on:click=move |_| act(OpsAction::Recall { crew_id: crew })>"Recall"</button>
-                                <button class="btn small" data-testid="reassign" title="Recall it and send the nearest free crew instead" on:click=move |_| act(OpsAction::Reassign { from_crew: crew, to_crew: None })>"Send another instead"</button>
+                                <button class="btn small" data-testid="recall" on:click=move |_| act(OpsAction::Recall { crew_id: crew })>{tx!(staff.inc.recall)}</button>
+                                <button class="btn small" data-testid="reassign" title=tx!(staff.inc.reassign_help) on:click=move |_| act(OpsAction::Reassign { from_crew: crew, to_crew: None })>{tx!(staff.inc.reassign)}</button>
                             })}
                         </li>
                     }
                 }).collect_view()}</ul>
                 <Show when=move || can_act>
                     <button class="btn primary" data-testid="dispatch-nearest" on:click=move |_| act(OpsAction::Dispatch { crew_id: None })>
-                        {if any_active { "Send the nearest free crew as backup" } else { "Dispatch nearest crew" }}
+                        {if any_active { tx!(staff.inc.send_backup_nearest) } else { tx!(staff.inc.dispatch_nearest) }}
                     </button>
                 </Show>
                 <table class="cands">
-                    <thead><tr><th>"Free crew"</th><th>"Distance"</th><th>"ETA"</th><th></th></tr></thead>
+                    <thead><tr><th>{tx!(staff.inc.free_crew)}</th><th>{tx!(staff.inc.distance)}</th><th>{tx!(staff.inc.eta)}</th><th></th></tr></thead>
                     <tbody>{w.candidates.iter().map(|c| {
                         let crew = c.crew_id;
                         view! { <tr data-testid="candidate">
                             <td>{c.name.clone()}</td>
                             <td>{format!("{:.1} km", c.distance_m / 1000.0)}</td>
                             <td>{format!("{} min", c.eta_s.div_ceil(60))}</td>
-                            <td><button class="btn small" disabled=!can_act data-testid="send" on:click=move |_| act(OpsAction::Dispatch { crew_id: Some(crew) })>{if any_active { "Send as backup" } else { "Send" }}</button></td>
+                            <td><button class="btn small" disabled=!can_act data-testid="send" on:click=move |_| act(OpsAction::Dispatch { crew_id: Some(crew) })>{if any_active { tx!(staff.inc.send_backup) } else { tx!(staff.inc.send) }}</button></td>
                         </tr> }
                     }).collect_view()}</tbody>
                 </table>
-                {w.candidates.is_empty().then(|| view! { <p class="muted">"No crew available right now."</p> })}
-                <h2>"Notes"</h2>
+                {w.candidates.is_empty().then(|| view! { <p class="muted">{tx!(staff.inc.no_crew)}</p> })}
+                <h2>{tx!(staff.inc.notes)}</h2>
                 <ul class="notes">{w.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
                 <NoteForm can_act act/>
-                <h2>"Close"</h2>
+                <h2>{tx!(staff.inc.close)}</h2>
                 <CloseForm choices=w.resolutions.clone() can_act act crews_out/>
             </section>
             <section class="card journal" data-testid="journal">
                 {(!w.photos.is_empty()).then(|| view! {
-                    <h2>"Photos from the site"</h2>
+                    <h2>{tx!(staff.inc.photos)}</h2>
                     <ul class="photos" data-testid="photos">{w.photos.iter().map(|(src, label)| view! {
-                        <li><a href=src.clone() target="_blank" rel="noopener"><img src=src.clone() alt=format!("Photo {label}") loading="lazy"/></a><small>{label.clone()}</small></li>
+                        <li><a href=src.clone() target="_blank" rel="noopener"><img src=src.clone() alt=tx!(staff.inc.photo, label = label) loading="lazy"/></a><small>{label.clone()}</small></li>
                     }).collect_view()}</ul>
                 })}
-                <h2>"Journal"</h2>
+                <h2>{tx!(staff.inc.journal)}</h2>
                 <ol class="journal-lines">{w.journal.iter().map(|j| view! {
                     <li data-testid="journal-line" data-action=j.action.clone()>
                         <span class="mono">{j.at.clone()}</span>" "
@@ -265,7 +267,7 @@ fn ContactRow(c: crate::model::ops::ContactLine, can_act: bool, act: impl Fn(Ops
     let check = move |_| {
         let said = password.get_untracked();
         if said.trim().is_empty() {
-            error.set(Some("Type what the caller said."));
+            error.set(Some(tx!(staff.inc.type_password)));
             return;
         }
         error.set(None);
@@ -276,19 +278,19 @@ fn ContactRow(c: crate::model::ops::ContactLine, can_act: bool, act: impl Fn(Ops
     view! {
         <li class="contact" data-testid="contact">
             <div><strong>{c.name.clone()}</strong>" "<a href=format!("tel:{}", c.phone.replace(' ', ""))>{c.phone.clone()}</a>
-                {c.unavailable_until_ms.map(|_| view! { <span class="badge">"unavailable"</span> })}
+                {c.unavailable_until_ms.map(|_| view! { <span class="badge">{tx!(staff.inc.unavailable)}</span> })}
                 {(!c.calls.is_empty()).then(|| view! { <span class="muted">{format!(" · {}", c.calls.join(", ").replace('_', " "))}</span> })}
             </div>
             <div class="call-buttons">
-                <button class="btn small" disabled=!can_act on:click=call("reached")>"Reached"</button>
-                <button class="btn small" disabled=!can_act data-testid="no-answer" on:click=call("no_answer")>"No answer"</button>
-                <button class="btn small" disabled=!can_act on:click=call("declined_dispatch")>"Declined dispatch"</button>
+                <button class="btn small" disabled=!can_act on:click=call("reached")>{tx!(staff.inc.reached)}</button>
+                <button class="btn small" disabled=!can_act data-testid="no-answer" on:click=call("no_answer")>{tx!(staff.inc.no_answer)}</button>
+                <button class="btn small" disabled=!can_act on:click=call("declined_dispatch")>{tx!(staff.inc.declined)}</button>
             </div>
             {c.has_password.then(|| view! {
                 <div class="pw">
-                    <input type="password" autocomplete="off" placeholder="Password the caller says" aria-label="Password the caller says"
+                    <input type="password" autocomplete="off" placeholder=tx!(staff.inc.password) aria-label=tx!(staff.inc.password)
                         data-testid="password" disabled=!can_act prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
-                    <button class="btn small" disabled=!can_act data-testid="check-password" on:click=check>"Check"</button>
+                    <button class="btn small" disabled=!can_act data-testid="check-password" on:click=check>{tx!(staff.inc.check)}</button>
                     {move || error.get().map(|e| view! { <span class="field-error">{e}</span> })}
                 </div>
             })}
@@ -302,15 +304,15 @@ fn NoteForm(can_act: bool, act: impl Fn(OpsAction) + Copy + Send + Sync + 'stati
     let error = RwSignal::new(None::<&'static str>);
     view! {
         <div class="note-form">
-            <textarea rows="2" placeholder="Add a note" aria-label="Note" disabled=!can_act data-testid="note"
+            <textarea rows="2" placeholder=tx!(staff.inc.add_note_ph) aria-label=tx!(staff.inc.note) disabled=!can_act data-testid="note"
                 prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <button class="btn small" disabled=!can_act on:click=move |_| {
                 let t = text.get_untracked();
-                if t.trim().is_empty() { error.set(Some("Write the note first.")); return; }
+                if t.trim().is_empty() { error.set(Some(tx!(staff.inc.note_first))); return; }
                 error.set(None);
                 text.set(String::new());
                 act(OpsAction::Note { text: t });
-            }>"Add note"</button>
+            }>{tx!(staff.inc.add_note)}</button>
             {move || error.get().map(|e| view! { <span class="field-error">{e}</span> })}
         </div>
     }
@@ -331,28 +333,28 @@ fn CloseForm(
     };
     view! {
         <div class="close-form">
-            <select aria-label="Resolution" data-testid="resolution" disabled=!can_act on:change=move |ev| chosen.set(event_target_value(&ev))>
-                <option value="">"Resolution…"</option>
+            <select aria-label=tx!(staff.inc.resolution) data-testid="resolution" disabled=!can_act on:change=move |ev| chosen.set(event_target_value(&ev))>
+                <option value="">{tx!(staff.inc.resolution_choose)}</option>
                 {choices.iter().map(|r| view! { <option value=r.value.clone()>{r.label.clone()}</option> }).collect_view()}
             </select>
             <button class="btn" disabled=!can_act data-testid="close" on:click=move |_| {
                 let r = chosen.get_untracked();
-                if r.is_empty() { error.set(Some("Choose how it ended.")); return; }
+                if r.is_empty() { error.set(Some(tx!(staff.inc.choose_end))); return; }
                 error.set(None);
                 act(OpsAction::Close { resolution: r, recall_crews: false });
-            }>"Close incident"</button>
+            }>{tx!(staff.inc.close_incident)}</button>
             {move || effect().map(|b| view! { <p class="muted" data-testid="billing-effect">{b}</p> })}
             {move || error.get().map(|e| view! { <span class="field-error">{e}</span> })}
             {move || {
                 let names = crews_out.get();
                 (!names.is_empty()).then(|| view! {
                     <div class="ask warn" data-testid="ask-recall">
-                        <p>{format!("{} still on this incident. Call {} back and close?", names.join(" and "), if names.len() == 1 { "it" } else { "them" })}</p>
+                        <p>{tx!(staff.inc.crews_out, count = names.len(), names = names.join(", "))}</p>
                         <button class="btn warn" data-testid="recall-and-close" on:click=move |_| {
                             crews_out.set(Vec::new());
                             act(OpsAction::Close { resolution: chosen.get_untracked(), recall_crews: true });
-                        }>"Recall and close"</button>
-                        <button class="btn" data-testid="keep-open" on:click=move |_| crews_out.set(Vec::new())>"Keep it open"</button>
+                        }>{tx!(staff.inc.recall_close)}</button>
+                        <button class="btn" data-testid="keep-open" on:click=move |_| crews_out.set(Vec::new())>{tx!(staff.inc.keep_open)}</button>
                     </div>
                 })
             }}

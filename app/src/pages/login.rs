@@ -2,6 +2,7 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use crate::tx;
 
 use crate::api::{demo_logins, Login};
 use crate::model::LoginErrors;
@@ -20,33 +21,33 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <main class="login">
             <h1>"Vigil"</h1>
-            <p class="subtitle">"Alarm receiving centre"</p>
+            <p class="subtitle">{tx!(staff.login.subtitle)}</p>
             <ActionForm action=login attr:class="card" attr:novalidate=true>
-                <label for="username">"Username"</label>
+                <label for="username">{tx!(staff.login.username)}</label>
                 <input id="username" name="username" autocomplete="username" autofocus=true/>
                 <FieldError message=Signal::derive(move || errors().username)/>
-                <label for="password">"Password"</label>
+                <label for="password">{tx!(staff.login.password)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password"/>
                 <FieldError message=Signal::derive(move || errors().password)/>
                 <FieldError message=Signal::derive(move || errors().form)/>
                 <button type="submit" disabled=move || login.pending().get()>
-                    {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
+                    {move || if login.pending().get() { tx!(staff.login.signing_in) } else { tx!(staff.login.sign_in) }}
                 </button>
             </ActionForm>
             <Suspense>
                 {move || first_start.get().and_then(Result::ok).filter(|open| *open).map(|_| view! {
                     <section class="card" data-testid="first-start">
-                        <h2>"No login exists yet"</h2>
-                        <p>"Open the set-up link the server printed in its log to create the first administrator, or run "<code>"vigil user add NAME --role admin"</code>" on the server."</p>
+                        <h2>{tx!(staff.login.no_login)}</h2>
+                        <p>{tx!(staff.login.first_start_before)}<code>"vigil user add NAME --role admin"</code>{tx!(staff.login.first_start_after)}</p>
                     </section>
                 })}
             </Suspense>
             <Suspense>
                 {move || demo.get().and_then(Result::ok).filter(|d| !d.is_empty()).map(|logins| view! {
                     <section class="card demo" data-testid="demo-logins">
-                        <h2>"Demo logins"</h2>
+                        <h2>{tx!(staff.login.demo)}</h2>
                         <table>
-                            <thead><tr><th>"Role"</th><th>"Username"</th><th>"Password"</th></tr></thead>
+                            <thead><tr><th>{tx!(staff.login.role)}</th><th>{tx!(staff.login.username)}</th><th>{tx!(staff.login.password)}</th></tr></thead>
                             <tbody>
                                 {logins.into_iter().map(|l| { let role = l.role.clone(); view! {
                                     <tr data-role=role>

@@ -1,6 +1,7 @@
 //! The page for an unknown address.
 
 use leptos::prelude::*;
+use crate::tx;
 
 /// "Not found", with a 404 status when rendered on the server.
 #[component]
@@ -11,8 +12,8 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <main class="centered">
-            <h1>"Page not found"</h1>
-            <a href="/">"Back to Vigil"</a>
+            <h1>{tx!(staff.common.not_found)}</h1>
+            <a href="/">{tx!(staff.common.back)}</a>
         </main>
     }
 }

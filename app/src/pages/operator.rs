@@ -5,11 +5,13 @@
 use std::collections::HashSet;
 
 use leptos::prelude::*;
+use crate::tx;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::ops::{act_on_storm, incident_action, load_ops};
 use crate::components::clock::{self, elapsed, wait_class};
 use crate::components::header::Header;
+use crate::components::words::{self, crew_status};
 use crate::components::opsmap;
 use crate::components::require_role::RequireRole;
 use crate::components::signal_feed::SignalFeed;
@@ -21,7 +23,7 @@ use crate::model::{Role, SessionUser};
 pub fn OperatorPage() -> impl IntoView {
     view! {
         <RequireRole allowed=|u: &SessionUser| u.role.is_staff() render=|user: SessionUser| view! {
-            <Header user=user.clone() title="Operator"><StaffNav role=user.role/></Header>
+            <Header user=user.clone() title=tx!(staff.ops.title)><StaffNav role=user.role/></Header>
             <Dashboard me=user.id login=user.username.clone() boss=user.role.is_supervisor()/>
         }/>
     }
@@ -33,9 +35,9 @@ pub fn StaffNav(role: Role) -> impl IntoView {
     let boss = role.is_supervisor();
     view! {
         <nav class="staff-nav">
-            <a href="/operator">"Dashboard"</a>
-            <Show when=move || boss><a href="/supervisor">"Supervisor"</a></Show>
-            <Show when=move || role == Role::Admin><a href="/admin">"Admin"</a></Show>
+            <a href="/operator">{tx!(staff.ops.dashboard)}</a>
+            <Show when=move || boss><a href="/supervisor">{tx!(staff.ops.supervisor)}</a></Show>
+            <Show when=move || role == Role::Admin><a href="/admin">{tx!(staff.ops.admin)}</a></Show>
         </nav>
     }
 }
@@ -195,7 +197,7 @@ fn Dashboard(me: i64, login: String, boss: bool) -> impl IntoView {
                     clock::sync(offset, now, s.now_ms);
                     board.take(s);
                 }
-                Err(e) => board.message.set(Some((false, format!("Could not load the dashboard: {e}")))),
+                Err(e) => board.message.set(Some((false, tx!(staff.ops.load_failed, error = e)))),
             }
         });
     };
@@ -240,7 +242,7 @@ fn Dashboard(me: i64, login: String, boss: bool) -> impl IntoView {
                     };
                     match target {
                         Some(incident) => open(incident),
-                        None => board.message.set(Some((true, format!("No open incident at this {kind}.")))),
+                        None => board.message.set(Some((true, match kind.as_str() { "crew" => tx!(staff.ops.none_at_crew), "site" => tx!(staff.ops.none_at_site), _ => tx!(staff.ops.none_here) }.to_owned()))),
                     }
                 });
                 board.map_drawn.set(true);
@@ -315,18 +317,18 @@ fn Dashboard(me: i64, login: String, boss: bool) -> impl IntoView {
 
     view! {
         <main class="ops">
-            <section class="ops-queue" aria-label="Incident queue">
+            <section class="ops-queue" aria-label=tx!(staff.ops.queue_label)>
                 <div class="feed-head">
-                    <h2>"Queue " <span class="count" data-testid="queue-count">{move || board.incidents.with(Vec::len)}</span></h2>
+                    <h2>{tx!(staff.ops.queue)} <span class="count" data-testid="queue-count">{move || board.incidents.with(Vec::len)}</span></h2>
                     <span class="live" class:on=move || board.live.get() data-testid="ops-live">
-                        {move || if board.live.get() { "● live" } else { "○ reconnecting" }}
+                        {move || if board.live.get() { tx!(staff.ops.live) } else { tx!(staff.ops.reconnecting) }}
                     </span>
                     <button class="btn small sound" data-testid="sound-toggle" aria-pressed=move || muted.get().to_string() on:click=toggle_sound
-                        title="The tone for a new alarm, for your login in this browser">
-                        {move || if muted.get() { "🔕 Sound off" } else { "🔔 Sound on" }}
+                        title=tx!(staff.ops.sound_help)>
+                        {move || if muted.get() { tx!(staff.ops.sound_off) } else { tx!(staff.ops.sound_on) }}
                     </button>
                 </div>
-                <p class="keys">"j/k move · Enter open · c claim"</p>
+                <p class="keys">{tx!(staff.ops.keys)}</p>
                 {move || board.message.get().map(|(ok, text)| view! {
                     <p class=if ok { "flash ok" } else { "flash bad" } data-testid="flash">{text}</p>
                 })}
@@ -348,16 +350,16 @@ fn Dashboard(me: i64, login: String, boss: bool) -> impl IntoView {
                     />
                 </ol>
                 <Show when=move || { board.loaded.get() > 0 && board.incidents.with(Vec::is_empty) }>
-                    <p class="empty">"No open incidents."</p>
+                    <p class="empty">{tx!(staff.ops.empty)}</p>
                 </Show>
             </section>
-            <section class="ops-map-wrap" aria-label="Map">
+            <section class="ops-map-wrap" aria-label=tx!(staff.ops.map)>
                 <div id="ops-map" class="ops-map" data-testid="ops-map"></div>
                 <CrewStrip crews=board.crews/>
             </section>
             <section class="ops-feed">
                 <details open>
-                    <summary data-testid="feed-toggle">"Signals (click to fold, so the queue gets the column)"</summary>
+                    <summary data-testid="feed-toggle">{tx!(staff.ops.signals)}</summary>
                     <SignalFeed/>
                 </details>
             </section>
@@ -386,25 +388,25 @@ fn QueueRow(
             data-testid="queue-row" data-incident=id data-site=card.site_id data-category=card.category.clone()>
             <span class=format!("prio p{}", card.priority)>{format!("P{}", card.priority)}</span>
             <div class="q-main">
-                <a class="q-title" href=format!("/operator/incidents/{id}")>{card.title.clone()}</a>
+                <a class="q-title" href=format!("/operator/incidents/{id}")>{words::incident_title(&card)}</a>
                 <span class="q-site">{card.site_name.clone()}</span>
                 <span class="q-meta">
-                    <span class="status" data-testid="card-status">{card.status_text.clone()}</span>
-                    {card.crew_text.clone().map(|c| view! { <span class="crew" data-testid="card-crews">{c}</span> })}
-                    {card.escalated.then(|| view! { <span class="badge esc" data-testid="escalated">"escalated"</span> })}
-                    {card.silent.then(|| view! { <span class="badge silent">"silent"</span> })}
+                    <span class="status" data-testid="card-status">{words::incident_status(&card)}</span>
+                    {words::crew_line(&card).map(|c| view! { <span class="crew" data-testid="card-crews">{c}</span> })}
+                    {card.escalated.then(|| view! { <span class="badge esc" data-testid="escalated">{tx!(staff.ops.escalated)}</span> })}
+                    {card.silent.then(|| view! { <span class="badge silent">{tx!(staff.ops.silent)}</span> })}
                     {lock.clone().map(|who| view! { <span class="badge lock" data-testid="locked-by">{format!("🔒 {who}")}</span> })}
-                    {mine.then(|| view! { <span class="badge mine">"yours"</span> })}
+                    {mine.then(|| view! { <span class="badge mine">{tx!(staff.ops.yours)}</span> })}
                 </span>
             </div>
             <div class="q-clocks">
-                <span class=move || format!("clock {}", wait()) title="since the first signal" data-testid="clock-open">{move || elapsed(now.get() - opened)}</span>
-                <span class="clock ack" title="since acknowledged">{move || acked.map(|a| elapsed(now.get() - a)).unwrap_or_else(|| "—".into())}</span>
+                <span class=move || format!("clock {}", wait()) title=tx!(staff.ops.since_first) data-testid="clock-open">{move || elapsed(now.get() - opened)}</span>
+                <span class="clock ack" title=tx!(staff.ops.since_ack)>{move || acked.map(|a| elapsed(now.get() - a)).unwrap_or_else(|| "—".into())}</span>
             </div>
             {if claimed {
-                view! { <a class="btn" href=format!("/operator/incidents/{id}")>"Open"</a> }.into_any()
+                view! { <a class="btn" href=format!("/operator/incidents/{id}")>{tx!(staff.ops.open)}</a> }.into_any()
             } else {
-                view! { <button class="btn primary" data-testid="claim" on:click=move |_| on_claim(id)>"Claim"</button> }.into_any()
+                view! { <button class="btn primary" data-testid="claim" on:click=move |_| on_claim(id)>{tx!(staff.ops.claim)}</button> }.into_any()
             }}
         </li>
     }
@@ -432,30 +434,30 @@ fn StormRow(
         <li class="q-row group" class:selected=move || selected.get() data-testid="storm-group" data-category=first.category.clone()>
             <span class=format!("prio p{}", first.priority)>{format!("P{}", first.priority)}</span>
             <div class="q-main">
-                <span class="q-title" data-testid="storm-label">{format!("Storm: {} × {}", cards.len(), first.category_label)}</span>
-                <span class="q-site">{format!("around {}", first.site_name)}</span>
+                <span class="q-title" data-testid="storm-label">{tx!(staff.ops.storm, n = cards.len(), what = words::category(&first.category))}</span>
+                <span class="q-site">{tx!(staff.ops.around, site = &first.site_name)}</span>
                 {boss.then(|| view! {
                     <span class="storm-actions">
-                        <button class="btn small" data-testid="storm-ack" on:click=move |_| on_storm(ack_key.clone(), StormAction::Acknowledge)>"Acknowledge all"</button>
-                        <select aria-label="Resolution for the whole storm" data-testid="storm-resolution" on:change=move |ev| resolution.set(event_target_value(&ev))>
-                            <option value="">"Close all as…"</option>
-                            <option value="false_technical">"False alarm (technical)"</option>
-                            <option value="false_user">"False alarm (user error)"</option>
-                            <option value="real">"Real alarm"</option>
-                            <option value="duplicate">"Duplicate"</option>
+                        <button class="btn small" data-testid="storm-ack" on:click=move |_| on_storm(ack_key.clone(), StormAction::Acknowledge)>{tx!(staff.ops.ack_all)}</button>
+                        <select aria-label=tx!(staff.ops.storm_resolution) data-testid="storm-resolution" on:change=move |ev| resolution.set(event_target_value(&ev))>
+                            <option value="">{tx!(staff.ops.close_as)}</option>
+                            <option value="false_technical">{tx!(staff.ops.false_technical)}</option>
+                            <option value="false_user">{tx!(staff.ops.false_user)}</option>
+                            <option value="real">{tx!(staff.ops.real)}</option>
+                            <option value="duplicate">{tx!(staff.ops.duplicate)}</option>
                         </select>
                         <button class="btn small" data-testid="storm-close" on:click=move |_| {
                             let r = resolution.get_untracked();
-                            if r.is_empty() { error.set(Some("Choose how they ended.")); return; }
+                            if r.is_empty() { error.set(Some(tx!(staff.ops.choose_end))); return; }
                             error.set(None);
                             on_storm(close_key.clone(), StormAction::Close { resolution: r });
-                        }>"Close all"</button>
+                        }>{tx!(staff.ops.close_all)}</button>
                         {move || error.get().map(|e| view! { <span class="field-error">{e}</span> })}
                     </span>
                 })}
             </div>
             <div class="q-clocks"><span class="clock">{move || elapsed(now.get() - opened)}</span></div>
-            <button class="btn" on:click=move |_| expanded.update(|e| { e.insert(unfold.clone()); })>"Unfold"</button>
+            <button class="btn" on:click=move |_| expanded.update(|e| { e.insert(unfold.clone()); })>{tx!(staff.ops.unfold)}</button>
         </li>
     }
 }
@@ -466,7 +468,7 @@ fn CrewStrip(crews: RwSignal<Vec<CrewMarker>>) -> impl IntoView {
         <ul class="crew-strip" data-testid="crews">
             <For each=move || crews.get() key=|c| (c.id, c.status.clone(), c.incident) let:c>
                 <li class=format!("crew-chip {}", c.status)>
-                    <strong>{c.name.clone()}</strong>" "<span>{c.status.replace('_', " ")}</span>
+                    <strong>{c.name.clone()}</strong>" "<span>{crew_status(&c.status)}</span>
                 </li>
             </For>
         </ul>

@@ -3,6 +3,7 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use crate::tx;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::setup::{setup_open, FirstAdmin};
@@ -32,35 +33,35 @@ pub fn SetupPage() -> impl IntoView {
     view! {
         <main class="login setup">
             <h1>"Vigil"</h1>
-            <p class="subtitle">"First start: create the first administrator"</p>
-            <Suspense fallback=|| view! { <p class="card muted">"Loading…"</p> }>
+            <p class="subtitle">{tx!(staff.setup.subtitle)}</p>
+            <Suspense fallback=|| view! { <p class="card muted">{tx!(staff.setup.loading)}</p> }>
                 {move || open.get().map(|open| match open {
                     Ok(true) => view! {
                         <ActionForm action=create attr:class="card" attr:novalidate=true attr:data-testid="setup-form">
-                            <p class="muted">"This page works once, with the link the server printed in its log. The administrator then adds everyone else."</p>
+                            <p class="muted">{tx!(staff.setup.intro)}</p>
                             <input type="hidden" name="token" value=token/>
-                            <label for="username">"Login"</label>
+                            <label for="username">{tx!(staff.setup.login)}</label>
                             <input id="username" name="username" autocomplete="username" autofocus=true/>
                             {field("username")}
-                            <label for="display_name">"Your name"</label>
+                            <label for="display_name">{tx!(staff.setup.name)}</label>
                             <input id="display_name" name="display_name" autocomplete="name"/>
                             {field("display_name")}
-                            <label for="password">"Password (at least 10 characters)"</label>
+                            <label for="password">{tx!(staff.setup.password)}</label>
                             <input id="password" name="password" type="password" autocomplete="new-password"/>
                             {field("password")}
-                            <label for="again">"Password again"</label>
+                            <label for="again">{tx!(staff.setup.again)}</label>
                             <input id="again" name="again" type="password" autocomplete="new-password"/>
                             {field("again")}
                             {move || errors().form.map(|m| view! { <p class="field-error" role="alert" data-testid="setup-error">{m}</p> })}
                             <button type="submit" disabled=move || create.pending().get()>
-                                {move || if create.pending().get() { "Creating…" } else { "Create and sign in" }}
+                                {move || if create.pending().get() { tx!(staff.setup.creating) } else { tx!(staff.setup.create) }}
                             </button>
                         </ActionForm>
                     }.into_any(),
                     Ok(false) => view! {
                         <section class="card" data-testid="setup-closed">
-                            <p>"Vigil is set up."</p>
-                            <p><a href="/login">"Sign in"</a></p>
+                            <p>{tx!(staff.setup.done)}</p>
+                            <p><a href="/login">{tx!(staff.setup.sign_in)}</a></p>
                         </section>
                     }.into_any(),
                     Err(e) => view! { <p class="card field-error">{crate::components::readable(&e)}</p> }.into_any(),

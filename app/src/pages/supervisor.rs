@@ -3,6 +3,7 @@
 //! and per day. Refreshed whenever an incident changes.
 
 use leptos::prelude::*;
+use crate::tx;
 
 use crate::api::ops::load_supervisor;
 use crate::components::header::Header;
@@ -16,7 +17,7 @@ use crate::pages::operator::StaffNav;
 pub fn SupervisorPage() -> impl IntoView {
     view! {
         <RequireRole allowed=|u: &SessionUser| matches!(u.role, Role::Supervisor | Role::Admin) render=|user: SessionUser| view! {
-            <Header user=user.clone() title="Supervisor"><StaffNav role=user.role/></Header>
+            <Header user=user.clone() title=tx!(staff.sup.title)><StaffNav role=user.role/></Header>
             <Figures/>
         }/>
     }
@@ -54,7 +55,7 @@ fn Figures() -> impl IntoView {
     view! {
         <main class="page supervisor">
             {move || match view.get() {
-                    None => view! { <p>"Loading…"</p> }.into_any(),
+                    None => view! { <p>{tx!(staff.sup.loading)}</p> }.into_any(),
                     Some(r) => match r {
                     Ok(v) => view! { <Board v live/> }.into_any(),
                     Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
@@ -76,7 +77,11 @@ fn secs(f: &SlaFigure, mean: bool) -> String {
 fn row(p: &SlaPeriod) -> impl IntoView {
     view! {
         <tr data-testid="sla-row">
-            <td>{p.label.clone()}</td>
+            <td>{match p.label.as_str() {
+                "Today" => tx!(staff.sup.today).to_owned(),
+                "Last hour" => tx!(staff.sup.last_hour).to_owned(),
+                day => day.to_owned(),
+            }}</td>
             <td>{p.incidents}</td>
             <td>{secs(&p.to_ack, true)}" / "{secs(&p.to_ack, false)}</td>
             <td>{secs(&p.to_call, true)}" / "{secs(&p.to_call, false)}</td>
@@ -90,24 +95,24 @@ fn row(p: &SlaPeriod) -> impl IntoView {
 fn Board(v: SupervisorView, live: RwSignal<bool>) -> impl IntoView {
     view! {
         <div class="kpis">
-            <div class="kpi" class:alert={v.unclaimed > 0}><span class="n" data-testid="unclaimed">{v.unclaimed}</span>"unclaimed"</div>
-            <div class="kpi" class:alert={v.escalated > 0}><span class="n" data-testid="escalated-count">{v.escalated}</span>"escalated"</div>
-            <div class="kpi"><span class="n">{v.operators.iter().filter(|o| o.on_shift).count()}</span>"staff on shift"</div>
-            <span class="live" class:on=move || live.get()>{move || if live.get() { "● live" } else { "○" }}</span>
+            <div class="kpi" class:alert={v.unclaimed > 0}><span class="n" data-testid="unclaimed">{v.unclaimed}</span>{tx!(staff.sup.unclaimed)}</div>
+            <div class="kpi" class:alert={v.escalated > 0}><span class="n" data-testid="escalated-count">{v.escalated}</span>{tx!(staff.sup.escalated_n)}</div>
+            <div class="kpi"><span class="n">{v.operators.iter().filter(|o| o.on_shift).count()}</span>{tx!(staff.sup.on_shift_n)}</div>
+            <span class="live" class:on=move || live.get()>{move || if live.get() { tx!(staff.sup.live) } else { "○" }}</span>
         </div>
         <section class="card">
-            <h2>"Operators"</h2>
+            <h2>{tx!(staff.sup.operators)}</h2>
             <table class="grid" data-testid="operators">
-                <thead><tr><th>"Name"</th><th>"Role"</th><th>"On shift"</th><th>"Working now"</th><th>"Today"</th></tr></thead>
+                <thead><tr><th>{tx!(staff.sup.name)}</th><th>{tx!(staff.sup.role)}</th><th>{tx!(staff.sup.on_shift)}</th><th>{tx!(staff.sup.working)}</th><th>{tx!(staff.sup.today)}</th></tr></thead>
                 <tbody>{v.operators.iter().map(|o| view! {
-                    <tr><td>{o.name.clone()}</td><td>{o.role.clone()}</td><td>{if o.on_shift { "yes" } else { "no" }}</td><td>{o.open}</td><td>{o.today}</td></tr>
+                    <tr><td>{o.name.clone()}</td><td>{o.role.clone()}</td><td>{if o.on_shift { tx!(staff.sup.yes) } else { tx!(staff.sup.no) }}</td><td>{o.open}</td><td>{o.today}</td></tr>
                 }).collect_view()}</tbody>
             </table>
         </section>
         <section class="card">
-            <h2>"Service levels " <span class="muted">"(mean / 90th percentile)"</span></h2>
+            <h2>{tx!(staff.sup.sla)} <span class="muted">{tx!(staff.sup.sla_note)}</span></h2>
             <table class="grid" data-testid="sla">
-                <thead><tr><th>"Period"</th><th>"Incidents"</th><th>"To acknowledge"</th><th>"To first call"</th><th>"To dispatch"</th><th>"Escalated"</th></tr></thead>
+                <thead><tr><th>{tx!(staff.sup.period)}</th><th>{tx!(staff.sup.incidents)}</th><th>{tx!(staff.sup.to_ack)}</th><th>{tx!(staff.sup.to_call)}</th><th>{tx!(staff.sup.to_dispatch)}</th><th>{tx!(staff.sup.escalated)}</th></tr></thead>
                 <tbody>
                     {row(&v.live)}
                     {v.days.iter().map(row).collect_view()}

@@ -308,6 +308,9 @@ pub async fn require(store: &Store, headers: &HeaderMap, roles: &[Role]) -> Resu
 /// The roles that work at the monitoring centre.
 pub const STAFF: &[Role] = &[Role::Operator, Role::Supervisor, Role::Admin];
 
+/// The centre's people: staff and guards.
+pub const PEOPLE: &[Role] = &[Role::Crew, Role::Operator, Role::Supervisor, Role::Admin];
+
 #[cfg(test)]
 mod tests {
     use super::*;

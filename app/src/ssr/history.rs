@@ -138,9 +138,10 @@ pub const INCIDENT_PAGE: i64 = 100;
 /// Stored names with the words people read: `("false_user", "False alarm (user error)")`.
 pub type Choices = Vec<(String, String)>;
 
-/// The categories and resolutions people choose from.
+/// The categories and resolutions people choose from, in the request's language.
 pub fn choices() -> (Choices, Choices) {
     use engine::rules::classify::Category;
+    let lang = super::words::lang();
     let categories = [
         Category::Fire,
         Category::Panic,
@@ -156,14 +157,14 @@ pub fn choices() -> (Choices, Choices) {
     ];
     let categories = categories
         .into_iter()
-        .map(|c| (super::ops::name_of(&c), engine::words::category_title(c)))
+        .map(|c| (super::ops::name_of(&c), super::words::category(lang, c).to_owned()))
         .collect();
     let resolutions = engine::rules::billing::Outcome::ALL
         .into_iter()
         .map(|o| {
             (
                 super::ops::name_of(&o),
-                engine::words::resolution(o).to_owned(),
+                super::words::resolution(lang, o).to_owned(),
             )
         })
         .collect();

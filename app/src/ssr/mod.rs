@@ -15,6 +15,7 @@ pub mod plans;
 pub mod setup;
 pub mod sla;
 pub mod views;
+pub mod words;
 pub mod work;
 
 use crate::model::{DemoLogin, SignalView};

@@ -1,10 +1,12 @@
 //! A notice to a site's contacts written in a contact's language (SMS, e-mail, push). The
-//! engine writes the English; the other five come from the customer app's tables.
+//! engine writes the English; the other five come from `locales/<language>/app.json`.
 
 use engine::rules::classify::Category;
 use engine::{Notice, NoticeWords};
 
-use crate::i18n::Lang;
+use crate::lang::Lang;
+use crate::i18n::td_string;
+use crate::lang::words;
 
 /// What the alarm was, in `lang`: the category's word, then the zone's name if any.
 fn what(lang: Lang, category: Category, place: Option<&str>) -> String {
@@ -12,7 +14,7 @@ fn what(lang: Lang, category: Category, place: Option<&str>) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
-    let label = lang.t(&format!("cat.{name}"));
+    let label = words::category(lang, &name);
     // French sets a space before the colon.
     let colon = if lang == Lang::Fr { " : " } else { ": " };
     match place {
@@ -27,12 +29,7 @@ pub fn texts(n: &Notice, site: &str, lang: Option<Lang>) -> (String, String) {
     let (Some(lang), Some(words)) = (lang.filter(|l| *l != Lang::En), n.words.as_ref()) else {
         return (n.subject.clone(), n.body.clone());
     };
-    let two = |key: &str, args: &[(&str, &str)]| {
-        (
-            lang.tf(&format!("notice.{key}.subject"), args),
-            lang.tf(&format!("notice.{key}.body"), args),
-        )
-    };
+    let l = lang.locale();
     match words {
         NoticeWords::Alarm {
             category,
@@ -40,25 +37,37 @@ pub fn texts(n: &Notice, site: &str, lang: Option<Lang>) -> (String, String) {
             cancellable,
         } => {
             let what = what(lang, *category, place.as_deref());
-            let (subject, mut body) = two("alarm", &[("site", site), ("what", &what)]);
+            let subject = td_string!(l, app.notice.alarm.subject, site = site, what = &what);
+            let mut body = td_string!(l, app.notice.alarm.body, site = site, what = &what);
             if *cancellable {
                 body.push(' ');
-                body.push_str(lang.t("notice.alarm.cancel"));
+                body.push_str(td_string!(l, app.notice.alarm.cancel));
             }
             (subject, body)
         }
-        NoticeWords::NobodyReached { category, place } => two(
-            "nobody",
-            &[
-                ("site", site),
-                ("what", &what(lang, *category, place.as_deref())),
-            ],
-        ),
-        NoticeWords::Cancelled => two("cancelled", &[("site", site)]),
-        NoticeWords::CrewOnItsWay { crew } => two("crew", &[("site", site), ("crew", crew)]),
-        NoticeWords::TestMode { on } => {
-            two(if *on { "test_on" } else { "test_off" }, &[("site", site)])
+        NoticeWords::NobodyReached { category, place } => {
+            let what = what(lang, *category, place.as_deref());
+            (
+                td_string!(l, app.notice.nobody.subject, site = site),
+                td_string!(l, app.notice.nobody.body, site = site, what = &what),
+            )
         }
+        NoticeWords::Cancelled => (
+            td_string!(l, app.notice.cancelled.subject, site = site),
+            td_string!(l, app.notice.cancelled.body, site = site),
+        ),
+        NoticeWords::CrewOnItsWay { crew } => (
+            td_string!(l, app.notice.crew.subject, site = site),
+            td_string!(l, app.notice.crew.body, site = site, crew = crew),
+        ),
+        NoticeWords::TestMode { on: true } => (
+            td_string!(l, app.notice.test_on.subject, site = site),
+            td_string!(l, app.notice.test_on.body, site = site),
+        ),
+        NoticeWords::TestMode { on: false } => (
+            td_string!(l, app.notice.test_off.subject, site = site),
+            td_string!(l, app.notice.test_off.body, site = site),
+        ),
     }
 }
 

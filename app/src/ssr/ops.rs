@@ -95,12 +95,23 @@ pub fn card(engine: &Engine, inc: &Incident, names: &Names) -> IncidentCard {
         .iter()
         .map(|a| {
             let live = engine.crews().find(|c| c.id == a.crew_id);
-            let state = match (a.end, a.ended_at_ms) {
-                (Some(engine::CrewEnd::Left), Some(t)) => format!("left at {}", engine::local_clock(t, tz)),
-                (Some(engine::CrewEnd::Recalled), Some(t)) => format!("recalled at {}", engine::local_clock(t, tz)),
-                _ => live.map_or("dispatched", |c| engine::words::crew_status(c.status)).to_owned(),
+            let (state, status, at) = match (a.end, a.ended_at_ms) {
+                (Some(engine::CrewEnd::Left), Some(t)) => {
+                    let at = engine::local_clock(t, tz);
+                    (format!("left at {at}"), "left", Some(at))
+                }
+                (Some(engine::CrewEnd::Recalled), Some(t)) => {
+                    let at = engine::local_clock(t, tz);
+                    (format!("recalled at {at}"), "recalled", Some(at))
+                }
+                _ => (
+                    live.map_or("dispatched", |c| engine::words::crew_status(c.status)).to_owned(),
+                    live.map_or("dispatched", |c| c.status.as_str()),
+                    None,
+                ),
             };
-            CrewOnCard { crew_id: a.crew_id, name: live.map_or_else(|| a.name.clone(), |c| c.name.clone()), backup: a.backup, active: a.active(), state }
+            let name = live.map_or_else(|| a.name.clone(), |c| c.name.clone());
+            CrewOnCard { crew_id: a.crew_id, name, backup: a.backup, active: a.active(), state, status: status.to_owned(), at }
         })
         .collect();
     let crew_text = (!crews.is_empty()).then(|| {

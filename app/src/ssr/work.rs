@@ -8,7 +8,8 @@ use engine::rules::geo::LatLon;
 
 use super::engine::EngineError;
 use super::ops::{card, crew_marker, name_of, user_names, Names};
-use super::Ctx;
+use super::{words, Ctx};
+use crate::i18n::td_string;
 use crate::model::ops::{
     ActionOutcome, CandidateLine, ContactLine, CrewIncident, CrewJob, IncidentWork, JournalLine, OpsAction,
     ResolutionChoice, SiteSheet, StepLine, StormAction, ZoneLine,
@@ -89,6 +90,7 @@ pub async fn site_sheet(ctx: &Ctx, site_id: i64, live: Option<&Site>, now_ms: i6
 
 /// Everything the operator needs on one incident.
 pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<IncidentWork, WorkError> {
+    let lang = words::lang();
     let row = ctx.store.incident(id).await?.ok_or_else(|| WorkError::NotFound(format!("incident {id}")))?;
     let stored: Incident = serde_json::from_str(&row.detail).map_err(|e| WorkError::Invalid(format!("unreadable incident: {e}")))?;
     let site_id = stored.site_id;
@@ -120,7 +122,7 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
         .await?
         .into_iter()
         .map(|c| ContactLine {
-            calls: inc.calls.iter().filter(|k| k.contact_id == c.id).map(|k| engine::words::call_outcome(k.outcome).to_owned()).collect(),
+            calls: inc.calls.iter().filter(|k| k.contact_id == c.id).map(|k| words::call_outcome(lang, k.outcome).to_owned()).collect(),
             id: c.id,
             name: c.name,
             phone: c.phone,
@@ -134,7 +136,7 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
         .enumerate()
         .map(|(index, s)| StepLine {
             index,
-            kind: engine::words::step(&s.step.kind),
+            kind: words::step(lang, &s.step.kind),
             auto: s.step.auto,
             status: match s.status {
                 StepStatus::Pending => "pending",
@@ -150,7 +152,7 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
     let journal = journal_lines(ctx, id, tz, &names).await?;
     let resolutions = charges
         .into_iter()
-        .map(|(o, c)| ResolutionChoice { value: o.as_str().into(), label: engine::words::resolution(o).into(), billing: engine::words::charge(c) })
+        .map(|(o, c)| ResolutionChoice { value: o.as_str().into(), label: words::resolution(lang, o).into(), billing: words::charge(lang, c) })
         .collect();
     let taken_from_me = journal
         .iter()
@@ -195,6 +197,7 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
 
 /// An incident's journal with local times and names.
 pub async fn journal_lines(ctx: &Ctx, id: i64, tz: Tz, names: &Names) -> Result<Vec<JournalLine>, WorkError> {
+    let lang = words::lang();
     Ok(ctx
         .store
         .incident_journal(id)
@@ -204,9 +207,9 @@ pub async fn journal_lines(ctx: &Ctx, id: i64, tz: Tz, names: &Names) -> Result<
             at: engine::local_time(j.at_ms, tz),
             at_ms: j.at_ms,
             who: j.actor_user_id.and_then(|u| names.get(&u).cloned()),
-            label: engine::words::action(&j.action),
+            label: words::action(lang, &j.action),
             detail: j.detail.map(|d| named(&d, names)),
-            actor: actor_word(&j.actor).to_owned(),
+            actor: words::actor(lang, &j.actor),
             action: j.action,
         })
         .collect())
@@ -217,17 +220,6 @@ fn named(detail: &str, names: &Names) -> String {
     match detail.strip_prefix("from user ").and_then(|n| n.parse::<i64>().ok()) {
         Some(id) => format!("from {}", names.get(&id).cloned().unwrap_or_else(|| format!("user {id}"))),
         None => detail.to_owned(),
-    }
-}
-
-/// Who acted, in words, when no person is named.
-fn actor_word(actor: &str) -> &str {
-    match actor {
-        "engine" => "Vigil",
-        "operator" => "Operator",
-        "customer" => "Customer",
-        "crew" => "Crew",
-        other => other,
     }
 }
 
@@ -253,28 +245,30 @@ pub async fn contact_password_ok(ctx: &Ctx, site_id: i64, contact_id: i64, passw
 /// Carries out an operator's action on an incident. A refusal (claimed by someone else, not
 /// possible now) is an outcome with `ok: false` and the reason, not an error.
 pub async fn act(ctx: &Ctx, user: &SessionUser, id: i64, action: OpsAction) -> Result<ActionOutcome, WorkError> {
-    let mut message = String::from("Done");
+    let lang = words::lang();
+    let l = lang.locale();
+    let mut message = String::from(td_string!(l, staff.act.done));
     let mut reread = false;
     // Done, but a warning for the operator (a wrong password): shown in warning colours.
     let mut warn = false;
     let command = match action {
         OpsAction::Claim => {
-            message = "Claimed: it is yours".into();
+            message = td_string!(l, staff.act.claimed).into();
             Command::Acknowledge { incident: id }
         }
         OpsAction::Release => {
-            message = "Released to the queue".into();
+            message = td_string!(l, staff.act.released).into();
             Command::Release { incident: id }
         }
         OpsAction::Call { contact_id, outcome } => {
             let outcome = parse_outcome(&outcome)?;
-            message = format!("Call recorded: {}", engine::words::call_outcome(outcome));
+            message = td_string!(l, staff.act.call_recorded, outcome = words::call_outcome(lang, outcome));
             Command::Call { incident: id, contact_id, outcome }
         }
         OpsAction::Password { contact_id, password } => {
             let row = ctx.store.incident(id).await?.ok_or_else(|| WorkError::NotFound(format!("incident {id}")))?;
             let ok = contact_password_ok(ctx, row.site_id, contact_id, password).await?;
-            message = if ok { "Password correct".into() } else { "Wrong password: treat this as a warning".into() };
+            message = if ok { td_string!(l, staff.act.password_ok) } else { td_string!(l, staff.act.password_wrong) }.into();
             warn = !ok;
             let outcome = if ok { CallOutcome::Reached } else { CallOutcome::WrongPassword };
             Command::Call { incident: id, contact_id, outcome }
@@ -291,7 +285,7 @@ pub async fn act(ctx: &Ctx, user: &SessionUser, id: i64, action: OpsAction) -> R
             Command::Dispatch { incident: id, crew_id }
         }
         OpsAction::Recall { crew_id } => {
-            message = "Crew recalled: it is free again".into();
+            message = td_string!(l, staff.act.recalled).into();
             Command::Recall { incident: id, crew_id }
         }
         OpsAction::Reassign { from_crew, to_crew } => {
@@ -302,7 +296,7 @@ pub async fn act(ctx: &Ctx, user: &SessionUser, id: i64, action: OpsAction) -> R
             if !user.role.is_supervisor() {
                 return Ok(ActionOutcome::refused("Only a supervisor can take over an incident"));
             }
-            message = "Taken over: it is yours".into();
+            message = td_string!(l, staff.act.taken_over).into();
             Command::TakeOver { incident: id }
         }
         OpsAction::Note { text } => {
@@ -312,7 +306,7 @@ pub async fn act(ctx: &Ctx, user: &SessionUser, id: i64, action: OpsAction) -> R
         }
         OpsAction::Close { resolution, recall_crews } => {
             let resolution = Resolution::parse(&resolution).ok_or_else(|| WorkError::Invalid(format!("no resolution {resolution:?}")))?;
-            message = format!("Closed: {}", engine::words::resolution(resolution));
+            message = td_string!(l, staff.act.closed, resolution = words::resolution(lang, resolution));
             Command::Close { incident: id, resolution, recall_crews }
         }
     };
@@ -320,14 +314,14 @@ pub async fn act(ctx: &Ctx, user: &SessionUser, id: i64, action: OpsAction) -> R
         Ok(_) if reread => {
             // What the engine wrote about its choice ("sent: Echo 7, 3.1 km, ...; nearer but busy: ...").
             let line = ctx.store.incident_journal(id).await?.into_iter().rev().find(|j| j.action.ends_with("dispatched"));
-            Ok(ActionOutcome::done(line.and_then(|j| j.detail).map(|d| engine::words::capitalized(&d)).unwrap_or_else(|| "Crew sent".into())))
+            Ok(ActionOutcome::done(line.and_then(|j| j.detail).map(|d| engine::words::capitalized(&d)).unwrap_or_else(|| td_string!(l, staff.act.crew_sent).into())))
         }
         Ok(_) if warn => Ok(ActionOutcome::refused(message)),
         Ok(_) => Ok(ActionOutcome::done(message)),
         Err(EngineError::Refused(CommandError::Claimed { by, .. })) => {
             let names = user_names(&ctx.store).await?;
             let who = names.get(&by).cloned().unwrap_or_else(|| "another operator".into());
-            Ok(ActionOutcome::refused(format!("Locked: {who} is working this incident")))
+            Ok(ActionOutcome::refused(td_string!(l, staff.act.locked, who = who)))
         }
         Err(EngineError::Refused(e @ CommandError::CrewsOut(_))) => {
             let CommandError::CrewsOut(names) = &e else { unreachable!() };

@@ -60,6 +60,26 @@ impl Store {
         row.as_ref().map(user_from_row).transpose()
     }
 
+    /// Sets the language a login reads the pages in (`None`: the browser's).
+    /// [`StoreError::NotFound`] for an unknown user.
+    pub async fn set_user_language(&self, user_id: i64, language: Option<&str>) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET language = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(language)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("user {user_id}")));
+        }
+        Ok(())
+    }
+
+    /// The language a login chose, if any.
+    pub async fn user_language(&self, user_id: i64) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT language FROM users WHERE id = $1").bind(user_id).fetch_optional(&self.pool).await?;
+        Ok(row.and_then(|r| r.try_get::<Option<String>, _>("language").ok().flatten()))
+    }
+
     /// Replaces a user's password hash and ends their sessions (a reset locks out whoever
     /// knew the old one); `must_change`: they must choose their own at the next sign-in.
     /// [`StoreError::NotFound`] for an unknown user.

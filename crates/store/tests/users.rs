@@ -12,6 +12,7 @@ store_tests! {
     a_disabled_user_has_no_session_and_the_last_admin_stays,
     a_new_password_or_role_ends_the_sessions,
     the_audit_journal_is_searched_by_time_actor_action_and_text,
+    a_login_keeps_its_language,
 }
 
 fn user(name: &str, role: &str) -> NewUser {
@@ -103,4 +104,14 @@ async fn the_audit_journal_is_searched_by_time_actor_action_and_text(store: Stor
     let page = store.search_audit(&AuditQuery { limit: 2, ..Default::default() }).await.unwrap();
     let older = store.search_audit(&AuditQuery { limit: 2, before_id: Some(page[1].id), ..Default::default() }).await.unwrap();
     assert_eq!(older.iter().map(|a| a.at_ms).collect::<Vec<_>>(), vec![2_000, 1_000]);
+}
+
+async fn a_login_keeps_its_language(store: Store, _url: String) {
+    let ana = store.create_user(&user("ana", "operator")).await.unwrap();
+    assert_eq!(store.user_language(ana).await.unwrap(), None, "the browser's until chosen");
+    store.set_user_language(ana, Some("hu")).await.unwrap();
+    assert_eq!(store.user_language(ana).await.unwrap().as_deref(), Some("hu"));
+    store.set_user_language(ana, None).await.unwrap();
+    assert_eq!(store.user_language(ana).await.unwrap(), None);
+    assert!(matches!(store.set_user_language(ana + 99, Some("fr")).await, Err(StoreError::NotFound(_))));
 }

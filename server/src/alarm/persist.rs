@@ -126,7 +126,7 @@ async fn outbox_rows(store: &Store, engine: &Engine, n: &Notice, now_ms: i64) ->
     let Some(site) = engine.site(n.site_id) else { return Ok(Vec::new()) };
     // Each contact reads it in their language; everyone else in the engine's English.
     let row = |channel: &str, recipient: String, language: Option<&str>| {
-        let (subject, body) = app::ssr::notices::texts(n, &site.info.name, language.and_then(app::i18n::Lang::parse));
+        let (subject, body) = app::ssr::notices::texts(n, &site.info.name, language.and_then(app::lang::Lang::parse));
         NewOutbox { created_at_ms: now_ms, channel: channel.to_owned(), recipient, subject, body, site_id: Some(n.site_id), incident_id: n.incident }
     };
     let mut rows = Vec::new();

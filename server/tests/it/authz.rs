@@ -92,6 +92,12 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ),
     (
         "POST",
+        "/rpc/my_language",
+        "1 3 3 3 p p p p",
+        Body::Form(&[("language", "fr")]),
+    ),
+    (
+        "POST",
         "/rpc/recent_signals",
         "1 3 3 3 3 p p p",
         Body::Form(&[]),

@@ -428,3 +428,54 @@ async fn an_invited_customer_chooses_their_own_pin_before_anything_else() {
     }
     app.stop().await;
 }
+
+/// A locale file's text at a dotted key.
+fn text(lang: &str, namespace: &str, key: &str) -> String {
+    let path = format!("{}/../app/locales/{lang}/{namespace}.json", env!("CARGO_MANIFEST_DIR"));
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    key.split('.').fold(&json, |v, k| &v[k]).as_str().unwrap_or_else(|| panic!("{path}: {key}")).to_owned()
+}
+
+#[tokio::test]
+async fn a_login_keeps_its_language_and_its_pages_come_in_it() {
+    let app = crate::support::spawn_app().await;
+    let admin = app.signed_in_admin().await;
+    let set = |code: &'static str| admin.post(app.url("/rpc/my_language")).form(&[("language", code)]).send();
+    assert_eq!(set("xx").await.unwrap().status(), 422, "only a language Vigil has");
+    let resp = set("fr").await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("vigil_lang=fr;"), "{cookie}");
+    let audit = app.store.list_audit(5).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "user.language" && a.detail.as_deref().is_some_and(|d| d.contains("fr"))), "{audit:?}");
+
+    // Another browser: signing in brings the login's language along.
+    let browser = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let login = browser
+        .post(app.url("/rpc/login"))
+        .header("origin", app.origin())
+        .form(&[("username", "admin"), ("password", crate::support::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookies: Vec<String> = login.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    assert!(cookies.iter().any(|c| c.starts_with("vigil_lang=fr;")), "{cookies:?}");
+
+    // Pages are drawn in it: the sign-in page of that browser, and the error of a wrong password.
+    let page = browser.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"lang="fr""#), "html lang");
+    assert!(page.contains(&text("fr", "staff", "login.subtitle")), "French sign-in page");
+    assert!(!page.contains(&text("en", "staff", "login.subtitle")));
+    let wrong = browser
+        .post(app.url("/rpc/login"))
+        .header("origin", app.origin())
+        .header("accept", "application/json")
+        .form(&[("username", "admin"), ("password", "not the password")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(wrong.contains(&text("fr", "staff", "login.wrong")), "{wrong}");
+}

@@ -3,13 +3,14 @@
 
 use leptos::prelude::*;
 
-use super::Fold;
+use super::{words, Fold};
 use crate::model::admin::FieldErrors;
 use crate::model::admin::HourChange;
 use crate::model::plans::{
     category_label, check_holidays, check_overrides, check_plan, HolidayLine, OverrideLine,
     PlanForm, StepLine, PLAN_CATEGORIES, STEP_KINDS,
 };
+use crate::tx;
 
 /// A row being edited: a stable key and a signal per field, so typing draws nothing again.
 #[derive(Clone, Copy)]
@@ -79,11 +80,11 @@ fn row_error(
 
 fn source_text(source: &str, site: bool) -> &'static str {
     match (source, site) {
-        ("site", _) => "This site's own plan.",
-        ("centre", true) => "The centre's plan (this site has none of its own).",
-        ("centre", false) => "The centre's plan.",
-        (_, true) => "The built-in plan (neither the site nor the centre has one).",
-        _ => "The built-in plan.",
+        ("site", _) => tx!(admin.plans.source_site),
+        ("centre", true) => tx!(admin.plans.source_centre_fallback),
+        ("centre", false) => tx!(admin.plans.source_centre),
+        (_, true) => tx!(admin.plans.source_builtin_fallback),
+        _ => tx!(admin.plans.source_builtin),
     }
 }
 
@@ -93,7 +94,7 @@ pub fn PlanList(site: Option<i64>, plans: Vec<PlanForm>) -> impl IntoView {
     view! {
         <div class="plans" data-testid="plans">
             {plans.into_iter().map(|p| {
-                let label = category_label(&p.category).to_owned();
+                let label = words::plan_category(&p.category).unwrap_or_else(|| category_label(&p.category)).to_owned();
                 view! {
                     <Fold label id=format!("plan-{}", p.category) class="plan">
                         <PlanEditor site plan=p.clone()/>
@@ -143,7 +144,7 @@ fn PlanEditor(site: Option<i64>, plan: PlanForm) -> impl IntoView {
                     errors.set(e);
                     if !reset {
                         source.set(mine.to_owned());
-                        saved.set(Some("Saved."));
+                        saved.set(Some(tx!(admin.common.saved)));
                     } else if let Some(p) = current(site, &category).await {
                         let first = next.get_value();
                         next.set_value(first + p.steps.len() as u64);
@@ -155,7 +156,7 @@ fn PlanEditor(site: Option<i64>, plan: PlanForm) -> impl IntoView {
                                 .collect(),
                         );
                         source.set(p.source);
-                        saved.set(Some("Reset."));
+                        saved.set(Some(tx!(admin.plans.reset_done)));
                     }
                 }
                 Ok(e) => errors.set(e),
@@ -200,10 +201,11 @@ fn PlanEditor(site: Option<i64>, plan: PlanForm) -> impl IntoView {
         </ol>
         {move || errors.try_with(|e| e.get("steps")).flatten().map(|m| view! { <p class="field-error">{m}</p> })}
         <div class="form-actions">
-            <button class="btn small" data-testid="plan-add-step" on:click=add>"Add a step"</button>
-            <button class="btn small primary" data-testid="plan-save" on:click=save>{if site.is_some() { "Save as this site's plan" } else { "Save as the centre's plan" }}</button>
+            <button class="btn small" data-testid="plan-add-step" on:click=add>{tx!(admin.plans.add_step)}</button>
+            <button class="btn small primary" data-testid="plan-save" on:click=save>
+                {if site.is_some() { tx!(admin.plans.save_site) } else { tx!(admin.plans.save_centre) }}</button>
             <button class="btn small" data-testid="plan-reset" class:hidden=move || source.get() != mine on:click=move |_| send.with_value(|f| f(None))>
-                {if site.is_some() { "Follow the centre's plan" } else { "Back to the built-in plan" }}
+                {if site.is_some() { tx!(admin.plans.reset_site) } else { tx!(admin.plans.reset_centre) }}
             </button>
             {move || errors.try_with(|e| e.form.clone()).flatten().map(|m| view! { <span class="field-error">{m}</span> })}
             {move || saved.get().map(|m| view! { <span class="muted" data-testid="plan-saved">{m}</span> })}
@@ -227,23 +229,30 @@ fn PlanStep(
     let fixed = move || matches!(row.kind.get().as_str(), "wait" | "instruction");
     view! {
         <li class="plan-step" data-testid="plan-step">
-            <select aria-label="Step" data-testid="step-kind" on:change=move |ev| row.kind.set(event_target_value(&ev))>
-                {STEP_KINDS.iter().map(|(k, label)| view! { <option value=*k selected=move || row.kind.get() == *k>{*label}</option> }).collect_view()}
+            <select aria-label=tx!(admin.plans.step) data-testid="step-kind" on:change=move |ev| row.kind.set(event_target_value(&ev))>
+                {STEP_KINDS.iter().map(|(k, label)| view! {
+                    <option value=*k selected=move || row.kind.get() == *k>{words::step_kind(k).unwrap_or(label)}</option>
+                }).collect_view()}
             </select>
             <Show when=move || row.kind.try_get().as_deref() == Some("wait")>
-                <input size="5" inputmode="numeric" aria-label="Seconds" data-testid="step-seconds" prop:value=row.seconds on:input=move |ev| row.seconds.set(event_target_value(&ev))/>" s"
+                <input size="5" inputmode="numeric" aria-label=tx!(admin.plans.seconds) data-testid="step-seconds" prop:value=row.seconds
+                    on:input=move |ev| row.seconds.set(event_target_value(&ev))/>" "{tx!(admin.plans.seconds_unit)}
             </Show>
             <Show when=move || row.kind.try_get().as_deref() == Some("instruction")>
-                <input class="wide" maxlength="200" placeholder="What the operator must do" aria-label="Instruction" data-testid="step-text" prop:value=row.text on:input=move |ev| row.text.set(event_target_value(&ev))/>
+                <input class="wide" maxlength="200" placeholder=tx!(admin.plans.instruction_placeholder) aria-label=tx!(admin.plans.instruction)
+                    data-testid="step-text" prop:value=row.text on:input=move |ev| row.text.set(event_target_value(&ev))/>
             </Show>
             <span class="step-tools">
             <label class="check small">
                 <input type="checkbox" data-testid="step-auto" prop:checked=move || if fixed() { row.kind.get() == "wait" } else { row.auto.get() } disabled=fixed on:change=move |ev| row.auto.set(event_target_checked(&ev))/>
-                " by itself"
+                " "{tx!(admin.plans.by_itself)}
             </label>
-            <button class="btn small" aria-label="Move up" data-testid="step-up" on:click=move |_| shift(rows, |r| r.key == key, true)>"↑"</button>
-            <button class="btn small" aria-label="Move down" data-testid="step-down" on:click=move |_| shift(rows, |r| r.key == key, false)>"↓"</button>
-            <button class="btn small" aria-label="Remove step" data-testid="step-remove" on:click=move |_| rows.update(|r| r.retain(|x| x.key != key))>"✕"</button>
+            <button class="btn small" aria-label=tx!(admin.common.move_up) data-testid="step-up"
+                on:click=move |_| shift(rows, |r| r.key == key, true)>"↑"</button>
+            <button class="btn small" aria-label=tx!(admin.common.move_down) data-testid="step-down"
+                on:click=move |_| shift(rows, |r| r.key == key, false)>"↓"</button>
+            <button class="btn small" aria-label=tx!(admin.plans.remove_step) data-testid="step-remove"
+                on:click=move |_| rows.update(|r| r.retain(|x| x.key != key))>"✕"</button>
             </span>
             {row_error(errors, "step", position)}
         </li>
@@ -331,7 +340,7 @@ pub fn OverridesEditor(site: i64, overrides: Vec<OverrideLine>) -> impl IntoView
         });
     };
     view! {
-        <p class="muted small">"A code from this site's panels means another category or priority than usual (a door contact wired to a panic button: Contact ID 134 → Panic, 1)."</p>
+        <p class="muted small">{tx!(admin.overrides.note)}</p>
         <ul class="overrides" data-testid="overrides">
             <For each=move || rows.get() key=|r| r.key let:row>
                 {
@@ -339,17 +348,24 @@ pub fn OverridesEditor(site: i64, overrides: Vec<OverrideLine>) -> impl IntoView
                     let position = move || rows.try_with(|r| r.iter().position(|x| x.key == key)).flatten();
                     view! {
                         <li class="inline-form" data-testid="override">
-                            <select aria-label="Protocol" data-testid="override-protocol" on:change=move |ev| row.protocol.set(event_target_value(&ev))>
-                                <option value="cid" selected=move || row.protocol.get() == "cid">"Contact ID"</option>
+                            <select aria-label=tx!(admin.overrides.protocol) data-testid="override-protocol"
+                                on:change=move |ev| row.protocol.set(event_target_value(&ev))>
+                                <option value="cid" selected=move || row.protocol.get() == "cid">{tx!(admin.overrides.contact_id)}</option>
                                 <option value="sia" selected=move || row.protocol.get() == "sia">"SIA"</option>
                             </select>
-                            <input size="4" aria-label="Code" placeholder="130" data-testid="override-code" prop:value=row.code on:input=move |ev| row.code.set(event_target_value(&ev))/>
+                            <input size="4" aria-label=tx!(admin.overrides.code) placeholder="130" data-testid="override-code" prop:value=row.code
+                                on:input=move |ev| row.code.set(event_target_value(&ev))/>
                             "→"
-                            <select aria-label="Category" data-testid="override-category" on:change=move |ev| row.category.set(event_target_value(&ev))>
-                                {PLAN_CATEGORIES.iter().map(|(c, label)| view! { <option value=*c selected=move || row.category.get() == *c>{*label}</option> }).collect_view()}
+                            <select aria-label=tx!(admin.common.category) data-testid="override-category"
+                                on:change=move |ev| row.category.set(event_target_value(&ev))>
+                                {PLAN_CATEGORIES.iter().map(|(c, label)| view! {
+                                    <option value=*c selected=move || row.category.get() == *c>{words::plan_category(c).unwrap_or(label)}</option>
+                                }).collect_view()}
                             </select>
-                            <label class="small">"priority "<input size="2" aria-label="Priority" data-testid="override-priority" prop:value=row.priority on:input=move |ev| row.priority.set(event_target_value(&ev))/></label>
-                            <button class="btn small" aria-label="Remove override" data-testid="override-remove" on:click=move |_| rows.update(|r| r.retain(|x| x.key != key))>"✕"</button>
+                            <label class="small">{tx!(admin.overrides.priority_label)}" "<input size="2" aria-label=tx!(admin.overrides.priority)
+                                data-testid="override-priority" prop:value=row.priority on:input=move |ev| row.priority.set(event_target_value(&ev))/></label>
+                            <button class="btn small" aria-label=tx!(admin.overrides.remove) data-testid="override-remove"
+                                on:click=move |_| rows.update(|r| r.retain(|x| x.key != key))>"✕"</button>
                             {row_error(errors, "override", position)}
                         </li>
                     }
@@ -357,10 +373,10 @@ pub fn OverridesEditor(site: i64, overrides: Vec<OverrideLine>) -> impl IntoView
             </For>
         </ul>
         <div class="form-actions">
-            <button class="btn small" data-testid="override-add" on:click=add>"Add an override"</button>
-            <button class="btn small primary" data-testid="overrides-save" on:click=save>"Save overrides"</button>
+            <button class="btn small" data-testid="override-add" on:click=add>{tx!(admin.overrides.add)}</button>
+            <button class="btn small primary" data-testid="overrides-save" on:click=save>{tx!(admin.overrides.save)}</button>
             {move || errors.try_with(|e| e.get("overrides").or(e.form.clone())).flatten().map(|m| view! { <span class="field-error">{m}</span> })}
-            {move || saved.get().then(|| view! { <span class="muted" data-testid="overrides-saved">"Saved."</span> })}
+            {move || saved.get().then(|| view! { <span class="muted" data-testid="overrides-saved">{tx!(admin.common.saved)}</span> })}
         </div>
     }
 }
@@ -406,24 +422,25 @@ pub fn DayChanges(site: i64, changes: Vec<HourChange>) -> impl IntoView {
     };
     let input = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
     view! {
-        <h4>"Changes of single days"</h4>
+        <h4>{tx!(admin.days.title)}</h4>
         <ul class="day-changes" data-testid="day-changes">
             {move || list.get().into_iter().map(|c| {
                 let day = c.date.clone();
                 view! {
                     <li data-testid="day-change" data-date=c.date.clone()>
-                        <span class="mono">{c.date.clone()}</span>" "{if c.hours == "closed" { "closed all day".to_owned() } else { c.hours.clone() }}" "
-                        <button class="btn small" data-testid="day-change-remove" on:click=move |_| send(day.clone(), true)>"Remove"</button>
+                        <span class="mono">{c.date.clone()}</span>" "{if c.hours == "closed" { tx!(admin.days.closed).to_owned() } else { c.hours.clone() }}" "
+                        <button class="btn small" data-testid="day-change-remove"
+                            on:click=move |_| send(day.clone(), true)>{tx!(admin.common.remove)}</button>
                     </li>
                 }
             }).collect_view()}
         </ul>
         <div class="inline-form" data-testid="day-change-form">
-            <input type="date" aria-label="Day" data-testid="day-change-date" prop:value=date on:input=input(date)/>
-            <input type="time" aria-label="Opens" data-testid="day-change-open" prop:value=open on:input=input(open)/>
-            <input type="time" aria-label="Closes" data-testid="day-change-close" prop:value=close on:input=input(close)/>
-            <button class="btn small" data-testid="day-change-add" on:click=move |_| send(date.get_untracked(), false)>"Change this day"</button>
-            <span class="muted small">"No times: closed all day."</span>
+            <input type="date" aria-label=tx!(admin.common.day) data-testid="day-change-date" prop:value=date on:input=input(date)/>
+            <input type="time" aria-label=tx!(admin.common.opens) data-testid="day-change-open" prop:value=open on:input=input(open)/>
+            <input type="time" aria-label=tx!(admin.common.closes) data-testid="day-change-close" prop:value=close on:input=input(close)/>
+            <button class="btn small" data-testid="day-change-add" on:click=move |_| send(date.get_untracked(), false)>{tx!(admin.days.add)}</button>
+            <span class="muted small">{tx!(admin.days.hint)}</span>
         </div>
         {super::field_error(errors, "change_date")}{super::field_error(errors, "change_hours")}
         {move || errors.try_with(|e| e.form.clone()).flatten().map(|m| view! { <span class="field-error">{m}</span> })}
@@ -502,9 +519,12 @@ fn Holidays(holidays: Vec<HolidayLine>) -> impl IntoView {
                     let position = move || rows.try_with(|r| r.iter().position(|x| x.key == key)).flatten();
                     view! {
                         <li class="inline-form" data-testid="holiday">
-                            <input type="date" aria-label="Day" data-testid="holiday-date" prop:value=row.date on:input=move |ev| row.date.set(event_target_value(&ev))/>
-                            <input maxlength="80" placeholder="Name" aria-label="Name" data-testid="holiday-name" prop:value=row.name on:input=move |ev| row.name.set(event_target_value(&ev))/>
-                            <button class="btn small" aria-label="Remove holiday" data-testid="holiday-remove" on:click=move |_| rows.update(|r| r.retain(|x| x.key != key))>"✕"</button>
+                            <input type="date" aria-label=tx!(admin.common.day) data-testid="holiday-date" prop:value=row.date
+                                on:input=move |ev| row.date.set(event_target_value(&ev))/>
+                            <input maxlength="80" placeholder=tx!(admin.common.name) aria-label=tx!(admin.common.name) data-testid="holiday-name"
+                                prop:value=row.name on:input=move |ev| row.name.set(event_target_value(&ev))/>
+                            <button class="btn small" aria-label=tx!(admin.holidays.remove) data-testid="holiday-remove"
+                                on:click=move |_| rows.update(|r| r.retain(|x| x.key != key))>"✕"</button>
                             {row_error(errors, "holiday", position)}
                         </li>
                     }
@@ -512,10 +532,10 @@ fn Holidays(holidays: Vec<HolidayLine>) -> impl IntoView {
             </For>
         </ul>
         <div class="form-actions">
-            <button class="btn small" data-testid="holiday-add" on:click=add>"Add a holiday"</button>
-            <button class="btn small primary" data-testid="holidays-save" on:click=save>"Save holidays"</button>
+            <button class="btn small" data-testid="holiday-add" on:click=add>{tx!(admin.holidays.add)}</button>
+            <button class="btn small primary" data-testid="holidays-save" on:click=save>{tx!(admin.holidays.save)}</button>
             {move || errors.try_with(|e| e.get("holidays").or(e.form.clone())).flatten().map(|m| view! { <span class="field-error">{m}</span> })}
-            {move || saved.get().then(|| view! { <span class="muted" data-testid="holidays-saved">"Saved."</span> })}
+            {move || saved.get().then(|| view! { <span class="muted" data-testid="holidays-saved">{tx!(admin.common.saved)}</span> })}
         </div>
     }
 }
@@ -528,16 +548,16 @@ pub fn CentrePlans() -> impl IntoView {
     let plans = LocalResource::new(crate::api::admin::centre_plans);
     view! {
         <section class="card" data-testid="centre-plans">
-            <h2>"Action plans of the centre"</h2>
-            <p class="muted">"What operators and the engine do for each kind of alarm at every building that has no plan of its own. Steps marked “by itself” are run by Vigil; the others are ticked off by the operator. Vehicles keep their built-in plans unless a vehicle has its own."</p>
+            <h2>{tx!(admin.plans.centre_title)}</h2>
+            <p class="muted">{tx!(admin.plans.centre_note)}</p>
             {move || plans.get().map(|r| match r {
                 Ok(list) => view! { <PlanList site=None plans=list/> }.into_any(),
                 Err(e) => view! { <p class="field-error">{crate::components::readable(&e)}</p> }.into_any(),
             })}
         </section>
         <section class="card" data-testid="centre-holidays">
-            <h2>"Public holidays"</h2>
-            <p class="muted">"Sites marked “closed on the centre's public holidays” expect no opening or closing on these days (a site's own change of a day still holds)."</p>
+            <h2>{tx!(admin.holidays.title)}</h2>
+            <p class="muted">{tx!(admin.holidays.note)}</p>
             {move || holidays.get().map(|r| match r {
                 Ok(list) => view! { <Holidays holidays=list/> }.into_any(),
                 Err(e) => view! { <p class="field-error">{crate::components::readable(&e)}</p> }.into_any(),

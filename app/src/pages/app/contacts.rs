@@ -4,7 +4,8 @@ use leptos::prelude::*;
 
 use super::{site_data, field_error, show, use_app};
 use crate::api::customer::{app_contact_away, app_contact_move, app_contact_save, app_contacts, app_safe_word};
-use crate::i18n::use_lang;
+use crate::lang::use_lang;
+use crate::i18n::td_string;
 use crate::model::customer::{AppContact, SiteRole};
 
 /// `/app/contacts`.
@@ -15,8 +16,8 @@ pub fn Contacts() -> impl IntoView {
     let data = site_data("contacts", false, app_contacts);
     view! {
         <section class="screen contacts">
-            <h1>{move || lang.get().t("contacts.title")}</h1>
-            <p class="muted small">{move || lang.get().t("contacts.help")}</p>
+            <h1>{move || td_string!(lang.get().locale(), app.contacts.title)}</h1>
+            <p class="muted small">{move || td_string!(lang.get().locale(), app.contacts.help)}</p>
             {show(data, move |list: Vec<AppContact>| {
                 let owner = app.role() == Some(SiteRole::Owner);
                 let last = list.len().saturating_sub(1);
@@ -89,42 +90,42 @@ fn ContactRow(c: AppContact, owner: bool, first: bool, last: bool) -> impl IntoV
                     <a href=format!("tel:{}", c.phone.replace(' ', "")) class="small">{c.phone.clone()}</a>
                     {away.map(|(f, u, now)| view! {
                         <p class=if now { "badge-line away now" } else { "badge-line away" } data-testid="away">
-                            {move || lang.get().tf("contacts.away", &[("from", &f), ("until", &u)])}
+                            {move || td_string!(lang.get().locale(), app.contacts.away, from = &f, until = &u)}
                         </p>
                     })}
                 </div>
                 {owner.then(|| view! {
                     <div class="row-buttons">
-                        <button class="icon" aria-label=move || lang.get().t("contacts.up") data-testid="up" disabled=first on:click=move |_| mover(true)>"▲"</button>
-                        <button class="icon" aria-label=move || lang.get().t("contacts.down") data-testid="down" disabled=last on:click=move |_| mover(false)>"▼"</button>
+                        <button class="icon" aria-label=move || td_string!(lang.get().locale(), app.contacts.up) data-testid="up" disabled=first on:click=move |_| mover(true)>"▲"</button>
+                        <button class="icon" aria-label=move || td_string!(lang.get().locale(), app.contacts.down) data-testid="down" disabled=last on:click=move |_| mover(false)>"▼"</button>
                     </div>
                 })}
             </div>
             {owner.then(|| view! {
                 <div class="contact-tools">
-                    <button class="ghost small" data-testid="edit" on:click=move |_| editing.update(|e| *e = !*e)>{move || lang.get().t("contacts.edit")}</button>
-                    <button class="ghost small" data-testid="away-toggle" on:click=move |_| away_form.update(|e| *e = !*e)>{move || lang.get().t("contacts.set_away")}</button>
+                    <button class="ghost small" data-testid="edit" on:click=move |_| editing.update(|e| *e = !*e)>{move || td_string!(lang.get().locale(), app.contacts.edit)}</button>
+                    <button class="ghost small" data-testid="away-toggle" on:click=move |_| away_form.update(|e| *e = !*e)>{move || td_string!(lang.get().locale(), app.contacts.set_away)}</button>
                 </div>
             })}
             <Show when=move || editing.get()>
                 <form class="inline-form" on:submit=save>
-                    <label>{move || lang.get().t("contacts.name")}<input data-testid="contact-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/></label>
+                    <label>{move || td_string!(lang.get().locale(), app.contacts.name)}<input data-testid="contact-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/></label>
                     {field_error(errors, "name")}
-                    <label>{move || lang.get().t("contacts.phone")}<input type="tel" data-testid="contact-phone" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))/></label>
+                    <label>{move || td_string!(lang.get().locale(), app.contacts.phone)}<input type="tel" data-testid="contact-phone" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))/></label>
                     {field_error(errors, "phone")}
-                    <button type="submit" class="primary" data-testid="contact-save">{move || lang.get().t("common.save")}</button>
+                    <button type="submit" class="primary" data-testid="contact-save">{move || td_string!(lang.get().locale(), app.common.save)}</button>
                 </form>
                 <SafeWord contact=id/>
             </Show>
             <Show when=move || away_form.get()>
                 <div class="inline-form">
-                    <label>{move || lang.get().t("contacts.from")}<input type="date" data-testid="away-from" prop:value=from on:input=move |ev| from.set(event_target_value(&ev))/></label>
+                    <label>{move || td_string!(lang.get().locale(), app.contacts.from)}<input type="date" data-testid="away-from" prop:value=from on:input=move |ev| from.set(event_target_value(&ev))/></label>
                     {field_error(errors, "from")}
-                    <label>{move || lang.get().t("contacts.until")}<input type="date" data-testid="away-until" prop:value=until on:input=move |ev| until.set(event_target_value(&ev))/></label>
+                    <label>{move || td_string!(lang.get().locale(), app.contacts.until)}<input type="date" data-testid="away-until" prop:value=until on:input=move |ev| until.set(event_target_value(&ev))/></label>
                     {field_error(errors, "until")}
                     <div class="actions two">
-                        <button class="primary" data-testid="away-save" on:click=move |_| save_away(false)>{move || lang.get().t("common.save")}</button>
-                        <button class="ghost" data-testid="away-clear" on:click=move |_| save_away(true)>{move || lang.get().t("contacts.back")}</button>
+                        <button class="primary" data-testid="away-save" on:click=move |_| save_away(false)>{move || td_string!(lang.get().locale(), app.common.save)}</button>
+                        <button class="ghost" data-testid="away-clear" on:click=move |_| save_away(true)>{move || td_string!(lang.get().locale(), app.contacts.back)}</button>
                     </div>
                 </div>
             </Show>
@@ -159,14 +160,14 @@ fn SafeWord(contact: i64) -> impl IntoView {
     };
     view! {
         <form class="inline-form safe-word" on:submit=save data-testid="safe-word">
-            <label>{move || lang.get().t("contacts.safe_word")}
+            <label>{move || td_string!(lang.get().locale(), app.contacts.safe_word)}
                 <input type="password" autocomplete="off" maxlength="64" data-testid="safe-word-input" prop:value=word
                     on:input=move |ev| { saved.set(false); word.set(event_target_value(&ev)) }/>
             </label>
-            <p class="muted small">{move || lang.get().t("contacts.safe_word_help")}</p>
+            <p class="muted small">{move || td_string!(lang.get().locale(), app.contacts.safe_word_help)}</p>
             {field_error(errors, "safe_word")}
-            <button type="submit" class="ghost" data-testid="safe-word-save">{move || lang.get().t("contacts.safe_word_set")}</button>
-            {move || saved.get().then(|| view! { <span class="muted small" data-testid="safe-word-saved">{lang.get().t("common.saved")}</span> })}
+            <button type="submit" class="ghost" data-testid="safe-word-save">{move || td_string!(lang.get().locale(), app.contacts.safe_word_set)}</button>
+            {move || saved.get().then(|| view! { <span class="muted small" data-testid="safe-word-saved">{td_string!(lang.get().locale(), app.common.saved)}</span> })}
         </form>
     }
 }

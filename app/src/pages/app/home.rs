@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use super::{site_data, show, use_app};
 use crate::api::customer::{app_arm, app_cancel, app_panic, home_of};
 use crate::components::appjs;
-use crate::i18n::use_lang;
+use crate::lang::use_lang;
+use crate::i18n::td_string;
+use crate::lang::words;
 use crate::model::customer::{AppAlarm, AppHome};
 
 /// `/app`.
@@ -60,31 +62,31 @@ fn HomeView(h: AppHome) -> impl IntoView {
     let alarm = !h.alarms.is_empty();
     let test_until = h.test_until.clone().map(|(_, t)| t);
     let suspended = h.suspended_until.clone();
-    let state_key = format!("state.{state}");
+    let state_name = state.clone();
     let cancelled = expect_context::<Outcomes>().cancel;
     view! {
         <div class=format!("state-card state-{}", if alarm { "alarm" } else { state.as_str() }) data-testid="arm-state" data-state=state.clone()>
             <span class="state-icon" aria-hidden="true">{icon}</span>
             <div>
-                <strong class="state-name">{move || lang.get().t(&state_key)}</strong>
+                <strong class="state-name">{move || words::state(lang.get(), &state_name)}</strong>
                 <span class="muted small">
-                    {move || if since.is_empty() { String::new() } else { lang.get().tf("home.since", &[("time", &since)]) }}
+                    {move || if since.is_empty() { String::new() } else { td_string!(lang.get().locale(), app.home.since, time = &since) }}
                     {move || who.clone().map(|w| {
                         let l = lang.get();
-                        let w = if w == "app" { l.t("journal.app").to_owned() } else { w };
-                        format!(" · {}", l.tf("home.by", &[("who", &w)]))
+                        let w = if w == "app" { td_string!(l.locale(), app.journal.app).to_owned() } else { w };
+                        format!(" · {}", td_string!(l.locale(), app.home.by, who = &w))
                     })}
                 </span>
             </div>
         </div>
-        {test_until.map(|t| view! { <p class="badge-line test" data-testid="test-badge">{move || lang.get().tf("home.test_until", &[("time", &t)])}</p> })}
-        {suspended.map(|t| view! { <p class="badge-line suspended">{move || lang.get().tf("home.suspended_until", &[("time", &t)])}</p> })}
+        {test_until.map(|t| view! { <p class="badge-line test" data-testid="test-badge">{move || td_string!(lang.get().locale(), app.home.test_until, time = &t)}</p> })}
+        {suspended.map(|t| view! { <p class="badge-line suspended">{move || td_string!(lang.get().locale(), app.home.suspended_until, time = &t)}</p> })}
         {h.alarms.clone().into_iter().map(|a| view! { <AlarmCard a site_id=h.site_id/> }).collect_view()}
-        {move || cancelled.get().filter(|(site, _)| *site == h.site_id).map(|(_, r)| view! { <p class="result" data-testid="cancel-result" data-result=r.clone()>{lang.get().t(&format!("cancel.{r}")).to_owned()}</p> })}
+        {move || cancelled.get().filter(|(site, _)| *site == h.site_id).map(|(_, r)| view! { <p class="result" data-testid="cancel-result" data-result=r.clone()>{words::cancel_result(lang.get(), &r)}</p> })}
         <CommandLine h=h.clone()/>
         <Actions site_id=h.site_id/>
         <Panic site_id=h.site_id/>
-        <p class="muted small right">{move || lang.get().tf("home.read_at", &[("time", &h.read_at)])}</p>
+        <p class="muted small right">{move || td_string!(lang.get().locale(), app.home.read_at, time = &h.read_at)}</p>
     }
 }
 
@@ -105,18 +107,18 @@ fn CommandLine(h: AppHome) -> impl IntoView {
     }
     let command = h.command.clone();
     move || command.clone().filter(|_| shown.get()).map(|c| {
-        let key = format!("cmd.{}", c.command);
+        let key = c.command.clone();
         let status = c.status.clone();
         let by = c.by.clone().unwrap_or_default();
         view! {
             <p class=format!("command-line {}", c.status) data-testid="command" data-status=c.status.clone()>
                 {move || {
                     let l = lang.get();
-                    let what = l.t(&key);
+                    let what = words::command(l, &key);
                     match status.as_str() {
-                        "queued" => l.tf("home.cmd_queued", &[("what", what)]),
-                        "failed" => l.tf("home.cmd_failed", &[("what", what)]),
-                        _ => l.tf("home.cmd_done", &[("what", what), ("who", &by), ("time", &c.at)]),
+                        "queued" => td_string!(l.locale(), app.home.cmd_queued, what = what),
+                        "failed" => td_string!(l.locale(), app.home.cmd_failed, what = what),
+                        _ => td_string!(l.locale(), app.home.cmd_done, what = what, who = &by, time = &c.at),
                     }
                 }}
             </p>
@@ -142,20 +144,20 @@ fn AlarmCard(a: AppAlarm, site_id: i64) -> impl IntoView {
             app.reload();
         });
     };
-    let category = format!("cat.{}", a.category);
+    let category = a.category.clone();
     let cancellable = a.cancel_until_ms.is_some();
     view! {
         <div class="alarm-card" data-testid="alarm" data-category=a.category.clone() data-id=a.id.to_string()>
-            <strong>{move || lang.get().t(&category)}</strong>
-            <span class="muted small">{move || lang.get().tf("home.alarm_at", &[("time", &a.opened)])}</span>
-            {a.crew_dispatched.then(|| view! { <p class="crew-line">{move || lang.get().t("home.crew_sent")}</p> })}
+            <strong>{move || words::category(lang.get(), &category)}</strong>
+            <span class="muted small">{move || td_string!(lang.get().locale(), app.home.alarm_at, time = &a.opened)}</span>
+            {a.crew_dispatched.then(|| view! { <p class="crew-line">{move || td_string!(lang.get().locale(), app.home.crew_sent)}</p> })}
             {cancellable.then(|| view! {
                 <form class="cancel-form" on:submit=cancel>
-                    <label>{move || lang.get().t("home.cancel_label")}
+                    <label>{move || td_string!(lang.get().locale(), app.home.cancel_label)}
                         <input type="password" autocomplete="off" data-testid="cancel-password"
                             prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
                     </label>
-                    <button type="submit" class="danger wide" data-testid="cancel" disabled=busy>{move || lang.get().t("home.cancel")}</button>
+                    <button type="submit" class="danger wide" data-testid="cancel" disabled=busy>{move || td_string!(lang.get().locale(), app.home.cancel)}</button>
                 </form>
             })}
         </div>
@@ -178,7 +180,7 @@ fn Actions(site_id: i64) -> impl IntoView {
     let button = move |command: &'static str, class: &'static str| {
         view! {
             <button class=format!("action {class}") data-testid=format!("cmd-{command}") disabled=busy on:click=move |_| send(command)>
-                {move || lang.get().t(&format!("cmd.{command}"))}
+                {move || words::command(lang.get(), command)}
             </button>
         }
     };
@@ -209,16 +211,16 @@ fn Panic(site_id: i64) -> impl IntoView {
         <div class="panic-box">
             {move || if asking.get() {
                 view! {
-                    <p class="panic-ask">{lang.get().t("panic.ask")}</p>
+                    <p class="panic-ask">{td_string!(lang.get().locale(), app.panic.ask)}</p>
                     <div class="actions two">
-                        <button class="danger" data-testid="panic-confirm" on:click=go>{lang.get().t("panic.yes")}</button>
-                        <button class="ghost" on:click=move |_| asking.set(false)>{lang.get().t("panic.no")}</button>
+                        <button class="danger" data-testid="panic-confirm" on:click=go>{td_string!(lang.get().locale(), app.panic.yes)}</button>
+                        <button class="ghost" on:click=move |_| asking.set(false)>{td_string!(lang.get().locale(), app.panic.no)}</button>
                     </div>
                 }.into_any()
             } else {
-                view! { <button class="panic" data-testid="panic" on:click=move |_| asking.set(true)>{lang.get().t("panic.button")}</button> }.into_any()
+                view! { <button class="panic" data-testid="panic" on:click=move |_| asking.set(true)>{td_string!(lang.get().locale(), app.panic.button)}</button> }.into_any()
             }}
-            {move || sent.get().filter(|(site, _)| *site == site_id).map(|(_, ok)| view! { <p class="result" data-testid="panic-result">{lang.get().t(if ok { "panic.sent" } else { "panic.failed" })}</p> })}
+            {move || sent.get().filter(|(site, _)| *site == site_id).map(|(_, ok)| view! { <p class="result" data-testid="panic-result">{if ok { td_string!(lang.get().locale(), app.panic.sent) } else { td_string!(lang.get().locale(), app.panic.failed) }}</p> })}
         </div>
     }
 }

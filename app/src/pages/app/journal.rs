@@ -4,7 +4,9 @@ use leptos::prelude::*;
 
 use super::{fetch, show, use_app};
 use crate::api::customer::app_journal;
-use crate::i18n::{use_lang, Lang};
+use crate::lang::{use_lang, Lang};
+use crate::i18n::td_string;
+use crate::lang::words;
 use crate::model::customer::{JournalFilter, JournalKind, JournalLine};
 
 /// `/app/journal`.
@@ -27,12 +29,12 @@ pub fn Journal() -> impl IntoView {
     let chip = move |f: JournalFilter, key: &'static str| {
         view! {
             <button class=move || if filter.get() == f { "chip on" } else { "chip" } data-testid=format!("filter-{key}")
-                on:click=move |_| filter.set(f)>{move || lang.get().t(&format!("journal.{key}"))}</button>
+                on:click=move |_| filter.set(f)>{move || words::journal_filter(lang.get(), key)}</button>
         }
     };
     view! {
         <section class="screen journal">
-            <h1>{move || lang.get().t("journal.title")}</h1>
+            <h1>{move || td_string!(lang.get().locale(), app.journal.title)}</h1>
             <div class="chips">
                 {chip(JournalFilter::All, "all")}
                 {chip(JournalFilter::Arming, "arming")}
@@ -40,7 +42,7 @@ pub fn Journal() -> impl IntoView {
                 {chip(JournalFilter::Other, "other")}
                 <select class="days" data-testid="days" prop:value=move || days.get().to_string()
                     on:change=move |ev| days.set(event_target_value(&ev).parse().unwrap_or(10))>
-                    {[10, 20, 31].into_iter().map(|d| view! { <option value=d.to_string()>{move || lang.get().tf("journal.days", &[("n", &d.to_string())])}</option> }).collect_view()}
+                    {[10, 20, 31].into_iter().map(|d| view! { <option value=d.to_string()>{move || td_string!(lang.get().locale(), app.journal.days, n = &d.to_string())}</option> }).collect_view()}
                 </select>
             </div>
             {show(data, |lines: Vec<JournalLine>| view! { <Lines lines/> })}
@@ -52,7 +54,7 @@ pub fn Journal() -> impl IntoView {
 fn Lines(lines: Vec<JournalLine>) -> impl IntoView {
     let lang = use_lang();
     if lines.is_empty() {
-        return view! { <p class="muted">{move || lang.get().t("journal.empty")}</p> }.into_any();
+        return view! { <p class="muted">{move || td_string!(lang.get().locale(), app.journal.empty)}</p> }.into_any();
     }
     let mut days: Vec<(String, Vec<JournalLine>)> = Vec::new();
     for l in lines {
@@ -84,26 +86,26 @@ fn Lines(lines: Vec<JournalLine>) -> impl IntoView {
 
 /// One line in words.
 fn describe(lang: Lang, l: &JournalLine) -> String {
-    let who = l.who.as_deref().map(|w| if w == "app" { lang.t("journal.app").to_owned() } else { w.to_owned() });
+    let who = l.who.as_deref().map(|w| if w == "app" { td_string!(lang.locale(), app.journal.app).to_owned() } else { w.to_owned() });
     let mut text = match l.kind {
-        JournalKind::Armed => lang.t("state.armed").to_owned(),
-        JournalKind::Night => lang.t("state.night").to_owned(),
-        JournalKind::Disarmed => lang.t("state.disarmed").to_owned(),
+        JournalKind::Armed => td_string!(lang.locale(), app.state.armed).to_owned(),
+        JournalKind::Night => td_string!(lang.locale(), app.state.night).to_owned(),
+        JournalKind::Disarmed => td_string!(lang.locale(), app.state.disarmed).to_owned(),
         JournalKind::Alarm | JournalKind::Trouble | JournalKind::Test => {
-            lang.t(&format!("cat.{}", l.category.as_deref().unwrap_or("other"))).to_owned()
+            words::category(lang, l.category.as_deref().unwrap_or("other")).to_owned()
         }
     };
     if let Some(w) = who {
         text.push_str(" · ");
-        text.push_str(&lang.tf("home.by", &[("who", &w)]));
+        text.push_str(&td_string!(lang.locale(), app.home.by, who = &w));
     }
     if let Some(o) = &l.outcome {
         text.push_str(" · ");
-        text.push_str(lang.t(&format!("outcome.{o}")));
+        text.push_str(words::outcome(lang, o));
     }
     if l.crew {
         text.push_str(" · ");
-        text.push_str(lang.t("journal.crew"));
+        text.push_str(td_string!(lang.locale(), app.journal.crew));
     }
     text
 }

@@ -19,7 +19,9 @@ use serde::Serialize;
 use crate::api::customer::app_sites;
 use crate::api::whoami;
 use crate::components::appjs;
-use crate::i18n::{self, use_lang, Lang};
+use crate::lang::{self, use_lang, Lang};
+use crate::i18n::td_string;
+use crate::lang::words;
 use crate::model::customer::{AppSite, SiteRole};
 use crate::model::{Role, SessionUser};
 
@@ -142,23 +144,20 @@ pub fn show<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
 ) -> impl IntoView {
     let lang = use_lang();
     move || match data.get().flatten() {
-        None => view! { <p class="muted">{move || lang.get().t("common.loading")}</p> }.into_any(),
+        None => view! { <p class="muted">{move || td_string!(lang.get().locale(), app.common.loading)}</p> }.into_any(),
         Some(Loaded::Fresh(v)) => render(v).into_any(),
         Some(Loaded::Stale(v, at)) => view! {
-            <p class="stale" data-stale="true">{move || lang.get().tf("common.stale", &[("time", &at)])}</p>
+            <p class="stale" data-stale="true">{move || td_string!(lang.get().locale(), app.common.stale, time = &at)}</p>
             {render(v)}
         }
         .into_any(),
-        Some(Loaded::Failed(e)) => view! { <p class="field-error" role="alert">{move || lang.get().t("common.failed")}" "<small>{e.clone()}</small></p> }.into_any(),
+        Some(Loaded::Failed(e)) => view! { <p class="field-error" role="alert">{move || td_string!(lang.get().locale(), app.common.failed)}" "<small>{e.clone()}</small></p> }.into_any(),
     }
 }
 
 /// Translates a server-side error code (`pin_trivial`, `date_order`, ...) for a field.
 pub fn error_text(lang: Lang, code: &str) -> String {
-    match code.split_once(':') {
-        Some(("locked", minutes)) => lang.tf("err.locked", &[("minutes", minutes)]),
-        _ => lang.t(&format!("err.{code}")).to_owned(),
-    }
+    words::error(lang, code)
 }
 
 /// The message for `field` among `errors`, if any.
@@ -179,7 +178,7 @@ pub fn CustomerApp() -> impl IntoView {
     let lang = use_lang();
     view! {
         <div class="app-root">
-            <Suspense fallback=move || view! { <p class="centered">{move || lang.get().t("common.loading")}</p> }>
+            <Suspense fallback=move || view! { <p class="centered">{move || td_string!(lang.get().locale(), app.common.loading)}</p> }>
                 {move || me.get().map(|r| match r {
                     Ok(Some(user)) if user.role == Role::Customer && user.must_change => view! {
                         <main class="app-main first-pin"><pin::ChangePin first=true/></main>
@@ -237,30 +236,30 @@ fn Frame(user: SessionUser) -> impl IntoView {
             app.site.set(Some(id));
         }
     };
-    let tab = move |href: &'static str, icon: &'static str, key: &'static str| {
-        view! { <A href=href attr:class="tab" exact=true><span class="tab-icon" aria-hidden="true">{icon}</span><span>{move || lang.get().t(key)}</span></A> }
+    let tab = move |href: &'static str, icon: &'static str, label: fn(Lang) -> &'static str| {
+        view! { <A href=href attr:class="tab" exact=true><span class="tab-icon" aria-hidden="true">{icon}</span><span>{move || label(lang.get())}</span></A> }
     };
     view! {
         <header class="app-bar">
             <span class="brand">"Vigil"</span>
-            <select class="site-select" aria-label=move || lang.get().t("frame.site") data-testid="site-select" on:change=choose
+            <select class="site-select" aria-label=move || td_string!(lang.get().locale(), app.frame.site) data-testid="site-select" on:change=choose
                 prop:value=move || app.site.get().map(|s| s.to_string()).unwrap_or_default()>
                 {move || app.sites.get().into_iter().map(|s| view! {
                     <option value=s.site_id.to_string()>{s.name.clone()}</option>
                 }).collect_view()}
             </select>
             <span class=move || if app.live.get() { "dot live" } else { "dot" }
-                title=move || lang.get().t(if app.live.get() { "frame.live" } else { "frame.offline" })></span>
+                title=move || if app.live.get() { td_string!(lang.get().locale(), app.frame.live) } else { td_string!(lang.get().locale(), app.frame.offline) }></span>
         </header>
         <main class="app-main">
             <Outlet/>
         </main>
-        <nav class="tabs" aria-label=move || lang.get().t("frame.nav")>
-            {tab("/app", "⌂", "tab.home")}
-            {tab("/app/journal", "☰", "tab.journal")}
-            {tab("/app/contacts", "☎", "tab.contacts")}
-            {tab("/app/schedule", "◷", "tab.schedule")}
-            {tab("/app/more", "⋯", "tab.more")}
+        <nav class="tabs" aria-label=move || td_string!(lang.get().locale(), app.frame.nav)>
+            {tab("/app", "⌂", |l: Lang| td_string!(l.locale(), app.tab.home))}
+            {tab("/app/journal", "☰", |l: Lang| td_string!(l.locale(), app.tab.journal))}
+            {tab("/app/contacts", "☎", |l: Lang| td_string!(l.locale(), app.tab.contacts))}
+            {tab("/app/schedule", "◷", |l: Lang| td_string!(l.locale(), app.tab.schedule))}
+            {tab("/app/more", "⋯", |l: Lang| td_string!(l.locale(), app.tab.more))}
         </nav>
     }
 }
@@ -270,9 +269,9 @@ fn Frame(user: SessionUser) -> impl IntoView {
 pub fn LangSelect() -> impl IntoView {
     let lang = use_lang();
     view! {
-        <select class="lang-select" data-testid="lang-select" aria-label=move || lang.get().t("more.language")
+        <select class="lang-select" data-testid="lang-select" aria-label=move || td_string!(lang.get().locale(), app.more.language)
             prop:value=move || lang.get().code()
-            on:change=move |ev| { if let Some(l) = Lang::parse(&event_target_value(&ev)) { i18n::switch(l); } }>
+            on:change=move |ev| { if let Some(l) = Lang::parse(&event_target_value(&ev)) { lang::switch(l); } }>
             {Lang::ALL.into_iter().map(|l| view! { <option value=l.code()>{l.name()}</option> }).collect_view()}
         </select>
     }

@@ -6,7 +6,9 @@ use super::{site_data, field_error, show, use_app, LangSelect};
 use crate::api::customer::{app_push_set, app_request, app_subscribe, app_test_mode, home_of, money_of, push_of};
 use crate::api::logout;
 use crate::components::appjs;
-use crate::i18n::use_lang;
+use crate::lang::use_lang;
+use crate::i18n::td_string;
+use crate::lang::words;
 use crate::model::customer::{AppHome, AppMoney, AppPush, SiteRole};
 
 /// `/app/more`.
@@ -23,17 +25,17 @@ pub fn More() -> impl IntoView {
     };
     view! {
         <section class="screen more">
-            <h1>{move || lang.get().t("tab.more")}</h1>
+            <h1>{move || td_string!(lang.get().locale(), app.tab.more)}</h1>
             {move || (app.role() == Some(SiteRole::Owner)).then(|| view! { <TestMode/> })}
             <Notifications/>
             {move || (app.role() == Some(SiteRole::Owner)).then(|| view! { <Money/> <Requests/> })}
-            {move || (app.role() == Some(SiteRole::Contact)).then(|| view! { <p class="muted" data-testid="contact-role">{lang.get().t("more.contact_role")}</p> })}
+            {move || (app.role() == Some(SiteRole::Contact)).then(|| view! { <p class="muted" data-testid="contact-role">{td_string!(lang.get().locale(), app.more.contact_role)}</p> })}
             <super::pin::ChangePin first=false/>
             <div class="card-form">
-                <h2>{move || lang.get().t("more.language")}</h2>
+                <h2>{move || td_string!(lang.get().locale(), app.more.language)}</h2>
                 <LangSelect/>
             </div>
-            <button class="ghost wide sign-out" data-testid="sign-out" on:click=sign_out>{move || lang.get().t("more.sign_out")}</button>
+            <button class="ghost wide sign-out" data-testid="sign-out" on:click=sign_out>{move || td_string!(lang.get().locale(), app.more.sign_out)}</button>
         </section>
     }
 }
@@ -53,23 +55,23 @@ fn TestMode() -> impl IntoView {
     };
     view! {
         <div class="card-form" data-testid="test-mode">
-            <h2>{move || lang.get().t("test.title")}</h2>
-            <p class="muted small">{move || lang.get().t("test.help")}</p>
+            <h2>{move || td_string!(lang.get().locale(), app.test.title)}</h2>
+            <p class="muted small">{move || td_string!(lang.get().locale(), app.test.help)}</p>
             {show(data, move |h: AppHome| match h.test_until {
                 Some((_, until)) => view! {
-                    <p class="badge-line test" data-testid="test-on">{move || lang.get().tf("home.test_until", &[("time", &until)])}</p>
-                    <button class="primary wide" data-testid="test-end" on:click=move |_| set(None)>{move || lang.get().t("test.end")}</button>
+                    <p class="badge-line test" data-testid="test-on">{move || td_string!(lang.get().locale(), app.home.test_until, time = &until)}</p>
+                    <button class="primary wide" data-testid="test-end" on:click=move |_| set(None)>{move || td_string!(lang.get().locale(), app.test.end)}</button>
                 }.into_any(),
                 None => view! {
-                    <label>{move || lang.get().t("test.for")}
+                    <label>{move || td_string!(lang.get().locale(), app.test.duration)}
                         <select data-testid="test-minutes" prop:value=move || minutes.get().to_string()
                             on:change=move |ev| minutes.set(event_target_value(&ev).parse().unwrap_or(60))>
                             {[30_i64, 60, 120, 240, 480].into_iter().map(|m| view! {
-                                <option value=m.to_string()>{move || lang.get().tf("test.minutes", &[("n", &m.to_string())])}</option>
+                                <option value=m.to_string()>{move || td_string!(lang.get().locale(), app.test.minutes, n = &m.to_string())}</option>
                             }).collect_view()}
                         </select>
                     </label>
-                    <button class="primary wide" data-testid="test-start" on:click=move |_| set(Some(minutes.get_untracked()))>{move || lang.get().t("test.start")}</button>
+                    <button class="primary wide" data-testid="test-start" on:click=move |_| set(Some(minutes.get_untracked()))>{move || td_string!(lang.get().locale(), app.test.start)}</button>
                 }.into_any(),
             })}
         </div>
@@ -105,27 +107,27 @@ fn Notifications() -> impl IntoView {
     };
     view! {
         <div class="card-form" data-testid="notifications">
-            <h2>{move || lang.get().t("push.title")}</h2>
+            <h2>{move || td_string!(lang.get().locale(), app.push.title)}</h2>
             {show(data, move |p: AppPush| {
                 let key = p.vapid_key.clone();
                 view! {
-                    <p class="muted small" data-testid="push-devices">{move || lang.get().tf("push.devices", &[("n", &p.devices.to_string())])}</p>
-                    {key.map(|k| view! { <button class="primary wide" data-testid="push-enable" on:click=move |_| enable(k.clone())>{move || lang.get().t("push.enable")}</button> })}
+                    <p class="muted small" data-testid="push-devices">{move || td_string!(lang.get().locale(), app.push.devices, n = &p.devices.to_string())}</p>
+                    {key.map(|k| view! { <button class="primary wide" data-testid="push-enable" on:click=move |_| enable(k.clone())>{move || td_string!(lang.get().locale(), app.push.enable)}</button> })}
                     <label class="check"><input type="checkbox" data-testid="push-alarms" prop:checked=p.alarms
-                        on:change=move |ev| save(event_target_checked(&ev), p.notices)/>{move || lang.get().t("push.alarms")}</label>
+                        on:change=move |ev| save(event_target_checked(&ev), p.notices)/>{move || td_string!(lang.get().locale(), app.push.alarms)}</label>
                     <label class="check"><input type="checkbox" data-testid="push-notices" prop:checked=p.notices
-                        on:change=move |ev| save(p.alarms, event_target_checked(&ev))/>{move || lang.get().t("push.notices")}</label>
+                        on:change=move |ev| save(p.alarms, event_target_checked(&ev))/>{move || td_string!(lang.get().locale(), app.push.notices)}</label>
                 }
             })}
             // `try_`: a late server evaluation after the page's owner is gone reads as nothing.
-            {move || status.try_get().flatten().map(|s| view! { <p class="result" data-testid="push-status">{lang.get().t(&format!("push.{s}"))}</p> })}
+            {move || status.try_get().flatten().map(|s| view! { <p class="result" data-testid="push-status">{words::push_status(lang.get(), &s)}</p> })}
         </div>
     }
 }
 
 /// An amount in minor units as text: `129.00 RON` in English, `129,00 RON` elsewhere.
-fn money(lang: crate::i18n::Lang, cents: i64, currency: &str) -> String {
-    let mark = if lang == crate::i18n::Lang::En { '.' } else { ',' };
+fn money(lang: crate::lang::Lang, cents: i64, currency: &str) -> String {
+    let mark = if lang == crate::lang::Lang::En { '.' } else { ',' };
     format!("{}{mark}{:02}\u{a0}{currency}", cents / 100, (cents % 100).abs())
 }
 
@@ -135,13 +137,13 @@ fn Money() -> impl IntoView {
     let data = site_data("money", true, money_of);
     view! {
         <div class="card-form" data-testid="money">
-            <h2>{move || lang.get().t("money.title")}</h2>
+            <h2>{move || td_string!(lang.get().locale(), app.money.title)}</h2>
             {show(data, move |m: AppMoney| {
                 let balance = money(lang.get_untracked(), m.balance_cents, &m.currency);
                 let counter = (m.dispatches.to_string(), m.included.to_string(), m.billable.to_string(), m.year.to_string());
                 view! {
-                    <p class="balance" data-testid="balance">{move || lang.get().tf("money.balance", &[("amount", &balance)])}</p>
-                    <p data-testid="dispatches">{move || lang.get().tf("money.dispatches", &[("n", &counter.0), ("included", &counter.1), ("billed", &counter.2), ("year", &counter.3)])}</p>
+                    <p class="balance" data-testid="balance">{move || td_string!(lang.get().locale(), app.money.balance, amount = &balance)}</p>
+                    <p data-testid="dispatches">{move || td_string!(lang.get().locale(), app.money.dispatches, n = &counter.0, included = &counter.1, billed = &counter.2, year = &counter.3)}</p>
                     <ul class="invoices">
                         {m.invoices.into_iter().map(|i| {
                             let state = if i.paid_on.is_some() { "paid" } else if i.overdue { "overdue" } else { "open" };
@@ -151,20 +153,20 @@ fn Money() -> impl IntoView {
                                     <span><strong>{i.number.clone()}</strong><br/><small data-testid="invoice-text">{
                                         // The billing system's own text, or (none given) the service in the customer's language.
                                         let (text, month) = (i.description.clone(), i.issued_on.chars().take(7).collect::<String>());
-                                        move || if text.is_empty() { lang.get().tf("money.service", &[("month", &month)]) } else { text.clone() }
+                                        move || if text.is_empty() { td_string!(lang.get().locale(), app.money.service, month = &month) } else { text.clone() }
                                     }</small></span>
-                                    <span class="right">{amount}<br/><small>{move || lang.get().tf(&format!("money.{state}"), &[("date", i.paid_on.as_deref().unwrap_or(&i.due_on))])}</small></span>
+                                    <span class="right">{amount}<br/><small>{move || words::invoice_state(lang.get(), state, i.paid_on.as_deref().unwrap_or(&i.due_on))}</small></span>
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
                     {(!m.requests.is_empty()).then(|| view! {
-                        <h3>{move || lang.get().t("request.made")}</h3>
+                        <h3>{move || td_string!(lang.get().locale(), app.request.made)}</h3>
                         <ul class="requests">
                             {m.requests.into_iter().map(|r| {
-                                let kind = format!("request.{}", r.kind);
-                                let status = format!("request.status_{}", r.status);
-                                view! { <li data-testid="request"><strong>{move || lang.get().t(&kind)}</strong>" · "{r.date.clone()}" · "{move || lang.get().t(&status)}</li> }
+                                let kind = r.kind.clone();
+                                let status = r.status.clone();
+                                view! { <li data-testid="request"><strong>{move || words::request_kind(lang.get(), &kind)}</strong>" · "{r.date.clone()}" · "{move || words::request_status(lang.get(), &status)}</li> }
                             }).collect_view()}
                         </ul>
                     })}
@@ -206,30 +208,30 @@ fn Requests() -> impl IntoView {
     let dated = move || matches!(kind.get().as_str(), "pause" | "move" | "transfer");
     view! {
         <form class="card-form" data-testid="request-form" on:submit=submit novalidate>
-            <h2>{move || lang.get().t("request.title")}</h2>
-            <label>{move || lang.get().t("request.kind")}
+            <h2>{move || td_string!(lang.get().locale(), app.request.title)}</h2>
+            <label>{move || td_string!(lang.get().locale(), app.request.kind)}
                 <select data-testid="request-kind" prop:value=kind on:change=move |ev| kind.set(event_target_value(&ev))>
                     {["technician", "forgotten_code", "pause", "move", "transfer", "pets_keys"].into_iter().map(|k| view! {
-                        <option value=k>{move || lang.get().t(&format!("request.{k}"))}</option>
+                        <option value=k>{move || words::request_kind(lang.get(), k)}</option>
                     }).collect_view()}
                 </select>
             </label>
             {field_error(errors, "kind")}
-            <label>{move || lang.get().t("request.details")}
+            <label>{move || td_string!(lang.get().locale(), app.request.details)}
                 <textarea data-testid="request-details" prop:value=details on:input=move |ev| details.set(event_target_value(&ev))></textarea>
             </label>
             {field_error(errors, "details")}
             <Show when=dated>
                 <div class="two-col">
-                    <label>{move || lang.get().t("contacts.from")}<input type="date" data-testid="request-from" prop:value=from on:input=move |ev| from.set(event_target_value(&ev))/></label>
-                    <label>{move || lang.get().t("contacts.until")}<input type="date" data-testid="request-until" prop:value=until on:input=move |ev| until.set(event_target_value(&ev))/></label>
+                    <label>{move || td_string!(lang.get().locale(), app.contacts.from)}<input type="date" data-testid="request-from" prop:value=from on:input=move |ev| from.set(event_target_value(&ev))/></label>
+                    <label>{move || td_string!(lang.get().locale(), app.contacts.until)}<input type="date" data-testid="request-until" prop:value=until on:input=move |ev| until.set(event_target_value(&ev))/></label>
                 </div>
             </Show>
             {field_error(errors, "from")}
             {field_error(errors, "until")}
             {field_error(errors, "form")}
-            <button type="submit" class="primary wide" data-testid="request-send">{move || lang.get().t("request.send")}</button>
-            {move || sent.get().then(|| view! { <p class="result" data-testid="request-sent">{lang.get().t("request.sent")}</p> })}
+            <button type="submit" class="primary wide" data-testid="request-send">{move || td_string!(lang.get().locale(), app.request.send)}</button>
+            {move || sent.get().then(|| view! { <p class="result" data-testid="request-sent">{td_string!(lang.get().locale(), app.request.sent)}</p> })}
         </form>
     }
 }

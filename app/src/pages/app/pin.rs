@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use super::field_error;
 use crate::api::customer::app_change_pin;
-use crate::i18n::use_lang;
+use crate::lang::use_lang;
+use crate::i18n::td_string;
 
 /// The PIN form. `first`: the customer signed in with the PIN they were given; once changed
 /// the app opens.
@@ -53,19 +54,19 @@ pub fn ChangePin(first: bool) -> impl IntoView {
     };
     view! {
         <form class="card-form" data-testid="change-pin" on:submit=save>
-            <h2>{move || lang.get().t("pin.title")}</h2>
-            {first.then(|| view! { <p class="muted small">{move || lang.get().t("pin.first")}</p> })}
-            <label>{move || lang.get().t("pin.current")}
+            <h2>{move || td_string!(lang.get().locale(), app.pin.title)}</h2>
+            {first.then(|| view! { <p class="muted small">{move || td_string!(lang.get().locale(), app.pin.first)}</p> })}
+            <label>{move || td_string!(lang.get().locale(), app.pin.current)}
                 <input type="password" inputmode="numeric" autocomplete="current-password" maxlength="8" data-testid="pin-current" prop:value=current on:input=input(current)/></label>
             {field_error(errors, "current")}
-            <label>{move || lang.get().t("pin.new")}
+            <label>{move || td_string!(lang.get().locale(), app.pin.new)}
                 <input type="password" inputmode="numeric" autocomplete="new-password" maxlength="8" data-testid="pin-new" prop:value=pin on:input=input(pin)/></label>
             {field_error(errors, "pin")}
-            <label>{move || lang.get().t("pin.again")}
+            <label>{move || td_string!(lang.get().locale(), app.pin.again)}
                 <input type="password" inputmode="numeric" autocomplete="new-password" maxlength="8" data-testid="pin-again" prop:value=again on:input=input(again)/></label>
             {field_error(errors, "again")}
-            <button type="submit" class="primary wide" data-testid="pin-save">{move || lang.get().t("pin.save")}</button>
-            {move || done.get().then(|| view! { <p class="muted" data-testid="pin-done">{lang.get().t("pin.done")}</p> })}
+            <button type="submit" class="primary wide" data-testid="pin-save">{move || td_string!(lang.get().locale(), app.pin.save)}</button>
+            {move || done.get().then(|| view! { <p class="muted" data-testid="pin-done">{td_string!(lang.get().locale(), app.pin.done)}</p> })}
         </form>
     }
 }

@@ -4,7 +4,9 @@ use leptos::prelude::*;
 
 use super::{site_data, field_error, show, use_app};
 use crate::api::customer::{app_schedule_change, schedule_of};
-use crate::i18n::use_lang;
+use crate::lang::use_lang;
+use crate::i18n::td_string;
+use crate::lang::words;
 use crate::model::customer::{AppSchedule, SiteRole};
 
 /// `/app/schedule`.
@@ -15,7 +17,7 @@ pub fn Schedule() -> impl IntoView {
     let data = site_data("schedule", false, schedule_of);
     view! {
         <section class="screen schedule">
-            <h1>{move || lang.get().t("schedule.title")}</h1>
+            <h1>{move || td_string!(lang.get().locale(), app.schedule.title)}</h1>
             {show(data, |s: AppSchedule| view! { <Week s/> })}
             {move || (app.role() == Some(SiteRole::Owner)).then(|| view! { <ChangeForm/> })}
         </section>
@@ -29,22 +31,22 @@ fn Week(s: AppSchedule) -> impl IntoView {
     let hours = |h: &Option<(String, String)>| h.as_ref().map(|(o, c)| format!("{o}–{c}"));
     view! {
         {if s.days.is_empty() {
-            view! { <p class="muted" data-testid="no-hours">{move || lang.get().t("schedule.none")}</p> }.into_any()
+            view! { <p class="muted" data-testid="no-hours">{move || td_string!(lang.get().locale(), app.schedule.none)}</p> }.into_any()
         } else {
             view! {
                 <table class="week" data-testid="week">
                     {s.days.iter().map(|d| {
                         let h = hours(&d.hours);
-                        let day = format!("day.{}", d.weekday);
-                        view! { <tr><th>{move || lang.get().t(&day)}</th><td>{move || h.clone().unwrap_or_else(|| lang.get().t("schedule.closed").to_owned())}</td></tr> }
+                        let day = d.weekday;
+                        view! { <tr><th>{move || words::weekday(lang.get(), day)}</th><td>{move || h.clone().unwrap_or_else(|| td_string!(lang.get().locale(), app.schedule.closed).to_owned())}</td></tr> }
                     }).collect_view()}
                 </table>
-                <p class="muted small">{move || lang.get().tf("schedule.tolerance", &[("n", &s.tolerance_min.to_string())])}</p>
+                <p class="muted small">{move || td_string!(lang.get().locale(), app.schedule.tolerance, n = &s.tolerance_min.to_string())}</p>
             }.into_any()
         }}
-        <h2>{move || lang.get().t("schedule.changes")}</h2>
+        <h2>{move || td_string!(lang.get().locale(), app.schedule.changes)}</h2>
         {if s.changes.is_empty() {
-            view! { <p class="muted">{move || lang.get().t("schedule.no_changes")}</p> }.into_any()
+            view! { <p class="muted">{move || td_string!(lang.get().locale(), app.schedule.no_changes)}</p> }.into_any()
         } else {
             view! {
                 <ul class="changes">
@@ -62,10 +64,10 @@ fn Week(s: AppSchedule) -> impl IntoView {
                             }
                         };
                         view! {
-                            <li data-testid="change"><strong>{date}</strong>" "{move || h.clone().unwrap_or_else(|| lang.get().t("schedule.closed").to_owned())}
+                            <li data-testid="change"><strong>{date}</strong>" "{move || h.clone().unwrap_or_else(|| td_string!(lang.get().locale(), app.schedule.closed).to_owned())}
                                 {move || (app.role() == Some(SiteRole::Owner)).then(|| {
                                     let remove = remove.clone();
-                                    view! { <button class="ghost small" data-testid="change-remove" on:click=remove>{move || lang.get().t("schedule.remove")}</button> }
+                                    view! { <button class="ghost small" data-testid="change-remove" on:click=remove>{move || td_string!(lang.get().locale(), app.schedule.remove)}</button> }
                                 })}
                             </li>
                         }
@@ -103,19 +105,19 @@ fn ChangeForm() -> impl IntoView {
     };
     view! {
         <form class="card-form" on:submit=submit novalidate>
-            <h2>{move || lang.get().t("schedule.change")}</h2>
-            <p class="muted small">{move || lang.get().t("schedule.change_help")}</p>
-            <label>{move || lang.get().t("schedule.date")}<input type="date" data-testid="change-date" prop:value=date on:input=move |ev| date.set(event_target_value(&ev))/></label>
+            <h2>{move || td_string!(lang.get().locale(), app.schedule.change)}</h2>
+            <p class="muted small">{move || td_string!(lang.get().locale(), app.schedule.change_help)}</p>
+            <label>{move || td_string!(lang.get().locale(), app.schedule.date)}<input type="date" data-testid="change-date" prop:value=date on:input=move |ev| date.set(event_target_value(&ev))/></label>
             {field_error(errors, "date")}
             <div class="two-col">
-                <label>{move || lang.get().t("schedule.open")}<input type="time" data-testid="change-open" prop:value=open on:input=move |ev| open.set(event_target_value(&ev))/></label>
-                <label>{move || lang.get().t("schedule.close")}<input type="time" data-testid="change-close" prop:value=close on:input=move |ev| close.set(event_target_value(&ev))/></label>
+                <label>{move || td_string!(lang.get().locale(), app.schedule.open)}<input type="time" data-testid="change-open" prop:value=open on:input=move |ev| open.set(event_target_value(&ev))/></label>
+                <label>{move || td_string!(lang.get().locale(), app.schedule.close)}<input type="time" data-testid="change-close" prop:value=close on:input=move |ev| close.set(event_target_value(&ev))/></label>
             </div>
             {field_error(errors, "open")}
             {field_error(errors, "close")}
             {field_error(errors, "form")}
-            <button type="submit" class="primary wide" data-testid="change-save">{move || lang.get().t("common.save")}</button>
-            {move || done.get().then(|| view! { <p class="result" data-testid="change-saved">{lang.get().t("common.saved")}</p> })}
+            <button type="submit" class="primary wide" data-testid="change-save">{move || td_string!(lang.get().locale(), app.common.save)}</button>
+            {move || done.get().then(|| view! { <p class="result" data-testid="change-saved">{td_string!(lang.get().locale(), app.common.saved)}</p> })}
         </form>
     }
 }

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 
 use super::{field_error, LangSelect};
 use crate::api::customer::app_sign_in;
-use crate::i18n::use_lang;
+use crate::lang::use_lang;
+use crate::i18n::td_string;
 
 /// Sign-in with the customer ID code and PIN; on success the app opens.
 #[component]
@@ -31,22 +32,22 @@ pub fn SignIn() -> impl IntoView {
     view! {
         <main class="app-signin">
             <div class="signin-top"><span class="brand big">"Vigil"</span><LangSelect/></div>
-            <h1>{move || lang.get().t("signin.title")}</h1>
+            <h1>{move || td_string!(lang.get().locale(), app.signin.title)}</h1>
             <form on:submit=submit novalidate>
-                <label>{move || lang.get().t("signin.code")}
+                <label>{move || td_string!(lang.get().locale(), app.signin.code)}
                     <input name="code" inputmode="numeric" autocomplete="username" data-testid="code"
                         prop:value=code on:input=move |ev| code.set(event_target_value(&ev))/>
                 </label>
                 {field_error(errors, "code")}
-                <label>{move || lang.get().t("signin.pin")}
+                <label>{move || td_string!(lang.get().locale(), app.signin.pin)}
                     <input name="pin" type="password" inputmode="numeric" autocomplete="current-password" data-testid="pin"
                         prop:value=pin on:input=move |ev| pin.set(event_target_value(&ev))/>
                 </label>
                 {field_error(errors, "pin")}
                 {field_error(errors, "form")}
-                <button type="submit" class="primary wide" data-testid="sign-in" disabled=busy>{move || lang.get().t("signin.submit")}</button>
+                <button type="submit" class="primary wide" data-testid="sign-in" disabled=busy>{move || td_string!(lang.get().locale(), app.signin.submit)}</button>
             </form>
-            <p class="muted small">{move || lang.get().t("signin.help")}</p>
+            <p class="muted small">{move || td_string!(lang.get().locale(), app.signin.help)}</p>
         </main>
     }
 }

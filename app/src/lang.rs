@@ -1,22 +1,19 @@
-//! The customer app's languages: English, Romanian, Hungarian, Finnish, Norwegian (bokmål)
-//! and French. The language comes from the `vigil_lang` cookie when the customer chose one,
-//! otherwise from the browser's `Accept-Language`; the server renders in it and writes it
-//! into `<html lang>`, where the browser picks it up when it hydrates.
+//! Vigil's languages: English, Romanian, Hungarian, Finnish, Norwegian (bokmål) and French.
+//! The language comes from the `vigil_lang` cookie when the person chose one (staff: their
+//! login's language, set at sign-in), otherwise from the browser's `Accept-Language`; the
+//! server renders in it and writes it into `<html lang>`, where the browser picks it up when
+//! it hydrates. The texts themselves are in `locales/` (see [`crate::i18n`]).
 
-mod en;
-mod fi;
-mod fr;
-mod hu;
-mod nb;
-mod ro;
-
+use crate::i18n::Locale;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+pub mod words;
 
 /// The cookie that keeps a chosen language.
 pub const COOKIE: &str = "vigil_lang";
 
-/// A language of the customer app.
+/// A language of Vigil's pages and messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Lang {
     /// English.
@@ -92,27 +89,43 @@ impl Lang {
         tags.first().map(|t| t.2)
     }
 
-    fn table(self) -> &'static [(&'static str, &'static str)] {
+    /// The language of a generated texts' locale.
+    pub fn of(locale: Locale) -> Lang {
+        Lang::ALL.into_iter().find(|l| l.locale() == locale).unwrap_or_default()
+    }
+
+    /// The generated texts' locale of this language.
+    pub fn locale(self) -> Locale {
         match self {
-            Lang::En => en::TABLE,
-            Lang::Ro => ro::TABLE,
-            Lang::Hu => hu::TABLE,
-            Lang::Fi => fi::TABLE,
-            Lang::Nb => nb::TABLE,
-            Lang::Fr => fr::TABLE,
+            Lang::En => Locale::en,
+            Lang::Ro => Locale::ro,
+            Lang::Hu => Locale::hu,
+            Lang::Fi => Locale::fi,
+            Lang::Nb => Locale::nb,
+            Lang::Fr => Locale::fr,
         }
     }
+}
 
-    /// The text of `key` in this language (English if missing, the key itself if unknown).
-    pub fn t(self, key: &str) -> &'static str {
-        let find = |table: &'static [(&'static str, &'static str)]| table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-        find(self.table()).or_else(|| find(en::TABLE)).unwrap_or("…")
-    }
+/// The cookie that keeps `lang` for a year (readable by the page, which switches it).
+pub fn cookie(lang: Lang) -> String {
+    format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code())
+}
 
-    /// [`Lang::t`] with `{name}` placeholders filled.
-    pub fn tf(self, key: &str, args: &[(&str, &str)]) -> String {
-        args.iter().fold(self.t(key).to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
-    }
+/// The page's language now, untracked: staff pages are drawn in it once (changing a login's
+/// language reloads the page), so their texts need no signal each.
+pub fn now() -> Locale {
+    use_context::<LangSignal>().map(LangSignal::get_untracked).unwrap_or_default().locale()
+}
+
+/// A staff page's text in the page's language ([`now`]): `tx!(staff.queue.title)`, or with
+/// its placeholders filled, `tx!(staff.queue.waiting, count = n)`. A key that no language
+/// file holds does not compile.
+#[macro_export]
+macro_rules! tx {
+    ($($key:tt)*) => {
+        $crate::i18n::td_string!($crate::lang::now(), $($key)*)
+    };
 }
 
 /// The language of this request (server) or page (browser).
@@ -183,7 +196,7 @@ pub fn switch(lang: Lang) {
             let _ = html.set_attribute("lang", lang.code());
         }
         if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
-            let _ = doc.set_cookie(&format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code()));
+            let _ = doc.set_cookie(&cookie(lang));
         }
     }
 }
@@ -193,37 +206,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_language_has_every_key_and_its_placeholders() {
-        let placeholders = |s: &str| {
-            let mut names: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned())).collect();
-            names.sort();
-            names
-        };
-        for lang in Lang::ALL {
-            let table = lang.table();
-            for (key, text) in en::TABLE {
-                let found = table.iter().find(|(k, _)| k == key);
-                assert!(found.is_some(), "{} lacks {key}", lang.code());
-                let other = found.map(|(_, t)| *t).unwrap_or_default();
-                assert!(!other.trim().is_empty(), "{} has an empty {key}", lang.code());
-                assert_eq!(placeholders(text), placeholders(other), "{} {key}", lang.code());
-            }
-            assert_eq!(table.len(), en::TABLE.len(), "{} has keys English lacks", lang.code());
-            let mut keys: Vec<_> = table.iter().map(|(k, _)| *k).collect();
-            keys.sort_unstable();
-            keys.dedup();
-            assert_eq!(keys.len(), table.len(), "{} repeats a key", lang.code());
-        }
-    }
-
-    #[test]
     fn browser_preferences_pick_a_language() {
         assert_eq!(Lang::from_accept_language("fr-CA,fr;q=0.9,en;q=0.8"), Some(Lang::Fr));
         assert_eq!(Lang::from_accept_language("de-DE,de;q=0.9,hu;q=0.5,en;q=0.4"), Some(Lang::Hu));
         assert_eq!(Lang::from_accept_language("en;q=0.2,nb-NO;q=0.9"), Some(Lang::Nb));
         assert_eq!(Lang::from_accept_language("de,es"), None);
         assert_eq!(Lang::parse("no"), Some(Lang::Nb));
-        assert_eq!(Lang::En.tf("home.by", &[("who", "#3")]), "by #3");
-        assert_eq!(Lang::Ro.t("no.such.key"), "…");
+        use crate::i18n::td_string;
+        assert_eq!(td_string!(Lang::En.locale(), app.home.by, who = "#3"), "by #3");
+        assert_eq!(td_string!(Lang::Ro.locale(), app.tab.home), "Acasă");
     }
 }
