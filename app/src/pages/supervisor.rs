@@ -105,7 +105,7 @@ fn Board(v: SupervisorView, live: RwSignal<bool>) -> impl IntoView {
             <table class="grid" data-testid="operators">
                 <thead><tr><th>{tx!(staff.sup.name)}</th><th>{tx!(staff.sup.role)}</th><th>{tx!(staff.sup.on_shift)}</th><th>{tx!(staff.sup.working)}</th><th>{tx!(staff.sup.today)}</th></tr></thead>
                 <tbody>{v.operators.iter().map(|o| view! {
-                    <tr><td>{o.name.clone()}</td><td>{o.role.clone()}</td><td>{if o.on_shift { tx!(staff.sup.yes) } else { tx!(staff.sup.no) }}</td><td>{o.open}</td><td>{o.today}</td></tr>
+                    <tr><td>{o.name.clone()}</td><td>{crate::model::Role::parse(&o.role).map_or_else(|| o.role.clone(), |r| crate::components::words::role_name(r).to_owned())}</td><td>{if o.on_shift { tx!(staff.sup.yes) } else { tx!(staff.sup.no) }}</td><td>{o.open}</td><td>{o.today}</td></tr>
                 }).collect_view()}</tbody>
             </table>
         </section>

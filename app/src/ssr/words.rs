@@ -5,7 +5,7 @@
 use engine::incident::CallOutcome;
 use engine::rules::billing::{Charge, FreeReason, Outcome};
 use engine::rules::classify::Category;
-use engine::StepKind;
+use engine::{ArmState, StepKind};
 
 use crate::i18n::td_string;
 use crate::lang::Lang;
@@ -88,6 +88,22 @@ pub fn call_outcome(lang: Lang, o: CallOutcome) -> &'static str {
         CallOutcome::NoAnswer => td_string!(l, staff.words.call_no_answer),
         CallOutcome::WrongPassword => td_string!(l, staff.words.call_wrong_password),
         CallOutcome::DeclinedDispatch => td_string!(l, staff.words.call_declined),
+    }
+}
+
+/// A site's arming state, with who changed it and when if known.
+pub fn arm_state(lang: Lang, arm: ArmState, user: Option<&str>, at: Option<&str>) -> String {
+    let l = lang.locale();
+    let state = match arm {
+        ArmState::Unknown => td_string!(l, staff.words.arm_unknown),
+        ArmState::Armed => td_string!(l, staff.words.arm_armed),
+        ArmState::Night => td_string!(l, staff.words.arm_night),
+        ArmState::Disarmed => td_string!(l, staff.words.arm_disarmed),
+    };
+    match (user, at) {
+        (Some(user), Some(time)) => td_string!(l, staff.words.arm_by_at, state = state, user = user, time = time),
+        (None, Some(time)) => td_string!(l, staff.words.arm_at, state = state, time = time),
+        _ => state.to_owned(),
     }
 }
 

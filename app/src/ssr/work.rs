@@ -7,7 +7,7 @@ use engine::rules::billing::{Charge, Outcome};
 use engine::rules::geo::LatLon;
 
 use super::engine::EngineError;
-use super::ops::{card, crew_marker, name_of, user_names, Names};
+use super::ops::{card, crew_marker, user_names, Names};
 use super::{words, Ctx};
 use crate::i18n::td_string;
 use crate::model::ops::{
@@ -61,7 +61,7 @@ pub async fn site_sheet(ctx: &Ctx, site_id: i64, live: Option<&Site>, now_ms: i6
         lat: rec.lat,
         lon: rec.lon,
         accounts,
-        arm: "unknown".into(),
+        arm: words::arm_state(words::lang(), engine::ArmState::Unknown, None, None),
         zones,
         keys: String::new(),
         pets: String::new(),
@@ -72,11 +72,8 @@ pub async fn site_sheet(ctx: &Ctx, site_id: i64, live: Option<&Site>, now_ms: i6
     };
     if let Some(site) = live {
         let st = &site.state;
-        sheet.arm = match (&st.arm_user, st.arm_changed_at_ms) {
-            (Some(user), Some(at)) => format!("{} by user {user} at {}", name_of(&st.arm), engine::local_time(at, tz)),
-            (None, Some(at)) => format!("{} at {}", name_of(&st.arm), engine::local_time(at, tz)),
-            _ => name_of(&st.arm),
-        };
+        let at = st.arm_changed_at_ms.map(|at| engine::local_time(at, tz));
+        sheet.arm = words::arm_state(words::lang(), st.arm, st.arm_user.as_deref(), at.as_deref());
         let i = &site.settings.instructions;
         (sheet.keys, sheet.pets, sheet.notes) = (i.keys.clone(), i.pets.clone(), i.notes.clone());
         if let Some(s) = &site.settings.schedule {
