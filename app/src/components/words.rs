@@ -3,6 +3,8 @@
 //! cards reach every dashboard alike over the live stream, so they carry values and each
 //! page says them in its own language.
 
+use crate::i18n::td_string;
+use crate::lang::Lang;
 use crate::model::ops::{CrewOnCard, IncidentCard};
 use crate::model::Role;
 use crate::tx;
@@ -35,19 +37,25 @@ pub fn crew_status(status: &str) -> String {
 
 /// An alarm category (`burglary`, `link_failure`...) as a title ("Burglary").
 pub fn category(name: &str) -> &'static str {
+    category_in(Lang::of(crate::lang::now()), name)
+}
+
+/// [`category`] in `lang` (a server answering a request in its language).
+pub fn category_in(lang: Lang, name: &str) -> &'static str {
+    let l = lang.locale();
     match name {
-        "fire" => tx!(staff.category.fire),
-        "panic" => tx!(staff.category.panic),
-        "duress" => tx!(staff.category.duress),
-        "medical" => tx!(staff.category.medical),
-        "burglary" => tx!(staff.category.burglary),
-        "tamper" => tx!(staff.category.tamper),
-        "trouble" => tx!(staff.category.trouble),
-        "link_failure" => tx!(staff.category.link_failure),
-        "open_close" => tx!(staff.category.open_close),
-        "test" => tx!(staff.category.test),
-        "restore" => tx!(staff.category.restore),
-        _ => tx!(staff.category.other),
+        "fire" => td_string!(l, staff.category.fire),
+        "panic" => td_string!(l, staff.category.panic),
+        "duress" => td_string!(l, staff.category.duress),
+        "medical" => td_string!(l, staff.category.medical),
+        "burglary" => td_string!(l, staff.category.burglary),
+        "tamper" => td_string!(l, staff.category.tamper),
+        "trouble" => td_string!(l, staff.category.trouble),
+        "link_failure" => td_string!(l, staff.category.link_failure),
+        "open_close" => td_string!(l, staff.category.open_close),
+        "test" => td_string!(l, staff.category.test),
+        "restore" => td_string!(l, staff.category.restore),
+        _ => td_string!(l, staff.category.other),
     }
 }
 
@@ -65,7 +73,9 @@ pub fn incident_status(card: &IncidentCard) -> &'static str {
     match card.status.as_str() {
         "new" => tx!(staff.status.new),
         "acknowledged" => tx!(staff.status.acknowledged),
-        "in_progress" if !card.crews.is_empty() && card.crews.iter().all(|c| !c.active) => tx!(staff.status.crews_gone),
+        "in_progress" if !card.crews.is_empty() && card.crews.iter().all(|c| !c.active) => {
+            tx!(staff.status.crews_gone)
+        }
         "in_progress" => tx!(staff.status.in_progress),
         "dispatched" => tx!(staff.status.dispatched),
         "on_site" => tx!(staff.status.on_site),

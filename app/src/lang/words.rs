@@ -56,7 +56,9 @@ pub fn journal_filter(lang: Lang, name: &str) -> &'static str {
 pub fn request_kind(lang: Lang, name: &str) -> &'static str {
     match name {
         "move" => td_string!(lang.locale(), app.request.moving),
-        _ => pick!(lang, name, request { forgotten_code, pause, transfer, pets_keys } else technician),
+        _ => {
+            pick!(lang, name, request { forgotten_code, pause, transfer, pets_keys } else technician)
+        }
     }
 }
 
@@ -114,10 +116,19 @@ mod tests {
     #[test]
     fn values_pick_their_text_and_unknown_ones_the_general_word() {
         assert_eq!(category(Lang::En, "fire"), "Fire");
-        assert_eq!(category(Lang::En, "something_new"), category(Lang::En, "other"));
+        assert_eq!(
+            category(Lang::En, "something_new"),
+            category(Lang::En, "other")
+        );
         assert_eq!(request_kind(Lang::En, "move"), "Moving house");
-        assert_eq!(error(Lang::En, "locked:1"), "Too many attempts. Try again in 1 minute.");
-        assert_eq!(error(Lang::En, "locked:15"), "Too many attempts. Try again in 15 minutes.");
+        assert_eq!(
+            error(Lang::En, "locked:1"),
+            "Too many attempts. Try again in 1 minute."
+        );
+        assert_eq!(
+            error(Lang::En, "locked:15"),
+            "Too many attempts. Try again in 15 minutes."
+        );
         assert_eq!(weekday(Lang::Fr, 6), "Dimanche");
         assert_ne!(outcome(Lang::Hu, "real"), outcome(Lang::En, "real"));
     }

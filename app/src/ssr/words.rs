@@ -32,21 +32,7 @@ pub fn step(lang: Lang, kind: &StepKind) -> String {
 
 /// An alarm category as a title ("Burglary").
 pub fn category(lang: Lang, c: Category) -> &'static str {
-    let l = lang.locale();
-    match c {
-        Category::Fire => td_string!(l, staff.category.fire),
-        Category::Panic => td_string!(l, staff.category.panic),
-        Category::Duress => td_string!(l, staff.category.duress),
-        Category::Medical => td_string!(l, staff.category.medical),
-        Category::Burglary => td_string!(l, staff.category.burglary),
-        Category::Tamper => td_string!(l, staff.category.tamper),
-        Category::Trouble => td_string!(l, staff.category.trouble),
-        Category::LinkFailure => td_string!(l, staff.category.link_failure),
-        Category::OpenClose => td_string!(l, staff.category.open_close),
-        Category::Test => td_string!(l, staff.category.test),
-        Category::Restore => td_string!(l, staff.category.restore),
-        Category::Other => td_string!(l, staff.category.other),
-    }
+    crate::components::words::category_in(lang, &super::ops::name_of(&c))
 }
 
 /// How an incident ended.
@@ -68,7 +54,9 @@ pub fn charge(lang: Lang, c: Option<Charge>) -> String {
     match c {
         None => td_string!(l, staff.words.charge_none).into(),
         Some(Charge::Billable) => td_string!(l, staff.words.charge_billed).into(),
-        Some(Charge::Included { n, of }) => td_string!(l, staff.words.charge_included, n = n, of = of),
+        Some(Charge::Included { n, of }) => {
+            td_string!(l, staff.words.charge_included, n = n, of = of)
+        }
         Some(Charge::Free(reason)) => match reason {
             FreeReason::FirstMonth => td_string!(l, staff.words.free_first_month),
             FreeReason::Warranty => td_string!(l, staff.words.free_warranty),
@@ -101,7 +89,13 @@ pub fn arm_state(lang: Lang, arm: ArmState, user: Option<&str>, at: Option<&str>
         ArmState::Disarmed => td_string!(l, staff.words.arm_disarmed),
     };
     match (user, at) {
-        (Some(user), Some(time)) => td_string!(l, staff.words.arm_by_at, state = state, user = user, time = time),
+        (Some(user), Some(time)) => td_string!(
+            l,
+            staff.words.arm_by_at,
+            state = state,
+            user = user,
+            time = time
+        ),
         (None, Some(time)) => td_string!(l, staff.words.arm_at, state = state, time = time),
         _ => state.to_owned(),
     }
@@ -174,24 +168,53 @@ mod tests {
     /// reads the same on an English page and in the API.
     #[test]
     fn english_is_the_engines_words() {
-        for a in ["opened", "acknowledged", "backup_dispatched", "crew_left", "schedule_change_removed", "some_new_action"] {
+        for a in [
+            "opened",
+            "acknowledged",
+            "backup_dispatched",
+            "crew_left",
+            "schedule_change_removed",
+            "some_new_action",
+        ] {
             assert_eq!(action(Lang::En, a), engine::words::action(a), "{a}");
         }
-        for k in [StepKind::NotifyCustomer, StepKind::Dispatch, StepKind::Wait { seconds: 90 }, StepKind::NotifyFire] {
+        for k in [
+            StepKind::NotifyCustomer,
+            StepKind::Dispatch,
+            StepKind::Wait { seconds: 90 },
+            StepKind::NotifyFire,
+        ] {
             assert_eq!(step(Lang::En, &k), engine::words::step(&k));
         }
-        for o in [Outcome::Real, Outcome::FalseUser, Outcome::Cancelled, Outcome::Duplicate] {
+        for o in [
+            Outcome::Real,
+            Outcome::FalseUser,
+            Outcome::Cancelled,
+            Outcome::Duplicate,
+        ] {
             assert_eq!(resolution(Lang::En, o), engine::words::resolution(o));
         }
-        for c in [None, Some(Charge::Billable), Some(Charge::Included { n: 2, of: 3 }), Some(Charge::Free(FreeReason::CrewLate))] {
+        for c in [
+            None,
+            Some(Charge::Billable),
+            Some(Charge::Included { n: 2, of: 3 }),
+            Some(Charge::Free(FreeReason::CrewLate)),
+        ] {
             assert_eq!(charge(Lang::En, c), engine::words::charge(c));
         }
         for o in [CallOutcome::Reached, CallOutcome::DeclinedDispatch] {
             assert_eq!(call_outcome(Lang::En, o), engine::words::call_outcome(o));
         }
-        for c in [Category::Burglary, Category::LinkFailure, Category::OpenClose] {
+        for c in [
+            Category::Burglary,
+            Category::LinkFailure,
+            Category::OpenClose,
+        ] {
             assert_eq!(category(Lang::En, c), engine::words::category_title(c));
         }
-        assert_ne!(action(Lang::Fr, "dispatched"), action(Lang::En, "dispatched"));
+        assert_ne!(
+            action(Lang::Fr, "dispatched"),
+            action(Lang::En, "dispatched")
+        );
     }
 }
