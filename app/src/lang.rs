@@ -113,9 +113,10 @@ pub fn cookie(lang: Lang) -> String {
 }
 
 /// The page's language now, untracked: staff pages are drawn in it once (changing a login's
-/// language reloads the page), so their texts need no signal each.
+/// language reloads the page), so their texts need no signal each. Outside a page (a server
+/// function checking a form), the request's language.
 pub fn now() -> Locale {
-    use_context::<LangSignal>().map(LangSignal::get_untracked).unwrap_or_default().locale()
+    use_context::<LangSignal>().map_or_else(initial, LangSignal::get_untracked).locale()
 }
 
 /// A staff page's text in the page's language ([`now`]): `tx!(staff.queue.title)`, or with

@@ -8,6 +8,7 @@ pub mod import;
 pub mod plans;
 pub mod ops;
 
+use crate::tx;
 use serde::{Deserialize, Serialize};
 
 /// What a signed-in person may do; checked by every server function and API route.
@@ -183,14 +184,14 @@ impl LoginErrors {
 pub fn validate_login(username: &str, password: &str) -> LoginErrors {
     let mut errors = LoginErrors::default();
     if username.trim().is_empty() {
-        errors.username = Some("Enter your username.".into());
+        errors.username = Some(tx!(staff.check.enter_your_username).into());
     } else if username.len() > 64 {
-        errors.username = Some("A username has at most 64 characters.".into());
+        errors.username = Some(tx!(staff.check.username_has_64_characters).into());
     }
     if password.is_empty() {
-        errors.password = Some("Enter your password.".into());
+        errors.password = Some(tx!(staff.check.enter_your_password).into());
     } else if password.len() > 256 {
-        errors.password = Some("A password has at most 256 characters.".into());
+        errors.password = Some(tx!(staff.check.password_has_256_characters).into());
     }
     errors
 }

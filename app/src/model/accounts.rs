@@ -2,6 +2,7 @@
 //! the text keyed into the panel; only its size is ever shown back) and the supervised paths
 //! with their intervals. The checks here run in the browser and again on the server.
 
+use crate::tx;
 use serde::{Deserialize, Serialize};
 
 use super::admin::FieldErrors;
@@ -80,25 +81,22 @@ impl PathLine {
         if !(line == "*"
             || ((1..=6).contains(&line.len()) && line.bytes().all(|b| b.is_ascii_hexdigit())))
         {
-            return Err(format!("Line {:?}: * or 1-6 hex digits.", self.line.trim()));
+            return Err(tx!(staff.check.path_line, line = format!("{:?}", self.line.trim())));
         }
         let name = self.name.trim().to_owned();
         if name.is_empty() || name.chars().count() > 40 {
-            return Err("Name the path (ethernet, gsm…), at most 40 characters.".into());
+            return Err(tx!(staff.check.name_path_ethernet_gsm).into());
         }
         let interval_ms = parse_duration(&self.interval)
             .filter(|ms| *ms >= 1_000)
             .ok_or_else(|| {
-                format!(
-                    "Interval {:?}: such as 90s, 20m, 24h or 1d.",
-                    self.interval.trim()
-                )
+                tx!(staff.check.path_interval, interval = format!("{:?}", self.interval.trim()))
             })?;
         let grace_ms = match self.grace.trim() {
             "" => (interval_ms / 10).max(30_000),
             "0" => 0,
             g => {
-                parse_duration(g).ok_or_else(|| format!("Grace {g:?}: such as 30s or 1h, or 0."))?
+                parse_duration(g).ok_or_else(|| tx!(staff.check.path_grace, grace = format!("{g:?}")))?
             }
         };
         Ok(CheckedPath {
@@ -115,13 +113,13 @@ pub fn check_paths(paths: &[PathLine]) -> Result<Vec<CheckedPath>, FieldErrors> 
     let mut out = Vec::new();
     let mut e = FieldErrors::default();
     if paths.len() > 8 {
-        e.fields.push(("paths".into(), "At most 8 paths.".into()));
+        e.fields.push(("paths".into(), tx!(staff.check.n_8_paths).into()));
     }
     for (n, p) in paths.iter().enumerate() {
         match p.check() {
             Ok(c) if out.iter().any(|o: &CheckedPath| o.line == c.line) => e.fields.push((
                 format!("path{n}"),
-                format!("Line {} is listed twice.", c.line),
+                tx!(staff.check.path_twice, line = &c.line),
             )),
             Ok(c) => out.push(c),
             Err(m) => e.fields.push((format!("path{n}"), m)),
@@ -152,7 +150,7 @@ pub fn key_problem(format: &str, key: &str) -> Option<&'static str> {
         "text" => (!(matches!(k.len(), 16 | 24 | 32)
             && k.bytes().all(|b| b.is_ascii_graphic() || b == b' ')))
         .then_some("16, 24 or 32 characters, as keyed into the panel."),
-        _ => Some("Hex or text."),
+        _ => Some(tx!(staff.check.hex_text)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! What the administration page edits, and the checks on its fields (shared by the browser,
 //! which shows each message next to its field, and the server, which enforces them).
 
+use crate::tx;
 use serde::{Deserialize, Serialize};
 
 use super::ops::ZoneLine;
@@ -40,7 +41,7 @@ pub fn email_problem(email: &str) -> Option<&'static str> {
     let email = email.trim();
     let at = email.split_once('@');
     let bad = email.len() > 120 || email.contains(char::is_whitespace) || !at.is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'));
-    (!email.is_empty() && bad).then_some("An e-mail address such as ana@example.org, or nothing.")
+    (!email.is_empty() && bad).then_some(tx!(staff.check.e_mail_address_ana))
 }
 
 /// The languages a contact may be written to in, with their names.
@@ -52,17 +53,17 @@ impl ContactForm {
         let mut e = FieldErrors::default();
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 80 {
-            e.add("contact_name", "Enter the person's name (at most 80 characters).");
+            e.add("contact_name", tx!(staff.check.enter_person_s_name));
         }
         if super::customer::phone_problem(&self.phone).is_some() {
-            e.add("contact_phone", "A phone number, such as +40 721 555 010.");
+            e.add("contact_phone", tx!(staff.check.phone_number_40_721));
         }
         let email = self.email.trim();
         if let Some(problem) = email_problem(email) {
             e.add("contact_email", problem);
         }
         if !self.language.is_empty() && !LANGUAGES.iter().any(|(c, _)| *c == self.language) {
-            e.add("contact_language", "Choose a language.");
+            e.add("contact_language", tx!(staff.check.choose_language));
         }
         if !e.is_empty() {
             return Err(e);
@@ -201,7 +202,7 @@ pub fn check_new_user(username: &str, display_name: &str, password: &str, role: 
     let u = username.trim();
     if role == "customer" {
         if code_problem(u).is_some() {
-            e.add("username", "A customer ID: 6 to 10 digits.");
+            e.add("username", tx!(staff.check.customer_id_6_10));
         }
     } else if !(3..=32).contains(&u.len()) || !u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
         e.add("username", "3-32 characters: lower-case letters, digits, . _ -");
@@ -210,10 +211,10 @@ pub fn check_new_user(username: &str, display_name: &str, password: &str, role: 
         e.add("password", problem);
     }
     if display_name.trim().is_empty() || display_name.len() > 80 {
-        e.add("display_name", "Enter the person's name (at most 80 characters).");
+        e.add("display_name", tx!(staff.check.enter_person_s_name));
     }
     if !ROLES.contains(&role) {
-        e.add("role", "Choose a role.");
+        e.add("role", tx!(staff.check.choose_role));
     }
     e
 }
@@ -223,12 +224,12 @@ pub fn check_new_user(username: &str, display_name: &str, password: &str, role: 
 pub fn password_problem(role: &str, password: &str) -> Option<&'static str> {
     if role == "customer" {
         return match super::customer::pin_problem(password) {
-            Some("pin_trivial") => Some("This PIN is too easy to guess (0000, 1234, 1212, a year...)."),
-            Some(_) => Some("A PIN: 4 to 8 digits."),
+            Some("pin_trivial") => Some(tx!(staff.check.this_pin_too_easy)),
+            Some(_) => Some(tx!(staff.check.pin_4_8_digits)),
             None => None,
         };
     }
-    (password.chars().count() < 10 || password.len() > 256).then_some("At least 10 characters.")
+    (password.chars().count() < 10 || password.len() > 256).then_some(tx!(staff.check.least_10_characters))
 }
 
 /// What an administrator changes about a login.
@@ -263,7 +264,7 @@ pub enum UserChange {
 /// characters, not only spaces.
 pub fn safe_word_problem(word: &str) -> Option<&'static str> {
     let n = word.trim().chars().count();
-    (!(4..=64).contains(&n)).then_some("A safe word: 4 to 64 characters.")
+    (!(4..=64).contains(&n)).then_some(tx!(staff.check.safe_word_4_64))
 }
 
 /// Checks a zone: number 1-999 and a name of at most 60 characters.
@@ -271,11 +272,11 @@ pub fn check_zone(number: &str, name: &str) -> Result<(i64, String), FieldErrors
     let mut e = FieldErrors::default();
     let n = number.trim().parse::<i64>().ok().filter(|n| (1..=999).contains(n));
     if n.is_none() {
-        e.add("zone_number", "A number from 1 to 999.");
+        e.add("zone_number", tx!(staff.check.number_1_999));
     }
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 60 {
-        e.add("zone_name", "Name the zone (at most 60 characters).");
+        e.add("zone_name", tx!(staff.check.name_zone_60_characters));
     }
     match n {
         Some(n) if e.is_empty() => Ok((n, name.to_owned())),
@@ -289,10 +290,10 @@ pub fn check_position(lat: &str, lon: &str) -> Result<(f64, f64), Vec<(String, S
     let lat = lat.trim().replace(',', ".").parse::<f64>().ok().filter(|v| (-90.0..=90.0).contains(v));
     let lon = lon.trim().replace(',', ".").parse::<f64>().ok().filter(|v| (-180.0..=180.0).contains(v));
     if lat.is_none() {
-        e.push(("lat".into(), "A latitude: -90 to 90, such as 44.4268.".into()));
+        e.push(("lat".into(), tx!(staff.check.latitude_90_90_44).into()));
     }
     if lon.is_none() {
-        e.push(("lon".into(), "A longitude: -180 to 180, such as 26.1025.".into()));
+        e.push(("lon".into(), tx!(staff.check.longitude_180_180_26).into()));
     }
     match (lat, lon) {
         (Some(lat), Some(lon)) => Ok((lat, lon)),
@@ -402,7 +403,7 @@ impl SiteRules {
                 return None;
             }
             if v.len() > 6 || !v.bytes().all(|b| b.is_ascii_digit()) {
-                e.add(field, "A panel user number: 1 to 6 digits, or nothing.");
+                e.add(field, tx!(staff.check.panel_user_number_1));
             }
             Some(v.to_owned())
         };
@@ -424,27 +425,27 @@ impl SiteRules {
             t => match super::accounts::parse_duration(t).filter(|ms| *ms >= 3_600_000) {
                 Some(ms) => Some(ms),
                 None => {
-                    e.add("life_sign", "At least an hour, such as 3d or 30d, or nothing.");
+                    e.add("life_sign", tx!(staff.check.least_hour_3d_30d));
                     None
                 }
             },
         };
         let day = |e: &mut FieldErrors, field: &str, v: &str| match v.trim() {
             "" => None,
-            t => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| e.add(field, "A date: YYYY-MM-DD, or nothing.")).ok(),
+            t => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| e.add(field, tx!(staff.check.date_yyyy_mm_dd))).ok(),
         };
         let connected = day(&mut e, "connected", &self.connected);
         let warranty_until = day(&mut e, "warranty_until", &self.warranty_until);
         let price_minor = match self.price.trim() {
             "" => 0,
             t => price_minor(t).unwrap_or_else(|| {
-                e.add("price", "An amount such as 250 or 49.90, up to 1000000, or nothing.");
+                e.add("price", tx!(staff.check.amount_250_49_90));
                 0
             }),
         };
         let currency = super::import::currency_code(&self.currency);
         if price_minor > 0 && currency.is_none() {
-            e.add("currency", "A currency code of three letters, such as EUR or RON.");
+            e.add("currency", tx!(staff.check.currency_code_three_letters));
         }
         if !e.is_empty() {
             return Err(e);
@@ -511,16 +512,16 @@ pub fn check_hour_change(date: &str, open: &str, close: &str, today: chrono::Nai
     let mut e = FieldErrors::default();
     let day = match chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
         Ok(d) if d < today => {
-            e.add("change_date", "A day from today on.");
+            e.add("change_date", tx!(staff.check.day_today));
             None
         }
         Ok(d) if d > today + chrono::Days::new(366) => {
-            e.add("change_date", "At most a year ahead.");
+            e.add("change_date", tx!(staff.check.year_ahead));
             None
         }
         Ok(d) => Some(d),
         Err(_) => {
-            e.add("change_date", "A date: YYYY-MM-DD.");
+            e.add("change_date", tx!(staff.check.date_yyyy_mm_dd_2));
             None
         }
     };
@@ -529,11 +530,11 @@ pub fn check_hour_change(date: &str, open: &str, close: &str, today: chrono::Nai
         (o, c) => match (clock_time(o), clock_time(c)) {
             (Some(o), Some(c)) if o < c => Some((o, c)),
             (Some(_), Some(_)) => {
-                e.add("change_hours", "The opening comes before the closing on a changed day.");
+                e.add("change_hours", tx!(staff.check.opening_comes_before_closing));
                 None
             }
             _ => {
-                e.add("change_hours", "Both times (HH:MM), or neither for closed all day.");
+                e.add("change_hours", tx!(staff.check.both_times_hh_mm));
                 None
             }
         },
@@ -561,7 +562,7 @@ impl HoursForm {
     pub fn check(&self) -> Result<(Vec<Option<((u32, u32), (u32, u32))>>, u32), FieldErrors> {
         let mut e = FieldErrors::default();
         if self.days.len() != 7 {
-            e.add("days", "Seven days, Monday first.");
+            e.add("days", tx!(staff.check.seven_days_monday_first));
             return Err(e);
         }
         let mut out = Vec::new();
@@ -571,12 +572,12 @@ impl HoursForm {
                 ("", "") => out.push(None),
                 (o, c) => match (clock_time(o), clock_time(c)) {
                     (Some(o), Some(c)) if o == c => {
-                        e.fields.push((field, "Opening and closing must differ.".into()));
+                        e.fields.push((field, tx!(staff.check.opening_closing_differ).into()));
                         out.push(None);
                     }
                     (Some(o), Some(c)) => out.push(Some((o, c))),
                     _ => {
-                        e.fields.push((field, "Both times (HH:MM), or neither for a closed day.".into()));
+                        e.fields.push((field, tx!(staff.check.both_times_hh_mm_2).into()));
                         out.push(None);
                     }
                 },
@@ -624,16 +625,16 @@ impl SiteForm {
             }
             v.to_owned()
         };
-        let name = text(&mut e, "name", &self.name, 120, "Name the site (at most 120 characters).");
-        let address = text(&mut e, "address", &self.address, 200, "Street and number (at most 200 characters).");
-        let city = text(&mut e, "city", &self.city, 80, "The city (at most 80 characters).");
+        let name = text(&mut e, "name", &self.name, 120, tx!(staff.check.name_site_120_characters));
+        let address = text(&mut e, "address", &self.address, 200, tx!(staff.check.street_number_200_characters));
+        let city = text(&mut e, "city", &self.city, 80, tx!(staff.check.city_80_characters));
         let position = check_position(&self.lat, &self.lon).map_err(|fields| e.fields.extend(fields)).ok();
         let tz = self.time_zone.trim();
         if tz.is_empty() || tz.len() > 64 || !tz.chars().all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c)) {
-            e.add("time_zone", "A time zone such as Europe/Bucharest.");
+            e.add("time_zone", tx!(staff.check.time_zone_europe_bucharest));
         }
         if !SITE_KINDS.iter().any(|(k, _)| *k == self.kind) {
-            e.add("kind", "Home, business or vehicle.");
+            e.add("kind", tx!(staff.check.home_business_vehicle));
         }
         match position {
             Some((lat, lon)) if e.is_empty() => Ok(CheckedSite { name, address, city, lat, lon, time_zone: tz.to_owned(), kind: self.kind.clone() }),
@@ -647,7 +648,7 @@ pub fn check_crew(name: &str, lat: &str, lon: &str) -> Result<(String, f64, f64)
     let mut e = FieldErrors::default();
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 40 {
-        e.add("name", "Name the crew (at most 40 characters).");
+        e.add("name", tx!(staff.check.name_crew_40_characters));
     }
     let position = check_position(lat, lon).map_err(|fields| e.fields.extend(fields)).ok();
     match position {

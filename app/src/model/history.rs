@@ -1,6 +1,7 @@
 //! What the audit viewer asks for and shows, and the checks on its filter (shared by the
 //! page, the server function and the CSV export).
 
+use crate::tx;
 use serde::{Deserialize, Serialize};
 
 use super::admin::FieldErrors;
@@ -73,30 +74,30 @@ impl AuditFilter {
     pub fn check(&self) -> Result<CheckedAudit, FieldErrors> {
         let mut e = FieldErrors::default();
         let from = day(&self.from).unwrap_or_else(|()| {
-            e.fields.push(("from".into(), "A date: YYYY-MM-DD.".into()));
+            e.fields.push(("from".into(), tx!(staff.check.date_yyyy_mm_dd_2).into()));
             None
         });
         let to = day(&self.to).unwrap_or_else(|()| {
-            e.fields.push(("to".into(), "A date: YYYY-MM-DD.".into()));
+            e.fields.push(("to".into(), tx!(staff.check.date_yyyy_mm_dd_2).into()));
             None
         });
         if let (Some(f), Some(t)) = (from, to) {
             if t < f {
                 e.fields
-                    .push(("to".into(), "The last day comes after the first.".into()));
+                    .push(("to".into(), tx!(staff.check.last_day_comes_after).into()));
             }
         }
         if !AUDIT_GROUPS.iter().any(|(p, _)| *p == self.action.trim()) {
             e.fields
-                .push(("action".into(), "Choose what to show.".into()));
+                .push(("action".into(), tx!(staff.check.choose_what_show).into()));
         }
         if self.who.chars().count() > 64 {
             e.fields
-                .push(("who".into(), "At most 64 characters.".into()));
+                .push(("who".into(), tx!(staff.check.n_64_characters).into()));
         }
         if self.text.chars().count() > 200 {
             e.fields
-                .push(("text".into(), "At most 200 characters.".into()));
+                .push(("text".into(), tx!(staff.check.n_200_characters).into()));
         }
         if !e.is_empty() {
             return Err(e);
@@ -177,7 +178,7 @@ impl IncidentFilter {
         if self.account.chars().count() > 16 || self.operator.chars().count() > 64 {
             errors
                 .fields
-                .push(("account".into(), "At most 16 characters.".into()));
+                .push(("account".into(), tx!(staff.check.n_16_characters).into()));
         }
         match as_audit.check() {
             Ok(c) if errors.is_empty() => Ok((c.from, c.until)),

@@ -2,6 +2,7 @@
 //! them, and their checks (the browser runs them for the messages beside the fields; the
 //! server runs them again).
 
+use crate::tx;
 use serde::{Deserialize, Serialize};
 
 use super::admin::FieldErrors;
@@ -98,13 +99,13 @@ pub struct PlanForm {
 pub fn check_plan(category: &str, steps: &[StepLine]) -> Result<Vec<CheckedStep>, FieldErrors> {
     let mut e = FieldErrors::default();
     if !PLAN_CATEGORIES.iter().any(|(c, _)| *c == category) {
-        e.add("category", "Not a category a plan can be for.");
+        e.add("category", tx!(staff.check.not_category_plan_can));
     }
     if steps.is_empty() {
-        e.add("steps", "A plan needs at least one step.");
+        e.add("steps", tx!(staff.check.plan_needs_least_one));
     }
     if steps.len() > MAX_STEPS {
-        e.add("steps", &format!("At most {MAX_STEPS} steps."));
+        e.add("steps", &tx!(staff.check.max_steps, n = MAX_STEPS));
     }
     let mut out = Vec::with_capacity(steps.len());
     for (n, s) in steps.iter().enumerate() {
@@ -118,14 +119,14 @@ pub fn check_plan(category: &str, steps: &[StepLine]) -> Result<Vec<CheckedStep>
                 .filter(|s| (1..=3600).contains(s))
             {
                 Some(seconds) => out.push(CheckedStep::Wait { seconds }),
-                None => e.add(&field, "Wait 1 to 3600 seconds."),
+                None => e.add(&field, tx!(staff.check.wait_1_3600_seconds)),
             },
             "instruction" => {
                 let text = s.text.trim();
                 if text.is_empty() {
-                    e.add(&field, "Write what the operator must do.");
+                    e.add(&field, tx!(staff.check.write_what_operator_do));
                 } else if text.chars().count() > MAX_INSTRUCTION {
-                    e.add(&field, &format!("At most {MAX_INSTRUCTION} characters."));
+                    e.add(&field, &tx!(staff.check.max_chars, n = MAX_INSTRUCTION));
                 } else {
                     out.push(CheckedStep::Instruction {
                         text: text.to_owned(),
@@ -138,7 +139,7 @@ pub fn check_plan(category: &str, steps: &[StepLine]) -> Result<Vec<CheckedStep>
                     auto: s.auto,
                 });
             }
-            _ => e.add(&field, "Choose what this step does."),
+            _ => e.add(&field, tx!(staff.check.choose_what_this_step)),
         }
     }
     if category == "duress"
@@ -148,7 +149,7 @@ pub fn check_plan(category: &str, steps: &[StepLine]) -> Result<Vec<CheckedStep>
     {
         e.add(
             "steps",
-            "A duress alarm is silent: the customer is never notified by itself.",
+            tx!(staff.check.duress_alarm_silent_customer),
         );
     }
     if e.is_empty() {
@@ -188,7 +189,7 @@ pub struct CheckedOverride {
 pub fn check_overrides(lines: &[OverrideLine]) -> Result<Vec<CheckedOverride>, FieldErrors> {
     let mut e = FieldErrors::default();
     if lines.len() > MAX_OVERRIDES {
-        e.add("overrides", &format!("At most {MAX_OVERRIDES} overrides."));
+        e.add("overrides", &tx!(staff.check.max_overrides, n = MAX_OVERRIDES));
     }
     let mut out: Vec<CheckedOverride> = Vec::with_capacity(lines.len());
     for (n, l) in lines.iter().enumerate() {
@@ -199,7 +200,7 @@ pub fn check_overrides(lines: &[OverrideLine]) -> Result<Vec<CheckedOverride>, F
             "cid" => code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()),
             "sia" => code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()),
             _ => {
-                e.add(&field, "Contact ID or SIA.");
+                e.add(&field, tx!(staff.check.contact_id_sia));
                 continue;
             }
         };
@@ -207,23 +208,23 @@ pub fn check_overrides(lines: &[OverrideLine]) -> Result<Vec<CheckedOverride>, F
             e.add(
                 &field,
                 if protocol == "cid" {
-                    "A Contact ID code is three digits (130)."
+                    tx!(staff.check.contact_id_code_three)
                 } else {
-                    "A SIA code is two letters (BA)."
+                    tx!(staff.check.sia_code_two_letters)
                 },
             );
             continue;
         }
         if !PLAN_CATEGORIES.iter().any(|(c, _)| *c == l.category) {
-            e.add(&field, "Choose a category.");
+            e.add(&field, tx!(staff.check.choose_category));
             continue;
         }
         let Some(priority) = l.priority.trim().parse::<u8>().ok().filter(|p| *p <= 9) else {
-            e.add(&field, "A priority from 0 (highest) to 9.");
+            e.add(&field, tx!(staff.check.priority_0_highest_9));
             continue;
         };
         if out.iter().any(|o| o.protocol == protocol && o.code == code) {
-            e.add(&field, "This code is overridden above already.");
+            e.add(&field, tx!(staff.check.this_code_overridden_above));
             continue;
         }
         out.push(CheckedOverride {
@@ -259,19 +260,19 @@ pub fn check_holidays(
 ) -> Result<Vec<(chrono::NaiveDate, String)>, FieldErrors> {
     let mut e = FieldErrors::default();
     if lines.len() > MAX_HOLIDAYS {
-        e.add("holidays", &format!("At most {MAX_HOLIDAYS} holidays."));
+        e.add("holidays", &tx!(staff.check.max_holidays, n = MAX_HOLIDAYS));
     }
     let mut out: Vec<(chrono::NaiveDate, String)> = Vec::with_capacity(lines.len());
     for (n, l) in lines.iter().enumerate() {
         let field = format!("holiday{n}");
         let name = l.name.trim();
         match chrono::NaiveDate::parse_from_str(l.date.trim(), "%Y-%m-%d") {
-            Err(_) => e.add(&field, "A date: YYYY-MM-DD."),
+            Err(_) => e.add(&field, tx!(staff.check.date_yyyy_mm_dd_2)),
             Ok(_) if name.is_empty() || name.chars().count() > 80 => {
-                e.add(&field, "Name the holiday (at most 80 characters).")
+                e.add(&field, tx!(staff.check.name_holiday_80_characters))
             }
             Ok(d) if out.iter().any(|(x, _)| *x == d) => {
-                e.add(&field, "This day is listed already.")
+                e.add(&field, tx!(staff.check.this_day_listed_already))
             }
             Ok(d) => out.push((d, name.to_owned())),
         }

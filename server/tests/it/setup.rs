@@ -449,6 +449,19 @@ async fn a_login_keeps_its_language_and_its_pages_come_in_it() {
     let audit = app.store.list_audit(5).await.unwrap();
     assert!(audit.iter().any(|a| a.action == "user.language" && a.detail.as_deref().is_some_and(|d| d.contains("fr"))), "{audit:?}");
 
+    // A form checked on the server answers in the page's language.
+    let bad_crew = admin
+        .post(app.url("/rpc/admin/crew"))
+        .header("origin", app.origin())
+        .json(&serde_json::json!({ "crew_id": null, "name": "", "lat": "44.4", "lon": "26.1" }))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(bad_crew.contains(&text("fr", "staff", "check.name_crew_40_characters")), "{bad_crew}");
+
     // Another browser: signing in brings the login's language along.
     let browser = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let login = browser
