@@ -636,7 +636,17 @@ test("the admin creates a site with its position picked on the map, then changes
   await friday.getByTestId("hours-open").fill("18:00");
   await friday.getByTestId("hours-close").fill("02:00");
   await expect(friday).toContainText("closes the next morning");
+  // Tuesdays closed at lunch: two windows; a second one that starts before the first closed
+  // is refused beside the day.
+  const tuesday = editor.locator("table.hours tr[data-day='1']");
+  await tuesday.getByTestId("hours-open").fill("08:00");
+  await tuesday.getByTestId("hours-close").fill("12:00");
+  await tuesday.getByTestId("hours-open2").fill("11:00");
+  await tuesday.getByTestId("hours-close2").fill("18:00");
   await editor.getByTestId("hours-supervised").check();
+  await editor.getByTestId("hours-save").click();
+  await expect(tuesday.locator("[data-field=later1]")).toHaveText("The second window opens after the first closes; only the second may run past midnight.");
+  await tuesday.getByTestId("hours-open2").fill("14:00");
   await editor.getByTestId("hours-save").click();
   await expect(editor.getByTestId("hours-saved")).toBeVisible();
 

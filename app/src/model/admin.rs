@@ -491,8 +491,25 @@ pub struct HoursForm {
     pub closed_on_holidays: bool,
     /// Monday first, seven days.
     pub days: Vec<(String, String)>,
+    /// A second window of each day, Monday first (a shop closed at lunch); empty or seven.
+    #[serde(default)]
+    pub later: Vec<(String, String)>,
     /// Minutes late before it counts.
     pub tolerance_min: String,
+}
+
+/// An opening window checked: (open, close), each (hours, minutes).
+pub type Window = ((u32, u32), (u32, u32));
+
+/// A week's hours checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedHours {
+    /// Each day's first window, Monday first; `None`: closed.
+    pub days: Vec<Option<Window>>,
+    /// Each day's second window, Monday first.
+    pub later: Vec<Option<Window>>,
+    /// Minutes late before it counts.
+    pub tolerance_min: u32,
 }
 
 /// A change of one day's hours, as the admin page lists it.
@@ -556,41 +573,55 @@ pub fn clock_time(text: &str) -> Option<(u32, u32)> {
 }
 
 impl HoursForm {
-    /// The hours checked: each day closed or `(open, close)`, and the tolerance; or a
-    /// message per bad field (`day0`..`day6`, `tolerance_min`).
-    #[allow(clippy::type_complexity)]
-    pub fn check(&self) -> Result<(Vec<Option<((u32, u32), (u32, u32))>>, u32), FieldErrors> {
+    /// The hours checked; or a message per bad field (`day0`..`day6`, `later0`..`later6`,
+    /// `tolerance_min`).
+    pub fn check(&self) -> Result<CheckedHours, FieldErrors> {
         let mut e = FieldErrors::default();
-        if self.days.len() != 7 {
+        if self.days.len() != 7 || !(self.later.is_empty() || self.later.len() == 7) {
             e.add("days", tx!(staff.check.seven_days_monday_first));
             return Err(e);
         }
-        let mut out = Vec::new();
+        let mut days = Vec::new();
         for (n, (open, close)) in self.days.iter().enumerate() {
-            let field = format!("day{n}");
-            match (open.trim(), close.trim()) {
-                ("", "") => out.push(None),
-                (o, c) => match (clock_time(o), clock_time(c)) {
-                    (Some(o), Some(c)) if o == c => {
-                        e.fields.push((field, tx!(staff.check.opening_closing_differ).into()));
-                        out.push(None);
-                    }
-                    (Some(o), Some(c)) => out.push(Some((o, c))),
-                    _ => {
-                        e.fields.push((field, tx!(staff.check.both_times_hh_mm_2).into()));
-                        out.push(None);
-                    }
-                },
+            days.push(window(&mut e, format!("day{n}"), open, close));
+        }
+        let mut later = Vec::new();
+        for (n, (open, close)) in self.later.iter().enumerate() {
+            let field = format!("later{n}");
+            let second = window(&mut e, field.clone(), open, close);
+            match (days[n], second) {
+                (None, Some(_)) => e.fields.push((field, tx!(staff.check.later_needs_first).into())),
+                (Some((o1, c1)), Some((o2, _))) if c1 <= o1 || o2 <= c1 => e.fields.push((field, tx!(staff.check.later_after_first).into())),
+                _ => {}
             }
+            later.push(second);
         }
         let tolerance = self.tolerance_min.trim().parse::<u32>().ok().filter(|t| *t <= 240);
         if tolerance.is_none() {
-            e.add("tolerance_min", "0 to 240 minutes.");
+            e.add("tolerance_min", tx!(staff.check.tolerance_range));
         }
-        if !e.is_empty() {
-            return Err(e);
+        match tolerance {
+            Some(tolerance_min) if e.is_empty() => Ok(CheckedHours { days, later, tolerance_min }),
+            _ => Err(e),
         }
-        Ok((out, tolerance.unwrap_or(15)))
+    }
+}
+
+/// One window of a day: both times, or neither (closed); a message under `field` otherwise.
+fn window(e: &mut FieldErrors, field: String, open: &str, close: &str) -> Option<Window> {
+    match (open.trim(), close.trim()) {
+        ("", "") => None,
+        (o, c) => match (clock_time(o), clock_time(c)) {
+            (Some(o), Some(c)) if o == c => {
+                e.fields.push((field, tx!(staff.check.opening_closing_differ).into()));
+                None
+            }
+            (Some(o), Some(c)) => Some((o, c)),
+            _ => {
+                e.fields.push((field, tx!(staff.check.both_times_hh_mm_2).into()));
+                None
+            }
+        },
     }
 }
 
@@ -749,13 +780,39 @@ mod tests {
         let mut days = vec![(String::new(), String::new()); 7];
         days[4] = ("18:00".into(), "02:00".into());
         days[0] = ("08:00".into(), "17:30".into());
-        let (parsed, tolerance) = HoursForm { supervised: true, closed_on_holidays: false, days: days.clone(), tolerance_min: "15".into() }.check().unwrap();
-        assert_eq!((parsed[4], parsed[0], parsed[6], tolerance), (Some(((18, 0), (2, 0))), Some(((8, 0), (17, 30))), None, 15));
+        let form = |days: Vec<(String, String)>, later: Vec<(String, String)>, tolerance: &str| HoursForm {
+            supervised: true,
+            closed_on_holidays: false,
+            days,
+            later,
+            tolerance_min: tolerance.into(),
+        };
+        let parsed = form(days.clone(), Vec::new(), "15").check().unwrap();
+        assert_eq!((parsed.days[4], parsed.days[0], parsed.days[6], parsed.tolerance_min), (Some(((18, 0), (2, 0))), Some(((8, 0), (17, 30))), None, 15));
         days[1] = ("09:00".into(), "09:00".into());
         days[2] = ("09:00".into(), String::new());
-        let e = HoursForm { supervised: true, closed_on_holidays: false, days, tolerance_min: "300".into() }.check().unwrap_err();
+        let e = form(days, Vec::new(), "300").check().unwrap_err();
         assert_eq!(e.get("day1").as_deref(), Some("Opening and closing must differ."));
         assert!(e.get("day2").is_some() && e.get("tolerance_min").is_some());
+    }
+
+    #[test]
+    fn a_second_window_follows_the_first() {
+        let mut days = vec![(String::new(), String::new()); 7];
+        days[0] = ("08:00".into(), "12:00".into());
+        days[1] = ("08:00".into(), "12:00".into());
+        days[2] = ("18:00".into(), "02:00".into());
+        let mut later = vec![(String::new(), String::new()); 7];
+        later[0] = ("14:00".into(), "18:30".into());
+        let ok = HoursForm { supervised: true, closed_on_holidays: false, days: days.clone(), later: later.clone(), tolerance_min: "15".into() };
+        assert_eq!(ok.check().unwrap().later[0], Some(((14, 0), (18, 30))));
+        later[1] = ("11:00".into(), "15:00".into());
+        later[2] = ("23:00".into(), "23:30".into());
+        later[3] = ("14:00".into(), "18:00".into());
+        let e = HoursForm { later, ..ok }.check().unwrap_err();
+        assert_eq!(e.get("later1").as_deref(), Some("The second window opens after the first closes; only the second may run past midnight."));
+        assert!(e.get("later2").is_some(), "the first runs past midnight");
+        assert_eq!(e.get("later3").as_deref(), Some("Fill in the first window of this day first."));
     }
 
     #[test]

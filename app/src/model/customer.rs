@@ -193,6 +193,9 @@ pub struct AppDay {
     pub weekday: u8,
     /// `HH:MM`-`HH:MM`, or `None` when closed.
     pub hours: Option<(String, String)>,
+    /// The day's later windows (closed at lunch, open again in the afternoon).
+    #[serde(default)]
+    pub later: Vec<(String, String)>,
 }
 
 /// A temporary change of one day.

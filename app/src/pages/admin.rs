@@ -1534,12 +1534,12 @@ fn RulesEditor(site: i64, initial: crate::model::admin::SiteRules) -> impl IntoV
 #[component]
 fn HoursEditor(site: i64, initial: crate::model::admin::HoursForm) -> impl IntoView {
     use crate::model::admin::{HoursForm, WEEKDAYS};
-    let days: Vec<(RwSignal<String>, RwSignal<String>)> = (0..7)
-        .map(|n| {
-            let (o, c) = initial.days.get(n).cloned().unwrap_or_default();
-            (RwSignal::new(o), RwSignal::new(c))
-        })
-        .collect();
+    type Times = (RwSignal<String>, RwSignal<String>);
+    let signals = |list: &[(String, String)], n: usize| {
+        let (o, c) = list.get(n).cloned().unwrap_or_default();
+        (RwSignal::new(o), RwSignal::new(c))
+    };
+    let days: Vec<(Times, Times)> = (0..7).map(|n| (signals(&initial.days, n), signals(&initial.later, n))).collect();
     let days = StoredValue::new(days);
     let supervised = RwSignal::new(initial.supervised);
     let closed_on_holidays = RwSignal::new(initial.closed_on_holidays);
@@ -1550,7 +1550,8 @@ fn HoursEditor(site: i64, initial: crate::model::admin::HoursForm) -> impl IntoV
         let form = HoursForm {
             supervised: supervised.get_untracked(),
             closed_on_holidays: closed_on_holidays.get_untracked(),
-            days: days.with_value(|d| d.iter().map(|(o, c)| (o.get_untracked(), c.get_untracked())).collect()),
+            days: days.with_value(|d| d.iter().map(|((o, c), _)| (o.get_untracked(), c.get_untracked())).collect()),
+            later: days.with_value(|d| d.iter().map(|(_, (o, c))| (o.get_untracked(), c.get_untracked())).collect()),
             tolerance_min: tolerance.get_untracked(),
         };
         if let Err(e) = form.check() {
@@ -1574,9 +1575,11 @@ fn HoursEditor(site: i64, initial: crate::model::admin::HoursForm) -> impl IntoV
         <label class="check"><input type="checkbox" data-testid="hours-holidays" prop:checked=closed_on_holidays on:change=move |ev| closed_on_holidays.set(event_target_checked(&ev))/>
             " "{tx!(admin.hours.holidays)}</label>
         <table class="grid hours" data-testid="hours">
-            <thead><tr><th>{tx!(admin.common.day)}</th><th>{tx!(admin.common.opens)}</th><th>{tx!(admin.common.closes)}</th><th></th></tr></thead>
-            <tbody>{days.get_value().into_iter().enumerate().map(|(n, (open, close))| {
+            <thead><tr><th>{tx!(admin.common.day)}</th><th>{tx!(admin.common.opens)}</th><th>{tx!(admin.common.closes)}</th>
+                <th>{tx!(admin.hours.then_opens)}</th><th>{tx!(admin.common.closes)}</th><th></th></tr></thead>
+            <tbody>{days.get_value().into_iter().enumerate().map(|(n, ((open, close), (open2, close2)))| {
                 let field: &'static str = ["day0", "day1", "day2", "day3", "day4", "day5", "day6"][n];
+                let later_field: &'static str = ["later0", "later1", "later2", "later3", "later4", "later5", "later6"][n];
                 view! {
                     <tr data-day=n.to_string()>
                         <td>{words::weekday(n).unwrap_or(WEEKDAYS[n])}</td>
@@ -1584,14 +1587,21 @@ fn HoursEditor(site: i64, initial: crate::model::admin::HoursForm) -> impl IntoV
                             on:input=move |ev| open.set(event_target_value(&ev))/></td>
                         <td><input type="time" aria-label=tx!(admin.common.closes) data-testid="hours-close" prop:value=close
                             on:input=move |ev| close.set(event_target_value(&ev))/></td>
+                        <td><input type="time" aria-label=tx!(admin.hours.then_opens) data-testid="hours-open2" prop:value=open2
+                            on:input=move |ev| open2.set(event_target_value(&ev))/></td>
+                        <td><input type="time" aria-label=tx!(admin.common.closes) data-testid="hours-close2" prop:value=close2
+                            on:input=move |ev| close2.set(event_target_value(&ev))/></td>
                         <td class="muted small">{move || {
                             let (o, c) = (open.get(), close.get());
-                            match (crate::model::admin::clock_time(&o), crate::model::admin::clock_time(&c)) {
+                            // The day's last window says whether it closes the next morning.
+                            let (o2, c2) = (open2.get(), close2.get());
+                            let (lo, lc) = if o2.is_empty() && c2.is_empty() { (&o, &c) } else { (&o2, &c2) };
+                            match (crate::model::admin::clock_time(lo), crate::model::admin::clock_time(lc)) {
                                 (Some(a), Some(b)) if b < a => tx!(admin.hours.next_morning),
                                 _ if o.is_empty() && c.is_empty() => tx!(admin.hours.closed),
                                 _ => "",
                             }
-                        }}{field_error(errors, field)}</td>
+                        }}{field_error(errors, field)}{field_error(errors, later_field)}</td>
                     </tr>
                 }
             }).collect_view()}</tbody>

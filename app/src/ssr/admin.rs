@@ -215,12 +215,16 @@ pub async fn save_site(ctx: &Ctx, user: &SessionUser, site_id: Option<i64>, form
 /// A site's weekly hours as the form shows them.
 fn hours_of(s: &engine::SiteSettings) -> HoursForm {
     let schedule = s.schedule.clone().unwrap_or_default();
-    let days = schedule
-        .days
-        .iter()
-        .map(|d| d.map_or_else(|| (String::new(), String::new()), |h| (h.open.format("%H:%M").to_string(), h.close.format("%H:%M").to_string())))
-        .collect();
-    HoursForm { supervised: s.schedule.is_some(), closed_on_holidays: s.closed_on_holidays, days, tolerance_min: schedule.tolerance_min.to_string() }
+    let text = |h: Option<&engine::rules::schedule::OpenHours>| {
+        h.map_or_else(|| (String::new(), String::new()), |h| (h.open.format("%H:%M").to_string(), h.close.format("%H:%M").to_string()))
+    };
+    HoursForm {
+        supervised: s.schedule.is_some(),
+        closed_on_holidays: s.closed_on_holidays,
+        days: schedule.days.iter().map(|d| text(d.as_ref())).collect(),
+        later: schedule.later.iter().map(|l| text(l.first())).collect(),
+        tolerance_min: schedule.tolerance_min.to_string(),
+    }
 }
 
 /// Archives a site (`archive`) or brings it back. Archiving needs no open incident there; it
@@ -322,14 +326,18 @@ pub async fn change_hours_day(ctx: &Ctx, user: &SessionUser, site_id: i64, date:
 pub async fn save_hours(ctx: &Ctx, user: &SessionUser, site_id: i64, form: &HoursForm) -> Result<FieldErrors, WorkError> {
     use engine::rules::schedule::{validate, OpenHours, WeeklySchedule};
     ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
-    let (days, tolerance_min) = match form.check() {
+    let checked = match form.check() {
         Ok(d) => d,
         Err(e) => return Ok(e),
     };
     let time = |(h, m): (u32, u32)| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
-    let mut schedule = WeeklySchedule { tolerance_min, ..WeeklySchedule::default() };
-    for (slot, day) in schedule.days.iter_mut().zip(days) {
-        *slot = day.map(|(o, c)| OpenHours { open: time(o), close: time(c) });
+    let hours = |(o, c): crate::model::admin::Window| OpenHours { open: time(o), close: time(c) };
+    let mut schedule = WeeklySchedule { tolerance_min: checked.tolerance_min, ..WeeklySchedule::default() };
+    for (slot, day) in schedule.days.iter_mut().zip(checked.days) {
+        *slot = day.map(hours);
+    }
+    for (slot, day) in schedule.later.iter_mut().zip(checked.later) {
+        *slot = day.map(hours).into_iter().collect();
     }
     if let Err(e) = validate(&schedule) {
         return Ok(FieldErrors { fields: Vec::new(), form: Some(e.to_string()) });

@@ -351,7 +351,12 @@ pub async fn schedule(ctx: &Ctx, user: &SessionUser, site_id: i64) -> Result<App
             let today = chrono::DateTime::from_timestamp_millis(now)?.with_timezone(&tz).date_naive();
             let (days, tolerance_min) = match &site.settings.schedule {
                 Some(s) => (
-                    s.days.iter().zip(0u8..).map(|(d, weekday)| AppDay { weekday, hours: d.as_ref().map(hours) }).collect(),
+                    s.days
+                        .iter()
+                        .zip(s.later.iter())
+                        .zip(0u8..)
+                        .map(|((d, later), weekday)| AppDay { weekday, hours: d.as_ref().map(hours), later: later.iter().map(hours).collect() })
+                        .collect(),
                     s.tolerance_min,
                 ),
                 None => (Vec::new(), 0),

@@ -5,6 +5,7 @@
 use engine::incident::CallOutcome;
 use engine::rules::billing::{Charge, FreeReason, Outcome};
 use engine::rules::classify::Category;
+use engine::rules::schedule::WeeklySchedule;
 use engine::{ArmState, StepKind};
 
 use crate::i18n::td_string;
@@ -99,6 +100,22 @@ pub fn arm_state(lang: Lang, arm: ArmState, user: Option<&str>, at: Option<&str>
         (None, Some(time)) => td_string!(l, staff.words.arm_at, state = state, time = time),
         _ => state.to_owned(),
     }
+}
+
+/// A week's opening hours, one line per day, Monday first ("Tuesday 08:00–12:00,
+/// 14:00–18:00", "Sunday closed").
+pub fn week(lang: Lang, schedule: &WeeklySchedule) -> Vec<String> {
+    let l = lang.locale();
+    (0u8..7)
+        .map(|day| {
+            let windows: Vec<String> = schedule
+                .windows(usize::from(day))
+                .map(|h| format!("{}–{}", h.open.format("%H:%M"), h.close.format("%H:%M")))
+                .collect();
+            let hours = if windows.is_empty() { td_string!(l, app.schedule.closed).to_owned() } else { windows.join(", ") };
+            format!("{} {hours}", crate::lang::words::weekday(lang, day))
+        })
+        .collect()
 }
 
 /// Who acted, for a journal line without a named person.

@@ -77,7 +77,7 @@ pub async fn site_sheet(ctx: &Ctx, site_id: i64, live: Option<&Site>, now_ms: i6
         let i = &site.settings.instructions;
         (sheet.keys, sheet.pets, sheet.notes) = (i.keys.clone(), i.pets.clone(), i.notes.clone());
         if let Some(s) = &site.settings.schedule {
-            sheet.schedule = s.describe();
+            sheet.schedule = words::week(words::lang(), s);
         }
         sheet.test_until = local(st.test_at(now_ms).map(|t| t.until_ms), tz);
         sheet.suspended_until = local(st.suspended_until_ms.filter(|u| *u > now_ms), tz);

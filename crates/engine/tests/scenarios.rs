@@ -196,7 +196,7 @@ fn a_duress_opening_shows_as_the_user_it_stands_for_and_its_dispatch_is_not_the_
 
 fn weekdays_8_to_18() -> WeeklySchedule {
     let h = |o: u32, c: u32| Some(OpenHours { open: chrono::NaiveTime::from_hms_opt(o, 0, 0).unwrap(), close: chrono::NaiveTime::from_hms_opt(c, 0, 0).unwrap() });
-    WeeklySchedule { days: [h(8, 18), h(8, 18), h(8, 18), h(8, 18), h(8, 18), None, None], tolerance_min: 15 }
+    WeeklySchedule { days: [h(8, 18), h(8, 18), h(8, 18), h(8, 18), h(8, 18), None, None], later: Default::default(), tolerance_min: 15 }
 }
 
 #[test]

@@ -33,25 +33,49 @@ pub struct OpenHours {
     pub close: NaiveTime,
 }
 
+/// The most opening windows in one day.
+pub const MAX_WINDOWS_A_DAY: usize = 4;
+
 /// The agreed hours of each weekday.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeeklySchedule {
     /// Monday first; `None` = closed all day.
     pub days: [Option<OpenHours>; 7],
+    /// Later windows of the same weekday, Monday first (a shop closed at lunch: 08:00-12:00
+    /// in `days`, then 14:00-18:00 here). Each opens after the day's previous window closed;
+    /// only a day's last window may run past midnight.
+    #[serde(default, skip_serializing_if = "no_later_windows")]
+    pub later: [Vec<OpenHours>; 7],
     /// Minutes after the scheduled time before the site is late.
     pub tolerance_min: u32,
 }
 
+fn no_later_windows(later: &[Vec<OpenHours>; 7]) -> bool {
+    later.iter().all(Vec::is_empty)
+}
+
 impl WeeklySchedule {
-    /// One line per day, Monday first: `Mon 08:00-18:00`, `Fri 18:00-02:00 (next day)` or
-    /// `Sun closed`.
+    /// A weekday's windows (0 = Monday), in order.
+    pub fn windows(&self, weekday: usize) -> impl Iterator<Item = OpenHours> + '_ {
+        self.days[weekday % 7].into_iter().chain(self.later[weekday % 7].iter().copied())
+    }
+
+    /// One line per day, Monday first: `Mon 08:00-18:00`, `Sat 08:00-12:00, 14:00-18:00`,
+    /// `Fri 18:00-02:00 (next day)` or `Sun closed`.
     pub fn describe(&self) -> Vec<String> {
         const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
         DAYS.iter()
-            .zip(self.days.iter())
-            .map(|(day, hours)| match hours {
-                Some(h) => format!("{day} {}-{}{}", h.open.format("%H:%M"), h.close.format("%H:%M"), if h.close < h.open { " (next day)" } else { "" }),
-                None => format!("{day} closed"),
+            .enumerate()
+            .map(|(n, day)| {
+                let windows: Vec<String> = self
+                    .windows(n)
+                    .map(|h| format!("{}-{}{}", h.open.format("%H:%M"), h.close.format("%H:%M"), if h.close < h.open { " (next day)" } else { "" }))
+                    .collect();
+                if windows.is_empty() {
+                    format!("{day} closed")
+                } else {
+                    format!("{day} {}", windows.join(", "))
+                }
             })
             .collect()
     }
@@ -62,6 +86,7 @@ impl Default for WeeklySchedule {
     fn default() -> Self {
         Self {
             days: [None; 7],
+            later: Default::default(),
             tolerance_min: 15,
         }
     }
@@ -107,6 +132,17 @@ pub enum ScheduleError {
     },
     /// The tolerance is longer than [`MAX_TOLERANCE_MIN`].
     ToleranceTooLong(u32),
+    /// A later window of a day starts before the previous one closed, follows one that runs
+    /// past midnight, or has no first window before it.
+    WindowsOverlap {
+        /// 0 = Monday … 6 = Sunday.
+        day: usize,
+    },
+    /// More than [`MAX_WINDOWS_A_DAY`] windows in one day.
+    TooManyWindows {
+        /// 0 = Monday … 6 = Sunday.
+        day: usize,
+    },
 }
 
 impl fmt::Display for ScheduleError {
@@ -120,9 +156,16 @@ impl fmt::Display for ScheduleError {
             "Saturday",
             "Sunday",
         ];
+        let name = |day: &usize| DAYS.get(*day).copied().unwrap_or("?");
         match self {
+            Self::WindowsOverlap { day } => {
+                write!(f, "{}: each opening window starts after the previous one closed, and only the last may run past midnight", name(day))
+            }
+            Self::TooManyWindows { day } => {
+                write!(f, "{}: at most {MAX_WINDOWS_A_DAY} opening windows a day", name(day))
+            }
             Self::SameOpenAndClose { day } => {
-                let name = DAYS.get(*day).copied().unwrap_or("?");
+                let name = name(day);
                 write!(f, "{name}: opening and closing must differ (a closing before the opening is on the next day)")
             }
             Self::ToleranceTooLong(min) => {
@@ -137,15 +180,21 @@ impl fmt::Display for ScheduleError {
 
 impl std::error::Error for ScheduleError {}
 
-/// Checks that no day opens and closes at the same time and the tolerance is at most 240
-/// minutes.
+/// Checks that no window opens and closes at the same time, a day's windows follow one
+/// another (at most [`MAX_WINDOWS_A_DAY`]), and the tolerance is at most 240 minutes.
 pub fn validate(schedule: &WeeklySchedule) -> Result<(), ScheduleError> {
-    if let Some(day) = schedule
-        .days
-        .iter()
-        .position(|d| d.is_some_and(|h| h.open == h.close))
-    {
-        return Err(ScheduleError::SameOpenAndClose { day });
+    for day in 0..7 {
+        let windows: Vec<OpenHours> = schedule.windows(day).collect();
+        if windows.iter().any(|h| h.open == h.close) {
+            return Err(ScheduleError::SameOpenAndClose { day });
+        }
+        if windows.len() > MAX_WINDOWS_A_DAY {
+            return Err(ScheduleError::TooManyWindows { day });
+        }
+        let in_order = windows.windows(2).all(|w| w[0].open < w[0].close && w[0].close < w[1].open);
+        if (schedule.days[day].is_none() && !schedule.later[day].is_empty()) || !in_order {
+            return Err(ScheduleError::WindowsOverlap { day });
+        }
     }
     if schedule.tolerance_min > MAX_TOLERANCE_MIN {
         return Err(ScheduleError::ToleranceTooLong(schedule.tolerance_min));
@@ -155,8 +204,8 @@ pub fn validate(schedule: &WeeklySchedule) -> Result<(), ScheduleError> {
 
 /// Every [`Due`] whose deadline is in `(from_ms, to_ms]`, sorted by deadline.
 ///
-/// A [`TempChange`] for a local date replaces that weekday's hours (the last one given for a
-/// date wins).
+/// A [`TempChange`] for a local date replaces all that weekday's windows (the last one given
+/// for a date wins).
 pub fn dues_between(
     schedule: &WeeklySchedule,
     changes: &[TempChange],
@@ -176,11 +225,12 @@ pub fn dues_between(
     let mut date = first.pred_opt().unwrap_or(first);
     let end = last.succ_opt().unwrap_or(last);
     while date <= end {
-        let hours = changes.iter().rev().find(|c| c.date == date).map_or(
-            schedule.days[date.weekday().num_days_from_monday() as usize],
-            |c| c.hours,
-        );
-        if let Some(hours) = hours {
+        let weekday = date.weekday().num_days_from_monday() as usize;
+        let windows: Vec<OpenHours> = match changes.iter().rev().find(|c| c.date == date) {
+            Some(change) => change.hours.into_iter().collect(),
+            None => schedule.windows(weekday).collect(),
+        };
+        for hours in windows {
             // A closing at or before the opening is the next morning's.
             let close_date = if hours.close <= hours.open { date.succ_opt().unwrap_or(date) } else { date };
             for (expect, day, time) in [

@@ -60,7 +60,7 @@ pub fn business_hours() -> WeeklySchedule {
     };
     let mut days = [Some(hours); 7];
     days[6] = None;
-    WeeklySchedule { days, tolerance_min: 5 }
+    WeeklySchedule { days, later: Default::default(), tolerance_min: 5 }
 }
 
 /// What the `i`th demo site agreed, when it differs from the defaults: every tenth site has

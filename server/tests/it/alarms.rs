@@ -411,6 +411,26 @@ async fn a_duress_code_and_billing_terms_set_on_the_admin_page_take_effect() {
     let settings: Value = serde_json::from_str(&app.store.site_settings(app.site).await.unwrap().unwrap()).unwrap();
     assert_eq!(settings["schedule"]["days"][4], json!({ "open": "18:00:00", "close": "02:00:00" }));
     assert_eq!(settings["duress_user"], "9", "the hours leave the other rules alone");
+
+    // Closed at lunch on Tuesdays: a second window, after the first; the engine and the
+    // form read it back.
+    days[1] = json!(["08:00", "12:00"]);
+    let mut later = vec![json!(["", ""]); 7];
+    later[1] = json!(["11:30", "18:00"]);
+    let two = |later: &Vec<Value>| json!({ "site_id": app.site, "hours": { "supervised": true, "days": days, "later": later, "tolerance_min": "15" } });
+    let overlap = post(&boss, app.url("/rpc/admin/site-hours"), two(&later)).await;
+    assert_eq!(overlap["fields"][0][0], "later1");
+    later[1] = json!(["14:00", "18:00"]);
+    assert_eq!(post(&boss, app.url("/rpc/admin/site-hours"), two(&later)).await["fields"], json!([]));
+    let site = app.site;
+    let windows = app
+        .engine()
+        .read(move |e, _| e.site(site).and_then(|s| s.settings.schedule.clone()).map(|s| s.windows(1).count()))
+        .await
+        .unwrap();
+    assert_eq!(windows, Some(2));
+    let detail: Value = boss.post(app.url("/rpc/admin/site")).form(&[("site_id", app.site.to_string())]).send().await.unwrap().json().await.unwrap();
+    assert_eq!(detail["hours"]["later"][1], json!(["14:00", "18:00"]));
     app.stop().await;
 }
 

@@ -36,7 +36,9 @@ fn Week(s: AppSchedule) -> impl IntoView {
             view! {
                 <table class="week" data-testid="week">
                     {s.days.iter().map(|d| {
-                        let h = hours(&d.hours);
+                        let h = hours(&d.hours).map(|first| {
+                            d.later.iter().fold(first, |text, (o, c)| format!("{text}, {o}–{c}"))
+                        });
                         let day = d.weekday;
                         view! { <tr><th>{move || words::weekday(lang.get(), day)}</th><td>{move || h.clone().unwrap_or_else(|| td_string!(lang.get().locale(), app.schedule.closed).to_owned())}</td></tr> }
                     }).collect_view()}

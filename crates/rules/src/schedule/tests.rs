@@ -40,6 +40,7 @@ fn shop() -> WeeklySchedule {
             hours((9, 0), (13, 0)),
             hours((3, 30), (12, 0)),
         ],
+        later: Default::default(),
         tolerance_min: 15,
     }
 }
@@ -303,4 +304,53 @@ fn a_night_window_closes_the_next_morning() {
     let late = [TempChange { date: date(2026, 3, 9), hours: hours((20, 0), (1, 30)) }];
     let dues = dues_between(&WeeklySchedule::default(), &late, Bucharest, utc(2026, 3, 9, 0, 0), utc(2026, 3, 11, 0, 0));
     assert_eq!(dues.iter().map(|d| (d.expect, d.scheduled_ms)).collect::<Vec<_>>(), vec![(Open, utc(2026, 3, 9, 18, 0)), (Close, utc(2026, 3, 9, 23, 30))]);
+}
+
+#[test]
+fn a_day_may_have_several_windows() {
+    use Expectation::*;
+    // A pharmacy closed at lunch on Tuesday 2026-03-10 (Bucharest, UTC+2): 08:00-12:00 and
+    // 14:00-18:00, then a night counter 21:00-01:00.
+    let mut pharmacy = WeeklySchedule::default();
+    pharmacy.days[1] = hours((8, 0), (12, 0));
+    pharmacy.later[1] = vec![hours((14, 0), (18, 0)).unwrap(), hours((21, 0), (1, 0)).unwrap()];
+    assert_eq!(validate(&pharmacy), Ok(()));
+    assert_eq!(pharmacy.describe()[1], "Tue 08:00-12:00, 14:00-18:00, 21:00-01:00 (next day)");
+    let dues = dues_between(&pharmacy, &[], Bucharest, utc(2026, 3, 10, 0, 0), utc(2026, 3, 11, 12, 0));
+    assert_eq!(
+        dues.iter().map(|d| (d.expect, d.scheduled_ms)).collect::<Vec<_>>(),
+        vec![
+            (Open, utc(2026, 3, 10, 6, 0)),
+            (Close, utc(2026, 3, 10, 10, 0)),
+            (Open, utc(2026, 3, 10, 12, 0)),
+            (Close, utc(2026, 3, 10, 16, 0)),
+            (Open, utc(2026, 3, 10, 19, 0)),
+            (Close, utc(2026, 3, 10, 23, 0)),
+        ]
+    );
+    // A change of that day replaces every window.
+    let short = [TempChange { date: date(2026, 3, 10), hours: hours((9, 0), (13, 0)) }];
+    assert_eq!(dues_between(&pharmacy, &short, Bucharest, utc(2026, 3, 10, 0, 0), utc(2026, 3, 11, 0, 0)).len(), 2);
+
+    // Windows must follow one another, the first must exist, only the last may cross midnight.
+    let mut overlap = pharmacy.clone();
+    overlap.later[1][0] = hours((11, 0), (15, 0)).unwrap();
+    assert_eq!(validate(&overlap), Err(ScheduleError::WindowsOverlap { day: 1 }));
+    let mut after_night = WeeklySchedule::default();
+    after_night.days[4] = hours((18, 0), (2, 0));
+    after_night.later[4] = vec![hours((22, 0), (23, 0)).unwrap()];
+    assert_eq!(validate(&after_night), Err(ScheduleError::WindowsOverlap { day: 4 }));
+    let mut orphan = WeeklySchedule::default();
+    orphan.later[6] = vec![hours((14, 0), (18, 0)).unwrap()];
+    assert_eq!(validate(&orphan), Err(ScheduleError::WindowsOverlap { day: 6 }));
+    let mut many = WeeklySchedule::default();
+    many.days[0] = hours((1, 0), (2, 0));
+    many.later[0] = (3..7).map(|h| hours((h * 2, 0), (h * 2 + 1, 0)).unwrap()).collect();
+    assert_eq!(validate(&many), Err(ScheduleError::TooManyWindows { day: 0 }));
+
+    // Stored schedules without later windows read as before and are written as before.
+    let json = serde_json::to_string(&shop()).unwrap();
+    assert!(!json.contains("later"), "{json}");
+    let old: WeeklySchedule = serde_json::from_str(&json).unwrap();
+    assert_eq!(old, shop());
 }
