@@ -701,6 +701,20 @@ test("the admin edits the centre's plans, a site's own plan with an instruction,
   await holidays.getByTestId("holiday-name").last().fill("Ziua Națională");
   await holidays.getByTestId("holidays-save").click();
   await expect(holidays.getByTestId("holidays-saved")).toBeVisible();
+  // Romania's calendar for 2027 fills in the rest (Orthodox Easter on May 2); the day
+  // typed by hand stays as it was, once.
+  await holidays.getByTestId("preset-country").selectOption("RO");
+  await holidays.getByTestId("preset-year").fill("20x7");
+  await holidays.getByTestId("preset-add").click();
+  await expect(holidays.getByTestId("preset-message")).toHaveText("A year such as 2027.");
+  await holidays.getByTestId("preset-year").fill("2027");
+  await holidays.getByTestId("preset-add").click();
+  await expect(holidays.getByTestId("preset-message")).toHaveText("16 holidays added: check them and save.");
+  await expect(holidays.getByTestId("holiday")).toHaveCount(17);
+  await expect(holidays.locator("[data-testid=holiday-date]").nth(0)).toHaveValue("2027-01-01");
+  await expect(holidays.locator("[data-testid=holiday-name]").nth(7)).toHaveValue("Paștele");
+  await holidays.getByTestId("holidays-save").click();
+  await expect(holidays.getByTestId("holidays-saved")).toBeVisible();
 
   // Demo site 17: its own burglary plan starts with an instruction; zone 003 is the entry
   // door; Contact ID 134 from its panel is a panic.

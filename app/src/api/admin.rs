@@ -197,6 +197,14 @@ pub async fn save_holidays(holidays: Vec<crate::model::plans::HolidayLine>) -> R
     crate::ssr::plans::save_holidays(&ctx, &user, &holidays).await.map_err(fail)
 }
 
+/// A country's public holidays in a year, with their names in its language, for the admin
+/// to add to the centre's calendar (supervisors and admins; nothing is saved).
+#[server(prefix = "/rpc", endpoint = "admin/holiday-preset", input = Json)]
+pub async fn holiday_preset(country: String, year: i32) -> Result<Vec<crate::model::plans::HolidayLine>, ServerFnError> {
+    super::server::require(MANAGERS).await?;
+    crate::ssr::plans::holiday_preset(&country, year).map_err(fail)
+}
+
 /// Changes one day's hours of a site, or with `remove` takes that change back (supervisors
 /// and admins); answers the site's changes from today on, or what to fix.
 #[server(prefix = "/rpc", endpoint = "admin/hours-change", input = Json)]

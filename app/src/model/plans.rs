@@ -244,6 +244,10 @@ pub fn check_overrides(lines: &[OverrideLine]) -> Result<Vec<CheckedOverride>, F
 /// Most public holidays the centre keeps.
 pub const MAX_HOLIDAYS: usize = 200;
 
+/// The countries whose public holidays the admin page offers (`rules::holidays::COUNTRIES`).
+pub const HOLIDAY_COUNTRIES: [(&str, &str); 5] =
+    [("RO", "România"), ("HU", "Magyarország"), ("FI", "Suomi"), ("NO", "Norge"), ("FR", "France")];
+
 /// One public holiday of the centre's calendar.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HolidayLine {

@@ -356,6 +356,13 @@ pub async fn save_overrides(
     Ok(FieldErrors::default())
 }
 
+/// A country's public holidays in `year` ([`engine::rules::holidays`]), as holiday lines.
+pub fn holiday_preset(country: &str, year: i32) -> Result<Vec<HolidayLine>, WorkError> {
+    engine::rules::holidays::public_holidays(country, year)
+        .map(|days| days.into_iter().map(|(date, name)| HolidayLine { date: date.to_string(), name: name.to_owned() }).collect())
+        .ok_or_else(|| WorkError::Invalid(format!("no holiday calendar for {country:?} in {year}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,5 +406,13 @@ mod tests {
             .map(|(k, _)| *k)
             .collect();
         assert_eq!(ours, store::ZONE_KINDS.to_vec());
+    }
+
+    #[test]
+    fn the_page_offers_the_countries_the_rules_know() {
+        assert_eq!(crate::model::plans::HOLIDAY_COUNTRIES, engine::rules::holidays::COUNTRIES);
+        let ro = super::holiday_preset("RO", 2027).unwrap();
+        assert_eq!((ro[0].date.as_str(), ro[0].name.as_str()), ("2027-01-01", "Anul Nou"));
+        assert!(super::holiday_preset("XX", 2027).is_err() && super::holiday_preset("FR", 1800).is_err());
     }
 }

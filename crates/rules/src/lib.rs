@@ -7,6 +7,7 @@
 pub mod billing;
 pub mod classify;
 pub mod geo;
+pub mod holidays;
 mod local;
 pub mod schedule;
 pub mod sla;

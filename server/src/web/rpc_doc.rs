@@ -28,6 +28,7 @@ pub const RPC: &[(&str, &str, &[&str])] = &[
     ("/rpc/admin/site-archive", "Archives a site (no open incident; its accounts are removed) or brings it back (admins).", &["site_id", "archive"]),
     ("/rpc/admin/archived-sites", "The archived sites (supervisors and admins).", &[]),
     ("/rpc/admin/holidays", "The centre's public holidays (supervisors and admins).", &[]),
+    ("/rpc/admin/holiday-preset", "A country's public holidays in a year (RO, HU, FI, NO, FR; 1900-2099), named in its language, to add to the centre's calendar (supervisors and admins; nothing is saved).", &["country", "year"]),
     ("/rpc/admin/holidays-save", "Replaces the centre's public holidays (admins only: they change every site closed on holidays); answers what to fix.", &["holidays"]),
     ("/rpc/admin/hours-change", "Changes one day's hours of a site, or with `remove` takes that change back (supervisors and admins); answers the site's changes from today on, or what to fix.", &["site_id", "date", "open", "close", "remove"]),
     ("/rpc/admin/site-overrides", "Replaces a site's code overrides (supervisors and admins); answers what to fix.", &["site_id", "overrides"]),

@@ -253,6 +253,7 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/admin/archived-sites", "1 3 3 3 3 3 p p", Body::None),
     ("POST", "/rpc/admin/site-archive", "1 3 3 3 3 3 3 4", Body::Json(json_site_archive)),
     ("POST", "/rpc/admin/holidays-save", "1 3 3 3 3 3 3 p", Body::Json(json_holidays)),
+    ("POST", "/rpc/admin/holiday-preset", "1 3 3 3 3 3 p p", Body::Json(json_holiday_preset)),
     ("POST", "/rpc/admin/hours-change", "1 3 3 3 3 3 p p", Body::Json(json_hours_change)),
     ("POST", "/rpc/admin/map", "1 3 3 3 3 3 p p", Body::None),
     ("POST", "/rpc/admin/invite", "1 3 3 3 3 3 p p", Body::Json(json_invite)),
@@ -598,6 +599,10 @@ fn json_centre_plan() -> Value {
 fn json_site_archive() -> Value {
     json!({ "site_id": 999999, "archive": true })
 }
+fn json_holiday_preset() -> Value {
+    json!({ "country": "RO", "year": 2026 })
+}
+
 fn json_holidays() -> Value {
     json!({ "holidays": [{ "date": "x", "name": "" }] })
 }

@@ -531,11 +531,65 @@ fn Holidays(holidays: Vec<HolidayLine>) -> impl IntoView {
                 }
             </For>
         </ul>
+        <HolidayPreset rows next saved/>
         <div class="form-actions">
             <button class="btn small" data-testid="holiday-add" on:click=add>{tx!(admin.holidays.add)}</button>
             <button class="btn small primary" data-testid="holidays-save" on:click=save>{tx!(admin.holidays.save)}</button>
             {move || errors.try_with(|e| e.get("holidays").or(e.form.clone())).flatten().map(|m| view! { <span class="field-error">{m}</span> })}
             {move || saved.get().then(|| view! { <span class="muted" data-testid="holidays-saved">{tx!(admin.common.saved)}</span> })}
+        </div>
+    }
+}
+
+/// A country's public holidays of a year added to the list (dates already listed are
+/// left alone); the admin reviews them and saves.
+#[component]
+fn HolidayPreset(rows: RwSignal<Vec<HolidayRow>>, next: StoredValue<u64>, saved: RwSignal<bool>) -> impl IntoView {
+    use crate::model::plans::HOLIDAY_COUNTRIES;
+    let country = RwSignal::new(HOLIDAY_COUNTRIES[0].0.to_owned());
+    let year = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<(bool, String)>);
+    let add = move |_| {
+        let Ok(y) = year.get_untracked().trim().parse::<i32>() else {
+            message.set(Some((false, tx!(admin.holidays.preset_year_bad).to_owned())));
+            return;
+        };
+        let c = country.get_untracked();
+        leptos::task::spawn_local(async move {
+            match crate::api::admin::holiday_preset(c, y).await {
+                Ok(days) => {
+                    let mut added = 0;
+                    rows.update(|r| {
+                        for day in days {
+                            if r.iter().all(|x| x.date.get_untracked() != day.date) {
+                                let key = next.get_value();
+                                next.set_value(key + 1);
+                                r.push(HolidayRow { key, date: RwSignal::new(day.date), name: RwSignal::new(day.name) });
+                                added += 1;
+                            }
+                        }
+                        r.sort_by_key(|x| x.date.get_untracked());
+                    });
+                    saved.set(false);
+                    message.set(Some((true, tx!(admin.holidays.preset_added, count = added))));
+                }
+                Err(e) => message.set(Some((false, crate::components::readable(&e)))),
+            }
+        });
+    };
+    view! {
+        <div class="form-actions holiday-preset" data-testid="holiday-preset">
+            <label class="small">{tx!(admin.holidays.preset_country)}" "
+                <select data-testid="preset-country" on:change=move |ev| country.set(event_target_value(&ev))>
+                    {HOLIDAY_COUNTRIES.into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="small">{tx!(admin.holidays.preset_year)}" "
+                <input size="5" inputmode="numeric" placeholder="2027" data-testid="preset-year" prop:value=year
+                    on:input=move |ev| year.set(event_target_value(&ev))/>
+            </label>
+            <button class="btn small" data-testid="preset-add" on:click=add>{tx!(admin.holidays.preset_add)}</button>
+            {move || message.get().map(|(ok, m)| view! { <span class=if ok { "muted" } else { "field-error" } data-testid="preset-message">{m}</span> })}
         </div>
     }
 }
