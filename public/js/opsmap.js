@@ -453,8 +453,9 @@
     }
   }
   function crewTooltip(c) {
-    return "<b>" + esc(c.name || ("Crew " + c.id)) + "</b><br>" + esc(String(crewStatus(c.status)).replace("_", " ")) +
-      (c.on_shift === false ? " · off shift" : "");
+    var status = crewStatus(c.status);
+    return "<b>" + esc(c.name || ("Crew " + c.id)) + "</b><br>" + esc(word(status, status.replace("_", " "))) +
+      (c.on_shift === false ? " · " + esc(word("off_shift", "off shift")) : "");
   }
 
   function removeCrew(id) {
@@ -552,6 +553,13 @@
   }
 
   // ----------------------------------------------------------------- legend
+  // A word of the page's language, given by the page in `opts.words`; English otherwise.
+  function word(key, english) {
+    var w = S.opts && S.opts.words;
+    return (w && typeof w[key] === "string") ? w[key] : english;
+  }
+  function escPair(p) { return [esc(p[0]), p[1]]; }
+
   function legendControl() {
     var ctl = L.control({ position: "bottomleft" });
     ctl.onAdd = function () {
@@ -562,13 +570,15 @@
         }).join("") + "</div>";
       };
       div.innerHTML =
-        '<h4 class="vm-legend-toggle" title="Show/hide legend">Legend ▾</h4><div class="vm-legend-body">' +
-        "<h4>Sites</h4>" + rows([["Alarm", STATE_COLORS.alarm], ["Trouble", STATE_COLORS.trouble], ["Test", STATE_COLORS.test],
-          ["Armed", STATE_COLORS.armed], ["Night", STATE_COLORS.night], ["Disarmed", STATE_COLORS.disarmed],
-          ["Suspended", STATE_COLORS.suspended], ["Unknown", STATE_COLORS.unknown]]) +
-        "<h4>Incidents</h4>" + rows([["P0–1", "#ef4444"], ["P2–3", "#f97316"], ["P4+", "#f59e0b"]]) +
-        "<h4>Crews</h4>" + rows([["Available", CREW_COLORS.available], ["En route", CREW_COLORS.en_route],
-          ["On site", CREW_COLORS.on_site], ["Returning", CREW_COLORS.returning], ["Off", CREW_COLORS.off]]) +
+        '<h4 class="vm-legend-toggle" title="' + esc(word("show_hide", "Show/hide legend")) + '">' + esc(word("legend", "Legend")) + ' ▾</h4><div class="vm-legend-body">' +
+        "<h4>" + esc(word("sites", "Sites")) + "</h4>" + rows([[word("alarm", "Alarm"), STATE_COLORS.alarm], [word("trouble", "Trouble"), STATE_COLORS.trouble],
+          [word("test", "Test"), STATE_COLORS.test], [word("armed", "Armed"), STATE_COLORS.armed], [word("night", "Night"), STATE_COLORS.night],
+          [word("disarmed", "Disarmed"), STATE_COLORS.disarmed], [word("suspended", "Suspended"), STATE_COLORS.suspended],
+          [word("unknown", "Unknown"), STATE_COLORS.unknown]].map(escPair)) +
+        "<h4>" + esc(word("incidents", "Incidents")) + "</h4>" + rows([["P0–1", "#ef4444"], ["P2–3", "#f97316"], ["P4+", "#f59e0b"]]) +
+        "<h4>" + esc(word("crews", "Crews")) + "</h4>" + rows([[word("available", "Available"), CREW_COLORS.available],
+          [word("en_route", "En route"), CREW_COLORS.en_route], [word("on_site", "On site"), CREW_COLORS.on_site],
+          [word("returning", "Returning"), CREW_COLORS.returning], [word("off", "Off"), CREW_COLORS.off]].map(escPair)) +
         "</div>";
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);

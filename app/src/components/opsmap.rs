@@ -105,6 +105,38 @@ struct InitOptions<'a> {
     #[serde(rename = "basemapUrl")]
     basemap_url: &'a str,
     legend: &'a str,
+    /// The legend's and tooltips' words in the page's language.
+    words: std::collections::HashMap<&'static str, &'static str>,
+}
+
+/// The map's words in the page's language (`VigilMap`'s `opts.words`).
+#[cfg(feature = "hydrate")]
+fn words() -> std::collections::HashMap<&'static str, &'static str> {
+    use crate::tx;
+    [
+        ("show_hide", tx!(staff.map.show_hide)),
+        ("legend", tx!(staff.map.legend)),
+        ("sites", tx!(staff.map.sites)),
+        ("alarm", tx!(staff.map.alarm)),
+        ("trouble", tx!(staff.map.trouble)),
+        ("test", tx!(staff.map.test)),
+        ("armed", tx!(staff.map.armed)),
+        ("night", tx!(staff.map.night)),
+        ("disarmed", tx!(staff.map.disarmed)),
+        ("suspended", tx!(staff.map.suspended)),
+        ("unknown", tx!(staff.map.unknown)),
+        ("incidents", tx!(staff.map.incidents)),
+        ("crews", tx!(staff.map.crews)),
+        ("available", tx!(staff.crew_status.available)),
+        ("dispatched", tx!(staff.crew_status.dispatched)),
+        ("en_route", tx!(staff.crew_status.en_route)),
+        ("on_site", tx!(staff.crew_status.on_site)),
+        ("returning", tx!(staff.crew_status.returning)),
+        ("off", tx!(staff.crew_status.off)),
+        ("off_shift", tx!(staff.crew_status.off)),
+    ]
+    .into_iter()
+    .collect()
 }
 
 /// Creates the map in the element with id `element_id`; `on_select(kind, id)` runs when a
@@ -120,6 +152,7 @@ pub fn init(element_id: &str, map: &crate::model::ops::MapConfig, legend: bool, 
             zoom: map.zoom,
             basemap_url: "/basemap/region.geojson",
             legend: if legend { "collapsed" } else { "false" },
+            words: words(),
         });
         let select = Closure::<dyn Fn(String, JsValue)>::new(move |kind: String, id: JsValue| {
             if let Some(id) = id.as_f64() {
