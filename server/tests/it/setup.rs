@@ -464,13 +464,10 @@ async fn a_login_keeps_its_language_and_its_pages_come_in_it() {
 
     // Another browser: signing in brings the login's language along.
     let browser = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let login = browser
-        .post(app.url("/rpc/login"))
-        .header("origin", app.origin())
-        .form(&[("username", "admin"), ("password", crate::support::PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let sign_in = |password: &'static str| {
+        browser.post(app.url("/rpc/login")).header("origin", app.origin()).header("accept", "application/json").form(&[("username", "admin"), ("password", password)]).send()
+    };
+    let login = sign_in(crate::support::PASSWORD).await.unwrap();
     let cookies: Vec<String> = login.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
     assert!(cookies.iter().any(|c| c.starts_with("vigil_lang=fr;")), "{cookies:?}");
 
@@ -479,16 +476,6 @@ async fn a_login_keeps_its_language_and_its_pages_come_in_it() {
     assert!(page.contains(r#"lang="fr""#), "html lang");
     assert!(page.contains(&text("fr", "staff", "login.subtitle")), "French sign-in page");
     assert!(!page.contains(&text("en", "staff", "login.subtitle")));
-    let wrong = browser
-        .post(app.url("/rpc/login"))
-        .header("origin", app.origin())
-        .header("accept", "application/json")
-        .form(&[("username", "admin"), ("password", "not the password")])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let wrong = sign_in("not the password").await.unwrap().text().await.unwrap();
     assert!(wrong.contains(&text("fr", "staff", "login.wrong")), "{wrong}");
 }
