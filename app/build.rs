@@ -44,7 +44,6 @@ fn main() {
         Ok(code) => code,
         Err(e) => panic!("app/locales: {e}"),
     };
-    let out =
-        PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("i18n.rs");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("i18n.rs");
     std::fs::write(&out, code.to_string()).expect("OUT_DIR is writable");
 }

@@ -137,7 +137,11 @@ pub fn initial() -> Lang {
     }
     #[cfg(not(feature = "ssr"))]
     {
-        document().document_element().and_then(|e| e.get_attribute("lang")).and_then(|l| Lang::parse(&l)).unwrap_or_default()
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| Lang::parse(&l))
+            .unwrap_or_default()
     }
 }
 
@@ -150,7 +154,12 @@ pub fn from_headers(headers: &axum::http::HeaderMap) -> Lang {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('=').and_then(Lang::parse));
-    let accept = || headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language);
+    let accept = || {
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::from_accept_language)
+    };
     cookie.or_else(accept).unwrap_or_default()
 }
 

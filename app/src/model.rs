@@ -5,8 +5,8 @@ pub mod admin;
 pub mod customer;
 pub mod history;
 pub mod import;
-pub mod plans;
 pub mod ops;
+pub mod plans;
 
 use crate::tx;
 use serde::{Deserialize, Serialize};

@@ -168,13 +168,24 @@ fn plain_label(a: &store::AccountRecord) -> String {
 
 fn paths(texts: &[String]) -> Result<Vec<PathSpec>, AccountCliError> {
     if texts.is_empty() {
-        return Ok(vec![PathSpec { line: "*".into(), name: "link".into(), interval_ms: 86_400_000, grace_ms: 3_600_000 }]);
+        return Ok(vec![PathSpec {
+            line: "*".into(),
+            name: "link".into(),
+            interval_ms: 86_400_000,
+            grace_ms: 3_600_000,
+        }]);
     }
     texts.iter().map(|t| parse_path(t).map_err(|e| AccountCliError::Usage(e.to_string()))).collect()
 }
 
 fn new_site(name: &str, time_zone: &str) -> NewSite {
-    NewSite { name: name.to_owned(), address: String::new(), city: String::new(), time_zone: time_zone.to_owned(), ..NewSite::default() }
+    NewSite {
+        name: name.to_owned(),
+        address: String::new(),
+        city: String::new(),
+        time_zone: time_zone.to_owned(),
+        ..NewSite::default()
+    }
 }
 
 async fn audit(store: &Store, action: &str, subject: &str, detail: String) -> Result<(), AccountCliError> {
@@ -205,25 +216,59 @@ pub async fn run(args: AccountArgs) -> Result<String, AccountCliError> {
             let specs = if unsupervised { Vec::new() } else { paths(&p)? };
             let secret = key.secret()?;
             store.create_accounts_bulk(site_id, std::slice::from_ref(&number), secret.as_ref(), &specs).await?;
-            audit(&store, "account.create", &number, format!("cli: site {site_id}, key {}, {} path(s)", key_label(secret.as_ref()), specs.len())).await?;
+            audit(
+                &store,
+                "account.create",
+                &number,
+                format!("cli: site {site_id}, key {}, {} path(s)", key_label(secret.as_ref()), specs.len()),
+            )
+            .await?;
             format!("account {} added to site {site_id}", number.to_ascii_uppercase())
         }
         AccountCommand::Bulk { first, count, key, paths: p } => {
             let specs = paths(&p)?;
             let secret = key.secret()?;
-            let site_id = store.create_site(&new_site(&format!("Accounts {first}+{count}"), "Europe/Bucharest")).await?;
+            let site_id =
+                store.create_site(&new_site(&format!("Accounts {first}+{count}"), "Europe/Bucharest")).await?;
             let numbers: Vec<String> = (first..first + count).map(|n| n.to_string()).collect();
             store.create_accounts_bulk(site_id, &numbers, secret.as_ref(), &specs).await?;
-            audit(&store, "account.bulk_create", &format!("{first}+{count}"), format!("cli: site {site_id}, key {}", key_label(secret.as_ref()))).await?;
+            audit(
+                &store,
+                "account.bulk_create",
+                &format!("{first}+{count}"),
+                format!("cli: site {site_id}, key {}", key_label(secret.as_ref())),
+            )
+            .await?;
             format!("{count} accounts {first}..{} added to site {site_id}", first + count.saturating_sub(1))
         }
         AccountCommand::List { after, limit } => {
             let accounts = store.list_accounts_page(after.as_deref(), limit).await?;
-            accounts.iter().map(|a| format!("{}\tsite {} ({})\t{}\t{}\n", a.number, a.site_id, a.site_name, key_label(a.key.as_ref()), plain_label(a))).collect()
+            accounts
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{}\tsite {} ({})\t{}\t{}\n",
+                        a.number,
+                        a.site_id,
+                        a.site_name,
+                        key_label(a.key.as_ref()),
+                        plain_label(a)
+                    )
+                })
+                .collect()
         }
         AccountCommand::Show { number } => {
-            let a = store.account(&number).await?.ok_or_else(|| AccountCliError::Usage(format!("no account {number}")))?;
-            let mut out = format!("account {}\nsite {} ({}, {})\nkey {}\nframes {}\n", a.number, a.site_id, a.site_name, a.time_zone, key_label(a.key.as_ref()), plain_label(&a));
+            let a =
+                store.account(&number).await?.ok_or_else(|| AccountCliError::Usage(format!("no account {number}")))?;
+            let mut out = format!(
+                "account {}\nsite {} ({}, {})\nkey {}\nframes {}\n",
+                a.number,
+                a.site_id,
+                a.site_name,
+                a.time_zone,
+                key_label(a.key.as_ref()),
+                plain_label(&a)
+            );
             for p in store.account_paths(a.id).await? {
                 out.push_str(&format!(
                     "path line {} {:?}: every {} s + {} s grace, {}\n",
@@ -237,14 +282,19 @@ pub async fn run(args: AccountArgs) -> Result<String, AccountCliError> {
             out
         }
         AccountCommand::SetKey { number, key, clear } => {
-            let secret = if clear { None } else { key.secret()?.ok_or_else(|| AccountCliError::Usage("give --key-file or --clear".into()))? .into() };
+            let secret = if clear {
+                None
+            } else {
+                key.secret()?.ok_or_else(|| AccountCliError::Usage("give --key-file or --clear".into()))?.into()
+            };
             store.set_account_key(&number, secret.as_ref()).await?;
             audit(&store, "account.key", &number, format!("cli: key {}", key_label(secret.as_ref()))).await?;
             format!("account {}: key {}", number.to_ascii_uppercase(), key_label(secret.as_ref()))
         }
         AccountCommand::SetPlain { number, allow, networks } => {
             store.set_account_plain_policy(&number, allow, &networks).await?;
-            let a = store.account(&number).await?.ok_or_else(|| AccountCliError::Usage(format!("no account {number}")))?;
+            let a =
+                store.account(&number).await?.ok_or_else(|| AccountCliError::Usage(format!("no account {number}")))?;
             audit(&store, "account.plain_policy", &number, format!("cli: {}", plain_label(&a))).await?;
             format!("account {}: {}", a.number, plain_label(&a))
         }

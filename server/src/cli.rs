@@ -109,7 +109,11 @@ pub struct SecurityArgs {
 
 impl SecurityArgs {
     fn web(&self) -> crate::web::guard::WebSecurity {
-        crate::web::guard::WebSecurity { public_url: self.public_url.clone(), client_ip: self.client_ip_source.clone(), max_suspension_days: self.max_suspension_days }
+        crate::web::guard::WebSecurity {
+            public_url: self.public_url.clone(),
+            client_ip: self.client_ip_source.clone(),
+            max_suspension_days: self.max_suspension_days,
+        }
     }
 
     fn receiver(&self) -> crate::receiver::limits::Limits {
@@ -164,8 +168,17 @@ impl DashboardArgs {
     /// The dashboard settings these options describe.
     pub fn into_dashboard(self) -> app::ssr::Dashboard {
         app::ssr::Dashboard {
-            map: app::model::ops::MapConfig { tile_url: self.tile_url, attribution: self.tile_attribution, center: self.map_center, zoom: self.map_zoom },
-            limits: app::model::ops::QueueLimits { amber_s: self.queue_amber, red_s: self.queue_red.max(self.queue_amber), escalate_s: self.escalate_after.max(1) },
+            map: app::model::ops::MapConfig {
+                tile_url: self.tile_url,
+                attribution: self.tile_attribution,
+                center: self.map_center,
+                zoom: self.map_zoom,
+            },
+            limits: app::model::ops::QueueLimits {
+                amber_s: self.queue_amber,
+                red_s: self.queue_red.max(self.queue_amber),
+                escalate_s: self.escalate_after.max(1),
+            },
             time_zone: self.time_zone,
         }
     }
@@ -243,7 +256,11 @@ impl ServeArgs {
             database: self.database,
             site_root: self.site_root,
             push_any_endpoint: self.push_any_endpoint,
-            demo: self.demo.then_some(DemoConfig { sites: self.demo_sites, mean_interval_s: self.demo_mean_interval, stories: self.demo_stories }),
+            demo: self.demo.then_some(DemoConfig {
+                sites: self.demo_sites,
+                mean_interval_s: self.demo_mean_interval,
+                stories: self.demo_stories,
+            }),
             clock: app::ssr::engine::Clock::default(),
             notify: self.notify.into_config(),
             dashboard: self.dashboard.into_dashboard(),

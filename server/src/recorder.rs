@@ -139,7 +139,9 @@ fn plan(batch: &mut [Job], seen: &Seen) -> Vec<WriteItem> {
     let mut items = Vec::with_capacity(batch.len());
     for (i, job) in batch.iter_mut().enumerate() {
         let key = job.signals.first().and_then(|s| s.dedupe_key.clone());
-        let of = key.as_deref().and_then(|k| seen.ids.get(k).map(|id| ArrivalOf::Signal(*id)).or_else(|| in_batch.get(k).map(|i| ArrivalOf::Item(*i))));
+        let of = key.as_deref().and_then(|k| {
+            seen.ids.get(k).map(|id| ArrivalOf::Signal(*id)).or_else(|| in_batch.get(k).map(|i| ArrivalOf::Item(*i)))
+        });
         match of {
             Some(of) => items.push(WriteItem::Arrival { of, arrival: std::mem::take(&mut job.arrival) }),
             None => {

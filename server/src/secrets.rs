@@ -37,10 +37,9 @@ impl SecretsArgs {
     /// The key, if one is configured: the file, else `VIGIL_SECRETS_KEY`.
     pub fn load(&self) -> Result<Option<SecretsKey>, SecretsError> {
         let text = match &self.secrets_key_file {
-            Some(path) => std::fs::read_to_string(path).map_err(|source| SecretsError::Read {
-                path: path.clone(),
-                source,
-            })?,
+            Some(path) => {
+                std::fs::read_to_string(path).map_err(|source| SecretsError::Read { path: path.clone(), source })?
+            }
             None => match std::env::var("VIGIL_SECRETS_KEY") {
                 Ok(text) if !text.trim().is_empty() => text,
                 _ => return Ok(None),

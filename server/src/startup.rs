@@ -129,8 +129,15 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let recorder = Recorder::spawn(store.clone()).await?;
     let supervision = Supervision::load(store.clone(), chrono::Utc::now().timestamp_millis()).await?;
     let outbox_wake = std::sync::Arc::new(tokio::sync::Notify::new());
-    let (engine, engine_task) =
-        crate::alarm::spawn(store.clone(), config.clock.clone(), &config.dashboard, ops.clone(), outbox_wake.clone(), shutdown.subscribe()).await?;
+    let (engine, engine_task) = crate::alarm::spawn(
+        store.clone(),
+        config.clock.clone(),
+        &config.dashboard,
+        ops.clone(),
+        outbox_wake.clone(),
+        shutdown.subscribe(),
+    )
+    .await?;
     let notify_config = with_stored_vapid_key(&store, config.notify.clone()).await?;
     let push_key = notify_config.push.as_ref().and_then(|p| p.public_key_b64().ok());
     let notifier = notify::Notifier::new(notify_config)?;
@@ -138,7 +145,13 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let ingest = Ingest::new(store.clone(), recorder, supervision.clone(), signals.clone(), engine.clone());
     let mut tasks = vec![
         engine_task,
-        tokio::spawn(crate::alarm::outbox::run(store.clone(), notifier, config.clock.clone(), outbox_wake, shutdown.subscribe())),
+        tokio::spawn(crate::alarm::outbox::run(
+            store.clone(),
+            notifier,
+            config.clock.clone(),
+            outbox_wake,
+            shutdown.subscribe(),
+        )),
         tokio::spawn(crate::receiver::tcp::serve(dc09_listener, ingest.clone(), config.receiver, shutdown.subscribe())),
         tokio::spawn(crate::receiver::udp::serve(udp, ingest.clone(), config.receiver, shutdown.subscribe())),
         tokio::spawn(crate::supervision::run(supervision.clone(), signals.clone(), shutdown.subscribe())),
@@ -196,7 +209,11 @@ async fn wait_for_signal() -> std::io::Result<()> {
 /// On a database without any user, opens the set-up page and prints its one-time link: the
 /// only way in besides `vigil user add`. The token is printed on purpose (it is the
 /// operator's own console); it stops working once the first user exists.
-async fn setup_gate(store: &Store, config: &Config, http_addr: SocketAddr) -> Result<(std::sync::Arc<SetupGate>, Option<String>), StoreError> {
+async fn setup_gate(
+    store: &Store,
+    config: &Config,
+    http_addr: SocketAddr,
+) -> Result<(std::sync::Arc<SetupGate>, Option<String>), StoreError> {
     if store.count_users().await? > 0 {
         return Ok((std::sync::Arc::new(SetupGate::closed()), None));
     }
@@ -214,7 +231,8 @@ async fn setup_gate(store: &Store, config: &Config, http_addr: SocketAddr) -> Re
 async fn with_stored_vapid_key(store: &Store, mut config: notify::Config) -> Result<notify::Config, StoreError> {
     if let Some(push) = config.push.as_mut().filter(|p| p.vapid_private_key.is_empty()) {
         let make = || notify::PushConfig::generate(String::new()).vapid_private_key;
-        push.vapid_private_key = store.secret_or_insert("vapid_private_key", make, chrono::Utc::now().timestamp_millis()).await?;
+        push.vapid_private_key =
+            store.secret_or_insert("vapid_private_key", make, chrono::Utc::now().timestamp_millis()).await?;
     }
     Ok(config)
 }

@@ -13,12 +13,7 @@ use store::{NewAudit, NewUser, Store, UserRecord};
 #[derive(Debug, Clone, Args)]
 pub struct UserArgs {
     /// Database URL.
-    #[arg(
-        long,
-        env = "VIGIL_DATABASE",
-        default_value = "sqlite://vigil-data/vigil.db",
-        global = true
-    )]
+    #[arg(long, env = "VIGIL_DATABASE", default_value = "sqlite://vigil-data/vigil.db", global = true)]
     pub database: String,
     /// What to do.
     #[command(subcommand)]
@@ -89,18 +84,10 @@ fn read_password(login: &str) -> Result<String, UserCliError> {
 }
 
 async fn find(store: &Store, login: &str) -> Result<UserRecord, UserCliError> {
-    store
-        .user_by_username(login.trim())
-        .await?
-        .ok_or_else(|| UserCliError::Usage(format!("no login {login:?}")))
+    store.user_by_username(login.trim()).await?.ok_or_else(|| UserCliError::Usage(format!("no login {login:?}")))
 }
 
-async fn audit(
-    store: &Store,
-    action: &str,
-    user: &UserRecord,
-    detail: String,
-) -> Result<(), UserCliError> {
+async fn audit(store: &Store, action: &str, user: &UserRecord, detail: String) -> Result<(), UserCliError> {
     let entry = NewAudit {
         at_ms: chrono::Utc::now().timestamp_millis(),
         actor_user_id: None,
@@ -122,8 +109,7 @@ fn role_and_state(u: &UserRecord) -> String {
 
 /// Runs one `vigil user` command; returns what to print.
 pub async fn run(args: UserArgs) -> Result<String, UserCliError> {
-    crate::startup::ensure_sqlite_dir(&args.database)
-        .map_err(|e| UserCliError::Usage(e.to_string()))?;
+    crate::startup::ensure_sqlite_dir(&args.database).map_err(|e| UserCliError::Usage(e.to_string()))?;
     let store = Store::connect(&args.database).await?;
     match args.command {
         UserCommand::Add { login, role, name } => {
@@ -137,9 +123,8 @@ pub async fn run(args: UserArgs) -> Result<String, UserCliError> {
             if let Some(problem) = password_problem(&role, &password) {
                 return Err(UserCliError::Usage(format!("password: {problem}")));
             }
-            let password_hash = app::ssr::auth::hash_password(password)
-                .await
-                .map_err(|e| UserCliError::Usage(e.to_string()))?;
+            let password_hash =
+                app::ssr::auth::hash_password(password).await.map_err(|e| UserCliError::Usage(e.to_string()))?;
             let new = NewUser {
                 username: login.trim().into(),
                 password_hash,
@@ -147,29 +132,16 @@ pub async fn run(args: UserArgs) -> Result<String, UserCliError> {
                 display_name: name.trim().into(),
             };
             let id = store.create_user(&new).await.map_err(|e| match e {
-                store::StoreError::Conflict(_) => {
-                    UserCliError::Usage(format!("the login {:?} is taken", new.username))
-                }
+                store::StoreError::Conflict(_) => UserCliError::Usage(format!("the login {:?} is taken", new.username)),
                 e => e.into(),
             })?;
             let user = find(&store, &new.username).await?;
-            audit(
-                &store,
-                "user.created",
-                &user,
-                format!("{} ({role})", new.username),
-            )
-            .await?;
+            audit(&store, "user.created", &user, format!("{} ({role})", new.username)).await?;
             Ok(format!("added {} ({role}), user {id}", new.username))
         }
         UserCommand::List => {
             let users = store.list_users().await?;
-            let width = users
-                .iter()
-                .map(|u| u.username.len())
-                .max()
-                .unwrap_or(5)
-                .max(5);
+            let width = users.iter().map(|u| u.username.len()).max().unwrap_or(5).max(5);
             let mut out = format!("{:>5}  {:width$}  {:22}  NAME\n", "ID", "LOGIN", "ROLE");
             for u in users {
                 out.push_str(&format!(
@@ -188,25 +160,19 @@ pub async fn run(args: UserArgs) -> Result<String, UserCliError> {
             if let Some(problem) = password_problem(&user.role, &password) {
                 return Err(UserCliError::Usage(format!("password: {problem}")));
             }
-            let hash = app::ssr::auth::hash_password(password)
-                .await
-                .map_err(|e| UserCliError::Usage(e.to_string()))?;
+            let hash = app::ssr::auth::hash_password(password).await.map_err(|e| UserCliError::Usage(e.to_string()))?;
             store.set_password(user.id, &hash, false).await?;
             audit(&store, "user.password_reset", &user, user.username.clone()).await?;
-            Ok(format!(
-                "new password set for {}; their sessions ended",
-                user.username
-            ))
+            Ok(format!("new password set for {}; their sessions ended", user.username))
         }
         UserCommand::Disable { login } => {
             let user = find(&store, &login).await?;
-            store
-                .set_user_disabled(user.id, Some(chrono::Utc::now().timestamp_millis()))
-                .await
-                .map_err(|e| match e {
+            store.set_user_disabled(user.id, Some(chrono::Utc::now().timestamp_millis())).await.map_err(
+                |e| match e {
                     store::StoreError::Conflict(m) => UserCliError::Usage(m),
                     e => e.into(),
-                })?;
+                },
+            )?;
             audit(&store, "user.disabled", &user, user.username.clone()).await?;
             Ok(format!("{} disabled; their sessions ended", user.username))
         }

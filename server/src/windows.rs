@@ -17,20 +17,12 @@ pub struct Windows<K> {
 impl<K: std::hash::Hash + Eq + Clone> Windows<K> {
     /// `max` events per key per `window_ms`.
     pub fn new(max: u32, window_ms: i64, max_keys: usize) -> Self {
-        Windows {
-            window_ms,
-            max,
-            max_keys,
-            counts: Mutex::new(HashMap::new()),
-        }
+        Windows { window_ms, max, max_keys, counts: Mutex::new(HashMap::new()) }
     }
 
     /// Counts one event for `key` at `now_ms`; `true` if it is within the limit.
     pub fn allow(&self, key: &K, now_ms: i64) -> bool {
-        let mut map = self
-            .counts
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self.counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let start = now_ms - now_ms.rem_euclid(self.window_ms.max(1));
         if map.len() >= self.max_keys && !map.contains_key(key) {
             map.retain(|_, (at, _)| *at >= start);
@@ -61,9 +53,6 @@ mod tests {
         for key in 100..200 {
             w.allow(&key, 1000);
         }
-        assert!(
-            w.counts.lock().unwrap().len() <= 10,
-            "the keys stay bounded"
-        );
+        assert!(w.counts.lock().unwrap().len() <= 10, "the keys stay bounded");
     }
 }

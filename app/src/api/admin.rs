@@ -80,7 +80,10 @@ pub async fn load_admin_site(site_id: i64) -> Result<AdminSiteDetail, ServerFnEr
 /// Creates a site (`site_id` empty) or changes its name, address, position, time zone and
 /// kind (supervisors and admins). `Ok(Err(..))`: what to fix; `Ok(Ok(id))`: the site.
 #[server(prefix = "/rpc", endpoint = "admin/site-save", input = Json)]
-pub async fn save_site(site_id: Option<i64>, form: crate::model::admin::SiteForm) -> Result<Result<i64, FieldErrors>, ServerFnError> {
+pub async fn save_site(
+    site_id: Option<i64>,
+    form: crate::model::admin::SiteForm,
+) -> Result<Result<i64, FieldErrors>, ServerFnError> {
     let user = super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::admin::save_site(&ctx, &user, site_id, &form).await.map_err(fail)
@@ -89,7 +92,13 @@ pub async fn save_site(site_id: Option<i64>, form: crate::model::admin::SiteForm
 /// Adds a panel account to a site with its key (`key_format` `hex` or `text`; empty key:
 /// plain frames) and supervised paths (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/account-add", input = Json)]
-pub async fn add_account(site_id: i64, number: String, key_format: String, key: String, paths: Vec<crate::model::accounts::PathLine>) -> Result<FieldErrors, ServerFnError> {
+pub async fn add_account(
+    site_id: i64,
+    number: String,
+    key_format: String,
+    key: String,
+    paths: Vec<crate::model::accounts::PathLine>,
+) -> Result<FieldErrors, ServerFnError> {
     let user = super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::accounts::add(&ctx, &user, site_id, &number, &key_format, &key, &paths).await.map_err(fail)
@@ -98,7 +107,13 @@ pub async fn add_account(site_id: i64, number: String, key_format: String, key: 
 /// Sets or removes (empty) an account's key, and whether plain frames are still taken with
 /// it (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/account-key", input = Json)]
-pub async fn account_key(site_id: i64, number: String, key_format: String, key: String, allow_plain: bool) -> Result<FieldErrors, ServerFnError> {
+pub async fn account_key(
+    site_id: i64,
+    number: String,
+    key_format: String,
+    key: String,
+    allow_plain: bool,
+) -> Result<FieldErrors, ServerFnError> {
     let user = super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::accounts::set_key(&ctx, &user, site_id, &number, &key_format, &key, allow_plain).await.map_err(fail)
@@ -114,7 +129,11 @@ pub async fn account_remove(site_id: i64, number: String) -> Result<(), ServerFn
 
 /// Replaces an account's supervised paths (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/account-paths", input = Json)]
-pub async fn account_paths(site_id: i64, number: String, paths: Vec<crate::model::accounts::PathLine>) -> Result<FieldErrors, ServerFnError> {
+pub async fn account_paths(
+    site_id: i64,
+    number: String,
+    paths: Vec<crate::model::accounts::PathLine>,
+) -> Result<FieldErrors, ServerFnError> {
     let user = super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::accounts::set_paths(&ctx, &user, site_id, &number, &paths).await.map_err(fail)
@@ -141,7 +160,11 @@ pub async fn save_hours(site_id: i64, hours: crate::model::admin::HoursForm) -> 
 /// Sets a site's own plan for a category, or with `steps` `None` makes the site follow the
 /// centre's plan again (supervisors and admins); answers what to fix.
 #[server(prefix = "/rpc", endpoint = "admin/site-plan", input = Json)]
-pub async fn save_site_plan(site_id: i64, category: String, steps: Option<Vec<crate::model::plans::StepLine>>) -> Result<FieldErrors, ServerFnError> {
+pub async fn save_site_plan(
+    site_id: i64,
+    category: String,
+    steps: Option<Vec<crate::model::plans::StepLine>>,
+) -> Result<FieldErrors, ServerFnError> {
     let user = super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::plans::save_site_plan(&ctx, &user, site_id, &category, steps.as_deref()).await.map_err(fail)
@@ -158,7 +181,10 @@ pub async fn centre_plans() -> Result<Vec<crate::model::plans::PlanForm>, Server
 /// Sets the centre's plan for a category, or with `steps` `None` goes back to the built-in
 /// plan (admins only: it changes every site without a plan of its own); answers what to fix.
 #[server(prefix = "/rpc", endpoint = "admin/centre-plan", input = Json)]
-pub async fn save_centre_plan(category: String, steps: Option<Vec<crate::model::plans::StepLine>>) -> Result<FieldErrors, ServerFnError> {
+pub async fn save_centre_plan(
+    category: String,
+    steps: Option<Vec<crate::model::plans::StepLine>>,
+) -> Result<FieldErrors, ServerFnError> {
     let user = super::server::require(&[crate::model::Role::Admin]).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::plans::save_centre_plan(&ctx, &user, &category, steps.as_deref()).await.map_err(fail)
@@ -200,7 +226,10 @@ pub async fn save_holidays(holidays: Vec<crate::model::plans::HolidayLine>) -> R
 /// A country's public holidays in a year, with their names in its language, for the admin
 /// to add to the centre's calendar (supervisors and admins; nothing is saved).
 #[server(prefix = "/rpc", endpoint = "admin/holiday-preset", input = Json)]
-pub async fn holiday_preset(country: String, year: i32) -> Result<Vec<crate::model::plans::HolidayLine>, ServerFnError> {
+pub async fn holiday_preset(
+    country: String,
+    year: i32,
+) -> Result<Vec<crate::model::plans::HolidayLine>, ServerFnError> {
     super::server::require(MANAGERS).await?;
     crate::ssr::plans::holiday_preset(&country, year).map_err(fail)
 }
@@ -208,7 +237,13 @@ pub async fn holiday_preset(country: String, year: i32) -> Result<Vec<crate::mod
 /// Changes one day's hours of a site, or with `remove` takes that change back (supervisors
 /// and admins); answers the site's changes from today on, or what to fix.
 #[server(prefix = "/rpc", endpoint = "admin/hours-change", input = Json)]
-pub async fn change_hours_day(site_id: i64, date: String, open: String, close: String, remove: bool) -> Result<Result<Vec<crate::model::admin::HourChange>, FieldErrors>, ServerFnError> {
+pub async fn change_hours_day(
+    site_id: i64,
+    date: String,
+    open: String,
+    close: String,
+    remove: bool,
+) -> Result<Result<Vec<crate::model::admin::HourChange>, FieldErrors>, ServerFnError> {
     let user = super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::admin::change_hours_day(&ctx, &user, site_id, &date, &open, &close, remove).await.map_err(fail)
@@ -216,7 +251,10 @@ pub async fn change_hours_day(site_id: i64, date: String, open: String, close: S
 
 /// Replaces a site's code overrides (supervisors and admins); answers what to fix.
 #[server(prefix = "/rpc", endpoint = "admin/site-overrides", input = Json)]
-pub async fn save_overrides(site_id: i64, overrides: Vec<crate::model::plans::OverrideLine>) -> Result<FieldErrors, ServerFnError> {
+pub async fn save_overrides(
+    site_id: i64,
+    overrides: Vec<crate::model::plans::OverrideLine>,
+) -> Result<FieldErrors, ServerFnError> {
     let user = super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::plans::save_overrides(&ctx, &user, site_id, &overrides).await.map_err(fail)
@@ -234,7 +272,8 @@ pub async fn admin_map() -> Result<crate::model::ops::MapConfig, ServerFnError> 
 pub async fn save_instructions(site_id: i64, keys: String, pets: String, notes: String) -> Result<(), ServerFnError> {
     let user = super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
-    let instructions = engine::Instructions { keys: keys.trim().into(), pets: pets.trim().into(), notes: notes.trim().into() };
+    let instructions =
+        engine::Instructions { keys: keys.trim().into(), pets: pets.trim().into(), notes: notes.trim().into() };
     crate::ssr::admin::save_instructions(&ctx, &user, site_id, instructions).await.map_err(fail)
 }
 
@@ -249,7 +288,11 @@ pub async fn move_contact(site_id: i64, contact_id: i64, up: bool) -> Result<(),
 /// Adds a contact (`contact_id` empty) or changes one (supervisors and admins); answers
 /// what to fix.
 #[server(prefix = "/rpc", endpoint = "admin/contact", input = Json)]
-pub async fn save_contact(site_id: i64, contact_id: Option<i64>, form: crate::model::admin::ContactForm) -> Result<FieldErrors, ServerFnError> {
+pub async fn save_contact(
+    site_id: i64,
+    contact_id: Option<i64>,
+    form: crate::model::admin::ContactForm,
+) -> Result<FieldErrors, ServerFnError> {
     let user = super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::admin::save_contact(&ctx, &user, site_id, contact_id, &form).await.map_err(fail)
@@ -265,7 +308,12 @@ pub async fn remove_contact(site_id: i64, contact_id: i64) -> Result<(), ServerF
 
 /// Renames a zone, or removes it with no name (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/zone", input = Json)]
-pub async fn change_zone(site_id: i64, number: i64, name: Option<String>, kind: Option<String>) -> Result<FieldErrors, ServerFnError> {
+pub async fn change_zone(
+    site_id: i64,
+    number: i64,
+    name: Option<String>,
+    kind: Option<String>,
+) -> Result<FieldErrors, ServerFnError> {
     let user = super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::admin::change_zone(&ctx, &user, site_id, number, name.as_deref(), kind.as_deref()).await.map_err(fail)
@@ -290,7 +338,12 @@ pub async fn crew_device(crew_id: i64, device_id: String) -> Result<Result<Optio
 
 /// Creates a crew (`crew_id` empty) or renames one and moves its base (admins).
 #[server(prefix = "/rpc", endpoint = "admin/crew", input = Json)]
-pub async fn save_crew(crew_id: Option<i64>, name: String, lat: String, lon: String) -> Result<FieldErrors, ServerFnError> {
+pub async fn save_crew(
+    crew_id: Option<i64>,
+    name: String,
+    lat: String,
+    lon: String,
+) -> Result<FieldErrors, ServerFnError> {
     let user = super::server::require(&[crate::model::Role::Admin]).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::admin::save_crew(&ctx, &user, crew_id, &name, &lat, &lon).await.map_err(fail)
@@ -306,7 +359,12 @@ pub async fn crew_guard(crew_id: i64, login: String) -> Result<FieldErrors, Serv
 
 /// Creates a user with a role (admins); answers what to fix, field by field.
 #[server(prefix = "/rpc", endpoint = "admin/create-user", input = Json)]
-pub async fn create_user(username: String, display_name: String, password: String, role: String) -> Result<FieldErrors, ServerFnError> {
+pub async fn create_user(
+    username: String,
+    display_name: String,
+    password: String,
+    role: String,
+) -> Result<FieldErrors, ServerFnError> {
     let user = super::server::require(&[crate::model::Role::Admin]).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::admin::create_user(&ctx, &user, &username, &display_name, password, &role).await.map_err(fail)
@@ -315,7 +373,12 @@ pub async fn create_user(username: String, display_name: String, password: Strin
 /// Gives a person access to a site as owner or contact; a new customer ID gets a first PIN,
 /// returned this once (supervisors and admins). `Ok(Err(..))`: what to fix.
 #[server(prefix = "/rpc", endpoint = "admin/invite", input = Json)]
-pub async fn invite_member(site_id: i64, code: String, name: String, role: String) -> Result<Result<crate::model::admin::Invited, FieldErrors>, ServerFnError> {
+pub async fn invite_member(
+    site_id: i64,
+    code: String,
+    name: String,
+    role: String,
+) -> Result<Result<crate::model::admin::Invited, FieldErrors>, ServerFnError> {
     let user = super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::admin::invite(&ctx, &user, site_id, &code, &name, &role).await.map_err(fail)
@@ -347,7 +410,10 @@ pub async fn set_safe_word(site_id: i64, contact_id: i64, safe_word: String) -> 
 
 /// One page of the audit journal, filtered, newest first; `before_id` pages back (admins).
 #[server(prefix = "/rpc", endpoint = "admin/audit", input = Json)]
-pub async fn audit_page(filter: crate::model::history::AuditFilter, before_id: Option<i64>) -> Result<crate::model::history::AuditPage, ServerFnError> {
+pub async fn audit_page(
+    filter: crate::model::history::AuditFilter,
+    before_id: Option<i64>,
+) -> Result<crate::model::history::AuditPage, ServerFnError> {
     super::server::require(&[crate::model::Role::Admin]).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::history::audit_page(&ctx, &filter, before_id).await.map_err(fail)
@@ -355,7 +421,10 @@ pub async fn audit_page(filter: crate::model::history::AuditFilter, before_id: O
 
 /// One page of the incident history, filtered, newest first (supervisors and admins).
 #[server(prefix = "/rpc", endpoint = "admin/history", input = Json)]
-pub async fn incident_history(filter: crate::model::history::IncidentFilter, before_id: Option<i64>) -> Result<crate::model::history::IncidentPage, ServerFnError> {
+pub async fn incident_history(
+    filter: crate::model::history::IncidentFilter,
+    before_id: Option<i64>,
+) -> Result<crate::model::history::IncidentPage, ServerFnError> {
     super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::history::incident_page(&ctx, &filter, before_id).await.map_err(fail)
@@ -364,7 +433,10 @@ pub async fn incident_history(filter: crate::model::history::IncidentFilter, bef
 /// A site's month for its service review, by one of its accounts and `YYYY-MM`
 /// (supervisors and admins). `Ok(Err(..))`: what to fix.
 #[server(prefix = "/rpc", endpoint = "admin/monthly", input = Json)]
-pub async fn month_report(account: String, month: String) -> Result<Result<crate::model::history::MonthlyReport, FieldErrors>, ServerFnError> {
+pub async fn month_report(
+    account: String,
+    month: String,
+) -> Result<Result<crate::model::history::MonthlyReport, FieldErrors>, ServerFnError> {
     super::server::require(MANAGERS).await?;
     let ctx = super::server::ctx()?;
     crate::ssr::history::monthly(&ctx, &account, &month).await.map_err(fail)

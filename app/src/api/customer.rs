@@ -112,12 +112,20 @@ pub async fn app_change_pin(current: String, pin: String, again: String) -> Resu
     match auth::change_own_password(&ctx.store, &user, &current, pin, crate::api::server::client_ip().await).await {
         Ok(token) => {
             crate::api::server::set_session_cookie(&ctx, Some(&token));
-            let entry = store::NewAudit { at_ms: auth::now_ms(), actor_user_id: Some(user.id), action: "app.pin_changed".into(), subject: Some(format!("user:{}", user.id)), detail: None };
+            let entry = store::NewAudit {
+                at_ms: auth::now_ms(),
+                actor_user_id: Some(user.id),
+                action: "app.pin_changed".into(),
+                subject: Some(format!("user:{}", user.id)),
+                detail: None,
+            };
             ctx.store.append_audit(&entry).await.map_err(|e| ServerFnError::new(e.to_string()))?;
             Ok(Errors::new())
         }
         Err(AuthError::BadCredentials) => Ok(vec![("current".into(), "pin_wrong".into())]),
-        Err(AuthError::TooManyAttempts { until_ms }) => Ok(vec![("current".into(), format!("locked:{}", auth::minutes_left(until_ms)))]),
+        Err(AuthError::TooManyAttempts { until_ms }) => {
+            Ok(vec![("current".into(), format!("locked:{}", auth::minutes_left(until_ms)))])
+        }
         Err(e) => {
             tracing::error!(error = %e, "PIN change failed");
             Err(ServerFnError::new("the PIN cannot be changed right now"))
@@ -185,7 +193,12 @@ pub async fn app_contacts(site_id: i64) -> Result<Vec<AppContact>, ServerFnError
 
 /// Changes a contact's name and phone (owner).
 #[server(prefix = "/rpc", endpoint = "app/contact_save")]
-pub async fn app_contact_save(site_id: i64, contact_id: i64, name: String, phone: String) -> Result<Errors, ServerFnError> {
+pub async fn app_contact_save(
+    site_id: i64,
+    contact_id: i64,
+    name: String,
+    phone: String,
+) -> Result<Errors, ServerFnError> {
     let (ctx, user) = server::customer().await?;
     crate::ssr::customer::save_contact(&ctx, &user, site_id, contact_id, &name, &phone).await.map_err(server::refuse)
 }
@@ -199,7 +212,12 @@ pub async fn app_contact_move(site_id: i64, contact_id: i64, up: bool) -> Result
 
 /// Marks a contact away between two dates (owner); empty dates: available again.
 #[server(prefix = "/rpc", endpoint = "app/contact_away")]
-pub async fn app_contact_away(site_id: i64, contact_id: i64, from: String, until: String) -> Result<Errors, ServerFnError> {
+pub async fn app_contact_away(
+    site_id: i64,
+    contact_id: i64,
+    from: String,
+    until: String,
+) -> Result<Errors, ServerFnError> {
     let (ctx, user) = server::customer().await?;
     crate::ssr::customer::contact_away(&ctx, &user, site_id, contact_id, &from, &until).await.map_err(server::refuse)
 }
@@ -214,9 +232,17 @@ pub async fn schedule_of(site_id: i64) -> Result<AppSchedule, ServerFnError> {
 /// Changes one day's hours (owner); empty times: closed that day; `remove`: that day's
 /// change is taken back.
 #[server(prefix = "/rpc", endpoint = "app/schedule_change")]
-pub async fn app_schedule_change(site_id: i64, date: String, open: String, close: String, #[server(default)] remove: bool) -> Result<Errors, ServerFnError> {
+pub async fn app_schedule_change(
+    site_id: i64,
+    date: String,
+    open: String,
+    close: String,
+    #[server(default)] remove: bool,
+) -> Result<Errors, ServerFnError> {
     let (ctx, user) = server::customer().await?;
-    crate::ssr::customer::schedule_change(&ctx, &user, site_id, &date, &open, &close, remove).await.map_err(server::refuse)
+    crate::ssr::customer::schedule_change(&ctx, &user, site_id, &date, &open, &close, remove)
+        .await
+        .map_err(server::refuse)
 }
 
 /// Test mode for some minutes, or off with `None` (owner).
@@ -235,7 +261,13 @@ pub async fn money_of(site_id: i64) -> Result<AppMoney, ServerFnError> {
 
 /// A service request (owner).
 #[server(prefix = "/rpc", endpoint = "app/request")]
-pub async fn app_request(site_id: i64, kind: String, details: String, from: String, until: String) -> Result<Errors, ServerFnError> {
+pub async fn app_request(
+    site_id: i64,
+    kind: String,
+    details: String,
+    from: String,
+    until: String,
+) -> Result<Errors, ServerFnError> {
     let (ctx, user) = server::customer().await?;
     crate::ssr::customer::request(&ctx, &user, site_id, &kind, &details, &from, &until).await.map_err(server::refuse)
 }

@@ -68,9 +68,14 @@ pub(crate) mod server {
         use crate::ssr::work::WorkError;
         use engine::CommandError;
         let status = match &e {
-            WorkError::NotFound(_) | WorkError::Store(store::StoreError::NotFound(_)) | WorkError::Engine(EngineError::Refused(CommandError::NotFound(_))) => 404,
-            WorkError::Invalid(_) | WorkError::Store(store::StoreError::Invalid(_)) | WorkError::Engine(EngineError::Refused(CommandError::Invalid(_))) => 422,
-            WorkError::Store(store::StoreError::Conflict(_)) | WorkError::Engine(EngineError::Refused(CommandError::Claimed { .. } | CommandError::CrewsOut(_))) => 409,
+            WorkError::NotFound(_)
+            | WorkError::Store(store::StoreError::NotFound(_))
+            | WorkError::Engine(EngineError::Refused(CommandError::NotFound(_))) => 404,
+            WorkError::Invalid(_)
+            | WorkError::Store(store::StoreError::Invalid(_))
+            | WorkError::Engine(EngineError::Refused(CommandError::Invalid(_))) => 422,
+            WorkError::Store(store::StoreError::Conflict(_))
+            | WorkError::Engine(EngineError::Refused(CommandError::Claimed { .. } | CommandError::CrewsOut(_))) => 409,
             WorkError::Engine(EngineError::Refused(CommandError::Forbidden(_))) => 403,
             _ => 500,
         };
@@ -104,7 +109,9 @@ pub async fn login(username: String, password: String) -> Result<LoginErrors, Se
     match auth::sign_in(&ctx.store, &username, &password, server::client_ip().await).await {
         Ok((user, token)) => {
             server::set_session_cookie(&ctx, Some(&token));
-            if let Some(lang) = ctx.store.user_language(user.id).await.ok().flatten().and_then(|l| crate::lang::Lang::parse(&l)) {
+            if let Some(lang) =
+                ctx.store.user_language(user.id).await.ok().flatten().and_then(|l| crate::lang::Lang::parse(&l))
+            {
                 server::set_cookie(&crate::lang::cookie(lang));
             }
             leptos_axum::redirect(user.role.home_path());
@@ -115,7 +122,11 @@ pub async fn login(username: String, password: String) -> Result<LoginErrors, Se
             ..Default::default()
         }),
         Err(auth::AuthError::TooManyAttempts { until_ms }) => Ok(LoginErrors {
-            form: Some(crate::i18n::td_string!(crate::lang::initial().locale(), staff.login.locked, count = auth::minutes_left(until_ms))),
+            form: Some(crate::i18n::td_string!(
+                crate::lang::initial().locale(),
+                staff.login.locked,
+                count = auth::minutes_left(until_ms)
+            )),
             ..Default::default()
         }),
         Err(e) => {
@@ -153,7 +164,9 @@ pub async fn whoami() -> Result<Option<SessionUser>, ServerFnError> {
 pub async fn set_my_language(language: String) -> Result<(), ServerFnError> {
     let user = server::require(crate::ssr::auth::PEOPLE).await?;
     let Some(lang) = crate::lang::Lang::parse(&language).filter(|l| l.code() == language) else {
-        return Err(server::work_failed(crate::ssr::work::WorkError::Invalid("choose one of the languages offered".into())));
+        return Err(server::work_failed(crate::ssr::work::WorkError::Invalid(
+            "choose one of the languages offered".into(),
+        )));
     };
     let ctx = server::ctx()?;
     ctx.store.set_user_language(user.id, Some(lang.code())).await.map_err(|e| ServerFnError::new(e.to_string()))?;

@@ -20,7 +20,9 @@ pub async fn load_ops() -> Result<OpsSnapshot, ServerFnError> {
     let names = ops::user_names(&ctx.store).await.map_err(fail)?;
     let (sites, incidents, crews, now_ms) = ctx
         .engine
-        .read(move |e, now| (ops::site_markers(e, now), ops::queue(e, &names), e.crews().map(ops::crew_marker).collect(), now))
+        .read(move |e, now| {
+            (ops::site_markers(e, now), ops::queue(e, &names), e.crews().map(ops::crew_marker).collect(), now)
+        })
         .await
         .map_err(fail)?;
     Ok(OpsSnapshot { sites, incidents, crews, now_ms, limits: ctx.dashboard.limits, map: ctx.dashboard.map.clone() })
@@ -61,7 +63,11 @@ pub async fn load_crew_job() -> Result<CrewJob, ServerFnError> {
 /// The guard reports a status (`available`, `en_route`, `on_site`, `returning`, `off`)
 /// and/or a position (crew role).
 #[server(prefix = "/rpc", endpoint = "crew/report", input = Json)]
-pub async fn crew_report(status: Option<String>, lat: Option<f64>, lon: Option<f64>) -> Result<ActionOutcome, ServerFnError> {
+pub async fn crew_report(
+    status: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+) -> Result<ActionOutcome, ServerFnError> {
     let user = super::server::require(&[crate::model::Role::Crew]).await?;
     let ctx = super::server::ctx()?;
     let position = lat.zip(lon);

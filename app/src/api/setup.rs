@@ -9,9 +9,7 @@ use crate::model::admin::FieldErrors;
 #[server(prefix = "/rpc", endpoint = "setup/open")]
 pub async fn setup_open() -> Result<bool, ServerFnError> {
     let ctx = super::server::ctx()?;
-    crate::ssr::setup::is_open(&ctx)
-        .await
-        .map_err(super::server::work_failed)
+    crate::ssr::setup::is_open(&ctx).await.map_err(super::server::work_failed)
 }
 
 /// Creates the first administrator and signs them in (then to `/admin`); otherwise answers
@@ -26,27 +24,11 @@ pub async fn first_admin(
 ) -> Result<FieldErrors, ServerFnError> {
     use crate::ssr::setup::{create_first_admin, SetupForm};
     let ctx = super::server::ctx()?;
-    let form = SetupForm {
-        token,
-        username: username.clone(),
-        display_name,
-        password: password.clone(),
-        again,
-    };
-    match create_first_admin(&ctx, form)
-        .await
-        .map_err(super::server::work_failed)?
-    {
+    let form = SetupForm { token, username: username.clone(), display_name, password: password.clone(), again };
+    match create_first_admin(&ctx, form).await.map_err(super::server::work_failed)? {
         Err(errors) => Ok(errors),
         Ok(_) => {
-            match crate::ssr::auth::sign_in(
-                &ctx.store,
-                &username,
-                &password,
-                super::server::client_ip().await,
-            )
-            .await
-            {
+            match crate::ssr::auth::sign_in(&ctx.store, &username, &password, super::server::client_ip().await).await {
                 Ok((_, token)) => {
                     super::server::set_session_cookie(&ctx, Some(&token));
                     leptos_axum::redirect("/admin");

@@ -100,7 +100,9 @@ pub async fn send_photo(input_id: &str) -> Result<Option<i64>, String> {
     #[cfg(feature = "hydrate")]
     {
         let promise = js::send_photo(input_id).map_err(|_| "The page's helper is missing: reload it.".to_owned())?;
-        let answer = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| "The photo could not be sent.".to_owned())?;
+        let answer = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(|_| "The photo could not be sent.".to_owned())?;
         if !answer.is_object() {
             return Ok(None);
         }
@@ -140,8 +142,11 @@ pub async fn subscribe_push(vapid_key: &str) -> Result<(String, String, String),
     #[cfg(feature = "hydrate")]
     {
         let promise = js::subscribe_push(vapid_key).map_err(|e| format!("{e:?}"))?;
-        let text = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
-        let v: serde_json::Value = serde_json::from_str(&text.as_string().unwrap_or_default()).map_err(|e| e.to_string())?;
+        let text = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
+        let v: serde_json::Value =
+            serde_json::from_str(&text.as_string().unwrap_or_default()).map_err(|e| e.to_string())?;
         let s = |p: &str| v.pointer(p).and_then(|x| x.as_str()).map(str::to_owned).ok_or_else(|| format!("no {p}"));
         Ok((s("/endpoint")?, s("/keys/p256dh")?, s("/keys/auth")?))
     }

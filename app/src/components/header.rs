@@ -4,8 +4,8 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::{set_my_language, Logout};
-use crate::lang::{use_lang, Lang};
 use crate::components::words::role_name;
+use crate::lang::{use_lang, Lang};
 use crate::model::SessionUser;
 use crate::tx;
 

@@ -3,14 +3,14 @@
 pub mod appjs;
 pub mod clock;
 pub mod header;
+#[cfg(feature = "hydrate")]
+mod live;
 pub mod opsmap;
 pub mod require_role;
 pub mod signal_feed;
-pub mod words;
-#[cfg(feature = "hydrate")]
-mod live;
 #[cfg(feature = "hydrate")]
 pub mod stream;
+pub mod words;
 
 /// A failed server call in words for the page: the server's own message ("No incident 7"),
 /// never "error running server function".

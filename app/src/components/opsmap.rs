@@ -12,7 +12,8 @@ pub const STYLES: [&str; 4] = [
     "/js/opsmap.css",
 ];
 /// Scripts of the map, in the order they must run.
-pub const SCRIPTS: [&str; 3] = ["/vendor/leaflet/leaflet.js", "/vendor/markercluster/leaflet.markercluster.js", "/js/opsmap.js"];
+pub const SCRIPTS: [&str; 3] =
+    ["/vendor/leaflet/leaflet.js", "/vendor/markercluster/leaflet.markercluster.js", "/js/opsmap.js"];
 
 #[cfg(feature = "hydrate")]
 mod js {
@@ -45,10 +46,7 @@ mod js {
 
 #[cfg(feature = "hydrate")]
 fn to_js<T: Serialize>(value: &T) -> wasm_bindgen::JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|s| js_sys::JSON::parse(&s).ok())
-        .unwrap_or(wasm_bindgen::JsValue::NULL)
+    serde_json::to_string(value).ok().and_then(|s| js_sys::JSON::parse(&s).ok()).unwrap_or(wasm_bindgen::JsValue::NULL)
 }
 
 /// Loads the map's styles and scripts once (in order), then runs `ready`.
@@ -56,7 +54,9 @@ pub fn load(ready: impl FnOnce() + 'static) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::{closure::Closure, JsCast};
-        let loaded = js_sys::Reflect::get(&leptos::prelude::window(), &"VigilMap".into()).map(|v| !v.is_undefined()).unwrap_or(false);
+        let loaded = js_sys::Reflect::get(&leptos::prelude::window(), &"VigilMap".into())
+            .map(|v| !v.is_undefined())
+            .unwrap_or(false);
         if loaded {
             ready();
             return;
@@ -141,7 +141,12 @@ fn words() -> std::collections::HashMap<&'static str, &'static str> {
 
 /// Creates the map in the element with id `element_id`; `on_select(kind, id)` runs when a
 /// marker is clicked (`site`, `incident`, `crew`).
-pub fn init(element_id: &str, map: &crate::model::ops::MapConfig, legend: bool, on_select: impl Fn(String, i64) + 'static) {
+pub fn init(
+    element_id: &str,
+    map: &crate::model::ops::MapConfig,
+    legend: bool,
+    on_select: impl Fn(String, i64) + 'static,
+) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::{closure::Closure, JsValue};
@@ -244,7 +249,9 @@ pub fn focus(lat: f64, lon: f64, zoom: u8) {
 pub fn destroy() {
     #[cfg(feature = "hydrate")]
     {
-        let loaded = js_sys::Reflect::get(&leptos::prelude::window(), &"VigilMap".into()).map(|v| !v.is_undefined()).unwrap_or(false);
+        let loaded = js_sys::Reflect::get(&leptos::prelude::window(), &"VigilMap".into())
+            .map(|v| !v.is_undefined())
+            .unwrap_or(false);
         if loaded {
             js::destroy();
         }

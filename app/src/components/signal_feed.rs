@@ -1,7 +1,7 @@
 //! The live feed of incoming signals: the newest first, pushed by the server.
 
-use leptos::prelude::*;
 use crate::tx;
+use leptos::prelude::*;
 
 use crate::api::recent_signals;
 use crate::model::{SignalClass, SignalView};

@@ -116,19 +116,10 @@ mod tests {
     #[test]
     fn values_pick_their_text_and_unknown_ones_the_general_word() {
         assert_eq!(category(Lang::En, "fire"), "Fire");
-        assert_eq!(
-            category(Lang::En, "something_new"),
-            category(Lang::En, "other")
-        );
+        assert_eq!(category(Lang::En, "something_new"), category(Lang::En, "other"));
         assert_eq!(request_kind(Lang::En, "move"), "Moving house");
-        assert_eq!(
-            error(Lang::En, "locked:1"),
-            "Too many attempts. Try again in 1 minute."
-        );
-        assert_eq!(
-            error(Lang::En, "locked:15"),
-            "Too many attempts. Try again in 15 minutes."
-        );
+        assert_eq!(error(Lang::En, "locked:1"), "Too many attempts. Try again in 1 minute.");
+        assert_eq!(error(Lang::En, "locked:15"), "Too many attempts. Try again in 15 minutes.");
         assert_eq!(weekday(Lang::Fr, 6), "Dimanche");
         assert_ne!(outcome(Lang::Hu, "real"), outcome(Lang::En, "real"));
     }

@@ -78,9 +78,7 @@ impl PathLine {
     /// The path checked: `Err(message)` names what to fix.
     pub fn check(&self) -> Result<CheckedPath, String> {
         let line = self.line.trim().to_ascii_uppercase();
-        if !(line == "*"
-            || ((1..=6).contains(&line.len()) && line.bytes().all(|b| b.is_ascii_hexdigit())))
-        {
+        if !(line == "*" || ((1..=6).contains(&line.len()) && line.bytes().all(|b| b.is_ascii_hexdigit()))) {
             return Err(tx!(staff.check.path_line, line = format!("{:?}", self.line.trim())));
         }
         let name = self.name.trim().to_owned();
@@ -89,22 +87,13 @@ impl PathLine {
         }
         let interval_ms = parse_duration(&self.interval)
             .filter(|ms| *ms >= 1_000)
-            .ok_or_else(|| {
-                tx!(staff.check.path_interval, interval = format!("{:?}", self.interval.trim()))
-            })?;
+            .ok_or_else(|| tx!(staff.check.path_interval, interval = format!("{:?}", self.interval.trim())))?;
         let grace_ms = match self.grace.trim() {
             "" => (interval_ms / 10).max(30_000),
             "0" => 0,
-            g => {
-                parse_duration(g).ok_or_else(|| tx!(staff.check.path_grace, grace = format!("{g:?}")))?
-            }
+            g => parse_duration(g).ok_or_else(|| tx!(staff.check.path_grace, grace = format!("{g:?}")))?,
         };
-        Ok(CheckedPath {
-            line,
-            name,
-            interval_ms,
-            grace_ms,
-        })
+        Ok(CheckedPath { line, name, interval_ms, grace_ms })
     }
 }
 
@@ -117,10 +106,9 @@ pub fn check_paths(paths: &[PathLine]) -> Result<Vec<CheckedPath>, FieldErrors> 
     }
     for (n, p) in paths.iter().enumerate() {
         match p.check() {
-            Ok(c) if out.iter().any(|o: &CheckedPath| o.line == c.line) => e.fields.push((
-                format!("path{n}"),
-                tx!(staff.check.path_twice, line = &c.line),
-            )),
+            Ok(c) if out.iter().any(|o: &CheckedPath| o.line == c.line) => {
+                e.fields.push((format!("path{n}"), tx!(staff.check.path_twice, line = &c.line)))
+            }
             Ok(c) => out.push(c),
             Err(m) => e.fields.push((format!("path{n}"), m)),
         }
@@ -147,9 +135,8 @@ pub fn key_problem(format: &str, key: &str) -> Option<&'static str> {
         _ if k.is_empty() => None,
         "hex" => (!(matches!(k.len(), 32 | 48 | 64) && k.bytes().all(|b| b.is_ascii_hexdigit())))
             .then_some("32, 48 or 64 hex digits (AES-128, -192, -256)."),
-        "text" => (!(matches!(k.len(), 16 | 24 | 32)
-            && k.bytes().all(|b| b.is_ascii_graphic() || b == b' ')))
-        .then_some("16, 24 or 32 characters, as keyed into the panel."),
+        "text" => (!(matches!(k.len(), 16 | 24 | 32) && k.bytes().all(|b| b.is_ascii_graphic() || b == b' ')))
+            .then_some("16, 24 or 32 characters, as keyed into the panel."),
         _ => Some(tx!(staff.check.hex_text)),
     }
 }
@@ -179,8 +166,7 @@ mod tests {
         };
         let ok = check_paths(&[p("1", "90s"), p("*", "24h")]).unwrap();
         assert_eq!((ok[0].grace_ms, ok[1].grace_ms), (30_000, 8_640_000));
-        let e = check_paths(&[p("1", "90s"), p("1", "1h"), p("xyz", "1h"), p("2", "soon")])
-            .unwrap_err();
+        let e = check_paths(&[p("1", "90s"), p("1", "1h"), p("xyz", "1h"), p("2", "soon")]).unwrap_err();
         assert_eq!(e.get("path1").as_deref(), Some("Line 1 is listed twice."));
         assert!(e.get("path2").is_some() && e.get("path3").is_some());
     }

@@ -40,12 +40,21 @@ pub struct ContactForm {
 pub fn email_problem(email: &str) -> Option<&'static str> {
     let email = email.trim();
     let at = email.split_once('@');
-    let bad = email.len() > 120 || email.contains(char::is_whitespace) || !at.is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'));
+    let bad = email.len() > 120
+        || email.contains(char::is_whitespace)
+        || !at.is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'));
     (!email.is_empty() && bad).then_some(tx!(staff.check.e_mail_address_ana))
 }
 
 /// The languages a contact may be written to in, with their names.
-pub const LANGUAGES: [(&str, &str); 6] = [("en", "English"), ("ro", "Română"), ("hu", "Magyar"), ("fi", "Suomi"), ("nb", "Norsk bokmål"), ("fr", "Français")];
+pub const LANGUAGES: [(&str, &str); 6] = [
+    ("en", "English"),
+    ("ro", "Română"),
+    ("hu", "Magyar"),
+    ("fi", "Suomi"),
+    ("nb", "Norsk bokmål"),
+    ("fr", "Français"),
+];
 
 impl ContactForm {
     /// The form checked (trimmed), or a message per bad field.
@@ -68,7 +77,13 @@ impl ContactForm {
         if !e.is_empty() {
             return Err(e);
         }
-        Ok(ContactForm { name: name.into(), phone: self.phone.trim().into(), email: email.into(), language: self.language.clone(), sms: self.sms })
+        Ok(ContactForm {
+            name: name.into(),
+            phone: self.phone.trim().into(),
+            email: email.into(),
+            language: self.language.clone(),
+            sms: self.sms,
+        })
     }
 }
 
@@ -204,7 +219,9 @@ pub fn check_new_user(username: &str, display_name: &str, password: &str, role: 
         if code_problem(u).is_some() {
             e.add("username", tx!(staff.check.customer_id_6_10));
         }
-    } else if !(3..=32).contains(&u.len()) || !u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
+    } else if !(3..=32).contains(&u.len())
+        || !u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+    {
         e.add("username", "3-32 characters: lower-case letters, digits, . _ -");
     }
     if let Some(problem) = password_problem(role, password) {
@@ -409,17 +426,20 @@ impl SiteRules {
         };
         let duress_user = user(&mut e, "duress_user", &self.duress_user);
         let duress_shown_as = user(&mut e, "duress_shown_as", &self.duress_shown_as);
-        let number = |e: &mut FieldErrors, field: &str, v: &str, range: std::ops::RangeInclusive<u32>, message: &str| {
-            let n = v.trim().parse::<u32>().ok().filter(|n| range.contains(n));
-            if n.is_none() {
-                e.add(field, message);
-            }
-            n.unwrap_or_default()
-        };
+        let number =
+            |e: &mut FieldErrors, field: &str, v: &str, range: std::ops::RangeInclusive<u32>, message: &str| {
+                let n = v.trim().parse::<u32>().ok().filter(|n| range.contains(n));
+                if n.is_none() {
+                    e.add(field, message);
+                }
+                n.unwrap_or_default()
+            };
         let cancel_window_s = number(&mut e, "cancel_window_s", &self.cancel_window_s, 0..=600, "0 to 600 seconds.");
-        let fire_cancel_window_s = number(&mut e, "fire_cancel_window_s", &self.fire_cancel_window_s, 0..=600, "0 to 600 seconds.");
+        let fire_cancel_window_s =
+            number(&mut e, "fire_cancel_window_s", &self.fire_cancel_window_s, 0..=600, "0 to 600 seconds.");
         let crew_sla_min = number(&mut e, "crew_sla_min", &self.crew_sla_min, 1..=240, "1 to 240 minutes.");
-        let included_per_year = number(&mut e, "included_per_year", &self.included_per_year, 0..=365, "0 to 365 a year.");
+        let included_per_year =
+            number(&mut e, "included_per_year", &self.included_per_year, 0..=365, "0 to 365 a year.");
         let life_sign_ms = match self.life_sign.trim() {
             "" => None,
             t => match super::accounts::parse_duration(t).filter(|ms| *ms >= 3_600_000) {
@@ -432,7 +452,9 @@ impl SiteRules {
         };
         let day = |e: &mut FieldErrors, field: &str, v: &str| match v.trim() {
             "" => None,
-            t => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| e.add(field, tx!(staff.check.date_yyyy_mm_dd))).ok(),
+            t => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .map_err(|_| e.add(field, tx!(staff.check.date_yyyy_mm_dd)))
+                .ok(),
         };
         let connected = day(&mut e, "connected", &self.connected);
         let warranty_until = day(&mut e, "warranty_until", &self.warranty_until);
@@ -525,7 +547,12 @@ pub struct HourChange {
 /// both times (opening before closing) or neither (closed all day). Answers the date and
 /// the times, or a message per bad field (`change_date`, `change_hours`).
 #[allow(clippy::type_complexity)]
-pub fn check_hour_change(date: &str, open: &str, close: &str, today: chrono::NaiveDate) -> Result<(chrono::NaiveDate, Option<((u32, u32), (u32, u32))>), FieldErrors> {
+pub fn check_hour_change(
+    date: &str,
+    open: &str,
+    close: &str,
+    today: chrono::NaiveDate,
+) -> Result<(chrono::NaiveDate, Option<((u32, u32), (u32, u32))>), FieldErrors> {
     let mut e = FieldErrors::default();
     let day = match chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
         Ok(d) if d < today => {
@@ -591,7 +618,9 @@ impl HoursForm {
             let second = window(&mut e, field.clone(), open, close);
             match (days[n], second) {
                 (None, Some(_)) => e.fields.push((field, tx!(staff.check.later_needs_first).into())),
-                (Some((o1, c1)), Some((o2, _))) if c1 <= o1 || o2 <= c1 => e.fields.push((field, tx!(staff.check.later_after_first).into())),
+                (Some((o1, c1)), Some((o2, _))) if c1 <= o1 || o2 <= c1 => {
+                    e.fields.push((field, tx!(staff.check.later_after_first).into()))
+                }
                 _ => {}
             }
             later.push(second);
@@ -668,7 +697,9 @@ impl SiteForm {
             e.add("kind", tx!(staff.check.home_business_vehicle));
         }
         match position {
-            Some((lat, lon)) if e.is_empty() => Ok(CheckedSite { name, address, city, lat, lon, time_zone: tz.to_owned(), kind: self.kind.clone() }),
+            Some((lat, lon)) if e.is_empty() => {
+                Ok(CheckedSite { name, address, city, lat, lon, time_zone: tz.to_owned(), kind: self.kind.clone() })
+            }
             _ => Err(e),
         }
     }
@@ -720,14 +751,28 @@ mod tests {
         let e = check_new_user("ion", "Ion Pop", "1234", "customer");
         assert_eq!(e.get("username").as_deref(), Some("A customer ID: 6 to 10 digits."));
         assert!(e.get("password").is_some_and(|m| m.starts_with("This PIN is too easy")));
-        assert_eq!(check_new_user("100003", "Ion Pop", "long enough pw", "customer").get("password").as_deref(), Some("A PIN: 4 to 8 digits."));
+        assert_eq!(
+            check_new_user("100003", "Ion Pop", "long enough pw", "customer").get("password").as_deref(),
+            Some("A PIN: 4 to 8 digits.")
+        );
     }
 
     #[test]
     fn a_site_form_gets_a_message_per_bad_field() {
-        let good = SiteForm { name: "Farmacia Lazăr".into(), address: "Șos. Ștefan cel Mare 3".into(), city: "București".into(), lat: "44.45".into(), lon: "26.12".into(), time_zone: "Europe/Bucharest".into(), kind: "business".into() };
+        let good = SiteForm {
+            name: "Farmacia Lazăr".into(),
+            address: "Șos. Ștefan cel Mare 3".into(),
+            city: "București".into(),
+            lat: "44.45".into(),
+            lon: "26.12".into(),
+            time_zone: "Europe/Bucharest".into(),
+            kind: "business".into(),
+        };
         assert_eq!(good.check().unwrap().lat, 44.45);
-        let e = SiteForm { time_zone: "Mars Base".into(), kind: "castle".into(), lat: "x".into(), ..Default::default() }.check().unwrap_err();
+        let e =
+            SiteForm { time_zone: "Mars Base".into(), kind: "castle".into(), lat: "x".into(), ..Default::default() }
+                .check()
+                .unwrap_err();
         for f in ["name", "address", "city", "lat", "lon", "time_zone", "kind"] {
             assert!(e.get(f).is_some(), "{f} in {e:?}");
         }
@@ -735,9 +780,23 @@ mod tests {
 
     #[test]
     fn a_contact_needs_a_name_a_phone_and_a_real_looking_email() {
-        let ok = ContactForm { name: " Ana Pop ".into(), phone: "+40 721 555 010".into(), email: "ana@example.org".into(), language: "ro".into(), sms: true };
+        let ok = ContactForm {
+            name: " Ana Pop ".into(),
+            phone: "+40 721 555 010".into(),
+            email: "ana@example.org".into(),
+            language: "ro".into(),
+            sms: true,
+        };
         assert_eq!(ok.check().unwrap().name, "Ana Pop");
-        let bad = ContactForm { name: String::new(), phone: "call me".into(), email: "ana@localhost".into(), language: "xx".into(), sms: false }.check().unwrap_err();
+        let bad = ContactForm {
+            name: String::new(),
+            phone: "call me".into(),
+            email: "ana@localhost".into(),
+            language: "xx".into(),
+            sms: false,
+        }
+        .check()
+        .unwrap_err();
         for f in ["contact_name", "contact_phone", "contact_email", "contact_language"] {
             assert!(bad.get(f).is_some(), "{f} in {bad:?}");
         }
@@ -746,28 +805,66 @@ mod tests {
 
     #[test]
     fn site_rules_are_checked_field_by_field() {
-        let ok = SiteRules { duress_user: "9".into(), cancel_window_s: "150".into(), fire_cancel_window_s: "120".into(), life_sign: "3d".into(), crew_sla_min: "20".into(), connected: "2026-01-15".into(), included_per_year: "4".into(), ..Default::default() };
+        let ok = SiteRules {
+            duress_user: "9".into(),
+            cancel_window_s: "150".into(),
+            fire_cancel_window_s: "120".into(),
+            life_sign: "3d".into(),
+            crew_sla_min: "20".into(),
+            connected: "2026-01-15".into(),
+            included_per_year: "4".into(),
+            ..Default::default()
+        };
         let c = ok.check().unwrap();
-        assert_eq!((c.duress_user.as_deref(), c.life_sign_ms, c.crew_sla_ms), (Some("9"), Some(3 * 86_400_000), 1_200_000));
-        let bad = SiteRules { duress_user: "x".into(), cancel_window_s: "999".into(), life_sign: "5m".into(), connected: "15.01.2026".into(), ..Default::default() }.check().unwrap_err();
-        for f in ["duress_user", "cancel_window_s", "fire_cancel_window_s", "crew_sla_min", "included_per_year", "life_sign", "connected"] {
+        assert_eq!(
+            (c.duress_user.as_deref(), c.life_sign_ms, c.crew_sla_ms),
+            (Some("9"), Some(3 * 86_400_000), 1_200_000)
+        );
+        let bad = SiteRules {
+            duress_user: "x".into(),
+            cancel_window_s: "999".into(),
+            life_sign: "5m".into(),
+            connected: "15.01.2026".into(),
+            ..Default::default()
+        }
+        .check()
+        .unwrap_err();
+        for f in [
+            "duress_user",
+            "cancel_window_s",
+            "fire_cancel_window_s",
+            "crew_sla_min",
+            "included_per_year",
+            "life_sign",
+            "connected",
+        ] {
             assert!(bad.get(f).is_some(), "{f} in {bad:?}");
         }
         let priced = SiteRules { price: "49,9".into(), currency: "ron".into(), ..ok.clone() }.check().unwrap();
         assert_eq!((priced.price_minor, priced.currency.as_str()), (4990, "RON"));
-        assert_eq!(SiteRules { price: String::new(), currency: "x".into(), ..ok.clone() }.check().unwrap().currency, "", "no price, no currency");
+        assert_eq!(
+            SiteRules { price: String::new(), currency: "x".into(), ..ok.clone() }.check().unwrap().currency,
+            "",
+            "no price, no currency"
+        );
         let bad = SiteRules { price: "12.345".into(), ..ok.clone() }.check().unwrap_err();
         assert!(bad.get("price").is_some());
         let bad = SiteRules { price: "250".into(), currency: "euro".into(), ..ok }.check().unwrap_err();
         assert!(bad.get("currency").is_some());
-        assert_eq!((price_minor("250"), price_minor("0.5"), price_minor("-1"), price_minor("1000001")), (Some(25_000), Some(50), None, None));
+        assert_eq!(
+            (price_minor("250"), price_minor("0.5"), price_minor("-1"), price_minor("1000001")),
+            (Some(25_000), Some(50), None, None)
+        );
         assert_eq!(price_text(4990), "49.90");
     }
 
     #[test]
     fn a_days_change_is_from_today_on_with_both_times_or_none() {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
-        assert_eq!(check_hour_change("2026-12-24", "08:00", "13:00", today).unwrap(), (chrono::NaiveDate::from_ymd_opt(2026, 12, 24).unwrap(), Some(((8, 0), (13, 0)))));
+        assert_eq!(
+            check_hour_change("2026-12-24", "08:00", "13:00", today).unwrap(),
+            (chrono::NaiveDate::from_ymd_opt(2026, 12, 24).unwrap(), Some(((8, 0), (13, 0))))
+        );
         assert_eq!(check_hour_change("2026-12-25", "", "", today).unwrap().1, None, "closed all day");
         let e = check_hour_change("2026-12-06", "13:00", "08:00", today).unwrap_err();
         assert!(e.get("change_date").is_some() && e.get("change_hours").is_some(), "{e:?}");
@@ -788,7 +885,10 @@ mod tests {
             tolerance_min: tolerance.into(),
         };
         let parsed = form(days.clone(), Vec::new(), "15").check().unwrap();
-        assert_eq!((parsed.days[4], parsed.days[0], parsed.days[6], parsed.tolerance_min), (Some(((18, 0), (2, 0))), Some(((8, 0), (17, 30))), None, 15));
+        assert_eq!(
+            (parsed.days[4], parsed.days[0], parsed.days[6], parsed.tolerance_min),
+            (Some(((18, 0), (2, 0))), Some(((8, 0), (17, 30))), None, 15)
+        );
         days[1] = ("09:00".into(), "09:00".into());
         days[2] = ("09:00".into(), String::new());
         let e = form(days, Vec::new(), "300").check().unwrap_err();
@@ -804,13 +904,22 @@ mod tests {
         days[2] = ("18:00".into(), "02:00".into());
         let mut later = vec![(String::new(), String::new()); 7];
         later[0] = ("14:00".into(), "18:30".into());
-        let ok = HoursForm { supervised: true, closed_on_holidays: false, days: days.clone(), later: later.clone(), tolerance_min: "15".into() };
+        let ok = HoursForm {
+            supervised: true,
+            closed_on_holidays: false,
+            days: days.clone(),
+            later: later.clone(),
+            tolerance_min: "15".into(),
+        };
         assert_eq!(ok.check().unwrap().later[0], Some(((14, 0), (18, 30))));
         later[1] = ("11:00".into(), "15:00".into());
         later[2] = ("23:00".into(), "23:30".into());
         later[3] = ("14:00".into(), "18:00".into());
         let e = HoursForm { later, ..ok }.check().unwrap_err();
-        assert_eq!(e.get("later1").as_deref(), Some("The second window opens after the first closes; only the second may run past midnight."));
+        assert_eq!(
+            e.get("later1").as_deref(),
+            Some("The second window opens after the first closes; only the second may run past midnight.")
+        );
         assert!(e.get("later2").is_some(), "the first runs past midnight");
         assert_eq!(e.get("later3").as_deref(), Some("Fill in the first window of this day first."));
     }

@@ -327,7 +327,9 @@ mod tests {
 
     #[test]
     fn trivial_pins_are_refused() {
-        for pin in ["0000", "1111", "1234", "4321", "0123", "9876", "12345678", "1212", "2580258", "1990", "2024", "99999"] {
+        for pin in
+            ["0000", "1111", "1234", "4321", "0123", "9876", "12345678", "1212", "2580258", "1990", "2024", "99999"]
+        {
             let expected = if pin == "2580258" { None } else { Some("pin_trivial") };
             assert_eq!(pin_problem(pin), expected, "{pin}");
         }

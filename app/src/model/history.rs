@@ -60,9 +60,7 @@ fn day(text: &str) -> Result<Option<chrono::NaiveDate>, ()> {
     if t.is_empty() {
         return Ok(None);
     }
-    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| ())
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some).map_err(|_| ())
 }
 
 fn given(text: &str) -> Option<String> {
@@ -83,21 +81,17 @@ impl AuditFilter {
         });
         if let (Some(f), Some(t)) = (from, to) {
             if t < f {
-                e.fields
-                    .push(("to".into(), tx!(staff.check.last_day_comes_after).into()));
+                e.fields.push(("to".into(), tx!(staff.check.last_day_comes_after).into()));
             }
         }
         if !AUDIT_GROUPS.iter().any(|(p, _)| *p == self.action.trim()) {
-            e.fields
-                .push(("action".into(), tx!(staff.check.choose_what_show).into()));
+            e.fields.push(("action".into(), tx!(staff.check.choose_what_show).into()));
         }
         if self.who.chars().count() > 64 {
-            e.fields
-                .push(("who".into(), tx!(staff.check.n_64_characters).into()));
+            e.fields.push(("who".into(), tx!(staff.check.n_64_characters).into()));
         }
         if self.text.chars().count() > 200 {
-            e.fields
-                .push(("text".into(), tx!(staff.check.n_200_characters).into()));
+            e.fields.push(("text".into(), tx!(staff.check.n_200_characters).into()));
         }
         if !e.is_empty() {
             return Err(e);
@@ -166,19 +160,11 @@ pub struct IncidentFilter {
 
 impl IncidentFilter {
     /// The days checked (through [`AuditFilter::check`]'s rules), or a message per bad field.
-    pub fn days(
-        &self,
-    ) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), FieldErrors> {
-        let as_audit = AuditFilter {
-            from: self.from.clone(),
-            to: self.to.clone(),
-            ..Default::default()
-        };
+    pub fn days(&self) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), FieldErrors> {
+        let as_audit = AuditFilter { from: self.from.clone(), to: self.to.clone(), ..Default::default() };
         let mut errors = FieldErrors::default();
         if self.account.chars().count() > 16 || self.operator.chars().count() > 64 {
-            errors
-                .fields
-                .push(("account".into(), tx!(staff.check.n_16_characters).into()));
+            errors.fields.push(("account".into(), tx!(staff.check.n_16_characters).into()));
         }
         match as_audit.check() {
             Ok(c) if errors.is_empty() => Ok((c.from, c.until)),
@@ -283,19 +269,12 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
     let encode = |v: &str| {
         v.bytes()
             .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    (b as char).to_string()
-                }
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
                 _ => format!("%{b:02X}"),
             })
             .collect::<String>()
     };
-    pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
 }
 
 #[cfg(test)]
@@ -312,11 +291,7 @@ mod tests {
         }
         .check()
         .unwrap();
-        assert_eq!(
-            ok.until,
-            chrono::NaiveDate::from_ymd_opt(2026, 12, 7),
-            "the last day is included"
-        );
+        assert_eq!(ok.until, chrono::NaiveDate::from_ymd_opt(2026, 12, 7), "the last day is included");
         let bad = AuditFilter {
             from: "1/12/2026".into(),
             to: "2026-11-01".into(),
@@ -325,39 +300,22 @@ mod tests {
         }
         .check()
         .unwrap_err();
-        assert!(
-            bad.get("from").is_some() && bad.get("action").is_some(),
-            "{bad:?}"
-        );
-        let backwards = AuditFilter {
-            from: "2026-12-02".into(),
-            to: "2026-12-01".into(),
-            ..Default::default()
-        }
-        .check()
-        .unwrap_err();
-        assert_eq!(
-            backwards.get("to").as_deref(),
-            Some("The last day comes after the first.")
-        );
+        assert!(bad.get("from").is_some() && bad.get("action").is_some(), "{bad:?}");
+        let backwards = AuditFilter { from: "2026-12-02".into(), to: "2026-12-01".into(), ..Default::default() }
+            .check()
+            .unwrap_err();
+        assert_eq!(backwards.get("to").as_deref(), Some("The last day comes after the first."));
     }
 
     #[test]
     fn query_strings_encode_their_values() {
-        let q = query_string(&[
-            ("from", "2026-12-01".into()),
-            ("who", String::new()),
-            ("text", "Lazăr & co=1".into()),
-        ]);
+        let q = query_string(&[("from", "2026-12-01".into()), ("who", String::new()), ("text", "Lazăr & co=1".into())]);
         assert_eq!(q, "from=2026-12-01&text=Laz%C4%83r%20%26%20co%3D1");
     }
 
     #[test]
     fn formulas_are_disarmed_in_csv_cells() {
-        assert_eq!(
-            csv_cell("=HYPERLINK(\"http://x\")"),
-            "'=HYPERLINK(\"http://x\")"
-        );
+        assert_eq!(csv_cell("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
         assert_eq!(csv_cell("-2+3"), "'-2+3");
         assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_cell("Ana Pop"), "Ana Pop");

@@ -5,12 +5,24 @@
 use serde::{Deserialize, Serialize};
 
 /// The expected header, in order.
-pub const COLUMNS: [&str; 11] =
-    ["account", "name", "address", "city", "lat", "lon", "time_zone", "contact1_name", "contact1_phone", "contact2_name", "contact2_phone"];
+pub const COLUMNS: [&str; 11] = [
+    "account",
+    "name",
+    "address",
+    "city",
+    "lat",
+    "lon",
+    "time_zone",
+    "contact1_name",
+    "contact1_phone",
+    "contact2_name",
+    "contact2_phone",
+];
 
 /// The invoices export's header, in order (amount in the currency's units, such as 120.50;
 /// `paid_on` empty while unpaid).
-pub const INVOICE_COLUMNS: [&str; 8] = ["account", "number", "issued_on", "due_on", "description", "amount", "currency", "paid_on"];
+pub const INVOICE_COLUMNS: [&str; 8] =
+    ["account", "number", "issued_on", "due_on", "description", "amount", "currency", "paid_on"];
 
 /// One invoice row, checked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -78,7 +90,16 @@ pub fn check_invoice_row(fields: &[String]) -> Result<InvoiceRow, Vec<String>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(InvoiceRow { account, number, issued_on, due_on, description, amount_cents: amount_cents.unwrap_or_default(), currency, paid_on })
+    Ok(InvoiceRow {
+        account,
+        number,
+        issued_on,
+        due_on,
+        description,
+        amount_cents: amount_cents.unwrap_or_default(),
+        currency,
+        paid_on,
+    })
 }
 
 /// A currency code of three letters, upper-cased (`ron` → `RON`); anything else: `None`.
@@ -92,7 +113,11 @@ pub fn currency_code(text: &str) -> Option<String> {
 pub fn amount_cents(text: &str) -> Option<i64> {
     let t = text.trim().replace(',', ".");
     let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let cents = format!("{frac:0<2}").parse::<i64>().ok()?;
@@ -214,7 +239,9 @@ pub fn check_row(fields: &[String]) -> Result<ImportRow, Vec<String>> {
 
 fn valid_time_zone(tz: &str) -> bool {
     let parts: Vec<&str> = tz.split('/').collect();
-    tz == "UTC" || (parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))))
+    tz == "UTC"
+        || (parts.len() >= 2
+            && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))))
 }
 
 fn valid_phone(phone: &str) -> bool {
@@ -232,7 +259,8 @@ mod tests {
 
     #[test]
     fn an_invoice_row_is_checked_column_by_column() {
-        let ok = check_invoice_row(&fields("2001,F-2026-0042,2026-11-01,2026-11-15,Monitoring November,120.5,ron,")).unwrap();
+        let ok = check_invoice_row(&fields("2001,F-2026-0042,2026-11-01,2026-11-15,Monitoring November,120.5,ron,"))
+            .unwrap();
         assert_eq!((ok.amount_cents, ok.currency.as_str(), ok.paid_on.clone()), (12050, "RON", None));
         let paid = check_invoice_row(&fields("2001,F-1,2026-11-01,2026-11-15,x,\"1200,00\",EUR,2026-11-10")).unwrap();
         assert_eq!((paid.amount_cents, paid.paid_on.as_deref()), (120_000, Some("2026-11-10")));
@@ -252,7 +280,10 @@ mod tests {
 
     #[test]
     fn a_good_row_becomes_a_site_with_its_contacts() {
-        let row = check_row(&fields("a1b2,Depozit,\"Str. Polonă 3\",București,44.45,26.10,Europe/Bucharest,Ana Pop,+40 721 000 001,,")).unwrap();
+        let row = check_row(&fields(
+            "a1b2,Depozit,\"Str. Polonă 3\",București,44.45,26.10,Europe/Bucharest,Ana Pop,+40 721 000 001,,",
+        ))
+        .unwrap();
         assert_eq!(row.account, "A1B2");
         assert_eq!(row.address, "Str. Polonă 3");
         assert_eq!(row.contacts, vec![("Ana Pop".to_owned(), "+40 721 000 001".to_owned())]);
@@ -261,7 +292,15 @@ mod tests {
     #[test]
     fn every_problem_of_a_bad_row_is_named() {
         let errors = check_row(&fields("zz,,Addr,City,north,200,Mars,Ana,12,Dan,")).unwrap_err();
-        for want in ["account", "name: required", "lat: not a number", "lon: out of range", "time_zone", "contact1_phone", "contact2: name and phone"] {
+        for want in [
+            "account",
+            "name: required",
+            "lat: not a number",
+            "lon: out of range",
+            "time_zone",
+            "contact1_phone",
+            "contact2: name and phone",
+        ] {
             assert!(errors.iter().any(|e| e.starts_with(want)), "{want} missing from {errors:?}");
         }
         assert!(check_row(&fields("a1b2,x")).unwrap_err()[0].starts_with("expected at least 9 columns"));

@@ -42,10 +42,7 @@ pub const MAX_OVERRIDES: usize = 50;
 
 /// What people call a category (its stored name if unknown).
 pub fn category_label(category: &str) -> &str {
-    PLAN_CATEGORIES
-        .iter()
-        .find(|(c, _)| *c == category)
-        .map_or(category, |(_, l)| l)
+    PLAN_CATEGORIES.iter().find(|(c, _)| *c == category).map_or(category, |(_, l)| l)
 }
 
 /// One step as the editor shows it.
@@ -111,13 +108,7 @@ pub fn check_plan(category: &str, steps: &[StepLine]) -> Result<Vec<CheckedStep>
     for (n, s) in steps.iter().enumerate() {
         let field = format!("step{n}");
         match s.kind.as_str() {
-            "wait" => match s
-                .seconds
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|s| (1..=3600).contains(s))
-            {
+            "wait" => match s.seconds.trim().parse::<u32>().ok().filter(|s| (1..=3600).contains(s)) {
                 Some(seconds) => out.push(CheckedStep::Wait { seconds }),
                 None => e.add(&field, tx!(staff.check.wait_1_3600_seconds)),
             },
@@ -128,29 +119,19 @@ pub fn check_plan(category: &str, steps: &[StepLine]) -> Result<Vec<CheckedStep>
                 } else if text.chars().count() > MAX_INSTRUCTION {
                     e.add(&field, &tx!(staff.check.max_chars, n = MAX_INSTRUCTION));
                 } else {
-                    out.push(CheckedStep::Instruction {
-                        text: text.to_owned(),
-                    });
+                    out.push(CheckedStep::Instruction { text: text.to_owned() });
                 }
             }
             k if STEP_KINDS.iter().any(|(kind, _)| *kind == k) => {
-                out.push(CheckedStep::Plain {
-                    kind: k.to_owned(),
-                    auto: s.auto,
-                });
+                out.push(CheckedStep::Plain { kind: k.to_owned(), auto: s.auto });
             }
             _ => e.add(&field, tx!(staff.check.choose_what_this_step)),
         }
     }
     if category == "duress"
-        && out.iter().any(
-            |s| matches!(s, CheckedStep::Plain { kind, auto: true } if kind == "notify_customer"),
-        )
+        && out.iter().any(|s| matches!(s, CheckedStep::Plain { kind, auto: true } if kind == "notify_customer"))
     {
-        e.add(
-            "steps",
-            tx!(staff.check.duress_alarm_silent_customer),
-        );
+        e.add("steps", tx!(staff.check.duress_alarm_silent_customer));
     }
     if e.is_empty() {
         Ok(out)
@@ -227,12 +208,7 @@ pub fn check_overrides(lines: &[OverrideLine]) -> Result<Vec<CheckedOverride>, F
             e.add(&field, tx!(staff.check.this_code_overridden_above));
             continue;
         }
-        out.push(CheckedOverride {
-            protocol,
-            code,
-            category: l.category.clone(),
-            priority,
-        });
+        out.push(CheckedOverride { protocol, code, category: l.category.clone(), priority });
     }
     if e.is_empty() {
         Ok(out)
@@ -259,9 +235,7 @@ pub struct HolidayLine {
 
 /// Checks the centre's holidays: each a date and a name of at most 80 characters, no date
 /// twice; answers them by date, or a message per bad line (`holiday<N>`).
-pub fn check_holidays(
-    lines: &[HolidayLine],
-) -> Result<Vec<(chrono::NaiveDate, String)>, FieldErrors> {
+pub fn check_holidays(lines: &[HolidayLine]) -> Result<Vec<(chrono::NaiveDate, String)>, FieldErrors> {
     let mut e = FieldErrors::default();
     if lines.len() > MAX_HOLIDAYS {
         e.add("holidays", &tx!(staff.check.max_holidays, n = MAX_HOLIDAYS));
@@ -275,9 +249,7 @@ pub fn check_holidays(
             Ok(_) if name.is_empty() || name.chars().count() > 80 => {
                 e.add(&field, tx!(staff.check.name_holiday_80_characters))
             }
-            Ok(d) if out.iter().any(|(x, _)| *x == d) => {
-                e.add(&field, tx!(staff.check.this_day_listed_already))
-            }
+            Ok(d) if out.iter().any(|(x, _)| *x == d) => e.add(&field, tx!(staff.check.this_day_listed_already)),
             Ok(d) => out.push((d, name.to_owned())),
         }
     }
@@ -293,133 +265,52 @@ mod tests {
     use super::*;
 
     fn step(kind: &str, auto: bool) -> StepLine {
-        StepLine {
-            kind: kind.into(),
-            auto,
-            ..Default::default()
-        }
+        StepLine { kind: kind.into(), auto, ..Default::default() }
     }
 
     #[test]
     fn a_plan_is_checked_step_by_step() {
-        let wait = StepLine {
-            kind: "wait".into(),
-            seconds: "90".into(),
-            ..Default::default()
-        };
-        let said = StepLine {
-            kind: "instruction".into(),
-            text: " Ring the caretaker ".into(),
-            ..Default::default()
-        };
-        let ok = check_plan(
-            "burglary",
-            &[
-                step("notify_customer", true),
-                wait,
-                said,
-                step("dispatch", true),
-            ],
-        )
-        .unwrap();
+        let wait = StepLine { kind: "wait".into(), seconds: "90".into(), ..Default::default() };
+        let said = StepLine { kind: "instruction".into(), text: " Ring the caretaker ".into(), ..Default::default() };
+        let ok = check_plan("burglary", &[step("notify_customer", true), wait, said, step("dispatch", true)]).unwrap();
         assert_eq!(ok[1], CheckedStep::Wait { seconds: 90 });
-        assert_eq!(
-            ok[2],
-            CheckedStep::Instruction {
-                text: "Ring the caretaker".into()
-            }
-        );
+        assert_eq!(ok[2], CheckedStep::Instruction { text: "Ring the caretaker".into() });
 
-        let bad_wait = StepLine {
-            kind: "wait".into(),
-            seconds: "0".into(),
-            ..Default::default()
-        };
-        let e = check_plan(
-            "burglary",
-            &[bad_wait, step("instruction", false), step("fly", true)],
-        )
-        .unwrap_err();
+        let bad_wait = StepLine { kind: "wait".into(), seconds: "0".into(), ..Default::default() };
+        let e = check_plan("burglary", &[bad_wait, step("instruction", false), step("fly", true)]).unwrap_err();
         assert_eq!(e.get("step0").as_deref(), Some("Wait 1 to 3600 seconds."));
-        assert_eq!(
-            e.get("step1").as_deref(),
-            Some("Write what the operator must do.")
-        );
-        assert_eq!(
-            e.get("step2").as_deref(),
-            Some("Choose what this step does.")
-        );
-        assert!(check_plan("burglary", &[])
-            .unwrap_err()
-            .get("steps")
-            .is_some());
-        assert!(check_plan("restore", &[step("dispatch", true)])
-            .unwrap_err()
-            .get("category")
-            .is_some());
+        assert_eq!(e.get("step1").as_deref(), Some("Write what the operator must do."));
+        assert_eq!(e.get("step2").as_deref(), Some("Choose what this step does."));
+        assert!(check_plan("burglary", &[]).unwrap_err().get("steps").is_some());
+        assert!(check_plan("restore", &[step("dispatch", true)]).unwrap_err().get("category").is_some());
         assert!(check_plan("burglary", &vec![step("dispatch", true); MAX_STEPS + 1]).is_err());
-        let long = StepLine {
-            kind: "instruction".into(),
-            text: "x".repeat(MAX_INSTRUCTION + 1),
-            ..Default::default()
-        };
-        assert!(check_plan("fire", &[long])
-            .unwrap_err()
-            .get("step0")
-            .is_some());
+        let long = StepLine { kind: "instruction".into(), text: "x".repeat(MAX_INSTRUCTION + 1), ..Default::default() };
+        assert!(check_plan("fire", &[long]).unwrap_err().get("step0").is_some());
     }
 
     #[test]
     fn holidays_have_a_date_and_a_name_once() {
-        let h = |d: &str, n: &str| HolidayLine {
-            date: d.into(),
-            name: n.into(),
-        };
-        let ok = check_holidays(&[
-            h("2026-12-25", "Crăciunul"),
-            h("2026-12-01", " Ziua Națională "),
-        ])
-        .unwrap();
+        let h = |d: &str, n: &str| HolidayLine { date: d.into(), name: n.into() };
+        let ok = check_holidays(&[h("2026-12-25", "Crăciunul"), h("2026-12-01", " Ziua Națională ")]).unwrap();
         assert_eq!(
             ok[0],
-            (
-                chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-                "Ziua Națională".to_owned()
-            ),
+            (chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), "Ziua Națională".to_owned()),
             "by date, trimmed"
         );
-        let e = check_holidays(&[
-            h("1 Dec", "x"),
-            h("2026-12-01", ""),
-            h("2026-12-25", "a"),
-            h("2026-12-25", "b"),
-        ])
-        .unwrap_err();
+        let e = check_holidays(&[h("1 Dec", "x"), h("2026-12-01", ""), h("2026-12-25", "a"), h("2026-12-25", "b")])
+            .unwrap_err();
         assert_eq!(
-            (
-                e.get("holiday0").is_some(),
-                e.get("holiday1").is_some(),
-                e.get("holiday2"),
-                e.get("holiday3").as_deref()
-            ),
+            (e.get("holiday0").is_some(), e.get("holiday1").is_some(), e.get("holiday2"), e.get("holiday3").as_deref()),
             (true, true, None, Some("This day is listed already."))
         );
     }
 
     #[test]
     fn a_duress_plan_never_tells_the_customer_by_itself() {
-        let e = check_plan(
-            "duress",
-            &[step("dispatch", true), step("notify_customer", true)],
-        )
-        .unwrap_err();
+        let e = check_plan("duress", &[step("dispatch", true), step("notify_customer", true)]).unwrap_err();
         assert!(e.get("steps").unwrap().contains("silent"));
         assert!(
-            check_plan(
-                "duress",
-                &[step("dispatch", true), step("notify_customer", false)]
-            )
-            .is_ok(),
+            check_plan("duress", &[step("dispatch", true), step("notify_customer", false)]).is_ok(),
             "an operator may still call"
         );
     }
@@ -432,19 +323,10 @@ mod tests {
             category: cat.into(),
             priority: pr.into(),
         };
-        let ok = check_overrides(&[
-            line("cid", "134", "burglary", "2"),
-            line("SIA", "ba", "fire", "1"),
-        ])
-        .unwrap();
+        let ok = check_overrides(&[line("cid", "134", "burglary", "2"), line("SIA", "ba", "fire", "1")]).unwrap();
         assert_eq!(
             ok[1],
-            CheckedOverride {
-                protocol: "sia".into(),
-                code: "BA".into(),
-                category: "fire".into(),
-                priority: 1
-            }
+            CheckedOverride { protocol: "sia".into(), code: "BA".into(), category: "fire".into(), priority: 1 }
         );
         let e = check_overrides(&[
             line("cid", "13", "burglary", "2"),
@@ -460,9 +342,6 @@ mod tests {
             assert!(e.get(&format!("override{n}")).is_some(), "line {n}: {e:?}");
         }
         assert_eq!(e.get("override5"), None);
-        assert_eq!(
-            e.get("override6").as_deref(),
-            Some("This code is overridden above already.")
-        );
+        assert_eq!(e.get("override6").as_deref(), Some("This code is overridden above already."));
     }
 }

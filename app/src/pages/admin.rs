@@ -6,10 +6,13 @@
 
 use leptos::prelude::*;
 
-use crate::api::admin::{add_zone, admin_crews, admin_requests, admin_users, change_user, create_user, crew_device, load_admin_site, move_contact, request_done, save_instructions, search_sites, set_safe_word};
-use crate::model::admin::{AdminSiteDetail, FieldErrors, UserChange, ROLES};
+use crate::api::admin::{
+    add_zone, admin_crews, admin_requests, admin_users, change_user, create_user, crew_device, load_admin_site,
+    move_contact, request_done, save_instructions, search_sites, set_safe_word,
+};
 use crate::components::header::Header;
 use crate::components::require_role::RequireRole;
+use crate::model::admin::{AdminSiteDetail, FieldErrors, UserChange, ROLES};
 use crate::model::import::{ImportResult, COLUMNS};
 use crate::model::{Role, SessionUser};
 use crate::pages::operator::StaffNav;
@@ -38,7 +41,15 @@ pub enum AdminSection {
 }
 
 impl AdminSection {
-    const ALL: [AdminSection; 7] = [AdminSection::Sites, AdminSection::History, AdminSection::Plans, AdminSection::Users, AdminSection::Crews, AdminSection::Import, AdminSection::Audit];
+    const ALL: [AdminSection; 7] = [
+        AdminSection::Sites,
+        AdminSection::History,
+        AdminSection::Plans,
+        AdminSection::Users,
+        AdminSection::Crews,
+        AdminSection::Import,
+        AdminSection::Audit,
+    ];
 
     fn path(self) -> &'static str {
         match self {
@@ -247,7 +258,12 @@ fn ArchiveSite(site: i64, on_archived: Callback<()>) -> impl IntoView {
 /// The message of a field, shown next to it.
 fn field_error(errors: RwSignal<FieldErrors>, field: &'static str) -> impl IntoView {
     // `try_`: see `Search`; a late server evaluation reads as no message.
-    move || errors.try_with(|e| e.get(field)).flatten().map(|m| view! { <span class="field-error" data-field=field>{m}</span> })
+    move || {
+        errors
+            .try_with(|e| e.get(field))
+            .flatten()
+            .map(|m| view! { <span class="field-error" data-field=field>{m}</span> })
+    }
 }
 
 #[component]
@@ -270,20 +286,29 @@ fn SiteEditor(id: i64, admin: bool, on_archived: Callback<()>) -> impl IntoView 
 }
 
 #[component]
-fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, ServerFnError>>, saved: RwSignal<Option<String>>, invited: RwSignal<Option<String>>) -> impl IntoView {
+fn EditorBody(
+    d: AdminSiteDetail,
+    detail: Resource<Result<AdminSiteDetail, ServerFnError>>,
+    saved: RwSignal<Option<String>>,
+    invited: RwSignal<Option<String>>,
+) -> impl IntoView {
     let id = d.id;
     // The title follows the details saved below without drawing the editor again.
     let title = RwSignal::new((d.name.clone(), d.address.clone()));
     let adding = RwSignal::new(false);
     let (rules, hours, form) = (d.rules.clone(), d.hours.clone(), d.form.clone());
     let (site_plans, overrides, hour_changes) = (d.plans.clone(), d.overrides.clone(), d.hour_changes.clone());
-    let (keys, pets, notes) = (RwSignal::new(d.keys.clone()), RwSignal::new(d.pets.clone()), RwSignal::new(d.notes.clone()));
+    let (keys, pets, notes) =
+        (RwSignal::new(d.keys.clone()), RwSignal::new(d.pets.clone()), RwSignal::new(d.notes.clone()));
     let (zone_number, zone_name) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let zone_errors = RwSignal::new(FieldErrors::default());
     let save = move |_| {
         leptos::task::spawn_local(async move {
             let r = save_instructions(id, keys.get_untracked(), pets.get_untracked(), notes.get_untracked()).await;
-            saved.set(Some(match r { Ok(()) => tx!(admin.common.saved).into(), Err(e) => e.to_string() }));
+            saved.set(Some(match r {
+                Ok(()) => tx!(admin.common.saved).into(),
+                Err(e) => e.to_string(),
+            }));
         });
     };
     let add = move |_| {
@@ -384,12 +409,25 @@ fn EditorBody(d: AdminSiteDetail, detail: Resource<Result<AdminSiteDetail, Serve
 
 /// The customer logins of a site (the app's owner and contacts), and inviting one.
 #[component]
-fn Members(site: i64, members: Vec<crate::model::admin::AdminMember>, detail: Resource<Result<AdminSiteDetail, ServerFnError>>, invited: RwSignal<Option<String>>) -> impl IntoView {
-    let (code, name, role) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("owner".to_owned()));
+fn Members(
+    site: i64,
+    members: Vec<crate::model::admin::AdminMember>,
+    detail: Resource<Result<AdminSiteDetail, ServerFnError>>,
+    invited: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let (code, name, role) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("owner".to_owned()));
     let errors = RwSignal::new(FieldErrors::default());
     let invite = move |_| {
         leptos::task::spawn_local(async move {
-            match crate::api::admin::invite_member(site, code.get_untracked(), name.get_untracked(), role.get_untracked()).await {
+            match crate::api::admin::invite_member(
+                site,
+                code.get_untracked(),
+                name.get_untracked(),
+                role.get_untracked(),
+            )
+            .await
+            {
                 Ok(Ok(done)) => {
                     errors.set(FieldErrors::default());
                     invited.set(Some(match done.pin {
@@ -455,7 +493,11 @@ fn SafeWord(site: i64, contact: i64, on_file: bool) -> impl IntoView {
                     errors.set(e);
                     word.set(String::new());
                     on_file.set(!w.trim().is_empty());
-                    done.set(Some(if w.trim().is_empty() { tx!(admin.common.removed) } else { tx!(admin.common.saved) }));
+                    done.set(Some(if w.trim().is_empty() {
+                        tx!(admin.common.removed)
+                    } else {
+                        tx!(admin.common.saved)
+                    }));
                 }
                 Ok(e) => errors.set(e),
                 Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
@@ -685,7 +727,13 @@ type Loaded<T> = LocalResource<Result<Vec<T>, ServerFnError>>;
 
 /// A crew's name and base (new when `crew` is `None`), with a message per bad field.
 #[component]
-fn CrewForm(crew: Option<i64>, name: String, lat: f64, lon: f64, crews: Loaded<crate::model::ops::AdminCrew>) -> impl IntoView {
+fn CrewForm(
+    crew: Option<i64>,
+    name: String,
+    lat: f64,
+    lon: f64,
+    crews: Loaded<crate::model::ops::AdminCrew>,
+) -> impl IntoView {
     let fresh = crew.is_none();
     let coordinate = |v: f64| if fresh { String::new() } else { format!("{v:.5}") };
     let (name, lat, lon) = (RwSignal::new(name), RwSignal::new(coordinate(lat)), RwSignal::new(coordinate(lon)));
@@ -693,7 +741,9 @@ fn CrewForm(crew: Option<i64>, name: String, lat: f64, lon: f64, crews: Loaded<c
     let done = RwSignal::new(None::<&'static str>);
     let save = move |_| {
         leptos::task::spawn_local(async move {
-            match crate::api::admin::save_crew(crew, name.get_untracked(), lat.get_untracked(), lon.get_untracked()).await {
+            match crate::api::admin::save_crew(crew, name.get_untracked(), lat.get_untracked(), lon.get_untracked())
+                .await
+            {
                 Ok(e) if e.is_empty() => {
                     errors.set(e);
                     done.set(Some(tx!(admin.common.saved)));
@@ -709,7 +759,12 @@ fn CrewForm(crew: Option<i64>, name: String, lat: f64, lon: f64, crews: Loaded<c
             }
         });
     };
-    let input = move |s: RwSignal<String>| move |ev| { done.set(None); s.set(event_target_value(&ev)) };
+    let input = move |s: RwSignal<String>| {
+        move |ev| {
+            done.set(None);
+            s.set(event_target_value(&ev))
+        }
+    };
     view! {
         <span class="inline-form crew-form">
             <input size="14" maxlength="40" placeholder=tx!(admin.crews.call_sign) aria-label=tx!(admin.crews.name) data-testid="crew-name"
@@ -791,13 +846,19 @@ fn DeviceField(crew: i64, value: String) -> impl IntoView {
 #[component]
 fn Users() -> impl IntoView {
     let users = LocalResource::new(admin_users);
-    let (username, name, password, role) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("operator".to_owned()));
+    let (username, name, password, role) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new("operator".to_owned()),
+    );
     let errors = RwSignal::new(FieldErrors::default());
     let created = RwSignal::new(None::<String>);
     let create = move |_| {
         leptos::task::spawn_local(async move {
             let login = username.get_untracked();
-            match create_user(login.clone(), name.get_untracked(), password.get_untracked(), role.get_untracked()).await {
+            match create_user(login.clone(), name.get_untracked(), password.get_untracked(), role.get_untracked()).await
+            {
                 Ok(e) if e.is_empty() => {
                     errors.set(e);
                     password.set(String::new());
@@ -841,7 +902,10 @@ fn Users() -> impl IntoView {
 
 /// One login: its role, whether it may sign in, and a new password.
 #[component]
-fn UserRow(u: crate::model::ops::AdminUser, users: LocalResource<Result<Vec<crate::model::ops::AdminUser>, ServerFnError>>) -> impl IntoView {
+fn UserRow(
+    u: crate::model::ops::AdminUser,
+    users: LocalResource<Result<Vec<crate::model::ops::AdminUser>, ServerFnError>>,
+) -> impl IntoView {
     let id = u.id;
     let errors = RwSignal::new(FieldErrors::default());
     let done = RwSignal::new(None::<&'static str>);
@@ -924,12 +988,24 @@ fn UserRow(u: crate::model::ops::AdminUser, users: LocalResource<Result<Vec<crat
 #[component]
 fn Audit() -> impl IntoView {
     use crate::model::history::{AuditFilter, AuditLine, AUDIT_GROUPS};
-    let (from, to, who, action, text) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (from, to, who, action, text) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let lines = RwSignal::new(Vec::<AuditLine>::new());
     let more = RwSignal::new(false);
     let errors = RwSignal::new(FieldErrors::default());
     let loading = RwSignal::new(false);
-    let filter = move || AuditFilter { from: from.get_untracked(), to: to.get_untracked(), who: who.get_untracked(), action: action.get_untracked(), text: text.get_untracked() };
+    let filter = move || AuditFilter {
+        from: from.get_untracked(),
+        to: to.get_untracked(),
+        who: who.get_untracked(),
+        action: action.get_untracked(),
+        text: text.get_untracked(),
+    };
     let load = move |older: bool| {
         let before = if older { lines.with_untracked(|l| l.last().map(|l| l.id)) } else { None };
         loading.set(true);
@@ -993,11 +1069,23 @@ fn Audit() -> impl IntoView {
 /// A site's name, address, position (typed, or picked on the map), time zone and kind.
 /// `site`: `None` creates one; `on_saved(id)` runs after a save.
 #[component]
-fn SiteDetails(site: Option<i64>, initial: crate::model::admin::SiteForm, on_saved: Callback<(i64, crate::model::admin::SiteForm)>) -> impl IntoView {
+fn SiteDetails(
+    site: Option<i64>,
+    initial: crate::model::admin::SiteForm,
+    on_saved: Callback<(i64, crate::model::admin::SiteForm)>,
+) -> impl IntoView {
     use crate::components::opsmap;
     use crate::model::admin::{SiteForm, SITE_KINDS};
     let f = |v: &str| RwSignal::new(v.to_owned());
-    let (name, address, city, lat, lon, tz, kind) = (f(&initial.name), f(&initial.address), f(&initial.city), f(&initial.lat), f(&initial.lon), f(&initial.time_zone), f(&initial.kind));
+    let (name, address, city, lat, lon, tz, kind) = (
+        f(&initial.name),
+        f(&initial.address),
+        f(&initial.city),
+        f(&initial.lat),
+        f(&initial.lon),
+        f(&initial.time_zone),
+        f(&initial.kind),
+    );
     let errors = RwSignal::new(FieldErrors::default());
     let done = RwSignal::new(None::<&'static str>);
     let map_id = format!("pick-map-{}", site.unwrap_or(0));
@@ -1012,7 +1100,8 @@ fn SiteDetails(site: Option<i64>, initial: crate::model::admin::SiteForm, on_sav
                 opsmap::destroy();
                 opsmap::load(move || {
                     opsmap::init(&map_id, &cfg, false, |_, _| {});
-                    let at = |s: RwSignal<String>| s.get_untracked().trim().replace(',', ".").parse::<f64>().unwrap_or(0.0);
+                    let at =
+                        |s: RwSignal<String>| s.get_untracked().trim().replace(',', ".").parse::<f64>().unwrap_or(0.0);
                     opsmap::pick(at(lat), at(lon), move |y, x| {
                         lat.set(format!("{y:.6}"));
                         lon.set(format!("{x:.6}"));
@@ -1023,7 +1112,15 @@ fn SiteDetails(site: Option<i64>, initial: crate::model::admin::SiteForm, on_sav
     };
     on_cleanup(opsmap::destroy);
     let save = move |_| {
-        let form = SiteForm { name: name.get_untracked(), address: address.get_untracked(), city: city.get_untracked(), lat: lat.get_untracked(), lon: lon.get_untracked(), time_zone: tz.get_untracked(), kind: kind.get_untracked() };
+        let form = SiteForm {
+            name: name.get_untracked(),
+            address: address.get_untracked(),
+            city: city.get_untracked(),
+            lat: lat.get_untracked(),
+            lon: lon.get_untracked(),
+            time_zone: tz.get_untracked(),
+            kind: kind.get_untracked(),
+        };
         if let Err(e) = form.check() {
             errors.set(e);
             return;
@@ -1040,7 +1137,12 @@ fn SiteDetails(site: Option<i64>, initial: crate::model::admin::SiteForm, on_sav
             }
         });
     };
-    let input = move |s: RwSignal<String>| move |ev| { done.set(None); s.set(event_target_value(&ev)) };
+    let input = move |s: RwSignal<String>| {
+        move |ev| {
+            done.set(None);
+            s.set(event_target_value(&ev))
+        }
+    };
     let current_kind = initial.kind.clone();
     view! {
         <div class="site-details" data-testid="site-details">
@@ -1082,15 +1184,32 @@ fn SiteDetails(site: Option<i64>, initial: crate::model::admin::SiteForm, on_sav
 /// A site's panel accounts: each with its key (only its size shown) and supervised paths,
 /// and adding one.
 #[component]
-fn Accounts(site: i64, accounts: Vec<crate::model::accounts::AdminAccount>, detail: Resource<Result<AdminSiteDetail, ServerFnError>>) -> impl IntoView {
+fn Accounts(
+    site: i64,
+    accounts: Vec<crate::model::accounts::AdminAccount>,
+    detail: Resource<Result<AdminSiteDetail, ServerFnError>>,
+) -> impl IntoView {
     use crate::model::accounts::PathLine;
     let number = RwSignal::new(String::new());
     let (format, key) = (RwSignal::new("hex".to_owned()), RwSignal::new(String::new()));
-    let paths = RwSignal::new(vec![PathLine { line: "*".into(), name: "link".into(), interval: "24h".into(), grace: "1h".into() }]);
+    let paths = RwSignal::new(vec![PathLine {
+        line: "*".into(),
+        name: "link".into(),
+        interval: "24h".into(),
+        grace: "1h".into(),
+    }]);
     let errors = RwSignal::new(FieldErrors::default());
     let add = move |_| {
         leptos::task::spawn_local(async move {
-            match crate::api::admin::add_account(site, number.get_untracked(), format.get_untracked(), key.get_untracked(), paths.get_untracked()).await {
+            match crate::api::admin::add_account(
+                site,
+                number.get_untracked(),
+                format.get_untracked(),
+                key.get_untracked(),
+                paths.get_untracked(),
+            )
+            .await
+            {
                 Ok(e) if e.is_empty() => {
                     errors.set(e);
                     number.set(String::new());
@@ -1138,7 +1257,16 @@ fn KeyFields(format: RwSignal<String>, key: RwSignal<String>) -> impl IntoView {
 #[component]
 fn PathsEditor(paths: RwSignal<Vec<crate::model::accounts::PathLine>>, errors: RwSignal<FieldErrors>) -> impl IntoView {
     use crate::model::accounts::PathLine;
-    let set = move |n: usize, f: fn(&mut PathLine, String)| move |ev| { let v = event_target_value(&ev); paths.update(|p| if let Some(line) = p.get_mut(n) { f(line, v) }) };
+    let set = move |n: usize, f: fn(&mut PathLine, String)| {
+        move |ev| {
+            let v = event_target_value(&ev);
+            paths.update(|p| {
+                if let Some(line) = p.get_mut(n) {
+                    f(line, v)
+                }
+            })
+        }
+    };
     view! {
         <table class="grid paths" data-testid="paths">
             <thead><tr><th>{tx!(admin.common.line)}</th><th>{tx!(admin.accounts.path)}</th><th>{tx!(admin.accounts.interval_column)}</th>
@@ -1170,7 +1298,11 @@ fn PathsEditor(paths: RwSignal<Vec<crate::model::accounts::PathLine>>, errors: R
 
 /// One account: key size and policy, paths; changing the key or the paths.
 #[component]
-fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount, detail: Resource<Result<AdminSiteDetail, ServerFnError>>) -> impl IntoView {
+fn AccountItem(
+    site: i64,
+    a: crate::model::accounts::AdminAccount,
+    detail: Resource<Result<AdminSiteDetail, ServerFnError>>,
+) -> impl IntoView {
     let number = a.number.clone();
     let (format, key) = (RwSignal::new("hex".to_owned()), RwSignal::new(String::new()));
     let allow_plain = RwSignal::new(a.allow_plain);
@@ -1184,7 +1316,9 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount, detail: Resou
             let number = number.clone();
             leptos::task::spawn_local(async move {
                 let (f, k) = (format.get_untracked(), key.get_untracked());
-                match crate::api::admin::account_key(site, number, f.clone(), k.clone(), allow_plain.get_untracked()).await {
+                match crate::api::admin::account_key(site, number, f.clone(), k.clone(), allow_plain.get_untracked())
+                    .await
+                {
                     Ok(e) if e.is_empty() => {
                         errors.set(e);
                         key.set(String::new());
@@ -1193,7 +1327,9 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount, detail: Resou
                         done.set(Some(tx!(admin.accounts.key_saved)));
                     }
                     Ok(e) => errors.set(e),
-                    Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+                    Err(e) => {
+                        errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() })
+                    }
                 }
             });
         }
@@ -1209,12 +1345,15 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount, detail: Resou
                         done.set(Some(tx!(admin.accounts.paths_saved)));
                     }
                     Ok(e) => errors.set(e),
-                    Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+                    Err(e) => {
+                        errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() })
+                    }
                 }
             });
         }
     };
-    let states = a.paths.iter().map(|(p, state)| format!("{} {}: {state}", p.line, p.name)).collect::<Vec<_>>().join(" · ");
+    let states =
+        a.paths.iter().map(|(p, state)| format!("{} {}: {state}", p.line, p.name)).collect::<Vec<_>>().join(" · ");
     let removed = number.clone();
     view! {
         <li data-testid="account" data-number=number.clone()>
@@ -1244,7 +1383,12 @@ fn AccountItem(site: i64, a: crate::model::accounts::AdminAccount, detail: Resou
 /// A contact's card: name, phone, e-mail, language, SMS; adds one when `contact` is `None`.
 /// Removing an account, asked twice.
 #[component]
-fn RemoveAccount(site: i64, number: String, detail: Resource<Result<AdminSiteDetail, ServerFnError>>, errors: RwSignal<FieldErrors>) -> impl IntoView {
+fn RemoveAccount(
+    site: i64,
+    number: String,
+    detail: Resource<Result<AdminSiteDetail, ServerFnError>>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
     let asked = RwSignal::new(false);
     let confirm = tx!(admin.accounts.remove_confirm, number = &number);
     let remove = move |_| {
@@ -1268,14 +1412,25 @@ fn RemoveAccount(site: i64, number: String, detail: Resource<Result<AdminSiteDet
 }
 
 #[component]
-fn ContactEditor(site: i64, contact: Option<i64>, initial: crate::model::admin::ContactForm, detail: Resource<Result<AdminSiteDetail, ServerFnError>>) -> impl IntoView {
+fn ContactEditor(
+    site: i64,
+    contact: Option<i64>,
+    initial: crate::model::admin::ContactForm,
+    detail: Resource<Result<AdminSiteDetail, ServerFnError>>,
+) -> impl IntoView {
     use crate::model::admin::{ContactForm, LANGUAGES};
     let f = |v: &str| RwSignal::new(v.to_owned());
     let (name, phone, email, language) = (f(&initial.name), f(&initial.phone), f(&initial.email), f(&initial.language));
     let sms = RwSignal::new(initial.sms);
     let errors = RwSignal::new(FieldErrors::default());
     let save = move |_| {
-        let form = ContactForm { name: name.get_untracked(), phone: phone.get_untracked(), email: email.get_untracked(), language: language.get_untracked(), sms: sms.get_untracked() };
+        let form = ContactForm {
+            name: name.get_untracked(),
+            phone: phone.get_untracked(),
+            email: email.get_untracked(),
+            language: language.get_untracked(),
+            sms: sms.get_untracked(),
+        };
         if let Err(e) = form.check() {
             errors.set(e);
             return;
@@ -1327,7 +1482,13 @@ fn ContactEditor(site: i64, contact: Option<i64>, initial: crate::model::admin::
 
 /// A zone: rename it, or remove its name.
 #[component]
-fn ZoneItem(site: i64, zone: String, name: String, kind: String, detail: Resource<Result<AdminSiteDetail, ServerFnError>>) -> impl IntoView {
+fn ZoneItem(
+    site: i64,
+    zone: String,
+    name: String,
+    kind: String,
+    detail: Resource<Result<AdminSiteDetail, ServerFnError>>,
+) -> impl IntoView {
     let number = zone.parse::<i64>().unwrap_or_default();
     let text = RwSignal::new(name);
     let kind = RwSignal::new(kind);
@@ -1393,7 +1554,9 @@ fn History() -> impl IntoView {
                         *p = next;
                     }
                 }),
-                Err(e) => page.update(|p| p.errors = FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
+                Err(e) => page.update(|p| {
+                    p.errors = FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }
+                }),
             }
             loading.set(false);
         });
@@ -1477,7 +1640,9 @@ fn RulesEditor(site: i64, initial: crate::model::admin::SiteRules) -> impl IntoV
     ];
     let free_first_month = RwSignal::new(initial.free_first_month);
     let free_first_false_alarm = RwSignal::new(initial.free_first_false_alarm);
-    let value = move |name: &str| fields.iter().find(|(n, ..)| *n == name).map(|(_, _, s, _)| s.get_untracked()).unwrap_or_default();
+    let value = move |name: &str| {
+        fields.iter().find(|(n, ..)| *n == name).map(|(_, _, s, _)| s.get_untracked()).unwrap_or_default()
+    };
     let errors = RwSignal::new(FieldErrors::default());
     let done = RwSignal::new(false);
     let save = move |_| {
@@ -1621,7 +1786,12 @@ fn HoursEditor(site: i64, initial: crate::model::admin::HoursForm) -> impl IntoV
 /// the site editor was drawn again, Chromium gave some inputs inside a `<details>` no layout
 /// box, so they could not be typed into). The test id `<id>-open` is the button.
 #[component]
-fn Fold(#[prop(into)] label: String, #[prop(into)] id: String, #[prop(optional)] class: &'static str, children: ChildrenFn) -> impl IntoView {
+fn Fold(
+    #[prop(into)] label: String,
+    #[prop(into)] id: String,
+    #[prop(optional)] class: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
     let open = RwSignal::new(false);
     let button = format!("{id}-open");
     view! {

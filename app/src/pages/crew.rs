@@ -2,13 +2,13 @@
 //! incident the crew is sent to with what the guard needs at the door and a navigation link,
 //! and the phone's position shared while on shift. New jobs arrive pushed.
 
-use leptos::prelude::*;
 use crate::tx;
+use leptos::prelude::*;
 
 use crate::api::ops::{crew_finding, crew_report, load_crew_job};
 use crate::components::header::Header;
-use crate::components::words::crew_status;
 use crate::components::require_role::RequireRole;
+use crate::components::words::crew_status;
 use crate::model::ops::CrewJob;
 use crate::model::{Role, SessionUser};
 
@@ -202,7 +202,9 @@ fn share_position(sharing: RwSignal<bool>, flash: RwSignal<Option<(bool, String)
         }
         let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED);
         let coords = get(&p, "coords");
-        let (Some(lat), Some(lon)) = (get(&coords, "latitude").as_f64(), get(&coords, "longitude").as_f64()) else { return };
+        let (Some(lat), Some(lon)) = (get(&coords, "latitude").as_f64(), get(&coords, "longitude").as_f64()) else {
+            return;
+        };
         last.set_value(now);
         sharing.set(true);
         leptos::task::spawn_local(async move {
@@ -212,7 +214,8 @@ fn share_position(sharing: RwSignal<bool>, flash: RwSignal<Option<(bool, String)
         });
     });
     let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_| sharing.set(false));
-    let _ = geo.watch_position_with_error_callback(on_fix.as_ref().unchecked_ref(), Some(on_error.as_ref().unchecked_ref()));
+    let _ = geo
+        .watch_position_with_error_callback(on_fix.as_ref().unchecked_ref(), Some(on_error.as_ref().unchecked_ref()));
     on_fix.forget();
     on_error.forget();
 }

@@ -3,15 +3,15 @@
 //! that never shows the password, dispatch with the candidates' distance and time, notes,
 //! and closing with the resolution's billing effect. Reloads itself when the incident changes.
 
-use leptos::prelude::*;
 use crate::tx;
+use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::ops::{incident_action, load_incident};
 use crate::components::clock::{self, elapsed};
 use crate::components::header::Header;
-use crate::components::words;
 use crate::components::require_role::RequireRole;
+use crate::components::words;
 use crate::model::ops::{IncidentWork, OpsAction};
 use crate::model::SessionUser;
 use crate::pages::operator::StaffNav;
@@ -260,7 +260,11 @@ fn Sheet(
 }
 
 #[component]
-fn ContactRow(c: crate::model::ops::ContactLine, can_act: bool, act: impl Fn(OpsAction) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn ContactRow(
+    c: crate::model::ops::ContactLine,
+    can_act: bool,
+    act: impl Fn(OpsAction) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let id = c.id;
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<&'static str>);

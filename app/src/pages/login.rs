@@ -1,8 +1,8 @@
 //! `/login`: sign in, with each field's problem shown beside it.
 
+use crate::tx;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use crate::tx;
 
 use crate::api::{demo_logins, Login};
 use crate::model::LoginErrors;

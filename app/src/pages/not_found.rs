@@ -1,7 +1,7 @@
 //! The page for an unknown address.
 
-use leptos::prelude::*;
 use crate::tx;
+use leptos::prelude::*;
 
 /// "Not found", with a 404 status when rendered on the server.
 #[component]

@@ -4,18 +4,20 @@
 
 use std::collections::HashSet;
 
-use leptos::prelude::*;
 use crate::tx;
+use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::ops::{act_on_storm, incident_action, load_ops};
 use crate::components::clock::{self, elapsed, wait_class};
 use crate::components::header::Header;
-use crate::components::words::{self, crew_status};
 use crate::components::opsmap;
 use crate::components::require_role::RequireRole;
 use crate::components::signal_feed::SignalFeed;
-use crate::model::ops::{CrewMarker, IncidentCard, MapConfig, OpsAction, OpsEvent, OpsSnapshot, QueueLimits, SiteMarker, StormAction};
+use crate::components::words::{self, crew_status};
+use crate::model::ops::{
+    CrewMarker, IncidentCard, MapConfig, OpsAction, OpsEvent, OpsSnapshot, QueueLimits, SiteMarker, StormAction,
+};
 use crate::model::{Role, SessionUser};
 
 /// The dashboard (staff only).
@@ -150,7 +152,9 @@ fn lines(incidents: &[IncidentCard], expanded: &HashSet<String>) -> Vec<Line> {
     for card in incidents {
         match &card.group_key {
             Some(key) if !expanded.contains(key) && card.claimed_by.is_none() => {
-                if let Some(Line::Group { cards, .. }) = out.iter_mut().find(|l| matches!(l, Line::Group { key: k, .. } if k == key)) {
+                if let Some(Line::Group { cards, .. }) =
+                    out.iter_mut().find(|l| matches!(l, Line::Group { key: k, .. } if k == key))
+                {
                     cards.push(card.clone());
                 } else {
                     out.push(Line::Group { key: key.clone(), cards: vec![card.clone()] });
@@ -161,7 +165,9 @@ fn lines(incidents: &[IncidentCard], expanded: &HashSet<String>) -> Vec<Line> {
     }
     out.into_iter()
         .map(|l| match l {
-            Line::Group { cards, .. } if cards.len() == 1 => Line::One(Box::new(cards.into_iter().next().expect("one"))),
+            Line::Group { cards, .. } if cards.len() == 1 => {
+                Line::One(Box::new(cards.into_iter().next().expect("one")))
+            }
             l => l,
         })
         .collect()
@@ -236,13 +242,25 @@ fn Dashboard(me: i64, login: String, boss: bool) -> impl IntoView {
                     // A site or a crew opens the incident it is about, if any.
                     let target = match kind.as_str() {
                         "incident" => Some(id),
-                        "site" => board.incidents.with_untracked(|list| list.iter().find(|i| i.site_id == id).map(|i| i.id)),
-                        "crew" => board.crews.with_untracked(|list| list.iter().find(|c| c.id == id).and_then(|c| c.incident)),
+                        "site" => {
+                            board.incidents.with_untracked(|list| list.iter().find(|i| i.site_id == id).map(|i| i.id))
+                        }
+                        "crew" => {
+                            board.crews.with_untracked(|list| list.iter().find(|c| c.id == id).and_then(|c| c.incident))
+                        }
                         _ => None,
                     };
                     match target {
                         Some(incident) => open(incident),
-                        None => board.message.set(Some((true, match kind.as_str() { "crew" => tx!(staff.ops.none_at_crew), "site" => tx!(staff.ops.none_at_site), _ => tx!(staff.ops.none_here) }.to_owned()))),
+                        None => board.message.set(Some((
+                            true,
+                            match kind.as_str() {
+                                "crew" => tx!(staff.ops.none_at_crew),
+                                "site" => tx!(staff.ops.none_at_site),
+                                _ => tx!(staff.ops.none_here),
+                            }
+                            .to_owned(),
+                        ))),
                     }
                 });
                 board.map_drawn.set(true);

@@ -2,8 +2,8 @@
 //! the police or the insurer): the site, every signal, every action with who and when, the
 //! crews' times, notes and photos. It prints on white paper without the page's chrome.
 
-use leptos::prelude::*;
 use crate::tx;
+use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::ops::load_incident;
@@ -26,11 +26,7 @@ fn ReportBody(user: SessionUser) -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let work = LocalResource::new(move || {
         let n = id();
-        async move {
-            load_incident(n)
-                .await
-                .map_err(|e| crate::components::readable(&e))
-        }
+        async move { load_incident(n).await.map_err(|e| crate::components::readable(&e)) }
     });
     let printed_by = user.display_name.clone();
     view! {
@@ -52,18 +48,8 @@ fn Report(w: IncidentWork, printed_by: String) -> impl IntoView {
     let card = w.card;
     let site = w.site;
     let opened = w.journal.first().map(|j| j.at.clone()).unwrap_or_default();
-    let closed = w
-        .journal
-        .iter()
-        .rev()
-        .find(|j| j.action == "closed")
-        .map(|j| j.at.clone());
-    let resolution = w
-        .journal
-        .iter()
-        .rev()
-        .find(|j| j.action == "closed")
-        .and_then(|j| j.detail.clone());
+    let closed = w.journal.iter().rev().find(|j| j.action == "closed").map(|j| j.at.clone());
+    let resolution = w.journal.iter().rev().find(|j| j.action == "closed").and_then(|j| j.detail.clone());
     view! {
         <header class="report-head">
             <h1>{tx!(staff.report.heading, id = card.id, what = words::category(&card.category))}</h1>
@@ -127,11 +113,7 @@ fn MonthlyBody(user: SessionUser) -> impl IntoView {
             if a.is_empty() || m.is_empty() {
                 return None;
             }
-            Some(
-                crate::api::admin::month_report(a, m)
-                    .await
-                    .map_err(|e| crate::components::readable(&e)),
-            )
+            Some(crate::api::admin::month_report(a, m).await.map_err(|e| crate::components::readable(&e)))
         }
     });
     let printed_by = user.display_name.clone();

@@ -1,9 +1,9 @@
 //! `/setup`: the first start's page, to create the first administrator with the one-time
 //! link from the server's log. Closed for good once any login exists.
 
+use crate::tx;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use crate::tx;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::setup::{setup_open, FirstAdmin};
@@ -17,18 +17,11 @@ pub fn SetupPage() -> impl IntoView {
     let token = move || use_query_map().with(|q| q.get("token").unwrap_or_default());
     let errors = move || match create.value().get() {
         Some(Ok(errors)) => errors,
-        Some(Err(e)) => FieldErrors {
-            form: Some(crate::components::readable(&e)),
-            ..Default::default()
-        },
+        Some(Err(e)) => FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() },
         None => FieldErrors::default(),
     };
     let field = move |name: &'static str| {
-        move || {
-            errors()
-                .get(name)
-                .map(|m| view! { <p class="field-error" role="alert">{m}</p> })
-        }
+        move || errors().get(name).map(|m| view! { <p class="field-error" role="alert">{m}</p> })
     };
     view! {
         <main class="login setup">

@@ -2,8 +2,8 @@
 //! the service levels (time to acknowledge, to the first call, to dispatch) for the last hour
 //! and per day. Refreshed whenever an incident changes.
 
-use leptos::prelude::*;
 use crate::tx;
+use leptos::prelude::*;
 
 use crate::api::ops::load_supervisor;
 use crate::components::header::Header;

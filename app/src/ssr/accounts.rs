@@ -14,10 +14,7 @@ use crate::model::admin::FieldErrors;
 use crate::model::SessionUser;
 
 fn one(field: &str, message: impl Into<String>) -> FieldErrors {
-    FieldErrors {
-        fields: vec![(field.into(), message.into())],
-        form: None,
-    }
+    FieldErrors { fields: vec![(field.into(), message.into())], form: None }
 }
 
 fn specs(paths: &[CheckedPath]) -> Vec<store::PathSpec> {
@@ -49,19 +46,9 @@ fn key_of(format: &str, key: &str) -> Result<Option<store::SecretKey>, FieldErro
 }
 
 /// A site's accounts with their key sizes, policies and paths.
-pub async fn site_accounts(
-    ctx: &Ctx,
-    site_id: i64,
-    now_ms: i64,
-) -> Result<Vec<AdminAccount>, WorkError> {
+pub async fn site_accounts(ctx: &Ctx, site_id: i64, now_ms: i64) -> Result<Vec<AdminAccount>, WorkError> {
     let mut out = Vec::new();
-    for a in ctx
-        .store
-        .list_accounts()
-        .await?
-        .into_iter()
-        .filter(|a| a.site_id == site_id)
-    {
+    for a in ctx.store.list_accounts().await?.into_iter().filter(|a| a.site_id == site_id) {
         let full = ctx.store.account(&a.number).await?.unwrap_or(a);
         let paths = ctx.store.account_paths(full.id).await?;
         out.push(AdminAccount {
@@ -74,10 +61,9 @@ pub async fn site_accounts(
                 .map(|p| {
                     let state = match (p.failed, p.last_seen_ms) {
                         (true, _) => "failed".to_owned(),
-                        (false, Some(t)) => format!(
-                            "last life sign {} ago",
-                            duration_text(((now_ms - t).max(1000) / 1000) * 1000)
-                        ),
+                        (false, Some(t)) => {
+                            format!("last life sign {} ago", duration_text(((now_ms - t).max(1000) / 1000) * 1000))
+                        }
                         (false, None) => "no life sign yet".to_owned(),
                     };
                     (
@@ -106,10 +92,7 @@ pub async fn add(
     key: &str,
     paths: &[PathLine],
 ) -> Result<FieldErrors, WorkError> {
-    ctx.store
-        .site(site_id)
-        .await?
-        .ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
+    ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     if let Some(problem) = number_problem(number) {
         return Ok(one("number", problem));
     }
@@ -122,22 +105,10 @@ pub async fn add(
         Err(e) => return Ok(e),
     };
     let number = number.trim().to_ascii_uppercase();
-    match ctx
-        .store
-        .create_accounts_bulk(
-            site_id,
-            std::slice::from_ref(&number),
-            key.as_ref(),
-            &specs(&paths),
-        )
-        .await
-    {
+    match ctx.store.create_accounts_bulk(site_id, std::slice::from_ref(&number), key.as_ref(), &specs(&paths)).await {
         Ok(_) => {}
         Err(store::StoreError::Conflict(_)) => {
-            return Ok(one(
-                "number",
-                format!("Account {number} is already in use."),
-            ))
+            return Ok(one("number", format!("Account {number} is already in use.")))
         }
         Err(e) => return Err(e.into()),
     }
@@ -146,11 +117,7 @@ pub async fn add(
         user,
         "account.create",
         number.clone(),
-        format!(
-            "site {site_id}, key {}, {} path(s)",
-            key_label(key.as_ref()),
-            paths.len()
-        ),
+        format!("site {site_id}, key {}, {} path(s)", key_label(key.as_ref()), paths.len()),
     )
     .await?;
     ctx.engine.reload_site(site_id).await?;
@@ -160,9 +127,7 @@ pub async fn add(
 async fn of_site(ctx: &Ctx, site_id: i64, number: &str) -> Result<String, WorkError> {
     match ctx.store.account(number.trim()).await? {
         Some(a) if a.site_id == site_id => Ok(a.number),
-        _ => Err(WorkError::NotFound(format!(
-            "account {number} of site {site_id}"
-        ))),
+        _ => Err(WorkError::NotFound(format!("account {number} of site {site_id}"))),
     }
 }
 
@@ -194,17 +159,11 @@ pub async fn set_key(
         Err(e) => return Ok(e),
     };
     ctx.store.set_account_key(&number, key.as_ref()).await?;
-    ctx.store
-        .set_account_plain_policy(&number, allow_plain && key.is_some(), &[])
-        .await?;
+    ctx.store.set_account_plain_policy(&number, allow_plain && key.is_some(), &[]).await?;
     let detail = format!(
         "key {}{}",
         key_label(key.as_ref()),
-        if allow_plain && key.is_some() {
-            "; plain frames still taken"
-        } else {
-            ""
-        }
+        if allow_plain && key.is_some() { "; plain frames still taken" } else { "" }
     );
     audit(ctx, user, "account.key", number, detail).await?;
     Ok(FieldErrors::default())
@@ -224,28 +183,9 @@ pub async fn set_paths(
         Err(e) => return Ok(e),
     };
     ctx.store.set_account_paths(&number, &specs(&paths)).await?;
-    let words: Vec<String> = paths
-        .iter()
-        .map(|p| {
-            format!(
-                "{}:{} every {}",
-                p.line,
-                p.name,
-                duration_text(p.interval_ms)
-            )
-        })
-        .collect();
-    audit(
-        ctx,
-        user,
-        "account.paths",
-        number,
-        if words.is_empty() {
-            "unsupervised".into()
-        } else {
-            words.join(", ")
-        },
-    )
-    .await?;
+    let words: Vec<String> =
+        paths.iter().map(|p| format!("{}:{} every {}", p.line, p.name, duration_text(p.interval_ms))).collect();
+    audit(ctx, user, "account.paths", number, if words.is_empty() { "unsupervised".into() } else { words.join(", ") })
+        .await?;
     Ok(FieldErrors::default())
 }

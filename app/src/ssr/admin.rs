@@ -4,7 +4,11 @@
 
 use super::work::WorkError;
 use super::Ctx;
-use crate::model::admin::{check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact, AdminMember, AdminSiteDetail, ContactForm, FieldErrors, HourChange, HoursForm, Invited, SiteForm, SiteRules, UserChange, ROLES};
+use crate::model::admin::{
+    check_crew, check_device_id, check_new_user, check_zone, password_problem, safe_word_problem, AdminContact,
+    AdminMember, AdminSiteDetail, ContactForm, FieldErrors, HourChange, HoursForm, Invited, SiteForm, SiteRules,
+    UserChange, ROLES,
+};
 use crate::model::import::{check_row, split_csv, ImportResult, ImportRow};
 use crate::model::ops::{AdminCrew, AdminSearch, AdminSite, AdminUser};
 use crate::model::SessionUser;
@@ -23,7 +27,13 @@ pub async fn search(ctx: &Ctx, query: &str, page: usize) -> Result<AdminSearch, 
     let sites = found
         .hits
         .into_iter()
-        .map(|s| AdminSite { id: s.id, name: s.name, address: format!("{}, {}", s.address, s.city), accounts: s.accounts, contacts: s.contacts })
+        .map(|s| AdminSite {
+            id: s.id,
+            name: s.name,
+            address: format!("{}, {}", s.address, s.city),
+            accounts: s.accounts,
+            contacts: s.contacts,
+        })
         .collect();
     Ok(AdminSearch { total: found.total, offset, per_page: SEARCH_PAGE, sites })
 }
@@ -110,8 +120,17 @@ async fn import_invoice(ctx: &Ctx, user: &SessionUser, row: crate::model::import
         currency: row.currency,
         paid_on: row.paid_on.clone(),
     };
-    ctx.store.upsert_invoice(&record).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("number: {} is another site's invoice", row.number))?;
-    let detail = format!("{} for account {}{}", row.number, row.account, row.paid_on.map(|p| format!(", paid {p}")).unwrap_or_default());
+    ctx.store
+        .upsert_invoice(&record)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("number: {} is another site's invoice", row.number))?;
+    let detail = format!(
+        "{} for account {}{}",
+        row.number,
+        row.account,
+        row.paid_on.map(|p| format!(", paid {p}")).unwrap_or_default()
+    );
     audit(ctx, user, "invoice.imported", format!("site:{site_id}"), detail).await.map_err(|e| e.to_string())?;
     Ok(site_id)
 }
@@ -138,12 +157,38 @@ pub async fn crews(ctx: &Ctx) -> Result<Vec<AdminCrew>, WorkError> {
 
 /// Every user and role.
 pub async fn users(ctx: &Ctx) -> Result<Vec<AdminUser>, WorkError> {
-    Ok(ctx.store.list_users().await?.into_iter().map(|u| AdminUser { id: u.id, username: u.username, name: u.display_name, role: u.role, disabled: u.disabled, phone: u.phone.unwrap_or_default(), email: u.email.unwrap_or_default() }).collect())
+    Ok(ctx
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| AdminUser {
+            id: u.id,
+            username: u.username,
+            name: u.display_name,
+            role: u.role,
+            disabled: u.disabled,
+            phone: u.phone.unwrap_or_default(),
+            email: u.email.unwrap_or_default(),
+        })
+        .collect())
 }
 
 /// Appends an administrator's change to the audit journal.
-pub async fn audit(ctx: &Ctx, user: &SessionUser, action: &str, subject: String, detail: String) -> Result<(), WorkError> {
-    let entry = store::NewAudit { at_ms: ctx.engine.clock().now_ms(), actor_user_id: Some(user.id), action: action.into(), subject: Some(subject), detail: Some(detail) };
+pub async fn audit(
+    ctx: &Ctx,
+    user: &SessionUser,
+    action: &str,
+    subject: String,
+    detail: String,
+) -> Result<(), WorkError> {
+    let entry = store::NewAudit {
+        at_ms: ctx.engine.clock().now_ms(),
+        actor_user_id: Some(user.id),
+        action: action.into(),
+        subject: Some(subject),
+        detail: Some(detail),
+    };
     ctx.store.append_audit(&entry).await?;
     Ok(())
 }
@@ -161,7 +206,13 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
         .into_iter()
         .map(|c| AdminContact {
             id: c.id,
-            card: ContactForm { name: c.name.clone(), phone: c.phone.clone(), email: c.email.unwrap_or_default(), language: c.language.unwrap_or_default(), sms: c.sms },
+            card: ContactForm {
+                name: c.name.clone(),
+                phone: c.phone.clone(),
+                email: c.email.unwrap_or_default(),
+                language: c.language.unwrap_or_default(),
+                sms: c.sms,
+            },
             name: c.name,
             phone: c.phone,
             has_safe_word: c.has_password,
@@ -181,20 +232,57 @@ pub async fn site_detail(ctx: &Ctx, site_id: i64) -> Result<AdminSiteDetail, Wor
         kind: rec.kind.clone(),
     };
     let accounts = super::accounts::site_accounts(ctx, site_id, ctx.engine.clock().now_ms()).await?;
-    Ok(AdminSiteDetail { id: site_id, name: rec.name, address: format!("{}, {}", rec.address, rec.city), keys: i.keys, pets: i.pets, notes: i.notes, zones, contacts, members, form, accounts, rules, hours, hour_changes: hour_changes(ctx, site_id).await?, plans, overrides, archived: rec.archived_at_ms.is_some() })
+    Ok(AdminSiteDetail {
+        id: site_id,
+        name: rec.name,
+        address: format!("{}, {}", rec.address, rec.city),
+        keys: i.keys,
+        pets: i.pets,
+        notes: i.notes,
+        zones,
+        contacts,
+        members,
+        form,
+        accounts,
+        rules,
+        hours,
+        hour_changes: hour_changes(ctx, site_id).await?,
+        plans,
+        overrides,
+        archived: rec.archived_at_ms.is_some(),
+    })
 }
 
 /// Creates a site (`site_id` `None`) or changes one: name, address, position, time zone
 /// and kind (a vehicle also becomes one for the engine). `Ok(Err(..))`: what to fix.
-pub async fn save_site(ctx: &Ctx, user: &SessionUser, site_id: Option<i64>, form: &SiteForm) -> Result<Result<i64, FieldErrors>, WorkError> {
+pub async fn save_site(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: Option<i64>,
+    form: &SiteForm,
+) -> Result<Result<i64, FieldErrors>, WorkError> {
     let c = match form.check() {
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
     };
     if c.time_zone.parse::<chrono_tz::Tz>().is_err() {
-        return Ok(Err(FieldErrors { fields: vec![("time_zone".into(), format!("No time zone {:?}: use one such as Europe/Bucharest.", c.time_zone))], form: None }));
+        return Ok(Err(FieldErrors {
+            fields: vec![(
+                "time_zone".into(),
+                format!("No time zone {:?}: use one such as Europe/Bucharest.", c.time_zone),
+            )],
+            form: None,
+        }));
     }
-    let new = store::NewSite { name: c.name.clone(), address: c.address, city: c.city, lat: c.lat, lon: c.lon, time_zone: c.time_zone, owner_user_id: None };
+    let new = store::NewSite {
+        name: c.name.clone(),
+        address: c.address,
+        city: c.city,
+        lat: c.lat,
+        lon: c.lon,
+        time_zone: c.time_zone,
+        owner_user_id: None,
+    };
     let (id, action) = match site_id {
         None => (ctx.store.create_site(&new).await?, "site.created"),
         Some(id) => (id, "site.changed"),
@@ -207,7 +295,17 @@ pub async fn save_site(ctx: &Ctx, user: &SessionUser, site_id: Option<i64>, form
         let json = serde_json::to_string(&settings).map_err(|e| WorkError::Invalid(e.to_string()))?;
         ctx.store.put_site_settings(id, &json, ctx.engine.clock().now_ms()).await?;
     }
-    audit(ctx, user, action, format!("site:{id}"), format!("{} ({}), {}, {}, {:.5}, {:.5}, {}", new.name, c.kind, new.address, new.city, new.lat, new.lon, new.time_zone)).await?;
+    audit(
+        ctx,
+        user,
+        action,
+        format!("site:{id}"),
+        format!(
+            "{} ({}), {}, {}, {:.5}, {:.5}, {}",
+            new.name, c.kind, new.address, new.city, new.lat, new.lon, new.time_zone
+        ),
+    )
+    .await?;
     ctx.engine.reload_site(id).await?;
     Ok(Ok(id))
 }
@@ -216,7 +314,10 @@ pub async fn save_site(ctx: &Ctx, user: &SessionUser, site_id: Option<i64>, form
 fn hours_of(s: &engine::SiteSettings) -> HoursForm {
     let schedule = s.schedule.clone().unwrap_or_default();
     let text = |h: Option<&engine::rules::schedule::OpenHours>| {
-        h.map_or_else(|| (String::new(), String::new()), |h| (h.open.format("%H:%M").to_string(), h.close.format("%H:%M").to_string()))
+        h.map_or_else(
+            || (String::new(), String::new()),
+            |h| (h.open.format("%H:%M").to_string(), h.close.format("%H:%M").to_string()),
+        )
     };
     HoursForm {
         supervised: s.schedule.is_some(),
@@ -241,7 +342,10 @@ pub async fn archive_site(ctx: &Ctx, user: &SessionUser, site_id: i64, archive: 
     }
     let open = ctx.engine.read(move |e, _| e.open_incidents().iter().filter(|i| i.site_id == site_id).count()).await?;
     if open > 0 {
-        return Err(WorkError::Store(store::StoreError::Conflict(format!("{} has {open} open incident(s): close them first", rec.name))));
+        return Err(WorkError::Store(store::StoreError::Conflict(format!(
+            "{} has {open} open incident(s): close them first",
+            rec.name
+        ))));
     }
     let mut removed = Vec::new();
     for a in ctx.store.list_accounts().await?.into_iter().filter(|a| a.site_id == site_id) {
@@ -249,7 +353,8 @@ pub async fn archive_site(ctx: &Ctx, user: &SessionUser, site_id: i64, archive: 
         removed.push(a.number);
     }
     ctx.store.set_site_archived(site_id, Some(ctx.engine.clock().now_ms())).await?;
-    let detail = if removed.is_empty() { rec.name } else { format!("{}; accounts removed: {}", rec.name, removed.join(", ")) };
+    let detail =
+        if removed.is_empty() { rec.name } else { format!("{}; accounts removed: {}", rec.name, removed.join(", ")) };
     audit(ctx, user, "site.archived", format!("site:{site_id}"), detail).await?;
     ctx.engine.reload_site(site_id).await?;
     Ok(())
@@ -264,7 +369,12 @@ pub async fn archived_sites(ctx: &Ctx) -> Result<Vec<crate::model::admin::Archiv
         .into_iter()
         .map(|s| {
             let tz: chrono_tz::Tz = s.time_zone.parse().unwrap_or(chrono_tz::UTC);
-            crate::model::admin::ArchivedSite { id: s.id, name: s.name, address: format!("{}, {}", s.address, s.city), archived: s.archived_at_ms.map(|t| engine::local_time(t, tz)).unwrap_or_default() }
+            crate::model::admin::ArchivedSite {
+                id: s.id,
+                name: s.name,
+                address: format!("{}, {}", s.address, s.city),
+                archived: s.archived_at_ms.map(|t| engine::local_time(t, tz)).unwrap_or_default(),
+            }
         })
         .collect())
 }
@@ -275,7 +385,10 @@ pub async fn hour_changes(ctx: &Ctx, site_id: i64) -> Result<Vec<HourChange>, Wo
         .engine
         .read(move |e, now| {
             e.site(site_id).map(|s| {
-                let today = chrono::DateTime::from_timestamp_millis(now).unwrap_or_default().with_timezone(&s.info.time_zone).date_naive();
+                let today = chrono::DateTime::from_timestamp_millis(now)
+                    .unwrap_or_default()
+                    .with_timezone(&s.info.time_zone)
+                    .date_naive();
                 s.state.schedule_changes.iter().filter(|c| c.date >= today).copied().collect::<Vec<_>>()
             })
         })
@@ -285,23 +398,40 @@ pub async fn hour_changes(ctx: &Ctx, site_id: i64) -> Result<Vec<HourChange>, Wo
         .into_iter()
         .map(|c| HourChange {
             date: c.date.to_string(),
-            hours: c.hours.map_or_else(|| "closed".to_owned(), |h| format!("{}-{}", h.open.format("%H:%M"), h.close.format("%H:%M"))),
+            hours: c.hours.map_or_else(
+                || "closed".to_owned(),
+                |h| format!("{}-{}", h.open.format("%H:%M"), h.close.format("%H:%M")),
+            ),
         })
         .collect())
 }
 
 /// Changes one day's hours of a site (both times, or neither for closed all day), or with
 /// `remove` takes the day's change back; answers the site's changes from today on.
-pub async fn change_hours_day(ctx: &Ctx, user: &SessionUser, site_id: i64, date: &str, open: &str, close: &str, remove: bool) -> Result<Result<Vec<HourChange>, FieldErrors>, WorkError> {
+pub async fn change_hours_day(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    date: &str,
+    open: &str,
+    close: &str,
+    remove: bool,
+) -> Result<Result<Vec<HourChange>, FieldErrors>, WorkError> {
     use engine::rules::schedule::{OpenHours, TempChange};
     use engine::{Actor, Command};
     let rec = ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     let tz: chrono_tz::Tz = rec.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let today = chrono::DateTime::from_timestamp_millis(ctx.engine.clock().now_ms()).unwrap_or_default().with_timezone(&tz).date_naive();
+    let today = chrono::DateTime::from_timestamp_millis(ctx.engine.clock().now_ms())
+        .unwrap_or_default()
+        .with_timezone(&tz)
+        .date_naive();
     let actor = Actor::Operator(user.id);
     if remove {
         let Ok(day) = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") else {
-            return Ok(Err(FieldErrors { fields: vec![("change_date".into(), "A date: YYYY-MM-DD.".into())], form: None }));
+            return Ok(Err(FieldErrors {
+                fields: vec![("change_date".into(), "A date: YYYY-MM-DD.".into())],
+                form: None,
+            }));
         };
         ctx.engine.command(actor, Command::ScheduleRevert { site_id, date: day }).await?;
         audit(ctx, user, "site.hours_change_removed", format!("site:{site_id}"), day.to_string()).await?;
@@ -323,7 +453,12 @@ pub async fn change_hours_day(ctx: &Ctx, user: &SessionUser, site_id: i64, date:
 }
 
 /// Sets a site's weekly opening hours (or ends their supervision). `Ok(errors)`: what to fix.
-pub async fn save_hours(ctx: &Ctx, user: &SessionUser, site_id: i64, form: &HoursForm) -> Result<FieldErrors, WorkError> {
+pub async fn save_hours(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    form: &HoursForm,
+) -> Result<FieldErrors, WorkError> {
     use engine::rules::schedule::{validate, OpenHours, WeeklySchedule};
     ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     let checked = match form.check() {
@@ -371,14 +506,22 @@ fn rules_of(s: &engine::SiteSettings, tz: chrono_tz::Tz) -> SiteRules {
         included_per_year: s.billing.included_per_year.to_string(),
         free_first_month: s.billing.free_first_month,
         free_first_false_alarm: s.billing.free_first_false_alarm,
-        price: Some(s.price.per_dispatch_minor).filter(|p| *p > 0).map(crate::model::admin::price_text).unwrap_or_default(),
+        price: Some(s.price.per_dispatch_minor)
+            .filter(|p| *p > 0)
+            .map(crate::model::admin::price_text)
+            .unwrap_or_default(),
         currency: s.price.currency.clone(),
     }
 }
 
 /// Changes a site's rules: duress code, cancel windows, vehicle life sign, crew SLA and
 /// billing terms. `Ok(Err(..))`: what to fix, nothing changed.
-pub async fn save_rules(ctx: &Ctx, user: &SessionUser, site_id: i64, form: &SiteRules) -> Result<FieldErrors, WorkError> {
+pub async fn save_rules(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    form: &SiteRules,
+) -> Result<FieldErrors, WorkError> {
     let rec = ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     let c = match form.check() {
         Ok(c) => c,
@@ -448,7 +591,14 @@ fn first_pin() -> String {
 /// Gives a person access to a site as `owner` or `contact`. A customer ID that is new
 /// becomes a login with a random first PIN (returned this once, to pass on; the customer
 /// must change it at the first sign-in); an existing customer login just gains the site.
-pub async fn invite(ctx: &Ctx, user: &SessionUser, site_id: i64, code: &str, name: &str, role: &str) -> Result<Result<Invited, FieldErrors>, WorkError> {
+pub async fn invite(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    code: &str,
+    name: &str,
+    role: &str,
+) -> Result<Result<Invited, FieldErrors>, WorkError> {
     let site = ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     let code = code.trim();
     let mut errors = check_new_user(code, name, &first_pin(), "customer");
@@ -469,15 +619,26 @@ pub async fn invite(ctx: &Ctx, user: &SessionUser, site_id: i64, code: &str, nam
         Some(u) => (u.id, None),
         None => {
             let pin = first_pin();
-            let password_hash = super::auth::hash_password(pin.clone()).await.map_err(|e| WorkError::Invalid(e.to_string()))?;
-            let id = ctx.store.create_user(&store::NewUser { username: code.into(), password_hash: password_hash.clone(), role: "customer".into(), display_name: name.trim().into() }).await?;
+            let password_hash =
+                super::auth::hash_password(pin.clone()).await.map_err(|e| WorkError::Invalid(e.to_string()))?;
+            let id = ctx
+                .store
+                .create_user(&store::NewUser {
+                    username: code.into(),
+                    password_hash: password_hash.clone(),
+                    role: "customer".into(),
+                    display_name: name.trim().into(),
+                })
+                .await?;
             ctx.store.set_password(id, &password_hash, true).await?;
-            audit(ctx, user, "user.created", format!("user:{id}"), format!("{code} (customer), first PIN to change")).await?;
+            audit(ctx, user, "user.created", format!("user:{id}"), format!("{code} (customer), first PIN to change"))
+                .await?;
             (id, Some(pin))
         }
     };
     ctx.store.set_site_member(site_id, user_id, role).await?;
-    audit(ctx, user, "site.member_added", format!("site:{site_id}"), format!("{code} as {role} of {}", site.name)).await?;
+    audit(ctx, user, "site.member_added", format!("site:{site_id}"), format!("{code} as {role} of {}", site.name))
+        .await?;
     Ok(Ok(Invited { code: code.into(), pin }))
 }
 
@@ -492,28 +653,51 @@ pub async fn remove_member(ctx: &Ctx, user: &SessionUser, site_id: i64, user_id:
 
 pub(crate) async fn settings_of(ctx: &Ctx, site_id: i64) -> Result<engine::SiteSettings, WorkError> {
     match ctx.store.site_settings(site_id).await? {
-        Some(json) => serde_json::from_str(&json).map_err(|e| WorkError::Invalid(format!("site settings unreadable: {e}"))),
+        Some(json) => {
+            serde_json::from_str(&json).map_err(|e| WorkError::Invalid(format!("site settings unreadable: {e}")))
+        }
         None => Ok(engine::SiteSettings::default()),
     }
 }
 
 /// Replaces a site's instructions (keys, pets, notes); the engine reloads the site.
-pub async fn save_instructions(ctx: &Ctx, user: &SessionUser, site_id: i64, instructions: engine::Instructions) -> Result<(), WorkError> {
+pub async fn save_instructions(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    instructions: engine::Instructions,
+) -> Result<(), WorkError> {
     ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     let mut settings = settings_of(ctx, site_id).await?;
     settings.instructions = instructions;
     let json = serde_json::to_string(&settings).map_err(|e| WorkError::Invalid(e.to_string()))?;
     let now = ctx.engine.clock().now_ms();
     ctx.store.put_site_settings(site_id, &json, now).await?;
-    audit(ctx, user, "site.instructions", format!("site:{site_id}"), serde_json::to_string(&settings.instructions).unwrap_or_default()).await?;
+    audit(
+        ctx,
+        user,
+        "site.instructions",
+        format!("site:{site_id}"),
+        serde_json::to_string(&settings.instructions).unwrap_or_default(),
+    )
+    .await?;
     ctx.engine.reload_site(site_id).await?;
     Ok(())
 }
 
 /// Moves a contact one place up or down in the calling order.
-pub async fn move_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_id: i64, up: bool) -> Result<(), WorkError> {
+pub async fn move_contact(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    contact_id: i64,
+    up: bool,
+) -> Result<(), WorkError> {
     let mut ids: Vec<i64> = ctx.store.contacts(site_id).await?.into_iter().map(|c| c.id).collect();
-    let at = ids.iter().position(|&c| c == contact_id).ok_or_else(|| WorkError::NotFound(format!("contact {contact_id} of site {site_id}")))?;
+    let at = ids
+        .iter()
+        .position(|&c| c == contact_id)
+        .ok_or_else(|| WorkError::NotFound(format!("contact {contact_id} of site {site_id}")))?;
     let other = if up { at.checked_sub(1) } else { Some(at + 1).filter(|&o| o < ids.len()) };
     let Some(other) = other else { return Ok(()) };
     ids.swap(at, other);
@@ -524,13 +708,25 @@ pub async fn move_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_i
 }
 
 /// Adds a contact at the end of the call list (`contact_id` `None`) or changes one.
-pub async fn save_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_id: Option<i64>, form: &ContactForm) -> Result<FieldErrors, WorkError> {
+pub async fn save_contact(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    contact_id: Option<i64>,
+    form: &ContactForm,
+) -> Result<FieldErrors, WorkError> {
     ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     let c = match form.check() {
         Ok(c) => c,
         Err(e) => return Ok(e),
     };
-    let card = store::ContactCard { name: c.name.clone(), phone: c.phone.clone(), email: Some(c.email.clone()).filter(|e| !e.is_empty()), language: Some(c.language.clone()).filter(|l| !l.is_empty()), sms: c.sms };
+    let card = store::ContactCard {
+        name: c.name.clone(),
+        phone: c.phone.clone(),
+        email: Some(c.email.clone()).filter(|e| !e.is_empty()),
+        language: Some(c.language.clone()).filter(|l| !l.is_empty()),
+        sms: c.sms,
+    };
     let (action, id) = match contact_id {
         None => ("contact.added", ctx.store.add_contact(site_id, &card).await?),
         Some(id) => {
@@ -538,7 +734,14 @@ pub async fn save_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_i
             ("contact.changed", id)
         }
     };
-    let detail = format!("{}: {}, {}{}{}", c.name, c.phone, if c.email.is_empty() { "no e-mail" } else { &c.email }, if c.sms { ", SMS" } else { ", no SMS" }, if c.language.is_empty() { String::new() } else { format!(", {}", c.language) });
+    let detail = format!(
+        "{}: {}, {}{}{}",
+        c.name,
+        c.phone,
+        if c.email.is_empty() { "no e-mail" } else { &c.email },
+        if c.sms { ", SMS" } else { ", no SMS" },
+        if c.language.is_empty() { String::new() } else { format!(", {}", c.language) }
+    );
     audit(ctx, user, action, format!("site:{site_id}"), format!("contact {id} {detail}")).await?;
     ctx.engine.reload_site(site_id).await?;
     Ok(FieldErrors::default())
@@ -556,7 +759,14 @@ pub async fn remove_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact
 
 /// Renames a zone (`name` given) or removes it (`None`).
 /// A renamed zone may also get a type (`kind`: `Some("")` clears it, `None` keeps it).
-pub async fn change_zone(ctx: &Ctx, user: &SessionUser, site_id: i64, number: i64, name: Option<&str>, kind: Option<&str>) -> Result<FieldErrors, WorkError> {
+pub async fn change_zone(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    number: i64,
+    name: Option<&str>,
+    kind: Option<&str>,
+) -> Result<FieldErrors, WorkError> {
     match name {
         Some(name) => {
             let (_, name) = match check_zone(&number.to_string(), name) {
@@ -564,14 +774,22 @@ pub async fn change_zone(ctx: &Ctx, user: &SessionUser, site_id: i64, number: i6
                 Err(e) => return Ok(e),
             };
             let kind = kind.map(str::trim);
-            if let Some(k) = kind.filter(|k| !k.is_empty() && !crate::model::admin::ZONE_KINDS.iter().any(|(z, _)| z == k)) {
-                return Ok(FieldErrors { fields: vec![("zone_kind".into(), format!("No zone type {k:?}."))], form: None });
+            if let Some(k) =
+                kind.filter(|k| !k.is_empty() && !crate::model::admin::ZONE_KINDS.iter().any(|(z, _)| z == k))
+            {
+                return Ok(FieldErrors {
+                    fields: vec![("zone_kind".into(), format!("No zone type {k:?}."))],
+                    form: None,
+                });
             }
             ctx.store.rename_zone(site_id, number, &name).await?;
             let mut detail = format!("{number:03} {name}");
             if let Some(k) = kind {
                 ctx.store.set_zone_kind(site_id, number, Some(k).filter(|k| !k.is_empty())).await?;
-                detail.push_str(&format!(" ({})", if k.is_empty() { "no type" } else { crate::model::admin::zone_kind_label(k) }));
+                detail.push_str(&format!(
+                    " ({})",
+                    if k.is_empty() { "no type" } else { crate::model::admin::zone_kind_label(k) }
+                ));
             }
             audit(ctx, user, "site.zone_renamed", format!("site:{site_id}"), detail).await?;
         }
@@ -584,7 +802,13 @@ pub async fn change_zone(ctx: &Ctx, user: &SessionUser, site_id: i64, number: i6
 }
 
 /// Names a new zone of a site.
-pub async fn add_zone(ctx: &Ctx, user: &SessionUser, site_id: i64, number: &str, name: &str) -> Result<FieldErrors, WorkError> {
+pub async fn add_zone(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    number: &str,
+    name: &str,
+) -> Result<FieldErrors, WorkError> {
     let (n, name) = match check_zone(number, name) {
         Ok(z) => z,
         Err(e) => return Ok(e),
@@ -593,7 +817,10 @@ pub async fn add_zone(ctx: &Ctx, user: &SessionUser, site_id: i64, number: &str,
     match ctx.store.create_zone(site_id, n, &name).await {
         Ok(_) => {}
         Err(store::StoreError::Conflict(_)) => {
-            return Ok(FieldErrors { fields: vec![("zone_number".into(), format!("Zone {n} already exists."))], form: None })
+            return Ok(FieldErrors {
+                fields: vec![("zone_number".into(), format!("Zone {n} already exists."))],
+                form: None,
+            })
         }
         Err(e) => return Err(e.into()),
     }
@@ -604,7 +831,12 @@ pub async fn add_zone(ctx: &Ctx, user: &SessionUser, site_id: i64, number: &str,
 /// Sets or clears a crew's tracking device id. A device that is set gets a new random key,
 /// returned this once (only its hash is kept): Traccar Client carries it in its server URL,
 /// so a guessed device id alone moves nothing. `Err(problem)`: nothing was saved.
-pub async fn set_crew_device(ctx: &Ctx, user: &SessionUser, crew_id: i64, device: &str) -> Result<Result<Option<String>, String>, WorkError> {
+pub async fn set_crew_device(
+    ctx: &Ctx,
+    user: &SessionUser,
+    crew_id: i64,
+    device: &str,
+) -> Result<Result<Option<String>, String>, WorkError> {
     let device = match check_device_id(device) {
         Ok(d) => d,
         Err(message) => return Ok(Err(message)),
@@ -616,12 +848,26 @@ pub async fn set_crew_device(ctx: &Ctx, user: &SessionUser, crew_id: i64, device
     }
     let key = device.as_ref().map(|_| crate::ssr::auth::new_token());
     ctx.store.set_crew_device_key(crew_id, key.as_deref().map(crate::ssr::auth::token_hash).as_deref()).await?;
-    audit(ctx, user, "crew.device", format!("crew:{crew_id}"), format!("{} (new key)", device.as_deref().unwrap_or("none"))).await?;
+    audit(
+        ctx,
+        user,
+        "crew.device",
+        format!("crew:{crew_id}"),
+        format!("{} (new key)", device.as_deref().unwrap_or("none")),
+    )
+    .await?;
     Ok(Ok(key))
 }
 
 /// Creates a crew (`crew_id` `None`) or renames one and puts it at its base.
-pub async fn save_crew(ctx: &Ctx, user: &SessionUser, crew_id: Option<i64>, name: &str, lat: &str, lon: &str) -> Result<FieldErrors, WorkError> {
+pub async fn save_crew(
+    ctx: &Ctx,
+    user: &SessionUser,
+    crew_id: Option<i64>,
+    name: &str,
+    lat: &str,
+    lon: &str,
+) -> Result<FieldErrors, WorkError> {
     let (name, lat, lon) = match check_crew(name, lat, lon) {
         Ok(c) => c,
         Err(e) => return Ok(e),
@@ -640,7 +886,12 @@ pub async fn save_crew(ctx: &Ctx, user: &SessionUser, crew_id: Option<i64>, name
 
 /// Links a guard's login to a crew (empty: none). The login must be a crew login, and the
 /// guard of no other crew (their phone must know which crew it is).
-pub async fn set_crew_guard(ctx: &Ctx, user: &SessionUser, crew_id: i64, login: &str) -> Result<FieldErrors, WorkError> {
+pub async fn set_crew_guard(
+    ctx: &Ctx,
+    user: &SessionUser,
+    crew_id: i64,
+    login: &str,
+) -> Result<FieldErrors, WorkError> {
     let problem = |m: String| Ok(FieldErrors { fields: vec![("guard".into(), m)], form: None });
     let crews = ctx.store.list_crews().await?;
     let crew = crews.iter().find(|c| c.id == crew_id).ok_or_else(|| WorkError::NotFound(format!("crew {crew_id}")))?;
@@ -657,25 +908,46 @@ pub async fn set_crew_guard(ctx: &Ctx, user: &SessionUser, crew_id: i64, login: 
         Some(u.id)
     };
     ctx.store.set_crew_user(crew_id, guard).await?;
-    audit(ctx, user, "crew.guard", format!("crew:{crew_id}"), format!("{}: {}", crew.name, if login.is_empty() { "no guard login" } else { login })).await?;
+    audit(
+        ctx,
+        user,
+        "crew.guard",
+        format!("crew:{crew_id}"),
+        format!("{}: {}", crew.name, if login.is_empty() { "no guard login" } else { login }),
+    )
+    .await?;
     ctx.engine.reload_crews().await?;
     Ok(FieldErrors::default())
 }
 
 /// Creates a user with a role; the password is stored only as an argon2 hash.
-pub async fn create_user(ctx: &Ctx, user: &SessionUser, username: &str, display_name: &str, password: String, role: &str) -> Result<FieldErrors, WorkError> {
+pub async fn create_user(
+    ctx: &Ctx,
+    user: &SessionUser,
+    username: &str,
+    display_name: &str,
+    password: String,
+    role: &str,
+) -> Result<FieldErrors, WorkError> {
     let errors = check_new_user(username, display_name, &password, role);
     if !errors.is_empty() {
         return Ok(errors);
     }
     let password_hash = super::auth::hash_password(password).await.map_err(|e| WorkError::Invalid(e.to_string()))?;
-    let new = store::NewUser { username: username.trim().into(), password_hash, role: role.into(), display_name: display_name.trim().into() };
+    let new = store::NewUser {
+        username: username.trim().into(),
+        password_hash,
+        role: role.into(),
+        display_name: display_name.trim().into(),
+    };
     match ctx.store.create_user(&new).await {
         Ok(id) => {
             audit(ctx, user, "user.created", format!("user:{id}"), format!("{} ({role})", new.username)).await?;
             Ok(FieldErrors::default())
         }
-        Err(store::StoreError::Conflict(_)) => Ok(FieldErrors { fields: vec![("username".into(), "This login is taken.".into())], form: None }),
+        Err(store::StoreError::Conflict(_)) => {
+            Ok(FieldErrors { fields: vec![("username".into(), "This login is taken.".into())], form: None })
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -687,7 +959,12 @@ fn form_error(message: impl Into<String>) -> FieldErrors {
 
 /// Changes a login: role, disabled or not, password. Administrators cannot disable or
 /// demote themselves (another administrator must), and the last one stays.
-pub async fn change_user(ctx: &Ctx, user: &SessionUser, target: i64, change: UserChange) -> Result<FieldErrors, WorkError> {
+pub async fn change_user(
+    ctx: &Ctx,
+    user: &SessionUser,
+    target: i64,
+    change: UserChange,
+) -> Result<FieldErrors, WorkError> {
     let who = ctx.store.user(target).await?.ok_or_else(|| WorkError::NotFound(format!("user {target}")))?;
     let own = target == user.id;
     let now = ctx.engine.clock().now_ms();
@@ -721,20 +998,42 @@ pub async fn change_user(ctx: &Ctx, user: &SessionUser, target: i64, change: Use
             if !e.is_empty() {
                 return Ok(e);
             }
-            let result = ctx.store.set_user_contact(target, Some(phone.as_str()).filter(|p| !p.is_empty()), Some(email.as_str()).filter(|e| !e.is_empty())).await;
-            ("user.alerts", format!("{}: phone {}, e-mail {}", who.username, if phone.is_empty() { "none" } else { &phone }, if email.is_empty() { "none" } else { &email }), result)
+            let result = ctx
+                .store
+                .set_user_contact(
+                    target,
+                    Some(phone.as_str()).filter(|p| !p.is_empty()),
+                    Some(email.as_str()).filter(|e| !e.is_empty()),
+                )
+                .await;
+            (
+                "user.alerts",
+                format!(
+                    "{}: phone {}, e-mail {}",
+                    who.username,
+                    if phone.is_empty() { "none" } else { &phone },
+                    if email.is_empty() { "none" } else { &email }
+                ),
+                result,
+            )
         }
         UserChange::Password { password } => {
             if let Some(problem) = password_problem(&who.role, &password) {
                 return Ok(FieldErrors { fields: vec![("password".into(), problem.into())], form: None });
             }
             let hash = super::auth::hash_password(password).await.map_err(|e| WorkError::Invalid(e.to_string()))?;
-            ("user.password_reset", who.username.clone(), ctx.store.set_password(target, &hash, who.role == "customer").await)
+            (
+                "user.password_reset",
+                who.username.clone(),
+                ctx.store.set_password(target, &hash, who.role == "customer").await,
+            )
         }
     };
     match result {
         Ok(()) => {}
-        Err(store::StoreError::Conflict(_)) => return Ok(form_error("The last administrator stays an enabled administrator.")),
+        Err(store::StoreError::Conflict(_)) => {
+            return Ok(form_error("The last administrator stays an enabled administrator."))
+        }
         Err(e) => return Err(e.into()),
     }
     audit(ctx, user, action, format!("user:{target}"), detail).await?;
@@ -743,7 +1042,13 @@ pub async fn change_user(ctx: &Ctx, user: &SessionUser, target: i64, change: Use
 
 /// Sets a contact's safe word (kept only as an argon2 hash, never shown again), or clears
 /// it with an empty word.
-pub async fn set_safe_word(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_id: i64, word: String) -> Result<FieldErrors, WorkError> {
+pub async fn set_safe_word(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    contact_id: i64,
+    word: String,
+) -> Result<FieldErrors, WorkError> {
     let contact = ctx.store.contacts(site_id).await?.into_iter().find(|c| c.id == contact_id);
     let contact = contact.ok_or_else(|| WorkError::NotFound(format!("contact {contact_id} of site {site_id}")))?;
     let word = word.trim().to_owned();
@@ -763,7 +1068,8 @@ pub async fn set_safe_word(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_
 
 /// The customers' open service requests, newest first.
 pub async fn requests(ctx: &Ctx) -> Result<Vec<crate::model::admin::AdminRequest>, WorkError> {
-    let names: std::collections::HashMap<i64, String> = ctx.store.list_users().await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+    let names: std::collections::HashMap<i64, String> =
+        ctx.store.list_users().await?.into_iter().map(|u| (u.id, u.display_name)).collect();
     let mut out = Vec::new();
     for r in ctx.store.service_requests(None).await? {
         let site = ctx.store.site(r.site_id).await?;

@@ -65,10 +65,7 @@ pub async fn hash_password(password: String) -> Result<String, AuthError> {
     let _permit = argon2_permits().acquire().await.map_err(|_| AuthError::Hash)?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|_| AuthError::Hash)
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|_| AuthError::Hash)
     })
     .await
     .map_err(|_| AuthError::Hash)?
@@ -91,10 +88,7 @@ fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(b"no such user", &salt)
-            .map(|h| h.to_string())
-            .unwrap_or_default()
+        Argon2::default().hash_password(b"no such user", &salt).map(|h| h.to_string()).unwrap_or_default()
     })
 }
 
@@ -160,7 +154,12 @@ fn address_key(ip: IpAddr) -> String {
 /// on the login before the password is checked, in the database (every node, across
 /// restarts). A refused or failed attempt is journaled once per login while the wait grows,
 /// not once per guess.
-pub async fn sign_in(store: &Store, username: &str, password: &str, client: Option<IpAddr>) -> Result<(SessionUser, String), AuthError> {
+pub async fn sign_in(
+    store: &Store,
+    username: &str,
+    password: &str,
+    client: Option<IpAddr>,
+) -> Result<(SessionUser, String), AuthError> {
     let at_ms = now_ms();
     let login = login_key(username);
     let address = client.map(address_key);
@@ -172,7 +171,14 @@ pub async fn sign_in(store: &Store, username: &str, password: &str, client: Opti
             }
             // Names that do not exist are journaled per address, when its wait begins.
             Attempt::Allowed { failures } if failures == ADDRESS_BACKOFF.free => {
-                audit_failure(store, at_ms, None, address, format!("{failures} attempts from this address; further attempts wait")).await?;
+                audit_failure(
+                    store,
+                    at_ms,
+                    None,
+                    address,
+                    format!("{failures} attempts from this address; further attempts wait"),
+                )
+                .await?;
             }
             Attempt::Allowed { .. } => {}
         }
@@ -194,7 +200,11 @@ pub async fn sign_in(store: &Store, username: &str, password: &str, client: Opti
         // Journaled only for logins that exist (a guesser of names cannot grow the journal),
         // at the first failure and when the wait begins.
         if let Some(u) = user.as_ref().filter(|_| failures == 1 || failures == LOGIN_BACKOFF.free) {
-            let detail = if failures > 1 { format!("{failures} failed attempts; further attempts wait") } else { "wrong password".to_owned() };
+            let detail = if failures > 1 {
+                format!("{failures} failed attempts; further attempts wait")
+            } else {
+                "wrong password".to_owned()
+            };
             audit_failure(store, at_ms, Some(u.id), &u.username, detail).await?;
         }
         return Err(AuthError::BadCredentials);
@@ -217,8 +227,20 @@ pub async fn sign_in(store: &Store, username: &str, password: &str, client: Opti
     Ok((person, token))
 }
 
-async fn audit_failure(store: &Store, at_ms: i64, user_id: Option<i64>, subject: &str, detail: String) -> Result<(), AuthError> {
-    let entry = NewAudit { at_ms, actor_user_id: user_id, action: "login_failed".into(), subject: Some(subject.to_owned()), detail: Some(detail) };
+async fn audit_failure(
+    store: &Store,
+    at_ms: i64,
+    user_id: Option<i64>,
+    subject: &str,
+    detail: String,
+) -> Result<(), AuthError> {
+    let entry = NewAudit {
+        at_ms,
+        actor_user_id: user_id,
+        action: "login_failed".into(),
+        subject: Some(subject.to_owned()),
+        detail: Some(detail),
+    };
     store.append_audit(&entry).await?;
     Ok(())
 }
@@ -226,7 +248,13 @@ async fn audit_failure(store: &Store, at_ms: i64, user_id: Option<i64>, subject:
 /// Changes one's own password or PIN: the current one is checked through [`sign_in`]'s
 /// limiter (a stolen session cannot guess it faster than a sign-in could), every session of
 /// the person ends, and a new one is returned for the caller's cookie.
-pub async fn change_own_password(store: &Store, user: &SessionUser, current: &str, new: String, client: Option<IpAddr>) -> Result<String, AuthError> {
+pub async fn change_own_password(
+    store: &Store,
+    user: &SessionUser,
+    current: &str,
+    new: String,
+    client: Option<IpAddr>,
+) -> Result<String, AuthError> {
     let (_, _) = sign_in(store, &user.username, current, client).await?;
     let hash = hash_password(new).await?;
     store.set_password(user.id, &hash, false).await?;
@@ -362,7 +390,10 @@ mod tests {
     #[test]
     fn addresses_are_keyed_by_host_or_ipv6_network() {
         assert_eq!(address_key("192.0.2.7".parse().unwrap()), "addr:192.0.2.7");
-        assert_eq!(address_key("2001:db8:1:2:3:4:5:6".parse().unwrap()), address_key("2001:db8:1:2:ffff::1".parse().unwrap()));
+        assert_eq!(
+            address_key("2001:db8:1:2:3:4:5:6".parse().unwrap()),
+            address_key("2001:db8:1:2:ffff::1".parse().unwrap())
+        );
         assert_ne!(address_key("2001:db8:1:2::1".parse().unwrap()), address_key("2001:db8:1:3::1".parse().unwrap()));
         assert_eq!(address_key("::ffff:192.0.2.7".parse().unwrap()), "addr:192.0.2.7");
         assert_eq!(login_key(" Ana "), "login:ana");

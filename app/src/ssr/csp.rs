@@ -35,15 +35,11 @@ pub fn tile_source(tile_url: &str) -> String {
 
 /// Sets the page's policy on the response being rendered (server side only).
 pub fn set_page_policy() {
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
         return;
     };
-    let tiles = use_context::<super::Ctx>()
-        .map(|ctx| tile_source(&ctx.dashboard.map.tile_url))
-        .unwrap_or_default();
+    let tiles = use_context::<super::Ctx>().map(|ctx| tile_source(&ctx.dashboard.map.tile_url)).unwrap_or_default();
     if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce, &tiles)) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
@@ -55,14 +51,8 @@ mod tests {
 
     #[test]
     fn tiles_come_from_their_origin_only() {
-        assert_eq!(
-            tile_source("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
-            "https://tile.openstreetmap.org"
-        );
-        assert_eq!(
-            tile_source("https://{s}.tile.example.org/{z}/{x}/{y}.png"),
-            "https:"
-        );
+        assert_eq!(tile_source("https://tile.openstreetmap.org/{z}/{x}/{y}.png"), "https://tile.openstreetmap.org");
+        assert_eq!(tile_source("https://{s}.tile.example.org/{z}/{x}/{y}.png"), "https:");
         assert_eq!(tile_source(""), "");
         let p = page_policy("abc", "https://tile.openstreetmap.org");
         assert!(p.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval';"));

@@ -77,7 +77,9 @@ pub async fn site_tz(ctx: &Ctx, site_id: i64) -> Result<Tz, AppError> {
 
 /// A time in a zone with a format.
 pub fn fmt(at_ms: i64, tz: Tz, format: &str) -> String {
-    chrono::DateTime::from_timestamp_millis(at_ms).map(|t| t.with_timezone(&tz).format(format).to_string()).unwrap_or_default()
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|t| t.with_timezone(&tz).format(format).to_string())
+        .unwrap_or_default()
 }
 
 /// The start of a local day, unix ms.
@@ -92,7 +94,9 @@ pub async fn sites(ctx: &Ctx, user: &SessionUser) -> Result<Vec<AppSite>, AppErr
         .member_sites(user.id)
         .await?
         .into_iter()
-        .filter_map(|m| Some(AppSite { site_id: m.site_id, name: m.name, address: m.address, role: SiteRole::parse(&m.role)? }))
+        .filter_map(|m| {
+            Some(AppSite { site_id: m.site_id, name: m.name, address: m.address, role: SiteRole::parse(&m.role)? })
+        })
         .collect())
 }
 
@@ -111,7 +115,9 @@ pub async fn home(ctx: &Ctx, user: &SessionUser, site_id: i64) -> Result<AppHome
     let command = ctx.store.panel_commands(site_id, now - 10 * 60_000).await?.into_iter().next().map(|c| {
         // The panel's report can overtake the command's own receipt: a command whose effect
         // is already reported is done.
-        let reported = c.status == "queued" && view.arm_changed_at_ms.is_some_and(|t| t >= c.requested_at_ms) && arm == armed_name(&c.command);
+        let reported = c.status == "queued"
+            && view.arm_changed_at_ms.is_some_and(|t| t >= c.requested_at_ms)
+            && arm == armed_name(&c.command);
         AppCommand {
             id: c.id,
             status: if reported { "done".into() } else { c.status },
@@ -123,7 +129,9 @@ pub async fn home(ctx: &Ctx, user: &SessionUser, site_id: i64) -> Result<AppHome
     });
     // User 0 is the panel's remote user: the app's command carried out.
     let arm_user = arm_user.map(|u| u.trim_start_matches('0').to_owned()).map(|u| match u.as_str() {
-        "" => command.as_ref().filter(|c| c.status == "done").and_then(|c| c.by.clone()).unwrap_or_else(|| "app".into()),
+        "" => {
+            command.as_ref().filter(|c| c.status == "done").and_then(|c| c.by.clone()).unwrap_or_else(|| "app".into())
+        }
         _ => format!("#{u}"),
     });
     // A finished command's line is shown for a while only; a queued one until it is done.
@@ -200,7 +208,13 @@ pub async fn panic(ctx: &Ctx, user: &SessionUser, site_id: i64, position: Option
 /// The journal of the last `days` days, newest first. Duress does not exist here: silent
 /// incidents are never read, duress codes are not arming events, and a duress disarm is a
 /// disarm like any other.
-pub async fn journal(ctx: &Ctx, user: &SessionUser, site_id: i64, days: i64, filter: JournalFilter) -> Result<Vec<JournalLine>, AppError> {
+pub async fn journal(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    days: i64,
+    filter: JournalFilter,
+) -> Result<Vec<JournalLine>, AppError> {
     member(ctx, user, site_id).await?;
     let tz = site_tz(ctx, site_id).await?;
     let now = ctx.engine.clock().now_ms();
@@ -208,7 +222,10 @@ pub async fn journal(ctx: &Ctx, user: &SessionUser, site_id: i64, days: i64, fil
     let mut signals = Vec::new();
     let mut before_id = None;
     while signals.len() < JOURNAL_MAX_SIGNALS {
-        let page = ctx.store.list_signals(&store::SignalQuery { limit: 500, before_id, site_ids: Some(vec![site_id]) }).await?;
+        let page = ctx
+            .store
+            .list_signals(&store::SignalQuery { limit: 500, before_id, site_ids: Some(vec![site_id]) })
+            .await?;
         let full = page.len() == 500;
         before_id = page.last().map(|s| s.id);
         let old = page.last().is_none_or(|s| s.received_at_ms < since);
@@ -217,14 +234,30 @@ pub async fn journal(ctx: &Ctx, user: &SessionUser, site_id: i64, days: i64, fil
             break;
         }
     }
-    let query = store::IncidentQuery { open_only: false, include_silent: false, site_ids: Some(vec![site_id]), since_ms: Some(since), until_ms: None, before_id: None, limit: 500 };
+    let query = store::IncidentQuery {
+        open_only: false,
+        include_silent: false,
+        site_ids: Some(vec![site_id]),
+        since_ms: Some(since),
+        until_ms: None,
+        before_id: None,
+        limit: 500,
+    };
     let incidents = ctx.store.list_incidents(&query).await?;
     let commands = ctx.store.panel_commands(site_id, since).await?;
     let duress = ctx
         .engine
-        .read(move |e, _| e.site(site_id).and_then(|s| s.settings.duress_user.clone().map(|d| (d, s.settings.duress_shown_as()))))
+        .read(move |e, _| {
+            e.site(site_id).and_then(|s| s.settings.duress_user.clone().map(|d| (d, s.settings.duress_shown_as())))
+        })
         .await?;
-    let lines = super::journal::lines(&signals, &incidents, &commands, tz, duress.as_ref().map(|(d, s)| (d.as_str(), s.as_str())));
+    let lines = super::journal::lines(
+        &signals,
+        &incidents,
+        &commands,
+        tz,
+        duress.as_ref().map(|(d, s)| (d.as_str(), s.as_str())),
+    );
     Ok(lines.into_iter().filter(|l| filter.admits(l.kind)).collect())
 }
 
@@ -259,7 +292,14 @@ async fn site_contact(ctx: &Ctx, site_id: i64, contact_id: i64) -> Result<(), Ap
 }
 
 /// Changes a contact's name and phone (owner); field errors come back by name.
-pub async fn save_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_id: i64, name: &str, phone: &str) -> Result<Errors, AppError> {
+pub async fn save_contact(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    contact_id: i64,
+    name: &str,
+    phone: &str,
+) -> Result<Errors, AppError> {
     owner(ctx, user, site_id).await?;
     site_contact(ctx, site_id, contact_id).await?;
     let mut errors = Errors::new();
@@ -282,13 +322,20 @@ pub async fn save_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_i
 }
 
 /// Sets a contact's safe word (owner); never shown again. Field errors come back by name.
-pub async fn contact_safe_word(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_id: i64, word: &str) -> Result<Errors, AppError> {
+pub async fn contact_safe_word(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    contact_id: i64,
+    word: &str,
+) -> Result<Errors, AppError> {
     owner(ctx, user, site_id).await?;
     site_contact(ctx, site_id, contact_id).await?;
     if crate::model::admin::safe_word_problem(word).is_some() {
         return Ok(vec![("safe_word".into(), "safe_word_length".into())]);
     }
-    let hash = super::auth::hash_password(word.trim().to_owned()).await.map_err(|e| AppError::Invalid(e.to_string()))?;
+    let hash =
+        super::auth::hash_password(word.trim().to_owned()).await.map_err(|e| AppError::Invalid(e.to_string()))?;
     ctx.store.set_contact_password(contact_id, Some(&hash)).await?;
     audit(ctx, user, "app.safe_word_changed", site_id, format!("contact {contact_id}")).await?;
     ctx.engine.reload_site(site_id).await?;
@@ -296,7 +343,13 @@ pub async fn contact_safe_word(ctx: &Ctx, user: &SessionUser, site_id: i64, cont
 }
 
 /// Moves a contact one place up or down (owner).
-pub async fn move_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_id: i64, up: bool) -> Result<(), AppError> {
+pub async fn move_contact(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    contact_id: i64,
+    up: bool,
+) -> Result<(), AppError> {
     owner(ctx, user, site_id).await?;
     site_contact(ctx, site_id, contact_id).await?;
     super::admin::move_contact(ctx, user, site_id, contact_id, up).await?;
@@ -305,7 +358,14 @@ pub async fn move_contact(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_i
 
 /// Marks a contact away from one local date to another, both included (owner); no dates:
 /// available again.
-pub async fn contact_away(ctx: &Ctx, user: &SessionUser, site_id: i64, contact_id: i64, from: &str, until: &str) -> Result<Errors, AppError> {
+pub async fn contact_away(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    contact_id: i64,
+    from: &str,
+    until: &str,
+) -> Result<Errors, AppError> {
     owner(ctx, user, site_id).await?;
     site_contact(ctx, site_id, contact_id).await?;
     let tz = site_tz(ctx, site_id).await?;
@@ -355,7 +415,11 @@ pub async fn schedule(ctx: &Ctx, user: &SessionUser, site_id: i64) -> Result<App
                         .iter()
                         .zip(s.later.iter())
                         .zip(0u8..)
-                        .map(|((d, later), weekday)| AppDay { weekday, hours: d.as_ref().map(hours), later: later.iter().map(hours).collect() })
+                        .map(|((d, later), weekday)| AppDay {
+                            weekday,
+                            hours: d.as_ref().map(hours),
+                            later: later.iter().map(hours).collect(),
+                        })
                         .collect(),
                     s.tolerance_min,
                 ),
@@ -377,7 +441,15 @@ pub async fn schedule(ctx: &Ctx, user: &SessionUser, site_id: i64) -> Result<App
 
 /// A temporary change of one day's hours (owner): both times, or neither for closed;
 /// `remove`: the day's change is taken back.
-pub async fn schedule_change(ctx: &Ctx, user: &SessionUser, site_id: i64, date: &str, open: &str, close: &str, remove: bool) -> Result<Errors, AppError> {
+pub async fn schedule_change(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    date: &str,
+    open: &str,
+    close: &str,
+    remove: bool,
+) -> Result<Errors, AppError> {
     owner(ctx, user, site_id).await?;
     if remove {
         let Ok(date) = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") else {
@@ -390,7 +462,10 @@ pub async fn schedule_change(ctx: &Ctx, user: &SessionUser, site_id: i64, date: 
         };
     }
     let tz = site_tz(ctx, site_id).await?;
-    let today = chrono::DateTime::from_timestamp_millis(ctx.engine.clock().now_ms()).unwrap_or_default().with_timezone(&tz).date_naive();
+    let today = chrono::DateTime::from_timestamp_millis(ctx.engine.clock().now_ms())
+        .unwrap_or_default()
+        .with_timezone(&tz)
+        .date_naive();
     let mut errors = Errors::new();
     let date = match NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
         Ok(d) if d >= today => Some(d),
@@ -419,7 +494,9 @@ pub async fn schedule_change(ctx: &Ctx, user: &SessionUser, site_id: i64, date: 
         },
     };
     let Some(date) = date.filter(|_| errors.is_empty()) else { return Ok(errors) };
-    ctx.engine.command(Actor::Customer(user.id), Command::ScheduleChange { site_id, change: TempChange { date, hours } }).await?;
+    ctx.engine
+        .command(Actor::Customer(user.id), Command::ScheduleChange { site_id, change: TempChange { date, hours } })
+        .await?;
     Ok(errors)
 }
 
@@ -427,9 +504,11 @@ pub async fn schedule_change(ctx: &Ctx, user: &SessionUser, site_id: i64, date: 
 pub async fn test_mode(ctx: &Ctx, user: &SessionUser, site_id: i64, minutes: Option<i64>) -> Result<(), AppError> {
     owner(ctx, user, site_id).await?;
     let command = match minutes {
-        Some(m) if (1..=7 * 24 * 60).contains(&m) => {
-            Command::StartTest { site_id, until_ms: ctx.engine.clock().now_ms() + m * 60_000, scope: TestScope::default() }
-        }
+        Some(m) if (1..=7 * 24 * 60).contains(&m) => Command::StartTest {
+            site_id,
+            until_ms: ctx.engine.clock().now_ms() + m * 60_000,
+            scope: TestScope::default(),
+        },
         Some(_) => return Err(AppError::Invalid("minutes_range".into())),
         None => Command::EndTest { site_id },
     };
@@ -468,7 +547,12 @@ pub async fn money(ctx: &Ctx, user: &SessionUser, site_id: i64) -> Result<AppMon
         .service_requests(Some(site_id))
         .await?
         .into_iter()
-        .map(|r| AppRequest { kind: r.kind, details: r.details, status: r.status, date: fmt(r.created_at_ms, tz, "%Y-%m-%d") })
+        .map(|r| AppRequest {
+            kind: r.kind,
+            details: r.details,
+            status: r.status,
+            date: fmt(r.created_at_ms, tz, "%Y-%m-%d"),
+        })
         .collect();
     Ok(AppMoney {
         invoices,
@@ -484,7 +568,15 @@ pub async fn money(ctx: &Ctx, user: &SessionUser, site_id: i64) -> Result<AppMon
 
 /// A request to the alarm company (owner). Pauses and moves need a start date; a pause an
 /// end date after it.
-pub async fn request(ctx: &Ctx, user: &SessionUser, site_id: i64, kind: &str, details: &str, from: &str, until: &str) -> Result<Errors, AppError> {
+pub async fn request(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    kind: &str,
+    details: &str,
+    from: &str,
+    until: &str,
+) -> Result<Errors, AppError> {
     owner(ctx, user, site_id).await?;
     let mut errors = Errors::new();
     if !store::REQUEST_KINDS.contains(&kind) {
@@ -533,14 +625,26 @@ pub async fn push_settings(ctx: &Ctx, user: &SessionUser, site_id: i64) -> Resul
 }
 
 /// Sets which pushes the caller wants for a site.
-pub async fn set_push(ctx: &Ctx, user: &SessionUser, site_id: i64, alarms: bool, notices: bool) -> Result<(), AppError> {
+pub async fn set_push(
+    ctx: &Ctx,
+    user: &SessionUser,
+    site_id: i64,
+    alarms: bool,
+    notices: bool,
+) -> Result<(), AppError> {
     member(ctx, user, site_id).await?;
     ctx.store.set_push_prefs(user.id, site_id, alarms, notices).await?;
     audit(ctx, user, "app.push_settings", site_id, format!("alarms {alarms}, notices {notices}")).await
 }
 
 /// Stores a browser's push subscription for the caller.
-pub async fn subscribe(ctx: &Ctx, user: &SessionUser, endpoint: &str, p256dh: &str, auth_secret: &str) -> Result<(), AppError> {
+pub async fn subscribe(
+    ctx: &Ctx,
+    user: &SessionUser,
+    endpoint: &str,
+    p256dh: &str,
+    auth_secret: &str,
+) -> Result<(), AppError> {
     let url_ok = push_endpoint_allowed(endpoint, ctx.push_any_endpoint);
     // Base64url without padding: 65 bytes are 87 characters, 16 bytes are 22.
     let key = |s: &str, bytes: usize| {
@@ -562,7 +666,13 @@ pub async fn subscribe(ctx: &Ctx, user: &SessionUser, endpoint: &str, p256dh: &s
 
 /// The push services of the browser makers (Chrome and Edge use FCM or Windows, Firefox
 /// Mozilla's, Safari Apple's).
-const PUSH_SERVICES: [&str; 5] = ["fcm.googleapis.com", "android.googleapis.com", "push.services.mozilla.com", "notify.windows.com", "push.apple.com"];
+const PUSH_SERVICES: [&str; 5] = [
+    "fcm.googleapis.com",
+    "android.googleapis.com",
+    "push.services.mozilla.com",
+    "notify.windows.com",
+    "push.apple.com",
+];
 
 /// Whether the server may post pushes to `endpoint`: an https URL of a known push service
 /// on its default port, named by host (no address literal, no user info), parsed as a
@@ -594,7 +704,12 @@ mod tests {
 
     #[test]
     fn pushes_go_only_to_the_browser_makers_services() {
-        for ok in ["https://fcm.googleapis.com/fcm/send/abc", "https://updates.push.services.mozilla.com/wpush/v2/x", "https://web.push.apple.com/Q", "https://wns2-par02p.notify.windows.com/w/?token=1"] {
+        for ok in [
+            "https://fcm.googleapis.com/fcm/send/abc",
+            "https://updates.push.services.mozilla.com/wpush/v2/x",
+            "https://web.push.apple.com/Q",
+            "https://wns2-par02p.notify.windows.com/w/?token=1",
+        ] {
             assert!(push_endpoint_allowed(ok, false), "{ok}");
         }
         for bad in [

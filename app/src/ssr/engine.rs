@@ -100,7 +100,10 @@ impl EngineHandle {
     }
 
     /// Reads from the engine's state at the engine's now.
-    pub async fn read<R: Send + 'static>(&self, f: impl FnOnce(&Engine, i64) -> R + Send + 'static) -> Result<R, EngineError> {
+    pub async fn read<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engine, i64) -> R + Send + 'static,
+    ) -> Result<R, EngineError> {
         let (tx, rx) = oneshot::channel();
         let job: ReadFn = Box::new(move |engine, now| {
             let _ = tx.send(f(engine, now));

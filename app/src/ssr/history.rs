@@ -9,8 +9,7 @@ use super::work::WorkError;
 use super::Ctx;
 use crate::model::admin::FieldErrors;
 use crate::model::history::{
-    AuditFilter, AuditLine, AuditPage, CheckedAudit, IncidentFilter, IncidentLine, IncidentPage,
-    MonthlyReport,
+    AuditFilter, AuditLine, AuditPage, CheckedAudit, IncidentFilter, IncidentLine, IncidentPage, MonthlyReport,
 };
 
 /// Entries per page in the viewer.
@@ -21,10 +20,9 @@ pub const AUDIT_EXPORT_MAX: i64 = 10_000;
 /// The start of `day` in `tz`, unix ms.
 pub(crate) fn day_start(day: chrono::NaiveDate, tz: chrono_tz::Tz) -> i64 {
     let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    tz.from_local_datetime(&midnight).earliest().map_or_else(
-        || midnight.and_utc().timestamp_millis(),
-        |t| t.timestamp_millis(),
-    )
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc().timestamp_millis(), |t| t.timestamp_millis())
 }
 
 /// The store's query for a checked filter; `Err`: the login named does not exist.
@@ -94,10 +92,7 @@ pub async fn audit_lines(
                 .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
                 .unwrap_or_default(),
             who: match a.actor_user_id {
-                Some(id) => people
-                    .get(&id)
-                    .cloned()
-                    .unwrap_or_else(|| format!("user {id}")),
+                Some(id) => people.get(&id).cloned().unwrap_or_else(|| format!("user {id}")),
                 None => "Vigil (system or command line)".into(),
             },
             action: a.action,
@@ -108,28 +103,15 @@ pub async fn audit_lines(
 }
 
 /// One page of the viewer: [`AUDIT_PAGE`] entries older than `before_id`.
-pub async fn audit_page(
-    ctx: &Ctx,
-    filter: &AuditFilter,
-    before_id: Option<i64>,
-) -> Result<AuditPage, WorkError> {
-    Ok(
-        match audit_lines(ctx, filter, before_id, AUDIT_PAGE + 1).await? {
-            Ok(mut lines) => {
-                let more = lines.len() as i64 > AUDIT_PAGE;
-                lines.truncate(AUDIT_PAGE as usize);
-                AuditPage {
-                    lines,
-                    more,
-                    errors: FieldErrors::default(),
-                }
-            }
-            Err(errors) => AuditPage {
-                errors,
-                ..Default::default()
-            },
-        },
-    )
+pub async fn audit_page(ctx: &Ctx, filter: &AuditFilter, before_id: Option<i64>) -> Result<AuditPage, WorkError> {
+    Ok(match audit_lines(ctx, filter, before_id, AUDIT_PAGE + 1).await? {
+        Ok(mut lines) => {
+            let more = lines.len() as i64 > AUDIT_PAGE;
+            lines.truncate(AUDIT_PAGE as usize);
+            AuditPage { lines, more, errors: FieldErrors::default() }
+        }
+        Err(errors) => AuditPage { errors, ..Default::default() },
+    })
 }
 
 /// Incidents per page in the history.
@@ -155,26 +137,17 @@ pub fn choices() -> (Choices, Choices) {
         Category::Test,
         Category::Other,
     ];
-    let categories = categories
-        .into_iter()
-        .map(|c| (super::ops::name_of(&c), super::words::category(lang, c).to_owned()))
-        .collect();
+    let categories =
+        categories.into_iter().map(|c| (super::ops::name_of(&c), super::words::category(lang, c).to_owned())).collect();
     let resolutions = engine::rules::billing::Outcome::ALL
         .into_iter()
-        .map(|o| {
-            (
-                super::ops::name_of(&o),
-                super::words::resolution(lang, o).to_owned(),
-            )
-        })
+        .map(|o| (super::ops::name_of(&o), super::words::resolution(lang, o).to_owned()))
         .collect();
     (categories, resolutions)
 }
 
 fn words_of(list: &[(String, String)], stored: &str) -> String {
-    list.iter()
-        .find(|(s, _)| s == stored)
-        .map_or_else(|| stored.to_owned(), |(_, w)| w.clone())
+    list.iter().find(|(s, _)| s == stored).map_or_else(|| stored.to_owned(), |(_, w)| w.clone())
 }
 
 /// An incident as the history and the monthly report show it, times in `tz`.
@@ -207,12 +180,7 @@ pub async fn incident_lines(
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };
-    let one = |field: &str, m: String| {
-        Ok(Err(FieldErrors {
-            fields: vec![(field.into(), m)],
-            form: None,
-        }))
-    };
+    let one = |field: &str, m: String| Ok(Err(FieldErrors { fields: vec![(field.into(), m)], form: None }));
     let site_id = match filter.account.trim() {
         "" => None,
         number => match ctx.store.account(number).await? {
@@ -254,13 +222,7 @@ pub async fn incident_lines(
             );
         }
         let (site, site_tz) = sites[&row.site_id].clone();
-        out.push(incident_line(
-            &row,
-            site,
-            site_tz,
-            (&categories, &resolutions),
-            &names,
-        ));
+        out.push(incident_line(&row, site, site_tz, (&categories, &resolutions), &names));
     }
     Ok(Ok(out))
 }
@@ -277,16 +239,9 @@ pub async fn incident_page(
         Ok(mut lines) => {
             let more = lines.len() as i64 > INCIDENT_PAGE;
             lines.truncate(INCIDENT_PAGE as usize);
-            IncidentPage {
-                lines,
-                more,
-                ..Default::default()
-            }
+            IncidentPage { lines, more, ..Default::default() }
         }
-        Err(errors) => IncidentPage {
-            errors,
-            ..Default::default()
-        },
+        Err(errors) => IncidentPage { errors, ..Default::default() },
     };
     page.categories = categories;
     page.resolutions = resolutions;
@@ -295,17 +250,8 @@ pub async fn incident_page(
 
 /// A site's month (`YYYY-MM`, the site's time zone): counts for the service review and every
 /// incident. `Err(field, message)` for an unknown account or a bad month.
-pub async fn monthly(
-    ctx: &Ctx,
-    account: &str,
-    month: &str,
-) -> Result<Result<MonthlyReport, FieldErrors>, WorkError> {
-    let one = |field: &str, m: String| {
-        Ok(Err(FieldErrors {
-            fields: vec![(field.into(), m)],
-            form: None,
-        }))
-    };
+pub async fn monthly(ctx: &Ctx, account: &str, month: &str) -> Result<Result<MonthlyReport, FieldErrors>, WorkError> {
+    let one = |field: &str, m: String| Ok(Err(FieldErrors { fields: vec![(field.into(), m)], form: None }));
     let Some(start) = crate::model::history::month_start(month) else {
         return one("month", "A month: YYYY-MM.".into());
     };
@@ -318,9 +264,7 @@ pub async fn monthly(
         .await?
         .ok_or_else(|| WorkError::NotFound(format!("site {}", account.site_id)))?;
     let tz: chrono_tz::Tz = site.time_zone.parse().unwrap_or(ctx.dashboard.time_zone);
-    let next = start
-        .checked_add_months(chrono::Months::new(1))
-        .unwrap_or(start);
+    let next = start.checked_add_months(chrono::Months::new(1)).unwrap_or(start);
     let q = store::HistoryQuery {
         site_id: Some(site.id),
         since_ms: Some(day_start(start, tz)),
@@ -348,18 +292,13 @@ pub async fn monthly(
     for row in ctx.store.incident_history(&q).await? {
         let inc: Option<engine::Incident> = serde_json::from_str(&row.detail).ok();
         report.total += 1;
-        *counts
-            .entry(words_of(&categories, &row.category))
-            .or_default() += 1;
+        *counts.entry(words_of(&categories, &row.category)).or_default() += 1;
         match row.category.as_str() {
             "test" => report.tests += 1,
             "link_failure" => report.link_failures += 1,
             _ => {}
         }
-        if matches!(
-            row.resolution.as_deref(),
-            Some("false_user" | "false_technical")
-        ) {
+        if matches!(row.resolution.as_deref(), Some("false_user" | "false_technical")) {
             report.false_alarms += 1;
         }
         if let Some(inc) = inc.filter(|i| i.dispatched_at_ms.is_some() || !i.crews.is_empty()) {
@@ -371,13 +310,7 @@ pub async fn monthly(
                 None => {}
             }
         }
-        report.lines.push(incident_line(
-            &row,
-            site.name.clone(),
-            tz,
-            (&categories, &resolutions),
-            &names,
-        ));
+        report.lines.push(incident_line(&row, site.name.clone(), tz, (&categories, &resolutions), &names));
     }
     let mut by_category: Vec<(String, u32)> = counts.into_iter().collect();
     by_category.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

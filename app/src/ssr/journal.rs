@@ -17,7 +17,13 @@ const MATCH_MS: i64 = 120_000;
 
 /// The journal lines, newest first. `duress` is the site's duress user and the user it is
 /// shown as: an opening by the duress code reads as one by the person it stands for.
-pub fn lines(signals: &[SignalRecord], incidents: &[IncidentRow], commands: &[PanelCommand], tz: Tz, duress: Option<(&str, &str)>) -> Vec<JournalLine> {
+pub fn lines(
+    signals: &[SignalRecord],
+    incidents: &[IncidentRow],
+    commands: &[PanelCommand],
+    tz: Tz,
+    duress: Option<(&str, &str)>,
+) -> Vec<JournalLine> {
     let mut out: Vec<JournalLine> = Vec::new();
     for s in signals {
         let facts = EventFacts {
@@ -68,14 +74,37 @@ fn app_user(commands: &[PanelCommand], kind: JournalKind, at_ms: i64) -> Option<
     };
     commands
         .iter()
-        .filter(|c| c.command == wanted && c.status != "failed" && c.requested_at_ms <= at_ms && at_ms - c.requested_at_ms <= MATCH_MS)
+        .filter(|c| {
+            c.command == wanted
+                && c.status != "failed"
+                && c.requested_at_ms <= at_ms
+                && at_ms - c.requested_at_ms <= MATCH_MS
+        })
         .max_by_key(|c| c.requested_at_ms)
         .and_then(|c| c.user_name.clone())
 }
 
 #[allow(clippy::too_many_arguments)]
-fn line(at_ms: i64, tz: Tz, kind: JournalKind, category: Option<String>, who: Option<String>, outcome: Option<String>, crew: bool) -> JournalLine {
-    JournalLine { at_ms, date: fmt(at_ms, tz, "%Y-%m-%d"), time: fmt(at_ms, tz, "%H:%M"), kind, category, who, outcome, crew, zone: None }
+fn line(
+    at_ms: i64,
+    tz: Tz,
+    kind: JournalKind,
+    category: Option<String>,
+    who: Option<String>,
+    outcome: Option<String>,
+    crew: bool,
+) -> JournalLine {
+    JournalLine {
+        at_ms,
+        date: fmt(at_ms, tz, "%Y-%m-%d"),
+        time: fmt(at_ms, tz, "%H:%M"),
+        kind,
+        category,
+        who,
+        outcome,
+        crew,
+        zone: None,
+    }
 }
 
 #[cfg(test)]
@@ -137,8 +166,13 @@ mod tests {
     fn a_duress_disarm_reads_as_a_disarm() {
         let tz = chrono_tz::Europe::Bucharest;
         // User 9 disarms under duress: the panel sends the duress code and the opening.
-        let signals = [signal(1, 1_000, "new", "121", "9"), signal(2, 1_001, "new", "401", "9"), signal(3, 2_000, "restore", "401", "3")];
-        let incidents = [incident(7, 1_000, "duress", true, None), incident(8, 5_000, "burglary", false, Some("cancelled"))];
+        let signals = [
+            signal(1, 1_000, "new", "121", "9"),
+            signal(2, 1_001, "new", "401", "9"),
+            signal(3, 2_000, "restore", "401", "3"),
+        ];
+        let incidents =
+            [incident(7, 1_000, "duress", true, None), incident(8, 5_000, "burglary", false, Some("cancelled"))];
         let lines = lines(&signals, &incidents, &[], tz, Some(("9", "1")));
         let kinds: Vec<_> = lines.iter().map(|l| (l.kind, l.who.clone(), l.outcome.clone())).collect();
         assert_eq!(

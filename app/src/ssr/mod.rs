@@ -3,13 +3,13 @@
 pub mod accounts;
 pub mod admin;
 pub mod auth;
-pub mod customer;
 pub mod csp;
+pub mod customer;
 pub mod engine;
 pub mod history;
 pub mod journal;
-pub mod notices;
 pub mod keys;
+pub mod notices;
 pub mod ops;
 pub mod plans;
 pub mod setup;

@@ -4,16 +4,13 @@
 use engine::rules::classify::Category;
 use engine::{Notice, NoticeWords};
 
-use crate::lang::Lang;
 use crate::i18n::td_string;
 use crate::lang::words;
+use crate::lang::Lang;
 
 /// What the alarm was, in `lang`: the category's word, then the zone's name if any.
 fn what(lang: Lang, category: Category, place: Option<&str>) -> String {
-    let name = serde_json::to_value(category)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let name = serde_json::to_value(category).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     let label = words::category(lang, &name);
     // French sets a space before the colon.
     let colon = if lang == Lang::Fr { " : " } else { ": " };
@@ -31,11 +28,7 @@ pub fn texts(n: &Notice, site: &str, lang: Option<Lang>) -> (String, String) {
     };
     let l = lang.locale();
     match words {
-        NoticeWords::Alarm {
-            category,
-            place,
-            cancellable,
-        } => {
+        NoticeWords::Alarm { category, place, cancellable } => {
             let what = what(lang, *category, place.as_deref());
             let subject = td_string!(l, app.notice.alarm.subject, site = site, what = &what);
             let mut body = td_string!(l, app.notice.alarm.body, site = site, what = &what);
@@ -90,47 +83,23 @@ mod tests {
 
     #[test]
     fn a_contact_reads_the_notice_in_their_language_and_english_stays_the_engines() {
-        let alarm = notice(NoticeWords::Alarm {
-            category: Category::Burglary,
-            place: Some("Hol".into()),
-            cancellable: true,
-        });
+        let alarm =
+            notice(NoticeWords::Alarm { category: Category::Burglary, place: Some("Hol".into()), cancellable: true });
         let (subject, body) = texts(&alarm, "Magazin", Some(Lang::Ro));
         assert_eq!(subject, "Magazin: Efracție: Hol");
-        assert!(
-            body.starts_with("Alarmă la Magazin: Efracție: Hol.") && body.contains("anulați-o"),
-            "{body}"
-        );
-        assert_eq!(
-            texts(&alarm, "Magazin", Some(Lang::En)),
-            (alarm.subject.clone(), alarm.body.clone())
-        );
+        assert!(body.starts_with("Alarmă la Magazin: Efracție: Hol.") && body.contains("anulați-o"), "{body}");
+        assert_eq!(texts(&alarm, "Magazin", Some(Lang::En)), (alarm.subject.clone(), alarm.body.clone()));
         assert_eq!(texts(&alarm, "Magazin", None).0, alarm.subject);
-        let (_, fr) = texts(
-            &notice(NoticeWords::CrewOnItsWay {
-                crew: "Alpha 1".into(),
-            }),
-            "Boutique",
-            Some(Lang::Fr),
-        );
-        assert_eq!(
-            fr,
-            "Une patrouille d'intervention (Alpha 1) est en route vers Boutique."
-        );
+        let (_, fr) = texts(&notice(NoticeWords::CrewOnItsWay { crew: "Alpha 1".into() }), "Boutique", Some(Lang::Fr));
+        assert_eq!(fr, "Une patrouille d'intervention (Alpha 1) est en route vers Boutique.");
         for lang in Lang::ALL {
             for words in [
                 NoticeWords::Cancelled,
                 NoticeWords::TestMode { on: true },
-                NoticeWords::NobodyReached {
-                    category: Category::Fire,
-                    place: None,
-                },
+                NoticeWords::NobodyReached { category: Category::Fire, place: None },
             ] {
                 let (s, b) = texts(&notice(words), "X", Some(lang));
-                assert!(
-                    !s.contains('{') && !b.contains('{') && !b.contains('…'),
-                    "{lang:?}: {s} / {b}"
-                );
+                assert!(!s.contains('{') && !b.contains('{') && !b.contains('…'), "{lang:?}: {s} / {b}");
             }
         }
     }

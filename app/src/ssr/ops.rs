@@ -58,7 +58,13 @@ pub fn site_state(site: &Site, worst_open: Option<u8>, now_ms: i64) -> &'static 
 
 fn marker(site: &Site, worst: Option<u8>, now_ms: i64) -> SiteMarker {
     let at = site.position();
-    SiteMarker { id: site.info.id, name: site.info.name.clone(), lat: at.0, lon: at.1, state: site_state(site, worst, now_ms).into() }
+    SiteMarker {
+        id: site.info.id,
+        name: site.info.name.clone(),
+        lat: at.0,
+        lon: at.1,
+        state: site_state(site, worst, now_ms).into(),
+    }
 }
 
 /// Every site as a map marker.
@@ -111,7 +117,15 @@ pub fn card(engine: &Engine, inc: &Incident, names: &Names) -> IncidentCard {
                 ),
             };
             let name = live.map_or_else(|| a.name.clone(), |c| c.name.clone());
-            CrewOnCard { crew_id: a.crew_id, name, backup: a.backup, active: a.active(), state, status: status.to_owned(), at }
+            CrewOnCard {
+                crew_id: a.crew_id,
+                name,
+                backup: a.backup,
+                active: a.active(),
+                state,
+                status: status.to_owned(),
+                at,
+            }
         })
         .collect();
     let crew_text = (!crews.is_empty()).then(|| {
@@ -151,7 +165,9 @@ pub fn status_text(inc: &Incident) -> String {
     match inc.status {
         Status::New => "new",
         Status::Acknowledged => "claimed",
-        Status::InProgress if !inc.crews.is_empty() && inc.active_crews().next().is_none() => "crews gone: to be closed",
+        Status::InProgress if !inc.crews.is_empty() && inc.active_crews().next().is_none() => {
+            "crews gone: to be closed"
+        }
         Status::InProgress => "in progress",
         Status::Dispatched => "crew on its way",
         Status::OnSite => "crew on site",

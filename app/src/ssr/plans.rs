@@ -10,8 +10,8 @@ use super::work::WorkError;
 use super::Ctx;
 use crate::model::admin::FieldErrors;
 use crate::model::plans::{
-    check_holidays, check_overrides, check_plan, CheckedStep, HolidayLine, OverrideLine, PlanForm,
-    StepLine, PLAN_CATEGORIES,
+    check_holidays, check_overrides, check_plan, CheckedStep, HolidayLine, OverrideLine, PlanForm, StepLine,
+    PLAN_CATEGORIES,
 };
 use crate::model::SessionUser;
 
@@ -42,9 +42,7 @@ pub async fn centre_holidays(store: &store::Store) -> Result<Vec<HolidayLine>, s
 }
 
 /// The days of the centre's public holidays (what the engine needs).
-pub async fn holiday_dates(
-    store: &store::Store,
-) -> Result<Vec<chrono::NaiveDate>, store::StoreError> {
+pub async fn holiday_dates(store: &store::Store) -> Result<Vec<chrono::NaiveDate>, store::StoreError> {
     Ok(centre_holidays(store)
         .await?
         .iter()
@@ -53,34 +51,19 @@ pub async fn holiday_dates(
 }
 
 /// Replaces the centre's public holidays.
-pub async fn save_holidays(
-    ctx: &Ctx,
-    user: &SessionUser,
-    lines: &[HolidayLine],
-) -> Result<FieldErrors, WorkError> {
+pub async fn save_holidays(ctx: &Ctx, user: &SessionUser, lines: &[HolidayLine]) -> Result<FieldErrors, WorkError> {
     let checked = match check_holidays(lines) {
         Ok(c) => c,
         Err(e) => return Ok(e),
     };
-    let stored: Vec<HolidayLine> = checked
-        .iter()
-        .map(|(d, name)| HolidayLine {
-            date: d.to_string(),
-            name: name.clone(),
-        })
-        .collect();
+    let stored: Vec<HolidayLine> =
+        checked.iter().map(|(d, name)| HolidayLine { date: d.to_string(), name: name.clone() }).collect();
     let json = serde_json::to_string(&stored).map_err(|e| WorkError::Invalid(e.to_string()))?;
-    ctx.store
-        .put_centre_setting(CENTRE_HOLIDAYS, &json, ctx.engine.clock().now_ms())
-        .await?;
+    ctx.store.put_centre_setting(CENTRE_HOLIDAYS, &json, ctx.engine.clock().now_ms()).await?;
     let detail = if stored.is_empty() {
         "none".to_owned()
     } else {
-        stored
-            .iter()
-            .map(|h| format!("{} {}", h.date, h.name))
-            .collect::<Vec<_>>()
-            .join(", ")
+        stored.iter().map(|h| format!("{} {}", h.date, h.name)).collect::<Vec<_>>().join(", ")
     };
     audit(ctx, user, "centre.holidays", "centre".into(), detail).await?;
     ctx.engine.reload_centre().await?;
@@ -100,31 +83,20 @@ pub async fn centre_plans(store: &store::Store) -> Result<Vec<Plan>, store::Stor
 /// A step as the editor shows it.
 fn line(step: &Step) -> StepLine {
     let value = serde_json::to_value(step).unwrap_or_default();
-    let kind = value
-        .get("kind")
-        .and_then(|k| k.as_str())
-        .unwrap_or_default()
-        .to_owned();
+    let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or_default().to_owned();
     let (seconds, text) = match &step.kind {
         StepKind::Wait { seconds } => (seconds.to_string(), String::new()),
         StepKind::Instruction { text } => (String::new(), text.clone()),
         _ => (String::new(), String::new()),
     };
-    StepLine {
-        kind,
-        auto: step.auto,
-        seconds,
-        text,
-    }
+    StepLine { kind, auto: step.auto, seconds, text }
 }
 
 /// A checked step as the engine runs it.
 fn step(s: &CheckedStep) -> Result<Step, WorkError> {
     Ok(match s {
         CheckedStep::Wait { seconds } => Step::auto(StepKind::Wait { seconds: *seconds }),
-        CheckedStep::Instruction { text } => {
-            Step::manual(StepKind::Instruction { text: text.clone() })
-        }
+        CheckedStep::Instruction { text } => Step::manual(StepKind::Instruction { text: text.clone() }),
         CheckedStep::Plain { kind, auto } => {
             let kind: StepKind = serde_json::from_value(serde_json::json!({ "kind": kind }))
                 .map_err(|e| WorkError::Invalid(e.to_string()))?;
@@ -147,19 +119,12 @@ pub async fn plans(ctx: &Ctx, site: Option<&SiteSettings>) -> Result<Vec<PlanFor
         .iter()
         .filter_map(|(name, _)| category(name).map(|c| (*name, c)))
         .map(|(name, c)| {
-            let (source, steps) = match (
-                found(own, c),
-                found(&centre, c).filter(|_| kind == SiteKind::Premises),
-            ) {
+            let (source, steps) = match (found(own, c), found(&centre, c).filter(|_| kind == SiteKind::Premises)) {
                 (Some(p), _) => ("site", p.steps.clone()),
                 (None, Some(p)) => ("centre", p.steps.clone()),
                 (None, None) => ("built-in", default_plan(c, kind)),
             };
-            PlanForm {
-                category: name.to_owned(),
-                source: source.to_owned(),
-                steps: steps.iter().map(line).collect(),
-            }
+            PlanForm { category: name.to_owned(), source: source.to_owned(), steps: steps.iter().map(line).collect() }
         })
         .collect())
 }
@@ -171,10 +136,7 @@ fn replace(plans: &mut Vec<Plan>, c: Category, steps: Option<Vec<Step>>) {
     }
     plans.retain(|p| !p.categories.is_empty());
     if let Some(steps) = steps {
-        plans.push(Plan {
-            categories: vec![c],
-            steps,
-        });
+        plans.push(Plan { categories: vec![c], steps });
     }
 }
 
@@ -185,11 +147,7 @@ fn described(c: &str, steps: &Option<Vec<Step>>, fallback: &str) -> String {
         Some(s) => format!(
             "{label}: {}",
             s.iter()
-                .map(|s| format!(
-                    "{}{}",
-                    engine::words::step(&s.kind),
-                    if s.auto { " (auto)" } else { "" }
-                ))
+                .map(|s| format!("{}{}", engine::words::step(&s.kind), if s.auto { " (auto)" } else { "" }))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -201,18 +159,10 @@ fn described(c: &str, steps: &Option<Vec<Step>>, fallback: &str) -> String {
 type NewPlan = (Category, Option<Vec<Step>>);
 
 /// Checks and converts a plan's steps (`None`: back to the fallback plan).
-fn checked(
-    category_name: &str,
-    steps: Option<&[StepLine]>,
-) -> Result<Result<NewPlan, FieldErrors>, WorkError> {
-    let Some(c) = category(category_name)
-        .filter(|_| PLAN_CATEGORIES.iter().any(|(n, _)| *n == category_name))
-    else {
+fn checked(category_name: &str, steps: Option<&[StepLine]>) -> Result<Result<NewPlan, FieldErrors>, WorkError> {
+    let Some(c) = category(category_name).filter(|_| PLAN_CATEGORIES.iter().any(|(n, _)| *n == category_name)) else {
         return Ok(Err(FieldErrors {
-            fields: vec![(
-                "category".into(),
-                "Not a category a plan can be for.".into(),
-            )],
+            fields: vec![("category".into(), "Not a category a plan can be for.".into())],
             form: None,
         }));
     };
@@ -220,10 +170,7 @@ fn checked(
         return Ok(Ok((c, None)));
     };
     match check_plan(category_name, lines) {
-        Ok(s) => Ok(Ok((
-            c,
-            Some(s.iter().map(step).collect::<Result<Vec<_>, _>>()?),
-        ))),
+        Ok(s) => Ok(Ok((c, Some(s.iter().map(step).collect::<Result<Vec<_>, _>>()?)))),
         Err(e) => Ok(Err(e)),
     }
 }
@@ -236,10 +183,7 @@ pub async fn save_site_plan(
     category_name: &str,
     steps: Option<&[StepLine]>,
 ) -> Result<FieldErrors, WorkError> {
-    ctx.store
-        .site(site_id)
-        .await?
-        .ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
+    ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     let (c, steps) = match checked(category_name, steps)? {
         Ok(x) => x,
         Err(e) => return Ok(e),
@@ -248,9 +192,7 @@ pub async fn save_site_plan(
     let detail = described(category_name, &steps, "the centre's plan");
     replace(&mut settings.plans, c, steps);
     let json = serde_json::to_string(&settings).map_err(|e| WorkError::Invalid(e.to_string()))?;
-    ctx.store
-        .put_site_settings(site_id, &json, ctx.engine.clock().now_ms())
-        .await?;
+    ctx.store.put_site_settings(site_id, &json, ctx.engine.clock().now_ms()).await?;
     audit(ctx, user, "site.plan", format!("site:{site_id}"), detail).await?;
     ctx.engine.reload_site(site_id).await?;
     Ok(FieldErrors::default())
@@ -271,9 +213,7 @@ pub async fn save_centre_plan(
     let detail = described(category_name, &steps, "the built-in plan");
     replace(&mut plans, c, steps);
     let json = serde_json::to_string(&plans).map_err(|e| WorkError::Invalid(e.to_string()))?;
-    ctx.store
-        .put_centre_setting(CENTRE_PLANS, &json, ctx.engine.clock().now_ms())
-        .await?;
+    ctx.store.put_centre_setting(CENTRE_PLANS, &json, ctx.engine.clock().now_ms()).await?;
     audit(ctx, user, "centre.plan", "centre".into(), detail).await?;
     ctx.engine.reload_centre().await?;
     Ok(FieldErrors::default())
@@ -303,10 +243,7 @@ pub async fn save_overrides(
     site_id: i64,
     lines: &[OverrideLine],
 ) -> Result<FieldErrors, WorkError> {
-    ctx.store
-        .site(site_id)
-        .await?
-        .ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
+    ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     let checked = match check_overrides(lines) {
         Ok(c) => c,
         Err(e) => return Ok(e),
@@ -324,9 +261,7 @@ pub async fn save_overrides(
         })
         .collect();
     let json = serde_json::to_string(&settings).map_err(|e| WorkError::Invalid(e.to_string()))?;
-    ctx.store
-        .put_site_settings(site_id, &json, ctx.engine.clock().now_ms())
-        .await?;
+    ctx.store.put_site_settings(site_id, &json, ctx.engine.clock().now_ms()).await?;
     let detail = if checked.is_empty() {
         "none".to_owned()
     } else {
@@ -344,14 +279,7 @@ pub async fn save_overrides(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    audit(
-        ctx,
-        user,
-        "site.overrides",
-        format!("site:{site_id}"),
-        detail,
-    )
-    .await?;
+    audit(ctx, user, "site.overrides", format!("site:{site_id}"), detail).await?;
     ctx.engine.reload_site(site_id).await?;
     Ok(FieldErrors::default())
 }
@@ -359,7 +287,9 @@ pub async fn save_overrides(
 /// A country's public holidays in `year` ([`engine::rules::holidays`]), as holiday lines.
 pub fn holiday_preset(country: &str, year: i32) -> Result<Vec<HolidayLine>, WorkError> {
     engine::rules::holidays::public_holidays(country, year)
-        .map(|days| days.into_iter().map(|(date, name)| HolidayLine { date: date.to_string(), name: name.to_owned() }).collect())
+        .map(|days| {
+            days.into_iter().map(|(date, name)| HolidayLine { date: date.to_string(), name: name.to_owned() }).collect()
+        })
         .ok_or_else(|| WorkError::Invalid(format!("no holiday calendar for {country:?} in {year}")))
 }
 
@@ -374,37 +304,19 @@ mod tests {
         }
         for (kind, _) in crate::model::plans::STEP_KINDS {
             let line = match kind {
-                "wait" => StepLine {
-                    kind: kind.into(),
-                    seconds: "30".into(),
-                    ..Default::default()
-                },
-                "instruction" => StepLine {
-                    kind: kind.into(),
-                    text: "Look".into(),
-                    ..Default::default()
-                },
-                _ => StepLine {
-                    kind: kind.into(),
-                    ..Default::default()
-                },
+                "wait" => StepLine { kind: kind.into(), seconds: "30".into(), ..Default::default() },
+                "instruction" => StepLine { kind: kind.into(), text: "Look".into(), ..Default::default() },
+                _ => StepLine { kind: kind.into(), ..Default::default() },
             };
             let checked = check_plan("burglary", std::slice::from_ref(&line)).unwrap();
             let engine_step = step(&checked[0]).unwrap();
-            assert_eq!(
-                super::line(&engine_step).kind,
-                kind,
-                "a step goes to the engine and back"
-            );
+            assert_eq!(super::line(&engine_step).kind, kind, "a step goes to the engine and back");
         }
     }
 
     #[test]
     fn the_zone_types_are_the_stores() {
-        let ours: Vec<&str> = crate::model::admin::ZONE_KINDS
-            .iter()
-            .map(|(k, _)| *k)
-            .collect();
+        let ours: Vec<&str> = crate::model::admin::ZONE_KINDS.iter().map(|(k, _)| *k).collect();
         assert_eq!(ours, store::ZONE_KINDS.to_vec());
     }
 

@@ -26,12 +26,7 @@ impl SetupGate {
     /// An open gate and its token (to print once; only its hash is kept).
     pub fn open() -> (Self, String) {
         let token = new_token();
-        (
-            SetupGate {
-                token_hash: Mutex::new(Some(token_hash(&token))),
-            },
-            token,
-        )
+        (SetupGate { token_hash: Mutex::new(Some(token_hash(&token))) }, token)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<String>> {
@@ -39,9 +34,7 @@ impl SetupGate {
     }
 
     fn admits(&self, token: &str) -> bool {
-        self.lock()
-            .as_deref()
-            .is_some_and(|h| h == token_hash(token.trim()))
+        self.lock().as_deref().is_some_and(|h| h == token_hash(token.trim()))
     }
 
     fn close(&self) {
@@ -78,16 +71,8 @@ pub struct SetupForm {
 }
 
 /// Creates the first administrator. `Ok(Err(errors))`: what to fix, nothing made.
-pub async fn create_first_admin(
-    ctx: &Ctx,
-    form: SetupForm,
-) -> Result<Result<i64, FieldErrors>, WorkError> {
-    let refuse = |message: &str| {
-        Ok(Err(FieldErrors {
-            fields: Vec::new(),
-            form: Some(message.into()),
-        }))
-    };
+pub async fn create_first_admin(ctx: &Ctx, form: SetupForm) -> Result<Result<i64, FieldErrors>, WorkError> {
+    let refuse = |message: &str| Ok(Err(FieldErrors { fields: Vec::new(), form: Some(message.into()) }));
     if !is_open(ctx).await? {
         return refuse("Vigil is already set up: sign in.");
     }
@@ -97,16 +82,12 @@ pub async fn create_first_admin(
     }
     let mut errors = check_new_user(&form.username, &form.display_name, &form.password, "admin");
     if errors.get("password").is_none() && form.password != form.again {
-        errors
-            .fields
-            .push(("again".into(), "The two passwords differ.".into()));
+        errors.fields.push(("again".into(), "The two passwords differ.".into()));
     }
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    let password_hash = hash_password(form.password)
-        .await
-        .map_err(|e| WorkError::Invalid(e.to_string()))?;
+    let password_hash = hash_password(form.password).await.map_err(|e| WorkError::Invalid(e.to_string()))?;
     let new = store::NewUser {
         username: form.username.trim().into(),
         password_hash,
@@ -123,10 +104,7 @@ pub async fn create_first_admin(
         actor_user_id: Some(id),
         action: "user.created".into(),
         subject: Some(format!("user:{id}")),
-        detail: Some(format!(
-            "{} (admin), the first administrator, on the set-up page",
-            new.username
-        )),
+        detail: Some(format!("{} (admin), the first administrator, on the set-up page", new.username)),
     };
     ctx.store.append_audit(&entry).await?;
     Ok(Ok(id))

@@ -54,7 +54,12 @@ pub async fn supervisor_view(ctx: &Ctx, tz: Tz) -> Result<SupervisorView, WorkEr
     let now_ms = ctx.engine.clock().now_ms();
     let today = day_start(now_ms, tz);
     let since = day_start(today - (DAYS - 1) * 24 * HOUR_MS + HOUR_MS, tz);
-    let q = store::IncidentQuery { include_silent: true, since_ms: Some(since), limit: store::MAX_LIST_LIMIT, ..Default::default() };
+    let q = store::IncidentQuery {
+        include_silent: true,
+        since_ms: Some(since),
+        limit: store::MAX_LIST_LIMIT,
+        ..Default::default()
+    };
     let incidents: Vec<Incident> = ctx
         .store
         .list_incidents(&q)
@@ -86,7 +91,8 @@ pub async fn supervisor_view(ctx: &Ctx, tz: Tz) -> Result<SupervisorView, WorkEr
     let mut end = now_ms + 1;
     let mut start = today;
     for n in 0..DAYS {
-        let of_day: Vec<&Incident> = incidents.iter().filter(|i| i.opened_at_ms >= start && i.opened_at_ms < end).collect();
+        let of_day: Vec<&Incident> =
+            incidents.iter().filter(|i| i.opened_at_ms >= start && i.opened_at_ms < end).collect();
         let label = if n == 0 { "Today".to_owned() } else { engine::local_time(start, tz)[..10].to_owned() };
         days.push(period(label, &of_day));
         end = start;

@@ -12,11 +12,7 @@ pub const FALLBACK_TZ: Tz = chrono_tz::UTC;
 /// Formats a stored signal for display, with its time in the site's time zone.
 pub fn signal_view(r: &SignalRecord) -> SignalView {
     let tz: Tz = r.time_zone.as_deref().and_then(|z| z.parse().ok()).unwrap_or(FALLBACK_TZ);
-    let at = Utc
-        .timestamp_millis_opt(r.received_at_ms)
-        .single()
-        .unwrap_or_default()
-        .with_timezone(&tz);
+    let at = Utc.timestamp_millis_opt(r.received_at_ms).single().unwrap_or_default().with_timezone(&tz);
     SignalView {
         id: r.id,
         received_at_ms: r.received_at_ms,
@@ -64,7 +60,11 @@ pub fn classify(protocol: Option<&str>, code: Option<&str>, qualifier: Option<&s
     let facts = EventFacts { protocol, qualifier: qualifier.map(qualifier_digit), code };
     let c = rule(facts, &[]);
     match c.kind {
-        Kind::Alarm if matches!(c.category, Category::Trouble | Category::Tamper | Category::LinkFailure) && c.priority > 3 => SignalClass::Trouble,
+        Kind::Alarm
+            if matches!(c.category, Category::Trouble | Category::Tamper | Category::LinkFailure) && c.priority > 3 =>
+        {
+            SignalClass::Trouble
+        }
         Kind::Alarm => SignalClass::Alarm,
         Kind::Restore => SignalClass::Restore,
         Kind::Opening | Kind::Closing | Kind::NightClosing => SignalClass::OpenClose,
@@ -129,7 +129,10 @@ mod tests {
     #[test]
     fn time_is_shown_in_the_sites_zone() {
         let v = signal_view(&record(Some("Europe/Bucharest")));
-        assert_eq!((v.local_date.as_str(), v.local_time.as_str(), v.tz_abbr.as_str()), ("2026-06-21", "03:00:00", "EEST"));
+        assert_eq!(
+            (v.local_date.as_str(), v.local_time.as_str(), v.tz_abbr.as_str()),
+            ("2026-06-21", "03:00:00", "EEST")
+        );
         let v = signal_view(&record(None));
         assert_eq!((v.local_time.as_str(), v.tz_abbr.as_str()), ("00:00:00", "UTC"));
         assert_eq!(v.class, SignalClass::Alarm);

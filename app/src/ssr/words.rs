@@ -90,13 +90,7 @@ pub fn arm_state(lang: Lang, arm: ArmState, user: Option<&str>, at: Option<&str>
         ArmState::Disarmed => td_string!(l, staff.words.arm_disarmed),
     };
     match (user, at) {
-        (Some(user), Some(time)) => td_string!(
-            l,
-            staff.words.arm_by_at,
-            state = state,
-            user = user,
-            time = time
-        ),
+        (Some(user), Some(time)) => td_string!(l, staff.words.arm_by_at, state = state, user = user, time = time),
         (None, Some(time)) => td_string!(l, staff.words.arm_at, state = state, time = time),
         _ => state.to_owned(),
     }
@@ -112,7 +106,8 @@ pub fn week(lang: Lang, schedule: &WeeklySchedule) -> Vec<String> {
                 .windows(usize::from(day))
                 .map(|h| format!("{}–{}", h.open.format("%H:%M"), h.close.format("%H:%M")))
                 .collect();
-            let hours = if windows.is_empty() { td_string!(l, app.schedule.closed).to_owned() } else { windows.join(", ") };
+            let hours =
+                if windows.is_empty() { td_string!(l, app.schedule.closed).to_owned() } else { windows.join(", ") };
             format!("{} {hours}", crate::lang::words::weekday(lang, day))
         })
         .collect()
@@ -185,30 +180,15 @@ mod tests {
     /// reads the same on an English page and in the API.
     #[test]
     fn english_is_the_engines_words() {
-        for a in [
-            "opened",
-            "acknowledged",
-            "backup_dispatched",
-            "crew_left",
-            "schedule_change_removed",
-            "some_new_action",
-        ] {
+        for a in
+            ["opened", "acknowledged", "backup_dispatched", "crew_left", "schedule_change_removed", "some_new_action"]
+        {
             assert_eq!(action(Lang::En, a), engine::words::action(a), "{a}");
         }
-        for k in [
-            StepKind::NotifyCustomer,
-            StepKind::Dispatch,
-            StepKind::Wait { seconds: 90 },
-            StepKind::NotifyFire,
-        ] {
+        for k in [StepKind::NotifyCustomer, StepKind::Dispatch, StepKind::Wait { seconds: 90 }, StepKind::NotifyFire] {
             assert_eq!(step(Lang::En, &k), engine::words::step(&k));
         }
-        for o in [
-            Outcome::Real,
-            Outcome::FalseUser,
-            Outcome::Cancelled,
-            Outcome::Duplicate,
-        ] {
+        for o in [Outcome::Real, Outcome::FalseUser, Outcome::Cancelled, Outcome::Duplicate] {
             assert_eq!(resolution(Lang::En, o), engine::words::resolution(o));
         }
         for c in [
@@ -222,16 +202,9 @@ mod tests {
         for o in [CallOutcome::Reached, CallOutcome::DeclinedDispatch] {
             assert_eq!(call_outcome(Lang::En, o), engine::words::call_outcome(o));
         }
-        for c in [
-            Category::Burglary,
-            Category::LinkFailure,
-            Category::OpenClose,
-        ] {
+        for c in [Category::Burglary, Category::LinkFailure, Category::OpenClose] {
             assert_eq!(category(Lang::En, c), engine::words::category_title(c));
         }
-        assert_ne!(
-            action(Lang::Fr, "dispatched"),
-            action(Lang::En, "dispatched")
-        );
+        assert_ne!(action(Lang::Fr, "dispatched"), action(Lang::En, "dispatched"));
     }
 }

@@ -2,9 +2,9 @@
 //! operators' and guards' actions carried out by the engine (which journals each one).
 
 use chrono_tz::Tz;
-use engine::{Actor, CallOutcome, Command, CommandError, CrewStatus, Incident, Resolution, Site, StepStatus};
 use engine::rules::billing::{Charge, Outcome};
 use engine::rules::geo::LatLon;
+use engine::{Actor, CallOutcome, Command, CommandError, CrewStatus, Incident, Resolution, Site, StepStatus};
 
 use super::engine::EngineError;
 use super::ops::{card, crew_marker, user_names, Names};
@@ -44,14 +44,21 @@ fn local(at_ms: Option<i64>, tz: Tz) -> Option<String> {
 /// A site's zones with their names and types, by number.
 pub async fn zone_lines(ctx: &Ctx, site_id: i64) -> Result<Vec<ZoneLine>, WorkError> {
     let mut kinds = ctx.store.zone_kinds(site_id).await?;
-    Ok(ctx.store.zones(site_id).await?.into_iter().map(|(n, name)| ZoneLine { zone: format!("{n:03}"), name, kind: kinds.remove(&n).unwrap_or_default() }).collect())
+    Ok(ctx
+        .store
+        .zones(site_id)
+        .await?
+        .into_iter()
+        .map(|(n, name)| ZoneLine { zone: format!("{n:03}"), name, kind: kinds.remove(&n).unwrap_or_default() })
+        .collect())
 }
 
 /// The site sheet: address, accounts, zones, instructions, schedule, test and suspension.
 pub async fn site_sheet(ctx: &Ctx, site_id: i64, live: Option<&Site>, now_ms: i64) -> Result<SiteSheet, WorkError> {
     let rec = ctx.store.site(site_id).await?.ok_or_else(|| WorkError::NotFound(format!("site {site_id}")))?;
     let tz = tz_of(&rec.time_zone);
-    let accounts = ctx.store.list_accounts().await?.into_iter().filter(|a| a.site_id == site_id).map(|a| a.number).collect();
+    let accounts =
+        ctx.store.list_accounts().await?.into_iter().filter(|a| a.site_id == site_id).map(|a| a.number).collect();
     let zones = zone_lines(ctx, site_id).await?;
     let mut sheet = SiteSheet {
         id: site_id,
@@ -89,7 +96,8 @@ pub async fn site_sheet(ctx: &Ctx, site_id: i64, live: Option<&Site>, now_ms: i6
 pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<IncidentWork, WorkError> {
     let lang = words::lang();
     let row = ctx.store.incident(id).await?.ok_or_else(|| WorkError::NotFound(format!("incident {id}")))?;
-    let stored: Incident = serde_json::from_str(&row.detail).map_err(|e| WorkError::Invalid(format!("unreadable incident: {e}")))?;
+    let stored: Incident =
+        serde_json::from_str(&row.detail).map_err(|e| WorkError::Invalid(format!("unreadable incident: {e}")))?;
     let site_id = stored.site_id;
     let names = user_names(&ctx.store).await?;
     let (inc, site, card_view, candidates, charges, now_ms) = ctx
@@ -112,18 +120,28 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
         records.extend(ctx.store.signal(sid).await?);
     }
     // Marked when the site was on test for them, as in the feed.
-    let signals = ctx.engine.read(move |e, _| records.iter().map(|r| super::views::signal_view_in(e, r)).collect::<Vec<_>>()).await?;
+    let signals = ctx
+        .engine
+        .read(move |e, _| records.iter().map(|r| super::views::signal_view_in(e, r)).collect::<Vec<_>>())
+        .await?;
     let contacts = ctx
         .store
         .contacts(site_id)
         .await?
         .into_iter()
         .map(|c| ContactLine {
-            calls: inc.calls.iter().filter(|k| k.contact_id == c.id).map(|k| words::call_outcome(lang, k.outcome).to_owned()).collect(),
+            calls: inc
+                .calls
+                .iter()
+                .filter(|k| k.contact_id == c.id)
+                .map(|k| words::call_outcome(lang, k.outcome).to_owned())
+                .collect(),
             id: c.id,
             name: c.name,
             phone: c.phone,
-            unavailable_until_ms: c.unavailable_until_ms.filter(|u| *u > now_ms && c.unavailable_from_ms.is_none_or(|f| f <= now_ms)),
+            unavailable_until_ms: c
+                .unavailable_until_ms
+                .filter(|u| *u > now_ms && c.unavailable_from_ms.is_none_or(|f| f <= now_ms)),
             has_password: c.has_password,
         })
         .collect();
@@ -149,13 +167,20 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
     let journal = journal_lines(ctx, id, tz, &names).await?;
     let resolutions = charges
         .into_iter()
-        .map(|(o, c)| ResolutionChoice { value: o.as_str().into(), label: words::resolution(lang, o).into(), billing: words::charge(lang, c) })
+        .map(|(o, c)| ResolutionChoice {
+            value: o.as_str().into(),
+            label: words::resolution(lang, o).into(),
+            billing: words::charge(lang, c),
+        })
         .collect();
     let taken_from_me = journal
         .iter()
         .rev()
         .find(|j| j.action == "taken_over")
-        .filter(|j| inc.claimed_by != Some(user.id) && j.detail.as_deref() == names.get(&user.id).map(|n| format!("from {n}")).as_deref())
+        .filter(|j| {
+            inc.claimed_by != Some(user.id)
+                && j.detail.as_deref() == names.get(&user.id).map(|n| format!("from {n}")).as_deref()
+        })
         .map(|j| j.who.clone().unwrap_or_else(|| "A supervisor".into()));
     let crews = ctx.store.list_crews().await?;
     let photos = ctx
@@ -184,10 +209,14 @@ pub async fn workspace(ctx: &Ctx, user: &SessionUser, id: i64) -> Result<Inciden
         journal,
         resolutions,
         cancel_until: local(inc.cancel_until_ms.filter(|c| *c > now_ms && inc.crew_id.is_none()), tz),
-        notes: inc.notes.iter().map(|(at, by, text)| {
-            let who = by.and_then(|b| names.get(&b).cloned()).unwrap_or_default();
-            format!("{} {who}: {text}", engine::local_time(*at, tz))
-        }).collect(),
+        notes: inc
+            .notes
+            .iter()
+            .map(|(at, by, text)| {
+                let who = by.and_then(|b| names.get(&b).cloned()).unwrap_or_default();
+                format!("{} {who}: {text}", engine::local_time(*at, tz))
+            })
+            .collect(),
         now_ms,
     })
 }
@@ -231,7 +260,12 @@ pub async fn site_password_ok(ctx: &Ctx, site_id: i64, password: String) -> Resu
 }
 
 /// Checks what a caller said against a contact's stored password hash (never revealed).
-pub async fn contact_password_ok(ctx: &Ctx, site_id: i64, contact_id: i64, password: String) -> Result<bool, WorkError> {
+pub async fn contact_password_ok(
+    ctx: &Ctx,
+    site_id: i64,
+    contact_id: i64,
+    password: String,
+) -> Result<bool, WorkError> {
     let hashes = ctx.store.contact_password_hashes(site_id).await?;
     let Some((_, hash)) = hashes.into_iter().find(|(c, _)| *c == contact_id) else {
         return Err(WorkError::Invalid("this contact has no password on file".into()));
@@ -265,7 +299,8 @@ pub async fn act(ctx: &Ctx, user: &SessionUser, id: i64, action: OpsAction) -> R
         OpsAction::Password { contact_id, password } => {
             let row = ctx.store.incident(id).await?.ok_or_else(|| WorkError::NotFound(format!("incident {id}")))?;
             let ok = contact_password_ok(ctx, row.site_id, contact_id, password).await?;
-            message = if ok { td_string!(l, staff.act.password_ok) } else { td_string!(l, staff.act.password_wrong) }.into();
+            message =
+                if ok { td_string!(l, staff.act.password_ok) } else { td_string!(l, staff.act.password_wrong) }.into();
             warn = !ok;
             let outcome = if ok { CallOutcome::Reached } else { CallOutcome::WrongPassword };
             Command::Call { incident: id, contact_id, outcome }
@@ -302,7 +337,8 @@ pub async fn act(ctx: &Ctx, user: &SessionUser, id: i64, action: OpsAction) -> R
             Command::Note { incident: id, text }
         }
         OpsAction::Close { resolution, recall_crews } => {
-            let resolution = Resolution::parse(&resolution).ok_or_else(|| WorkError::Invalid(format!("no resolution {resolution:?}")))?;
+            let resolution = Resolution::parse(&resolution)
+                .ok_or_else(|| WorkError::Invalid(format!("no resolution {resolution:?}")))?;
             message = td_string!(l, staff.act.closed, resolution = words::resolution(lang, resolution));
             Command::Close { incident: id, resolution, recall_crews }
         }
@@ -310,8 +346,13 @@ pub async fn act(ctx: &Ctx, user: &SessionUser, id: i64, action: OpsAction) -> R
     match ctx.engine.command(Actor::Operator(user.id), command).await {
         Ok(_) if reread => {
             // What the engine wrote about its choice ("sent: Echo 7, 3.1 km, ...; nearer but busy: ...").
-            let line = ctx.store.incident_journal(id).await?.into_iter().rev().find(|j| j.action.ends_with("dispatched"));
-            Ok(ActionOutcome::done(line.and_then(|j| j.detail).map(|d| engine::words::capitalized(&d)).unwrap_or_else(|| td_string!(l, staff.act.crew_sent).into())))
+            let line =
+                ctx.store.incident_journal(id).await?.into_iter().rev().find(|j| j.action.ends_with("dispatched"));
+            Ok(ActionOutcome::done(
+                line.and_then(|j| j.detail)
+                    .map(|d| engine::words::capitalized(&d))
+                    .unwrap_or_else(|| td_string!(l, staff.act.crew_sent).into()),
+            ))
         }
         Ok(_) if warn => Ok(ActionOutcome::refused(message)),
         Ok(_) => Ok(ActionOutcome::done(message)),
@@ -322,7 +363,11 @@ pub async fn act(ctx: &Ctx, user: &SessionUser, id: i64, action: OpsAction) -> R
         }
         Err(EngineError::Refused(e @ CommandError::CrewsOut(_))) => {
             let CommandError::CrewsOut(names) = &e else { unreachable!() };
-            Ok(ActionOutcome { ok: false, message: engine::words::capitalized(&e.to_string()), crews_out: names.clone() })
+            Ok(ActionOutcome {
+                ok: false,
+                message: engine::words::capitalized(&e.to_string()),
+                crews_out: names.clone(),
+            })
         }
         Err(EngineError::Refused(e)) => Ok(ActionOutcome::refused(engine::words::capitalized(&e.to_string()))),
         Err(e) => Err(e.into()),
@@ -346,14 +391,20 @@ pub fn check_note(text: &str) -> Result<(), WorkError> {
 
 /// A supervisor's action on a whole storm group: each incident is journaled on its own. An
 /// unknown group (it may just have closed) is a refusal, not an error.
-pub async fn storm_act(ctx: &Ctx, user: &SessionUser, group: String, action: StormAction) -> Result<ActionOutcome, WorkError> {
+pub async fn storm_act(
+    ctx: &Ctx,
+    user: &SessionUser,
+    group: String,
+    action: StormAction,
+) -> Result<ActionOutcome, WorkError> {
     if !user.role.is_supervisor() {
         return Ok(ActionOutcome::refused("Only a supervisor acts on a whole storm"));
     }
     let command = match action {
         StormAction::Acknowledge => Command::AcknowledgeStorm { group },
         StormAction::Close { resolution } => {
-            let resolution = Resolution::parse(&resolution).ok_or_else(|| WorkError::Invalid(format!("no resolution {resolution:?}")))?;
+            let resolution = Resolution::parse(&resolution)
+                .ok_or_else(|| WorkError::Invalid(format!("no resolution {resolution:?}")))?;
             Command::CloseStorm { group, resolution }
         }
     };
@@ -369,14 +420,17 @@ pub async fn storm_act(ctx: &Ctx, user: &SessionUser, group: String, action: Sto
             Ok(ActionOutcome::done(message))
         }
         Ok(_) => Ok(ActionOutcome::done("Done")),
-        Err(EngineError::Refused(CommandError::NotFound(_))) => Ok(ActionOutcome::refused("That storm group is no longer open")),
+        Err(EngineError::Refused(CommandError::NotFound(_))) => {
+            Ok(ActionOutcome::refused("That storm group is no longer open"))
+        }
         Err(EngineError::Refused(e)) => Ok(ActionOutcome::refused(engine::words::capitalized(&e.to_string()))),
         Err(e) => Err(e.into()),
     }
 }
 
 fn parse_outcome(s: &str) -> Result<CallOutcome, WorkError> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| WorkError::Invalid(format!("no call outcome {s:?}")))
+    serde_json::from_value(serde_json::Value::String(s.to_owned()))
+        .map_err(|_| WorkError::Invalid(format!("no call outcome {s:?}")))
 }
 
 /// The crew a guard's login drives.
@@ -431,7 +485,12 @@ pub async fn crew_job(ctx: &Ctx, user: &SessionUser) -> Result<CrewJob, WorkErro
 
 /// What the guard found at the site (words, and a photo already kept for the crew's
 /// incident), into that incident's journal.
-pub async fn crew_finding(ctx: &Ctx, user: &SessionUser, text: &str, photo: Option<i64>) -> Result<ActionOutcome, WorkError> {
+pub async fn crew_finding(
+    ctx: &Ctx,
+    user: &SessionUser,
+    text: &str,
+    photo: Option<i64>,
+) -> Result<ActionOutcome, WorkError> {
     let crew_id = crew_of(ctx, user).await?;
     let (n, max) = (text.trim().chars().count(), crate::model::ops::MAX_FINDING_CHARS);
     if n > max {
@@ -473,7 +532,11 @@ pub async fn crew_report(
     }
     let position: Option<LatLon> = position;
     match ctx.engine.command(Actor::Crew(crew_id), Command::CrewReport { crew_id, status, position }).await {
-        Ok(_) => Ok(ActionOutcome::done(status.map(|s| format!("Status: {}", engine::words::crew_status(s))).unwrap_or_else(|| "Position sent".into()))),
+        Ok(_) => Ok(ActionOutcome::done(
+            status
+                .map(|s| format!("Status: {}", engine::words::crew_status(s)))
+                .unwrap_or_else(|| "Position sent".into()),
+        )),
         Err(EngineError::Refused(e)) => Ok(ActionOutcome::refused(engine::words::capitalized(&e.to_string()))),
         Err(e) => Err(e.into()),
     }

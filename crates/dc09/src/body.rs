@@ -13,35 +13,19 @@ pub(crate) struct Body {
 
 /// Parses a body that starts with `[`.
 pub(crate) fn parse(body: &str) -> Result<Body, DecodeError> {
-    let (data, mut rest) =
-        block(body).ok_or(DecodeError::MalformedBody("data block has no closing ]"))?;
+    let (data, mut rest) = block(body).ok_or(DecodeError::MalformedBody("data block has no closing ]"))?;
     let mut xdata = Vec::new();
     while rest.starts_with('[') {
-        let (content, r) = block(rest).ok_or(DecodeError::MalformedBody(
-            "extended data block has no closing ]",
-        ))?;
-        xdata.push(
-            XData::parse(content).ok_or(DecodeError::MalformedBody("empty extended data block"))?,
-        );
+        let (content, r) = block(rest).ok_or(DecodeError::MalformedBody("extended data block has no closing ]"))?;
+        xdata.push(XData::parse(content).ok_or(DecodeError::MalformedBody("empty extended data block"))?);
         rest = r;
     }
     let timestamp = match rest.strip_prefix('_') {
-        Some(text) => Some(
-            text.parse()
-                .map_err(|_| DecodeError::BadTimestamp(text.to_owned()))?,
-        ),
+        Some(text) => Some(text.parse().map_err(|_| DecodeError::BadTimestamp(text.to_owned()))?),
         None if rest.is_empty() => None,
-        None => {
-            return Err(DecodeError::MalformedBody(
-                "unexpected text after the data blocks",
-            ))
-        }
+        None => return Err(DecodeError::MalformedBody("unexpected text after the data blocks")),
     };
-    Ok(Body {
-        data: data.to_owned(),
-        xdata,
-        timestamp,
-    })
+    Ok(Body { data: data.to_owned(), xdata, timestamp })
 }
 
 /// Splits `[content]rest` into content and rest.
@@ -57,8 +41,7 @@ mod tests {
 
     #[test]
     fn data_xdata_timestamp() {
-        let b = parse("[#1234|Nri1/BA05][X093W23.456][H03:04:00,01-02-2026]_03:04:05,01-02-2026")
-            .unwrap();
+        let b = parse("[#1234|Nri1/BA05][X093W23.456][H03:04:00,01-02-2026]_03:04:05,01-02-2026").unwrap();
         assert_eq!(b.data, "#1234|Nri1/BA05");
         assert_eq!(b.xdata.len(), 2);
         assert_eq!(b.xdata[1].id, 'H');

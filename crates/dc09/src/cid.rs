@@ -66,48 +66,23 @@ pub(crate) fn parse(body: &str) -> Result<Event, EventError> {
 }
 
 const fn z(code: u16, meaning: &'static str) -> CidCode {
-    CidCode {
-        code,
-        meaning,
-        closing: None,
-        address: AddressKind::Zone,
-    }
+    CidCode { code, meaning, closing: None, address: AddressKind::Zone }
 }
 
 const fn u(code: u16, meaning: &'static str) -> CidCode {
-    CidCode {
-        code,
-        meaning,
-        closing: None,
-        address: AddressKind::User,
-    }
+    CidCode { code, meaning, closing: None, address: AddressKind::User }
 }
 
 const fn o(code: u16, meaning: &'static str) -> CidCode {
-    CidCode {
-        code,
-        meaning,
-        closing: None,
-        address: AddressKind::Other,
-    }
+    CidCode { code, meaning, closing: None, address: AddressKind::Other }
 }
 
 const fn oc(code: u16, opening: &'static str, closing: &'static str) -> CidCode {
-    CidCode {
-        code,
-        meaning: opening,
-        closing: Some(closing),
-        address: AddressKind::User,
-    }
+    CidCode { code, meaning: opening, closing: Some(closing), address: AddressKind::User }
 }
 
 const fn ocz(code: u16, opening: &'static str, closing: &'static str) -> CidCode {
-    CidCode {
-        code,
-        meaning: opening,
-        closing: Some(closing),
-        address: AddressKind::Zone,
-    }
+    CidCode { code, meaning: opening, closing: Some(closing), address: AddressKind::Zone }
 }
 
 /// The Contact ID event codes (SIA DC-05), sorted by code.
@@ -349,14 +324,8 @@ mod tests {
     #[test]
     fn burglary_and_restore() {
         let e = parse("1130 01 005").unwrap();
-        assert_eq!(
-            (e.code.as_str(), e.qualifier, e.restore, e.known),
-            ("130", Some(Qualifier::New), false, true)
-        );
-        assert_eq!(
-            (e.partition.as_deref(), e.zone.as_deref(), e.user.as_deref()),
-            (Some("01"), Some("005"), None)
-        );
+        assert_eq!((e.code.as_str(), e.qualifier, e.restore, e.known), ("130", Some(Qualifier::New), false, true));
+        assert_eq!((e.partition.as_deref(), e.zone.as_deref(), e.user.as_deref()), (Some("01"), Some("005"), None));
         assert_eq!(e.meaning, "Burglary");
         let r = parse("3130 01 005").unwrap();
         assert!(r.restore);
@@ -383,13 +352,7 @@ mod tests {
     fn compact_and_unknown() {
         let spaced = parse("1602 00 000").unwrap();
         let compact = parse("160200000").unwrap();
-        assert_eq!(
-            Event {
-                raw: spaced.raw.clone(),
-                ..compact
-            },
-            spaced
-        );
+        assert_eq!(Event { raw: spaced.raw.clone(), ..compact }, spaced);
         let unknown = parse("1999 01 001").unwrap();
         assert_eq!((unknown.known, unknown.meaning), (false, UNKNOWN_EVENT));
     }
@@ -397,14 +360,8 @@ mod tests {
     #[test]
     fn errors() {
         assert_eq!(parse("2130 01 005"), Err(EventError::BadQualifier('2')));
-        assert!(matches!(
-            parse("1130 01 05"),
-            Err(EventError::MalformedContactId(_))
-        ));
-        assert!(matches!(
-            parse("1130 01 00X"),
-            Err(EventError::MalformedContactId(_))
-        ));
+        assert!(matches!(parse("1130 01 05"), Err(EventError::MalformedContactId(_))));
+        assert!(matches!(parse("1130 01 00X"), Err(EventError::MalformedContactId(_))));
         assert!(matches!(parse(""), Err(EventError::MalformedContactId(_))));
     }
 }

@@ -51,10 +51,7 @@ pub(crate) fn signed_decimal(text: &str) -> Option<f64> {
 fn unsigned_decimal(text: &str) -> Option<f64> {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let valid = (!whole.is_empty() || !fraction.is_empty())
-        && whole
-            .bytes()
-            .chain(fraction.bytes())
-            .all(|b| b.is_ascii_digit());
+        && whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit());
     valid.then(|| text.parse().ok()).flatten()
 }
 

@@ -6,13 +6,7 @@
 /// closing CR. The check value of `"123456789"` is `0xBB3D`.
 pub fn crc16_arc(bytes: &[u8]) -> u16 {
     bytes.iter().fold(0u16, |crc, &byte| {
-        (0..8).fold(crc ^ u16::from(byte), |c, _| {
-            if c & 1 == 1 {
-                (c >> 1) ^ 0xA001
-            } else {
-                c >> 1
-            }
-        })
+        (0..8).fold(crc ^ u16::from(byte), |c, _| if c & 1 == 1 { (c >> 1) ^ 0xA001 } else { c >> 1 })
     })
 }
 
@@ -32,9 +26,6 @@ mod tests {
 
     #[test]
     fn known_frame() {
-        assert_eq!(
-            crc16_arc(b"\"ADM-CID\"0001L0#1234[#1234|1130 01 005]"),
-            0x7EE8
-        );
+        assert_eq!(crc16_arc(b"\"ADM-CID\"0001L0#1234[#1234|1130 01 005]"), 0x7EE8);
     }
 }

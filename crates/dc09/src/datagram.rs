@@ -28,14 +28,8 @@ use crate::timestamp::Timestamp;
 /// not frame-like at all.
 pub fn datagram_frame(datagram: &[u8]) -> Cow<'_, [u8]> {
     let is_padding = |b: &u8| matches!(b, 0 | b' ' | b'\t' | b'\r' | b'\n');
-    let end = datagram
-        .iter()
-        .rposition(|b| !is_padding(b))
-        .map_or(0, |i| i + 1);
-    let start = datagram[..end]
-        .iter()
-        .position(|b| !is_padding(b))
-        .unwrap_or(end);
+    let end = datagram.iter().rposition(|b| !is_padding(b)).map_or(0, |i| i + 1);
+    let start = datagram[..end].iter().position(|b| !is_padding(b)).unwrap_or(end);
     let core = &datagram[start..end];
     let exact = start == 1 && datagram[0] == LF && datagram[end..] == [CR];
     if exact || !starts_like_frame(core) {

@@ -58,10 +58,7 @@ impl Frame {
         let Some(key) = key_for(&header.account) else {
             return Err(DecodeError::NoKey(Box::new(header)));
         };
-        let failed = |header: Header, detail| DecodeError::DecryptFailed {
-            header: Box::new(header),
-            detail,
-        };
+        let failed = |header: Header, detail| DecodeError::DecryptFailed { header: Box::new(header), detail };
         // `rest` starts with `[`.
         let hex = &rest[1..];
         let hex = hex.strip_suffix(']').unwrap_or(hex);
@@ -69,10 +66,7 @@ impl Frame {
             return Err(failed(header, "ciphertext is not hex"));
         };
         if plain.is_empty() || !plain.len().is_multiple_of(BLOCK) {
-            return Err(failed(
-                header,
-                "ciphertext is not a whole number of AES blocks",
-            ));
+            return Err(failed(header, "ciphertext is not a whole number of AES blocks"));
         }
         key.decrypt(&mut plain);
         let body = match parse_plaintext(&plain) {
@@ -139,8 +133,7 @@ impl Frame {
     }
 
     fn answer_encrypted(&self, token: Token, key: &Key, pad: &[u8], now: Timestamp) -> Vec<u8> {
-        self.reply_frame(token, true, Some(now))
-            .encode_encrypted(key, pad)
+        self.reply_frame(token, true, Some(now)).encode_encrypted(key, pad)
     }
 
     fn seal_encrypted(&self, key: &Key, pad: &[u8], after_pad: &[u8]) -> Vec<u8> {
@@ -181,10 +174,7 @@ enum Plain {
 
 /// Splits a plaintext into pad and body and parses the body.
 fn parse_plaintext(plain: &[u8]) -> Result<body::Body, Plain> {
-    let close = plain
-        .iter()
-        .position(|&b| b == b']')
-        .ok_or(Plain::Failed("no ']' in the plaintext: wrong key?"))?;
+    let close = plain.iter().position(|&b| b == b']').ok_or(Plain::Failed("no ']' in the plaintext: wrong key?"))?;
     let bar = plain.iter().position(|&b| b == b'|');
     match bar {
         Some(p) if p < close => {
@@ -210,9 +200,7 @@ fn parse_plaintext(plain: &[u8]) -> Result<body::Body, Plain> {
 /// Parses `data][xdata]..._timestamp`.
 fn parse_after_pad(rest: &[u8]) -> Result<body::Body, Plain> {
     if rest.iter().any(|&b| b < 0x20 || b == 0x7f) {
-        return Err(Plain::Failed(
-            "control characters after the pad: wrong key?",
-        ));
+        return Err(Plain::Failed("control characters after the pad: wrong key?"));
     }
     let mut text = String::from("[");
     text.push_str(&region_text(rest));
@@ -253,31 +241,13 @@ mod tests {
     #[test]
     fn plaintext_forms() {
         let body = |p: &[u8]| parse_plaintext(p).ok().map(|b| (b.data, b.xdata.len()));
-        assert_eq!(
-            body(b"pad|#1234|NBA1]_03:04:05,01-02-2026"),
-            Some(("#1234|NBA1".into(), 0))
-        );
+        assert_eq!(body(b"pad|#1234|NBA1]_03:04:05,01-02-2026"), Some(("#1234|NBA1".into(), 0)));
         assert_eq!(body(b"ppp]_03:04:05,01-02-2026"), Some((String::new(), 0)));
-        assert_eq!(
-            body(b"ppp][Ia|b]_03:04:05,01-02-2026"),
-            Some((String::new(), 1))
-        );
-        assert!(matches!(
-            parse_plaintext(b"00]0|#1234|NBA1]_03:04:05,01-02-2026"),
-            Err(Plain::Pad)
-        ));
-        assert!(matches!(
-            parse_plaintext(b"0[0|#1234|NBA1]_03:04:05,01-02-2026"),
-            Err(Plain::Pad)
-        ));
-        assert!(matches!(
-            parse_plaintext(b"no bracket at all"),
-            Err(Plain::Failed(_))
-        ));
-        assert!(matches!(
-            parse_plaintext(b"p|a\x01b]_03:04:05,01-02-2026"),
-            Err(Plain::Failed(_))
-        ));
+        assert_eq!(body(b"ppp][Ia|b]_03:04:05,01-02-2026"), Some((String::new(), 1)));
+        assert!(matches!(parse_plaintext(b"00]0|#1234|NBA1]_03:04:05,01-02-2026"), Err(Plain::Pad)));
+        assert!(matches!(parse_plaintext(b"0[0|#1234|NBA1]_03:04:05,01-02-2026"), Err(Plain::Pad)));
+        assert!(matches!(parse_plaintext(b"no bracket at all"), Err(Plain::Failed(_))));
+        assert!(matches!(parse_plaintext(b"p|a\x01b]_03:04:05,01-02-2026"), Err(Plain::Failed(_))));
     }
 
     #[test]
@@ -296,28 +266,14 @@ mod tests {
             timestamp: Some(ts(t)),
         };
         let decode = |f: &Frame| {
-            Frame::decode_with(&f.encode_encrypted(&key, b"x"), |_| Some(key.clone()), now)
-                .map_err(|e| e.reason())
+            Frame::decode_with(&f.encode_encrypted(&key, b"x"), |_| Some(key.clone()), now).map_err(|e| e.reason())
         };
-        for ok in [
-            "12:00:20,01-02-2026",
-            "11:59:20,01-02-2026",
-            "12:00:00,01-02-2026",
-        ] {
+        for ok in ["12:00:20,01-02-2026", "11:59:20,01-02-2026", "12:00:00,01-02-2026"] {
             assert_eq!(decode(&frame(ok)), Ok(frame(ok)), "{ok}");
         }
-        assert_eq!(
-            decode(&frame("12:00:21,01-02-2026")),
-            Err("timestamp_in_future")
-        );
-        assert_eq!(
-            decode(&frame("11:59:19,01-02-2026")),
-            Err("timestamp_too_old")
-        );
-        let untimed = Frame {
-            timestamp: None,
-            ..frame("12:00:00,01-02-2026")
-        };
+        assert_eq!(decode(&frame("12:00:21,01-02-2026")), Err("timestamp_in_future"));
+        assert_eq!(decode(&frame("11:59:19,01-02-2026")), Err("timestamp_too_old"));
+        let untimed = Frame { timestamp: None, ..frame("12:00:00,01-02-2026") };
         assert_eq!(decode(&untimed), Err("missing_timestamp"));
     }
 }

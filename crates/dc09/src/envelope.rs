@@ -32,29 +32,18 @@ pub(crate) fn open(raw: &[u8]) -> Result<&[u8], DecodeError> {
         return Err(DecodeError::MalformedFrame("LF or CR inside the frame"));
     }
     if raw.len() <= PREFIX_LEN + 1 {
-        return Err(DecodeError::MalformedFrame(
-            "too short for CRC and length fields",
-        ));
+        return Err(DecodeError::MalformedFrame("too short for CRC and length fields"));
     }
-    let crc_field = hex4(&raw[1..5]).ok_or(DecodeError::UnreadablePrefix(
-        "CRC field is not 4 hex digits",
-    ))?;
-    let len_field = hex4(&raw[5..PREFIX_LEN]).ok_or(DecodeError::UnreadablePrefix(
-        "length field is not 4 hex digits",
-    ))?;
+    let crc_field = hex4(&raw[1..5]).ok_or(DecodeError::UnreadablePrefix("CRC field is not 4 hex digits"))?;
+    let len_field =
+        hex4(&raw[5..PREFIX_LEN]).ok_or(DecodeError::UnreadablePrefix("length field is not 4 hex digits"))?;
     let region = &raw[PREFIX_LEN..raw.len() - 1];
     let computed = crc16_arc(region);
     if computed != crc_field {
-        return Err(DecodeError::CrcMismatch {
-            field: crc_field,
-            computed,
-        });
+        return Err(DecodeError::CrcMismatch { field: crc_field, computed });
     }
     if usize::from(len_field) != region.len() {
-        return Err(DecodeError::LengthMismatch {
-            field: usize::from(len_field),
-            actual: region.len(),
-        });
+        return Err(DecodeError::LengthMismatch { field: usize::from(len_field), actual: region.len() });
     }
     Ok(region)
 }
@@ -97,45 +86,20 @@ mod tests {
     fn errors() {
         assert_eq!(open(b""), Err(DecodeError::Truncated));
         assert_eq!(open(b"\n"), Err(DecodeError::Truncated));
-        assert_eq!(
-            open(b"\n1EF20013\"NULL\"0000L0#1234[]"),
-            Err(DecodeError::Truncated)
-        );
+        assert_eq!(open(b"\n1EF20013\"NULL\"0000L0#1234[]"), Err(DecodeError::Truncated));
         assert_eq!(open(b"abc"), Err(DecodeError::Garbage));
         assert_eq!(open(b"\n\r").unwrap_err().reason(), "malformed_frame");
-        assert_eq!(
-            open(b"1EF2\"NULL\"\r").unwrap_err().reason(),
-            "malformed_frame"
-        );
-        assert_eq!(
-            open(b"\n1EF2\n0013\"NULL\"\r").unwrap_err().reason(),
-            "malformed_frame"
-        );
-        assert_eq!(
-            open(b"\nZZZZ0013\"NULL\"0000L0#1234[]\r")
-                .unwrap_err()
-                .reason(),
-            "malformed_header"
-        );
-        assert_eq!(
-            open(b"\n1EF2001g\"NULL\"0000L0#1234[]\r")
-                .unwrap_err()
-                .reason(),
-            "malformed_header"
-        );
+        assert_eq!(open(b"1EF2\"NULL\"\r").unwrap_err().reason(), "malformed_frame");
+        assert_eq!(open(b"\n1EF2\n0013\"NULL\"\r").unwrap_err().reason(), "malformed_frame");
+        assert_eq!(open(b"\nZZZZ0013\"NULL\"0000L0#1234[]\r").unwrap_err().reason(), "malformed_header");
+        assert_eq!(open(b"\n1EF2001g\"NULL\"0000L0#1234[]\r").unwrap_err().reason(), "malformed_header");
         assert_eq!(
             open(b"\n1EF30013\"NULL\"0000L0#1234[]\r"),
-            Err(DecodeError::CrcMismatch {
-                field: 0x1EF3,
-                computed: 0x1EF2
-            })
+            Err(DecodeError::CrcMismatch { field: 0x1EF3, computed: 0x1EF2 })
         );
         assert_eq!(
             open(b"\n1EF20014\"NULL\"0000L0#1234[]\r"),
-            Err(DecodeError::LengthMismatch {
-                field: 0x14,
-                actual: 0x13
-            })
+            Err(DecodeError::LengthMismatch { field: 0x14, actual: 0x13 })
         );
     }
 }

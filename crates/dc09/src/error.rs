@@ -112,9 +112,7 @@ impl DecodeError {
             DecodeError::Truncated => "truncated",
             DecodeError::Garbage => "garbage",
             DecodeError::MalformedFrame(_) => "malformed_frame",
-            DecodeError::UnreadablePrefix(_) | DecodeError::MalformedHeader(_) => {
-                "malformed_header"
-            }
+            DecodeError::UnreadablePrefix(_) | DecodeError::MalformedHeader(_) => "malformed_header",
             DecodeError::CrcMismatch { .. } => "crc_mismatch",
             DecodeError::LengthMismatch { .. } => "length_mismatch",
             DecodeError::BadSequence(_) => "bad_sequence",
@@ -163,8 +161,9 @@ impl DecodeError {
             | DecodeError::DecryptFailed { header: h, .. }
             | DecodeError::PadForbiddenChars(h)
             | DecodeError::MissingTimestamp(h) => Some((**h).clone()),
-            DecodeError::TimestampTooOld { frame, .. }
-            | DecodeError::TimestampInFuture { frame, .. } => Some(frame.header()),
+            DecodeError::TimestampTooOld { frame, .. } | DecodeError::TimestampInFuture { frame, .. } => {
+                Some(frame.header())
+            }
             _ => None,
         }
     }

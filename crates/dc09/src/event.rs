@@ -153,14 +153,7 @@ mod tests {
 
     #[test]
     fn no_events_for_replies_null_and_empty_data() {
-        for t in [
-            Token::Null,
-            Token::Ack,
-            Token::Nak,
-            Token::Duh,
-            Token::AdmCid,
-            Token::SiaDcs,
-        ] {
+        for t in [Token::Null, Token::Ack, Token::Nak, Token::Duh, Token::AdmCid, Token::SiaDcs] {
             assert_eq!(events_of(&t, ""), Ok(vec![]));
         }
         assert!(events_of(&Token::Other("X".into()), "").is_err());

@@ -59,14 +59,7 @@ impl Frame {
 
     /// Joins a decoded header and body.
     pub(crate) fn from_parts(header: Header, body: body::Body) -> Frame {
-        let Header {
-            token,
-            encrypted,
-            seq,
-            receiver,
-            line,
-            account,
-        } = header;
+        let Header { token, encrypted, seq, receiver, line, account } = header;
         Frame {
             token,
             encrypted,
@@ -96,12 +89,7 @@ impl Frame {
     /// Writes `"[*]token"seq[Rrcvr]Lline#acct` (or `A0` for an empty account).
     pub(crate) fn write_header(&self, region: &mut String, encrypted: bool) {
         let star = if encrypted { "*" } else { "" };
-        let _ = write!(
-            region,
-            "\"{star}{}\"{:04}",
-            self.token.as_str(),
-            self.seq % 10_000
-        );
+        let _ = write!(region, "\"{star}{}\"{:04}", self.token.as_str(), self.seq % 10_000);
         if let Some(receiver) = &self.receiver {
             let _ = write!(region, "R{receiver}");
         }
@@ -176,14 +164,8 @@ mod tests {
     fn decode_cid() {
         let f = Frame::decode(CID).unwrap();
         assert_eq!(f.token, Token::AdmCid);
-        assert_eq!(
-            (f.seq, f.receiver.as_deref(), f.line.as_str()),
-            (1, None, "0")
-        );
-        assert_eq!(
-            (f.account.as_str(), f.data.as_str()),
-            ("1234", "#1234|1130 01 005")
-        );
+        assert_eq!((f.seq, f.receiver.as_deref(), f.line.as_str()), (1, None, "0"));
+        assert_eq!((f.account.as_str(), f.data.as_str()), ("1234", "#1234|1130 01 005"));
         assert!(f.xdata.is_empty() && f.timestamp.is_none() && !f.encrypted);
     }
 
@@ -203,14 +185,9 @@ mod tests {
         let h = f.find_xdata('H').and_then(XData::time).unwrap();
         assert_eq!(h.to_string(), "03:04:00,01-02-2026");
         assert!(f.find_xdata('M').is_none());
-        let mac = Frame::decode(
-            b"\n8C860043\"SIA-DCS\"9876R579BDFL789ABC#123456A[#123456A|NFA129][M1234567890AB]\r",
-        )
-        .unwrap();
-        assert_eq!(
-            mac.find_xdata('M').and_then(XData::mac),
-            Some([0x12, 0x34, 0x56, 0x78, 0x90, 0xAB])
-        );
+        let mac = Frame::decode(b"\n8C860043\"SIA-DCS\"9876R579BDFL789ABC#123456A[#123456A|NFA129][M1234567890AB]\r")
+            .unwrap();
+        assert_eq!(mac.find_xdata('M').and_then(XData::mac), Some([0x12, 0x34, 0x56, 0x78, 0x90, 0xAB]));
         assert_eq!(mac.position(), None);
     }
 

@@ -31,14 +31,9 @@ pub struct Header {
 
 /// Parses the header of a checked region and returns it with the rest, which starts at `[`.
 pub(crate) fn parse(region: &str) -> Result<(Header, &str), DecodeError> {
-    let after_quote = region
-        .strip_prefix('"')
-        .ok_or(DecodeError::MalformedHeader(
-            "no opening quote before the token",
-        ))?;
-    let close = after_quote
-        .find('"')
-        .ok_or(DecodeError::MalformedHeader("token has no closing quote"))?;
+    let after_quote =
+        region.strip_prefix('"').ok_or(DecodeError::MalformedHeader("no opening quote before the token"))?;
+    let close = after_quote.find('"').ok_or(DecodeError::MalformedHeader("token has no closing quote"))?;
     let (encrypted, token_text) = match after_quote[..close].strip_prefix('*') {
         Some(t) => (true, t),
         None => (false, &after_quote[..close]),
@@ -48,24 +43,18 @@ pub(crate) fn parse(region: &str) -> Result<(Header, &str), DecodeError> {
     }
     let rest = &after_quote[close + 1..];
 
-    let seq_text = rest
-        .get(..4)
-        .filter(|s| s.bytes().all(|b| b.is_ascii_digit()));
+    let seq_text = rest.get(..4).filter(|s| s.bytes().all(|b| b.is_ascii_digit()));
     let Some(seq_text) = seq_text else {
         return Err(DecodeError::BadSequence(rest.chars().take(4).collect()));
     };
-    let seq: u16 = seq_text
-        .parse()
-        .map_err(|_| DecodeError::BadSequence(seq_text.to_owned()))?;
+    let seq: u16 = seq_text.parse().map_err(|_| DecodeError::BadSequence(seq_text.to_owned()))?;
     let mut rest = &rest[4..];
 
     let receiver = match rest.strip_prefix('R') {
         Some(r) => {
             let (digits, r) = hex_run(r);
             if digits.is_empty() || digits.len() > MAX_PREFIX_DIGITS {
-                return Err(DecodeError::MalformedHeader(
-                    "receiver must be 1-6 hex digits",
-                ));
+                return Err(DecodeError::MalformedHeader("receiver must be 1-6 hex digits"));
             }
             rest = r;
             Some(digits.to_owned())
@@ -76,42 +65,26 @@ pub(crate) fn parse(region: &str) -> Result<(Header, &str), DecodeError> {
     let after_l = match rest.strip_prefix('L') {
         Some(r) => r,
         None if rest.starts_with('#') => return Err(DecodeError::MissingLinePrefix),
-        None => {
-            return Err(DecodeError::MalformedHeader(
-                "expected R or L after the sequence number",
-            ))
-        }
+        None => return Err(DecodeError::MalformedHeader("expected R or L after the sequence number")),
     };
     let (run, rest) = hex_run(after_l);
     let (line, account, rest) = if let Some(r) = rest.strip_prefix('#') {
         let (digits, r) = hex_run(r);
         if !(MIN_ACCOUNT_DIGITS..=MAX_ACCOUNT_DIGITS).contains(&digits.len()) {
-            return Err(DecodeError::MalformedHeader(
-                "account must be 3-16 hex digits",
-            ));
+            return Err(DecodeError::MalformedHeader("account must be 3-16 hex digits"));
         }
         (run, digits.to_ascii_uppercase(), r)
     } else {
-        let line =
-            split_placeholder(run).ok_or(DecodeError::MalformedHeader("missing #account"))?;
+        let line = split_placeholder(run).ok_or(DecodeError::MalformedHeader("missing #account"))?;
         (line, String::new(), rest)
     };
     if line.is_empty() || line.len() > MAX_PREFIX_DIGITS {
-        return Err(DecodeError::MalformedHeader(
-            "line prefix must be 1-6 hex digits",
-        ));
+        return Err(DecodeError::MalformedHeader("line prefix must be 1-6 hex digits"));
     }
     if !rest.starts_with('[') {
         return Err(DecodeError::MalformedHeader("expected [ after the account"));
     }
-    let header = Header {
-        token: Token::parse(token_text),
-        encrypted,
-        seq,
-        receiver,
-        line: line.to_owned(),
-        account,
-    };
+    let header = Header { token: Token::parse(token_text), encrypted, seq, receiver, line: line.to_owned(), account };
     Ok((header, rest))
 }
 
@@ -124,10 +97,7 @@ fn split_placeholder(run: &str) -> Option<&str> {
 }
 
 fn hex_run(s: &str) -> (&str, &str) {
-    let end = s
-        .bytes()
-        .position(|b| !b.is_ascii_hexdigit())
-        .unwrap_or(s.len());
+    let end = s.bytes().position(|b| !b.is_ascii_hexdigit()).unwrap_or(s.len());
     s.split_at(end)
 }
 
@@ -154,10 +124,7 @@ mod tests {
     #[test]
     fn nak_placeholder_account() {
         let h = ok("\"NAK\"0000R0L0A0[]");
-        assert_eq!(
-            (h.receiver.as_deref(), h.line.as_str(), h.account.as_str()),
-            (Some("0"), "0", "")
-        );
+        assert_eq!((h.receiver.as_deref(), h.line.as_str(), h.account.as_str()), (Some("0"), "0", ""));
     }
 
     #[test]
@@ -169,10 +136,7 @@ mod tests {
         assert_eq!(reason("\"ADM-CID\"0006R1#1234[]"), "missing_line_prefix");
         assert_eq!(reason("\"ACK\"0001NoneL0#1234[]"), "malformed_header");
         assert_eq!(reason("\"ACK\"0001L0#12[]"), "malformed_header");
-        assert_eq!(
-            reason("\"ACK\"0001L0#12345678901234567[]"),
-            "malformed_header"
-        );
+        assert_eq!(reason("\"ACK\"0001L0#12345678901234567[]"), "malformed_header");
         assert_eq!(reason("\"ACK\"0001L0#123G[]"), "malformed_header");
         assert_eq!(reason("\"ACK\"0001L0[]"), "malformed_header");
         assert_eq!(reason("\"ACK\"0001L1234567#123[]"), "malformed_header");

@@ -33,9 +33,7 @@ pub enum KeyError {
     #[error("AES key must be 16, 24 or 32 bytes, got {0}")]
     BadLength(usize),
     /// The text is neither 16/24/32 ASCII characters nor 32/48/64 hex digits.
-    #[error(
-        "key text of {0} characters is neither 16/24/32 ASCII characters nor 32/48/64 hex digits"
-    )]
+    #[error("key text of {0} characters is neither 16/24/32 ASCII characters nor 32/48/64 hex digits")]
     BadText(usize),
     /// [`Key::hex`]: the text is not 32, 48 or 64 hex digits.
     #[error("hex key must be 32, 48 or 64 hex digits")]
@@ -48,10 +46,7 @@ impl Key {
         if !matches!(bytes.len(), 16 | 24 | 32) {
             return Err(KeyError::BadLength(bytes.len()));
         }
-        let mut key = Key {
-            bytes: [0; 32],
-            len: bytes.len(),
-        };
+        let mut key = Key { bytes: [0; 32], len: bytes.len() };
         key.bytes[..bytes.len()].copy_from_slice(bytes);
         Ok(key)
     }
@@ -64,8 +59,7 @@ impl Key {
     /// an ASCII AES-256 key or a hex AES-128 key: it is read as hex. A caller who knows the
     /// form uses [`Key::ascii`] or [`Key::hex`]. Whitespace is not trimmed.
     pub fn parse(text: &str) -> Result<Key, KeyError> {
-        let is_hex =
-            matches!(text.len(), 32 | 48 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit());
+        let is_hex = matches!(text.len(), 32 | 48 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit());
         if is_hex {
             Key::hex(text)
         } else if matches!(text.len(), 16 | 24 | 32) {
@@ -175,21 +169,13 @@ mod tests {
         assert_eq!(Key::from_bytes(&[7; 16]).unwrap().bits(), 128);
         assert_eq!(Key::from_bytes(&[7; 24]).unwrap().bits(), 192);
         assert_eq!(Key::from_bytes(&[7; 32]).unwrap().bits(), 256);
-        assert_eq!(
-            Key::from_bytes(&[7; 17]).unwrap_err(),
-            KeyError::BadLength(17)
-        );
+        assert_eq!(Key::from_bytes(&[7; 17]).unwrap_err(), KeyError::BadLength(17));
         let ascii = Key::parse("0123456789ABCDEF").unwrap();
         assert_eq!(ascii.as_bytes(), b"0123456789ABCDEF");
         let hex = Key::parse("850cba22f7dd4f033405da83e4c5bae9").unwrap();
         assert_eq!(hex.bits(), 128);
         assert_eq!(hex.as_bytes()[..2], [0x85, 0x0c]);
-        assert_eq!(
-            Key::parse("ABCDABCDABCDABCDABCDABCDABCDABCD")
-                .unwrap()
-                .bits(),
-            128
-        );
+        assert_eq!(Key::parse("ABCDABCDABCDABCDABCDABCDABCDABCD").unwrap().bits(), 128);
         // Ambiguous 32 hex digits: hex by default, ASCII on request.
         let text = "FEDCBA9876543210FEDCBA9876543210";
         assert_eq!(Key::parse(text).unwrap().bits(), 128);

@@ -106,12 +106,7 @@ impl Frame {
     }
 
     /// The reply frame to this one: same seq, receiver, line and account, empty body.
-    pub(crate) fn reply_frame(
-        &self,
-        token: Token,
-        encrypted: bool,
-        timestamp: Option<Timestamp>,
-    ) -> Frame {
+    pub(crate) fn reply_frame(&self, token: Token, encrypted: bool, timestamp: Option<Timestamp>) -> Frame {
         Frame {
             token,
             encrypted,
@@ -133,22 +128,15 @@ mod tests {
     #[test]
     fn nak_matches_spec_shape() {
         let now: Timestamp = "16:09:09,04-14-2015".parse().unwrap();
-        assert_eq!(
-            nak(now),
-            b"\n3C830025\"NAK\"0000R0L0A0[]_16:09:09,04-14-2015\r"
-        );
+        assert_eq!(nak(now), b"\n3C830025\"NAK\"0000R0L0A0[]_16:09:09,04-14-2015\r");
     }
 
     #[test]
     fn ack_echoes_header() {
-        let f =
-            Frame::decode(b"\n1D85002B\"NULL\"0001L0#00653210[]_09:17:32,05-18-2016\r").unwrap();
+        let f = Frame::decode(b"\n1D85002B\"NULL\"0001L0#00653210[]_09:17:32,05-18-2016\r").unwrap();
         let ack = Frame::decode(&f.ack()).unwrap();
         assert_eq!(ack.token, Token::Ack);
-        assert_eq!(
-            (ack.seq, ack.receiver, ack.line, ack.account),
-            (1, None, "0".into(), "00653210".into())
-        );
+        assert_eq!((ack.seq, ack.receiver, ack.line, ack.account), (1, None, "0".into(), "00653210".into()));
         assert_eq!((ack.data.as_str(), ack.timestamp), ("", f.timestamp));
         assert_eq!(Frame::decode(&f.duh()).unwrap().token, Token::Duh);
     }
@@ -158,22 +146,12 @@ mod tests {
         let cid = Frame::decode(b"\n7EE80027\"ADM-CID\"0001L0#1234[#1234|1130 01 005]\r").unwrap();
         assert_eq!(cid.reply_kind(), ReplyKind::Ack);
         assert_eq!(cid.reply(), Some(cid.ack()));
-        let bad = Frame {
-            data: "#1234|9130 01 005".into(),
-            ..cid.clone()
-        };
+        let bad = Frame { data: "#1234|9130 01 005".into(), ..cid.clone() };
         assert_eq!(bad.reply_kind(), ReplyKind::Duh);
         assert_eq!(bad.reply(), Some(bad.duh()));
-        let odd = Frame {
-            token: Token::Other("ADM-XYZ".into()),
-            ..cid.clone()
-        };
+        let odd = Frame { token: Token::Other("ADM-XYZ".into()), ..cid.clone() };
         assert_eq!(odd.reply_kind(), ReplyKind::Duh);
-        let ack = Frame {
-            token: Token::Ack,
-            data: String::new(),
-            ..cid
-        };
+        let ack = Frame { token: Token::Ack, data: String::new(), ..cid };
         assert_eq!((ack.reply_kind(), ack.reply()), (ReplyKind::None, None));
     }
 }

@@ -28,10 +28,7 @@ pub fn sia_code(code: &str) -> Option<&'static SiaCode> {
 
 /// Parses the SIA data `body` (after any `#acct|` block) of `data` into its events.
 pub(crate) fn parse(data: &str, body: &str) -> Result<Vec<Event>, EventError> {
-    let malformed = |detail| EventError::MalformedSia {
-        data: data.to_owned(),
-        detail,
-    };
+    let malformed = |detail| EventError::MalformedSia { data: data.to_owned(), detail };
     let mut events = Vec::new();
     let mut block_start = 0;
     for block in split_blocks(body).map_err(malformed)? {
@@ -86,10 +83,7 @@ fn parse_event_block(block: &str, events: &mut Vec<Event>) -> Result<(), &'stati
             let name = &block[i..i + 2];
             i += 2;
             let start = i;
-            while b
-                .get(i)
-                .is_some_and(|&c| c.is_ascii_digit() || b":-.".contains(&c))
-            {
+            while b.get(i).is_some_and(|&c| c.is_ascii_digit() || b":-.".contains(&c)) {
                 i += 1;
             }
             let text_name = format!("{name}_text");
@@ -116,13 +110,7 @@ fn parse_event_block(block: &str, events: &mut Vec<Event>) -> Result<(), &'stati
                 }
                 None => None,
             };
-            events.push(event(
-                &block[start..start + 2],
-                address,
-                text,
-                &modifiers,
-                &block[start..i],
-            ));
+            events.push(event(&block[start..start + 2], address, text, &modifiers, &block[start..i]));
         } else {
             return Err("unexpected character");
         }
@@ -139,20 +127,9 @@ fn caret_text(block: &str, at: usize) -> Result<Option<(&str, usize)>, &'static 
     Ok(Some((&rest[..end], at + end + 2)))
 }
 
-fn event(
-    code: &str,
-    address: &str,
-    text: Option<String>,
-    modifiers: &[(String, String)],
-    raw: &str,
-) -> Event {
+fn event(code: &str, address: &str, text: Option<String>, modifiers: &[(String, String)], raw: &str) -> Event {
     let entry = sia_code(code);
-    let modifier = |name: &str| {
-        modifiers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    };
+    let modifier = |name: &str| modifiers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     let address = (!address.is_empty()).then(|| address.to_owned());
     let address_is_user = entry.is_some_and(|e| e.address == AddressKind::User);
     Event {
@@ -172,57 +149,27 @@ fn event(
 }
 
 const fn z(code: &'static str, meaning: &'static str) -> SiaCode {
-    SiaCode {
-        code,
-        meaning,
-        restore: false,
-        address: AddressKind::Zone,
-    }
+    SiaCode { code, meaning, restore: false, address: AddressKind::Zone }
 }
 
 const fn zr(code: &'static str, meaning: &'static str) -> SiaCode {
-    SiaCode {
-        code,
-        meaning,
-        restore: true,
-        address: AddressKind::Zone,
-    }
+    SiaCode { code, meaning, restore: true, address: AddressKind::Zone }
 }
 
 const fn u(code: &'static str, meaning: &'static str) -> SiaCode {
-    SiaCode {
-        code,
-        meaning,
-        restore: false,
-        address: AddressKind::User,
-    }
+    SiaCode { code, meaning, restore: false, address: AddressKind::User }
 }
 
 const fn a(code: &'static str, meaning: &'static str) -> SiaCode {
-    SiaCode {
-        code,
-        meaning,
-        restore: false,
-        address: AddressKind::Area,
-    }
+    SiaCode { code, meaning, restore: false, address: AddressKind::Area }
 }
 
 const fn o(code: &'static str, meaning: &'static str) -> SiaCode {
-    SiaCode {
-        code,
-        meaning,
-        restore: false,
-        address: AddressKind::Other,
-    }
+    SiaCode { code, meaning, restore: false, address: AddressKind::Other }
 }
 
 const fn or(code: &'static str, meaning: &'static str) -> SiaCode {
-    SiaCode {
-        code,
-        meaning,
-        restore: true,
-        address: AddressKind::Other,
-    }
+    SiaCode { code, meaning, restore: true, address: AddressKind::Other }
 }
 
 /// The SIA DC-03 event codes, sorted by code.
@@ -535,26 +482,17 @@ mod tests {
     }
 
     fn codes(body: &str) -> Vec<(String, Option<String>, Option<String>)> {
-        events(body)
-            .into_iter()
-            .map(|e| (e.code, e.zone, e.partition))
-            .collect()
+        events(body).into_iter().map(|e| (e.code, e.zone, e.partition)).collect()
     }
 
-    fn t(
-        code: &str,
-        zone: Option<&str>,
-        partition: Option<&str>,
-    ) -> (String, Option<String>, Option<String>) {
+    fn t(code: &str, zone: Option<&str>, partition: Option<&str>) -> (String, Option<String>, Option<String>) {
         (code.into(), zone.map(Into::into), partition.map(Into::into))
     }
 
     #[test]
     fn table_sorted_and_unique() {
         assert!(SIA_CODES.windows(2).all(|w| w[0].code < w[1].code));
-        assert!(SIA_CODES
-            .iter()
-            .all(|c| c.code.len() == 2 && c.code.bytes().all(|b| b.is_ascii_uppercase())));
+        assert!(SIA_CODES.iter().all(|c| c.code.len() == 2 && c.code.bytes().all(|b| b.is_ascii_uppercase())));
         assert!(SIA_CODES.len() > 250);
         assert!(sia_code("ZX").is_none());
     }
@@ -567,33 +505,15 @@ mod tests {
         assert_eq!(codes("Nri2ti10:15:00CL5"), [t("CL", Some("5"), Some("2"))]);
         assert_eq!(codes("Npi012/YX"), [t("YX", None, None)]);
         assert_eq!(codes("Nri0/RP"), [t("RP", None, Some("0"))]);
-        assert_eq!(
-            codes("Nri1/FA01/FA02"),
-            [
-                t("FA", Some("01"), Some("1")),
-                t("FA", Some("02"), Some("1"))
-            ]
-        );
-        assert_eq!(
-            codes("Nri1/BA1/ri2/BA2"),
-            [t("BA", Some("1"), Some("1")), t("BA", Some("2"), Some("2"))]
-        );
-        assert_eq!(
-            codes("NYXBA1"),
-            [t("YX", None, None), t("BA", Some("1"), None)]
-        );
+        assert_eq!(codes("Nri1/FA01/FA02"), [t("FA", Some("01"), Some("1")), t("FA", Some("02"), Some("1"))]);
+        assert_eq!(codes("Nri1/BA1/ri2/BA2"), [t("BA", Some("1"), Some("1")), t("BA", Some("2"), Some("2"))]);
+        assert_eq!(codes("NYXBA1"), [t("YX", None, None), t("BA", Some("1"), None)]);
     }
 
     #[test]
     fn modifiers_and_users() {
         let e = &events("Nid3/ri2/OP3")[0];
-        assert_eq!(
-            e.modifiers,
-            [
-                ("id".to_owned(), "3".to_owned()),
-                ("ri".to_owned(), "2".to_owned())
-            ]
-        );
+        assert_eq!(e.modifiers, [("id".to_owned(), "3".to_owned()), ("ri".to_owned(), "2".to_owned())]);
         assert_eq!(e.user.as_deref(), Some("3"));
         assert_eq!(events("Nri1OP7")[0].user.as_deref(), Some("7"));
         assert_eq!(events("Nri1BA7")[0].user, None);
@@ -604,20 +524,12 @@ mod tests {
     #[test]
     fn texts() {
         let e = &events("Nri01^TOTAL^/LX901^centrale d'alarme JA-106K(R)^")[0];
-        assert_eq!(
-            (e.code.as_str(), e.zone.as_deref(), e.partition.as_deref()),
-            ("LX", Some("901"), Some("01"))
-        );
+        assert_eq!((e.code.as_str(), e.zone.as_deref(), e.partition.as_deref()), ("LX", Some("901"), Some("01")));
         assert_eq!(e.text.as_deref(), Some("centrale d'alarme JA-106K(R)"));
-        assert!(e
-            .modifiers
-            .contains(&("ri_text".to_owned(), "TOTAL".to_owned())));
+        assert!(e.modifiers.contains(&("ri_text".to_owned(), "TOTAL".to_owned())));
         assert_eq!(e.meaning, "Local Programming Ended");
         let a = &events("Nri1TA9|ATamper Kitchen")[0];
-        assert_eq!(
-            (a.text.as_deref(), a.meaning),
-            (Some("Tamper Kitchen"), "Tamper Alarm")
-        );
+        assert_eq!((a.text.as_deref(), a.meaning), (Some("Tamper Kitchen"), "Tamper Alarm"));
         assert_eq!(events("NRR|Atest")[0].text.as_deref(), Some("test"));
         assert_eq!(events("NBA1^a|b^")[0].text.as_deref(), Some("a|b"));
     }
@@ -628,29 +540,13 @@ mod tests {
         assert!(!events("Nri1/BA05")[0].restore);
         assert!(!events("NCR1")[0].restore);
         let z = &events("Nri1/ZX05")[0];
-        assert_eq!(
-            (z.known, z.meaning, z.zone.as_deref()),
-            (false, UNKNOWN_EVENT, Some("05"))
-        );
+        assert_eq!((z.known, z.meaning, z.zone.as_deref()), (false, UNKNOWN_EVENT, Some("05")));
     }
 
     #[test]
     fn errors() {
-        for bad in [
-            "",
-            "N",
-            "Nri1",
-            "NB1",
-            "Nr1/BA1",
-            "NBA1^open",
-            "N#BA1",
-            "Atext",
-            "NBA1 ~",
-        ] {
-            assert!(
-                matches!(parse(bad, bad), Err(EventError::MalformedSia { .. })),
-                "{bad:?} accepted"
-            );
+        for bad in ["", "N", "Nri1", "NB1", "Nr1/BA1", "NBA1^open", "N#BA1", "Atext", "NBA1 ~"] {
+            assert!(matches!(parse(bad, bad), Err(EventError::MalformedSia { .. })), "{bad:?} accepted");
         }
     }
 }

@@ -36,11 +36,7 @@ impl FrameSplitter {
 
     /// A splitter bounding frames to `max_len` bytes (at least 2), LF and CR included.
     pub fn with_max_len(max_len: usize) -> Self {
-        FrameSplitter {
-            buf: Vec::new(),
-            max_len: max_len.max(2),
-            skipping: false,
-        }
+        FrameSplitter { buf: Vec::new(), max_len: max_len.max(2), skipping: false }
     }
 
     /// Appends received bytes.
@@ -64,11 +60,7 @@ impl FrameSplitter {
         loop {
             let first = *self.buf.first()?;
             if first != LF {
-                let cut = self
-                    .buf
-                    .iter()
-                    .position(|&b| b == LF)
-                    .unwrap_or(self.buf.len());
+                let cut = self.buf.iter().position(|&b| b == LF).unwrap_or(self.buf.len());
                 self.buf.drain(..cut);
                 if std::mem::replace(&mut self.skipping, true) {
                     continue;
@@ -91,9 +83,7 @@ impl FrameSplitter {
                 None if self.buf.len() >= self.max_len => {
                     self.buf.drain(..self.max_len);
                     self.skipping = true;
-                    Some(Err(DecodeError::Oversized {
-                        limit: self.max_len,
-                    }))
+                    Some(Err(DecodeError::Oversized { limit: self.max_len }))
                 }
                 None => None,
             };
@@ -143,10 +133,7 @@ mod tests {
         s.push(b" world");
         assert_eq!(drain(&mut s), []);
         s.push(&[b"\r\x00", A, b"junk", B].concat());
-        assert_eq!(
-            drain(&mut s),
-            [Ok(A.to_vec()), Err(DecodeError::Garbage), Ok(B.to_vec())]
-        );
+        assert_eq!(drain(&mut s), [Ok(A.to_vec()), Err(DecodeError::Garbage), Ok(B.to_vec())]);
     }
 
     #[test]
@@ -160,10 +147,7 @@ mod tests {
     fn cr_lf_line_endings_split_cleanly() {
         let mut s = FrameSplitter::new();
         s.push(&[A, b"\n", B, b"\n\n\n", A, b"\n"].concat());
-        assert_eq!(
-            drain(&mut s),
-            [Ok(A.to_vec()), Ok(B.to_vec()), Ok(A.to_vec())]
-        );
+        assert_eq!(drain(&mut s), [Ok(A.to_vec()), Ok(B.to_vec()), Ok(A.to_vec())]);
         assert_eq!(s.buffered(), 1);
         s.push(B);
         assert_eq!(drain(&mut s), [Ok(B.to_vec())]);
@@ -186,10 +170,7 @@ mod tests {
         assert_eq!(drain(&mut s), [Ok(A.to_vec())]);
         let mut s = FrameSplitter::with_max_len(A.len() - 1);
         s.push(A);
-        assert_eq!(
-            drain(&mut s),
-            [Err(DecodeError::Oversized { limit: A.len() - 1 })]
-        );
+        assert_eq!(drain(&mut s), [Err(DecodeError::Oversized { limit: A.len() - 1 })]);
     }
 
     #[test]

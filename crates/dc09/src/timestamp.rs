@@ -37,14 +37,7 @@ impl Timestamp {
 
     /// Builds a timestamp, or `None` when the fields do not name a real date and time.
     pub fn new(year: u16, month: u8, day: u8, hour: u8, minute: u8, second: u8) -> Option<Self> {
-        let ts = Timestamp {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-        };
+        let ts = Timestamp { year, month, day, hour, minute, second };
         ts.is_valid().then_some(ts)
     }
 
@@ -105,13 +98,7 @@ impl FromStr for Timestamp {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || ParseTimestampError(s.to_owned());
         let b = s.as_bytes();
-        if b.len() != Self::TEXT_LEN
-            || b[2] != b':'
-            || b[5] != b':'
-            || b[8] != b','
-            || b[11] != b'-'
-            || b[14] != b'-'
-        {
+        if b.len() != Self::TEXT_LEN || b[2] != b':' || b[5] != b':' || b[8] != b',' || b[11] != b'-' || b[14] != b'-' {
             return Err(err());
         }
         let num = |from: usize, to: usize| -> Result<u16, ParseTimestampError> {
@@ -189,10 +176,7 @@ mod tests {
 
     #[test]
     fn known_instants() {
-        assert_eq!(
-            Timestamp::from_unix(1_435_000_000),
-            ts(2015, 6, 22, 19, 6, 40)
-        );
+        assert_eq!(Timestamp::from_unix(1_435_000_000), ts(2015, 6, 22, 19, 6, 40));
         assert_eq!(ts(2026, 11, 22, 2, 46, 2).to_unix(), 1_795_315_562);
         assert_eq!(Timestamp::from_unix(-1), ts(1969, 12, 31, 23, 59, 59));
         assert_eq!(ts(2000, 2, 29, 12, 0, 0).to_unix(), 951_825_600);
@@ -205,15 +189,9 @@ mod tests {
         assert!(Timestamp::new(1900, 2, 29, 0, 0, 0).is_none());
         assert!(Timestamp::new(2023, 2, 29, 0, 0, 0).is_none());
         let feb29 = ts(2024, 2, 29, 23, 59, 59);
-        assert_eq!(
-            Timestamp::from_unix(feb29.to_unix() + 1),
-            ts(2024, 3, 1, 0, 0, 0)
-        );
+        assert_eq!(Timestamp::from_unix(feb29.to_unix() + 1), ts(2024, 3, 1, 0, 0, 0));
         let dec31 = ts(2024, 12, 31, 0, 0, 0);
-        assert_eq!(
-            dec31.to_unix() - ts(2024, 1, 1, 0, 0, 0).to_unix(),
-            365 * 86_400
-        );
+        assert_eq!(dec31.to_unix() - ts(2024, 1, 1, 0, 0, 0).to_unix(), 365 * 86_400);
     }
 
     #[test]

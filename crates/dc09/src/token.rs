@@ -66,14 +66,7 @@ mod tests {
 
     #[test]
     fn wire_names_round_trip() {
-        for t in [
-            Token::AdmCid,
-            Token::SiaDcs,
-            Token::Null,
-            Token::Ack,
-            Token::Nak,
-            Token::Duh,
-        ] {
+        for t in [Token::AdmCid, Token::SiaDcs, Token::Null, Token::Ack, Token::Nak, Token::Duh] {
             assert_eq!(Token::parse(t.as_str()), t);
         }
         assert_eq!(Token::parse("ADM-CID2"), Token::Other("ADM-CID2".into()));

@@ -22,10 +22,7 @@ impl XData {
     pub fn parse(content: &str) -> Option<XData> {
         let mut chars = content.chars();
         let id = chars.next()?;
-        Some(XData {
-            id,
-            value: chars.as_str().to_owned(),
-        })
+        Some(XData { id, value: chars.as_str().to_owned() })
     }
 
     /// What the identifier stands for; "Unassigned" for identifiers kept raw.
@@ -48,18 +45,14 @@ impl XData {
     /// is 93° 23.456' W = -93.3909), decimal degrees followed by `E`/`W` (`[X93.3909W]`) and
     /// signed decimal degrees (`[X-93.3909]`); the hemisphere letter may be lower case.
     pub fn longitude(&self) -> Option<f64> {
-        (self.id == 'X')
-            .then(|| coord::parse(&self.value, 'E', 'W', 180.0))
-            .flatten()
+        (self.id == 'X').then(|| coord::parse(&self.value, 'E', 'W', 180.0)).flatten()
     }
 
     /// `[Y..]`: latitude in decimal degrees, north positive, south negative (-90..=90).
     ///
     /// The forms of [`XData::longitude`] with `N`/`S`: `[Y45N23.456]` is 45.3909.
     pub fn latitude(&self) -> Option<f64> {
-        (self.id == 'Y')
-            .then(|| coord::parse(&self.value, 'N', 'S', 90.0))
-            .flatten()
+        (self.id == 'Y').then(|| coord::parse(&self.value, 'N', 'S', 90.0)).flatten()
     }
 
     /// `[Z..]`: altitude in metres (`[Z123.2M]`, `[Z-4]`; a trailing `M`/`m` is optional).
@@ -134,10 +127,7 @@ mod tests {
     #[test]
     fn parse_and_display() {
         let x = XData::parse("X012W34.1").unwrap();
-        assert_eq!(
-            (x.id, x.value.as_str(), x.meaning()),
-            ('X', "012W34.1", "Longitude")
-        );
+        assert_eq!((x.id, x.value.as_str(), x.meaning()), ('X', "012W34.1", "Longitude"));
         assert_eq!(x.to_string(), "[X012W34.1]");
         assert_eq!(XData::parse("E115000").unwrap().meaning(), "Unassigned");
         assert!(XData::parse("").is_none());
@@ -181,10 +171,7 @@ mod tests {
         assert_eq!(x("M12:34:56:78:90:ab").mac(), Some(mac));
         assert_eq!(x("M1234567890A").mac(), None);
         assert_eq!(x("M1234567890AG").mac(), None);
-        assert_eq!(
-            x("Vhttps://cam.example/v/1").verification_url(),
-            Some("https://cam.example/v/1")
-        );
+        assert_eq!(x("Vhttps://cam.example/v/1").verification_url(), Some("https://cam.example/v/1"));
         assert_eq!(x("V ").verification_url(), None);
         assert_eq!(x("Ihttps://x").verification_url(), None);
     }

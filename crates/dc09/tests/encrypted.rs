@@ -107,26 +107,18 @@ fn stale_frame_gets_nak_with_receiver_time_then_corrected_frame_is_accepted() {
         timestamp: Some(panel_clock),
     };
     let keys = |acct: &str| (acct == "1234").then(|| key.clone());
-    let err = Frame::decode_with(&frame.encode_encrypted(&key, b"@`)@uddyf"), keys, now)
-        .expect_err("stale frame");
+    let err = Frame::decode_with(&frame.encode_encrypted(&key, b"@`)@uddyf"), keys, now).expect_err("stale frame");
     assert_eq!(err.reason(), "timestamp_too_old");
     assert_eq!(err.reply_kind(), ReplyKind::Nak);
     let reply = err.reply(now).expect("a NAK");
     assert_eq!(reply, nak(now));
-    assert_eq!(
-        reply,
-        b"\nEF4A0025\"NAK\"0000R0L0A0[]_02:46:02,11-22-2026\r"
-    );
+    assert_eq!(reply, b"\nEF4A0025\"NAK\"0000R0L0A0[]_02:46:02,11-22-2026\r");
     // The panel takes the receiver's time from the NAK and sends the frame again.
     let nak_frame = Frame::decode(&reply).unwrap();
     assert_eq!(nak_frame.token, Token::Nak);
-    let corrected = Frame {
-        timestamp: nak_frame.timestamp,
-        ..frame
-    };
+    let corrected = Frame { timestamp: nak_frame.timestamp, ..frame };
     let later = Timestamp::from_unix(now.to_unix() + 3);
-    let accepted =
-        Frame::decode_with(&corrected.encode_encrypted(&key, b"x7Qp"), keys, later).unwrap();
+    let accepted = Frame::decode_with(&corrected.encode_encrypted(&key, b"x7Qp"), keys, later).unwrap();
     assert_eq!(accepted, corrected);
     assert_eq!(accepted.reply_kind(), ReplyKind::Ack);
     let ack = accepted.reply_encrypted(&key, b"", later).unwrap();
@@ -149,12 +141,7 @@ fn future_frame_gets_nak() {
         xdata: Vec::new(),
         timestamp: Some(ts("02:46:32,11-22-2026")),
     };
-    let err = Frame::decode_with(
-        &frame.encode_encrypted(&key, b""),
-        |_| Some(key.clone()),
-        now,
-    )
-    .unwrap_err();
+    let err = Frame::decode_with(&frame.encode_encrypted(&key, b""), |_| Some(key.clone()), now).unwrap_err();
     assert_eq!(err.reason(), "timestamp_in_future");
     assert_eq!(err.reply(now), Some(nak(now)));
     assert_eq!(err.header(), Some(frame.header()));
@@ -187,10 +174,7 @@ fn pad_without_terminator_is_accepted() {
     let key = Key::parse("AAAAAAAAAAAAAAAA").unwrap();
     let raw = b"\n76D80055\"*NULL\"0000R0L0#AAAB[B4BC8B40D0E6D959D6BEA78E88CC0B2155741A3C44FBB96D476A3E557CAD64D9\r";
     let f = Frame::decode_with(raw, |_| Some(key.clone()), ts("18:25:00,07-05-2020")).unwrap();
-    assert_eq!(
-        (f.token, f.encrypted, f.data.as_str()),
-        (Token::Null, true, "")
-    );
+    assert_eq!((f.token, f.encrypted, f.data.as_str()), (Token::Null, true, ""));
     assert_eq!(f.timestamp, Some(ts("18:24:52,07-05-2020")));
 }
 
@@ -205,18 +189,9 @@ fn plain_frames_decode_as_before() {
 fn bad_ciphertext_is_decrypt_failed() {
     let key = Key::parse("0123456789ABCDEF").unwrap();
     let now = ts("00:00:00,01-01-2000");
-    for body in [
-        "",
-        "00",
-        "0011223344556677889900112233445",
-        "zz112233445566778899001122334455",
-    ] {
+    for body in ["", "00", "0011223344556677889900112233445", "zz112233445566778899001122334455"] {
         let region = format!("\"*NULL\"0001L0#1234[{body}");
-        let raw = format!(
-            "\n{:04X}{:04X}{region}\r",
-            dc09::crc16_arc(region.as_bytes()),
-            region.len()
-        );
+        let raw = format!("\n{:04X}{:04X}{region}\r", dc09::crc16_arc(region.as_bytes()), region.len());
         let err = Frame::decode_with(raw.as_bytes(), |_| Some(key.clone()), now).unwrap_err();
         assert_eq!(err.reason(), "decrypt_failed", "{body:?}");
         assert_eq!(err.reply(now), Some(nak(now)));

@@ -4,9 +4,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dc09::{
-    nak, DecodeError, Event, Frame, FrameSplitter, Key, Protocol, ReplyKind, Timestamp, Token,
-};
+use dc09::{nak, DecodeError, Event, Frame, FrameSplitter, Key, Protocol, ReplyKind, Timestamp, Token};
 use serde_json::Value;
 
 /// Vectors whose `response_kind` Vigil deliberately does not follow, with the answer it gives
@@ -38,25 +36,15 @@ fn vectors_path() -> PathBuf {
 
 fn load() -> Vec<Value> {
     let path = vectors_path();
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "DC-09 vectors missing at {} ({e}); set VIGIL_DC09_VECTORS",
-            path.display()
-        )
-    });
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("DC-09 vectors missing at {} ({e}); set VIGIL_DC09_VECTORS", path.display()));
     let json: Value = serde_json::from_str(&text).expect("vectors file is not JSON");
-    json["vectors"]
-        .as_array()
-        .expect("no \"vectors\" array")
-        .clone()
+    json["vectors"].as_array().expect("no \"vectors\" array").clone()
 }
 
 fn raw_bytes(v: &Value) -> Vec<u8> {
     let hex = v["raw_hex"].as_str().expect("raw_hex");
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("raw_hex is hex"))
-        .collect()
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("raw_hex is hex")).collect()
 }
 
 fn is_encrypted(v: &Value) -> bool {
@@ -68,18 +56,13 @@ fn opt_str(v: &Value) -> Option<&str> {
 }
 
 fn expected_reply(v: &Value) -> String {
-    v["expected"]["response_kind"]
-        .as_str()
-        .unwrap_or("NONE")
-        .to_owned()
+    v["expected"]["response_kind"].as_str().unwrap_or("NONE").to_owned()
 }
 
 fn vector_key(v: &Value) -> Option<Key> {
     let hex = v["key_hex"].as_str()?;
-    let bytes: Vec<u8> = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("key_hex is hex"))
-        .collect();
+    let bytes: Vec<u8> =
+        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("key_hex is hex")).collect();
     Some(Key::from_bytes(&bytes).expect("key_hex is 16, 24 or 32 bytes"))
 }
 
@@ -97,15 +80,8 @@ fn vector_now(v: &Value) -> Timestamp {
 
 fn parse_iso(text: &str) -> Timestamp {
     let n = |r: std::ops::Range<usize>| text[r].parse::<u16>().expect("ISO time digits");
-    Timestamp::new(
-        n(0..4),
-        n(5..7) as u8,
-        n(8..10) as u8,
-        n(11..13) as u8,
-        n(14..16) as u8,
-        n(17..19) as u8,
-    )
-    .expect("valid now_utc")
+    Timestamp::new(n(0..4), n(5..7) as u8, n(8..10) as u8, n(11..13) as u8, n(14..16) as u8, n(17..19) as u8)
+        .expect("valid now_utc")
 }
 
 /// The pad bytes of the vector's plaintext (one char per byte).
@@ -133,8 +109,7 @@ struct Checker {
 impl Checker {
     fn eq<T: PartialEq + std::fmt::Debug>(&mut self, what: &str, got: T, want: T) {
         if got != want {
-            self.problems
-                .push(format!("{}: {what}: got {got:?}, want {want:?}", self.name));
+            self.problems.push(format!("{}: {what}: got {got:?}, want {want:?}", self.name));
         }
     }
 
@@ -151,21 +126,9 @@ impl Checker {
         }
     }
 
-    fn header(
-        &mut self,
-        token: &Token,
-        seq: u16,
-        receiver: Option<&str>,
-        line: &str,
-        account: &str,
-        e: &Value,
-    ) {
+    fn header(&mut self, token: &Token, seq: u16, receiver: Option<&str>, line: &str, account: &str, e: &Value) {
         self.eq("token", Some(token.as_str()), opt_str(&e["token"]));
-        self.eq(
-            "seq",
-            Some(format!("{seq:04}")),
-            e["seq"].as_str().map(str::to_owned),
-        );
+        self.eq("seq", Some(format!("{seq:04}")), e["seq"].as_str().map(str::to_owned));
         self.eq("receiver", receiver, opt_str(&e["receiver"]));
         self.eq("line", line, e["line"].as_str().unwrap_or(""));
         self.eq("account", account, e["account"].as_str().unwrap_or(""));
@@ -177,35 +140,16 @@ impl Checker {
             Ok(f) => f,
             Err(err) => return self.fail(format!("decode failed: {err} ({})", err.reason())),
         };
-        self.header(
-            &f.token,
-            f.seq,
-            f.receiver.as_deref(),
-            &f.line,
-            &f.account,
-            e,
-        );
+        self.header(&f.token, f.seq, f.receiver.as_deref(), &f.line, &f.account, e);
         self.eq("encrypted", f.encrypted, false);
         self.eq("data", Some(f.data.as_str()), opt_str(&e["data"]));
-        let xdata: Vec<String> = f
-            .xdata
-            .iter()
-            .map(|x| format!("{}{}", x.id, x.value))
-            .collect();
+        let xdata: Vec<String> = f.xdata.iter().map(|x| format!("{}{}", x.id, x.value)).collect();
         let want_xdata: Vec<String> = e["xdata"]
             .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(str::to_owned))
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
             .unwrap_or_default();
         self.eq("xdata", xdata, want_xdata);
-        self.eq(
-            "timestamp",
-            f.timestamp.map(|t| t.to_string()),
-            e["timestamp"].as_str().map(str::to_owned),
-        );
+        self.eq("timestamp", f.timestamp.map(|t| t.to_string()), e["timestamp"].as_str().map(str::to_owned));
         match f.events() {
             Ok(events) => self.events(&events, e),
             Err(err) => self.fail(format!("events failed: {err}")),
@@ -244,19 +188,11 @@ impl Checker {
             e["qualifier"].as_str().map(str::to_owned),
         );
         self.eq("zone", first.zone.as_deref(), opt_str(&e["zone"]));
-        self.eq(
-            "partition",
-            first.partition.as_deref(),
-            opt_str(&e["partition"]),
-        );
+        self.eq("partition", first.partition.as_deref(), opt_str(&e["partition"]));
         if e["address_kind"] == "User" {
             self.eq("user", first.user.as_deref(), opt_str(&e["zone"]));
         }
-        let want_protocol = if e["token"] == "ADM-CID" {
-            Protocol::ContactId
-        } else {
-            Protocol::Sia
-        };
+        let want_protocol = if e["token"] == "ADM-CID" { Protocol::ContactId } else { Protocol::Sia };
         self.eq("protocol", first.protocol, want_protocol);
         if let (Protocol::Sia, Some(name)) = (first.protocol, e["event_name"].as_str()) {
             self.eq("meaning", first.meaning, name);
@@ -266,30 +202,17 @@ impl Checker {
             self.eq("SIA event count", events.len(), want.len());
             for (got, want) in events.iter().zip(want) {
                 self.eq("SIA code", Some(got.code.as_str()), opt_str(&want["code"]));
-                self.eq(
-                    "SIA address",
-                    got.zone.as_deref(),
-                    opt_str(&want["address"]),
-                );
+                self.eq("SIA address", got.zone.as_deref(), opt_str(&want["address"]));
                 if let Some(text) = want["text"].as_str() {
                     self.eq("SIA text", got.text.as_deref(), Some(text));
                 }
                 for m in ["ri", "id", "ti", "pi", "ri_text"] {
-                    let got_m = got
-                        .modifiers
-                        .iter()
-                        .find(|(n, _)| n == m)
-                        .map(|(_, v)| v.as_str());
+                    let got_m = got.modifiers.iter().find(|(n, _)| n == m).map(|(_, v)| v.as_str());
                     self.eq(m, got_m, opt_str(&want[m]));
                 }
             }
         }
-        for block in e["extra_blocks"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
+        for block in e["extra_blocks"].as_array().into_iter().flatten().filter_map(Value::as_str) {
             if let Some(text) = block.strip_prefix('A') {
                 self.eq("A block text", first.text.as_deref(), Some(text));
             }
@@ -299,10 +222,7 @@ impl Checker {
     fn plain_err(&mut self, v: &Value, raw: &[u8]) {
         let e = &v["expected"];
         match Frame::decode(raw) {
-            Ok(f) => self.fail(format!(
-                "decoded but should fail with {}: {f:?}",
-                e["reason"]
-            )),
+            Ok(f) => self.fail(format!("decoded but should fail with {}: {f:?}", e["reason"])),
             Err(err) => {
                 self.eq("reason", Some(err.reason()), opt_str(&e["reason"]));
                 self.reply(err.reply_kind(), v);
@@ -317,14 +237,7 @@ impl Checker {
         // Without a key, the header is still decoded and the frame is NAKed.
         match Frame::decode(raw) {
             Err(DecodeError::NoKey(h)) if !malformed => {
-                self.header(
-                    &h.token,
-                    h.seq,
-                    h.receiver.as_deref(),
-                    &h.line,
-                    &h.account,
-                    e,
-                );
+                self.header(&h.token, h.seq, h.receiver.as_deref(), &h.line, &h.account, e);
                 self.eq("encrypted", h.encrypted, true);
                 let err = DecodeError::NoKey(h);
                 self.eq("reply", err.reply_kind(), ReplyKind::Nak);
@@ -348,29 +261,19 @@ impl Checker {
         }
         if e["ok"] != Value::Bool(true) {
             return match result {
-                Ok(f) => self.fail(format!(
-                    "decrypted but should fail with {}: {f:?}",
-                    e["reason"]
-                )),
+                Ok(f) => self.fail(format!("decrypted but should fail with {}: {f:?}", e["reason"])),
                 Err(err) => {
                     DECRYPT_ERRORS.fetch_add(1, Ordering::Relaxed);
                     self.eq("reason", Some(err.reason()), opt_str(&e["reason"]));
                     self.reply(err.reply_kind(), v);
                     self.error_reply(&err);
                     if let Some(h) = err.header() {
-                        self.header(
-                            &h.token,
-                            h.seq,
-                            h.receiver.as_deref(),
-                            &h.line,
-                            &h.account,
-                            e,
-                        );
+                        self.header(&h.token, h.seq, h.receiver.as_deref(), &h.line, &h.account, e);
                     } else {
                         self.fail(format!("error without header: {err:?}"));
                     }
-                    if let DecodeError::TimestampTooOld { frame, .. }
-                    | DecodeError::TimestampInFuture { frame, .. } = &err
+                    if let DecodeError::TimestampTooOld { frame, .. } | DecodeError::TimestampInFuture { frame, .. } =
+                        &err
                     {
                         self.eq("data", Some(frame.data.as_str()), opt_str(&e["data"]));
                         self.eq(
@@ -387,33 +290,15 @@ impl Checker {
             Err(err) => return self.fail(format!("decrypt failed: {err} ({})", err.reason())),
         };
         DECRYPTED.fetch_add(1, Ordering::Relaxed);
-        self.header(
-            &f.token,
-            f.seq,
-            f.receiver.as_deref(),
-            &f.line,
-            &f.account,
-            e,
-        );
+        self.header(&f.token, f.seq, f.receiver.as_deref(), &f.line, &f.account, e);
         self.eq("encrypted", f.encrypted, true);
         self.eq("data", Some(f.data.as_str()), opt_str(&e["data"]));
         if let Some(want) = e["xdata"].as_array() {
-            let got: Vec<String> = f
-                .xdata
-                .iter()
-                .map(|x| format!("{}{}", x.id, x.value))
-                .collect();
-            let want: Vec<String> = want
-                .iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect();
+            let got: Vec<String> = f.xdata.iter().map(|x| format!("{}{}", x.id, x.value)).collect();
+            let want: Vec<String> = want.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect();
             self.eq("xdata", got, want);
         }
-        self.eq(
-            "timestamp",
-            f.timestamp.map(|t| t.to_string()),
-            e["timestamp"].as_str().map(str::to_owned),
-        );
+        self.eq("timestamp", f.timestamp.map(|t| t.to_string()), e["timestamp"].as_str().map(str::to_owned));
         match f.events() {
             Ok(events) => self.events(&events, e),
             Err(err) => self.fail(format!("events failed: {err}")),
@@ -474,10 +359,7 @@ fn shared_vectors() {
     for v in &vectors {
         let name = v["name"].as_str().expect("vector name").to_owned();
         let raw = raw_bytes(v);
-        let mut c = Checker {
-            name,
-            problems: Vec::new(),
-        };
+        let mut c = Checker { name, problems: Vec::new() };
         if is_encrypted(v) {
             c.encrypted(v, &raw);
             encrypted += 1;
@@ -490,60 +372,31 @@ fn shared_vectors() {
         }
         problems.extend(c.problems);
     }
-    println!(
-        "checked {plain} plain and {encrypted} encrypted vectors of {}",
-        vectors.len()
-    );
-    assert!(
-        plain >= MIN_PLAIN_CHECKED,
-        "only {plain} plain vectors checked"
-    );
-    assert!(
-        plain + encrypted >= MIN_TOTAL_CHECKED,
-        "only {} vectors checked",
-        plain + encrypted
-    );
+    println!("checked {plain} plain and {encrypted} encrypted vectors of {}", vectors.len());
+    assert!(plain >= MIN_PLAIN_CHECKED, "only {plain} plain vectors checked");
+    assert!(plain + encrypted >= MIN_TOTAL_CHECKED, "only {} vectors checked", plain + encrypted);
     assert_eq!(plain + encrypted, vectors.len());
     let decrypted = DECRYPTED.load(Ordering::Relaxed);
     let decrypt_errors = DECRYPT_ERRORS.load(Ordering::Relaxed);
     let reproduced = REPRODUCED.load(Ordering::Relaxed);
-    println!(
-        "decrypted {decrypted}, rejected after key lookup {decrypt_errors}, re-encrypted {reproduced}"
-    );
+    println!("decrypted {decrypted}, rejected after key lookup {decrypt_errors}, re-encrypted {reproduced}");
     assert!(decrypted >= MIN_DECRYPTED, "only {decrypted} decrypted");
-    assert!(
-        decrypt_errors >= MIN_DECRYPT_ERRORS,
-        "only {decrypt_errors} rejected"
-    );
-    assert!(
-        reproduced >= MIN_REPRODUCED,
-        "only {reproduced} re-encrypted"
-    );
-    assert!(
-        problems.is_empty(),
-        "{} mismatches:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert!(decrypt_errors >= MIN_DECRYPT_ERRORS, "only {decrypt_errors} rejected");
+    assert!(reproduced >= MIN_REPRODUCED, "only {reproduced} re-encrypted");
+    assert!(problems.is_empty(), "{} mismatches:\n{}", problems.len(), problems.join("\n"));
 }
 
 #[test]
 fn chosen_alternatives_are_listed_by_their_vectors_or_left_to_the_server() {
     let vectors = load();
     for (name, choice) in CHOSEN {
-        let v = vectors
-            .iter()
-            .find(|v| v["name"] == *name)
-            .unwrap_or_else(|| panic!("vector {name} missing"));
+        let v = vectors.iter().find(|v| v["name"] == *name).unwrap_or_else(|| panic!("vector {name} missing"));
         let alts: Vec<&str> = v["expected"]["alt_response_kinds"]
             .as_array()
             .map(|a| a.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         let server_policy = v["expected"]["reason"] == "unknown_account";
-        assert!(
-            alts.contains(choice) || server_policy,
-            "{name}: {choice} is not an alternative"
-        );
+        assert!(alts.contains(choice) || server_policy, "{name}: {choice} is not an alternative");
     }
 }
 
@@ -554,11 +407,7 @@ fn nak_matches_the_vectors_nak_frames() {
     for v in &vectors {
         let e = &v["expected"];
         if e["token"] == "NAK" && e["receiver"] == "0" && e["account"].is_null() {
-            let ts: Timestamp = e["timestamp"]
-                .as_str()
-                .expect("NAK timestamp")
-                .parse()
-                .expect("valid timestamp");
+            let ts: Timestamp = e["timestamp"].as_str().expect("NAK timestamp").parse().expect("valid timestamp");
             assert_eq!(nak(ts), raw_bytes(v), "{}", v["name"]);
             seen += 1;
         }
@@ -606,11 +455,7 @@ fn every_vector_as_a_udp_datagram() {
         let name = v["name"].as_str().expect("vector name");
         let raw = raw_bytes(v);
         let plain = Frame::decode(&raw);
-        for datagram in [
-            raw.clone(),
-            [&raw[..], b"\r\n"].concat(),
-            [&raw[..], b"\0\0"].concat(),
-        ] {
+        for datagram in [raw.clone(), [&raw[..], b"\r\n"].concat(), [&raw[..], b"\0\0"].concat()] {
             let got = Frame::decode_datagram(&datagram);
             match (&plain, &got) {
                 (Ok(want), Ok(got)) => assert_eq!(got, want, "{name}"),

@@ -25,12 +25,7 @@ pub(crate) fn book(site: &mut Site, inc: &Incident, dispatched_at_ms: i64, resol
     site.state.dispatches.sort_by_key(|d| d.at_ms);
     let books: Vec<Dispatch> = site.state.dispatches.iter().filter(|d| d.silent == inc.silent).copied().collect();
     let account = year_account(&site.settings.billing, &books, tz, year);
-    account
-        .charges
-        .iter()
-        .find(|(id, _)| *id == inc.id)
-        .map(|(_, c)| *c)
-        .unwrap_or(Charge::Billable)
+    account.charges.iter().find(|(id, _)| *id == inc.id).map(|(_, c)| *c).unwrap_or(Charge::Billable)
 }
 
 impl Engine {

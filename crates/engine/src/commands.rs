@@ -56,11 +56,23 @@ impl Engine {
                 let detail = format!("{name}: {}", words::call_outcome(outcome));
                 journal(&mut out, incident, now_ms, actor, "call", Some(detail));
                 if outcome == CallOutcome::WrongPassword {
-                    journal(&mut out, incident, now_ms, actor, "warning", Some(format!("wrong password given by {name}")));
+                    journal(
+                        &mut out,
+                        incident,
+                        now_ms,
+                        actor,
+                        "warning",
+                        Some(format!("wrong password given by {name}")),
+                    );
                 }
                 if matches!(outcome, CallOutcome::Reached | CallOutcome::DeclinedDispatch) {
                     inc.mark(&StepKind::CallContacts, StepStatus::Done, now_ms, Some(name.clone()));
-                    inc.mark(&StepKind::VerifyPassword, StepStatus::Done, now_ms, Some(format!("password of {name} verified")));
+                    inc.mark(
+                        &StepKind::VerifyPassword,
+                        StepStatus::Done,
+                        now_ms,
+                        Some(format!("password of {name} verified")),
+                    );
                 }
                 self.after_call(incident, now_ms, &mut out);
                 Reply::Done
@@ -70,7 +82,10 @@ impl Engine {
                 let inc = self.working(incident, by, now_ms)?;
                 let progress = inc.steps.get_mut(step).ok_or_else(|| CommandError::NotFound(format!("step {step}")))?;
                 if progress.status != StepStatus::Pending && progress.status != StepStatus::Failed {
-                    return Err(CommandError::Invalid(format!("\"{}\" is already done", words::step(&progress.step.kind))));
+                    return Err(CommandError::Invalid(format!(
+                        "\"{}\" is already done",
+                        words::step(&progress.step.kind)
+                    )));
                 }
                 if progress.step.kind == StepKind::Dispatch {
                     return Err(CommandError::Invalid("dispatch a crew instead".into()));
@@ -79,7 +94,14 @@ impl Engine {
                 progress.at_ms = Some(now_ms);
                 progress.note = note.clone();
                 let label = words::step(&progress.step.kind);
-                journal(&mut out, incident, now_ms, actor, "step", Some(format!("{}{}", label, note.map(|n| format!(": {n}")).unwrap_or_default())));
+                journal(
+                    &mut out,
+                    incident,
+                    now_ms,
+                    actor,
+                    "step",
+                    Some(format!("{}{}", label, note.map(|n| format!(": {n}")).unwrap_or_default())),
+                );
                 Reply::Done
             }
             Command::Dispatch { incident, crew_id } => {
@@ -107,8 +129,14 @@ impl Engine {
             }
             Command::TakeOver { incident } => {
                 let by = operator(actor)?;
-                let inc = self.incidents.get_mut(&incident).ok_or_else(|| CommandError::NotFound(format!("open incident {incident}")))?;
-                let from = inc.claimed_by.filter(|o| *o != by).ok_or_else(|| CommandError::Invalid("nobody else holds this incident: claim it".into()))?;
+                let inc = self
+                    .incidents
+                    .get_mut(&incident)
+                    .ok_or_else(|| CommandError::NotFound(format!("open incident {incident}")))?;
+                let from = inc
+                    .claimed_by
+                    .filter(|o| *o != by)
+                    .ok_or_else(|| CommandError::Invalid("nobody else holds this incident: claim it".into()))?;
                 inc.claimed_by = Some(by);
                 inc.group_key = None;
                 inc.updated_at_ms = now_ms;
@@ -125,7 +153,14 @@ impl Engine {
                         inc.status = Status::Acknowledged;
                     }
                     inc.updated_at_ms = now_ms;
-                    journal(&mut out, *id, now_ms, actor, "acknowledged_group", Some(format!("with its storm of {}", done.len())));
+                    journal(
+                        &mut out,
+                        *id,
+                        now_ms,
+                        actor,
+                        "acknowledged_group",
+                        Some(format!("with its storm of {}", done.len())),
+                    );
                 }
                 Reply::Storm { done, skipped }
             }
@@ -175,7 +210,14 @@ impl Engine {
             }
             Command::Panic { site_id, position } => {
                 self.site_exists(site_id)?;
-                let id = self.open(site_id, Category::Panic, default_priority(Category::Panic), "Panic from the app", now_ms, &mut out);
+                let id = self.open(
+                    site_id,
+                    Category::Panic,
+                    default_priority(Category::Panic),
+                    "Panic from the app",
+                    now_ms,
+                    &mut out,
+                );
                 let inc = self.incidents.get_mut(&id).expect("opened");
                 inc.position = position;
                 let detail = position.map(|(lat, lon)| format!("phone at {lat:.5},{lon:.5}"));
@@ -185,7 +227,9 @@ impl Engine {
             }
             Command::StartTest { site_id, until_ms, scope } => {
                 if matches!(actor, Actor::Customer(_)) && (!scope.zones.is_empty() || !scope.categories.is_empty()) {
-                    return Err(CommandError::Forbidden("only an operator can put some zones or categories on test".into()));
+                    return Err(CommandError::Forbidden(
+                        "only an operator can put some zones or categories on test".into(),
+                    ));
                 }
                 if until_ms <= now_ms {
                     return Err(CommandError::Invalid("the test must end in the future".into()));
@@ -194,10 +238,18 @@ impl Engine {
                     return Err(CommandError::Invalid("a test lasts at most 7 days".into()));
                 }
                 let site = self.site_mut(site_id)?;
-                site.state.test = Some(TestMode { until_ms, scope: scope.clone(), by: actor.user_id(), since_ms: Some(now_ms) });
+                site.state.test =
+                    Some(TestMode { until_ms, scope: scope.clone(), by: actor.user_id(), since_ms: Some(now_ms) });
                 out.sites.insert(site_id);
                 let tz = site.info.time_zone;
-                site_event(&mut out, site_id, now_ms, actor, "test_started", Some(format!("{} until {}", words::test_scope(&scope), crate::local_time(until_ms, tz))));
+                site_event(
+                    &mut out,
+                    site_id,
+                    now_ms,
+                    actor,
+                    "test_started",
+                    Some(format!("{} until {}", words::test_scope(&scope), crate::local_time(until_ms, tz))),
+                );
                 self.notice_test(site_id, true, &mut out);
                 Reply::Done
             }
@@ -220,7 +272,10 @@ impl Engine {
                 out.sites.insert(site_id);
                 let tz = site.info.time_zone;
                 let action = if until_ms.is_some() { "suspended" } else { "resumed" };
-                let detail = match (until_ms.map(|u| crate::local_time(u, tz)), reason.as_deref().map(str::trim).filter(|r| !r.is_empty())) {
+                let detail = match (
+                    until_ms.map(|u| crate::local_time(u, tz)),
+                    reason.as_deref().map(str::trim).filter(|r| !r.is_empty()),
+                ) {
                     (Some(u), Some(r)) => Some(format!("until {u}: {r}")),
                     (Some(u), None) => Some(format!("until {u}")),
                     (None, r) => r.map(str::to_owned),
@@ -235,7 +290,9 @@ impl Engine {
                 site.state.schedule_changes.sort_by_key(|c| c.date);
                 out.sites.insert(site_id);
                 let detail = match change.hours {
-                    Some(h) => format!("{}: open {} to {}", change.date, h.open.format("%H:%M"), h.close.format("%H:%M")),
+                    Some(h) => {
+                        format!("{}: open {} to {}", change.date, h.open.format("%H:%M"), h.close.format("%H:%M"))
+                    }
                     None => format!("{}: closed all day", change.date),
                 };
                 site_event(&mut out, site_id, now_ms, actor, "schedule_changed", Some(detail));
@@ -249,7 +306,14 @@ impl Engine {
                     return Err(CommandError::Invalid(format!("no change of the hours on {date}")));
                 }
                 out.sites.insert(site_id);
-                site_event(&mut out, site_id, now_ms, actor, "schedule_change_removed", Some(format!("{date}: the usual hours again")));
+                site_event(
+                    &mut out,
+                    site_id,
+                    now_ms,
+                    actor,
+                    "schedule_change_removed",
+                    Some(format!("{date}: the usual hours again")),
+                );
                 Reply::Done
             }
             Command::CrewFinding { crew_id, text, photo } => {
@@ -259,7 +323,10 @@ impl Engine {
                     }
                 }
                 let crew = self.crews.get(&crew_id).ok_or_else(|| CommandError::NotFound(format!("crew {crew_id}")))?;
-                let incident = crew.incident.filter(|i| self.incidents.contains_key(i)).ok_or_else(|| CommandError::Invalid("no job to report on".into()))?;
+                let incident = crew
+                    .incident
+                    .filter(|i| self.incidents.contains_key(i))
+                    .ok_or_else(|| CommandError::Invalid("no job to report on".into()))?;
                 let text = text.trim();
                 if text.is_empty() && photo.is_none() {
                     return Err(CommandError::Invalid("say what you found, or add a photo".into()));
@@ -323,7 +390,8 @@ impl Engine {
     }
 
     fn contact_name(&self, incident: i64, contact_id: i64) -> Result<String, CommandError> {
-        let inc = self.incidents.get(&incident).ok_or_else(|| CommandError::NotFound(format!("open incident {incident}")))?;
+        let inc =
+            self.incidents.get(&incident).ok_or_else(|| CommandError::NotFound(format!("open incident {incident}")))?;
         self.sites[&inc.site_id]
             .info
             .contacts
@@ -338,13 +406,7 @@ impl Engine {
     fn after_call(&mut self, id: i64, now_ms: i64, out: &mut Output) {
         let inc = &self.incidents[&id];
         let site = &self.sites[&inc.site_id];
-        let callable: Vec<i64> = site
-            .info
-            .contacts
-            .iter()
-            .filter(|c| c.reachable(now_ms))
-            .map(|c| c.id)
-            .collect();
+        let callable: Vec<i64> = site.info.contacts.iter().filter(|c| c.reachable(now_ms)).map(|c| c.id).collect();
         let reached = inc.calls.iter().any(|c| c.outcome != CallOutcome::NoAnswer);
         let all_tried = callable.iter().all(|c| inc.calls.iter().any(|call| call.contact_id == *c));
         let already = out.notices.iter().any(|n| n.kind == NoticeKind::NoContactReached);
@@ -356,7 +418,10 @@ impl Engine {
             incident: Some(id),
             kind: NoticeKind::NoContactReached,
             subject: format!("{}: alarm, nobody reached", site.info.name),
-            body: format!("Alarm at {}: {}. We could not reach any of your contacts. Call us back.", site.info.name, inc.title),
+            body: format!(
+                "Alarm at {}: {}. We could not reach any of your contacts. Call us back.",
+                site.info.name, inc.title
+            ),
             sms: true,
             words: Some(NoticeWords::NobodyReached { category: inc.category, place: words::place(&inc.title) }),
         });
@@ -371,7 +436,11 @@ impl Engine {
             return CancelResult::NothingToCancel;
         };
         let inc = self.incidents.get_mut(&id).expect("found");
-        let wrong = inc.cancel_attempts.iter().filter(|a| matches!(a.result, CancelResult::WrongPassword | CancelResult::Locked)).count();
+        let wrong = inc
+            .cancel_attempts
+            .iter()
+            .filter(|a| matches!(a.result, CancelResult::WrongPassword | CancelResult::Locked))
+            .count();
         let result = if wrong >= MAX_WRONG_CANCELS {
             CancelResult::Locked
         } else if !password_ok {
@@ -450,7 +519,9 @@ impl Engine {
                 journal(out, id, now_ms, actor, "crew_left", Some(format!("{name}: {}", words::crew_status(s))));
                 self.end_assignment(id, crew_id, CrewEnd::Left, now_ms, out);
             }
-            CrewStatus::Dispatched => journal(out, id, now_ms, actor, "crew_status", Some(format!("{name}: {}", words::crew_status(s)))),
+            CrewStatus::Dispatched => {
+                journal(out, id, now_ms, actor, "crew_status", Some(format!("{name}: {}", words::crew_status(s))))
+            }
         }
         if let Some(inc) = self.incidents.get_mut(&id) {
             inc.updated_at_ms = now_ms;
@@ -470,16 +541,31 @@ impl Engine {
                     return Err(CommandError::Invalid(format!("{} is already on this incident", crew.name)));
                 }
                 if !crew.available() {
-                    return Err(CommandError::Invalid(format!("{} is not free: it {}", crew.name, words::crew_status(crew.status))));
+                    return Err(CommandError::Invalid(format!(
+                        "{} is not free: it {}",
+                        crew.name,
+                        words::crew_status(crew.status)
+                    )));
                 }
                 Ok(c)
             }
-            None => self.candidates(incident).first().map(|c| c.crew_id).ok_or_else(|| CommandError::Invalid("no crew is free".into())),
+            None => self
+                .candidates(incident)
+                .first()
+                .map(|c| c.crew_id)
+                .ok_or_else(|| CommandError::Invalid("no crew is free".into())),
         }
     }
 
     /// Calls a crew back from an incident.
-    fn recall(&mut self, incident: i64, crew_id: i64, actor: Actor, now_ms: i64, out: &mut Output) -> Result<(), CommandError> {
+    fn recall(
+        &mut self,
+        incident: i64,
+        crew_id: i64,
+        actor: Actor,
+        now_ms: i64,
+        out: &mut Output,
+    ) -> Result<(), CommandError> {
         let name = self.incidents[&incident]
             .active_crews()
             .find(|a| a.crew_id == crew_id)
@@ -492,11 +578,13 @@ impl Engine {
 
     /// The open incidents of a storm group that nobody claimed, and those someone did.
     fn storm_members(&self, group: &str) -> Result<(Vec<i64>, Vec<i64>), CommandError> {
-        let members: Vec<&Incident> = self.incidents.values().filter(|i| i.group_key.as_deref() == Some(group)).collect();
+        let members: Vec<&Incident> =
+            self.incidents.values().filter(|i| i.group_key.as_deref() == Some(group)).collect();
         if members.is_empty() {
             return Err(CommandError::NotFound(format!("storm group {group}")));
         }
-        let (free, claimed): (Vec<&Incident>, Vec<&Incident>) = members.into_iter().partition(|i| i.claimed_by.is_none());
+        let (free, claimed): (Vec<&Incident>, Vec<&Incident>) =
+            members.into_iter().partition(|i| i.claimed_by.is_none());
         Ok((free.iter().map(|i| i.id).collect(), claimed.iter().map(|i| i.id).collect()))
     }
 
@@ -507,7 +595,15 @@ impl Engine {
         } else {
             (format!("{name}: test mode off"), format!("{name} is live again."))
         };
-        out.notices.push(Notice { site_id, incident: None, kind: NoticeKind::TestMode, subject, body, sms: false, words: Some(NoticeWords::TestMode { on }) });
+        out.notices.push(Notice {
+            site_id,
+            incident: None,
+            kind: NoticeKind::TestMode,
+            subject,
+            body,
+            sms: false,
+            words: Some(NoticeWords::TestMode { on }),
+        });
     }
 }
 
@@ -519,6 +615,13 @@ fn operator(actor: Actor) -> Result<i64, CommandError> {
 }
 
 /// Appends a site event.
-pub(crate) fn site_event(out: &mut Output, site_id: i64, at_ms: i64, actor: Actor, action: &str, detail: Option<String>) {
+pub(crate) fn site_event(
+    out: &mut Output,
+    site_id: i64,
+    at_ms: i64,
+    actor: Actor,
+    action: &str,
+    detail: Option<String>,
+) {
     out.site_events.push(SiteEvent { site_id, at_ms, actor, action: action.to_owned(), detail });
 }

@@ -9,10 +9,10 @@ use rules::geo::{Fix, LatLon};
 use crate::command::Actor;
 use crate::crew::Crew;
 use crate::incident::{Assignment, CrewEnd, Incident, Resolution, Status, StepProgress, StepStatus};
-use crate::words;
 use crate::output::{JournalEntry, Output};
 use crate::site::{ArmState, Site};
 use crate::storm::StormRule;
+use crate::words;
 
 /// One stored signal, as the engine reads it.
 #[derive(Debug, Clone, PartialEq)]
@@ -304,7 +304,14 @@ impl Engine {
                 inc.priority = class.priority;
                 inc.category = class.category;
                 inc.title = title.to_owned();
-                journal(out, id, now_ms, Actor::Engine, "escalated", Some(format!("{} became {}", words::category(old), words::category(class.category))));
+                journal(
+                    out,
+                    id,
+                    now_ms,
+                    Actor::Engine,
+                    "escalated",
+                    Some(format!("{} became {}", words::category(old), words::category(class.category))),
+                );
                 // A storm groups one category: the incident leaves its old group and may
                 // join one of its new category.
                 if let Some(inc) = self.incidents.get_mut(&id) {
@@ -400,13 +407,28 @@ impl Engine {
         let inc = self.incidents.get_mut(&id).expect("checked");
         if let Some(w) = window {
             inc.cancel_until_ms = Some(now_ms + w);
-            journal(out, id, now_ms, Actor::Engine, "cancel_window", Some(format!("customer may cancel for {} s", w / 1000)));
+            journal(
+                out,
+                id,
+                now_ms,
+                Actor::Engine,
+                "cancel_window",
+                Some(format!("customer may cancel for {} s", w / 1000)),
+            );
         }
         self.add_plan(id, now_ms, out);
     }
 
     /// Closes an incident, frees its crew, books its billing, and drops it from memory.
-    pub(crate) fn close(&mut self, id: i64, resolution: Resolution, actor: Actor, now_ms: i64, why: &str, out: &mut Output) {
+    pub(crate) fn close(
+        &mut self,
+        id: i64,
+        resolution: Resolution,
+        actor: Actor,
+        now_ms: i64,
+        why: &str,
+        out: &mut Output,
+    ) {
         let Some(mut inc) = self.incidents.remove(&id) else { return };
         inc.status = Status::Closed;
         inc.resolution = Some(resolution);
@@ -461,7 +483,11 @@ fn life_safety(category: Category) -> bool {
 }
 
 fn duress_class() -> Classification {
-    Classification { category: Category::Duress, kind: Kind::Alarm, priority: rules::classify::default_priority(Category::Duress) }
+    Classification {
+        category: Category::Duress,
+        kind: Kind::Alarm,
+        priority: rules::classify::default_priority(Category::Duress),
+    }
 }
 
 fn add_zone(inc: &mut Incident, signal: &Signal) {

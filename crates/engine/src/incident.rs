@@ -238,18 +238,12 @@ impl Incident {
 
     /// Whether a step of this kind (auto or not, as asked) is pending.
     pub fn pending(&self, kind: &StepKind, auto: bool) -> bool {
-        self.steps
-            .iter()
-            .any(|s| s.step.kind == *kind && s.step.auto == auto && s.status == StepStatus::Pending)
+        self.steps.iter().any(|s| s.step.kind == *kind && s.step.auto == auto && s.status == StepStatus::Pending)
     }
 
     /// Marks the first pending step of this kind.
     pub fn mark(&mut self, kind: &StepKind, status: StepStatus, at_ms: i64, note: Option<String>) {
-        if let Some(s) = self
-            .steps
-            .iter_mut()
-            .find(|s| s.step.kind == *kind && s.status == StepStatus::Pending)
-        {
+        if let Some(s) = self.steps.iter_mut().find(|s| s.step.kind == *kind && s.status == StepStatus::Pending) {
             s.status = status;
             s.at_ms = Some(at_ms);
             s.note = note;

@@ -58,7 +58,14 @@ impl Engine {
                 | StepKind::Instruction { .. } => {
                     let inc = self.incidents.get_mut(&id).expect("checked");
                     inc.mark(&progress.step.kind, StepStatus::Done, now_ms, Some("requested automatically".into()));
-                    journal(out, id, now_ms, Actor::Engine, "step", Some(format!("{}: requested automatically", words::step(&progress.step.kind))));
+                    journal(
+                        out,
+                        id,
+                        now_ms,
+                        Actor::Engine,
+                        "step",
+                        Some(format!("{}: requested automatically", words::step(&progress.step.kind))),
+                    );
                 }
             }
         }
@@ -86,7 +93,11 @@ impl Engine {
             subject: format!("{}: {}", site.info.name, inc.title),
             body: format!("Alarm at {}: {}.{cancel}", site.info.name, inc.title),
             sms: inc.priority <= 3 || inc.category == Category::LinkFailure,
-            words: Some(NoticeWords::Alarm { category: inc.category, place: words::place(&inc.title), cancellable: inc.cancel_until_ms.is_some() }),
+            words: Some(NoticeWords::Alarm {
+                category: inc.category,
+                place: words::place(&inc.title),
+                cancellable: inc.cancel_until_ms.is_some(),
+            }),
         });
         inc.mark(&StepKind::NotifyCustomer, StepStatus::Done, now_ms, None);
         journal(out, id, now_ms, Actor::Engine, "notified", Some("customer notified".into()));
@@ -165,7 +176,14 @@ impl Engine {
                     at_ms: Some(now_ms),
                     note: Some(format!("track: {}", track.join(" "))),
                 });
-                journal(out, id, now_ms, Actor::Engine, "police_notified", Some(format!("moving vehicle; track {}", track.join(" "))));
+                journal(
+                    out,
+                    id,
+                    now_ms,
+                    Actor::Engine,
+                    "police_notified",
+                    Some(format!("moving vehicle; track {}", track.join(" "))),
+                );
                 return;
             }
         }
@@ -178,7 +196,14 @@ impl Engine {
                 let busy = self.busy_crews(id);
                 let inc = self.incidents.get_mut(&id).expect("checked");
                 inc.mark(&StepKind::Dispatch, StepStatus::Failed, now_ms, Some("no crew available".into()));
-                journal(out, id, now_ms, Actor::Engine, "no_crew", Some(format!("no crew free: the operator dispatches{busy}")));
+                journal(
+                    out,
+                    id,
+                    now_ms,
+                    Actor::Engine,
+                    "no_crew",
+                    Some(format!("no crew free: the operator dispatches{busy}")),
+                );
             }
         }
     }
@@ -215,12 +240,22 @@ impl Engine {
         out.crews.insert(crew_id, crew.clone());
         let inc = self.incidents.get_mut(&id).expect("dispatch to an open incident");
         let backup = inc.active_crews().next().is_some();
-        inc.crews.push(Assignment { crew_id, name: name.clone(), backup, sent_at_ms: now_ms, arrived_at_ms: None, ended_at_ms: None, end: None });
+        inc.crews.push(Assignment {
+            crew_id,
+            name: name.clone(),
+            backup,
+            sent_at_ms: now_ms,
+            arrived_at_ms: None,
+            ended_at_ms: None,
+            end: None,
+        });
         inc.crew_id.get_or_insert(crew_id);
         inc.dispatched_at_ms.get_or_insert(now_ms);
         inc.cancel_until_ms = None;
         inc.updated_at_ms = now_ms;
-        if let Some(s) = inc.steps.iter_mut().find(|s| s.step.kind == StepKind::Dispatch && s.status != StepStatus::Done) {
+        if let Some(s) =
+            inc.steps.iter_mut().find(|s| s.step.kind == StepKind::Dispatch && s.status != StepStatus::Done)
+        {
             s.status = StepStatus::Done;
             s.at_ms = Some(now_ms);
             s.note = Some(format!("crew {name}"));
@@ -250,7 +285,14 @@ impl Engine {
 
     /// Ends a crew's part in an incident (it left, or it was recalled) and frees it when it
     /// was called back.
-    pub(crate) fn end_assignment(&mut self, id: i64, crew_id: i64, end: CrewEnd, now_ms: i64, out: &mut Output) -> bool {
+    pub(crate) fn end_assignment(
+        &mut self,
+        id: i64,
+        crew_id: i64,
+        end: CrewEnd,
+        now_ms: i64,
+        out: &mut Output,
+    ) -> bool {
         let Some(inc) = self.incidents.get_mut(&id) else { return false };
         let Some(a) = inc.crews.iter_mut().find(|a| a.crew_id == crew_id && a.active()) else { return false };
         a.end = Some(end);

@@ -215,11 +215,7 @@ pub fn default_plan(category: Category, kind: SiteKind) -> Vec<Step> {
         ],
         // Silent: nobody at the site is told; a crew and the police go at once.
         (Category::Duress, _) => vec![Step::auto(Dispatch), Step::manual(NotifyPolice)],
-        (Category::Medical, _) => vec![
-            Step::manual(CallContacts),
-            Step::auto(Dispatch),
-            Step::auto(NotifyCustomer),
-        ],
+        (Category::Medical, _) => vec![Step::manual(CallContacts), Step::auto(Dispatch), Step::auto(NotifyCustomer)],
         _ => vec![Step::auto(NotifyCustomer), Step::manual(CallContacts)],
     }
 }

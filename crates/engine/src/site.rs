@@ -36,8 +36,7 @@ pub struct TestScope {
 impl TestScope {
     /// Whether a signal of this zone and category is covered.
     pub fn covers(&self, zone: Option<&str>, category: Category) -> bool {
-        let zone_ok = self.zones.is_empty()
-            || zone.is_some_and(|z| self.zones.iter().any(|t| same_zone(t, z)));
+        let zone_ok = self.zones.is_empty() || zone.is_some_and(|z| self.zones.iter().any(|t| same_zone(t, z)));
         let category_ok = self.categories.is_empty() || self.categories.contains(&category);
         zone_ok && category_ok
     }

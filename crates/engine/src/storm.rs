@@ -53,7 +53,9 @@ impl Engine {
         // claimed, or became another category since it came, is no longer a member.
         members.retain(|(m, at)| {
             *at > since
-                && incidents.get(m).is_some_and(|i| i.is_open() && i.category == category && i.claimed_by.is_none() && !i.silent)
+                && incidents
+                    .get(m)
+                    .is_some_and(|i| i.is_open() && i.category == category && i.claimed_by.is_none() && !i.silent)
         });
         members.retain(|(m, _)| *m != id);
         members.push((id, now_ms));

@@ -21,12 +21,8 @@ impl Engine {
     /// Does everything due at `now_ms`.
     pub fn tick(&mut self, now_ms: i64) -> Output {
         let mut out = Output::default();
-        let due: Vec<i64> = self
-            .incidents
-            .values()
-            .filter(|i| i.deadline().is_some_and(|d| d <= now_ms))
-            .map(|i| i.id)
-            .collect();
+        let due: Vec<i64> =
+            self.incidents.values().filter(|i| i.deadline().is_some_and(|d| d <= now_ms)).map(|i| i.id).collect();
         for id in due {
             let inc = self.incidents.get_mut(&id).expect("listed");
             if inc.cancel_until_ms.is_some_and(|c| c <= now_ms) {
@@ -101,7 +97,11 @@ impl Engine {
             return;
         }
         // A site's own change of a day wins over the holiday (the last change of a date holds).
-        let holidays = self.holidays.iter().filter(|_| site.settings.closed_on_holidays).map(|&date| TempChange { date, hours: None });
+        let holidays = self
+            .holidays
+            .iter()
+            .filter(|_| site.settings.closed_on_holidays)
+            .map(|&date| TempChange { date, hours: None });
         let changes: Vec<TempChange> = holidays.chain(site.state.schedule_changes.iter().copied()).collect();
         let dues = dues_between(&schedule, &changes, site.info.time_zone, from, now_ms);
         site.state.schedule_checked_ms = Some(now_ms);
@@ -136,8 +136,19 @@ impl Engine {
         site.state.life_sign_raised = true;
         out.sites.insert(site_id);
         let days = period as f64 / 86_400_000.0;
-        let title = if days >= 1.0 { format!("No life sign for {days:.0} days") } else { format!("No life sign for {} min", period / 60_000) };
-        let id = self.open(site_id, Category::LinkFailure, LIFE_SIGN_PRIORITY.min(default_priority(Category::LinkFailure) + 1), &title, now_ms, out);
+        let title = if days >= 1.0 {
+            format!("No life sign for {days:.0} days")
+        } else {
+            format!("No life sign for {} min", period / 60_000)
+        };
+        let id = self.open(
+            site_id,
+            Category::LinkFailure,
+            LIFE_SIGN_PRIORITY.min(default_priority(Category::LinkFailure) + 1),
+            &title,
+            now_ms,
+            out,
+        );
         self.start_plan(id, now_ms, out);
     }
 }

@@ -189,19 +189,9 @@ mod tests {
 
     #[test]
     fn every_known_action_reads_as_words() {
-        for a in [
-            "opened",
-            "acknowledged",
-            "backup_dispatched",
-            "crew_left",
-            "cancel_window_ended",
-            "taken_over",
-        ] {
+        for a in ["opened", "acknowledged", "backup_dispatched", "crew_left", "cancel_window_ended", "taken_over"] {
             let s = action(a);
-            assert!(
-                !s.contains('_') && s.chars().next().unwrap().is_uppercase(),
-                "{a} -> {s}"
-            );
+            assert!(!s.contains('_') && s.chars().next().unwrap().is_uppercase(), "{a} -> {s}");
         }
         assert_eq!(action("some_new_thing"), "Some new thing");
     }

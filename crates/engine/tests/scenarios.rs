@@ -26,7 +26,8 @@ fn burglary_cancelled_within_the_window_closes_without_a_crew() {
     assert_eq!(inc.cancel_until_ms, Some(T0 + 150 * SEC), "default intrusion window 150 s");
     assert!(out.notices.iter().any(|n| n.kind == NoticeKind::Alarm), "customer told at once");
     assert!(e.tick(T0 + 60 * SEC).crews.is_empty(), "no crew inside the window");
-    let (reply, out) = e.on_command(CUSTOMER, Command::Cancel { site_id: 1, password_ok: true }, T0 + 90 * SEC).unwrap();
+    let (reply, out) =
+        e.on_command(CUSTOMER, Command::Cancel { site_id: 1, password_ok: true }, T0 + 90 * SEC).unwrap();
     assert_eq!(reply, Reply::Cancel { result: CancelResult::Cancelled });
     let closed = &out.incidents[&inc.id];
     assert_eq!((closed.status, closed.resolution), (Status::Closed, Some(Resolution::Cancelled)));
@@ -46,11 +47,14 @@ fn burglary_without_cancel_dispatches_the_nearest_crew_and_a_late_cancel_is_refu
     assert_eq!(inc.crew_id, Some(7), "crew 7 is 3 km away, crew 8 further");
     assert_eq!(out.crews[&7].status, CrewStatus::Dispatched);
     assert!(
-        out.journal.iter().any(|j| j.action == "dispatched" && j.detail.as_deref().unwrap().starts_with("nearest free: Echo 7, 3.")),
+        out.journal
+            .iter()
+            .any(|j| j.action == "dispatched" && j.detail.as_deref().unwrap().starts_with("nearest free: Echo 7, 3.")),
         "{:?}",
         out.journal
     );
-    let (reply, out) = e.on_command(CUSTOMER, Command::Cancel { site_id: 1, password_ok: true }, T0 + 200 * SEC).unwrap();
+    let (reply, out) =
+        e.on_command(CUSTOMER, Command::Cancel { site_id: 1, password_ok: true }, T0 + 200 * SEC).unwrap();
     assert_eq!(reply, Reply::Cancel { result: CancelResult::CrewAlreadyDispatched });
     assert!(out.journal.iter().any(|j| j.action == "cancel_refused"));
     let inc = only_open(&e);
@@ -62,7 +66,8 @@ fn burglary_without_cancel_dispatches_the_nearest_crew_and_a_late_cancel_is_refu
 fn a_wrong_password_cancels_nothing_and_is_a_warning() {
     let mut e = city(SiteSettings::default());
     e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
-    let (reply, out) = e.on_command(CUSTOMER, Command::Cancel { site_id: 1, password_ok: false }, T0 + 10 * SEC).unwrap();
+    let (reply, out) =
+        e.on_command(CUSTOMER, Command::Cancel { site_id: 1, password_ok: false }, T0 + 10 * SEC).unwrap();
     assert_eq!(reply, Reply::Cancel { result: CancelResult::WrongPassword });
     assert!(out.journal.iter().any(|j| j.action == "warning"));
     assert_eq!(only_open(&e).status, Status::New);
@@ -127,7 +132,8 @@ fn restores_join_and_close_nothing() {
 #[test]
 fn test_mode_records_alarms_as_test_and_expires_by_itself() {
     let mut e = city(SiteSettings::default());
-    e.on_command(CUSTOMER, Command::StartTest { site_id: 1, until_ms: T0 + 30 * MIN, scope: TestScope::default() }, T0).unwrap();
+    e.on_command(CUSTOMER, Command::StartTest { site_id: 1, until_ms: T0 + 30 * MIN, scope: TestScope::default() }, T0)
+        .unwrap();
     let out = e.on_signal(&cid(1, T0 + MIN, "1", "130", "003"), T0 + MIN);
     let inc = out.incidents.values().next().unwrap();
     assert_eq!((inc.test, inc.resolution), (true, Some(Resolution::Test)));
@@ -143,7 +149,9 @@ fn test_mode_records_alarms_as_test_and_expires_by_itself() {
 fn only_an_operator_puts_some_zones_on_test_and_other_zones_stay_live() {
     let mut e = city(SiteSettings::default());
     let scope = TestScope { zones: vec!["3".into()], categories: vec![] };
-    let err = e.on_command(CUSTOMER, Command::StartTest { site_id: 1, until_ms: T0 + MIN, scope: scope.clone() }, T0).unwrap_err();
+    let err = e
+        .on_command(CUSTOMER, Command::StartTest { site_id: 1, until_ms: T0 + MIN, scope: scope.clone() }, T0)
+        .unwrap_err();
     assert!(matches!(err, CommandError::Forbidden(_)));
     e.on_command(OP, Command::StartTest { site_id: 1, until_ms: T0 + 30 * MIN, scope }, T0).unwrap();
     e.on_signal(&cid(1, T0 + MIN, "1", "130", "003"), T0 + MIN);
@@ -155,7 +163,12 @@ fn only_an_operator_puts_some_zones_on_test_and_other_zones_stay_live() {
 #[test]
 fn a_suspended_site_takes_no_action_but_life_safety_alarms_still_reach_the_operators() {
     let mut e = city(SiteSettings { duress_user: Some("9".into()), ..SiteSettings::default() });
-    e.on_command(OP, Command::Suspend { site_id: 1, until_ms: Some(T0 + 60 * MIN), reason: Some("renovation".into()) }, T0).unwrap();
+    e.on_command(
+        OP,
+        Command::Suspend { site_id: 1, until_ms: Some(T0 + 60 * MIN), reason: Some("renovation".into()) },
+        T0,
+    )
+    .unwrap();
     let out = e.on_signal(&cid(1, T0 + MIN, "1", "130", "003"), T0 + MIN);
     assert!(out.incidents.is_empty() && out.notices.is_empty(), "a burglary at a suspended site: nothing");
     for (seq, code, user) in [(2, "110", "003"), (3, "120", "003"), (4, "100", "003"), (5, "401", "009")] {
@@ -163,7 +176,10 @@ fn a_suspended_site_takes_no_action_but_life_safety_alarms_still_reach_the_opera
         let inc = out.incidents.values().next().unwrap_or_else(|| panic!("code {code} must reach the operators"));
         assert!(inc.title.contains("suspended site"), "{}", inc.title);
     }
-    assert!(matches!(e.on_command(CUSTOMER, Command::Suspend { site_id: 1, until_ms: None, reason: None }, T0), Err(CommandError::Forbidden(_))));
+    assert!(matches!(
+        e.on_command(CUSTOMER, Command::Suspend { site_id: 1, until_ms: None, reason: None }, T0),
+        Err(CommandError::Forbidden(_))
+    ));
 }
 
 #[test]
@@ -184,19 +200,37 @@ fn three_wrong_cancel_passwords_lock_cancelling_and_raise_the_priority() {
 
 #[test]
 fn a_duress_opening_shows_as_the_user_it_stands_for_and_its_dispatch_is_not_the_customers() {
-    let mut e = city(SiteSettings { duress_user: Some("9".into()), duress_shown_as: Some("2".into()), ..SiteSettings::default() });
+    let mut e = city(SiteSettings {
+        duress_user: Some("9".into()),
+        duress_shown_as: Some("2".into()),
+        ..SiteSettings::default()
+    });
     e.on_signal(&cid(1, T0, "1", "401", "009"), T0);
     assert_eq!(e.site(1).unwrap().state.arm_user.as_deref(), Some("2"));
     let duress = e.open_incidents().into_iter().find(|i| i.silent).expect("a silent incident").id;
-    e.on_command(OP, Command::Close { incident: duress, resolution: Resolution::FalseUser, recall_crews: true }, T0 + MIN).unwrap();
+    e.on_command(
+        OP,
+        Command::Close { incident: duress, resolution: Resolution::FalseUser, recall_crews: true },
+        T0 + MIN,
+    )
+    .unwrap();
     let year = engine::rules::billing::year_of(T0, chrono_tz::Europe::Bucharest);
     assert_eq!(e.billing(1, year).unwrap().dispatches, 1, "the company's books have it");
     assert_eq!(e.customer_billing(1, year).unwrap().dispatches, 0, "the customer's do not");
 }
 
 fn weekdays_8_to_18() -> WeeklySchedule {
-    let h = |o: u32, c: u32| Some(OpenHours { open: chrono::NaiveTime::from_hms_opt(o, 0, 0).unwrap(), close: chrono::NaiveTime::from_hms_opt(c, 0, 0).unwrap() });
-    WeeklySchedule { days: [h(8, 18), h(8, 18), h(8, 18), h(8, 18), h(8, 18), None, None], later: Default::default(), tolerance_min: 15 }
+    let h = |o: u32, c: u32| {
+        Some(OpenHours {
+            open: chrono::NaiveTime::from_hms_opt(o, 0, 0).unwrap(),
+            close: chrono::NaiveTime::from_hms_opt(c, 0, 0).unwrap(),
+        })
+    };
+    WeeklySchedule {
+        days: [h(8, 18), h(8, 18), h(8, 18), h(8, 18), h(8, 18), None, None],
+        later: Default::default(),
+        tolerance_min: 15,
+    }
 }
 
 #[test]
@@ -209,7 +243,12 @@ fn fail_to_close_and_late_to_open_raise_low_priority_incidents() {
     e.tick(T0 + 6 * 60 * MIN + 15 * MIN);
     let inc = only_open(&e);
     assert_eq!((inc.title.as_str(), inc.priority), ("Fail to close", SCHEDULE_PRIORITY));
-    e.on_command(OP, Command::Close { incident: inc.id, resolution: Resolution::FalseUser, recall_crews: true }, T0 + 7 * 60 * MIN).unwrap();
+    e.on_command(
+        OP,
+        Command::Close { incident: inc.id, resolution: Resolution::FalseUser, recall_crews: true },
+        T0 + 7 * 60 * MIN,
+    )
+    .unwrap();
     e.on_signal(&cid(2, T0 + 7 * 60 * MIN, "3", "401", "001"), T0 + 7 * 60 * MIN);
     e.tick(T0 + 22 * 60 * MIN);
     let inc = only_open(&e);
@@ -222,8 +261,16 @@ fn working_late_moves_the_closing_time_for_that_day() {
     e.on_signal(&cid(1, T0, "1", "401", "001"), T0);
     e.tick(T0);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-    let late = OpenHours { open: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(), close: chrono::NaiveTime::from_hms_opt(21, 0, 0).unwrap() };
-    e.on_command(CUSTOMER, Command::ScheduleChange { site_id: 1, change: rules::schedule::TempChange { date: today, hours: Some(late) } }, T0).unwrap();
+    let late = OpenHours {
+        open: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+        close: chrono::NaiveTime::from_hms_opt(21, 0, 0).unwrap(),
+    };
+    e.on_command(
+        CUSTOMER,
+        Command::ScheduleChange { site_id: 1, change: rules::schedule::TempChange { date: today, hours: Some(late) } },
+        T0,
+    )
+    .unwrap();
     e.tick(T0 + 7 * 60 * MIN);
     assert!(e.open_incidents().is_empty(), "19:00 is fine tonight");
     e.tick(T0 + 9 * 60 * MIN + 16 * MIN);
@@ -231,7 +278,12 @@ fn working_late_moves_the_closing_time_for_that_day() {
 }
 
 fn vehicle() -> Engine {
-    let settings = SiteSettings { kind: SiteKind::Vehicle, cancel_window_s: 0, life_sign_ms: Some(3 * 24 * 60 * MIN), ..SiteSettings::default() };
+    let settings = SiteSettings {
+        kind: SiteKind::Vehicle,
+        cancel_window_s: 0,
+        life_sign_ms: Some(3 * 24 * 60 * MIN),
+        ..SiteSettings::default()
+    };
     city(settings)
 }
 
@@ -284,7 +336,11 @@ fn one_operator_claims_and_another_is_refused() {
     assert_eq!(err, CommandError::Claimed { incident: id, by: 1 });
     assert!(e.on_command(Actor::Operator(2), Command::Note { incident: id, text: "x".into() }, T0).is_err());
     let (_, out) = e.on_command(OP, Command::Release { incident: id }, T0 + 3 * SEC).unwrap();
-    assert_eq!((out.incidents[&id].status, out.incidents[&id].claimed_by), (Status::New, None), "back in the queue, unclaimed");
+    assert_eq!(
+        (out.incidents[&id].status, out.incidents[&id].claimed_by),
+        (Status::New, None),
+        "back in the queue, unclaimed"
+    );
     e.on_command(Actor::Operator(2), Command::Acknowledge { incident: id }, T0 + 4 * SEC).unwrap();
 }
 
@@ -293,17 +349,43 @@ fn nobody_reached_sends_an_sms_and_a_crew_goes_en_route_then_on_site() {
     let mut e = city(SiteSettings::default());
     e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
     let id = only_open(&e).id;
-    let (_, out) = e.on_command(OP, Command::Call { incident: id, contact_id: 11, outcome: CallOutcome::NoAnswer }, T0 + 20 * SEC).unwrap();
+    let (_, out) = e
+        .on_command(OP, Command::Call { incident: id, contact_id: 11, outcome: CallOutcome::NoAnswer }, T0 + 20 * SEC)
+        .unwrap();
     assert!(out.notices.is_empty());
-    let (_, out) = e.on_command(OP, Command::Call { incident: id, contact_id: 12, outcome: CallOutcome::NoAnswer }, T0 + 40 * SEC).unwrap();
+    let (_, out) = e
+        .on_command(OP, Command::Call { incident: id, contact_id: 12, outcome: CallOutcome::NoAnswer }, T0 + 40 * SEC)
+        .unwrap();
     assert!(out.notices.iter().any(|n| n.kind == NoticeKind::NoContactReached && n.sms));
     e.on_command(OP, Command::Dispatch { incident: id, crew_id: Some(8) }, T0 + 50 * SEC).unwrap();
-    e.on_command(Actor::Crew(8), Command::CrewReport { crew_id: 8, status: Some(CrewStatus::EnRoute), position: None }, T0 + 60 * SEC).unwrap();
-    e.on_command(Actor::Crew(8), Command::CrewReport { crew_id: 8, status: Some(CrewStatus::OnSite), position: Some((44.4268, 26.1025)) }, T0 + 9 * MIN).unwrap();
+    e.on_command(
+        Actor::Crew(8),
+        Command::CrewReport { crew_id: 8, status: Some(CrewStatus::EnRoute), position: None },
+        T0 + 60 * SEC,
+    )
+    .unwrap();
+    e.on_command(
+        Actor::Crew(8),
+        Command::CrewReport { crew_id: 8, status: Some(CrewStatus::OnSite), position: Some((44.4268, 26.1025)) },
+        T0 + 9 * MIN,
+    )
+    .unwrap();
     assert_eq!(only_open(&e).status, Status::OnSite);
-    let err = e.on_command(OP, Command::Close { incident: id, resolution: Resolution::Real, recall_crews: false }, T0 + 30 * MIN).unwrap_err();
+    let err = e
+        .on_command(
+            OP,
+            Command::Close { incident: id, resolution: Resolution::Real, recall_crews: false },
+            T0 + 30 * MIN,
+        )
+        .unwrap_err();
     assert_eq!(err, CommandError::CrewsOut(vec!["Echo 8".into()]), "closing with a crew on it asks first");
-    let (_, out) = e.on_command(OP, Command::Close { incident: id, resolution: Resolution::Real, recall_crews: true }, T0 + 30 * MIN).unwrap();
+    let (_, out) = e
+        .on_command(
+            OP,
+            Command::Close { incident: id, resolution: Resolution::Real, recall_crews: true },
+            T0 + 30 * MIN,
+        )
+        .unwrap();
     assert!(out.crews.contains_key(&8), "the crew is free again");
     assert!(e.crews().find(|c| c.id == 8).unwrap().incident.is_none());
     assert!(out.journal.iter().any(|j| j.action == "crew_recalled"));
@@ -331,10 +413,26 @@ fn a_storm_folds_into_groups_by_area_and_kind() {
 #[test]
 fn billing_over_a_year_follows_the_rules() {
     let connected = T0 - 400 * 24 * 60 * MIN;
-    let settings = SiteSettings { billing: rules::billing::Terms { connected_at_ms: connected, warranty_until_ms: None, included_per_year: 4, ..Default::default() }, ..SiteSettings::default() };
+    let settings = SiteSettings {
+        billing: rules::billing::Terms {
+            connected_at_ms: connected,
+            warranty_until_ms: None,
+            included_per_year: 4,
+            ..Default::default()
+        },
+        ..SiteSettings::default()
+    };
     let mut e = city(settings);
     let mut t = T0 - 300 * 24 * 60 * MIN; // early February 2026
-    let outcomes = [Resolution::FalseUser, Resolution::FalseUser, Resolution::Real, Resolution::Real, Resolution::FalseTechnical, Resolution::Real, Resolution::FalseUser];
+    let outcomes = [
+        Resolution::FalseUser,
+        Resolution::FalseUser,
+        Resolution::Real,
+        Resolution::Real,
+        Resolution::FalseTechnical,
+        Resolution::Real,
+        Resolution::FalseUser,
+    ];
     for (n, r) in outcomes.iter().enumerate() {
         let n = n as i64;
         e.on_signal(&cid(n + 1, t, "1", "130", "003"), t);
@@ -380,7 +478,13 @@ fn the_billing_preview_changes_nothing_and_matches_the_real_close() {
     let preview = e.charge_if_closed(id, Resolution::FalseUser).expect("a crew was sent");
     assert_eq!(e.charge_if_closed(id, Resolution::FalseUser), Some(preview), "previewing changes nothing");
     e.on_command(OP, Command::Acknowledge { incident: id }, T0 + 11 * MIN).unwrap();
-    let (_, out) = e.on_command(OP, Command::Close { incident: id, resolution: Resolution::FalseUser, recall_crews: true }, T0 + 12 * MIN).unwrap();
+    let (_, out) = e
+        .on_command(
+            OP,
+            Command::Close { incident: id, resolution: Resolution::FalseUser, recall_crews: true },
+            T0 + 12 * MIN,
+        )
+        .unwrap();
     assert_eq!(out.incidents[&id].charge, Some(preview));
 }
 
@@ -389,16 +493,30 @@ fn a_moving_crew_gets_a_heading_and_jitter_does_not_turn_it() {
     let mut e = city(SiteSettings::default());
     let crew = e.crews().next().unwrap().clone();
     let north = (crew.position.0 + 0.01, crew.position.1);
-    let (_, out) = e.on_command(Actor::Crew(crew.id), Command::CrewReport { crew_id: crew.id, status: None, position: Some(north) }, T0).unwrap();
+    let (_, out) = e
+        .on_command(
+            Actor::Crew(crew.id),
+            Command::CrewReport { crew_id: crew.id, status: None, position: Some(north) },
+            T0,
+        )
+        .unwrap();
     let heading = out.crews[&crew.id].heading.expect("moved 1 km north");
     assert!(!(1.0..=359.0).contains(&heading), "{heading}");
     let jitter = (north.0, north.1 + 0.00005);
-    let (_, out) = e.on_command(Actor::Crew(crew.id), Command::CrewReport { crew_id: crew.id, status: None, position: Some(jitter) }, T0 + SEC).unwrap();
+    let (_, out) = e
+        .on_command(
+            Actor::Crew(crew.id),
+            Command::CrewReport { crew_id: crew.id, status: None, position: Some(jitter) },
+            T0 + SEC,
+        )
+        .unwrap();
     assert_eq!(out.crews[&crew.id].heading, Some(heading), "4 m of jitter keeps the heading");
 }
 
 fn report(e: &mut Engine, crew: i64, status: CrewStatus, at: i64) -> Output {
-    e.on_command(Actor::Crew(crew), Command::CrewReport { crew_id: crew, status: Some(status), position: None }, at).unwrap().1
+    e.on_command(Actor::Crew(crew), Command::CrewReport { crew_id: crew, status: Some(status), position: None }, at)
+        .unwrap()
+        .1
 }
 
 #[test]
@@ -420,13 +538,18 @@ fn the_incident_follows_its_crew_through_every_status_and_shows_when_it_left() {
         assert_eq!(inc.status, incident_status, "crew {crew_status:?}");
         assert_eq!(inc.crews[0].active(), active, "crew {crew_status:?}");
         if !active {
-            assert_eq!((inc.crews[0].end, inc.crews[0].ended_at_ms), (Some(CrewEnd::Left), Some(T0 + 3 * MIN)), "left when it said it was leaving");
+            assert_eq!(
+                (inc.crews[0].end, inc.crews[0].ended_at_ms),
+                (Some(CrewEnd::Left), Some(T0 + 3 * MIN)),
+                "left when it said it was leaving"
+            );
         }
     }
     let crew = e.crews().find(|c| c.id == 7).unwrap();
     assert_eq!((crew.status, crew.incident), (CrewStatus::Available, None));
     // The crew, free again, can be sent elsewhere; the old incident keeps what it did.
-    e.on_command(OP, Command::Close { incident: id, resolution: Resolution::Real, recall_crews: false }, T0 + 10 * MIN).unwrap();
+    e.on_command(OP, Command::Close { incident: id, resolution: Resolution::Real, recall_crews: false }, T0 + 10 * MIN)
+        .unwrap();
 }
 
 #[test]
@@ -441,28 +564,39 @@ fn a_backup_crew_a_recall_and_a_reassignment() {
     let inc = &out.incidents[&id];
     assert_eq!(inc.crews.iter().map(|a| (a.crew_id, a.backup)).collect::<Vec<_>>(), vec![(7, false), (8, true)]);
     let backup = out.journal.iter().find(|j| j.action == "backup_dispatched").and_then(|j| j.detail.clone()).unwrap();
-    assert!(!backup.contains("nearer but busy"), "the crew already on this incident is not a busy alternative: {backup}");
+    assert!(
+        !backup.contains("nearer but busy"),
+        "the crew already on this incident is not a busy alternative: {backup}"
+    );
     assert!(out.notices.is_empty(), "the customer was told of the first crew only");
     // Recall the backup: it is free again, the first crew still goes.
     let (_, out) = e.on_command(OP, Command::Recall { incident: id, crew_id: 8 }, T0 + 30 * SEC).unwrap();
     assert_eq!(out.crews[&8].status, CrewStatus::Available);
     assert_eq!(out.incidents[&id].status, Status::Dispatched);
     // Reassign: crew 7 back, the nearest free crew (8, not 7 just freed) instead.
-    let (_, out) = e.on_command(OP, Command::Reassign { incident: id, from_crew: 7, to_crew: None }, T0 + 40 * SEC).unwrap();
+    let (_, out) =
+        e.on_command(OP, Command::Reassign { incident: id, from_crew: 7, to_crew: None }, T0 + 40 * SEC).unwrap();
     let inc = &out.incidents[&id];
     let active: Vec<i64> = inc.active_crews().map(|a| a.crew_id).collect();
     assert_eq!(active, vec![8]);
     assert_eq!(e.crews().find(|c| c.id == 7).unwrap().status, CrewStatus::Available);
     assert_eq!(inc.crews.iter().filter(|a| a.end == Some(CrewEnd::Recalled)).count(), 2);
     // Billing counts one dispatch however many crews went.
-    let (_, out) = e.on_command(OP, Command::Close { incident: id, resolution: Resolution::Real, recall_crews: true }, T0 + 50 * SEC).unwrap();
+    let (_, out) = e
+        .on_command(
+            OP,
+            Command::Close { incident: id, resolution: Resolution::Real, recall_crews: true },
+            T0 + 50 * SEC,
+        )
+        .unwrap();
     assert!(out.incidents[&id].charge.is_some());
     assert!(e.crews().all(|c| c.incident.is_none()));
 }
 
 #[test]
 fn dispatch_says_why_when_a_nearer_crew_is_busy() {
-    let sites = [site(1, (44.4268, 26.1025), SiteSettings::default()), site(2, (44.4270, 26.1030), SiteSettings::default())];
+    let sites =
+        [site(1, (44.4268, 26.1025), SiteSettings::default()), site(2, (44.4270, 26.1030), SiteSettings::default())];
     let mut e = Engine::new(sites, [], [crew(5, (44.4300, 26.1000)), crew(8, (44.45, 26.08))], 0);
     // A duress alarm at site 2 takes crew 5, the nearest.
     e.on_signal(&Signal { site_id: Some(2), ..cid(1, T0, "1", "121", "009") }, T0);
@@ -499,21 +633,39 @@ fn a_storm_holds_one_category_and_never_a_claimed_incident_and_closes_in_one_act
     assert_eq!(out.incidents[&one].group_key, None);
     // One more burglary joins the storm; the fire and the claimed one are not pulled back in.
     e.on_signal(&Signal { site_id: Some(8), ..cid(9, T0 + 40, "1", "130", "001") }, T0 + 40);
-    let members: Vec<Incident> = e.open_incidents().into_iter().filter(|i| i.group_key.as_deref() == Some(group.as_str())).cloned().collect();
+    let members: Vec<Incident> =
+        e.open_incidents().into_iter().filter(|i| i.group_key.as_deref() == Some(group.as_str())).cloned().collect();
     assert_eq!(members.len(), 5, "{members:#?}");
     assert!(members.iter().all(|i| i.category == Category::Burglary && i.claimed_by.is_none()));
     // Acknowledged at once: they stay folded, and stop counting as unclaimed for escalation.
-    let (reply, out) = e.on_command(Actor::Operator(9), Command::AcknowledgeStorm { group: group.clone() }, T0 + MIN).unwrap();
+    let (reply, out) =
+        e.on_command(Actor::Operator(9), Command::AcknowledgeStorm { group: group.clone() }, T0 + MIN).unwrap();
     assert_eq!(reply, Reply::Storm { done: members.iter().map(|i| i.id).collect(), skipped: vec![] });
     assert_eq!(out.journal.iter().filter(|j| j.action == "acknowledged_group").count(), 5);
-    assert!(e.tick(T0 + 5 * MIN).journal.iter().all(|j| j.action != "escalated" || !members.iter().any(|m| m.id == j.incident)));
+    assert!(e
+        .tick(T0 + 5 * MIN)
+        .journal
+        .iter()
+        .all(|j| j.action != "escalated" || !members.iter().any(|m| m.id == j.incident)));
     // Closed in one action, journaled on each.
-    let (reply, out) = e.on_command(Actor::Operator(9), Command::CloseStorm { group: group.clone(), resolution: Resolution::FalseTechnical }, T0 + 6 * MIN).unwrap();
+    let (reply, out) = e
+        .on_command(
+            Actor::Operator(9),
+            Command::CloseStorm { group: group.clone(), resolution: Resolution::FalseTechnical },
+            T0 + 6 * MIN,
+        )
+        .unwrap();
     let Reply::Storm { done, .. } = reply else { panic!() };
     assert_eq!(done.len(), 5);
     assert_eq!(out.journal.iter().filter(|j| j.action == "closed").count(), 5);
     assert!(e.open_incidents().iter().any(|i| i.id == one), "the claimed one is still open");
-    assert!(e.on_command(Actor::Operator(9), Command::CloseStorm { group, resolution: Resolution::FalseTechnical }, T0 + 7 * MIN).is_err());
+    assert!(e
+        .on_command(
+            Actor::Operator(9),
+            Command::CloseStorm { group, resolution: Resolution::FalseTechnical },
+            T0 + 7 * MIN
+        )
+        .is_err());
 }
 
 #[test]
@@ -521,7 +673,10 @@ fn a_supervisor_takes_over_a_claimed_incident() {
     let mut e = city(SiteSettings::default());
     e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
     let id = only_open(&e).id;
-    assert!(e.on_command(Actor::Operator(9), Command::TakeOver { incident: id }, T0).is_err(), "nobody holds it: claim it instead");
+    assert!(
+        e.on_command(Actor::Operator(9), Command::TakeOver { incident: id }, T0).is_err(),
+        "nobody holds it: claim it instead"
+    );
     e.on_command(OP, Command::Acknowledge { incident: id }, T0 + SEC).unwrap();
     let (_, out) = e.on_command(Actor::Operator(9), Command::TakeOver { incident: id }, T0 + MIN).unwrap();
     assert_eq!(out.incidents[&id].claimed_by, Some(9));
@@ -582,12 +737,19 @@ fn the_centres_plan_replaces_the_builtin_one_and_a_sites_own_plan_replaces_the_c
     e.on_signal(&cid(1, T0, "1", "130", "003"), T0);
     let inc = only_open(&e);
     let kinds: Vec<StepKind> = inc.steps.iter().map(|s| s.step.kind.clone()).collect();
-    assert_eq!(kinds, vec![StepKind::Instruction { text: "Ring the caretaker on 0740 000 000".into() }, StepKind::Dispatch]);
+    assert_eq!(
+        kinds,
+        vec![StepKind::Instruction { text: "Ring the caretaker on 0740 000 000".into() }, StepKind::Dispatch]
+    );
     // The operator ticks the instruction off; its words are the journal's.
     let (_, out) = e.on_command(OP, Command::Acknowledge { incident: inc.id }, T0 + SEC).unwrap();
     assert!(!out.incidents.is_empty());
     let (_, out) = e.on_command(OP, Command::StepDone { incident: inc.id, step: 0, note: None }, T0 + 2 * SEC).unwrap();
-    assert!(out.journal.iter().any(|j| j.detail.as_deref() == Some("Ring the caretaker on 0740 000 000")), "{:?}", out.journal);
+    assert!(
+        out.journal.iter().any(|j| j.detail.as_deref() == Some("Ring the caretaker on 0740 000 000")),
+        "{:?}",
+        out.journal
+    );
     // Fire is not in the centre's plans: the built-in plan still holds.
     e.on_signal(&cid(2, T0 + 3 * SEC, "1", "110", "004"), T0 + 3 * SEC);
     let fire = e.open_incidents().into_iter().find(|i| i.category == Category::Fire).expect("a fire incident");
@@ -607,13 +769,25 @@ fn a_site_closed_on_public_holidays_is_not_late_to_open_on_one_unless_it_changed
     // Tuesday 2026-12-01 is Romania's national day: the shop closed on holidays stays armed.
     let holiday = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let story = |closed_on_holidays: bool, own_change: bool| {
-        let mut e = city(SiteSettings { schedule: Some(weekdays_8_to_18()), closed_on_holidays, ..SiteSettings::default() });
+        let mut e =
+            city(SiteSettings { schedule: Some(weekdays_8_to_18()), closed_on_holidays, ..SiteSettings::default() });
         e.set_holidays(vec![holiday]);
         e.on_signal(&cid(1, T0, "3", "401", "001"), T0);
         e.tick(T0);
         if own_change {
-            let hours = OpenHours { open: chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(), close: chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap() };
-            e.on_command(CUSTOMER, Command::ScheduleChange { site_id: 1, change: rules::schedule::TempChange { date: holiday, hours: Some(hours) } }, T0).unwrap();
+            let hours = OpenHours {
+                open: chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+                close: chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+            };
+            e.on_command(
+                CUSTOMER,
+                Command::ScheduleChange {
+                    site_id: 1,
+                    change: rules::schedule::TempChange { date: holiday, hours: Some(hours) },
+                },
+                T0,
+            )
+            .unwrap();
         }
         // Tuesday 11:00 in Bucharest.
         e.tick(T0 + 23 * 60 * MIN);

@@ -27,15 +27,8 @@ pub(crate) struct AckedLog {
 impl AckedLog {
     /// Opens `path` for appending and starts its writer; lines go through the returned sender.
     pub(crate) fn open(path: &Path) -> Result<(AckedLog, LineSender), LoadError> {
-        let err = |source| LoadError::AckedLog {
-            path: path.to_owned(),
-            source,
-        };
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(err)?;
+        let err = |source| LoadError::AckedLog { path: path.to_owned(), source };
+        let file = OpenOptions::new().create(true).append(true).open(path).map_err(err)?;
         let (tx, mut rx) = mpsc::unbounded_channel::<String>();
         let writer = tokio::task::spawn_blocking(move || {
             let mut out = BufWriter::new(file);
@@ -48,13 +41,7 @@ impl AckedLog {
             }
             out.flush()
         });
-        Ok((
-            AckedLog {
-                path: path.to_owned(),
-                writer,
-            },
-            tx,
-        ))
+        Ok((AckedLog { path: path.to_owned(), writer }, tx))
     }
 
     /// Waits until every line is written (all senders must be dropped first).
@@ -64,10 +51,7 @@ impl AckedLog {
             Ok(Err(e)) => e,
             Err(e) => std::io::Error::other(e.to_string()),
         };
-        Err(LoadError::AckedLog {
-            path: self.path,
-            source,
-        })
+        Err(LoadError::AckedLog { path: self.path, source })
     }
 }
 
@@ -78,11 +62,7 @@ mod tests {
     #[test]
     fn line_format() {
         assert_eq!(
-            acked_line(
-                "100000",
-                7,
-                "8C1D0023\"SIA-DCS\"0007R1L0#100000[#100000|Nri1/BA7]"
-            ),
+            acked_line("100000", 7, "8C1D0023\"SIA-DCS\"0007R1L0#100000[#100000|Nri1/BA7]"),
             "100000\t0007\t8C1D0023\"SIA-DCS\"0007R1L0#100000[#100000|Nri1/BA7]\n"
         );
     }
@@ -97,10 +77,7 @@ mod tests {
         tx.send(acked_line("100", 2, "b")).unwrap();
         drop(tx);
         log.finish().await.unwrap();
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "old\n100\t0001\ta\n100\t0002\tb\n"
-        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n100\t0001\ta\n100\t0002\tb\n");
         std::fs::remove_file(&path).unwrap();
     }
 }

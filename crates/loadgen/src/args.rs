@@ -111,9 +111,7 @@ impl LoadArgs {
     /// Time between two frames of one panel under `--rate`, if any.
     pub fn panel_interval(&self) -> Option<Duration> {
         let rate = self.rate.filter(|r| *r > 0.0)?;
-        Some(Duration::from_secs_f64(
-            f64::from(self.panels.max(1)) / rate,
-        ))
+        Some(Duration::from_secs_f64(f64::from(self.panels.max(1)) / rate))
     }
 }
 
@@ -135,10 +133,7 @@ mod tests {
     #[test]
     fn defaults() {
         let a = parse(&["--target", "127.0.0.1:7777"]).unwrap();
-        assert_eq!(
-            (a.panels, a.transport, a.first_account.as_str()),
-            (100, Transport::Tcp, "100000")
-        );
+        assert_eq!((a.panels, a.transport, a.first_account.as_str()), (100, Transport::Tcp, "100000"));
         assert_eq!(a.run_duration(), Some(LoadArgs::DEFAULT_DURATION));
         assert_eq!(a.ack_timeout(), Duration::from_secs(2));
         assert_eq!(a.panel_interval(), None);
@@ -165,23 +160,12 @@ mod tests {
         .unwrap();
         assert_eq!(a.panel_interval(), Some(Duration::from_millis(100)));
         assert_eq!((a.run_duration(), a.frames_per_panel), (None, Some(5)));
-        assert_eq!(
-            (a.transport, a.format, a.json),
-            (Transport::Udp, EventFormat::Cid, true)
-        );
+        assert_eq!((a.transport, a.format, a.json), (Transport::Udp, EventFormat::Cid, true));
     }
 
     #[test]
     fn duration_and_frames_conflict() {
-        assert!(parse(&[
-            "--target",
-            "h:1",
-            "--duration",
-            "3",
-            "--frames-per-panel",
-            "5"
-        ])
-        .is_err());
+        assert!(parse(&["--target", "h:1", "--duration", "3", "--frames-per-panel", "5"]).is_err());
         assert!(parse(&["--panels", "3"]).is_err());
     }
 }

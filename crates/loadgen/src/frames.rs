@@ -15,9 +15,7 @@ pub const LINE: &str = "0";
 
 /// Seconds since the Unix epoch by the system clock.
 pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 /// The sequence number after `seq`: 1, 2, ..., 9999, 1, ... (0 is never used).
@@ -37,11 +35,7 @@ pub fn next_seq(seq: u16) -> u16 {
 pub fn event_data(format: EventFormat, account: &str, counter: u64) -> String {
     match format {
         EventFormat::Sia => format!("#{account}|Nri1/BA{counter}"),
-        EventFormat::Cid => format!(
-            "#{account}|1130 {:02} {:03}",
-            counter / 1000 % 100,
-            counter % 1000
-        ),
+        EventFormat::Cid => format!("#{account}|1130 {:02} {:03}", counter / 1000 % 100, counter % 1000),
     }
 }
 
@@ -62,9 +56,7 @@ impl Outgoing {
 
     /// The frame text without LF and CR (as a receiver stores it).
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes)
-            .trim_matches(['\n', '\r'])
-            .to_owned()
+        String::from_utf8_lossy(&self.bytes).trim_matches(['\n', '\r']).to_owned()
     }
 }
 
@@ -82,14 +74,7 @@ pub struct PanelFrames {
 impl PanelFrames {
     /// A panel with `account` (3-16 hex digits), sending encrypted frames when `key` is set.
     pub fn new(account: String, format: EventFormat, key: Option<Key>) -> Self {
-        PanelFrames {
-            account,
-            format,
-            key,
-            seq: 0,
-            counter: 0,
-            clock_offset: 0,
-        }
+        PanelFrames { account, format, key, seq: 0, counter: 0, clock_offset: 0 }
     }
 
     /// The panel's account.
@@ -149,9 +134,7 @@ impl PanelFrames {
             None => frame.encode(),
             Some(key) => {
                 frame.timestamp = Some(self.clock(system_unix));
-                let pad: Vec<u8> = (0..16)
-                    .map(|_| rng.sample(rand::distributions::Alphanumeric))
-                    .collect();
+                let pad: Vec<u8> = (0..16).map(|_| rng.sample(rand::distributions::Alphanumeric)).collect();
                 frame.encode_encrypted(key, &pad)
             }
         };
@@ -177,17 +160,9 @@ mod tests {
 
     #[test]
     fn event_data_is_unique_per_frame() {
-        assert_eq!(
-            event_data(EventFormat::Sia, "100000", 7),
-            "#100000|Nri1/BA7"
-        );
-        assert_eq!(
-            event_data(EventFormat::Cid, "100000", 12_345),
-            "#100000|1130 12 345"
-        );
-        let cid: std::collections::HashSet<_> = (1..=100_000)
-            .map(|n| event_data(EventFormat::Cid, "1", n))
-            .collect();
+        assert_eq!(event_data(EventFormat::Sia, "100000", 7), "#100000|Nri1/BA7");
+        assert_eq!(event_data(EventFormat::Cid, "100000", 12_345), "#100000|1130 12 345");
+        let cid: std::collections::HashSet<_> = (1..=100_000).map(|n| event_data(EventFormat::Cid, "1", n)).collect();
         assert_eq!(cid.len(), 100_000);
     }
 
@@ -199,25 +174,13 @@ mod tests {
         let b = p.next(NOW, &mut rng);
         assert_eq!((a.seq(), b.seq()), (1, 2));
         assert_ne!(a.text(), b.text());
-        assert_eq!(
-            a.text(),
-            String::from_utf8_lossy(&a.bytes[1..a.bytes.len() - 1])
-        );
+        assert_eq!(a.text(), String::from_utf8_lossy(&a.bytes[1..a.bytes.len() - 1]));
         let f = Frame::decode(&a.bytes).unwrap();
-        assert_eq!(
-            (&f.token, f.account.as_str(), f.seq),
-            (&Token::SiaDcs, "100042", 1)
-        );
-        assert_eq!(
-            (f.receiver.as_deref(), f.line.as_str(), f.timestamp),
-            (Some("1"), "0", None)
-        );
+        assert_eq!((&f.token, f.account.as_str(), f.seq), (&Token::SiaDcs, "100042", 1));
+        assert_eq!((f.receiver.as_deref(), f.line.as_str(), f.timestamp), (Some("1"), "0", None));
         let events = f.events().unwrap();
         assert_eq!(events.len(), 1);
-        assert_eq!(
-            (events[0].code.as_str(), events[0].zone.as_deref()),
-            ("BA", Some("1"))
-        );
+        assert_eq!((events[0].code.as_str(), events[0].zone.as_deref()), ("BA", Some("1")));
         assert!(events[0].known);
     }
 
@@ -236,10 +199,7 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(1);
         let mut p = PanelFrames::new("100000".into(), EventFormat::Sia, None);
         let seqs: Vec<u16> = (0..10_001).map(|_| p.next(NOW, &mut rng).seq()).collect();
-        assert_eq!(
-            (seqs[0], seqs[9998], seqs[9999], seqs[10_000]),
-            (1, 9999, 1, 2)
-        );
+        assert_eq!((seqs[0], seqs[9998], seqs[9999], seqs[10_000]), (1, 9999, 1, 2));
     }
 
     #[test]
@@ -248,22 +208,12 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(2);
         let mut p = PanelFrames::new("100001".into(), EventFormat::Sia, Some(key.clone()));
         let out = p.next(NOW, &mut rng);
-        assert_eq!(
-            &out.text()[8..],
-            &String::from_utf8_lossy(&out.bytes)[9..out.bytes.len() - 1]
-        );
-        assert!(
-            out.text()[8..].starts_with("\"*SIA-DCS\"0001R1L0#100001["),
-            "{}",
-            out.text()
-        );
+        assert_eq!(&out.text()[8..], &String::from_utf8_lossy(&out.bytes)[9..out.bytes.len() - 1]);
+        assert!(out.text()[8..].starts_with("\"*SIA-DCS\"0001R1L0#100001["), "{}", out.text());
         let now = Timestamp::from_unix(NOW);
         let f = Frame::decode_with(&out.bytes, |_| Some(key.clone()), now).unwrap();
         assert!(f.encrypted);
-        assert_eq!(
-            (f.data.as_str(), f.timestamp),
-            ("#100001|Nri1/BA1", Some(now))
-        );
+        assert_eq!((f.data.as_str(), f.timestamp), ("#100001|Nri1/BA1", Some(now)));
 
         // The receiver is an hour ahead: its NAK sets the panel's clock, the resend carries it.
         let receiver = Timestamp::from_unix(NOW + 3600);
@@ -272,10 +222,7 @@ mod tests {
         let again = p.restamp(out.clone(), NOW, &mut rng);
         assert_eq!(again.seq(), out.seq());
         let f = Frame::decode_with(&again.bytes, |_| Some(key.clone()), receiver).unwrap();
-        assert_eq!(
-            (f.data.as_str(), f.timestamp),
-            ("#100001|Nri1/BA1", Some(receiver))
-        );
+        assert_eq!((f.data.as_str(), f.timestamp), ("#100001|Nri1/BA1", Some(receiver)));
     }
 
     #[test]

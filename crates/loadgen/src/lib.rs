@@ -124,22 +124,16 @@ pub async fn run(args: LoadArgs) -> Result<Report, LoadError> {
     let panels: Vec<_> = accounts
         .into_iter()
         .map(|account| {
-            let phase = cfg
-                .interval
-                .map_or(Duration::ZERO, |i| i.mul_f64(rng.gen::<f64>()));
+            let phase = cfg.interval.map_or(Duration::ZERO, |i| i.mul_f64(rng.gen::<f64>()));
             let (cfg, gate) = (Arc::clone(&cfg), Arc::clone(&gate));
             tokio::spawn(async move { run_panel(&cfg, account, &gate, phase).await })
         })
         .collect();
     let connecting = Instant::now();
-    gate.wait_ready(args.panels, MAX_CONNECT_PHASE, &mut interrupt_rx)
-        .await;
+    gate.wait_ready(args.panels, MAX_CONNECT_PHASE, &mut interrupt_rx).await;
     let start = Instant::now();
     let connect_phase = start - connecting;
-    gate.open(Stop::new(
-        args.run_duration().map(|d| start + d),
-        interrupt_rx,
-    ));
+    gate.open(Stop::new(args.run_duration().map(|d| start + d), interrupt_rx));
     let progress = tokio::spawn(print_progress(Arc::clone(&cfg.progress), start));
     let mut total = PanelStats::default();
     let mut failed = None;
@@ -169,30 +163,20 @@ pub fn accounts(first: &str, panels: u32) -> Result<Vec<String>, LoadError> {
         return Err(LoadError::Accounts("--panels must be at least 1".into()));
     }
     if first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(LoadError::Accounts(format!(
-            "--first-account {first:?} is not a decimal number"
-        )));
+        return Err(LoadError::Accounts(format!("--first-account {first:?} is not a decimal number")));
     }
-    let start: u64 = first
-        .parse()
-        .map_err(|_| LoadError::Accounts(format!("--first-account {first:?} is too large")))?;
+    let start: u64 =
+        first.parse().map_err(|_| LoadError::Accounts(format!("--first-account {first:?} is too large")))?;
     let width = first.len();
-    let list: Vec<String> = (0..u64::from(panels))
-        .map(|i| format!("{:0width$}", start + i))
-        .collect();
+    let list: Vec<String> = (0..u64::from(panels)).map(|i| format!("{:0width$}", start + i)).collect();
     match list.last() {
         Some(last) if (3..=16).contains(&width) && last.len() <= 16 => Ok(list),
-        _ => Err(LoadError::Accounts(format!(
-            "accounts {first}.. must have 3 to 16 digits"
-        ))),
+        _ => Err(LoadError::Accounts(format!("accounts {first}.. must have 3 to 16 digits"))),
     }
 }
 
 async fn resolve(target: &str) -> Result<std::net::SocketAddr, LoadError> {
-    let err = |detail: String| LoadError::Target {
-        target: target.to_owned(),
-        detail,
-    };
+    let err = |detail: String| LoadError::Target { target: target.to_owned(), detail };
     tokio::net::lookup_host(target)
         .await
         .map_err(|e| err(e.to_string()))?
@@ -206,10 +190,7 @@ mod tests {
 
     #[test]
     fn account_ranges() {
-        assert_eq!(
-            accounts("100000", 3).unwrap(),
-            ["100000", "100001", "100002"]
-        );
+        assert_eq!(accounts("100000", 3).unwrap(), ["100000", "100001", "100002"]);
         assert_eq!(accounts("0099", 2).unwrap(), ["0099", "0100"]);
         assert_eq!(accounts("998", 3).unwrap(), ["998", "999", "1000"]);
         assert!(accounts("12", 1).is_err());

@@ -16,29 +16,18 @@ const BUF_LEN: usize = 2048;
 /// A panel's link to the receiver.
 pub(crate) enum Link {
     /// TCP: `None` until connected or after the connection broke.
-    Tcp {
-        addr: SocketAddr,
-        stream: Option<TcpStream>,
-        splitter: FrameSplitter,
-        buf: Box<[u8; BUF_LEN]>,
-    },
+    Tcp { addr: SocketAddr, stream: Option<TcpStream>, splitter: FrameSplitter, buf: Box<[u8; BUF_LEN]> },
     /// UDP: one socket connected to the receiver.
-    Udp {
-        socket: UdpSocket,
-        buf: Box<[u8; BUF_LEN]>,
-    },
+    Udp { socket: UdpSocket, buf: Box<[u8; BUF_LEN]> },
 }
 
 impl Link {
     /// A link to `addr`; UDP binds its socket now, TCP connects on [`Link::connect`].
     pub(crate) async fn new(transport: Transport, addr: SocketAddr) -> io::Result<Link> {
         Ok(match transport {
-            Transport::Tcp => Link::Tcp {
-                addr,
-                stream: None,
-                splitter: FrameSplitter::new(),
-                buf: Box::new([0; BUF_LEN]),
-            },
+            Transport::Tcp => {
+                Link::Tcp { addr, stream: None, splitter: FrameSplitter::new(), buf: Box::new([0; BUF_LEN]) }
+            }
             Transport::Udp => {
                 let local: SocketAddr = if addr.is_ipv4() {
                     "0.0.0.0:0".parse().expect("literal address")
@@ -47,10 +36,7 @@ impl Link {
                 };
                 let socket = UdpSocket::bind(local).await?;
                 socket.connect(addr).await?;
-                Link::Udp {
-                    socket,
-                    buf: Box::new([0; BUF_LEN]),
-                }
+                Link::Udp { socket, buf: Box::new([0; BUF_LEN]) }
             }
         })
     }
@@ -65,13 +51,7 @@ impl Link {
 
     /// Connects TCP if it is not connected (no-op for UDP).
     pub(crate) async fn connect(&mut self) -> io::Result<()> {
-        if let Link::Tcp {
-            addr,
-            stream,
-            splitter,
-            ..
-        } = self
-        {
+        if let Link::Tcp { addr, stream, splitter, .. } = self {
             if stream.is_none() {
                 let s = TcpStream::connect(*addr).await?;
                 s.set_nodelay(true)?;
@@ -84,10 +64,7 @@ impl Link {
 
     /// Forgets a broken TCP connection (the next [`Link::connect`] opens a new one).
     pub(crate) fn drop_connection(&mut self) {
-        if let Link::Tcp {
-            stream, splitter, ..
-        } = self
-        {
+        if let Link::Tcp { stream, splitter, .. } = self {
             *stream = None;
             splitter.clear();
         }
@@ -117,12 +94,7 @@ impl Link {
     /// returned as they come and leave the socket usable.
     pub(crate) async fn recv(&mut self) -> io::Result<Vec<u8>> {
         match self {
-            Link::Tcp {
-                stream,
-                splitter,
-                buf,
-                ..
-            } => loop {
+            Link::Tcp { stream, splitter, buf, .. } => loop {
                 while let Some(next) = splitter.next_frame() {
                     if let Ok(frame) = next {
                         return Ok(frame);

@@ -64,12 +64,7 @@ struct Panel<'a> {
 /// Runs one panel with `account`: one connection attempt, then waits at `gate` for the start,
 /// then sends until its frames are sent or the run stops; its first frame goes out
 /// `start_after` after the start.
-pub(crate) async fn run_panel(
-    cfg: &PanelConfig,
-    account: String,
-    gate: &Gate,
-    start_after: Duration,
-) -> PanelStats {
+pub(crate) async fn run_panel(cfg: &PanelConfig, account: String, gate: &Gate, start_after: Duration) -> PanelStats {
     let mut stats = PanelStats::default();
     let mut link = match Link::new(cfg.transport, cfg.addr).await {
         Ok(link) => link,
@@ -81,10 +76,7 @@ pub(crate) async fn run_panel(
         }
     };
     // First attempt only; a panel that could not connect keeps trying once the run starts.
-    let connected_before = matches!(
-        tokio::time::timeout(cfg.ack_timeout, link.connect()).await,
-        Ok(Ok(()))
-    );
+    let connected_before = matches!(tokio::time::timeout(cfg.ack_timeout, link.connect()).await, Ok(Ok(())));
     if !connected_before {
         stats.connect_failures += 1;
         cfg.progress.connect_failure();

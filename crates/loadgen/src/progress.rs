@@ -68,9 +68,6 @@ mod tests {
         p.timeout();
         let (line, acked) = p.line(Instant::now(), 0, 2.0);
         assert_eq!(acked, 2);
-        assert!(
-            line.contains("2 acked (1/s)  1 timeouts  0 failed connects"),
-            "{line}"
-        );
+        assert!(line.contains("2 acked (1/s)  1 timeouts  0 failed connects"), "{line}");
     }
 }

@@ -39,10 +39,7 @@ impl Reply {
             return true;
         }
         self.seq == Some(out.seq())
-            && self
-                .account
-                .as_deref()
-                .is_none_or(|a| a.eq_ignore_ascii_case(&out.frame.account))
+            && self.account.as_deref().is_none_or(|a| a.eq_ignore_ascii_case(&out.frame.account))
     }
 }
 
@@ -74,8 +71,9 @@ pub fn parse_reply(raw: &[u8], key: Option<&Key>, now: Timestamp) -> Option<Repl
                 seq: Some(h.seq),
                 account: (!h.account.is_empty()).then_some(h.account),
                 timestamp: match &e {
-                    DecodeError::TimestampTooOld { frame, .. }
-                    | DecodeError::TimestampInFuture { frame, .. } => frame.timestamp,
+                    DecodeError::TimestampTooOld { frame, .. } | DecodeError::TimestampInFuture { frame, .. } => {
+                        frame.timestamp
+                    }
                     _ => None,
                 },
             }),
@@ -96,27 +94,14 @@ fn lenient(raw: &[u8]) -> Option<Reply> {
     let close = rest.find('"')?;
     let token = Token::parse(rest[..close].trim_start_matches('*'));
     let after = &rest[close + 1..];
-    let seq = after
-        .get(..4)
-        .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|s| s.parse().ok());
+    let seq = after.get(..4).filter(|s| s.bytes().all(|b| b.is_ascii_digit())).and_then(|s| s.parse().ok());
     let head = after.split('[').next().unwrap_or("");
-    let account = head.split_once('#').map(|(_, a)| {
-        a.chars()
-            .take_while(char::is_ascii_hexdigit)
-            .collect::<String>()
-            .to_ascii_uppercase()
-    });
-    let timestamp = text
-        .rsplit_once("]_")
-        .and_then(|(_, ts)| ts.get(..Timestamp::TEXT_LEN))
-        .and_then(|ts| ts.parse().ok());
-    Some(Reply {
-        answer: answer_of(&token)?,
-        seq,
-        account: account.filter(|a| !a.is_empty()),
-        timestamp,
-    })
+    let account = head
+        .split_once('#')
+        .map(|(_, a)| a.chars().take_while(char::is_ascii_hexdigit).collect::<String>().to_ascii_uppercase());
+    let timestamp =
+        text.rsplit_once("]_").and_then(|(_, ts)| ts.get(..Timestamp::TEXT_LEN)).and_then(|ts| ts.parse().ok());
+    Some(Reply { answer: answer_of(&token)?, seq, account: account.filter(|a| !a.is_empty()), timestamp })
 }
 
 #[cfg(test)]
@@ -130,12 +115,7 @@ mod tests {
     const NOW: i64 = 1_780_000_000;
 
     fn seal(region: &str) -> Vec<u8> {
-        let mut out = format!(
-            "\n{:04X}{:04X}",
-            dc09::crc16_arc(region.as_bytes()),
-            region.len()
-        )
-        .into_bytes();
+        let mut out = format!("\n{:04X}{:04X}", dc09::crc16_arc(region.as_bytes()), region.len()).into_bytes();
         out.extend_from_slice(region.as_bytes());
         out.push(b'\r');
         out
@@ -151,18 +131,12 @@ mod tests {
         let now = Timestamp::from_unix(NOW);
         let out = outgoing(None);
         let ack = parse_reply(&out.frame.ack(), None, now).unwrap();
-        assert_eq!(
-            (ack.answer, ack.seq, ack.account.as_deref()),
-            (Answer::Ack, Some(1), Some("100000"))
-        );
+        assert_eq!((ack.answer, ack.seq, ack.account.as_deref()), (Answer::Ack, Some(1), Some("100000")));
         assert!(ack.answers(&out));
         let duh = parse_reply(&out.frame.duh(), None, now).unwrap();
         assert_eq!(duh.answer, Answer::Duh);
         let nak = parse_reply(&dc09::nak(now), None, now).unwrap();
-        assert_eq!(
-            (nak.answer, nak.account.clone(), nak.timestamp),
-            (Answer::Nak, None, Some(now))
-        );
+        assert_eq!((nak.answer, nak.account.clone(), nak.timestamp), (Answer::Nak, None, Some(now)));
         assert!(nak.answers(&out));
     }
 
@@ -170,17 +144,9 @@ mod tests {
     fn stale_or_foreign_ack_does_not_answer() {
         let now = Timestamp::from_unix(NOW);
         let out = outgoing(None);
-        let other_seq = Frame {
-            seq: 7,
-            ..out.frame.clone()
-        }
-        .ack();
+        let other_seq = Frame { seq: 7, ..out.frame.clone() }.ack();
         assert!(!parse_reply(&other_seq, None, now).unwrap().answers(&out));
-        let other_acct = Frame {
-            account: "100001".into(),
-            ..out.frame.clone()
-        }
-        .ack();
+        let other_acct = Frame { account: "100001".into(), ..out.frame.clone() }.ack();
         assert!(!parse_reply(&other_acct, None, now).unwrap().answers(&out));
     }
 
@@ -191,16 +157,10 @@ mod tests {
         let out = outgoing(Some(key.clone()));
         let ack = out.frame.ack_encrypted(&key, b"pad", now);
         let r = parse_reply(&ack, Some(&key), now).unwrap();
-        assert_eq!(
-            (r.answer, r.seq, r.timestamp),
-            (Answer::Ack, Some(1), Some(now))
-        );
+        assert_eq!((r.answer, r.seq, r.timestamp), (Answer::Ack, Some(1), Some(now)));
         // Wrong key or clock far off: still an ACK by its header.
         let other = Key::hex("FF0102030405060708090A0B0C0D0E0F").unwrap();
-        assert_eq!(
-            parse_reply(&ack, Some(&other), now).unwrap().answer,
-            Answer::Ack
-        );
+        assert_eq!(parse_reply(&ack, Some(&other), now).unwrap().answer, Answer::Ack);
         let late = Timestamp::from_unix(NOW + 3600);
         assert!(parse_reply(&ack, Some(&key), late).unwrap().answers(&out));
     }
@@ -211,16 +171,10 @@ mod tests {
         // pysiaalarm writes Python's None for a missing receiver number.
         let ack = seal("\"ACK\"0001NoneL0#100000[]");
         let r = parse_reply(&ack, None, now).unwrap();
-        assert_eq!(
-            (r.answer, r.seq, r.account.as_deref()),
-            (Answer::Ack, Some(1), Some("100000"))
-        );
+        assert_eq!((r.answer, r.seq, r.account.as_deref()), (Answer::Ack, Some(1), Some("100000")));
         let nak = seal("\"NAK\"0000NoneL0A0[]_16:09:09,04-14-2015");
         let r = parse_reply(&nak, None, now).unwrap();
-        assert_eq!(
-            (r.answer, r.timestamp),
-            (Answer::Nak, Some("16:09:09,04-14-2015".parse().unwrap()))
-        );
+        assert_eq!((r.answer, r.timestamp), (Answer::Nak, Some("16:09:09,04-14-2015".parse().unwrap())));
         // pysiaalarm's plain ACK with a receiver number is valid DC-09.
         let r = parse_reply(&seal("\"ACK\"0042R1L0#100000[]"), None, now).unwrap();
         assert_eq!((r.answer, r.seq), (Answer::Ack, Some(42)));

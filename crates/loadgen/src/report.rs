@@ -66,12 +66,7 @@ pub(crate) struct RunInfo {
 
 impl Report {
     /// Builds the report from the panels' summed counts and the run time.
-    pub(crate) fn new(
-        info: RunInfo,
-        mut total: PanelStats,
-        connect_phase: Duration,
-        elapsed: Duration,
-    ) -> Report {
+    pub(crate) fn new(info: RunInfo, mut total: PanelStats, connect_phase: Duration, elapsed: Duration) -> Report {
         let secs = elapsed.as_secs_f64();
         Report {
             target: info.target,
@@ -92,11 +87,7 @@ impl Report {
             stray_replies: total.stray_replies,
             connect_phase,
             elapsed,
-            signals_per_s: if secs > 0.0 {
-                total.acked as f64 / secs
-            } else {
-                0.0
-            },
+            signals_per_s: if secs > 0.0 { total.acked as f64 / secs } else { 0.0 },
             latency: Latency::from_micros(&mut total.latencies_us),
         }
     }
@@ -177,9 +168,7 @@ fn json_string(s: &str) -> String {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let rate = self
-            .rate_cap
-            .map_or("max".to_owned(), |r| format!("{r} signals/s cap"));
+        let rate = self.rate_cap.map_or("max".to_owned(), |r| format!("{r} signals/s cap"));
         writeln!(
             f,
             "DC-09 load: {} panels, {} {}{}, {} -> {}",
@@ -191,10 +180,7 @@ impl fmt::Display for Report {
             self.target
         )?;
         let rows: [(&str, String); 13] = [
-            (
-                "connect phase",
-                format!("{:.2} s", self.connect_phase.as_secs_f64()),
-            ),
+            ("connect phase", format!("{:.2} s", self.connect_phase.as_secs_f64())),
             ("elapsed", format!("{:.2} s", self.elapsed.as_secs_f64())),
             ("sent", self.sent.to_string()),
             ("acked", self.acked.to_string()),
@@ -202,25 +188,10 @@ impl fmt::Display for Report {
             ("naks / duhs", format!("{} / {}", self.naks, self.duhs)),
             ("timeouts", self.timeouts.to_string()),
             ("resends", self.resends.to_string()),
-            (
-                "reconnects",
-                format!(
-                    "{} ({} failed connects)",
-                    self.reconnects, self.connect_failures
-                ),
-            ),
+            ("reconnects", format!("{} ({} failed connects)", self.reconnects, self.connect_failures)),
             ("unacked", self.unacked.to_string()),
-            (
-                "latency p50 / p90",
-                format!("{:.2} / {:.2} ms", self.latency.p50_ms, self.latency.p90_ms),
-            ),
-            (
-                "latency p99 / p99.9",
-                format!(
-                    "{:.2} / {:.2} ms",
-                    self.latency.p99_ms, self.latency.p999_ms
-                ),
-            ),
+            ("latency p50 / p90", format!("{:.2} / {:.2} ms", self.latency.p50_ms, self.latency.p90_ms)),
+            ("latency p99 / p99.9", format!("{:.2} / {:.2} ms", self.latency.p99_ms, self.latency.p999_ms)),
             ("latency max", format!("{:.2} ms", self.latency.max_ms)),
         ];
         for (name, value) in rows {
@@ -243,13 +214,8 @@ mod tests {
             panels: 2,
             rate_cap: None,
         };
-        let total = PanelStats {
-            sent: 5,
-            acked: 4,
-            naks: 1,
-            latencies_us: vec![4000, 1000, 3000, 2000],
-            ..Default::default()
-        };
+        let total =
+            PanelStats { sent: 5, acked: 4, naks: 1, latencies_us: vec![4000, 1000, 3000, 2000], ..Default::default() };
         Report::new(info, total, Duration::ZERO, Duration::from_secs(2))
     }
 
@@ -257,10 +223,7 @@ mod tests {
     fn figures() {
         let r = report();
         assert_eq!((r.unacked, r.signals_per_s), (1, 2.0));
-        assert_eq!(
-            (r.latency.p50_ms, r.latency.p99_ms, r.latency.max_ms),
-            (2.0, 4.0, 4.0)
-        );
+        assert_eq!((r.latency.p50_ms, r.latency.p99_ms, r.latency.max_ms), (2.0, 4.0, 4.0));
     }
 
     #[test]
@@ -268,19 +231,10 @@ mod tests {
         let r = report();
         let table = r.to_string();
         assert!(table.contains("2 panels, TCP SIA plain"), "{table}");
-        assert!(
-            table.contains("signals/s") && table.contains("2.0"),
-            "{table}"
-        );
+        assert!(table.contains("signals/s") && table.contains("2.0"), "{table}");
         let json = r.render(true);
-        assert!(
-            json.starts_with("{\"target\":\"127.0.0.1:7777\",\"transport\":\"tcp\""),
-            "{json}"
-        );
-        assert!(
-            json.contains("\"rate_cap\":null") && json.contains("\"acked\":4"),
-            "{json}"
-        );
+        assert!(json.starts_with("{\"target\":\"127.0.0.1:7777\",\"transport\":\"tcp\""), "{json}");
+        assert!(json.contains("\"rate_cap\":null") && json.contains("\"acked\":4"), "{json}");
         assert!(json.trim_end().ends_with("\"max\":4.000}}"), "{json}");
         assert_eq!(json_string("a\"b\\\n"), "\"a\\\"b\\\\\\u000a\"");
     }

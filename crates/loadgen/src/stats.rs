@@ -48,8 +48,7 @@ impl PanelStats {
 
     /// Records an acknowledged frame's latency.
     pub fn record_latency(&mut self, latency: Duration) {
-        self.latencies_us
-            .push(u64::try_from(latency.as_micros()).unwrap_or(u64::MAX));
+        self.latencies_us.push(u64::try_from(latency.as_micros()).unwrap_or(u64::MAX));
     }
 }
 
@@ -124,33 +123,16 @@ mod tests {
         let mut v: Vec<u64> = (1..=1000).rev().map(|i| i * 1000).collect();
         let l = Latency::from_micros(&mut v);
         assert_eq!(l.samples, 1000);
-        assert_eq!(
-            (l.p50_ms, l.p90_ms, l.p99_ms, l.p999_ms, l.max_ms),
-            (500.0, 900.0, 990.0, 999.0, 1000.0)
-        );
+        assert_eq!((l.p50_ms, l.p90_ms, l.p99_ms, l.p999_ms, l.max_ms), (500.0, 900.0, 990.0, 999.0, 1000.0));
         assert_eq!(Latency::from_micros(&mut []), Latency::default());
     }
 
     #[test]
     fn merge_adds() {
-        let mut a = PanelStats {
-            sent: 2,
-            acked: 1,
-            latencies_us: vec![5],
-            ..Default::default()
-        };
-        let b = PanelStats {
-            sent: 3,
-            acked: 3,
-            naks: 1,
-            latencies_us: vec![1, 2],
-            ..Default::default()
-        };
+        let mut a = PanelStats { sent: 2, acked: 1, latencies_us: vec![5], ..Default::default() };
+        let b = PanelStats { sent: 3, acked: 3, naks: 1, latencies_us: vec![1, 2], ..Default::default() };
         a.merge(b);
-        assert_eq!(
-            (a.sent, a.acked, a.naks, a.latencies_us.len()),
-            (5, 4, 1, 3)
-        );
+        assert_eq!((a.sent, a.acked, a.naks, a.latencies_us.len()), (5, 4, 1, 3));
         a.record_latency(Duration::from_millis(3));
         assert_eq!(a.latencies_us.last(), Some(&3000));
     }

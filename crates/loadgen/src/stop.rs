@@ -17,10 +17,7 @@ pub(crate) struct Stop {
 impl Stop {
     /// Stops at `deadline` (if any) or when `interrupt` turns true.
     pub(crate) fn new(deadline: Option<Instant>, interrupt: watch::Receiver<bool>) -> Stop {
-        Stop {
-            deadline,
-            interrupt,
-        }
+        Stop { deadline, interrupt }
     }
 
     /// Whether the run is over: deadline passed or interrupted.
@@ -64,11 +61,7 @@ pub(crate) struct Gate {
 impl Gate {
     /// A closed gate.
     pub(crate) fn new() -> Gate {
-        Gate {
-            ready: AtomicU32::new(0),
-            notify: Notify::new(),
-            go: watch::Sender::new(None),
-        }
+        Gate { ready: AtomicU32::new(0), notify: Notify::new(), go: watch::Sender::new(None) }
     }
 
     /// Panel side: reports ready and waits for the start; returns the run's [`Stop`].
@@ -81,12 +74,7 @@ impl Gate {
     }
 
     /// Waits until `panels` panels are ready, at most `max`, or until `interrupt` is set.
-    pub(crate) async fn wait_ready(
-        &self,
-        panels: u32,
-        max: Duration,
-        interrupt: &mut watch::Receiver<bool>,
-    ) {
+    pub(crate) async fn wait_ready(&self, panels: u32, max: Duration, interrupt: &mut watch::Receiver<bool>) {
         let until = Instant::now() + max;
         while self.ready.load(Ordering::SeqCst) < panels {
             tokio::select! {
@@ -146,11 +134,7 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(2)).await;
             tx2.send(true).unwrap();
         });
-        assert!(
-            !stop
-                .sleep_until(Instant::now() + Duration::from_secs(60))
-                .await
-        );
+        assert!(!stop.sleep_until(Instant::now() + Duration::from_secs(60)).await);
         assert!(stop.is_set());
         waker.await.unwrap();
         drop(tx);

@@ -27,10 +27,7 @@ struct Quirks {
 type Received = Arc<Mutex<Vec<Vec<u8>>>>;
 
 fn now(quirks: &Quirks) -> Timestamp {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     Timestamp::from_unix(secs + quirks.clock_ahead)
 }
 
@@ -41,12 +38,7 @@ enum Action {
 }
 
 /// What the receiver does with one frame (and records it).
-fn handle(
-    raw: &[u8],
-    quirks: &Quirks,
-    received: &Received,
-    seen: &Mutex<HashSet<Vec<u8>>>,
-) -> Action {
+fn handle(raw: &[u8], quirks: &Quirks, received: &Received, seen: &Mutex<HashSet<Vec<u8>>>) -> Action {
     received.lock().unwrap().push(raw.to_vec());
     let first_time = seen.lock().unwrap().insert(raw.to_vec());
     let now = now(quirks);
@@ -142,24 +134,14 @@ async fn tcp_every_frame_acked_once() {
     let (addr, received) = tcp_acker(Quirks::default()).await;
     let log = std::env::temp_dir().join(format!("loadgen-test-{}-tcp.log", std::process::id()));
     let _ = std::fs::remove_file(&log);
-    let report = run(LoadArgs {
-        acked_log: Some(log.clone()),
-        ..args(addr, Transport::Tcp)
-    })
-    .await
-    .unwrap();
-    assert_eq!(
-        (report.sent, report.acked, report.unacked, report.resends),
-        (20, 20, 0, 0)
-    );
+    let report = run(LoadArgs { acked_log: Some(log.clone()), ..args(addr, Transport::Tcp) }).await.unwrap();
+    assert_eq!((report.sent, report.acked, report.unacked, report.resends), (20, 20, 0, 0));
     assert_eq!(report.latency.samples, 20);
     assert!(report.latency.max_ms >= report.latency.p50_ms);
     let received = received.lock().unwrap().clone();
     assert_eq!(received.len(), 20);
-    let texts: HashSet<String> = received
-        .iter()
-        .map(|r| String::from_utf8_lossy(&r[1..r.len() - 1]).into_owned())
-        .collect();
+    let texts: HashSet<String> =
+        received.iter().map(|r| String::from_utf8_lossy(&r[1..r.len() - 1]).into_owned()).collect();
     assert_eq!(texts.len(), 20, "every frame's text is unique");
     let lines = std::fs::read_to_string(&log).unwrap();
     assert_eq!(lines.lines().count(), 20);
@@ -167,10 +149,7 @@ async fn tcp_every_frame_acked_once() {
         let cols: Vec<&str> = line.split('\t').collect();
         assert_eq!(cols.len(), 3, "{line}");
         assert!(texts.contains(cols[2]), "{line}");
-        assert!(
-            cols[2].contains(&format!("\"SIA-DCS\"{}R1L0#{}[", cols[1], cols[0])),
-            "{line}"
-        );
+        assert!(cols[2].contains(&format!("\"SIA-DCS\"{}R1L0#{}[", cols[1], cols[0])), "{line}");
     }
     std::fs::remove_file(&log).unwrap();
     assert!(report.to_string().contains("4 panels, TCP SIA plain"));
@@ -178,24 +157,12 @@ async fn tcp_every_frame_acked_once() {
 
 #[tokio::test]
 async fn tcp_timeout_and_broken_connection_resend_same_bytes() {
-    let quirks = Quirks {
-        ignore_first_of: Some(2),
-        close_on_first_of: Some(4),
-        ..Quirks::default()
-    };
+    let quirks = Quirks { ignore_first_of: Some(2), close_on_first_of: Some(4), ..Quirks::default() };
     let (addr, received) = tcp_acker(quirks).await;
-    let report = run(LoadArgs {
-        panels: 2,
-        ..args(addr, Transport::Tcp)
-    })
-    .await
-    .unwrap();
+    let report = run(LoadArgs { panels: 2, ..args(addr, Transport::Tcp) }).await.unwrap();
     assert_eq!((report.sent, report.acked), (10, 10));
     assert_eq!(report.timeouts, 2, "seq 2 ignored once per panel");
-    assert_eq!(
-        report.resends, 4,
-        "seq 2 after the timeout, seq 4 after the reconnect"
-    );
+    assert_eq!(report.resends, 4, "seq 2 after the timeout, seq 4 after the reconnect");
     assert_eq!(report.reconnects, 2);
     let received = received.lock().unwrap().clone();
     assert_eq!(received.len(), 14);
@@ -205,62 +172,33 @@ async fn tcp_timeout_and_broken_connection_resend_same_bytes() {
 
 #[tokio::test]
 async fn udp_acks_and_resends() {
-    let quirks = Quirks {
-        ignore_first_of: Some(3),
-        ..Quirks::default()
-    };
+    let quirks = Quirks { ignore_first_of: Some(3), ..Quirks::default() };
     let (addr, received) = udp_acker(quirks).await;
-    let report = run(LoadArgs {
-        format: EventFormat::Cid,
-        ..args(addr, Transport::Udp)
-    })
-    .await
-    .unwrap();
-    assert_eq!(
-        (report.sent, report.acked, report.timeouts, report.resends),
-        (20, 20, 4, 4)
-    );
+    let report = run(LoadArgs { format: EventFormat::Cid, ..args(addr, Transport::Udp) }).await.unwrap();
+    assert_eq!((report.sent, report.acked, report.timeouts, report.resends), (20, 20, 4, 4));
     assert_eq!(received.lock().unwrap().len(), 24);
-    assert!(received.lock().unwrap()[0]
-        .windows(9)
-        .any(|w| w == b"\"ADM-CID\""));
+    assert!(received.lock().unwrap()[0].windows(9).any(|w| w == b"\"ADM-CID\""));
 }
 
 #[tokio::test]
 async fn encrypted_panels_follow_the_receivers_clock() {
     let key = Key::hex(KEY_HEX).unwrap();
-    let quirks = Quirks {
-        key: Some(key),
-        clock_ahead: 3600,
-        ..Quirks::default()
-    };
+    let quirks = Quirks { key: Some(key), clock_ahead: 3600, ..Quirks::default() };
     let (addr, received) = tcp_acker(quirks).await;
-    let report = run(LoadArgs {
-        key_hex: Some(KEY_HEX.into()),
-        ..args(addr, Transport::Tcp)
-    })
-    .await
-    .unwrap();
+    let report = run(LoadArgs { key_hex: Some(KEY_HEX.into()), ..args(addr, Transport::Tcp) }).await.unwrap();
     assert!(report.encrypted);
     assert_eq!((report.sent, report.acked), (20, 20));
-    assert_eq!(
-        report.naks, 4,
-        "one NAK per panel, then its clock follows the receiver"
-    );
+    assert_eq!(report.naks, 4, "one NAK per panel, then its clock follows the receiver");
     assert_eq!(received.lock().unwrap().len(), 24);
 }
 
 #[tokio::test]
 async fn duration_and_rate_cap() {
     let (addr, _) = tcp_acker(Quirks::default()).await;
-    let report = run(LoadArgs {
-        frames_per_panel: None,
-        duration: Some(1.0),
-        rate: Some(40.0),
-        ..args(addr, Transport::Tcp)
-    })
-    .await
-    .unwrap();
+    let report =
+        run(LoadArgs { frames_per_panel: None, duration: Some(1.0), rate: Some(40.0), ..args(addr, Transport::Tcp) })
+            .await
+            .unwrap();
     assert!((25..=50).contains(&report.acked), "{report}");
     assert_eq!(report.unacked, 0);
     assert!(report.elapsed.as_secs_f64() < 1.5, "{report}");
@@ -268,18 +206,10 @@ async fn duration_and_rate_cap() {
 
 #[tokio::test]
 async fn nobody_listening_ends_at_the_deadline() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let report = run(LoadArgs { frames_per_panel: None, duration: Some(0.5), panels: 2, ..args(port, Transport::Tcp) })
+        .await
         .unwrap();
-    let report = run(LoadArgs {
-        frames_per_panel: None,
-        duration: Some(0.5),
-        panels: 2,
-        ..args(port, Transport::Tcp)
-    })
-    .await
-    .unwrap();
     assert_eq!(report.acked, 0);
     assert!(report.connect_failures > 0);
     assert!(report.to_json().contains("\"acked\":0"));

@@ -23,45 +23,30 @@ impl EmailSender {
     /// Checks the `From` address and credentials and sets up the transport
     /// (no connection is made until the first send).
     pub(crate) fn new(config: &SmtpConfig) -> Result<EmailSender, NotifyError> {
-        let from: Mailbox = config
-            .from
-            .parse()
-            .map_err(|e| NotifyError::Config(format!("smtp.from {:?}: {e}", config.from)))?;
+        let from: Mailbox =
+            config.from.parse().map_err(|e| NotifyError::Config(format!("smtp.from {:?}: {e}", config.from)))?;
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
             .port(config.port)
             .timeout(Some(TIMEOUT));
         if config.tls {
-            let params = TlsParameters::new(config.host.clone())
-                .map_err(|e| NotifyError::Config(format!("smtp TLS: {e}")))?;
-            builder = builder.tls(if config.port == 465 {
-                Tls::Wrapper(params)
-            } else {
-                Tls::Required(params)
-            });
+            let params =
+                TlsParameters::new(config.host.clone()).map_err(|e| NotifyError::Config(format!("smtp TLS: {e}")))?;
+            builder = builder.tls(if config.port == 465 { Tls::Wrapper(params) } else { Tls::Required(params) });
         }
         match (&config.username, &config.password) {
             (Some(user), Some(password)) => {
                 builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
             }
             (None, None) => {}
-            _ => {
-                return Err(NotifyError::Config(
-                    "smtp.username and smtp.password go together".into(),
-                ))
-            }
+            _ => return Err(NotifyError::Config("smtp.username and smtp.password go together".into())),
         }
-        Ok(EmailSender {
-            transport: builder.build(),
-            from,
-        })
+        Ok(EmailSender { transport: builder.build(), from })
     }
 
     /// Sends `msg` as a plain-text e-mail to `msg.recipient`.
     pub(crate) async fn send(&self, msg: &Message) -> Result<(), SendError> {
-        let to: Mailbox = msg
-            .recipient
-            .parse()
-            .map_err(|e| SendError::Permanent(format!("invalid e-mail address: {e}")))?;
+        let to: Mailbox =
+            msg.recipient.parse().map_err(|e| SendError::Permanent(format!("invalid e-mail address: {e}")))?;
         let email = lettre::Message::builder()
             .from(self.from.clone())
             .to(to)

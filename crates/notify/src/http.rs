@@ -19,10 +19,7 @@ pub(crate) fn transport_error(what: &str, e: reqwest::Error) -> SendError {
 
 /// 2xx is delivered; 408, 429 and 5xx are retryable; anything else (4xx,
 /// an unfollowed redirect) is permanent. The error quotes the start of the body.
-pub(crate) async fn check_response(
-    what: &str,
-    response: reqwest::Response,
-) -> Result<(), SendError> {
+pub(crate) async fn check_response(what: &str, response: reqwest::Response) -> Result<(), SendError> {
     let status = response.status();
     if status.is_success() {
         return Ok(());

@@ -26,7 +26,7 @@ pub use config::{Config, PushConfig, SmsConfig, SmtpConfig};
 pub use error::{NotifyError, SendError};
 pub use message::Message;
 pub use notifier::Notifier;
-pub use public_net::is_public;
 /// The `p256` crate, whose key types appear in this API.
 pub use p256;
+pub use public_net::is_public;
 pub use webpush::{decrypt_aes128gcm, verify_vapid};

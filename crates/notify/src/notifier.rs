@@ -70,20 +70,8 @@ impl Notifier {
     pub async fn send(&self, msg: &Message) -> Result<(), SendError> {
         let not_configured = || SendError::NotConfigured(msg.channel);
         match msg.channel {
-            Channel::Email => {
-                self.email
-                    .as_ref()
-                    .ok_or_else(not_configured)?
-                    .send(msg)
-                    .await
-            }
-            Channel::Sms => {
-                self.sms
-                    .as_ref()
-                    .ok_or_else(not_configured)?
-                    .send(&self.http, msg)
-                    .await
-            }
+            Channel::Email => self.email.as_ref().ok_or_else(not_configured)?.send(msg).await,
+            Channel::Sms => self.sms.as_ref().ok_or_else(not_configured)?.send(&self.http, msg).await,
             Channel::Push => {
                 let push = self.push.as_ref().ok_or_else(not_configured)?;
                 if !self.private_push {
@@ -106,7 +94,9 @@ fn refuse_private_literal(recipient: &str) -> Result<(), SendError> {
         _ => None,
     };
     match ip {
-        Some(ip) if !crate::public_net::is_public(ip) => Err(SendError::Permanent(format!("push endpoint address {ip} is not public"))),
+        Some(ip) if !crate::public_net::is_public(ip) => {
+            Err(SendError::Permanent(format!("push endpoint address {ip} is not public")))
+        }
         _ => Ok(()),
     }
 }

@@ -17,22 +17,13 @@ impl SmsSender {
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https"))
             .ok_or_else(|| NotifyError::Config("sms.url is not an http(s) URL".into()))?;
-        Ok(SmsSender {
-            url,
-            token: config.token.clone(),
-            from: config.from.clone(),
-        })
+        Ok(SmsSender { url, token: config.token.clone(), from: config.from.clone() })
     }
 
     /// POSTs `{"from", "to", "text"}` to the gateway.
-    pub(crate) async fn send(
-        &self,
-        http: &reqwest::Client,
-        msg: &Message,
-    ) -> Result<(), SendError> {
-        let to = normalize_phone(&msg.recipient).ok_or_else(|| {
-            SendError::Permanent(format!("invalid phone number {:?}", msg.recipient))
-        })?;
+    pub(crate) async fn send(&self, http: &reqwest::Client, msg: &Message) -> Result<(), SendError> {
+        let to = normalize_phone(&msg.recipient)
+            .ok_or_else(|| SendError::Permanent(format!("invalid phone number {:?}", msg.recipient)))?;
         let mut request = http.post(self.url.clone()).json(&serde_json::json!({
             "from": self.from,
             "to": to,
@@ -41,10 +32,7 @@ impl SmsSender {
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| transport_error("SMS gateway", e))?;
+        let response = request.send().await.map_err(|e| transport_error("SMS gateway", e))?;
         check_response("SMS gateway", response).await
     }
 }
@@ -65,9 +53,7 @@ fn normalize_phone(raw: &str) -> Option<String> {
             _ => return None,
         }
     }
-    (3..=15)
-        .contains(&digits.len())
-        .then(|| format!("{plus}{digits}"))
+    (3..=15).contains(&digits.len()).then(|| format!("{plus}{digits}"))
 }
 
 #[cfg(test)]
@@ -76,14 +62,8 @@ mod tests {
 
     #[test]
     fn phone_numbers() {
-        assert_eq!(
-            normalize_phone(" +49 151 1234-5678 ").as_deref(),
-            Some("+4915112345678")
-        );
-        assert_eq!(
-            normalize_phone("0151/1234567").as_deref(),
-            Some("01511234567")
-        );
+        assert_eq!(normalize_phone(" +49 151 1234-5678 ").as_deref(), Some("+4915112345678"));
+        assert_eq!(normalize_phone("0151/1234567").as_deref(), Some("01511234567"));
         assert_eq!(normalize_phone("+49 151 abc"), None);
         assert_eq!(normalize_phone("+"), None);
         assert_eq!(normalize_phone("1234567890123456"), None);

@@ -26,12 +26,7 @@ fn debug_output_redacts_every_secret() {
     for secret in ["smtp-pa55word", "sms-t0ken-secret", vapid_key.as_str()] {
         assert!(!debug.contains(secret), "{secret} leaked into {debug}");
     }
-    for shown in [
-        "mail.example.org",
-        "vigil",
-        "https://sms.example.org/send",
-        "mailto:ops@example.org",
-    ] {
+    for shown in ["mail.example.org", "vigil", "https://sms.example.org/send", "mailto:ops@example.org"] {
         assert!(debug.contains(shown), "{shown} missing from {debug}");
     }
     assert!(debug.contains("<redacted>"));
@@ -43,15 +38,8 @@ fn debug_output_redacts_every_secret() {
 
 #[test]
 fn a_bad_vapid_key_is_refused_without_echoing_it() {
-    let push = PushConfig {
-        vapid_private_key: "c2VjcmV0LWJ1dC1zaG9ydA".into(),
-        ..PushConfig::generate("mailto:a@b")
-    };
-    let err = Notifier::new(Config {
-        push: Some(push),
-        ..Config::default()
-    })
-    .unwrap_err();
+    let push = PushConfig { vapid_private_key: "c2VjcmV0LWJ1dC1zaG9ydA".into(), ..PushConfig::generate("mailto:a@b") };
+    let err = Notifier::new(Config { push: Some(push), ..Config::default() }).unwrap_err();
     assert!(!err.to_string().contains("c2VjcmV0LWJ1dC1zaG9ydA"), "{err}");
 }
 

@@ -12,9 +12,7 @@ use axum::Router;
 use common::{b64e, closed_port, now};
 use notify::p256::elliptic_curve::sec1::ToEncodedPoint;
 use notify::p256::SecretKey;
-use notify::{
-    decrypt_aes128gcm, verify_vapid, Channel, Config, Message, Notifier, PushConfig, SendError,
-};
+use notify::{decrypt_aes128gcm, verify_vapid, Channel, Config, Message, Notifier, PushConfig, SendError};
 use tokio::sync::mpsc;
 
 /// What the push service saw in one request.
@@ -34,40 +32,22 @@ struct Service {
     tx: mpsc::UnboundedSender<Result<Received, String>>,
 }
 
-async fn receive(
-    State(svc): State<Arc<Service>>,
-    uri: axum::http::Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
+async fn receive(State(svc): State<Arc<Service>>, uri: axum::http::Uri, headers: HeaderMap, body: Bytes) -> StatusCode {
     let checked = (|| {
-        let authorization = headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .ok_or("no Authorization header")?;
+        let authorization =
+            headers.get("authorization").and_then(|v| v.to_str().ok()).ok_or("no Authorization header")?;
         verify_vapid(authorization, &svc.origin, now()).map_err(|e| e.to_string())?;
-        let plaintext =
-            decrypt_aes128gcm(&body, &svc.ua_private, &svc.auth).map_err(|e| e.to_string())?;
-        Ok(Received {
-            path: uri.path().to_owned(),
-            plaintext,
-            headers: headers.clone(),
-        })
+        let plaintext = decrypt_aes128gcm(&body, &svc.ua_private, &svc.auth).map_err(|e| e.to_string())?;
+        Ok(Received { path: uri.path().to_owned(), plaintext, headers: headers.clone() })
     })();
-    let status = if checked.is_ok() {
-        svc.answer
-    } else {
-        StatusCode::BAD_REQUEST
-    };
+    let status = if checked.is_ok() { svc.answer } else { StatusCode::BAD_REQUEST };
     svc.tx.send(checked).unwrap();
     status
 }
 
 /// Starts a push service answering `answer`; returns the subscription JSON and
 /// the channel of what it receives.
-async fn push_service(
-    answer: StatusCode,
-) -> (String, mpsc::UnboundedReceiver<Result<Received, String>>) {
+async fn push_service(answer: StatusCode) -> (String, mpsc::UnboundedReceiver<Result<Received, String>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
     let ua_private = SecretKey::random(&mut rand::rngs::OsRng);
@@ -82,34 +62,19 @@ async fn push_service(
     })
     .to_string();
     let (tx, rx) = mpsc::unbounded_channel();
-    let svc = Arc::new(Service {
-        origin,
-        ua_private,
-        auth,
-        answer,
-        tx,
-    });
-    let app = Router::new()
-        .route("/wpush/v2/{id}", post(receive))
-        .with_state(svc);
+    let svc = Arc::new(Service { origin, ua_private, auth, answer, tx });
+    let app = Router::new().route("/wpush/v2/{id}", post(receive)).with_state(svc);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (subscription, rx)
 }
 
 fn notifier() -> Notifier {
-    let push = PushConfig {
-        ttl_s: 900,
-        ..PushConfig::generate("mailto:ops@example.org")
-    };
+    let push = PushConfig { ttl_s: 900, ..PushConfig::generate("mailto:ops@example.org") };
     strict_notifier(push).allow_private_push_endpoints()
 }
 
 fn strict_notifier(push: PushConfig) -> Notifier {
-    Notifier::new(Config {
-        push: Some(push),
-        ..Config::default()
-    })
-    .unwrap()
+    Notifier::new(Config { push: Some(push), ..Config::default() }).unwrap()
 }
 
 #[tokio::test]
@@ -133,10 +98,13 @@ async fn a_redirect_from_the_push_service_is_not_followed() {
     let target = format!("{base}/elsewhere");
     let app = Router::new()
         .route("/wpush/v2/{id}", post(move || async move { (StatusCode::TEMPORARY_REDIRECT, [("location", target)]) }))
-        .route("/elsewhere", post(move || async move {
-            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            StatusCode::CREATED
-        }));
+        .route(
+            "/elsewhere",
+            post(move || async move {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                StatusCode::CREATED
+            }),
+        );
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let endpoint: serde_json::Value = serde_json::from_str(&subscription).unwrap();
     let old = endpoint["endpoint"].as_str().unwrap();
@@ -159,17 +127,10 @@ fn message(recipient: String) -> Message {
 async fn a_push_arrives_signed_and_decryptable() {
     let (subscription, mut rx) = push_service(StatusCode::CREATED).await;
     notifier().send(&message(subscription)).await.unwrap();
-    let got = rx
-        .recv()
-        .await
-        .unwrap()
-        .expect("the push service accepted the request");
+    let got = rx.recv().await.unwrap().expect("the push service accepted the request");
     assert_eq!(got.path, "/wpush/v2/sub-123");
     let json: serde_json::Value = serde_json::from_slice(&got.plaintext).unwrap();
-    assert_eq!(
-        json,
-        serde_json::json!({"title": "Alarm: burglary", "body": "Site 12, zone 3 – hall PIR"})
-    );
+    assert_eq!(json, serde_json::json!({"title": "Alarm: burglary", "body": "Site 12, zone 3 – hall PIR"}));
     assert_eq!(got.headers["content-encoding"], "aes128gcm");
     assert_eq!(got.headers["ttl"], "900");
     assert_eq!(got.headers["urgency"], "high");
@@ -182,26 +143,17 @@ async fn gone_subscriptions_are_permanent() {
         let err = notifier().send(&message(subscription)).await.unwrap_err();
         assert!(matches!(err, SendError::Permanent(_)), "{answer}: {err:?}");
         assert!(!err.is_retryable());
-        rx.recv()
-            .await
-            .unwrap()
-            .expect("the request itself was valid");
+        rx.recv().await.unwrap().expect("the request itself was valid");
     }
 }
 
 #[tokio::test]
 async fn overload_and_rate_limits_are_retryable() {
-    for answer in [
-        StatusCode::SERVICE_UNAVAILABLE,
-        StatusCode::TOO_MANY_REQUESTS,
-    ] {
+    for answer in [StatusCode::SERVICE_UNAVAILABLE, StatusCode::TOO_MANY_REQUESTS] {
         let (subscription, mut rx) = push_service(answer).await;
         let err = notifier().send(&message(subscription)).await.unwrap_err();
         assert!(err.is_retryable(), "{answer}: {err:?}");
-        rx.recv()
-            .await
-            .unwrap()
-            .expect("the request itself was valid");
+        rx.recv().await.unwrap().expect("the request itself was valid");
     }
 }
 
@@ -215,10 +167,7 @@ async fn an_unreachable_push_service_is_retryable() {
             "auth": b64e(&[0u8; 16]),
         }
     });
-    let err = notifier()
-        .send(&message(sub.to_string()))
-        .await
-        .unwrap_err();
+    let err = notifier().send(&message(sub.to_string())).await.unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
 }
 

@@ -10,11 +10,9 @@ use notify::{decrypt_aes128gcm, NotifyError};
 
 const PLAINTEXT: &[u8] = b"When I grow up, I want to be a watermelon";
 const AS_PRIVATE: &str = "yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw";
-const AS_PUBLIC: &str =
-    "BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8";
+const AS_PUBLIC: &str = "BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8";
 const UA_PRIVATE: &str = "q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94";
-const UA_PUBLIC: &str =
-    "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+const UA_PUBLIC: &str = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
 const SALT: &str = "DGv6ra1nlYgDCS1FRnbzlw";
 const AUTH: &str = "BTBZMqHH6r4Tts7J_aSIgg";
 const BODY: &str = "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN";
@@ -34,22 +32,15 @@ fn ua_private() -> SecretKey {
 #[test]
 fn the_rfc_keys_are_consistent() {
     let as_private = SecretKey::from_slice(&b64d(AS_PRIVATE)).unwrap();
-    assert_eq!(
-        as_private.public_key().to_encoded_point(false).as_bytes(),
-        b64d(AS_PUBLIC)
-    );
-    assert_eq!(
-        ua_private().public_key().to_encoded_point(false).as_bytes(),
-        b64d(UA_PUBLIC)
-    );
+    assert_eq!(as_private.public_key().to_encoded_point(false).as_bytes(), b64d(AS_PUBLIC));
+    assert_eq!(ua_private().public_key().to_encoded_point(false).as_bytes(), b64d(UA_PUBLIC));
 }
 
 #[test]
 fn encryption_reproduces_the_rfc_body() {
     let as_private = SecretKey::from_slice(&b64d(AS_PRIVATE)).unwrap();
     let ua_public = PublicKey::from_sec1_bytes(&b64d(UA_PUBLIC)).unwrap();
-    let body =
-        encrypt_aes128gcm_with(PLAINTEXT, &ua_public, &auth(), &as_private, &salt()).unwrap();
+    let body = encrypt_aes128gcm_with(PLAINTEXT, &ua_public, &auth(), &as_private, &salt()).unwrap();
     assert_eq!(body, b64d(BODY));
 }
 
@@ -64,10 +55,7 @@ fn decryption_rejects_a_tampered_body_and_a_wrong_secret() {
     let mut body = b64d(BODY);
     let last = body.len() - 1;
     body[last] ^= 1;
-    assert!(matches!(
-        decrypt_aes128gcm(&body, &ua_private(), &auth()),
-        Err(NotifyError::Decrypt(_))
-    ));
+    assert!(matches!(decrypt_aes128gcm(&body, &ua_private(), &auth()), Err(NotifyError::Decrypt(_))));
     let mut wrong = auth();
     wrong[0] ^= 1;
     assert!(decrypt_aes128gcm(&b64d(BODY), &ua_private(), &wrong).is_err());
@@ -94,10 +82,7 @@ fn the_largest_payload_fits_4096_bytes_and_one_more_byte_is_refused() {
     let auth = [1u8; 16];
     let body = encrypt_aes128gcm(&vec![b'x'; MAX_PLAINTEXT], &ua.public_key(), &auth).unwrap();
     assert_eq!(body.len(), 4096);
-    assert_eq!(
-        decrypt_aes128gcm(&body, &ua, &auth).unwrap().len(),
-        MAX_PLAINTEXT
-    );
+    assert_eq!(decrypt_aes128gcm(&body, &ua, &auth).unwrap().len(), MAX_PLAINTEXT);
     assert!(matches!(
         encrypt_aes128gcm(&vec![b'x'; MAX_PLAINTEXT + 1], &ua.public_key(), &auth),
         Err(NotifyError::PayloadTooLarge { .. })

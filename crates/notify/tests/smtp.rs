@@ -51,16 +51,10 @@ async fn converse(stream: tokio::net::TcpStream, behaviour: Behaviour) -> Transa
     let mut lines = BufReader::new(read).lines();
     let mut t = Transaction::default();
     if let Behaviour::Greet(line) = behaviour {
-        write
-            .write_all(format!("{line}\r\n").as_bytes())
-            .await
-            .unwrap();
+        write.write_all(format!("{line}\r\n").as_bytes()).await.unwrap();
         return t;
     }
-    write
-        .write_all(b"220 test.local ESMTP ready\r\n")
-        .await
-        .unwrap();
+    write.write_all(b"220 test.local ESMTP ready\r\n").await.unwrap();
     while let Ok(Some(line)) = lines.next_line().await {
         let upper = line.to_ascii_uppercase();
         let reply = if upper.starts_with("EHLO ") || upper.starts_with("HELO ") {
@@ -76,10 +70,7 @@ async fn converse(stream: tokio::net::TcpStream, behaviour: Behaviour) -> Transa
                 _ => "250 2.1.5 OK".to_owned(),
             }
         } else if upper == "DATA" {
-            write
-                .write_all(b"354 end data with <CR><LF>.<CR><LF>\r\n")
-                .await
-                .unwrap();
+            write.write_all(b"354 end data with <CR><LF>.<CR><LF>\r\n").await.unwrap();
             while let Ok(Some(data_line)) = lines.next_line().await {
                 if data_line == "." {
                     break;
@@ -98,11 +89,7 @@ async fn converse(stream: tokio::net::TcpStream, behaviour: Behaviour) -> Transa
         } else {
             "502 5.5.2 command not recognized".to_owned()
         };
-        if write
-            .write_all(format!("{reply}\r\n").as_bytes())
-            .await
-            .is_err()
-        {
+        if write.write_all(format!("{reply}\r\n").as_bytes()).await.is_err() {
             break;
         }
     }
@@ -141,30 +128,11 @@ async fn an_email_arrives_with_recipient_subject_and_body() {
     assert!(!t.ehlo.is_empty());
     assert_eq!(t.mail_from, "<alarms@vigil.test>");
     assert_eq!(t.rcpt_to, ["<operator@customer.test>"]);
-    let (headers, body) = t
-        .data
-        .split_once("\n\n")
-        .expect("headers, blank line, body");
-    assert!(
-        headers.lines().any(|l| l == "Subject: Alarm at site 12"),
-        "{headers}"
-    );
-    assert!(
-        headers.lines().any(|l| l == "To: operator@customer.test"),
-        "{headers}"
-    );
-    assert!(
-        headers
-            .lines()
-            .any(|l| l.starts_with("From: ") && l.contains("<alarms@vigil.test>")),
-        "{headers}"
-    );
-    assert!(
-        headers
-            .to_ascii_lowercase()
-            .contains("content-type: text/plain"),
-        "{headers}"
-    );
+    let (headers, body) = t.data.split_once("\n\n").expect("headers, blank line, body");
+    assert!(headers.lines().any(|l| l == "Subject: Alarm at site 12"), "{headers}");
+    assert!(headers.lines().any(|l| l == "To: operator@customer.test"), "{headers}");
+    assert!(headers.lines().any(|l| l.starts_with("From: ") && l.contains("<alarms@vigil.test>")), "{headers}");
+    assert!(headers.to_ascii_lowercase().contains("content-type: text/plain"), "{headers}");
     assert_eq!(body.trim_end(), message().body);
 }
 
@@ -191,20 +159,14 @@ async fn a_temporary_rejection_is_retryable() {
 
 #[tokio::test]
 async fn an_unreachable_server_is_retryable() {
-    let err = notifier(closed_port().await)
-        .send(&message())
-        .await
-        .unwrap_err();
+    let err = notifier(closed_port().await).send(&message()).await.unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
 }
 
 #[tokio::test]
 async fn a_bad_address_is_permanent_and_a_bad_from_is_refused() {
     let (port, _rx) = smtp_server(Behaviour::Accept).await;
-    let msg = Message {
-        recipient: "not an address".into(),
-        ..message()
-    };
+    let msg = Message { recipient: "not an address".into(), ..message() };
     let err = notifier(port).send(&msg).await.unwrap_err();
     assert!(matches!(err, SendError::Permanent(_)), "{err:?}");
 
@@ -216,9 +178,5 @@ async fn a_bad_address_is_permanent_and_a_bad_from_is_refused() {
         password: None,
         from: "nobody".into(),
     };
-    assert!(Notifier::new(Config {
-        smtp: Some(bad_from),
-        ..Config::default()
-    })
-    .is_err());
+    assert!(Notifier::new(Config { smtp: Some(bad_from), ..Config::default() }).is_err());
 }

@@ -76,8 +76,14 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome.
-    pub const ALL: [Outcome; 6] =
-        [Outcome::Real, Outcome::FalseUser, Outcome::FalseTechnical, Outcome::Test, Outcome::Cancelled, Outcome::Duplicate];
+    pub const ALL: [Outcome; 6] = [
+        Outcome::Real,
+        Outcome::FalseUser,
+        Outcome::FalseTechnical,
+        Outcome::Test,
+        Outcome::Cancelled,
+        Outcome::Duplicate,
+    ];
 
     /// The stored name (`false_user`).
     pub fn as_str(self) -> &'static str {
@@ -179,10 +185,7 @@ pub fn year_of(at_ms: i64, tz: Tz) -> i32 {
 /// not matter (they are taken by time, then incident id).
 pub fn year_account(terms: &Terms, dispatches: &[Dispatch], tz: Tz, year: i32) -> YearAccount {
     let first_month_end = first_month_end(terms.connected_at_ms, tz);
-    let mut year_dispatches: Vec<&Dispatch> = dispatches
-        .iter()
-        .filter(|d| year_of(d.at_ms, tz) == year)
-        .collect();
+    let mut year_dispatches: Vec<&Dispatch> = dispatches.iter().filter(|d| year_of(d.at_ms, tz) == year).collect();
     year_dispatches.sort_by_key(|d| (d.at_ms, d.incident_id));
     let mut account = YearAccount {
         year,
@@ -218,10 +221,7 @@ pub fn year_account(terms: &Terms, dispatches: &[Dispatch], tz: Tz, year: i32) -
             }
             None if account.included_used < account.included => {
                 account.included_used += 1;
-                Charge::Included {
-                    n: account.included_used,
-                    of: account.included,
-                }
+                Charge::Included { n: account.included_used, of: account.included }
             }
             None => {
                 account.billable += 1;

@@ -157,14 +157,11 @@ pub fn classify(facts: EventFacts<'_>, overrides: &[Override]) -> Classification
         (Meaning::Info, None)
     };
     let base = from_meaning(meaning, priority);
-    match overrides.iter().find(|o| {
-        o.protocol.trim().eq_ignore_ascii_case(protocol) && o.code.trim().eq_ignore_ascii_case(code)
-    }) {
-        Some(o) => Classification {
-            category: o.category,
-            priority: o.priority,
-            kind: base.kind,
-        },
+    match overrides
+        .iter()
+        .find(|o| o.protocol.trim().eq_ignore_ascii_case(protocol) && o.code.trim().eq_ignore_ascii_case(code))
+    {
+        Some(o) => Classification { category: o.category, priority: o.priority, kind: base.kind },
         None => base,
     }
 }
@@ -202,9 +199,5 @@ fn from_meaning(meaning: Meaning, priority: Option<Priority>) -> Classification 
         Kind::Info => INFO,
         _ => ROUTINE,
     };
-    Classification {
-        category,
-        kind,
-        priority: priority.unwrap_or(default),
-    }
+    Classification { category, kind, priority: priority.unwrap_or(default) }
 }

@@ -24,8 +24,7 @@ pub const STANDING_RADIUS_M: f64 = 100.0;
 pub fn distance_m(a: LatLon, b: LatLon) -> f64 {
     let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
     let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
-        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
     2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
 }
 
@@ -52,14 +51,8 @@ pub fn eta_s(distance_m: f64) -> u32 {
 }
 
 /// The candidates with their distance from `from`, nearest first (ties keep their order).
-pub fn nearest<T: Copy>(
-    from: LatLon,
-    candidates: impl IntoIterator<Item = (T, LatLon)>,
-) -> Vec<(T, f64)> {
-    let mut out: Vec<(T, f64)> = candidates
-        .into_iter()
-        .map(|(t, pos)| (t, distance_m(from, pos)))
-        .collect();
+pub fn nearest<T: Copy>(from: LatLon, candidates: impl IntoIterator<Item = (T, LatLon)>) -> Vec<(T, f64)> {
+    let mut out: Vec<(T, f64)> = candidates.into_iter().map(|(t, pos)| (t, distance_m(from, pos))).collect();
     out.sort_by(|a, b| a.1.total_cmp(&b.1));
     out
 }
@@ -95,24 +88,14 @@ pub enum Motion {
 /// standing. Two fixes with the same time have speed 0.
 pub fn motion(track: &[Fix], now_ms: i64, window_ms: i64) -> Motion {
     let start = now_ms.saturating_sub(window_ms);
-    let mut fixes: Vec<&Fix> = track
-        .iter()
-        .filter(|f| start < f.at_ms && f.at_ms <= now_ms)
-        .collect();
+    let mut fixes: Vec<&Fix> = track.iter().filter(|f| start < f.at_ms && f.at_ms <= now_ms).collect();
     fixes.sort_by_key(|f| f.at_ms);
     let [.., before, newest] = fixes[..] else {
         return Motion::Unknown;
     };
     let dt_ms = newest.at_ms - before.at_ms;
-    let speed_kmh = if dt_ms > 0 {
-        distance_m(before.pos, newest.pos) / (dt_ms as f64 / 1000.0) * 3.6
-    } else {
-        0.0
-    };
-    let spread_m = fixes
-        .iter()
-        .map(|f| distance_m(f.pos, newest.pos))
-        .fold(0.0, f64::max);
+    let speed_kmh = if dt_ms > 0 { distance_m(before.pos, newest.pos) / (dt_ms as f64 / 1000.0) * 3.6 } else { 0.0 };
+    let spread_m = fixes.iter().map(|f| distance_m(f.pos, newest.pos)).fold(0.0, f64::max);
     if speed_kmh > STANDING_MAX_KMH || spread_m > STANDING_RADIUS_M {
         Motion::Moving { speed_kmh }
     } else {
@@ -134,11 +117,5 @@ pub fn cell_key(pos: LatLon, cell_deg: f64) -> String {
     // A small nudge so that a corner given in decimal (44.4 / 0.1 = 443.999…) is its own cell;
     // adding 0.0 turns -0.0 into 0.0.
     let corner = |v: f64| ((v / cell + 1e-9).floor() * cell) + 0.0;
-    format!(
-        "{:.*}:{:.*}",
-        decimals,
-        corner(pos.0),
-        decimals,
-        corner(pos.1)
-    )
+    format!("{:.*}:{:.*}", decimals, corner(pos.0), decimals, corner(pos.1))
 }

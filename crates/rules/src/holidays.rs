@@ -10,13 +10,8 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 /// The countries with a calendar: ISO 3166 code and the country's name in its language.
-pub const COUNTRIES: [(&str, &str); 5] = [
-    ("RO", "România"),
-    ("HU", "Magyarország"),
-    ("FI", "Suomi"),
-    ("NO", "Norge"),
-    ("FR", "France"),
-];
+pub const COUNTRIES: [(&str, &str); 5] =
+    [("RO", "România"), ("HU", "Magyarország"), ("FI", "Suomi"), ("NO", "Norge"), ("FR", "France")];
 
 /// The years a calendar is given for.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2099;
@@ -53,10 +48,7 @@ pub fn orthodox_easter(year: i32) -> Option<NaiveDate> {
     let month = (d + e + 114) / 31;
     let day = (d + e + 114) % 31 + 1;
     // Julian to Gregorian: 13 days from 1900 to 2099.
-    Some(
-        NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)?
-            + Duration::days(13),
-    )
+    Some(NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)? + Duration::days(13))
 }
 
 /// The public holidays of `country` (a code of [`COUNTRIES`]) in `year`, by date, with
@@ -69,19 +61,14 @@ pub fn public_holidays(country: &str, year: i32) -> Option<Vec<(NaiveDate, &'sta
     // The first `weekday` on or after month/day (Finland's Saturday holidays).
     let first = |m: u32, d: u32, weekday: Weekday| {
         let start = on(m, d)?;
-        let ahead =
-            (7 + weekday.num_days_from_monday() - start.weekday().num_days_from_monday()) % 7;
+        let ahead = (7 + weekday.num_days_from_monday() - start.weekday().num_days_from_monday()) % 7;
         Some(start + Duration::days(i64::from(ahead)))
     };
     let fixed = |list: &[(u32, u32, &'static str)]| {
-        list.iter()
-            .map(|(m, d, n)| on(*m, *d).map(|date| (date, *n)))
-            .collect::<Option<Vec<_>>>()
+        list.iter().map(|(m, d, n)| on(*m, *d).map(|date| (date, *n))).collect::<Option<Vec<_>>>()
     };
     let from = |easter: NaiveDate, list: &[(i64, &'static str)]| {
-        list.iter()
-            .map(|(days, n)| (easter + Duration::days(*days), *n))
-            .collect::<Vec<_>>()
+        list.iter().map(|(days, n)| (easter + Duration::days(*days), *n)).collect::<Vec<_>>()
     };
     let mut days = match country {
         "RO" => {
@@ -101,13 +88,7 @@ pub fn public_holidays(country: &str, year: i32) -> Option<Vec<(NaiveDate, &'sta
             ])?;
             d.extend(from(
                 orthodox_easter(year)?,
-                &[
-                    (-2, "Vinerea Mare"),
-                    (0, "Paștele"),
-                    (1, "Paștele"),
-                    (49, "Rusaliile"),
-                    (50, "Rusaliile"),
-                ],
+                &[(-2, "Vinerea Mare"), (0, "Paștele"), (1, "Paștele"), (49, "Rusaliile"), (50, "Rusaliile")],
             ));
             d
         }
@@ -194,11 +175,7 @@ pub fn public_holidays(country: &str, year: i32) -> Option<Vec<(NaiveDate, &'sta
             ])?;
             d.extend(from(
                 western_easter(year)?,
-                &[
-                    (1, "Lundi de Pâques"),
-                    (39, "Ascension"),
-                    (50, "Lundi de Pentecôte"),
-                ],
+                &[(1, "Lundi de Pâques"), (39, "Ascension"), (50, "Lundi de Pentecôte")],
             ));
             d
         }
@@ -239,42 +216,26 @@ mod tests {
         let ro = public_holidays("RO", 2026).unwrap();
         // 17 holidays, but in 2026 Whit Monday (Rusaliile) falls on Children's Day, June 1.
         assert_eq!(ro.len(), 16);
-        assert!(
-            ro.contains(&(d(2026, 5, 31), "Rusaliile"))
-                && ro.contains(&(d(2026, 6, 1), "Ziua Copilului"))
-        );
+        assert!(ro.contains(&(d(2026, 5, 31), "Rusaliile")) && ro.contains(&(d(2026, 6, 1), "Ziua Copilului")));
         assert_eq!(public_holidays("RO", 2027).unwrap().len(), 17);
-        assert!(
-            ro.contains(&(d(2026, 4, 10), "Vinerea Mare")),
-            "Orthodox Good Friday"
-        );
+        assert!(ro.contains(&(d(2026, 4, 10), "Vinerea Mare")), "Orthodox Good Friday");
         assert!(ro.contains(&(d(2026, 6, 1), "Ziua Copilului")));
         assert!(ro.contains(&(d(2026, 12, 1), "Ziua Națională")));
         let hu = public_holidays("HU", 2026).unwrap();
-        assert!(
-            hu.contains(&(d(2026, 4, 6), "Húsvéthétfő"))
-                && hu.contains(&(d(2026, 10, 23), "Nemzeti ünnep"))
-        );
+        assert!(hu.contains(&(d(2026, 4, 6), "Húsvéthétfő")) && hu.contains(&(d(2026, 10, 23), "Nemzeti ünnep")));
         let fi = public_holidays("FI", 2026).unwrap();
-        assert!(
-            fi.contains(&(d(2026, 6, 19), "Juhannusaatto"))
-                && fi.contains(&(d(2026, 6, 20), "Juhannuspäivä"))
-        );
+        assert!(fi.contains(&(d(2026, 6, 19), "Juhannusaatto")) && fi.contains(&(d(2026, 6, 20), "Juhannuspäivä")));
         assert!(fi.contains(&(d(2026, 10, 31), "Pyhäinpäivä")));
         let no = public_holidays("NO", 2026).unwrap();
         assert!(
-            no.contains(&(d(2026, 5, 14), "Kristi himmelfartsdag"))
-                && no.contains(&(d(2026, 5, 17), "Grunnlovsdag"))
+            no.contains(&(d(2026, 5, 14), "Kristi himmelfartsdag")) && no.contains(&(d(2026, 5, 17), "Grunnlovsdag"))
         );
         let fr = public_holidays("FR", 2026).unwrap();
         assert_eq!(fr.len(), 11);
         assert!(fr.contains(&(d(2026, 5, 25), "Lundi de Pentecôte")));
         for (code, _) in COUNTRIES {
             let days = public_holidays(code, 2027).unwrap();
-            assert!(
-                days.windows(2).all(|w| w[0].0 < w[1].0),
-                "{code}: sorted, each date once"
-            );
+            assert!(days.windows(2).all(|w| w[0].0 < w[1].0), "{code}: sorted, each date once");
         }
         assert_eq!(public_holidays("DE", 2026), None);
         assert_eq!(public_holidays("RO", 2200), None);

@@ -20,9 +20,7 @@ pub(crate) fn instant_ms(local: NaiveDateTime, tz: Tz) -> Option<i64> {
             let start = local.with_second(0)?.with_nanosecond(0)?;
             (1..=2 * 24 * 60).find_map(|m| {
                 let t = start.checked_add_signed(Duration::minutes(m))?;
-                tz.from_local_datetime(&t)
-                    .earliest()
-                    .map(|t| t.timestamp_millis())
+                tz.from_local_datetime(&t).earliest().map(|t| t.timestamp_millis())
             })
         }
     }

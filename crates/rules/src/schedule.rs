@@ -69,7 +69,14 @@ impl WeeklySchedule {
             .map(|(n, day)| {
                 let windows: Vec<String> = self
                     .windows(n)
-                    .map(|h| format!("{}-{}{}", h.open.format("%H:%M"), h.close.format("%H:%M"), if h.close < h.open { " (next day)" } else { "" }))
+                    .map(|h| {
+                        format!(
+                            "{}-{}{}",
+                            h.open.format("%H:%M"),
+                            h.close.format("%H:%M"),
+                            if h.close < h.open { " (next day)" } else { "" }
+                        )
+                    })
                     .collect();
                 if windows.is_empty() {
                     format!("{day} closed")
@@ -84,11 +91,7 @@ impl WeeklySchedule {
 impl Default for WeeklySchedule {
     /// Closed every day, 15 minutes' tolerance.
     fn default() -> Self {
-        Self {
-            days: [None; 7],
-            later: Default::default(),
-            tolerance_min: 15,
-        }
+        Self { days: [None; 7], later: Default::default(), tolerance_min: 15 }
     }
 }
 
@@ -147,15 +150,7 @@ pub enum ScheduleError {
 
 impl fmt::Display for ScheduleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const DAYS: [&str; 7] = [
-            "Monday",
-            "Tuesday",
-            "Wednesday",
-            "Thursday",
-            "Friday",
-            "Saturday",
-            "Sunday",
-        ];
+        const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
         let name = |day: &usize| DAYS.get(*day).copied().unwrap_or("?");
         match self {
             Self::WindowsOverlap { day } => {
@@ -169,10 +164,7 @@ impl fmt::Display for ScheduleError {
                 write!(f, "{name}: opening and closing must differ (a closing before the opening is on the next day)")
             }
             Self::ToleranceTooLong(min) => {
-                write!(
-                    f,
-                    "tolerance {min} min is longer than {MAX_TOLERANCE_MIN} min"
-                )
+                write!(f, "tolerance {min} min is longer than {MAX_TOLERANCE_MIN} min")
             }
         }
     }
@@ -206,18 +198,10 @@ pub fn validate(schedule: &WeeklySchedule) -> Result<(), ScheduleError> {
 ///
 /// A [`TempChange`] for a local date replaces all that weekday's windows (the last one given
 /// for a date wins).
-pub fn dues_between(
-    schedule: &WeeklySchedule,
-    changes: &[TempChange],
-    tz: Tz,
-    from_ms: i64,
-    to_ms: i64,
-) -> Vec<Due> {
+pub fn dues_between(schedule: &WeeklySchedule, changes: &[TempChange], tz: Tz, from_ms: i64, to_ms: i64) -> Vec<Due> {
     let tolerance_ms = i64::from(schedule.tolerance_min) * MINUTE_MS;
-    let (Some(first), Some(last)) = (
-        local_date(from_ms.saturating_sub(tolerance_ms), tz),
-        local_date(to_ms, tz),
-    ) else {
+    let (Some(first), Some(last)) = (local_date(from_ms.saturating_sub(tolerance_ms), tz), local_date(to_ms, tz))
+    else {
         return Vec::new();
     };
     let mut dues = Vec::new();
@@ -233,20 +217,15 @@ pub fn dues_between(
         for hours in windows {
             // A closing at or before the opening is the next morning's.
             let close_date = if hours.close <= hours.open { date.succ_opt().unwrap_or(date) } else { date };
-            for (expect, day, time) in [
-                (Expectation::Open, date, hours.open),
-                (Expectation::Close, close_date, hours.close),
-            ] {
+            for (expect, day, time) in
+                [(Expectation::Open, date, hours.open), (Expectation::Close, close_date, hours.close)]
+            {
                 let Some(scheduled_ms) = instant_ms(day.and_time(time), tz) else {
                     continue;
                 };
                 let deadline_ms = scheduled_ms + tolerance_ms;
                 if from_ms < deadline_ms && deadline_ms <= to_ms {
-                    dues.push(Due {
-                        expect,
-                        scheduled_ms,
-                        deadline_ms,
-                    });
+                    dues.push(Due { expect, scheduled_ms, deadline_ms });
                 }
             }
         }
@@ -258,16 +237,9 @@ pub fn dues_between(
 }
 
 /// The first deadline after `after_ms`, looking at most 8 days ahead.
-pub fn next_deadline_after(
-    schedule: &WeeklySchedule,
-    changes: &[TempChange],
-    tz: Tz,
-    after_ms: i64,
-) -> Option<i64> {
+pub fn next_deadline_after(schedule: &WeeklySchedule, changes: &[TempChange], tz: Tz, after_ms: i64) -> Option<i64> {
     let to_ms = after_ms.saturating_add(LOOK_AHEAD_DAYS * 24 * 60 * MINUTE_MS);
-    dues_between(schedule, changes, tz, after_ms, to_ms)
-        .first()
-        .map(|d| d.deadline_ms)
+    dues_between(schedule, changes, tz, after_ms, to_ms).first().map(|d| d.deadline_ms)
 }
 
 fn local_date(at_ms: i64, tz: Tz) -> Option<NaiveDate> {

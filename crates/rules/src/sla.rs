@@ -41,7 +41,11 @@ pub fn figures(samples: &[Sample]) -> Figures {
     let waits = |pick: fn(&Sample) -> Option<i64>| -> Figure {
         figure(samples.iter().filter_map(|s| pick(s).map(|t| (t - s.opened_ms).max(0))).collect())
     };
-    Figures { to_ack: waits(|s| s.acked_ms), to_call: waits(|s| s.first_call_ms), to_dispatch: waits(|s| s.dispatched_ms) }
+    Figures {
+        to_ack: waits(|s| s.acked_ms),
+        to_call: waits(|s| s.first_call_ms),
+        to_dispatch: waits(|s| s.dispatched_ms),
+    }
 }
 
 fn figure(mut waits_ms: Vec<i64>) -> Figure {
@@ -61,7 +65,12 @@ mod tests {
     use super::*;
 
     fn s(ack: Option<i64>, call: Option<i64>, dispatch: Option<i64>) -> Sample {
-        Sample { opened_ms: 1_000_000, acked_ms: ack.map(|a| 1_000_000 + a * 1000), first_call_ms: call.map(|c| 1_000_000 + c * 1000), dispatched_ms: dispatch.map(|d| 1_000_000 + d * 1000) }
+        Sample {
+            opened_ms: 1_000_000,
+            acked_ms: ack.map(|a| 1_000_000 + a * 1000),
+            first_call_ms: call.map(|c| 1_000_000 + c * 1000),
+            dispatched_ms: dispatch.map(|d| 1_000_000 + d * 1000),
+        }
     }
 
     #[test]
@@ -71,7 +80,8 @@ mod tests {
 
     #[test]
     fn mean_and_p90_count_only_what_happened() {
-        let samples: Vec<Sample> = (1..=10).map(|i| s(Some(i), if i % 2 == 0 { Some(i * 10) } else { None }, None)).collect();
+        let samples: Vec<Sample> =
+            (1..=10).map(|i| s(Some(i), if i % 2 == 0 { Some(i * 10) } else { None }, None)).collect();
         let f = figures(&samples);
         assert_eq!(f.to_ack.count, 10);
         assert_eq!(f.to_ack.mean_s, Some(5.5));

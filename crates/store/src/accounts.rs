@@ -26,16 +26,22 @@ impl Store {
     /// Sets whether a keyed account still takes plain frames, and from which source networks
     /// (CIDR, such as `10.1.0.0/16` or `192.0.2.7/32`; empty: any). A network that is not
     /// CIDR is [`StoreError::Invalid`]; an unknown account [`StoreError::NotFound`].
-    pub async fn set_account_plain_policy(&self, number: &str, allow_plain: bool, networks: &[String]) -> Result<(), StoreError> {
+    pub async fn set_account_plain_policy(
+        &self,
+        number: &str,
+        allow_plain: bool,
+        networks: &[String],
+    ) -> Result<(), StoreError> {
         let number = valid_account(number)?;
         let networks = valid_networks(networks)?;
-        let done = sqlx::query("UPDATE accounts SET allow_plain = $1, plain_networks = $2, updated_at = $3 WHERE number = $4")
-            .bind(i64::from(allow_plain))
-            .bind((!networks.is_empty()).then(|| networks.join(",")))
-            .bind(now_ms())
-            .bind(number.as_str())
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("UPDATE accounts SET allow_plain = $1, plain_networks = $2, updated_at = $3 WHERE number = $4")
+                .bind(i64::from(allow_plain))
+                .bind((!networks.is_empty()).then(|| networks.join(",")))
+                .bind(now_ms())
+                .bind(number.as_str())
+                .execute(&self.pool)
+                .await?;
         crate::changed(&done, || format!("account {number}"))
     }
 
@@ -114,7 +120,8 @@ impl Store {
     /// account. The row stays, renamed `NUMBER~ID` (no panel can send that), so what was
     /// stored under it keeps its site. Returns the account as it was.
     pub async fn remove_account(&self, number: &str) -> Result<AccountRecord, StoreError> {
-        let account = self.account(number).await?.ok_or_else(|| StoreError::NotFound(format!("account {}", number.trim())))?;
+        let account =
+            self.account(number).await?.ok_or_else(|| StoreError::NotFound(format!("account {}", number.trim())))?;
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE accounts SET number = $1, aes_key = NULL, removed_at = $2, updated_at = $2 WHERE id = $3")
@@ -135,11 +142,8 @@ impl Store {
     /// Accounts by number, at most `limit` after `after` (paging), with their sites.
     pub async fn list_accounts_page(&self, after: Option<&str>, limit: i64) -> Result<Vec<AccountRecord>, StoreError> {
         let sql = format!("{SELECT_ACCOUNTS} WHERE a.removed_at IS NULL AND a.number > $1 ORDER BY a.number LIMIT $2");
-        let rows = sqlx::query(&sql)
-            .bind(after.unwrap_or(""))
-            .bind(crate::clamp_limit(limit))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query(&sql).bind(after.unwrap_or("")).bind(crate::clamp_limit(limit)).fetch_all(&self.pool).await?;
         rows.iter().map(|r| account_from_row(self, r)).collect()
     }
 }
@@ -155,12 +159,18 @@ pub fn valid_networks(networks: &[String]) -> Result<Vec<String>, StoreError> {
         .filter(|n| !n.is_empty())
         .map(|n| {
             let net = n.parse::<ipnet::IpNet>().or_else(|_| n.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
-            net.map(|net| net.trunc().to_string()).map_err(|_| StoreError::Invalid(format!("{n:?} is not a network such as 192.0.2.0/24")))
+            net.map(|net| net.trunc().to_string())
+                .map_err(|_| StoreError::Invalid(format!("{n:?} is not a network such as 192.0.2.0/24")))
         })
         .collect()
 }
 
-async fn write_paths(tx: &mut sqlx::Transaction<'_, Any>, account_id: i64, paths: &[PathSpec], now: i64) -> Result<(), StoreError> {
+async fn write_paths(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    account_id: i64,
+    paths: &[PathSpec],
+    now: i64,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE account_paths SET active = 0, updated_at = $1 WHERE account_id = $2")
         .bind(now)
         .bind(account_id)

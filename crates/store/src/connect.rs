@@ -74,11 +74,7 @@ impl Store {
                 if is_sqlite_memory(&url) {
                     // Every new connection would open a distinct in-memory
                     // database, so keep exactly one alive.
-                    options = options
-                        .max_connections(1)
-                        .min_connections(1)
-                        .idle_timeout(None)
-                        .max_lifetime(None);
+                    options = options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None);
                 } else {
                     enable_wal(&url).await?;
                 }
@@ -102,24 +98,18 @@ impl Store {
 /// opens several (the switch needs an exclusive lock).
 async fn enable_wal(url: &str) -> Result<(), StoreError> {
     let mut conn = AnyConnection::connect(url).await?;
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode = WAL")
-        .fetch_one(&mut conn)
-        .await?;
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode = WAL").fetch_one(&mut conn).await?;
     conn.close().await?;
     if mode.eq_ignore_ascii_case("wal") {
         Ok(())
     } else {
-        Err(StoreError::Setup(format!(
-            "SQLite refused journal_mode=WAL (got {mode:?})"
-        )))
+        Err(StoreError::Setup(format!("SQLite refused journal_mode=WAL (got {mode:?})")))
     }
 }
 
 /// Adds `mode=rwc` (create if missing) unless the URL sets a mode itself.
 fn sqlite_url(url: &str) -> String {
-    let has_mode = url
-        .split_once('?')
-        .is_some_and(|(_, q)| q.split('&').any(|p| p.starts_with("mode=")));
+    let has_mode = url.split_once('?').is_some_and(|(_, q)| q.split('&').any(|p| p.starts_with("mode=")));
     if has_mode || url.contains(":memory:") {
         url.to_owned()
     } else if url.contains('?') {
@@ -154,18 +144,9 @@ mod tests {
     #[test]
     fn backend_from_url() {
         assert_eq!(Backend::from_url("sqlite://a.db").unwrap(), Backend::Sqlite);
-        assert_eq!(
-            Backend::from_url("sqlite::memory:").unwrap(),
-            Backend::Sqlite
-        );
-        assert_eq!(
-            Backend::from_url("postgres://h/db").unwrap(),
-            Backend::Postgres
-        );
-        assert_eq!(
-            Backend::from_url("PostgreSQL://h/db").unwrap(),
-            Backend::Postgres
-        );
+        assert_eq!(Backend::from_url("sqlite::memory:").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::from_url("postgres://h/db").unwrap(), Backend::Postgres);
+        assert_eq!(Backend::from_url("PostgreSQL://h/db").unwrap(), Backend::Postgres);
         assert!(matches!(
             Backend::from_url("mysql://u:secret@h/db"),
             Err(StoreError::UnsupportedUrl(u)) if u == "mysql://u:***@h/db"
@@ -176,10 +157,7 @@ mod tests {
     #[test]
     fn sqlite_url_creates_if_missing() {
         assert_eq!(sqlite_url("sqlite://a.db"), "sqlite://a.db?mode=rwc");
-        assert_eq!(
-            sqlite_url("sqlite://a.db?cache=shared"),
-            "sqlite://a.db?cache=shared&mode=rwc"
-        );
+        assert_eq!(sqlite_url("sqlite://a.db?cache=shared"), "sqlite://a.db?cache=shared&mode=rwc");
         assert_eq!(sqlite_url("sqlite://a.db?mode=ro"), "sqlite://a.db?mode=ro");
         assert_eq!(sqlite_url("sqlite::memory:"), "sqlite::memory:");
     }
@@ -190,22 +168,10 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("sub.db").display());
         let store = Store::connect(&url).await.unwrap();
         let mut conn = store.pool.acquire().await.unwrap();
-        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap();
-        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap();
-        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap();
-        let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap();
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut *conn).await.unwrap();
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut *conn).await.unwrap();
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await.unwrap();
+        let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&mut *conn).await.unwrap();
         assert_eq!(journal, "wal");
         assert_eq!(synchronous, 2, "synchronous must be FULL");
         assert_eq!(foreign_keys, 1);

@@ -60,7 +60,11 @@ impl Store {
     /// Removes a contact from a site's call list (journals keep the name they wrote).
     /// A contact of another site: [`StoreError::NotFound`].
     pub async fn remove_contact(&self, site_id: i64, contact_id: i64) -> Result<(), StoreError> {
-        let done = sqlx::query("DELETE FROM contacts WHERE id = $1 AND site_id = $2").bind(contact_id).bind(site_id).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM contacts WHERE id = $1 AND site_id = $2")
+            .bind(contact_id)
+            .bind(site_id)
+            .execute(&self.pool)
+            .await?;
         crate::changed(&done, || format!("contact {contact_id} of site {site_id}"))
     }
 
@@ -127,10 +131,8 @@ impl Store {
             .bind(site_id)
             .execute(&mut *tx)
             .await?;
-        let mut current: Vec<i64> = sqlx::query_scalar("SELECT id FROM contacts WHERE site_id = $1")
-            .bind(site_id)
-            .fetch_all(&mut *tx)
-            .await?;
+        let mut current: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM contacts WHERE site_id = $1").bind(site_id).fetch_all(&mut *tx).await?;
         let mut wanted = ordered_ids.to_vec();
         current.sort_unstable();
         wanted.sort_unstable();

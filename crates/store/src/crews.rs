@@ -56,7 +56,10 @@ impl Store {
 
     /// The crew a tracking device id belongs to, with the SHA-256 (hex) of its device key.
     pub async fn crew_by_device(&self, device_id: &str) -> Result<Option<(CrewRecord, Option<String>)>, StoreError> {
-        let row = sqlx::query(&format!("{SELECT_CREWS} WHERE device_id = $1")).bind(device_id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&format!("{SELECT_CREWS} WHERE device_id = $1"))
+            .bind(device_id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|r| Ok((crew_from_row(&r)?, r.try_get("device_key_hash")?))).transpose()
     }
 

@@ -52,10 +52,14 @@ pub struct PanelCommand {
 }
 
 /// The insert of an invoice, its eight values `$1..$8` bound by [`bind_invoice`].
-const INSERT_INVOICE: &str = "INSERT INTO invoices (site_id, number, issued_on, due_on, description, amount_cents, currency, paid_on) \
+const INSERT_INVOICE: &str =
+    "INSERT INTO invoices (site_id, number, issued_on, due_on, description, amount_cents, currency, paid_on) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
-fn bind_invoice<'q>(q: sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::AnyArguments<'q>>, i: &'q InvoiceRecord) -> sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::AnyArguments<'q>> {
+fn bind_invoice<'q>(
+    q: sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::AnyArguments<'q>>,
+    i: &'q InvoiceRecord,
+) -> sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::AnyArguments<'q>> {
     q.bind(i.site_id)
         .bind(i.number.as_str())
         .bind(i.issued_on.as_str())
@@ -148,10 +152,10 @@ impl Store {
             "SELECT m.role FROM site_members m JOIN sites s ON s.id = m.site_id \
              WHERE m.user_id = $1 AND m.site_id = $2 AND s.archived_at IS NULL",
         )
-            .bind(user_id)
-            .bind(site_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        .bind(user_id)
+        .bind(site_id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(role)
     }
 
@@ -166,7 +170,9 @@ impl Store {
 
     /// The sites some login may reach, by id.
     pub async fn sites_with_members(&self) -> Result<Vec<i64>, StoreError> {
-        let ids = sqlx::query_scalar("SELECT DISTINCT site_id FROM site_members ORDER BY site_id").fetch_all(&self.pool).await?;
+        let ids = sqlx::query_scalar("SELECT DISTINCT site_id FROM site_members ORDER BY site_id")
+            .fetch_all(&self.pool)
+            .await?;
         Ok(ids)
     }
 
@@ -189,21 +195,38 @@ impl Store {
 
     /// The logins with access to a site and their role there, by user id.
     pub async fn site_members(&self, site_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
-        let rows = sqlx::query("SELECT user_id, role FROM site_members WHERE site_id = $1 ORDER BY user_id").bind(site_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT user_id, role FROM site_members WHERE site_id = $1 ORDER BY user_id")
+            .bind(site_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| Ok((r.try_get("user_id")?, r.try_get("role")?))).collect()
     }
 
     /// Takes a login's access to a site away (and it stops being the site's recorded owner).
     /// `false`: it had none.
     pub async fn remove_site_member(&self, site_id: i64, user_id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM site_members WHERE site_id = $1 AND user_id = $2").bind(site_id).bind(user_id).execute(&self.pool).await?;
-        sqlx::query("UPDATE sites SET owner_user_id = NULL WHERE id = $1 AND owner_user_id = $2").bind(site_id).bind(user_id).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM site_members WHERE site_id = $1 AND user_id = $2")
+            .bind(site_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("UPDATE sites SET owner_user_id = NULL WHERE id = $1 AND owner_user_id = $2")
+            .bind(site_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected() > 0)
     }
 
     /// Queues a command for a site's panel and returns its id. A command still queued for
     /// the site is superseded (failed, "superseded"): the panel acts on the latest wish only.
-    pub async fn queue_panel_command(&self, site_id: i64, command: &str, user_id: Option<i64>, at_ms: i64) -> Result<i64, StoreError> {
+    pub async fn queue_panel_command(
+        &self,
+        site_id: i64,
+        command: &str,
+        user_id: Option<i64>,
+        at_ms: i64,
+    ) -> Result<i64, StoreError> {
         if !PANEL_COMMANDS.contains(&command) {
             return Err(StoreError::Invalid(format!("unknown panel command {command:?}")));
         }
@@ -246,7 +269,13 @@ impl Store {
 
     /// Records what came of a queued command. A command no longer queued is left as it
     /// is, and the answer is `false`.
-    pub async fn finish_panel_command(&self, id: i64, ok: bool, detail: Option<&str>, at_ms: i64) -> Result<bool, StoreError> {
+    pub async fn finish_panel_command(
+        &self,
+        id: i64,
+        ok: bool,
+        detail: Option<&str>,
+        at_ms: i64,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE panel_commands SET status = $1, detail = $2, updated_at = $3 \
              WHERE id = $4 AND status = 'queued'",
@@ -284,7 +313,13 @@ impl Store {
     }
 
     /// Sets which pushes a login wants for a site.
-    pub async fn set_push_prefs(&self, user_id: i64, site_id: i64, alarms: bool, notices: bool) -> Result<(), StoreError> {
+    pub async fn set_push_prefs(
+        &self,
+        user_id: i64,
+        site_id: i64,
+        alarms: bool,
+        notices: bool,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO push_prefs (user_id, site_id, alarms, notices) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (user_id, site_id) DO UPDATE SET alarms = excluded.alarms, notices = excluded.notices",
@@ -386,14 +421,24 @@ impl Store {
 
     /// The secret stored under `name`, storing `make()`'s value first if there is none.
     /// Two nodes racing both end up with the first one stored.
-    pub async fn secret_or_insert(&self, name: &str, make: impl FnOnce() -> String, at_ms: i64) -> Result<String, StoreError> {
-        sqlx::query("INSERT INTO app_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
+    pub async fn secret_or_insert(
+        &self,
+        name: &str,
+        make: impl FnOnce() -> String,
+        at_ms: i64,
+    ) -> Result<String, StoreError> {
+        sqlx::query(
+            "INSERT INTO app_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(self.seal(&make()))
+        .bind(at_ms)
+        .execute(&self.pool)
+        .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = $1")
             .bind(name)
-            .bind(self.seal(&make()))
-            .bind(at_ms)
-            .execute(&self.pool)
+            .fetch_one(&self.pool)
             .await?;
-        let value: String = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = $1").bind(name).fetch_one(&self.pool).await?;
         self.open_secret(&value)
     }
 
@@ -410,7 +455,12 @@ impl Store {
 
     /// Marks a contact unavailable from `from_ms` (now if `None`) until `until_ms`, or
     /// available again when `until_ms` is `None`. Unknown contact: [`StoreError::NotFound`].
-    pub async fn set_contact_away(&self, contact_id: i64, from_ms: Option<i64>, until_ms: Option<i64>) -> Result<(), StoreError> {
+    pub async fn set_contact_away(
+        &self,
+        contact_id: i64,
+        from_ms: Option<i64>,
+        until_ms: Option<i64>,
+    ) -> Result<(), StoreError> {
         let from_ms = until_ms.and(from_ms);
         let done = sqlx::query("UPDATE contacts SET unavailable_from = $1, unavailable_until = $2 WHERE id = $3")
             .bind(from_ms)

@@ -45,9 +45,8 @@ impl Store {
 
     /// Every site's run-time state document (JSON), by site id.
     pub async fn site_states_all(&self) -> Result<Vec<(i64, String)>, StoreError> {
-        let rows = sqlx::query_as("SELECT site_id, state FROM site_state ORDER BY site_id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query_as("SELECT site_id, state FROM site_state ORDER BY site_id").fetch_all(&self.pool).await?;
         Ok(rows)
     }
 

@@ -36,9 +36,7 @@ impl From<sqlx::Error> for StoreError {
             match db.kind() {
                 ErrorKind::UniqueViolation => return StoreError::Conflict(message),
                 ErrorKind::ForeignKeyViolation => return StoreError::MissingReference(message),
-                ErrorKind::CheckViolation | ErrorKind::NotNullViolation => {
-                    return StoreError::Invalid(message)
-                }
+                ErrorKind::CheckViolation | ErrorKind::NotNullViolation => return StoreError::Invalid(message),
                 _ => {}
             }
         }

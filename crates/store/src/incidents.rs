@@ -111,9 +111,7 @@ impl Store {
 
     /// The highest incident id, 0 when there is none (the engine numbers on from it).
     pub async fn max_incident_id(&self) -> Result<i64, StoreError> {
-        let id = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM incidents")
-            .fetch_one(&self.pool)
-            .await?;
+        let id = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM incidents").fetch_one(&self.pool).await?;
         Ok(id)
     }
 
@@ -143,12 +141,11 @@ impl Store {
 
     /// Ids of the signals attached to an incident, ascending.
     pub async fn incident_signal_ids(&self, incident_id: i64) -> Result<Vec<i64>, StoreError> {
-        let ids = sqlx::query_scalar(
-            "SELECT signal_id FROM incident_signals WHERE incident_id = $1 ORDER BY signal_id",
-        )
-        .bind(incident_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let ids =
+            sqlx::query_scalar("SELECT signal_id FROM incident_signals WHERE incident_id = $1 ORDER BY signal_id")
+                .bind(incident_id)
+                .fetch_all(&self.pool)
+                .await?;
         Ok(ids)
     }
 

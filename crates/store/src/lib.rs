@@ -19,10 +19,10 @@ mod engine_records;
 mod engine_state;
 mod error;
 mod incidents;
+mod limits;
 mod outbox;
 mod photos;
 mod push;
-mod limits;
 mod records;
 mod sealed;
 mod search;
@@ -35,23 +35,23 @@ mod users;
 pub use accounts::valid_networks;
 pub use audit::AuditQuery;
 pub use connect::Backend;
-pub use limits::{Attempt, Backoff};
-pub use push::MAX_PUSH_SUBSCRIPTIONS;
-pub use engine_records::{
-    ContactCard, ContactRecord, CrewRecord, HistoryQuery, CrewUpdate, EngineBatch, IncidentQuery, IncidentRow, JournalEntry,
-    JournalRecord, NewOutbox, OutboxRecord, PushSubscription,
-};
 pub use customer::{
     InvoiceRecord, MemberSite, PanelCommand, ServiceRequest, MEMBER_ROLES, PANEL_COMMANDS, REQUEST_KINDS,
 };
+pub use engine_records::{
+    ContactCard, ContactRecord, CrewRecord, CrewUpdate, EngineBatch, HistoryQuery, IncidentQuery, IncidentRow,
+    JournalEntry, JournalRecord, NewOutbox, OutboxRecord, PushSubscription,
+};
 pub use error::StoreError;
+pub use limits::{Attempt, Backoff};
+pub use photos::{image_type, PhotoMeta, MAX_PHOTOS_PER_INCIDENT, MAX_PHOTO_BYTES};
+pub use push::MAX_PUSH_SUBSCRIPTIONS;
 pub use records::{
-    AccountRecord, ArrivalOf, ArrivalRecord, AuditRecord, NewArrival, NewAudit, NewSignal, NewSite,
-    NewUser, PathRecord, PathSpec, PathUpdate, SignalQuery, SignalRecord, SiteRecord, UserRecord,
-    WriteItem, MAX_LIST_LIMIT, ROLES, SITE_KINDS, ZONE_KINDS,
+    AccountRecord, ArrivalOf, ArrivalRecord, AuditRecord, NewArrival, NewAudit, NewSignal, NewSite, NewUser,
+    PathRecord, PathSpec, PathUpdate, SignalQuery, SignalRecord, SiteRecord, UserRecord, WriteItem, MAX_LIST_LIMIT,
+    ROLES, SITE_KINDS, ZONE_KINDS,
 };
 pub use sealed::SecretsKey;
-pub use photos::{image_type, PhotoMeta, MAX_PHOTOS_PER_INCIDENT, MAX_PHOTO_BYTES};
 pub use search::{fold, SearchPage, SiteHit, MAX_SEARCH_PAGE};
 pub use secret::SecretKey;
 

@@ -27,9 +27,7 @@ impl Backoff {
             return 0;
         }
         let doublings = u32::try_from((failures - self.free).min(30)).unwrap_or(30);
-        self.base_ms
-            .saturating_mul(1_i64 << doublings)
-            .min(self.max_ms)
+        self.base_ms.saturating_mul(1_i64 << doublings).min(self.max_ms)
     }
 }
 
@@ -54,19 +52,12 @@ const RESERVE_TRIES: usize = 64;
 impl Store {
     /// Counts an attempt on `key` before it is made, unless the key must wait. The count is
     /// changed by compare-and-set, so two attempts at once never both see the same count.
-    pub async fn reserve_attempt(
-        &self,
-        key: &str,
-        now_ms: i64,
-        backoff: &Backoff,
-    ) -> Result<Attempt, StoreError> {
+    pub async fn reserve_attempt(&self, key: &str, now_ms: i64, backoff: &Backoff) -> Result<Attempt, StoreError> {
         for _ in 0..RESERVE_TRIES {
-            let row = sqlx::query(
-                "SELECT failures, last_at, blocked_until FROM sign_in_limits WHERE key = $1",
-            )
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
+            let row = sqlx::query("SELECT failures, last_at, blocked_until FROM sign_in_limits WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
             let Some(row) = row else {
                 let done = sqlx::query(
                     "INSERT INTO sign_in_limits (key, failures, last_at, blocked_until) VALUES ($1, 1, $2, $3) \
@@ -82,21 +73,12 @@ impl Store {
                 }
                 continue;
             };
-            let (failures, last_at, blocked_until): (i64, i64, i64) = (
-                row.try_get("failures")?,
-                row.try_get("last_at")?,
-                row.try_get("blocked_until")?,
-            );
+            let (failures, last_at, blocked_until): (i64, i64, i64) =
+                (row.try_get("failures")?, row.try_get("last_at")?, row.try_get("blocked_until")?);
             if blocked_until > now_ms {
-                return Ok(Attempt::Blocked {
-                    until_ms: blocked_until,
-                });
+                return Ok(Attempt::Blocked { until_ms: blocked_until });
             }
-            let counted = if last_at < now_ms - backoff.forget_ms {
-                1
-            } else {
-                failures + 1
-            };
+            let counted = if last_at < now_ms - backoff.forget_ms { 1 } else { failures + 1 };
             let done = sqlx::query(
                 "UPDATE sign_in_limits SET failures = $1, last_at = $2, blocked_until = $3 \
                  WHERE key = $4 AND failures = $5 AND last_at = $6",
@@ -114,40 +96,32 @@ impl Store {
             }
         }
         // So many attempts at once on one key that it never got its turn: that is a flood.
-        Ok(Attempt::Blocked {
-            until_ms: now_ms + backoff.base_ms.max(1000),
-        })
+        Ok(Attempt::Blocked { until_ms: now_ms + backoff.base_ms.max(1000) })
     }
 
     /// Forgets a key's attempts (after a successful sign-in).
     pub async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sign_in_limits WHERE key = $1")
-            .bind(key)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("DELETE FROM sign_in_limits WHERE key = $1").bind(key).execute(&self.pool).await?;
         Ok(())
     }
 
     /// Takes back one counted attempt that turned out to be a success (an address's count:
     /// its other failures stay).
     pub async fn refund_attempt(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE sign_in_limits SET failures = failures - 1 WHERE key = $1 AND failures > 0",
-        )
-        .bind(key)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query("UPDATE sign_in_limits SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Deletes the keys whose last attempt is before `before_ms` and that are not waiting;
     /// returns how many.
     pub async fn sweep_attempts(&self, before_ms: i64) -> Result<u64, StoreError> {
-        let done =
-            sqlx::query("DELETE FROM sign_in_limits WHERE last_at < $1 AND blocked_until < $1")
-                .bind(before_ms)
-                .execute(&self.pool)
-                .await?;
+        let done = sqlx::query("DELETE FROM sign_in_limits WHERE last_at < $1 AND blocked_until < $1")
+            .bind(before_ms)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 }
@@ -158,12 +132,7 @@ mod tests {
 
     #[test]
     fn the_wait_doubles_after_the_free_attempts_up_to_the_most() {
-        let b = Backoff {
-            free: 5,
-            base_ms: 30_000,
-            max_ms: 900_000,
-            forget_ms: 3_600_000,
-        };
+        let b = Backoff { free: 5, base_ms: 30_000, max_ms: 900_000, forget_ms: 3_600_000 };
         assert_eq!(b.wait_ms(4), 0);
         assert_eq!(b.wait_ms(5), 30_000);
         assert_eq!(b.wait_ms(6), 60_000);

@@ -17,14 +17,8 @@ impl Store {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "{SELECT_OUTBOX} WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $2"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(now_ms)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        let sql = format!("{SELECT_OUTBOX} WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $2");
+        let rows = sqlx::query(&sql).bind(now_ms).bind(limit).fetch_all(&self.pool).await?;
         rows.iter().map(outbox_from_row).collect()
     }
 

@@ -41,21 +41,11 @@ pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
 impl Store {
     /// Keeps a crew's photo for an incident; refuses what is not a JPEG, PNG or WebP image,
     /// what is larger than [`MAX_PHOTO_BYTES`], and more than [`MAX_PHOTOS_PER_INCIDENT`].
-    pub async fn add_photo(
-        &self,
-        incident_id: i64,
-        crew_id: i64,
-        at_ms: i64,
-        bytes: &[u8],
-    ) -> Result<i64, StoreError> {
+    pub async fn add_photo(&self, incident_id: i64, crew_id: i64, at_ms: i64, bytes: &[u8]) -> Result<i64, StoreError> {
         if bytes.len() > MAX_PHOTO_BYTES {
-            return Err(StoreError::Invalid(format!(
-                "a photo is at most {} MB",
-                MAX_PHOTO_BYTES / (1024 * 1024)
-            )));
+            return Err(StoreError::Invalid(format!("a photo is at most {} MB", MAX_PHOTO_BYTES / (1024 * 1024))));
         }
-        let mime = image_type(bytes)
-            .ok_or_else(|| StoreError::Invalid("not a JPEG, PNG or WebP photo".into()))?;
+        let mime = image_type(bytes).ok_or_else(|| StoreError::Invalid("not a JPEG, PNG or WebP photo".into()))?;
         let mut tx = self.pool.begin().await?;
         // Written first, counted after: two uploads at once cannot both slip under the cap.
         let id: i64 = sqlx::query_scalar(
@@ -68,16 +58,13 @@ impl Store {
         .bind(bytes.to_vec())
         .fetch_one(&mut *tx)
         .await?;
-        let count: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM incident_photos WHERE incident_id = $1")
-                .bind(incident_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incident_photos WHERE incident_id = $1")
+            .bind(incident_id)
+            .fetch_one(&mut *tx)
+            .await?;
         if count > MAX_PHOTOS_PER_INCIDENT {
             tx.rollback().await?;
-            return Err(StoreError::Conflict(format!(
-                "an incident keeps at most {MAX_PHOTOS_PER_INCIDENT} photos"
-            )));
+            return Err(StoreError::Conflict(format!("an incident keeps at most {MAX_PHOTOS_PER_INCIDENT} photos")));
         }
         tx.commit().await?;
         Ok(id)
@@ -85,10 +72,12 @@ impl Store {
 
     /// An incident's photos, oldest first, without their bytes.
     pub async fn photos_of(&self, incident_id: i64) -> Result<Vec<PhotoMeta>, StoreError> {
-        let rows = sqlx::query("SELECT id, incident_id, crew_id, at, mime FROM incident_photos WHERE incident_id = $1 ORDER BY id")
-            .bind(incident_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, incident_id, crew_id, at, mime FROM incident_photos WHERE incident_id = $1 ORDER BY id",
+        )
+        .bind(incident_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(PhotoMeta {
@@ -103,19 +92,12 @@ impl Store {
     }
 
     /// One photo of an incident: its type and bytes.
-    pub async fn photo(
-        &self,
-        incident_id: i64,
-        id: i64,
-    ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT mime, bytes FROM incident_photos WHERE incident_id = $1 AND id = $2",
-        )
-        .bind(incident_id)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| Ok((r.try_get("mime")?, r.try_get("bytes")?)))
-            .transpose()
+    pub async fn photo(&self, incident_id: i64, id: i64) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        let row = sqlx::query("SELECT mime, bytes FROM incident_photos WHERE incident_id = $1 AND id = $2")
+            .bind(incident_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((r.try_get("mime")?, r.try_get("bytes")?))).transpose()
     }
 }

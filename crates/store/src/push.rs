@@ -81,10 +81,7 @@ impl Store {
     /// Removes the subscription with this endpoint (e.g. when the push service reports it
     /// gone); removing an unknown endpoint is not an error.
     pub async fn remove_push_subscription(&self, endpoint: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM push_subscriptions WHERE endpoint = $1")
-            .bind(endpoint)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("DELETE FROM push_subscriptions WHERE endpoint = $1").bind(endpoint).execute(&self.pool).await?;
         Ok(())
     }
 }

@@ -126,11 +126,7 @@ pub struct SignalQuery {
 
 impl Default for SignalQuery {
     fn default() -> Self {
-        SignalQuery {
-            limit: 100,
-            before_id: None,
-            site_ids: None,
-        }
+        SignalQuery { limit: 100, before_id: None, site_ids: None }
     }
 }
 

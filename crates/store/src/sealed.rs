@@ -34,26 +34,18 @@ impl SecretsKey {
     pub fn from_hex(text: &str) -> Result<SecretsKey, StoreError> {
         let text = text.trim();
         if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(StoreError::Invalid(
-                "the secrets key must be 64 hex digits (32 bytes)".into(),
-            ));
+            return Err(StoreError::Invalid("the secrets key must be 64 hex digits (32 bytes)".into()));
         }
-        let bytes: Vec<u8> = (0..32)
-            .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap_or_default())
-            .collect();
-        Aes256Gcm::new_from_slice(&bytes)
-            .map(SecretsKey)
-            .map_err(|_| StoreError::Invalid("bad secrets key".into()))
+        let bytes: Vec<u8> =
+            (0..32).map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap_or_default()).collect();
+        Aes256Gcm::new_from_slice(&bytes).map(SecretsKey).map_err(|_| StoreError::Invalid("bad secrets key".into()))
     }
 
     /// `plain`, sealed.
     pub fn seal(&self, plain: &str) -> String {
         let mut nonce = [0u8; 12];
         rand::thread_rng().fill_bytes(&mut nonce);
-        let sealed = self
-            .0
-            .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
-            .unwrap_or_default();
+        let sealed = self.0.encrypt(Nonce::from_slice(&nonce), plain.as_bytes()).unwrap_or_default();
         let mut out = nonce.to_vec();
         out.extend(sealed);
         format!("{SEALED}{}", STANDARD.encode(out))
@@ -68,10 +60,7 @@ impl SecretsKey {
         if bytes.len() < 12 {
             return Err(wrong_key());
         }
-        let plain = self
-            .0
-            .decrypt(Nonce::from_slice(&bytes[..12]), &bytes[12..])
-            .map_err(|_| wrong_key())?;
+        let plain = self.0.decrypt(Nonce::from_slice(&bytes[..12]), &bytes[12..]).map_err(|_| wrong_key())?;
         String::from_utf8(plain).map_err(|_| wrong_key())
     }
 }
@@ -106,8 +95,7 @@ impl Store {
             (Some(key), _) => key.open(stored),
             (None, false) => Ok(stored.to_owned()),
             (None, true) => Err(StoreError::Invalid(
-                "the database holds sealed secrets: give the secrets key (--secrets-key-file)"
-                    .into(),
+                "the database holds sealed secrets: give the secrets key (--secrets-key-file)".into(),
             )),
         }
     }
@@ -117,9 +105,8 @@ impl Store {
     /// key: checks that nothing is sealed.
     pub async fn seal_plain_secrets(&self) -> Result<u64, StoreError> {
         let mut sealed = 0;
-        let rows = sqlx::query("SELECT id, aes_key FROM accounts WHERE aes_key IS NOT NULL")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, aes_key FROM accounts WHERE aes_key IS NOT NULL").fetch_all(&self.pool).await?;
         for row in rows {
             let (id, value): (i64, String) = (row.try_get("id")?, row.try_get("aes_key")?);
             self.open_secret(&value)?;
@@ -132,9 +119,7 @@ impl Store {
                 sealed += 1;
             }
         }
-        let rows = sqlx::query("SELECT name, value FROM app_secrets")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query("SELECT name, value FROM app_secrets").fetch_all(&self.pool).await?;
         for row in rows {
             let (name, value): (String, String) = (row.try_get("name")?, row.try_get("value")?);
             self.open_secret(&value)?;
@@ -160,15 +145,8 @@ mod tests {
         let key = SecretsKey::from_hex(&"ab".repeat(32)).unwrap();
         let sealed = key.seal("000102030405060708090a0b0c0d0e0f");
         assert!(is_sealed(&sealed) && !sealed.contains("0001020304"));
-        assert_ne!(
-            sealed,
-            key.seal("000102030405060708090a0b0c0d0e0f"),
-            "a fresh nonce each time"
-        );
-        assert_eq!(
-            key.open(&sealed).unwrap(),
-            "000102030405060708090a0b0c0d0e0f"
-        );
+        assert_ne!(sealed, key.seal("000102030405060708090a0b0c0d0e0f"), "a fresh nonce each time");
+        assert_eq!(key.open(&sealed).unwrap(), "000102030405060708090a0b0c0d0e0f");
         let other = SecretsKey::from_hex(&"cd".repeat(32)).unwrap();
         assert!(other.open(&sealed).is_err());
         assert_eq!(key.open("plain").unwrap(), "plain");

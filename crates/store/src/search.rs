@@ -62,12 +62,7 @@ fn digits(s: &str) -> String {
 impl Store {
     /// Sites matching `query` (every site for an empty one), by id; `offset` and `limit`
     /// (at most [`MAX_SEARCH_PAGE`]) pick the page.
-    pub async fn search_sites(
-        &self,
-        query: &str,
-        offset: usize,
-        limit: usize,
-    ) -> Result<SearchPage, StoreError> {
+    pub async fn search_sites(&self, query: &str, offset: usize, limit: usize) -> Result<SearchPage, StoreError> {
         let q = fold(query.trim());
         let qd = digits(&q);
         let mut accounts: HashMap<i64, Vec<String>> = HashMap::new();
@@ -75,22 +70,15 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
         {
-            accounts
-                .entry(row.try_get("site_id")?)
-                .or_default()
-                .push(row.try_get("number")?);
+            accounts.entry(row.try_get("site_id")?).or_default().push(row.try_get("number")?);
         }
         let mut contacts: HashMap<i64, Vec<String>> = HashMap::new();
-        for row in
-            sqlx::query("SELECT site_id, name, phone FROM contacts ORDER BY site_id, position, id")
-                .fetch_all(&self.pool)
-                .await?
+        for row in sqlx::query("SELECT site_id, name, phone FROM contacts ORDER BY site_id, position, id")
+            .fetch_all(&self.pool)
+            .await?
         {
             let (name, phone): (String, String) = (row.try_get("name")?, row.try_get("phone")?);
-            contacts
-                .entry(row.try_get("site_id")?)
-                .or_default()
-                .push(format!("{name} {phone}"));
+            contacts.entry(row.try_get("site_id")?).or_default().push(format!("{name} {phone}"));
         }
         let mut total = 0;
         let mut hits = Vec::new();
@@ -100,33 +88,19 @@ impl Store {
             .await?
         {
             let id: i64 = row.try_get("id")?;
-            let (name, address, city): (String, String, String) = (
-                row.try_get("name")?,
-                row.try_get("address")?,
-                row.try_get("city")?,
-            );
+            let (name, address, city): (String, String, String) =
+                (row.try_get("name")?, row.try_get("address")?, row.try_get("city")?);
             let accs = accounts.remove(&id).unwrap_or_default();
             let people = contacts.remove(&id).unwrap_or_default();
             let hit = q.is_empty()
-                || [&name, &address, &city]
-                    .iter()
-                    .any(|t| fold(t).contains(&q))
+                || [&name, &address, &city].iter().any(|t| fold(t).contains(&q))
                 || accs.iter().any(|a| fold(a).contains(&q))
-                || people
-                    .iter()
-                    .any(|p| fold(p).contains(&q) || (qd.len() >= 4 && digits(p).contains(&qd)));
+                || people.iter().any(|p| fold(p).contains(&q) || (qd.len() >= 4 && digits(p).contains(&qd)));
             if !hit {
                 continue;
             }
             if total >= offset && hits.len() < limit {
-                hits.push(SiteHit {
-                    id,
-                    name,
-                    address,
-                    city,
-                    accounts: accs,
-                    contacts: people,
-                });
+                hits.push(SiteHit { id, name, address, city, accounts: accs, contacts: people });
             }
             total += 1;
         }

@@ -5,8 +5,7 @@ use sqlx::{Any, Executor, Row};
 
 use crate::sites::normalize_account;
 use crate::{
-    clamp_limit, opt_real, ArrivalOf, ArrivalRecord, NewSignal, SignalQuery, SignalRecord, Store,
-    StoreError, WriteItem,
+    clamp_limit, opt_real, ArrivalOf, ArrivalRecord, NewSignal, SignalQuery, SignalRecord, Store, StoreError, WriteItem,
 };
 
 const INSERT_SIGNAL: &str = "INSERT INTO signals (received_at, account, site_id, known, token, \
@@ -169,10 +168,7 @@ impl Store {
     /// One signal by id.
     pub async fn signal(&self, id: i64) -> Result<Option<SignalRecord>, StoreError> {
         let sql = format!("{SELECT_SIGNALS} WHERE s.id = $1");
-        let row = sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
         row.as_ref().map(signal_from_row).transpose()
     }
 
@@ -184,27 +180,19 @@ impl Store {
             return Ok(Vec::new());
         }
         let sql = format!("{SELECT_SIGNALS} WHERE s.id > $1 ORDER BY s.id LIMIT $2");
-        let rows = sqlx::query(&sql)
-            .bind(after_id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&sql).bind(after_id).bind(limit).fetch_all(&self.pool).await?;
         rows.iter().map(signal_from_row).collect()
     }
 
     /// The highest signal id, 0 when there is none.
     pub async fn max_signal_id(&self) -> Result<i64, StoreError> {
-        let id = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM signals")
-            .fetch_one(&self.pool)
-            .await?;
+        let id = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM signals").fetch_one(&self.pool).await?;
         Ok(id)
     }
 
     /// Number of stored signals.
     pub async fn count_signals(&self) -> Result<i64, StoreError> {
-        let n = sqlx::query_scalar("SELECT COUNT(*) FROM signals")
-            .fetch_one(&self.pool)
-            .await?;
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM signals").fetch_one(&self.pool).await?;
         Ok(n)
     }
 }

@@ -17,9 +17,7 @@ pub(crate) fn normalize_account(number: &str) -> String {
 pub(crate) fn valid_account(number: &str) -> Result<String, StoreError> {
     let number = normalize_account(number);
     if !(3..=16).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(StoreError::Invalid(format!(
-            "account number {number:?} is not 3-16 hex digits"
-        )));
+        return Err(StoreError::Invalid(format!("account number {number:?} is not 3-16 hex digits")));
     }
     Ok(number)
 }
@@ -50,10 +48,7 @@ impl Store {
     /// Looks up a panel account (case-insensitive) with its site.
     pub async fn account(&self, number: &str) -> Result<Option<AccountRecord>, StoreError> {
         let sql = format!("{SELECT_ACCOUNTS} WHERE a.number = $1");
-        let row = sqlx::query(&sql)
-            .bind(normalize_account(number))
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&sql).bind(normalize_account(number)).fetch_optional(&self.pool).await?;
         row.as_ref().map(|r| account_from_row(self, r)).transpose()
     }
 
@@ -73,11 +68,10 @@ impl Store {
 
     /// When the account was last heard from, unix milliseconds.
     pub async fn account_last_seen(&self, number: &str) -> Result<Option<i64>, StoreError> {
-        let seen: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT last_seen_at FROM accounts WHERE number = $1")
-                .bind(normalize_account(number))
-                .fetch_optional(&self.pool)
-                .await?;
+        let seen: Option<Option<i64>> = sqlx::query_scalar("SELECT last_seen_at FROM accounts WHERE number = $1")
+            .bind(normalize_account(number))
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(seen.flatten())
     }
 
@@ -98,7 +92,12 @@ impl Store {
 
     /// Creates a site with its panel account and contacts (in calling order) in one
     /// transaction: all or nothing. A taken account number is a [`StoreError::Conflict`].
-    pub async fn import_site(&self, s: &NewSite, account: &str, contacts: &[(String, String)]) -> Result<i64, StoreError> {
+    pub async fn import_site(
+        &self,
+        s: &NewSite,
+        account: &str,
+        contacts: &[(String, String)],
+    ) -> Result<i64, StoreError> {
         let number = valid_account(account)?;
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
@@ -140,20 +139,13 @@ impl Store {
     }
 
     /// Names zone `number` of a site; a duplicate number is a [`StoreError::Conflict`].
-    pub async fn create_zone(
-        &self,
-        site_id: i64,
-        number: i64,
-        name: &str,
-    ) -> Result<i64, StoreError> {
-        let id = sqlx::query_scalar(
-            "INSERT INTO zones (site_id, number, name) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(site_id)
-        .bind(number)
-        .bind(name)
-        .fetch_one(&self.pool)
-        .await?;
+    pub async fn create_zone(&self, site_id: i64, number: i64, name: &str) -> Result<i64, StoreError> {
+        let id = sqlx::query_scalar("INSERT INTO zones (site_id, number, name) VALUES ($1, $2, $3) RETURNING id")
+            .bind(site_id)
+            .bind(number)
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(id)
     }
 
@@ -179,30 +171,20 @@ impl Store {
     }
 
     /// Creates a response crew.
-    pub async fn create_crew(
-        &self,
-        name: &str,
-        lat: f64,
-        lon: f64,
-        status: &str,
-    ) -> Result<i64, StoreError> {
-        let id = sqlx::query_scalar(
-            "INSERT INTO crews (name, lat, lon, status) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(name)
-        .bind(lat)
-        .bind(lon)
-        .bind(status)
-        .fetch_one(&self.pool)
-        .await?;
+    pub async fn create_crew(&self, name: &str, lat: f64, lon: f64, status: &str) -> Result<i64, StoreError> {
+        let id = sqlx::query_scalar("INSERT INTO crews (name, lat, lon, status) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(name)
+            .bind(lat)
+            .bind(lon)
+            .bind(status)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(id)
     }
 
     /// Number of sites.
     pub async fn count_sites(&self) -> Result<i64, StoreError> {
-        let n = sqlx::query_scalar("SELECT COUNT(*) FROM sites")
-            .fetch_one(&self.pool)
-            .await?;
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM sites").fetch_one(&self.pool).await?;
         Ok(n)
     }
 
@@ -226,7 +208,11 @@ impl Store {
     /// Archives a site at `at_ms` (or with `None` brings it back). Unknown site:
     /// [`StoreError::NotFound`].
     pub async fn set_site_archived(&self, id: i64, at_ms: Option<i64>) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE sites SET archived_at = $1 WHERE id = $2").bind(at_ms).bind(id).execute(&self.pool).await?;
+        let done = sqlx::query("UPDATE sites SET archived_at = $1 WHERE id = $2")
+            .bind(at_ms)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         crate::changed(&done, || format!("site {id}"))
     }
 
@@ -263,7 +249,12 @@ impl Store {
 
     /// Renames a zone. Unknown zone: [`StoreError::NotFound`].
     pub async fn rename_zone(&self, site_id: i64, number: i64, name: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE zones SET name = $1 WHERE site_id = $2 AND number = $3").bind(name).bind(site_id).bind(number).execute(&self.pool).await?;
+        let done = sqlx::query("UPDATE zones SET name = $1 WHERE site_id = $2 AND number = $3")
+            .bind(name)
+            .bind(site_id)
+            .bind(number)
+            .execute(&self.pool)
+            .await?;
         crate::changed(&done, || format!("zone {number} of site {site_id}"))
     }
 
@@ -273,20 +264,32 @@ impl Store {
         if let Some(k) = kind.filter(|k| !crate::ZONE_KINDS.contains(k)) {
             return Err(StoreError::Invalid(format!("zone type {k:?}")));
         }
-        let done = sqlx::query("UPDATE zones SET kind = $1 WHERE site_id = $2 AND number = $3").bind(kind).bind(site_id).bind(number).execute(&self.pool).await?;
+        let done = sqlx::query("UPDATE zones SET kind = $1 WHERE site_id = $2 AND number = $3")
+            .bind(kind)
+            .bind(site_id)
+            .bind(number)
+            .execute(&self.pool)
+            .await?;
         crate::changed(&done, || format!("zone {number} of site {site_id}"))
     }
 
     /// A site's zone types by number (zones without a type left out).
     pub async fn zone_kinds(&self, site_id: i64) -> Result<std::collections::HashMap<i64, String>, StoreError> {
-        let rows = sqlx::query("SELECT number, kind FROM zones WHERE site_id = $1 AND kind IS NOT NULL").bind(site_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT number, kind FROM zones WHERE site_id = $1 AND kind IS NOT NULL")
+            .bind(site_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| Ok((r.try_get("number")?, r.try_get("kind")?))).collect()
     }
 
     /// Removes a zone's name (its signals then show the number only). Unknown zone:
     /// [`StoreError::NotFound`].
     pub async fn remove_zone(&self, site_id: i64, number: i64) -> Result<(), StoreError> {
-        let done = sqlx::query("DELETE FROM zones WHERE site_id = $1 AND number = $2").bind(site_id).bind(number).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM zones WHERE site_id = $1 AND number = $2")
+            .bind(site_id)
+            .bind(number)
+            .execute(&self.pool)
+            .await?;
         crate::changed(&done, || format!("zone {number} of site {site_id}"))
     }
 
@@ -336,9 +339,9 @@ impl Store {
              UNION SELECT m.site_id FROM site_members m JOIN sites s ON s.id = m.site_id \
              WHERE m.user_id = $1 AND s.archived_at IS NULL ORDER BY 1",
         )
-            .bind(user_id)
-            .fetch_all(&self.pool)
-            .await?;
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(ids)
     }
 }

@@ -7,7 +7,11 @@ use crate::{NewSignal, PathUpdate, Store, StoreError};
 impl Store {
     /// Saves path states and the signals raised by their transitions in one transaction;
     /// returns the signals' ids.
-    pub async fn save_supervision(&self, updates: &[PathUpdate], signals: &[NewSignal]) -> Result<Vec<i64>, StoreError> {
+    pub async fn save_supervision(
+        &self,
+        updates: &[PathUpdate],
+        signals: &[NewSignal],
+    ) -> Result<Vec<i64>, StoreError> {
         if updates.is_empty() && signals.is_empty() {
             return Ok(Vec::new());
         }

@@ -76,7 +76,8 @@ impl Store {
 
     /// The language a login chose, if any.
     pub async fn user_language(&self, user_id: i64) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT language FROM users WHERE id = $1").bind(user_id).fetch_optional(&self.pool).await?;
+        let row =
+            sqlx::query("SELECT language FROM users WHERE id = $1").bind(user_id).fetch_optional(&self.pool).await?;
         Ok(row.and_then(|r| r.try_get::<Option<String>, _>("language").ok().flatten()))
     }
 
@@ -142,8 +143,18 @@ impl Store {
 
     /// Sets where a member of staff is alerted (`None`: not by that channel).
     /// [`StoreError::NotFound`] for an unknown user.
-    pub async fn set_user_contact(&self, user_id: i64, phone: Option<&str>, email: Option<&str>) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE users SET phone = $2, email = $3 WHERE id = $1").bind(user_id).bind(phone).bind(email).execute(&self.pool).await?;
+    pub async fn set_user_contact(
+        &self,
+        user_id: i64,
+        phone: Option<&str>,
+        email: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET phone = $2, email = $3 WHERE id = $1")
+            .bind(user_id)
+            .bind(phone)
+            .bind(email)
+            .execute(&self.pool)
+            .await?;
         crate::changed(&done, || format!("user {user_id}"))
     }
 
@@ -205,11 +216,7 @@ impl Store {
     }
 
     /// The user of a session that exists and has not expired at `now_ms`.
-    pub async fn session_user(
-        &self,
-        token_hash: &str,
-        now_ms: i64,
-    ) -> Result<Option<UserRecord>, StoreError> {
+    pub async fn session_user(&self, token_hash: &str, now_ms: i64) -> Result<Option<UserRecord>, StoreError> {
         let row = sqlx::query(
             "SELECT u.id, u.username, u.password_hash, u.role, u.display_name, u.disabled_at, u.must_change, u.phone, u.email \
              FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -224,19 +231,13 @@ impl Store {
 
     /// Ends a session (logout). Missing sessions are ignored.
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
         Ok(())
     }
 
     /// Removes sessions expired at `now_ms`; returns how many.
     pub async fn delete_expired_sessions(&self, now_ms: i64) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now_ms)
-            .execute(&self.pool)
-            .await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms).execute(&self.pool).await?;
         Ok(done.rows_affected())
     }
 }

@@ -29,7 +29,11 @@ async fn members_and_roles(store: Store, _url: String) {
     assert_eq!(store.member_role(other, home).await.unwrap(), None);
     assert_eq!(store.site_ids_owned_by(owner).await.unwrap(), vec![home, shop]);
     store.set_site_member(shop, owner, "owner").await.unwrap();
-    assert_eq!(store.member_role(owner, shop).await.unwrap().as_deref(), Some("owner"), "a role is replaced, not added");
+    assert_eq!(
+        store.member_role(owner, shop).await.unwrap().as_deref(),
+        Some("owner"),
+        "a role is replaced, not added"
+    );
     assert_eq!(store.site_member_ids(shop).await.unwrap(), vec![owner]);
     assert_eq!(store.sites_with_members().await.unwrap(), vec![home, shop]);
     assert!(matches!(store.set_site_member(shop, other, "boss").await, Err(StoreError::Invalid(_))));
@@ -41,10 +45,17 @@ async fn panel_commands_queue_and_finish(store: Store, _url: String) {
     let first = store.queue_panel_command(s, "arm", Some(u), 1_000).await.unwrap();
     let second = store.queue_panel_command(s, "night", Some(u), 2_000).await.unwrap();
     let queued = store.queued_panel_commands().await.unwrap();
-    assert_eq!(queued.iter().map(|c| c.id).collect::<Vec<_>>(), vec![second], "the newer wish supersedes the queued one");
+    assert_eq!(
+        queued.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![second],
+        "the newer wish supersedes the queued one"
+    );
     assert_eq!(queued[0].user_name.as_deref(), Some("User 100001"));
     assert!(store.finish_panel_command(second, true, None, 3_000).await.unwrap());
-    assert!(!store.finish_panel_command(second, false, Some("late"), 4_000).await.unwrap(), "a finished command stays as it is");
+    assert!(
+        !store.finish_panel_command(second, false, Some("late"), 4_000).await.unwrap(),
+        "a finished command stays as it is"
+    );
     let all = store.panel_commands(s, 0).await.unwrap();
     let states: Vec<_> = all.iter().map(|c| (c.id, c.status.as_str(), c.detail.as_deref())).collect();
     assert_eq!(states, vec![(second, "done", None), (first, "failed", Some("superseded"))]);
@@ -58,10 +69,16 @@ async fn push_prefs_default_to_everything(store: Store, _url: String) {
     assert_eq!(store.push_prefs(u, s).await.unwrap(), (true, true));
     store.set_push_prefs(u, s, true, false).await.unwrap();
     assert_eq!(store.push_prefs(u, s).await.unwrap(), (true, false));
-    assert_eq!((store.push_opted_out(s, true).await.unwrap(), store.push_opted_out(s, false).await.unwrap()), (vec![], vec![u]));
+    assert_eq!(
+        (store.push_opted_out(s, true).await.unwrap(), store.push_opted_out(s, false).await.unwrap()),
+        (vec![], vec![u])
+    );
     store.set_push_prefs(u, s, false, true).await.unwrap();
     assert_eq!(store.push_prefs(u, s).await.unwrap(), (false, true));
-    assert_eq!((store.push_opted_out(s, true).await.unwrap(), store.push_opted_out(s, false).await.unwrap()), (vec![u], vec![]));
+    assert_eq!(
+        (store.push_opted_out(s, true).await.unwrap(), store.push_opted_out(s, false).await.unwrap()),
+        (vec![u], vec![])
+    );
 }
 
 async fn invoices_and_requests(store: Store, _url: String) {

@@ -102,15 +102,7 @@ async fn signals_after_pages_forward_with_positions(store: Store, _url: String) 
 
     let page = |after, limit| {
         let store = store.clone();
-        async move {
-            store
-                .signals_after(after, limit)
-                .await
-                .unwrap()
-                .iter()
-                .map(|s| s.id)
-                .collect::<Vec<_>>()
-        }
+        async move { store.signals_after(after, limit).await.unwrap().iter().map(|s| s.id).collect::<Vec<_>>() }
     };
     assert_eq!(page(0, 2).await, vec![ids[0], ids[1]]);
     assert_eq!(page(ids[1], 2).await, vec![ids[2], ids[3]]);
@@ -265,7 +257,15 @@ async fn engine_batch_is_atomic(store: Store, _url: String) {
         incident_signals: vec![(1, s1)],
         outbox: vec![message(1_000, Some(1))],
         audit: vec![NewAudit { at_ms: 1_000, action: "incident.open".to_owned(), ..NewAudit::default() }],
-        crews: vec![CrewUpdate { id: crew_id, lat: 1.0, lon: 2.0, status: "busy".to_owned(), heading: None, on_shift: false, at_ms: 1_000 }],
+        crews: vec![CrewUpdate {
+            id: crew_id,
+            lat: 1.0,
+            lon: 2.0,
+            status: "busy".to_owned(),
+            heading: None,
+            on_shift: false,
+            at_ms: 1_000,
+        }],
     };
     let nothing_written = |store: Store| async move {
         assert_eq!(store.cursor("engine").await.unwrap(), None, "cursor rolled back");
@@ -309,10 +309,7 @@ async fn incident_upsert_overwrites_every_column(store: Store, _url: String) {
     let operator = store.create_user(&user("otto", "operator")).await.unwrap();
     let crew = store.create_crew("Crew 3", 50.0, 10.0, "available").await.unwrap();
     let first = incident(41, a, 3, 5_000);
-    store
-        .apply_engine_batch(&EngineBatch { incidents: vec![first.clone()], ..EngineBatch::default() })
-        .await
-        .unwrap();
+    store.apply_engine_batch(&EngineBatch { incidents: vec![first.clone()], ..EngineBatch::default() }).await.unwrap();
     assert_eq!(store.incident(41).await.unwrap(), Some(first));
 
     let changed = IncidentRow {
@@ -366,10 +363,7 @@ async fn list_incidents_orders_and_filters(store: Store, _url: String) {
     rows[3].status = "closed".to_owned();
     rows[3].closed_at_ms = Some(400);
     rows[3].resolution = Some("real".to_owned());
-    store
-        .apply_engine_batch(&EngineBatch { incidents: rows.clone(), ..EngineBatch::default() })
-        .await
-        .unwrap();
+    store.apply_engine_batch(&EngineBatch { incidents: rows.clone(), ..EngineBatch::default() }).await.unwrap();
 
     let list = |q: IncidentQuery| {
         let store = store.clone();
@@ -420,7 +414,10 @@ async fn incident_history_filters_by_site_time_category_resolution_and_operator(
     rows[0].closed_at_ms = Some(150);
     let mut by_ana = journal(3, 310, "acknowledged");
     by_ana.actor_user_id = Some(ana);
-    store.apply_engine_batch(&EngineBatch { incidents: rows, journal: vec![by_ana], ..EngineBatch::default() }).await.unwrap();
+    store
+        .apply_engine_batch(&EngineBatch { incidents: rows, journal: vec![by_ana], ..EngineBatch::default() })
+        .await
+        .unwrap();
     let find = |q: HistoryQuery| {
         let store = store.clone();
         async move { ids(&store.incident_history(&HistoryQuery { limit: 50, ..q }).await.unwrap()) }
@@ -432,7 +429,9 @@ async fn incident_history_filters_by_site_time_category_resolution_and_operator(
     assert_eq!(find(HistoryQuery { resolution: Some("false_user".into()), ..Default::default() }).await, vec![1]);
     assert_eq!(find(HistoryQuery { operator: Some(ana), ..Default::default() }).await, vec![3]);
     assert_eq!(find(HistoryQuery { before_id: Some(3), ..Default::default() }).await, vec![2, 1]);
-    assert!(find(HistoryQuery { category: Some("fire".into()), site_id: Some(a), ..Default::default() }).await.is_empty());
+    assert!(find(HistoryQuery { category: Some("fire".into()), site_id: Some(a), ..Default::default() })
+        .await
+        .is_empty());
 }
 
 async fn incident_journal_is_append_only(store: Store, url: String) {
@@ -565,9 +564,7 @@ async fn contacts_reorder_and_passwords(store: Store, _url: String) {
     let other = store.create_contact(b, 1, "Dot", "+1 4").await.unwrap();
     let order = |site_id| {
         let store = store.clone();
-        async move {
-            store.contacts(site_id).await.unwrap().iter().map(|c| (c.id, c.position)).collect::<Vec<_>>()
-        }
+        async move { store.contacts(site_id).await.unwrap().iter().map(|c| (c.id, c.position)).collect::<Vec<_>>() }
     };
     assert_eq!(order(a).await, vec![(c1, 1), (c2, 2), (c3, 3)]);
 
@@ -586,7 +583,8 @@ async fn contacts_reorder_and_passwords(store: Store, _url: String) {
     store.set_contact_password(c2, Some("$argon2id$ben")).await.unwrap();
     store.set_contact_password(other, Some("$argon2id$dot")).await.unwrap();
     assert_eq!(store.contact_password_hashes(a).await.unwrap(), vec![(c2, "$argon2id$ben".to_owned())]);
-    let with_password: Vec<i64> = store.contacts(a).await.unwrap().iter().filter(|c| c.has_password).map(|c| c.id).collect();
+    let with_password: Vec<i64> =
+        store.contacts(a).await.unwrap().iter().filter(|c| c.has_password).map(|c| c.id).collect();
     assert_eq!(with_password, vec![c2]);
     store.set_contact_password(c2, None).await.unwrap();
     assert!(store.contact_password_hashes(a).await.unwrap().is_empty());
@@ -629,7 +627,15 @@ async fn crews_are_updated(store: Store, _url: String) {
     assert_eq!((crews[0].lat, crews[0].lon), (52.5, 13.4));
     assert_eq!((crews[0].heading, crews[0].on_shift, crews[0].user_id, crews[0].updated_at_ms), (None, true, None, 0));
 
-    let update = CrewUpdate { id: c2, lat: 48.2, lon: 11.7, status: "en_route".to_owned(), heading: Some(271.5), on_shift: false, at_ms: 7_000 };
+    let update = CrewUpdate {
+        id: c2,
+        lat: 48.2,
+        lon: 11.7,
+        status: "en_route".to_owned(),
+        heading: Some(271.5),
+        on_shift: false,
+        at_ms: 7_000,
+    };
     // First without a heading, then with one: a NULL real must not fix the bound type.
     store.update_crew(&CrewUpdate { heading: None, ..update.clone() }).await.unwrap();
     assert_eq!(store.list_crews().await.unwrap()[1].heading, None);
@@ -673,7 +679,10 @@ async fn push_subscriptions_are_kept_per_login_and_capped(store: Store, _url: St
     let of_u1 = store.push_subscriptions_of_users(&[u1]).await.unwrap();
     assert_eq!(of_u1.len(), 2);
     let renewed = of_u1.iter().find(|s| s.id == first).unwrap();
-    assert_eq!((renewed.user_id, renewed.p256dh.as_str(), renewed.auth.as_str(), renewed.created_at_ms), (u1, "key-3", "auth-3", 300));
+    assert_eq!(
+        (renewed.user_id, renewed.p256dh.as_str(), renewed.auth.as_str(), renewed.created_at_ms),
+        (u1, "key-3", "auth-3", 300)
+    );
 
     // A login keeps at most MAX_PUSH_SUBSCRIPTIONS: the oldest go.
     for i in 0..store::MAX_PUSH_SUBSCRIPTIONS {
@@ -729,10 +738,14 @@ async fn import_site_is_all_or_nothing(store: Store, _url: String) {
         time_zone: "Europe/Bucharest".into(),
         owner_user_id: None,
     };
-    let contacts = vec![("Ana Pop".to_owned(), "+40 721 000 001".to_owned()), ("Dan Pop".to_owned(), "+40 721 000 002".to_owned())];
+    let contacts = vec![
+        ("Ana Pop".to_owned(), "+40 721 000 001".to_owned()),
+        ("Dan Pop".to_owned(), "+40 721 000 002".to_owned()),
+    ];
     let id = store.import_site(&new, "a1b2", &contacts).await.unwrap();
     assert_eq!(store.account("A1B2").await.unwrap().map(|a| a.site_id), Some(id));
-    let names: Vec<(i64, String)> = store.contacts(id).await.unwrap().into_iter().map(|c| (c.position, c.name)).collect();
+    let names: Vec<(i64, String)> =
+        store.contacts(id).await.unwrap().into_iter().map(|c| (c.position, c.name)).collect();
     assert_eq!(names, vec![(1, "Ana Pop".to_owned()), (2, "Dan Pop".to_owned())]);
     let before = store.count_sites().await.unwrap();
     let err = store.import_site(&new, "A1B2", &contacts).await.unwrap_err();
@@ -744,14 +757,20 @@ async fn import_site_is_all_or_nothing(store: Store, _url: String) {
 
 async fn crew_photos_are_images_bounded_in_size_and_number(store: Store, _url: String) {
     let site_id = store.create_site(&site("Depot", None)).await.unwrap();
-    store.apply_engine_batch(&EngineBatch { incidents: vec![incident(1, site_id, 3, 1_000)], ..EngineBatch::default() }).await.unwrap();
+    store
+        .apply_engine_batch(&EngineBatch { incidents: vec![incident(1, site_id, 3, 1_000)], ..EngineBatch::default() })
+        .await
+        .unwrap();
     let crew = store.create_crew("Echo 1", 44.4, 26.1, "available").await.unwrap();
     let jpeg = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7u8; 1000][..]].concat();
     let png = [&b"\x89PNG\r\n\x1a\n"[..], &[1u8; 10][..]].concat();
     let a = store.add_photo(1, crew, 2_000, &jpeg).await.unwrap();
     let b = store.add_photo(1, crew, 3_000, &png).await.unwrap();
     assert_eq!(store.photo(1, a).await.unwrap(), Some(("image/jpeg".to_owned(), jpeg.clone())));
-    assert_eq!(store.photos_of(1).await.unwrap().iter().map(|p| (p.id, p.mime.as_str())).collect::<Vec<_>>(), vec![(a, "image/jpeg"), (b, "image/png")]);
+    assert_eq!(
+        store.photos_of(1).await.unwrap().iter().map(|p| (p.id, p.mime.as_str())).collect::<Vec<_>>(),
+        vec![(a, "image/jpeg"), (b, "image/png")]
+    );
     assert_eq!(store.photo(2, a).await.unwrap(), None, "a photo is read through its own incident only");
     assert!(matches!(store.add_photo(1, crew, 4_000, b"<svg onload=alert(1)>").await, Err(StoreError::Invalid(_))));
     let huge = [&[0xFF, 0xD8, 0xFF][..], &vec![0u8; store::MAX_PHOTO_BYTES][..]].concat();

@@ -6,8 +6,8 @@ mod common;
 
 use common::{signal, site, user, with_database};
 use store::{
-    ArrivalOf, NewArrival, NewAudit, NewSignal, PathSpec, PathUpdate, SecretKey, SignalQuery,
-    Store, StoreError, WriteItem,
+    ArrivalOf, NewArrival, NewAudit, NewSignal, PathSpec, PathUpdate, SecretKey, SignalQuery, Store, StoreError,
+    WriteItem,
 };
 
 store_tests! {
@@ -36,9 +36,7 @@ store_tests! {
 
 async fn migrations_run_twice(store: Store, url: String) {
     let site_id = store.create_site(&site("Depot", None)).await.unwrap();
-    let again = Store::connect(&url)
-        .await
-        .expect("second connect reruns migrations");
+    let again = Store::connect(&url).await.expect("second connect reruns migrations");
     assert_eq!(again.count_sites().await.unwrap(), 1);
     assert_eq!(again.list_sites().await.unwrap()[0].id, site_id);
     again.close().await;
@@ -51,62 +49,25 @@ async fn signals_newest_first_with_paging(store: Store, _url: String) {
     assert_eq!(store.count_signals().await.unwrap(), 0);
     let mut ids = Vec::new();
     for i in 0..5 {
-        ids.push(
-            store
-                .insert_signal(&signal("1234", 1_000 + i, i))
-                .await
-                .unwrap(),
-        );
+        ids.push(store.insert_signal(&signal("1234", 1_000 + i, i)).await.unwrap());
     }
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids increase: {ids:?}");
     assert_eq!(store.count_signals().await.unwrap(), 5);
 
-    let page1 = store
-        .list_signals(&SignalQuery {
-            limit: 2,
-            before_id: None,
-            site_ids: None,
-        })
-        .await
-        .unwrap();
-    assert_eq!(
-        page1.iter().map(|s| s.id).collect::<Vec<_>>(),
-        vec![ids[4], ids[3]]
-    );
+    let page1 = store.list_signals(&SignalQuery { limit: 2, before_id: None, site_ids: None }).await.unwrap();
+    assert_eq!(page1.iter().map(|s| s.id).collect::<Vec<_>>(), vec![ids[4], ids[3]]);
     assert_eq!(page1[0].seq, 4);
     assert_eq!(page1[0].received_at_ms, 1_004);
 
-    let page2 = store
-        .list_signals(&SignalQuery {
-            limit: 2,
-            before_id: Some(page1[1].id),
-            site_ids: None,
-        })
-        .await
-        .unwrap();
-    assert_eq!(
-        page2.iter().map(|s| s.id).collect::<Vec<_>>(),
-        vec![ids[2], ids[1]]
-    );
+    let page2 =
+        store.list_signals(&SignalQuery { limit: 2, before_id: Some(page1[1].id), site_ids: None }).await.unwrap();
+    assert_eq!(page2.iter().map(|s| s.id).collect::<Vec<_>>(), vec![ids[2], ids[1]]);
 
-    let page3 = store
-        .list_signals(&SignalQuery {
-            limit: 2,
-            before_id: Some(page2[1].id),
-            site_ids: None,
-        })
-        .await
-        .unwrap();
+    let page3 =
+        store.list_signals(&SignalQuery { limit: 2, before_id: Some(page2[1].id), site_ids: None }).await.unwrap();
     assert_eq!(page3.iter().map(|s| s.id).collect::<Vec<_>>(), vec![ids[0]]);
 
-    let none = store
-        .list_signals(&SignalQuery {
-            limit: 0,
-            before_id: None,
-            site_ids: None,
-        })
-        .await
-        .unwrap();
+    let none = store.list_signals(&SignalQuery { limit: 0, before_id: None, site_ids: None }).await.unwrap();
     assert!(none.is_empty());
 
     let one = store.signal(ids[2]).await.unwrap().expect("signal by id");
@@ -162,20 +123,12 @@ async fn batch_insert_is_atomic_and_ordered(store: Store, _url: String) {
     }
 
     // The third row violates a check constraint: nothing of this batch may remain.
-    let mut bad = (0..3)
-        .map(|i| signal("1234", 3_000 + i, 200 + i))
-        .collect::<Vec<_>>();
+    let mut bad = (0..3).map(|i| signal("1234", 3_000 + i, 200 + i)).collect::<Vec<_>>();
     bad[2].transport = "carrier-pigeon".to_owned();
     let err = store.insert_signals(&bad).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "got {err:?}");
     assert_eq!(store.count_signals().await.unwrap(), 4);
-    let seqs: Vec<i64> = store
-        .list_signals(&SignalQuery::default())
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s.seq)
-        .collect();
+    let seqs: Vec<i64> = store.list_signals(&SignalQuery::default()).await.unwrap().iter().map(|s| s.seq).collect();
     assert_eq!(seqs, vec![103, 102, 101, 100]);
 }
 
@@ -184,11 +137,7 @@ async fn account_lookup_is_case_insensitive(store: Store, _url: String) {
     let account_id = store.create_account(site_id, "ab12f").await.unwrap();
 
     for query in ["AB12F", "ab12f", "Ab12F", " ab12f "] {
-        let acc = store
-            .account(query)
-            .await
-            .unwrap()
-            .unwrap_or_else(|| panic!("{query:?}"));
+        let acc = store.account(query).await.unwrap().unwrap_or_else(|| panic!("{query:?}"));
         assert_eq!(acc.id, account_id);
         assert_eq!(acc.number, "AB12F");
         assert_eq!(acc.site_id, site_id);
@@ -209,14 +158,8 @@ async fn signal_joins_site_and_zone(store: Store, _url: String) {
     store.create_zone(site_id, 3, "Back door").await.unwrap();
     store.create_zone(site_id, 4, "Loading bay").await.unwrap();
     let other_site = store.create_site(&site("Elsewhere", None)).await.unwrap();
-    store
-        .create_zone(other_site, 3, "Not this one")
-        .await
-        .unwrap();
-    assert_eq!(
-        store.zone_name(site_id, 3).await.unwrap().as_deref(),
-        Some("Back door")
-    );
+    store.create_zone(other_site, 3, "Not this one").await.unwrap();
+    assert_eq!(store.zone_name(site_id, 3).await.unwrap().as_deref(), Some("Back door"));
     assert_eq!(store.zone_name(site_id, 9).await.unwrap(), None);
     let dup = store.create_zone(site_id, 3, "Again").await.unwrap_err();
     assert!(matches!(dup, StoreError::Conflict(_)), "got {dup:?}");
@@ -260,50 +203,24 @@ async fn list_signals_filters_by_site(store: Store, _url: String) {
     }
     store.insert_signal(&signal("FFFF", 100, 99)).await.unwrap();
 
-    let q = |site_ids: Option<Vec<i64>>, before_id| SignalQuery {
-        limit: 10,
-        before_id,
-        site_ids,
-    };
-    let ab = store
-        .list_signals(&q(Some(vec![a, b]), None))
-        .await
-        .unwrap();
-    assert_eq!(
-        ab.iter().map(|s| s.id).collect::<Vec<_>>(),
-        vec![ids[4], ids[3], ids[1], ids[0]]
-    );
-    let ab_before = store
-        .list_signals(&q(Some(vec![a, b]), Some(ids[3])))
-        .await
-        .unwrap();
-    assert_eq!(
-        ab_before.iter().map(|s| s.id).collect::<Vec<_>>(),
-        vec![ids[1], ids[0]]
-    );
+    let q = |site_ids: Option<Vec<i64>>, before_id| SignalQuery { limit: 10, before_id, site_ids };
+    let ab = store.list_signals(&q(Some(vec![a, b]), None)).await.unwrap();
+    assert_eq!(ab.iter().map(|s| s.id).collect::<Vec<_>>(), vec![ids[4], ids[3], ids[1], ids[0]]);
+    let ab_before = store.list_signals(&q(Some(vec![a, b]), Some(ids[3]))).await.unwrap();
+    assert_eq!(ab_before.iter().map(|s| s.id).collect::<Vec<_>>(), vec![ids[1], ids[0]]);
     let only_c = store.list_signals(&q(Some(vec![c]), None)).await.unwrap();
     assert!(only_c.iter().all(|s| s.site_name.as_deref() == Some("C")));
     assert_eq!(only_c.len(), 2);
-    assert!(store
-        .list_signals(&q(Some(vec![]), None))
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.list_signals(&q(Some(vec![]), None)).await.unwrap().is_empty());
     assert_eq!(store.list_signals(&q(None, None)).await.unwrap().len(), 7);
 }
 
 async fn duplicate_username_conflicts(store: Store, _url: String) {
     let id = store.create_user(&user("alice", "operator")).await.unwrap();
-    let err = store
-        .create_user(&user("alice", "admin"))
-        .await
-        .unwrap_err();
+    let err = store.create_user(&user("alice", "admin")).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "got {err:?}");
     let bad_role = store.create_user(&user("bob", "root")).await.unwrap_err();
-    assert!(
-        matches!(bad_role, StoreError::Invalid(_)),
-        "got {bad_role:?}"
-    );
+    assert!(matches!(bad_role, StoreError::Invalid(_)), "got {bad_role:?}");
 
     let alice = store.user_by_username("alice").await.unwrap().unwrap();
     assert_eq!(alice.id, id);
@@ -315,52 +232,26 @@ async fn duplicate_username_conflicts(store: Store, _url: String) {
 }
 
 async fn session_expiry(store: Store, _url: String) {
-    let uid = store
-        .create_user(&user("carol", "supervisor"))
-        .await
-        .unwrap();
-    store
-        .create_session("hash-1", uid, 1_000, 2_000)
-        .await
-        .unwrap();
+    let uid = store.create_user(&user("carol", "supervisor")).await.unwrap();
+    store.create_session("hash-1", uid, 1_000, 2_000).await.unwrap();
 
-    let u = store
-        .session_user("hash-1", 1_500)
-        .await
-        .unwrap()
-        .expect("valid session");
+    let u = store.session_user("hash-1", 1_500).await.unwrap().expect("valid session");
     assert_eq!(u.id, uid);
     assert_eq!(u.role, "supervisor");
-    assert_eq!(
-        store
-            .session_user("hash-1", 1_999)
-            .await
-            .unwrap()
-            .map(|u| u.id),
-        Some(uid)
-    );
+    assert_eq!(store.session_user("hash-1", 1_999).await.unwrap().map(|u| u.id), Some(uid));
     assert_eq!(store.session_user("hash-1", 2_000).await.unwrap(), None);
     assert_eq!(store.session_user("hash-1", 5_000).await.unwrap(), None);
     assert_eq!(store.session_user("other", 1_500).await.unwrap(), None);
 
-    let dup = store
-        .create_session("hash-1", uid, 1_000, 9_000)
-        .await
-        .unwrap_err();
+    let dup = store.create_session("hash-1", uid, 1_000, 9_000).await.unwrap_err();
     assert!(matches!(dup, StoreError::Conflict(_)), "got {dup:?}");
 
-    store
-        .create_session("hash-2", uid, 1_000, 9_000)
-        .await
-        .unwrap();
+    store.create_session("hash-2", uid, 1_000, 9_000).await.unwrap();
     store.delete_session("hash-2").await.unwrap();
     assert_eq!(store.session_user("hash-2", 1_500).await.unwrap(), None);
     store.delete_session("hash-2").await.unwrap();
 
-    store
-        .create_session("hash-3", uid, 1_000, 9_000)
-        .await
-        .unwrap();
+    store.create_session("hash-3", uid, 1_000, 9_000).await.unwrap();
     assert_eq!(store.delete_expired_sessions(5_000).await.unwrap(), 1);
     assert!(store.session_user("hash-3", 5_000).await.unwrap().is_some());
 }
@@ -402,36 +293,21 @@ async fn audit_append_and_list(store: Store, _url: String) {
     assert_eq!(all[1].subject.as_deref(), Some("dave"));
 
     let latest = store.list_audit(1).await.unwrap();
-    assert_eq!(
-        latest.iter().map(|e| e.id).collect::<Vec<_>>(),
-        vec![second]
-    );
+    assert_eq!(latest.iter().map(|e| e.id).collect::<Vec<_>>(), vec![second]);
     assert!(store.list_audit(0).await.unwrap().is_empty());
 }
 
 async fn site_ids_owned_by_user(store: Store, _url: String) {
     let cust = store.create_user(&user("erin", "customer")).await.unwrap();
     let other = store.create_user(&user("frank", "customer")).await.unwrap();
-    let s1 = store
-        .create_site(&site("Erin 1", Some(cust)))
-        .await
-        .unwrap();
-    let _s2 = store
-        .create_site(&site("Frank", Some(other)))
-        .await
-        .unwrap();
-    let s3 = store
-        .create_site(&site("Erin 2", Some(cust)))
-        .await
-        .unwrap();
+    let s1 = store.create_site(&site("Erin 1", Some(cust))).await.unwrap();
+    let _s2 = store.create_site(&site("Frank", Some(other))).await.unwrap();
+    let s3 = store.create_site(&site("Erin 2", Some(cust))).await.unwrap();
     let _s4 = store.create_site(&site("Nobody", None)).await.unwrap();
 
     assert_eq!(store.site_ids_owned_by(cust).await.unwrap(), vec![s1, s3]);
     assert_eq!(store.site_ids_owned_by(other).await.unwrap().len(), 1);
-    assert_eq!(
-        store.site_ids_owned_by(other + cust + 100).await.unwrap(),
-        Vec::<i64>::new()
-    );
+    assert_eq!(store.site_ids_owned_by(other + cust + 100).await.unwrap(), Vec::<i64>::new());
 }
 
 async fn list_sites_and_accounts(store: Store, _url: String) {
@@ -444,18 +320,9 @@ async fn list_sites_and_accounts(store: Store, _url: String) {
     let s2 = store.create_site(&other).await.unwrap();
     store.create_account(s1, "F00D").await.unwrap();
     store.create_account(s2, "0A1B").await.unwrap();
-    store
-        .create_contact(s1, 1, "Keeper", "+49 30 1234")
-        .await
-        .unwrap();
-    store
-        .create_contact(s1, 2, "Director", "+49 30 5678")
-        .await
-        .unwrap();
-    store
-        .create_crew("Crew 7", 52.5, 13.4, "available")
-        .await
-        .unwrap();
+    store.create_contact(s1, 1, "Keeper", "+49 30 1234").await.unwrap();
+    store.create_contact(s1, 2, "Director", "+49 30 5678").await.unwrap();
+    store.create_crew("Crew 7", 52.5, 13.4, "available").await.unwrap();
     assert_eq!(store.count_sites().await.unwrap(), 2);
 
     let sites = store.list_sites().await.unwrap();
@@ -474,10 +341,8 @@ async fn list_sites_and_accounts(store: Store, _url: String) {
     assert_eq!(sites[1].owner_user_id, None);
 
     let accounts = store.list_accounts().await.unwrap();
-    let summary: Vec<(&str, i64, &str)> = accounts
-        .iter()
-        .map(|a| (a.number.as_str(), a.site_id, a.site_name.as_str()))
-        .collect();
+    let summary: Vec<(&str, i64, &str)> =
+        accounts.iter().map(|a| (a.number.as_str(), a.site_id, a.site_name.as_str())).collect();
     assert_eq!(summary, vec![("0A1B", s2, "Museum"), ("F00D", s1, "Zoo")]);
 }
 
@@ -497,22 +362,13 @@ async fn touch_account_updates_last_seen(store: Store, _url: String) {
 
 async fn foreign_keys_are_enforced(store: Store, _url: String) {
     let err = store.create_account(424_242, "1111").await.unwrap_err();
-    assert!(
-        matches!(err, StoreError::MissingReference(_)),
-        "got {err:?}"
-    );
+    assert!(matches!(err, StoreError::MissingReference(_)), "got {err:?}");
     let err = store.create_session("h", 424_242, 0, 10).await.unwrap_err();
-    assert!(
-        matches!(err, StoreError::MissingReference(_)),
-        "got {err:?}"
-    );
+    assert!(matches!(err, StoreError::MissingReference(_)), "got {err:?}");
     let mut s = signal("1111", 1, 1);
     s.site_id = Some(424_242);
     let err = store.insert_signal(&s).await.unwrap_err();
-    assert!(
-        matches!(err, StoreError::MissingReference(_)),
-        "got {err:?}"
-    );
+    assert!(matches!(err, StoreError::MissingReference(_)), "got {err:?}");
     assert_eq!(store.count_signals().await.unwrap(), 0);
 }
 
@@ -522,10 +378,7 @@ fn with_database_replaces_path() {
         with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
         "postgres://postgres@127.0.0.1:5432/x"
     );
-    assert_eq!(
-        with_database("postgres://u:p@h/db?sslmode=disable", "x"),
-        "postgres://u:p@h/x?sslmode=disable"
-    );
+    assert_eq!(with_database("postgres://u:p@h/db?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
     assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
 }
 
@@ -585,7 +438,10 @@ async fn bulk_accounts_are_all_or_nothing(store: Store, _url: String) {
     assert_eq!(store.active_paths().await.unwrap().len(), 50);
     assert_eq!(store.account("100049").await.unwrap().unwrap().key.unwrap().bits(), 256);
     let page = store.list_accounts_page(Some("100010"), 5).await.unwrap();
-    assert_eq!(page.iter().map(|a| a.number.as_str()).collect::<Vec<_>>(), ["100011", "100012", "100013", "100014", "100015"]);
+    assert_eq!(
+        page.iter().map(|a| a.number.as_str()).collect::<Vec<_>>(),
+        ["100011", "100012", "100013", "100014", "100015"]
+    );
     let clash = vec!["200000".to_owned(), "100000".to_owned()];
     let err = store.create_accounts_bulk(site_id, &clash, None, &[]).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
@@ -594,7 +450,13 @@ async fn bulk_accounts_are_all_or_nothing(store: Store, _url: String) {
 
 async fn batch_records_repeated_arrivals(store: Store, _url: String) {
     let first = signal("ABC1", 1_000, 1);
-    let arrival = NewArrival { received_at_ms: 1_500, transport: "udp".into(), remote_addr: "192.0.2.20:1".into(), receiver: None, line: "2".into() };
+    let arrival = NewArrival {
+        received_at_ms: 1_500,
+        transport: "udp".into(),
+        remote_addr: "192.0.2.20:1".into(),
+        receiver: None,
+        line: "2".into(),
+    };
     let out = store
         .write_batch(&[
             WriteItem::Signals(vec![first.clone(), signal("ABC1", 1_000, 2)]),
@@ -604,7 +466,10 @@ async fn batch_records_repeated_arrivals(store: Store, _url: String) {
         .unwrap();
     assert_eq!(out[0].len(), 2);
     assert_eq!(out[1], vec![out[0][0]]);
-    let later = store.write_batch(&[WriteItem::Arrival { of: ArrivalOf::Signal(out[0][1]), arrival: arrival.clone() }]).await.unwrap();
+    let later = store
+        .write_batch(&[WriteItem::Arrival { of: ArrivalOf::Signal(out[0][1]), arrival: arrival.clone() }])
+        .await
+        .unwrap();
     assert_eq!(later, vec![vec![out[0][1]]]);
     let arrivals = store.arrivals(out[0][0]).await.unwrap();
     assert_eq!(arrivals.len(), 1);
@@ -614,7 +479,12 @@ async fn batch_records_repeated_arrivals(store: Store, _url: String) {
     assert_eq!(keys.len(), 2);
     assert!(keys.contains(&(first.dedupe_key.clone().unwrap(), out[0][0])));
     assert!(store.recent_dedupe_keys(2_000).await.unwrap().is_empty());
-    let broken = store.write_batch(&[WriteItem::Signals(vec![signal("ABC1", 3_000, 3)]), WriteItem::Arrival { of: ArrivalOf::Item(7), arrival }]).await;
+    let broken = store
+        .write_batch(&[
+            WriteItem::Signals(vec![signal("ABC1", 3_000, 3)]),
+            WriteItem::Arrival { of: ArrivalOf::Item(7), arrival },
+        ])
+        .await;
     assert!(broken.is_err());
     assert_eq!(store.count_signals().await.unwrap(), 2, "a failed batch stores nothing");
 }

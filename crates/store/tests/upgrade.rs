@@ -47,12 +47,22 @@ async fn migration_0004_keeps_every_row_that_points_at_users() {
         .unwrap();
     let one = |sql: &'static str| {
         let pool = pool.clone();
-        async move { sqlx::query(sql).fetch_all(&pool).await.unwrap().iter().map(|r| r.get::<i64, _>(0)).collect::<Vec<i64>>() }
+        async move {
+            sqlx::query(sql).fetch_all(&pool).await.unwrap().iter().map(|r| r.get::<i64, _>(0)).collect::<Vec<i64>>()
+        }
     };
     assert_eq!(one("SELECT user_id FROM sessions ORDER BY token_hash").await, vec![1, 2], "sessions kept");
     assert_eq!(one("SELECT owner_user_id FROM sites").await, vec![2], "owner kept");
-    assert_eq!(one("SELECT user_id FROM site_members WHERE role = 'owner'").await, vec![2], "0005: the owner is the site's member");
-    assert_eq!(one("SELECT COUNT(*) FROM site_members").await, vec![1], "0005: an owner who is also a contact is one member");
+    assert_eq!(
+        one("SELECT user_id FROM site_members WHERE role = 'owner'").await,
+        vec![2],
+        "0005: the owner is the site's member"
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM site_members").await,
+        vec![1],
+        "0005: an owner who is also a contact is one member"
+    );
     assert_eq!(one("SELECT user_id FROM contacts").await, vec![2]);
     assert_eq!(one("SELECT user_id FROM crews").await, vec![1]);
     assert_eq!(one("SELECT user_id FROM push_subscriptions").await, vec![2]);
@@ -67,5 +77,9 @@ async fn migration_0004_keeps_every_row_that_points_at_users() {
     sqlx::query("DELETE FROM sessions WHERE user_id = 2").execute(&pool).await.unwrap();
     sqlx::query("DELETE FROM push_subscriptions").execute(&pool).await.unwrap();
     sqlx::query("DELETE FROM users WHERE id = 2").execute(&pool).await.unwrap();
-    assert_eq!(sqlx::query("SELECT owner_user_id FROM sites").fetch_one(&pool).await.unwrap().get::<Option<i64>, _>(0), None, "ON DELETE SET NULL still acts");
+    assert_eq!(
+        sqlx::query("SELECT owner_user_id FROM sites").fetch_one(&pool).await.unwrap().get::<Option<i64>, _>(0),
+        None,
+        "ON DELETE SET NULL still acts"
+    );
 }

@@ -16,7 +16,12 @@ store_tests! {
 }
 
 fn user(name: &str, role: &str) -> NewUser {
-    NewUser { username: name.into(), password_hash: format!("hash-{name}"), role: role.into(), display_name: name.to_uppercase() }
+    NewUser {
+        username: name.into(),
+        password_hash: format!("hash-{name}"),
+        role: role.into(),
+        display_name: name.to_uppercase(),
+    }
 }
 
 async fn the_first_user_is_created_only_on_an_empty_database(store: Store, _url: String) {
@@ -54,7 +59,10 @@ async fn a_disabled_user_has_no_session_and_the_last_admin_stays(store: Store, _
     assert!(!store.user(ana).await.unwrap().unwrap().disabled);
     store.set_user_role(ana, "admin").await.unwrap();
     store.set_user_disabled(boss, Some(11)).await.unwrap();
-    assert!(matches!(store.set_user_disabled(ana, Some(12)).await, Err(StoreError::Conflict(_))), "ana is now the last admin");
+    assert!(
+        matches!(store.set_user_disabled(ana, Some(12)).await, Err(StoreError::Conflict(_))),
+        "ana is now the last admin"
+    );
     assert!(matches!(store.set_user_disabled(999, Some(12)).await, Err(StoreError::NotFound(_))));
 }
 
@@ -87,22 +95,51 @@ async fn the_audit_journal_is_searched_by_time_actor_action_and_text(store: Stor
         (4_000, Some(boss), "user.role", "user:2", "ANA: operator → supervisor"),
     ];
     for (at_ms, actor, action, subject, detail) in entries {
-        let e = NewAudit { at_ms, actor_user_id: actor, action: action.into(), subject: Some(subject.into()), detail: Some(detail.into()) };
+        let e = NewAudit {
+            at_ms,
+            actor_user_id: actor,
+            action: action.into(),
+            subject: Some(subject.into()),
+            detail: Some(detail.into()),
+        };
         store.append_audit(&e).await.unwrap();
     }
     let find = |q: AuditQuery| {
         let store = store.clone();
-        async move { store.search_audit(&AuditQuery { limit: 100, ..q }).await.unwrap().into_iter().map(|a| a.at_ms).collect::<Vec<_>>() }
+        async move {
+            store
+                .search_audit(&AuditQuery { limit: 100, ..q })
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|a| a.at_ms)
+                .collect::<Vec<_>>()
+        }
     };
     assert_eq!(find(AuditQuery::default()).await, vec![4_000, 3_000, 2_000, 1_000], "newest first");
-    assert_eq!(find(AuditQuery { action: Some("user.".into()), ..Default::default() }).await, vec![4_000, 3_000, 1_000]);
+    assert_eq!(
+        find(AuditQuery { action: Some("user.".into()), ..Default::default() }).await,
+        vec![4_000, 3_000, 1_000]
+    );
     assert_eq!(find(AuditQuery { actor_user_id: Some(boss), ..Default::default() }).await, vec![4_000, 2_000, 1_000]);
-    assert_eq!(find(AuditQuery { since_ms: Some(2_000), until_ms: Some(4_000), ..Default::default() }).await, vec![3_000, 2_000]);
-    assert_eq!(find(AuditQuery { text: Some("ana".into()), ..Default::default() }).await, vec![4_000, 3_000, 1_000], "any case");
-    assert_eq!(find(AuditQuery { text: Some("_door 100%".into()), ..Default::default() }).await, vec![2_000], "wildcards taken literally");
+    assert_eq!(
+        find(AuditQuery { since_ms: Some(2_000), until_ms: Some(4_000), ..Default::default() }).await,
+        vec![3_000, 2_000]
+    );
+    assert_eq!(
+        find(AuditQuery { text: Some("ana".into()), ..Default::default() }).await,
+        vec![4_000, 3_000, 1_000],
+        "any case"
+    );
+    assert_eq!(
+        find(AuditQuery { text: Some("_door 100%".into()), ..Default::default() }).await,
+        vec![2_000],
+        "wildcards taken literally"
+    );
     assert_eq!(find(AuditQuery { text: Some("k%d".into()), ..Default::default() }).await, Vec::<i64>::new());
     let page = store.search_audit(&AuditQuery { limit: 2, ..Default::default() }).await.unwrap();
-    let older = store.search_audit(&AuditQuery { limit: 2, before_id: Some(page[1].id), ..Default::default() }).await.unwrap();
+    let older =
+        store.search_audit(&AuditQuery { limit: 2, before_id: Some(page[1].id), ..Default::default() }).await.unwrap();
     assert_eq!(older.iter().map(|a| a.at_ms).collect::<Vec<_>>(), vec![2_000, 1_000]);
 }
 

@@ -74,28 +74,18 @@ fn specs(n: usize) -> Vec<LinkSpec> {
             }
             let link = out.len() as i64 + 1;
             let (interval_ms, grace_ms) = CLASSES[(link % 3) as usize];
-            out.push(LinkSpec {
-                link,
-                account,
-                interval_ms,
-                grace_ms,
-            });
+            out.push(LinkSpec { link, account, interval_ms, grace_ms });
         }
     }
     out
 }
 
 fn main() {
-    let n: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
+    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
     let mut rng = Rng(42);
     let specs = specs(n);
     let accounts = specs.last().map_or(0, |s| s.account);
-    println!(
-        "supervise scale benchmark: {n} links, {accounts} accounts, classes 60 s / 20 min / 24 h"
-    );
+    println!("supervise scale benchmark: {n} links, {accounts} accounts, classes 60 s / 20 min / 24 h");
 
     // Build: each link last heard at a random point of its interval before T0.
     let rss_before = rss_mib();
@@ -108,11 +98,7 @@ fn main() {
     let build = start.elapsed();
     let rss_after = rss_mib();
     let sup_bytes = allocated() - alloc_before;
-    println!(
-        "build (upsert x {n}):          {:8.1} ms  ({:.0} ns/link)",
-        ms(build),
-        ns_per(build, n)
-    );
+    println!("build (upsert x {n}):          {:8.1} ms  ({:.0} ns/link)", ms(build), ns_per(build, n));
     println!(
         "resident memory:              {rss_before:8.1} MiB before, {rss_after:.1} MiB after = {:.1} MiB ({:.0} B/link)",
         rss_after - rss_before,
@@ -129,11 +115,7 @@ fn main() {
     let all = sup.take_dirty();
     let take_all = start.elapsed();
     assert_eq!(all.len(), n);
-    println!(
-        "take_dirty, all {n} dirty:   {:8.1} ms  ({:.1} ns/state)",
-        ms(take_all),
-        ns_per(take_all, n)
-    );
+    println!("take_dirty, all {n} dirty:   {:8.1} ms  ({:.1} ns/state)", ms(take_all), ns_per(take_all, n));
 
     // observe: random links, time advancing 1 ms per 10 signs (10,000 signs/s).
     let ops = 2 * n;
@@ -143,11 +125,7 @@ fn main() {
         black_box(sup.observe(link, T0 + (i / 10) as i64));
     }
     let observe = start.elapsed();
-    println!(
-        "observe (random link) x {ops}: {:8.1} ms  ({:.0} ns/observe, mean)",
-        ms(observe),
-        ns_per(observe, ops)
-    );
+    println!("observe (random link) x {ops}: {:8.1} ms  ({:.0} ns/observe, mean)", ms(observe), ns_per(observe, ops));
     println!("after the signs:              {sup:?}");
     sup.take_dirty();
 
@@ -216,20 +194,14 @@ fn main() {
         black_box(sup.due(T0 + i as i64));
     }
     let idle = start.elapsed();
-    println!(
-        "due() with nothing due:       {:8.1} ns/call",
-        ns_per(idle, idle_ticks)
-    );
+    println!("due() with nothing due:       {:8.1} ns/call", ns_per(idle, idle_ticks));
     let mut sweep_total = Duration::ZERO;
     let mut failed = 0;
     for k in 0..sweeps {
         let start = Instant::now();
         let fired = sup.due(t1 + k * step);
         sweep_total += start.elapsed();
-        failed += fired
-            .iter()
-            .filter(|t| matches!(t, supervise::Transition::LinkFailed { .. }))
-            .count();
+        failed += fired.iter().filter(|t| matches!(t, supervise::Transition::LinkFailed { .. })).count();
     }
     println!(
         "due() sweep, 1 % overdue:     {:8.2} ms/sweep ({} links failed per sweep, {:.0} ns/failed link, mean of {sweeps})",
@@ -246,10 +218,7 @@ fn main() {
         failed_states.len(),
         ns_per(take_failed, failed_states.len())
     );
-    println!(
-        "peak resident memory (VmHWM): {:8.1} MiB",
-        status_kib("VmHWM:") as f64 / 1024.0
-    );
+    println!("peak resident memory (VmHWM): {:8.1} MiB", status_kib("VmHWM:") as f64 / 1024.0);
     drop(sup);
     drop(states);
 
@@ -259,14 +228,9 @@ fn main() {
 /// The index choice, on the same access pattern: `n` entries, `2n` life signs on random
 /// links with time advancing, then one sweep handling every key that has passed.
 fn compare_indexes(n: usize, rng: &mut Rng) {
-    println!(
-        "\nindex comparison: {n} entries, {} signs on random links, then one sweep:",
-        2 * n
-    );
+    println!("\nindex comparison: {n} entries, {} signs on random links, then one sweep:", 2 * n);
     let period = |slot: usize| CLASSES[slot % 3].0 + CLASSES[slot % 3].1;
-    let initial: Vec<i64> = (0..n)
-        .map(|slot| T0 + rng.below(period(slot) as u64))
-        .collect();
+    let initial: Vec<i64> = (0..n).map(|slot| T0 + rng.below(period(slot) as u64)).collect();
     let signs: Vec<(usize, i64)> = (0..2 * n)
         .map(|i| {
             let slot = rng.below(n as u64) as usize;
@@ -274,11 +238,7 @@ fn compare_indexes(n: usize, rng: &mut Rng) {
         })
         .collect();
     let sweep_to = T0 + (2 * n / 10) as i64 + MIN;
-    let report = |name: &str,
-                  signs_t: Duration,
-                  sweep_t: Duration,
-                  expired: usize,
-                  bytes: usize| {
+    let report = |name: &str, signs_t: Duration, sweep_t: Duration, expired: usize, bytes: usize| {
         println!(
             "  {name:<34} sign {:6.0} ns, sweep {:7.1} ms ({expired} expired), total {:5.0} ns/sign, {:5.1} B/entry",
             ns_per(signs_t, 2 * n),
@@ -290,11 +250,8 @@ fn compare_indexes(n: usize, rng: &mut Rng) {
 
     // 1. Heap, rescheduled on every sign; stale entries dropped when they reach the top.
     let mut deadline = initial.clone();
-    let mut heap: BinaryHeap<Reverse<(i64, u32)>> = deadline
-        .iter()
-        .enumerate()
-        .map(|(slot, &d)| Reverse((d, slot as u32)))
-        .collect();
+    let mut heap: BinaryHeap<Reverse<(i64, u32)>> =
+        deadline.iter().enumerate().map(|(slot, &d)| Reverse((d, slot as u32))).collect();
     let start = Instant::now();
     for &(slot, d) in &signs {
         deadline[slot] = d;
@@ -317,22 +274,13 @@ fn compare_indexes(n: usize, rng: &mut Rng) {
         heap.pop();
         expired += usize::from(deadline[s as usize] == key);
     }
-    report(
-        "BinaryHeap, push per sign:",
-        signs_t,
-        start.elapsed(),
-        expired,
-        bytes,
-    );
+    report("BinaryHeap, push per sign:", signs_t, start.elapsed(), expired, bytes);
     drop(heap);
 
     // 2. Heap keyed by a lower bound (the crate's choice): a sign only writes the deadline.
     let mut deadline = initial.clone();
-    let mut heap: BinaryHeap<Reverse<(i64, u32)>> = deadline
-        .iter()
-        .enumerate()
-        .map(|(slot, &d)| Reverse((d, slot as u32)))
-        .collect();
+    let mut heap: BinaryHeap<Reverse<(i64, u32)>> =
+        deadline.iter().enumerate().map(|(slot, &d)| Reverse((d, slot as u32))).collect();
     let start = Instant::now();
     for &(slot, d) in &signs {
         deadline[slot] = d;
@@ -353,23 +301,13 @@ fn compare_indexes(n: usize, rng: &mut Rng) {
             expired += 1;
         }
     }
-    report(
-        "BinaryHeap, lower-bound keys:",
-        signs_t,
-        start.elapsed(),
-        expired,
-        bytes,
-    );
+    report("BinaryHeap, lower-bound keys:", signs_t, start.elapsed(), expired, bytes);
     drop(heap);
 
     // 3. BTreeSet with exact keys: remove the old, insert the new.
     let mut deadline = initial.clone();
     let alloc_before = allocated();
-    let mut set: BTreeSet<(i64, u32)> = deadline
-        .iter()
-        .enumerate()
-        .map(|(slot, &d)| (d, slot as u32))
-        .collect();
+    let mut set: BTreeSet<(i64, u32)> = deadline.iter().enumerate().map(|(slot, &d)| (d, slot as u32)).collect();
     let start = Instant::now();
     for &(slot, d) in &signs {
         set.remove(&(deadline[slot], slot as u32));
@@ -384,13 +322,7 @@ fn compare_indexes(n: usize, rng: &mut Rng) {
         set.pop_first();
         expired += 1;
     }
-    report(
-        "BTreeSet, exact keys:",
-        signs_t,
-        start.elapsed(),
-        expired,
-        bytes,
-    );
+    report("BTreeSet, exact keys:", signs_t, start.elapsed(), expired, bytes);
 }
 
 /// Counts the bytes currently allocated, for exact memory figures next to VmRSS.

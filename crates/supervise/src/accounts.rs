@@ -77,8 +77,7 @@ impl Accounts {
 
     /// Every path has failed but `AllPathsFailed` is not raised.
     pub fn needs_alarm(&self, account: AccountId) -> bool {
-        self.paths.get(&account).is_some_and(Paths::all_failed)
-            && !self.alarmed.contains_key(&account)
+        self.paths.get(&account).is_some_and(Paths::all_failed) && !self.alarmed.contains_key(&account)
     }
 
     /// Whether `AllPathsFailed` is raised for `account`.
@@ -90,8 +89,7 @@ impl Accounts {
     pub fn assume_alarms_raised(&mut self) {
         self.alarmed.clear();
         let all_failed = self.paths.iter().filter(|(_, paths)| paths.all_failed());
-        self.alarmed
-            .extend(all_failed.map(|(&account, _)| (account, ())));
+        self.alarmed.extend(all_failed.map(|(&account, _)| (account, ())));
     }
 
     /// Number of accounts with at least one link.

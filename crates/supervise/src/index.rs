@@ -95,10 +95,7 @@ mod tests {
             index.push((key, slot, 0));
         }
         assert_eq!(index.peek(), Some((10, 1, 0)));
-        assert_eq!(
-            drain(&mut index),
-            [(10, 1, 0), (10, 3, 0), (20, 2, 0), (30, 0, 0), (40, 4, 0)]
-        );
+        assert_eq!(drain(&mut index), [(10, 1, 0), (10, 3, 0), (20, 2, 0), (30, 0, 0), (40, 4, 0)]);
     }
 
     #[test]

@@ -143,12 +143,7 @@ impl Slot {
     }
 
     pub fn spec(&self) -> LinkSpec {
-        LinkSpec {
-            link: self.link,
-            account: self.account,
-            interval_ms: self.interval_ms,
-            grace_ms: self.grace_ms,
-        }
+        LinkSpec { link: self.link, account: self.account, interval_ms: self.interval_ms, grace_ms: self.grace_ms }
     }
 
     pub fn set_spec(&mut self, spec: LinkSpec) {
@@ -197,10 +192,7 @@ impl Slot {
 
     /// Empties the slot, keeping its generation so entries of the old link stay stale.
     pub fn vacate(&mut self) {
-        *self = Slot {
-            gen: self.gen,
-            ..Slot::VACANT
-        };
+        *self = Slot { gen: self.gen, ..Slot::VACANT };
     }
 
     /// Occupied and not failed: supervised against its deadline.
@@ -229,12 +221,7 @@ mod tests {
     #[test]
     fn slot_roundtrips_state_and_stays_small() {
         let state = LinkState {
-            spec: LinkSpec {
-                link: 7,
-                account: 3,
-                interval_ms: 60_000,
-                grace_ms: 5_000,
-            },
+            spec: LinkSpec { link: 7, account: 3, interval_ms: 60_000, grace_ms: 5_000 },
             last_seen_ms: None,
             deadline_ms: 65_000,
             failed: true,
@@ -242,30 +229,16 @@ mod tests {
         let slot = Slot::from_state(&state);
         assert_eq!(slot.state(), state);
         assert!(!slot.dirty());
-        let seen = LinkState {
-            last_seen_ms: Some(-5),
-            failed: false,
-            ..state
-        };
+        let seen = LinkState { last_seen_ms: Some(-5), failed: false, ..state };
         assert_eq!(Slot::from_state(&seen).state(), seen);
         assert_eq!(std::mem::size_of::<Slot>(), 56);
     }
 
     #[test]
     fn period_saturates_and_ignores_negatives() {
-        let spec = LinkSpec {
-            link: 1,
-            account: 1,
-            interval_ms: i64::MAX,
-            grace_ms: 10,
-        };
+        let spec = LinkSpec { link: 1, account: 1, interval_ms: i64::MAX, grace_ms: 10 };
         assert_eq!(spec.period_ms(), i64::MAX);
-        let spec = LinkSpec {
-            link: 1,
-            account: 1,
-            interval_ms: -3,
-            grace_ms: -4,
-        };
+        let spec = LinkSpec { link: 1, account: 1, interval_ms: -3, grace_ms: -4 };
         assert_eq!((spec.period_ms(), spec.grace()), (0, 0));
     }
 }

@@ -48,10 +48,7 @@ impl Supervisor {
     /// last state wins. Runs in O(n).
     pub fn restore(states: impl IntoIterator<Item = LinkState>, now_ms: i64) -> Self {
         let states = states.into_iter();
-        let mut sup = Self {
-            clock: now_ms,
-            ..Self::default()
-        };
+        let mut sup = Self { clock: now_ms, ..Self::default() };
         let (hint, _) = states.size_hint();
         sup.ids.reserve(hint);
         sup.slots.reserve_exact(hint);
@@ -60,8 +57,7 @@ impl Supervisor {
                 sup.remove(state.spec.link);
             }
             let mut slot = Slot::from_state(&state);
-            let rebase =
-                !slot.failed() && slot.deadline_ms < now_ms.saturating_add(state.spec.grace());
+            let rebase = !slot.failed() && slot.deadline_ms < now_ms.saturating_add(state.spec.grace());
             if rebase {
                 slot.deadline_ms = now_ms.saturating_add(state.spec.period_ms());
             }
@@ -113,12 +109,9 @@ impl Supervisor {
         }
         let slot = &mut self.slots[idx as usize];
         slot.set_spec(spec);
-        let timing_changed =
-            (old_spec.interval_ms, old_spec.grace_ms) != (spec.interval_ms, spec.grace_ms);
+        let timing_changed = (old_spec.interval_ms, old_spec.grace_ms) != (spec.interval_ms, spec.grace_ms);
         if !old.failed() && timing_changed {
-            let base = old
-                .last_seen()
-                .unwrap_or_else(|| old.deadline_ms.saturating_sub(old_spec.period_ms()));
+            let base = old.last_seen().unwrap_or_else(|| old.deadline_ms.saturating_sub(old_spec.period_ms()));
             let mut deadline = base.saturating_add(spec.period_ms());
             if deadline < now_ms.saturating_add(spec.grace()) {
                 deadline = now_ms.saturating_add(spec.period_ms());
@@ -232,12 +225,7 @@ impl Supervisor {
             self.mark_dirty(idx);
             let slot = &self.slots[idx as usize];
             let account = slot.account;
-            out.push(Transition::LinkFailed {
-                link,
-                account,
-                last_seen_ms: slot.last_seen(),
-                deadline_ms: deadline,
-            });
+            out.push(Transition::LinkFailed { link, account, last_seen_ms: slot.last_seen(), deadline_ms: deadline });
             if self.accounts.fail_one(account) {
                 out.push(Transition::AllPathsFailed { account });
             }
@@ -284,9 +272,7 @@ impl Supervisor {
 
     /// The current state of `link`.
     pub fn state(&self, link: LinkId) -> Option<LinkState> {
-        self.ids
-            .get(&link)
-            .map(|&idx| self.slots[idx as usize].state())
+        self.ids.get(&link).map(|&idx| self.slots[idx as usize].state())
     }
 
     /// Whether `AllPathsFailed` is raised for `account` (and no life sign came since).
@@ -369,10 +355,11 @@ impl Supervisor {
     }
 
     fn rebuild_index(&mut self) {
-        let entries = self.slots.iter().enumerate().filter_map(|(idx, slot)| {
-            slot.live()
-                .then_some((slot.deadline_ms, idx as u32, slot.gen))
-        });
+        let entries = self
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(idx, slot)| slot.live().then_some((slot.deadline_ms, idx as u32, slot.gen)));
         self.index.rebuild(entries);
     }
 }

@@ -41,15 +41,11 @@ fn period(spec: &LinkSpec) -> i64 {
 
 impl Model {
     fn paths(&self, account: AccountId) -> impl Iterator<Item = &LinkState> {
-        self.links
-            .values()
-            .filter(move |s| s.spec.account == account)
+        self.links.values().filter(move |s| s.spec.account == account)
     }
 
     fn needs_alarm(&self, account: AccountId) -> bool {
-        self.paths(account).count() > 0
-            && self.paths(account).all(|s| s.failed)
-            && !self.alarmed.contains(&account)
+        self.paths(account).count() > 0 && self.paths(account).all(|s| s.failed) && !self.alarmed.contains(&account)
     }
 
     fn after_structural_change(&mut self, account: AccountId) {
@@ -64,12 +60,7 @@ impl Model {
     fn upsert(&mut self, spec: LinkSpec, now: i64) {
         self.clock = self.clock.max(now);
         let Some(old) = self.links.get(&spec.link).copied() else {
-            let state = LinkState {
-                spec,
-                last_seen_ms: None,
-                deadline_ms: now + period(&spec),
-                failed: false,
-            };
+            let state = LinkState { spec, last_seen_ms: None, deadline_ms: now + period(&spec), failed: false };
             self.links.insert(spec.link, state);
             return;
         };
@@ -79,9 +70,7 @@ impl Model {
         let mut new = LinkState { spec, ..old };
         let timing = |s: &LinkSpec| (s.interval_ms, s.grace_ms);
         if !old.failed && timing(&old.spec) != timing(&spec) {
-            let base = old
-                .last_seen_ms
-                .unwrap_or(old.deadline_ms - period(&old.spec));
+            let base = old.last_seen_ms.unwrap_or(old.deadline_ms - period(&old.spec));
             new.deadline_ms = base + period(&spec);
             if new.deadline_ms < now + spec.grace_ms.max(0) {
                 new.deadline_ms = now + period(&spec);
@@ -141,12 +130,7 @@ impl Model {
             let state = self.links.get_mut(&link).unwrap();
             state.failed = true;
             let account = state.spec.account;
-            out.push(Transition::LinkFailed {
-                link,
-                account,
-                last_seen_ms: state.last_seen_ms,
-                deadline_ms: deadline,
-            });
+            out.push(Transition::LinkFailed { link, account, last_seen_ms: state.last_seen_ms, deadline_ms: deadline });
             if self.needs_alarm(account) {
                 self.alarmed.insert(account);
                 out.push(Transition::AllPathsFailed { account });
@@ -156,12 +140,7 @@ impl Model {
     }
 
     fn next_deadline(&self) -> Option<i64> {
-        let live = self
-            .links
-            .values()
-            .filter(|s| !s.failed)
-            .map(|s| s.deadline_ms)
-            .min();
+        let live = self.links.values().filter(|s| !s.failed).map(|s| s.deadline_ms).min();
         match (live, self.pending_at) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -176,9 +155,8 @@ impl Model {
                 state.deadline_ms = now + period(&state.spec);
             }
         }
-        self.alarmed = (0..ACCOUNTS)
-            .filter(|&a| self.paths(a).count() > 0 && self.paths(a).all(|s| s.failed))
-            .collect();
+        self.alarmed =
+            (0..ACCOUNTS).filter(|&a| self.paths(a).count() > 0 && self.paths(a).all(|s| s.failed)).collect();
         self.pending_at = None;
         self.clock = self.clock.max(now);
     }
@@ -197,23 +175,12 @@ fn random_spec(rng: &mut Rng, link: LinkId) -> LinkSpec {
 fn flush(sup: &mut Supervisor, model: &Model, db: &mut BTreeMap<LinkId, LinkState>, ctx: &str) {
     let dirty = sup.take_dirty();
     let links: BTreeSet<LinkId> = dirty.iter().map(|s| s.spec.link).collect();
-    assert_eq!(
-        links.len(),
-        dirty.len(),
-        "{ctx}: a link reported twice: {dirty:?}"
-    );
+    assert_eq!(links.len(), dirty.len(), "{ctx}: a link reported twice: {dirty:?}");
     for state in &dirty {
-        assert_eq!(
-            Some(state),
-            model.links.get(&state.spec.link),
-            "{ctx}: dirty state is not current"
-        );
+        assert_eq!(Some(state), model.links.get(&state.spec.link), "{ctx}: dirty state is not current");
         db.insert(state.spec.link, *state);
     }
-    assert_eq!(
-        db, &model.links,
-        "{ctx}: a changed state was not reported dirty"
-    );
+    assert_eq!(db, &model.links, "{ctx}: a changed state was not reported dirty");
 }
 
 fn run(seed: u64, steps: usize) {
@@ -225,18 +192,10 @@ fn run(seed: u64, steps: usize) {
     for step in 0..steps {
         let ctx = format!("seed {seed} step {step} now {now}");
         // Mostly monotonic time, sometimes a call with a slightly older timestamp.
-        let at = if rng.below(10) == 0 {
-            now - rng.below(20)
-        } else {
-            now
-        };
+        let at = if rng.below(10) == 0 { now - rng.below(20) } else { now };
         let link = 1 + rng.below(LINKS as u64);
         match rng.below(100) {
-            0..=34 => assert_eq!(
-                sup.observe(link, at),
-                model.observe(link, at),
-                "{ctx}: observe {link}"
-            ),
+            0..=34 => assert_eq!(sup.observe(link, at), model.observe(link, at), "{ctx}: observe {link}"),
             35..=54 => assert_eq!(sup.due(at), model.due(at), "{ctx}: due"),
             55..=69 => {
                 let spec = match model.links.get(&link) {
@@ -244,14 +203,8 @@ fn run(seed: u64, steps: usize) {
                     Some(old) if rng.below(2) == 0 => {
                         let new = random_spec(&mut rng, link);
                         match rng.below(3) {
-                            0 => LinkSpec {
-                                account: new.account,
-                                ..old.spec
-                            },
-                            1 => LinkSpec {
-                                interval_ms: new.interval_ms,
-                                ..old.spec
-                            },
+                            0 => LinkSpec { account: new.account, ..old.spec },
+                            1 => LinkSpec { interval_ms: new.interval_ms, ..old.spec },
                             _ => old.spec,
                         }
                     }
@@ -285,8 +238,7 @@ fn run(seed: u64, steps: usize) {
             }
             _ => {
                 // Restore from `state()` snapshots, in random order, some duplicated.
-                let mut snapshot: Vec<LinkState> =
-                    (1..=LINKS).filter_map(|l| sup.state(l)).collect();
+                let mut snapshot: Vec<LinkState> = (1..=LINKS).filter_map(|l| sup.state(l)).collect();
                 for i in (1..snapshot.len()).rev() {
                     snapshot.swap(i, rng.below(i as u64 + 1) as usize);
                 }
@@ -300,26 +252,14 @@ fn run(seed: u64, steps: usize) {
             }
         }
         for l in 1..=LINKS {
-            assert_eq!(
-                sup.state(l),
-                model.links.get(&l).copied(),
-                "{ctx}: state of link {l}"
-            );
+            assert_eq!(sup.state(l), model.links.get(&l).copied(), "{ctx}: state of link {l}");
         }
         for a in 0..ACCOUNTS {
-            assert_eq!(
-                sup.all_paths_failed(a),
-                model.alarmed.contains(&a),
-                "{ctx}: account {a}"
-            );
+            assert_eq!(sup.all_paths_failed(a), model.alarmed.contains(&a), "{ctx}: account {a}");
         }
         assert_eq!(sup.len(), model.links.len(), "{ctx}: len");
         assert_eq!(sup.is_empty(), model.links.is_empty(), "{ctx}: is_empty");
-        assert_eq!(
-            sup.next_deadline(),
-            model.next_deadline(),
-            "{ctx}: next_deadline"
-        );
+        assert_eq!(sup.next_deadline(), model.next_deadline(), "{ctx}: next_deadline");
     }
 }
 
@@ -341,23 +281,11 @@ fn a_failure_is_reported_once_per_outage() {
         let mut accounts_down: BTreeSet<AccountId> = BTreeSet::new();
         let mut now = 0;
         for link in 1..=LINKS {
-            sup.upsert(
-                LinkSpec {
-                    link,
-                    account: link % ACCOUNTS,
-                    interval_ms: 30,
-                    grace_ms: 5,
-                },
-                now,
-            );
+            sup.upsert(LinkSpec { link, account: link % ACCOUNTS, interval_ms: 30, grace_ms: 5 }, now);
         }
         for _ in 0..2_000 {
             now += rng.below(15);
-            let fired = if rng.below(3) == 0 {
-                sup.due(now)
-            } else {
-                sup.observe(1 + rng.below(LINKS as u64), now)
-            };
+            let fired = if rng.below(3) == 0 { sup.due(now) } else { sup.observe(1 + rng.below(LINKS as u64), now) };
             for t in fired {
                 match t {
                     Transition::LinkFailed { link, .. } => {

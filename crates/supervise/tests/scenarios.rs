@@ -6,21 +6,11 @@ use supervise::{LinkSpec, LinkState, Supervisor, Transition};
 const MIN: i64 = 60_000;
 
 fn spec(link: i64, account: i64, interval_ms: i64, grace_ms: i64) -> LinkSpec {
-    LinkSpec {
-        link,
-        account,
-        interval_ms,
-        grace_ms,
-    }
+    LinkSpec { link, account, interval_ms, grace_ms }
 }
 
 fn failed(link: i64, account: i64, last_seen_ms: Option<i64>, deadline_ms: i64) -> Transition {
-    Transition::LinkFailed {
-        link,
-        account,
-        last_seen_ms,
-        deadline_ms,
-    }
+    Transition::LinkFailed { link, account, last_seen_ms, deadline_ms }
 }
 
 fn restored(link: i64, account: i64) -> Transition {
@@ -60,10 +50,7 @@ fn a_missed_test_raises_exactly_one_failure() {
     sup.upsert(spec(1, 10, MIN, 5_000), 0);
     assert_eq!(sup.next_deadline(), Some(65_000));
     assert_eq!(sup.due(64_999), []);
-    assert_eq!(
-        sup.due(65_000),
-        [failed(1, 10, None, 65_000), all_failed(10)]
-    );
+    assert_eq!(sup.due(65_000), [failed(1, 10, None, 65_000), all_failed(10)]);
     for now in [65_000, 65_001, 10 * MIN, 1_000 * MIN] {
         assert_eq!(sup.due(now), [], "re-fired at {now}");
     }
@@ -83,10 +70,7 @@ fn life_signs_postpone_the_deadline() {
         assert_eq!(sup.observe(1, t), []);
         assert_eq!(sup.next_deadline(), Some(t + MIN));
     }
-    assert_eq!(
-        sup.due(560_000),
-        [failed(1, 10, Some(500_000), 560_000), all_failed(10)]
-    );
+    assert_eq!(sup.due(560_000), [failed(1, 10, Some(500_000), 560_000), all_failed(10)]);
 }
 
 #[test]
@@ -98,18 +82,9 @@ fn a_later_life_sign_restores_and_supervision_resumes() {
     assert_eq!(sup.observe(1, 5 * MIN + 1), [], "restore reported twice");
     assert!(!sup.all_paths_failed(10));
     let state = sup.state(1).unwrap();
-    assert_eq!(
-        (state.failed, state.last_seen_ms, state.deadline_ms),
-        (false, Some(5 * MIN + 1), 6 * MIN + 1)
-    );
+    assert_eq!((state.failed, state.last_seen_ms, state.deadline_ms), (false, Some(5 * MIN + 1), 6 * MIN + 1));
     assert_eq!(sup.due(6 * MIN), []);
-    assert_eq!(
-        sup.due(6 * MIN + 1),
-        [
-            failed(1, 10, Some(5 * MIN + 1), 6 * MIN + 1),
-            all_failed(10)
-        ]
-    );
+    assert_eq!(sup.due(6 * MIN + 1), [failed(1, 10, Some(5 * MIN + 1), 6 * MIN + 1), all_failed(10)]);
 }
 
 #[test]
@@ -136,10 +111,7 @@ fn restart_does_not_refire_a_failed_link() {
     assert!(sup.all_paths_failed(10));
     assert_eq!(sup.due(2 * MIN), []);
     assert_eq!(sup.due(100 * MIN), []);
-    assert_eq!(
-        sup.observe(1, 101 * MIN),
-        [restored(1, 10), all_restored(10)]
-    );
+    assert_eq!(sup.observe(1, 101 * MIN), [restored(1, 10), all_restored(10)]);
 }
 
 #[test]
@@ -156,22 +128,11 @@ fn restart_does_not_fail_links_whose_deadline_passed_while_down() {
     assert_eq!(sup.due(161_000), []);
     assert_eq!(sup.state(1).unwrap().deadline_ms, 161_000 + 65_000);
     assert_eq!(sup.state(2).unwrap().deadline_ms, 161_000 + 65_000);
-    assert_eq!(
-        sup.state(3).unwrap().deadline_ms,
-        20 * MIN,
-        "a future deadline is kept"
-    );
+    assert_eq!(sup.state(3).unwrap().deadline_ms, 20 * MIN, "a future deadline is kept");
     let rebased: Vec<i64> = sup.take_dirty().iter().map(|s| s.spec.link).collect();
     assert_eq!(rebased, [1, 2], "rebased deadlines must be persisted");
     assert_eq!(sup.due(225_999), []);
-    assert_eq!(
-        sup.due(226_000),
-        [
-            failed(1, 10, None, 226_000),
-            failed(2, 10, Some(100_000), 226_000),
-            all_failed(10)
-        ]
-    );
+    assert_eq!(sup.due(226_000), [failed(1, 10, None, 226_000), failed(2, 10, Some(100_000), 226_000), all_failed(10)]);
 }
 
 #[test]
@@ -201,39 +162,21 @@ fn two_paths_fail_and_restore_per_path_and_per_account() {
     let mut sup = Supervisor::new();
     sup.upsert(spec(1, 7, MIN, 0), 0); // Ethernet
     sup.upsert(spec(2, 7, 2 * MIN, 0), 0); // GSM
-    assert_eq!(
-        sup.due(MIN),
-        [failed(1, 7, None, MIN)],
-        "one path down: no account alarm"
-    );
+    assert_eq!(sup.due(MIN), [failed(1, 7, None, MIN)], "one path down: no account alarm");
     assert!(!sup.all_paths_failed(7));
-    assert_eq!(
-        sup.due(2 * MIN),
-        [failed(2, 7, None, 2 * MIN), all_failed(7)]
-    );
+    assert_eq!(sup.due(2 * MIN), [failed(2, 7, None, 2 * MIN), all_failed(7)]);
     assert_eq!(sup.due(3 * MIN), []);
     assert_eq!(sup.observe(2, 4 * MIN), [restored(2, 7), all_restored(7)]);
-    assert_eq!(
-        sup.observe(1, 4 * MIN),
-        [restored(1, 7)],
-        "account restored only once"
-    );
+    assert_eq!(sup.observe(1, 4 * MIN), [restored(1, 7)], "account restored only once");
     // Both fail again in one sweep: deadline order, then link order, then the account.
     sup.observe(2, 5 * MIN - 30_000);
     assert_eq!(
         sup.due(10 * MIN),
-        [
-            failed(1, 7, Some(4 * MIN), 5 * MIN),
-            failed(2, 7, Some(5 * MIN - 30_000), 7 * MIN - 30_000),
-            all_failed(7)
-        ]
+        [failed(1, 7, Some(4 * MIN), 5 * MIN), failed(2, 7, Some(5 * MIN - 30_000), 7 * MIN - 30_000), all_failed(7)]
     );
     // Path 1 back, path 1 down again: the account was restored, so it alarms again.
     assert_eq!(sup.observe(1, 11 * MIN), [restored(1, 7), all_restored(7)]);
-    assert_eq!(
-        sup.due(12 * MIN),
-        [failed(1, 7, Some(11 * MIN), 12 * MIN), all_failed(7)]
-    );
+    assert_eq!(sup.due(12 * MIN), [failed(1, 7, Some(11 * MIN), 12 * MIN), all_failed(7)]);
 }
 
 #[test]
@@ -274,18 +217,12 @@ fn upsert_reconfigures_timing_without_false_failures() {
     sup.upsert(spec(1, 10, 60 * MIN, 0), 31 * MIN);
     assert_eq!(sup.next_deadline(), Some(61 * MIN));
     assert_eq!(sup.due(60 * MIN), []);
-    assert_eq!(
-        sup.due(61 * MIN),
-        [failed(1, 10, Some(MIN), 61 * MIN), all_failed(10)]
-    );
+    assert_eq!(sup.due(61 * MIN), [failed(1, 10, Some(MIN), 61 * MIN), all_failed(10)]);
     // A failed link stays failed through a reconfiguration.
     sup.upsert(spec(1, 10, 5 * MIN, 0), 62 * MIN);
     assert!(sup.state(1).unwrap().failed);
     assert_eq!(sup.due(100 * MIN), []);
-    assert_eq!(
-        sup.observe(1, 100 * MIN),
-        [restored(1, 10), all_restored(10)]
-    );
+    assert_eq!(sup.observe(1, 100 * MIN), [restored(1, 10), all_restored(10)]);
     assert_eq!(sup.next_deadline(), Some(105 * MIN));
 }
 
@@ -308,10 +245,7 @@ fn moving_a_path_to_another_account() {
     assert_eq!(sup.next_deadline(), Some(2 * MIN), "pending account alarm");
     assert_eq!(sup.due(2 * MIN), [all_failed(7)]);
     assert_eq!(sup.due(3 * MIN), []);
-    assert_eq!(
-        sup.due(10 * MIN),
-        [failed(2, 8, None, 10 * MIN), all_failed(8)]
-    );
+    assert_eq!(sup.due(10 * MIN), [failed(2, 8, None, 10 * MIN), all_failed(8)]);
 }
 
 #[test]
@@ -326,21 +260,14 @@ fn remove_stops_supervision() {
     assert_eq!(sup.state(1), None);
     assert_eq!(sup.next_deadline(), Some(2 * MIN));
     assert_eq!(sup.observe(1, 10_000), []);
-    assert_eq!(
-        sup.due(2 * MIN),
-        [failed(2, 7, None, 2 * MIN), all_failed(7)],
-        "last path of account 7"
-    );
+    assert_eq!(sup.due(2 * MIN), [failed(2, 7, None, 2 * MIN), all_failed(7)], "last path of account 7");
     sup.remove(3);
     assert_eq!(sup.due(10 * MIN), []);
     assert_eq!(sup.next_deadline(), None);
     // Removed while dirty: not reported; re-added: reported once, as the new link.
     sup.upsert(spec(3, 9, 5 * MIN, 0), 10 * MIN);
     let dirty = sup.take_dirty();
-    assert_eq!(
-        dirty.iter().map(|s| s.spec.link).collect::<Vec<_>>(),
-        [2, 3]
-    );
+    assert_eq!(dirty.iter().map(|s| s.spec.link).collect::<Vec<_>>(), [2, 3]);
     assert_eq!(dirty[1].deadline_ms, 15 * MIN);
 }
 
@@ -370,10 +297,7 @@ fn take_dirty_reports_each_changed_link_once() {
         sup.observe(4, t * 100);
     }
     let dirty = sup.take_dirty();
-    assert_eq!(
-        dirty.iter().map(|s| s.spec.link).collect::<Vec<_>>(),
-        [2, 4]
-    );
+    assert_eq!(dirty.iter().map(|s| s.spec.link).collect::<Vec<_>>(), [2, 4]);
     assert_eq!(dirty[0], sup.state(2).unwrap());
     sup.observe(2, 9_900); // same instant: no change
     assert_eq!(sup.take_dirty(), []);
@@ -414,21 +338,9 @@ fn a_chatty_link_costs_no_growing_memory_or_extra_failures() {
         .and_then(|rest| rest.split(',').next())
         .and_then(|n| n.parse().ok())
         .unwrap();
-    assert!(
-        entries <= 2 * 2 + 1024 + 1,
-        "stale index entries pile up: {entries}"
-    );
-    assert_eq!(
-        sup.due(24 * 60 * MIN),
-        [failed(2, 2, None, 24 * 60 * MIN), all_failed(2)]
-    );
-    assert_eq!(
-        sup.due(24 * 60 * MIN + 199_999),
-        [
-            failed(1, 1, Some(199_999), 24 * 60 * MIN + 199_999),
-            all_failed(1)
-        ]
-    );
+    assert!(entries <= 2 * 2 + 1024 + 1, "stale index entries pile up: {entries}");
+    assert_eq!(sup.due(24 * 60 * MIN), [failed(2, 2, None, 24 * 60 * MIN), all_failed(2)]);
+    assert_eq!(sup.due(24 * 60 * MIN + 199_999), [failed(1, 1, Some(199_999), 24 * 60 * MIN + 199_999), all_failed(1)]);
 }
 
 #[test]
@@ -445,14 +357,8 @@ fn churn_of_removed_and_re_added_links_fires_each_outage_once() {
             sup.observe(link, now - 30_000);
         }
         let fired = sup.due(now + 5 * MIN);
-        let failures = fired
-            .iter()
-            .filter(|t| matches!(t, Transition::LinkFailed { .. }))
-            .count();
-        let accounts = fired
-            .iter()
-            .filter(|t| matches!(t, Transition::AllPathsFailed { .. }))
-            .count();
+        let failures = fired.iter().filter(|t| matches!(t, Transition::LinkFailed { .. })).count();
+        let accounts = fired.iter().filter(|t| matches!(t, Transition::AllPathsFailed { .. })).count();
         assert_eq!((failures, accounts), (20, 11), "round {round}: {fired:?}");
         assert_eq!(sup.due(now + 9 * MIN), []);
         assert_eq!(sup.state(1).unwrap().deadline_ms, now - 30_000 + MIN + 1);

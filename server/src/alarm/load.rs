@@ -126,4 +126,3 @@ pub fn signal(s: &SignalRecord) -> Signal {
         position: s.lat.zip(s.lon),
     }
 }
-

@@ -112,7 +112,10 @@ impl Runtime {
                 let _ = reply.send(self.reload_crews().await.map_err(|e| EngineError::Store(e.to_string())));
             }
             Job::ReloadCentre(reply) => {
-                let result = match (app::ssr::plans::centre_plans(&self.store).await, app::ssr::plans::holiday_dates(&self.store).await) {
+                let result = match (
+                    app::ssr::plans::centre_plans(&self.store).await,
+                    app::ssr::plans::holiday_dates(&self.store).await,
+                ) {
                     (Ok(plans), Ok(holidays)) => {
                         self.engine.set_centre_plans(plans);
                         self.engine.set_holidays(holidays);

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use app::ssr::engine::Clock;
 use notify::{Channel, Message, Notifier, SendError};
-use store::{OutboxRecord, Store};
 use std::sync::Arc;
+use store::{OutboxRecord, Store};
 
 use tokio::sync::{watch, Notify};
 
@@ -19,7 +19,13 @@ const BACKOFF_S: [i64; 6] = [15, 60, 300, 900, 3600, 3 * 3600];
 
 /// Sends due messages until shutdown: at once when `wake` is notified (the engine stored
 /// notices), otherwise every [`POLL`] for retries.
-pub async fn run(store: Store, notifier: Notifier, clock: Clock, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(
+    store: Store,
+    notifier: Notifier,
+    clock: Clock,
+    wake: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(POLL) => {}
@@ -40,7 +46,8 @@ pub async fn run(store: Store, notifier: Notifier, clock: Clock, wake: Arc<Notif
 async fn deliver(store: &Store, notifier: &Notifier, clock: &Clock, m: OutboxRecord) {
     let result = match Channel::parse(&m.channel) {
         Some(channel) => {
-            let msg = Message { channel, recipient: m.recipient.clone(), subject: m.subject.clone(), body: m.body.clone() };
+            let msg =
+                Message { channel, recipient: m.recipient.clone(), subject: m.subject.clone(), body: m.body.clone() };
             notifier.send(&msg).await
         }
         None => Err(SendError::Permanent(format!("unknown channel {}", m.channel))),

@@ -7,7 +7,13 @@ use store::{CrewUpdate, EngineBatch, IncidentRow, JournalEntry, NewAudit, NewOut
 use super::load::CURSOR;
 
 /// Stores an output (and the cursor, if given) in one transaction.
-pub async fn persist(store: &Store, engine: &Engine, out: &Output, cursor: Option<i64>, now_ms: i64) -> Result<(), StoreError> {
+pub async fn persist(
+    store: &Store,
+    engine: &Engine,
+    out: &Output,
+    cursor: Option<i64>,
+    now_ms: i64,
+) -> Result<(), StoreError> {
     if out.is_empty() && cursor.is_none() {
         return Ok(());
     }
@@ -67,19 +73,48 @@ pub async fn persist(store: &Store, engine: &Engine, out: &Output, cursor: Optio
 
 /// An incident nobody claimed in time: SMS and e-mail to the supervisors and administrators
 /// signed in now (on shift), where they gave a phone or an address.
-async fn escalation_alerts(store: &Store, engine: &Engine, out: &Output, now_ms: i64) -> Result<Vec<NewOutbox>, StoreError> {
-    let late: Vec<&Incident> = out.journal.iter().filter(|j| j.action == "escalated" && j.detail.as_deref().is_some_and(|d| d.starts_with("not claimed"))).filter_map(|j| out.incidents.get(&j.incident)).collect();
+async fn escalation_alerts(
+    store: &Store,
+    engine: &Engine,
+    out: &Output,
+    now_ms: i64,
+) -> Result<Vec<NewOutbox>, StoreError> {
+    let late: Vec<&Incident> = out
+        .journal
+        .iter()
+        .filter(|j| j.action == "escalated" && j.detail.as_deref().is_some_and(|d| d.starts_with("not claimed")))
+        .filter_map(|j| out.incidents.get(&j.incident))
+        .collect();
     if late.is_empty() {
         return Ok(Vec::new());
     }
-    let bosses: Vec<_> = store.signed_in_users(now_ms).await?.into_iter().filter(|u| u.role == "supervisor" || u.role == "admin").collect();
+    let bosses: Vec<_> = store
+        .signed_in_users(now_ms)
+        .await?
+        .into_iter()
+        .filter(|u| u.role == "supervisor" || u.role == "admin")
+        .collect();
     let mut rows = Vec::new();
     for inc in late {
         let site = engine.site(inc.site_id).map_or_else(|| format!("site {}", inc.site_id), |s| s.info.name.clone());
-        let subject = format!("Vigil: P{} {} at {site} not claimed", inc.priority, engine::words::category(inc.category));
-        let body = format!("Incident {} ({} at {site}) has waited unclaimed. Open it: /operator/incidents/{}", inc.id, engine::words::category(inc.category), inc.id);
+        let subject =
+            format!("Vigil: P{} {} at {site} not claimed", inc.priority, engine::words::category(inc.category));
+        let body = format!(
+            "Incident {} ({} at {site}) has waited unclaimed. Open it: /operator/incidents/{}",
+            inc.id,
+            engine::words::category(inc.category),
+            inc.id
+        );
         for u in &bosses {
-            let row = |channel: &str, recipient: &str| NewOutbox { created_at_ms: now_ms, channel: channel.into(), recipient: recipient.into(), subject: subject.clone(), body: body.clone(), site_id: Some(inc.site_id), incident_id: Some(inc.id) };
+            let row = |channel: &str, recipient: &str| NewOutbox {
+                created_at_ms: now_ms,
+                channel: channel.into(),
+                recipient: recipient.into(),
+                subject: subject.clone(),
+                body: body.clone(),
+                site_id: Some(inc.site_id),
+                incident_id: Some(inc.id),
+            };
             if let Some(phone) = u.phone.as_deref().filter(|p| !p.is_empty()) {
                 rows.push(row("sms", phone));
             }
@@ -127,11 +162,18 @@ async fn outbox_rows(store: &Store, engine: &Engine, n: &Notice, now_ms: i64) ->
     // Each contact reads it in their language; everyone else in the engine's English.
     let row = |channel: &str, recipient: String, language: Option<&str>| {
         let (subject, body) = app::ssr::notices::texts(n, &site.info.name, language.and_then(app::lang::Lang::parse));
-        NewOutbox { created_at_ms: now_ms, channel: channel.to_owned(), recipient, subject, body, site_id: Some(n.site_id), incident_id: n.incident }
+        NewOutbox {
+            created_at_ms: now_ms,
+            channel: channel.to_owned(),
+            recipient,
+            subject,
+            body,
+            site_id: Some(n.site_id),
+            incident_id: n.incident,
+        }
     };
     let mut rows = Vec::new();
-    let reachable: Vec<_> =
-        site.info.contacts.iter().filter(|c| c.reachable(now_ms)).collect();
+    let reachable: Vec<_> = site.info.contacts.iter().filter(|c| c.reachable(now_ms)).collect();
     for c in &reachable {
         if n.sms && c.sms && !c.phone.is_empty() {
             rows.push(row("sms", c.phone.clone(), c.language.as_deref()));
@@ -148,7 +190,8 @@ async fn outbox_rows(store: &Store, engine: &Engine, n: &Notice, now_ms: i64) ->
     let alarm = matches!(n.kind, NoticeKind::Alarm | NoticeKind::NoContactReached | NoticeKind::LifeSignMissed);
     let opted_out = store.push_opted_out(n.site_id, alarm).await?;
     users.retain(|u| !opted_out.contains(u));
-    let language_of = |user: i64| site.info.contacts.iter().find(|c| c.user_id == Some(user)).and_then(|c| c.language.as_deref());
+    let language_of =
+        |user: i64| site.info.contacts.iter().find(|c| c.user_id == Some(user)).and_then(|c| c.language.as_deref());
     for sub in store.push_subscriptions_of_users(&users).await? {
         let json = serde_json::json!({ "endpoint": sub.endpoint, "keys": { "p256dh": sub.p256dh, "auth": sub.auth } });
         rows.push(row("push", json.to_string(), language_of(sub.user_id)));

@@ -166,16 +166,62 @@ pub const STREETS: &[(&str, f64, f64)] = &[
 ];
 
 const SURNAMES: &[&str] = &[
-    "Popescu", "Ionescu", "Popa", "Dumitru", "Stan", "Stoica", "Gheorghe", "Rusu", "Munteanu", "Matei",
-    "Constantin", "Șerban", "Moldovan", "Lazăr", "Ciobanu", "Florea", "Dinu", "Marin", "Tudor", "Radu",
+    "Popescu",
+    "Ionescu",
+    "Popa",
+    "Dumitru",
+    "Stan",
+    "Stoica",
+    "Gheorghe",
+    "Rusu",
+    "Munteanu",
+    "Matei",
+    "Constantin",
+    "Șerban",
+    "Moldovan",
+    "Lazăr",
+    "Ciobanu",
+    "Florea",
+    "Dinu",
+    "Marin",
+    "Tudor",
+    "Radu",
 ];
 const GIVEN: &[&str] = &["Ana", "Maria", "Elena", "Ioana", "Andrei", "Mihai", "Alexandru", "Cristina", "Dan", "Radu"];
 const BUSINESSES: &[&str] = &[
-    "Farmacia", "Brutăria", "Cabinet stomatologic", "Bijuterii", "Cafenea", "Birou", "Depozit",
-    "Magazin alimentar", "Florărie", "Grădinița", "Atelier auto", "Librăria",
+    "Farmacia",
+    "Brutăria",
+    "Cabinet stomatologic",
+    "Bijuterii",
+    "Cafenea",
+    "Birou",
+    "Depozit",
+    "Magazin alimentar",
+    "Florărie",
+    "Grădinița",
+    "Atelier auto",
+    "Librăria",
 ];
-const HOME_ZONES: &[&str] = &["Front door", "Hall PIR", "Living room PIR", "Kitchen PIR", "Bedroom PIR", "Smoke detector hall", "Balcony door", "Panic button"];
-const SHOP_ZONES: &[&str] = &["Entrance door", "Shop floor PIR", "Back door", "Storeroom PIR", "Safe vibration", "Smoke detector", "Roller shutter", "Hold-up button"];
+const HOME_ZONES: &[&str] = &[
+    "Front door",
+    "Hall PIR",
+    "Living room PIR",
+    "Kitchen PIR",
+    "Bedroom PIR",
+    "Smoke detector hall",
+    "Balcony door",
+    "Panic button",
+];
+const SHOP_ZONES: &[&str] = &[
+    "Entrance door",
+    "Shop floor PIR",
+    "Back door",
+    "Storeroom PIR",
+    "Safe vibration",
+    "Smoke detector",
+    "Roller shutter",
+    "Hold-up button",
+];
 /// Where the guard crews start their shift.
 pub const CREWS: &[(&str, f64, f64)] = &[
     ("Echipaj 1 Nord", 44.4620, 26.0950),
@@ -235,7 +281,12 @@ pub async fn seed(store: &Store, sites: usize, customers: &[i64], guard: Option<
             let given = *GIVEN.choose(&mut rng).unwrap_or(&"Ana");
             let given = if i == 0 && position == 1 { "Elena" } else { given };
             let person = format!("{given} {surname}");
-            let phone = format!("+40 7{:02} {:03} {:03}", rng.gen_range(20..80), rng.gen_range(0..1000), rng.gen_range(0..1000));
+            let phone = format!(
+                "+40 7{:02} {:03} {:03}",
+                rng.gen_range(20..80),
+                rng.gen_range(0..1000),
+                rng.gen_range(0..1000)
+            );
             let contact = store.create_contact(site_id, position, &person, &phone).await?;
             store.set_contact_password(contact, Some(&safe_word)).await?;
             if i == 0 && position == 1 {
@@ -270,7 +321,9 @@ pub async fn seed(store: &Store, sites: usize, customers: &[i64], guard: Option<
             store.create_zone(site_id, z as i64 + 1, zone).await?;
         }
         let surname = SURNAMES[(n * 7 + 3) % SURNAMES.len()];
-        let contact = store.create_contact(site_id, 1, &format!("Dispecer flotă {surname}"), &format!("+40 721 900 00{n}")).await?;
+        let contact = store
+            .create_contact(site_id, 1, &format!("Dispecer flotă {surname}"), &format!("+40 721 900 00{n}"))
+            .await?;
         store.set_contact_password(contact, Some(&safe_word)).await?;
         store.put_site_settings(site_id, &settings_json(&vehicle_settings(v.life_sign_ms))?, now).await?;
     }
@@ -306,7 +359,8 @@ async fn customer_sites(store: &Store, customers: &[i64], sites: usize) -> Resul
             continue;
         }
         for months_ago in (0..4u32).rev() {
-            let issued = today.checked_sub_months(chrono::Months::new(months_ago)).unwrap_or(today).with_day(1).unwrap_or(today);
+            let issued =
+                today.checked_sub_months(chrono::Months::new(months_ago)).unwrap_or(today).with_day(1).unwrap_or(today);
             let invoice = store::InvoiceRecord {
                 id: 0,
                 site_id,
@@ -350,9 +404,15 @@ mod tests {
     fn vehicles_have_their_own_accounts() {
         assert!(VEHICLES.iter().all(|v| is_vehicle_account(v.account)));
         assert!(!is_vehicle_account(&account_number(0)));
-        assert!((0..10_000).all(|i| !is_vehicle_account(&account_number(i))), "a big city never takes a vehicle's number");
+        assert!(
+            (0..10_000).all(|i| !is_vehicle_account(&account_number(i))),
+            "a big city never takes a vehicle's number"
+        );
         assert_eq!((account_number(6999), account_number(7000)), ("9000".to_owned(), "10000".to_owned()));
         let settings = vehicle_settings(5 * 60_000);
-        assert_eq!((settings.kind, settings.cancel_window_s, settings.life_sign_ms), (SiteKind::Vehicle, 0, Some(300_000)));
+        assert_eq!(
+            (settings.kind, settings.cancel_window_s, settings.life_sign_ms),
+            (SiteKind::Vehicle, 0, Some(300_000))
+        );
     }
 }

@@ -54,7 +54,13 @@ pub async fn run(store: Store, receiver: SocketAddr, mut shutdown: watch::Receiv
     }
 }
 
-async fn carry_out(store: &Store, receiver: SocketAddr, links: &mut HashMap<i64, Link>, site_id: i64, command: &str) -> Result<(), String> {
+async fn carry_out(
+    store: &Store,
+    receiver: SocketAddr,
+    links: &mut HashMap<i64, Link>,
+    site_id: i64,
+    command: &str,
+) -> Result<(), String> {
     let (qualifier, code) = report_of(command).ok_or_else(|| format!("unknown command {command}"))?;
     let link = match links.entry(site_id) {
         std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),

@@ -35,18 +35,19 @@ pub async fn run(engine: EngineHandle, store: store::Store, mut shutdown: watch:
             _ = tick.tick() => {}
             _ = shutdown.changed() => return,
         }
-        let Ok(crews) = engine.read(|e, _| {
-            e.crews()
-                .map(|c| {
-                    let target = c
-                        .incident
-                        .and_then(|id| e.incident(id))
-                        .and_then(|i| i.position.or_else(|| e.site(i.site_id).map(|s| s.position())));
-                    (c.clone(), target)
-                })
-                .collect::<Vec<_>>()
-        })
-        .await
+        let Ok(crews) = engine
+            .read(|e, _| {
+                e.crews()
+                    .map(|c| {
+                        let target = c
+                            .incident
+                            .and_then(|id| e.incident(id))
+                            .and_then(|i| i.position.or_else(|| e.site(i.site_id).map(|s| s.position())));
+                        (c.clone(), target)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await
         else {
             return;
         };
@@ -66,7 +67,9 @@ pub async fn run(engine: EngineHandle, store: store::Store, mut shutdown: watch:
 
 /// Crews whose guard is signed in (a person drives them).
 async fn manned_crews(store: &store::Store, now_ms: i64) -> Vec<i64> {
-    let (Ok(crews), Ok(users)) = (store.list_crews().await, store.signed_in_users(now_ms).await) else { return Vec::new() };
+    let (Ok(crews), Ok(users)) = (store.list_crews().await, store.signed_in_users(now_ms).await) else {
+        return Vec::new();
+    };
     crews.into_iter().filter(|c| c.user_id.is_some_and(|u| users.iter().any(|s| s.id == u))).map(|c| c.id).collect()
 }
 
@@ -79,7 +82,12 @@ struct Report {
 
 /// The crew's next report, from its status, where its incident is (`None`: no open incident)
 /// and how long it has been on site.
-fn next_report(crew: &Crew, target: Option<LatLon>, on_site_since: &mut HashMap<i64, Instant>, now: Instant) -> Option<Report> {
+fn next_report(
+    crew: &Crew,
+    target: Option<LatLon>,
+    on_site_since: &mut HashMap<i64, Instant>,
+    now: Instant,
+) -> Option<Report> {
     let report = |status, position| Some(Report { status, position });
     if crew.status != CrewStatus::OnSite {
         on_site_since.remove(&crew.id);
@@ -100,7 +108,9 @@ fn next_report(crew: &Crew, target: Option<LatLon>, on_site_since: &mut HashMap<
             }
         }
         // Sent, but the incident is gone (closed while the crew was not yet freed).
-        (CrewStatus::Dispatched | CrewStatus::EnRoute | CrewStatus::OnSite, None) => report(Some(CrewStatus::Returning), None),
+        (CrewStatus::Dispatched | CrewStatus::EnRoute | CrewStatus::OnSite, None) => {
+            report(Some(CrewStatus::Returning), None)
+        }
         (CrewStatus::Returning, _) => match step_toward(crew.position, base_of(crew), STEP_M) {
             (pos, true) => report(Some(CrewStatus::Available), Some(pos)),
             (pos, false) => report(None, Some(pos)),

@@ -93,7 +93,14 @@ impl Link {
 
     /// A Contact ID event: `qualifier` 1 new / 3 restore, `code` like 130, group and
     /// zone-or-user number.
-    pub async fn cid(&mut self, qualifier: u8, code: u16, group: u8, zone: u16, xdata: Vec<XData>) -> std::io::Result<()> {
+    pub async fn cid(
+        &mut self,
+        qualifier: u8,
+        code: u16,
+        group: u8,
+        zone: u16,
+        xdata: Vec<XData>,
+    ) -> std::io::Result<()> {
         let data = cid_data(&self.account, qualifier, code, group, zone);
         self.send(Token::AdmCid, data, xdata).await
     }

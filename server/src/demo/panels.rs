@@ -82,7 +82,14 @@ pub async fn spawn(
     }))
 }
 
-async fn run_panel(n: u64, account: String, receiver: SocketAddr, mean_s: f64, held: Held, mut shutdown: watch::Receiver<bool>) {
+async fn run_panel(
+    n: u64,
+    account: String,
+    receiver: SocketAddr,
+    mean_s: f64,
+    held: Held,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let mut rng = StdRng::seed_from_u64(n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ rand::random::<u64>());
     let sia = n % 3 == 2;
     let mut link = Link::new(&account, receiver, 0);

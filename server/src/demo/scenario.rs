@@ -212,7 +212,13 @@ struct Stage {
 }
 
 /// Runs the show until shutdown.
-pub async fn run(cast: Cast, receiver: SocketAddr, engine: EngineHandle, held: Held, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(
+    cast: Cast,
+    receiver: SocketAddr,
+    engine: EngineHandle,
+    held: Held,
+    mut shutdown: watch::Receiver<bool>,
+) {
     tracing::info!(
         own = cast.own.len(),
         plain = cast.plain.len(),
@@ -254,7 +260,8 @@ pub async fn run(cast: Cast, receiver: SocketAddr, engine: EngineHandle, held: H
 /// Sites with an open incident or on test: stories pick other ones.
 async fn busy_sites(stage: &Stage) -> HashSet<i64> {
     let cast = &stage.cast;
-    let ids: Vec<i64> = cast.own.iter().chain(&cast.plain).chain(&cast.duress).chain(&cast.scheduled).map(|p| p.site_id).collect();
+    let ids: Vec<i64> =
+        cast.own.iter().chain(&cast.plain).chain(&cast.duress).chain(&cast.scheduled).map(|p| p.site_id).collect();
     stage
         .engine
         .read(move |e, now| {
@@ -393,7 +400,8 @@ impl Play {
                 let mut link = link(stage, &place);
                 cid(&mut link, 1, 130, 1, 1).await;
                 tokio::time::sleep(Duration::from_secs(30)).await;
-                let reply = stage.engine.command(actor, Command::Cancel { site_id: place.site_id, password_ok: true }).await;
+                let reply =
+                    stage.engine.command(actor, Command::Cancel { site_id: place.site_id, password_ok: true }).await;
                 tracing::info!(story = "burglary_cancelled", site = %place.name, result = ?reply, "customer cancelled with the safe word");
             }
             Play::Fire(place) => {
@@ -434,14 +442,19 @@ impl Play {
                 tracker(&mut link, offset(spot, 4.0, 90.0), 1, 130, 1).await;
             }
             Play::VehicleMoving(place, track) => {
-                log("vehicle_moving", &place, "driving along Bulevardul Unirii, then an alarm: the police get the track");
+                log(
+                    "vehicle_moving",
+                    &place,
+                    "driving along Bulevardul Unirii, then an alarm: the police get the track",
+                );
                 let mut link = link(stage, &place);
                 for pos in &track {
                     tracker(&mut link, *pos, 1, 602, 0).await;
                     tokio::time::sleep(FIX_EVERY).await;
                 }
                 let last = track.last().copied().unwrap_or(place.pos);
-                let next = track.iter().rev().nth(1).map_or(last, |before| (2.0 * last.0 - before.0, 2.0 * last.1 - before.1));
+                let next =
+                    track.iter().rev().nth(1).map_or(last, |before| (2.0 * last.0 - before.0, 2.0 * last.1 - before.1));
                 tracker(&mut link, next, 1, 130, 2).await;
             }
             Play::TestMode(place, actor) => {
@@ -515,7 +528,9 @@ async fn fail_to_close(stage: &Stage, place: Place, actor: Actor) {
     let mut link = link(stage, &place);
     cid(&mut link, 1, 401, 1, 2).await;
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let now = chrono::DateTime::from_timestamp_millis(stage.engine.clock().now_ms()).unwrap_or_default().with_timezone(&place.tz);
+    let now = chrono::DateTime::from_timestamp_millis(stage.engine.clock().now_ms())
+        .unwrap_or_default()
+        .with_timezone(&place.tz);
     let tolerance = city::business_hours().tolerance_min;
     let Some(hours) = early_close(now.time(), tolerance) else {
         tracing::info!(story = "fail_to_close", site = %place.name, "too close to midnight to change today's hours; skipped");
@@ -618,7 +633,14 @@ mod tests {
     use engine::rules::geo::distance_m;
 
     fn place(id: i64, pos: LatLon) -> Place {
-        Place { site_id: id, account: format!("{}", 2000 + id), name: format!("site {id}"), pos, owner: None, tz: chrono_tz::Europe::Bucharest }
+        Place {
+            site_id: id,
+            account: format!("{}", 2000 + id),
+            name: format!("site {id}"),
+            pos,
+            owner: None,
+            tz: chrono_tz::Europe::Bucharest,
+        }
     }
 
     #[test]

@@ -138,18 +138,11 @@ impl Guard {
     /// Whether a frame from an unknown account may be stored one by one; otherwise it is
     /// counted into the next aggregated row.
     pub fn unknown_allowed(&self, account: &str, peer: IpAddr, now_ms: i64) -> bool {
-        if self.unknown_accounts.allow(&account.to_owned(), now_ms)
-            && self.unknown_sources.allow(&peer, now_ms)
-        {
+        if self.unknown_accounts.allow(&account.to_owned(), now_ms) && self.unknown_sources.allow(&peer, now_ms) {
             return true;
         }
-        self.counters
-            .unknown_aggregated
-            .fetch_add(1, Ordering::Relaxed);
-        let mut agg = self
-            .aggregate
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.counters.unknown_aggregated.fetch_add(1, Ordering::Relaxed);
+        let mut agg = self.aggregate.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         agg.frames += 1;
         if agg.accounts.len() < NAMED {
             agg.accounts.insert(account.chars().take(16).collect());
@@ -162,12 +155,7 @@ impl Guard {
 
     /// Counts a refused plain frame; returns the security signal to store when this
     /// account's notice for the window has not been raised yet.
-    pub fn plain_refused(
-        &self,
-        account: &AccountRecord,
-        peer: SocketAddr,
-        now_ms: i64,
-    ) -> Option<NewSignal> {
+    pub fn plain_refused(&self, account: &AccountRecord, peer: SocketAddr, now_ms: i64) -> Option<NewSignal> {
         self.counters.plain_refused.fetch_add(1, Ordering::Relaxed);
         if !self.notices.allow(&account.id, now_ms) {
             return None;
@@ -177,22 +165,14 @@ impl Guard {
             account.number.clone(),
             Some(account.site_id),
             PLAIN_REFUSED,
-            format!(
-                "Security: unencrypted frame refused for an encrypted account (from {})",
-                peer.ip()
-            ),
+            format!("Security: unencrypted frame refused for an encrypted account (from {})", peer.ip()),
         ))
     }
 
     /// The aggregated row for frames from unknown accounts beyond their limits since the
     /// last call, if there were any.
     pub fn take_aggregate(&self, now_ms: i64) -> Option<NewSignal> {
-        let agg = std::mem::take(
-            &mut *self
-                .aggregate
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
+        let agg = std::mem::take(&mut *self.aggregate.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         if agg.frames == 0 {
             return None;
         }
@@ -203,24 +183,12 @@ impl Guard {
             list(agg.accounts.into_iter().collect()),
             list(agg.sources.iter().map(IpAddr::to_string).collect()),
         );
-        Some(internal_signal(
-            now_ms,
-            "UNKNOWN".into(),
-            None,
-            UNKNOWN_FLOOD,
-            meaning,
-        ))
+        Some(internal_signal(now_ms, "UNKNOWN".into(), None, UNKNOWN_FLOOD, meaning))
     }
 }
 
 /// A signal Vigil raises itself (transport `internal`, token `VIGIL`).
-fn internal_signal(
-    now_ms: i64,
-    account: String,
-    site_id: Option<i64>,
-    code: &str,
-    meaning: String,
-) -> NewSignal {
+fn internal_signal(now_ms: i64, account: String, site_id: Option<i64>, code: &str, meaning: String) -> NewSignal {
     NewSignal {
         received_at_ms: now_ms,
         account,

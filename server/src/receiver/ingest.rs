@@ -60,7 +60,13 @@ struct Received {
 impl Ingest {
     /// Builds the ingest path over a store, its recorder, link supervision, the live feed
     /// and the alarm engine (told of every new signal).
-    pub fn new(store: Store, recorder: Recorder, supervision: Supervision, live: broadcast::Sender<SignalView>, engine: EngineHandle) -> Ingest {
+    pub fn new(
+        store: Store,
+        recorder: Recorder,
+        supervision: Supervision,
+        live: broadcast::Sender<SignalView>,
+        engine: EngineHandle,
+    ) -> Ingest {
         Ingest { store, recorder, live, supervision, accounts: AccountCache::default(), engine, guard: Arc::default() }
     }
 
@@ -216,7 +222,9 @@ impl Ingest {
                 self.engine.poke();
                 crate::live::publish(&self.store, &self.live, Some(&self.engine), ids);
             }
-            Ok(Recorded::Repeat(id)) => tracing::debug!(%peer, signal = id, "repeated frame recorded as a further arrival"),
+            Ok(Recorded::Repeat(id)) => {
+                tracing::debug!(%peer, signal = id, "repeated frame recorded as a further arrival")
+            }
             Err(e) => {
                 tracing::error!(error = %e, "signal not stored; not acknowledged");
                 return None;
@@ -294,7 +302,16 @@ mod tests {
     use super::*;
 
     fn record(id: i64) -> AccountRecord {
-        AccountRecord { id, number: "1234".into(), site_id: 1, site_name: "Site".into(), time_zone: "UTC".into(), key: None, allow_plain: false, plain_networks: vec![] }
+        AccountRecord {
+            id,
+            number: "1234".into(),
+            site_id: 1,
+            site_name: "Site".into(),
+            time_zone: "UTC".into(),
+            key: None,
+            allow_plain: false,
+            plain_networks: vec![],
+        }
     }
 
     #[test]

@@ -77,34 +77,20 @@ impl Gate {
 
     /// Admits a connection from `ip`, or says why not.
     pub fn admit(&self, ip: IpAddr) -> Result<Admission, Refusal> {
-        let permit = self
-            .total
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| Refusal::Full)?;
-        let mut map = self
-            .per_address
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let permit = self.total.clone().try_acquire_owned().map_err(|_| Refusal::Full)?;
+        let mut map = self.per_address.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let open = map.entry(ip).or_insert(0);
         if *open >= self.max_per_address {
             return Err(Refusal::AddressFull);
         }
         *open += 1;
-        Ok(Admission {
-            _permit: permit,
-            per_address: self.per_address.clone(),
-            ip,
-        })
+        Ok(Admission { _permit: permit, per_address: self.per_address.clone(), ip })
     }
 }
 
 impl Drop for Admission {
     fn drop(&mut self) {
-        let mut map = self
-            .per_address
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self.per_address.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(open) = map.get_mut(&self.ip) {
             *open -= 1;
             if *open == 0 {
@@ -120,11 +106,7 @@ mod tests {
 
     #[test]
     fn caps_in_all_and_per_address_and_frees_on_drop() {
-        let gate = Gate::new(&Limits {
-            max_connections: 3,
-            max_per_address: 2,
-            ..Limits::default()
-        });
+        let gate = Gate::new(&Limits { max_connections: 3, max_per_address: 2, ..Limits::default() });
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         let b: IpAddr = "192.0.2.2".parse().unwrap();
         let first = gate.admit(a).unwrap();
@@ -133,9 +115,6 @@ mod tests {
         let _third = gate.admit(b).unwrap();
         assert_eq!(gate.admit(b).err(), Some(Refusal::Full));
         drop(first);
-        assert!(
-            gate.admit(a).is_ok(),
-            "a closed connection frees its places"
-        );
+        assert!(gate.admit(a).is_ok(), "a closed connection frees its places");
     }
 }

@@ -45,7 +45,14 @@ pub async fn serve(listener: TcpListener, ingest: Ingest, limits: Limits, mut sh
     }
 }
 
-async fn connection(mut stream: TcpStream, peer: SocketAddr, ingest: Ingest, limits: Limits, _admission: Admission, mut shutdown: watch::Receiver<bool>) {
+async fn connection(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    ingest: Ingest,
+    limits: Limits,
+    _admission: Admission,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let mut splitter = FrameSplitter::new();
     let mut buf = [0u8; 4096];
     let mut frame_due = Instant::now() + limits.first_frame;

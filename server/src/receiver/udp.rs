@@ -40,7 +40,13 @@ pub async fn serve(socket: UdpSocket, ingest: Ingest, limits: Limits, mut shutdo
     }
 }
 
-async fn answer(socket: Arc<UdpSocket>, ingest: Ingest, frame: Vec<u8>, peer: SocketAddr, _permit: OwnedSemaphorePermit) {
+async fn answer(
+    socket: Arc<UdpSocket>,
+    ingest: Ingest,
+    frame: Vec<u8>,
+    peer: SocketAddr,
+    _permit: OwnedSemaphorePermit,
+) {
     if let Some(reply) = ingest.handle(&frame, peer, Transport::Udp).await {
         if let Err(e) = socket.send_to(&reply, peer).await {
             tracing::debug!(%peer, error = %e, "udp reply failed");

@@ -33,7 +33,12 @@ pub fn parse_path(text: &str) -> Result<PathSpec, ConfigError> {
         parse_duration(grace)?;
     }
     // The admin pages' reading of a path (one set of rules for the CLI, the API and the pages).
-    let path = app::model::accounts::PathLine { line: line.into(), name: name.into(), interval: interval.into(), grace: grace.into() };
+    let path = app::model::accounts::PathLine {
+        line: line.into(),
+        name: name.into(),
+        interval: interval.into(),
+        grace: grace.into(),
+    };
     let p = path.check().map_err(|_| ConfigError::Path(text.to_owned()))?;
     let spec = PathSpec { line: p.line, name: p.name, interval_ms: p.interval_ms, grace_ms: p.grace_ms };
     spec.validate().map_err(|_| ConfigError::Path(text.to_owned()))?;

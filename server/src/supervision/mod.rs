@@ -59,7 +59,12 @@ impl Supervision {
     pub async fn load(store: Store, now_ms: i64) -> Result<Supervision, StoreError> {
         let paths = store.active_paths().await?;
         let states: Vec<LinkState> = paths.iter().map(state_of).collect();
-        let mut inner = Inner { sup: Supervisor::restore(states, now_ms), accounts: HashMap::new(), transitions: Vec::new(), synced_at_ms: now_ms };
+        let mut inner = Inner {
+            sup: Supervisor::restore(states, now_ms),
+            accounts: HashMap::new(),
+            transitions: Vec::new(),
+            synced_at_ms: now_ms,
+        };
         for p in &paths {
             inner.attach(p);
         }

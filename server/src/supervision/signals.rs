@@ -28,7 +28,9 @@ pub(super) fn signal(t: &Transition, inner: &Inner, now_ms: i64) -> Option<NewSi
             let p = path(link)?;
             (LINK_RESTORE, p.line.to_string(), format!("Link restored: path {}", p.name))
         }
-        Transition::AllPathsFailed { .. } => (ALL_PATHS_FAIL, "*".to_owned(), "All communication paths failed".to_owned()),
+        Transition::AllPathsFailed { .. } => {
+            (ALL_PATHS_FAIL, "*".to_owned(), "All communication paths failed".to_owned())
+        }
         Transition::AllPathsRestored { .. } => (ALL_PATHS_RESTORE, "*".to_owned(), "Communication restored".to_owned()),
     };
     Some(NewSignal {

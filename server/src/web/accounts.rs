@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use store::{AccountRecord, NewAudit, PathRecord, PathSpec, SecretKey, Store};
 
 use super::error::{json_body, ApiError, ErrorBody};
-use crate::keys::{key_label, parse_key, KeyInputError};
 use super::session::Staff;
 use super::AppState;
+use crate::keys::{key_label, parse_key, KeyInputError};
 
 /// Who may change accounts and keys.
 const MANAGERS: &[Role] = &[Role::Supervisor, Role::Admin];
@@ -125,7 +125,14 @@ fn view(a: &AccountRecord, paths: &[PathRecord]) -> AccountView {
         plain_networks: a.plain_networks.clone(),
         paths: paths
             .iter()
-            .map(|p| PathView { line: p.line.clone(), name: p.name.clone(), interval_s: p.interval_ms / 1000, grace_s: p.grace_ms / 1000, last_seen_ms: p.last_seen_ms, failed: p.failed })
+            .map(|p| PathView {
+                line: p.line.clone(),
+                name: p.name.clone(),
+                interval_s: p.interval_ms / 1000,
+                grace_s: p.grace_ms / 1000,
+                last_seen_ms: p.last_seen_ms,
+                failed: p.failed,
+            })
             .collect(),
     }
 }
@@ -134,7 +141,12 @@ fn specs(paths: &[PathView]) -> Result<Vec<PathSpec>, ApiError> {
     paths
         .iter()
         .map(|p| {
-            let spec = PathSpec { line: p.line.trim().to_ascii_uppercase(), name: p.name.trim().to_owned(), interval_ms: p.interval_s.saturating_mul(1000), grace_ms: p.grace_s.saturating_mul(1000) };
+            let spec = PathSpec {
+                line: p.line.trim().to_ascii_uppercase(),
+                name: p.name.trim().to_owned(),
+                interval_ms: p.interval_s.saturating_mul(1000),
+                grace_ms: p.grace_s.saturating_mul(1000),
+            };
             spec.validate().map_err(|e| ApiError::BadRequest(e.to_string()))?;
             Ok(spec)
         })
@@ -152,7 +164,13 @@ async fn manager(state: &AppState, headers: &axum::http::HeaderMap) -> Result<Se
 
 async fn audit(store: &Store, user: &SessionUser, action: &str, number: &str, detail: String) -> Result<(), ApiError> {
     store
-        .append_audit(&NewAudit { at_ms: chrono::Utc::now().timestamp_millis(), actor_user_id: Some(user.id), action: action.into(), subject: Some(number.to_ascii_uppercase()), detail: Some(detail) })
+        .append_audit(&NewAudit {
+            at_ms: chrono::Utc::now().timestamp_millis(),
+            actor_user_id: Some(user.id),
+            action: action.into(),
+            subject: Some(number.to_ascii_uppercase()),
+            detail: Some(detail),
+        })
         .await?;
     Ok(())
 }
@@ -169,7 +187,11 @@ async fn found(store: &Store, number: &str) -> Result<AccountView, ApiError> {
     (status = 401, description = "not signed in", body = ErrorBody),
     (status = 403, description = "not staff", body = ErrorBody),
 ))]
-pub async fn list_accounts(Staff(_): Staff, State(state): State<AppState>, Query(p): Query<AccountParams>) -> Result<Json<Vec<AccountView>>, ApiError> {
+pub async fn list_accounts(
+    Staff(_): Staff,
+    State(state): State<AppState>,
+    Query(p): Query<AccountParams>,
+) -> Result<Json<Vec<AccountView>>, ApiError> {
     let limit = p.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::BadRequest("limit must be between 1 and 1000".into()));
@@ -188,7 +210,11 @@ pub async fn list_accounts(Staff(_): Staff, State(state): State<AppState>, Query
     (status = 200, description = "the account", body = AccountView),
     (status = 404, description = "no such account", body = ErrorBody),
 ))]
-pub async fn show_account(Staff(_): Staff, State(state): State<AppState>, Path(number): Path<String>) -> Result<Json<AccountView>, ApiError> {
+pub async fn show_account(
+    Staff(_): Staff,
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+) -> Result<Json<AccountView>, ApiError> {
     Ok(Json(found(&state.ctx.store, &number).await?))
 }
 
@@ -199,14 +225,25 @@ pub async fn show_account(Staff(_): Staff, State(state): State<AppState>, Path(n
     (status = 409, description = "the number is taken", body = ErrorBody),
     (status = 422, description = "a field is not acceptable", body = ErrorBody),
 ))]
-pub async fn create_account(State(state): State<AppState>, headers: axum::http::HeaderMap, body: Bytes) -> Result<(StatusCode, Json<AccountView>), ApiError> {
+pub async fn create_account(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<AccountView>), ApiError> {
     let user = manager(&state, &headers).await?;
     let req: NewAccountRequest = json_body(&body)?;
     let key = req.key.as_ref().map(secret).transpose()?;
     let paths = specs(&req.paths)?;
     let store = &state.ctx.store;
     store.create_accounts_bulk(req.site_id, std::slice::from_ref(&req.number), key.as_ref(), &paths).await?;
-    audit(store, &user, "account.create", &req.number, format!("site {}, key {}, {} path(s)", req.site_id, key_label(key.as_ref()), paths.len())).await?;
+    audit(
+        store,
+        &user,
+        "account.create",
+        &req.number,
+        format!("site {}, key {}, {} path(s)", req.site_id, key_label(key.as_ref()), paths.len()),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(found(store, &req.number).await?)))
 }
 
@@ -216,7 +253,12 @@ pub async fn create_account(State(state): State<AppState>, headers: axum::http::
     (status = 404, description = "no such account", body = ErrorBody),
     (status = 422, description = "not a valid key", body = ErrorBody),
 ))]
-pub async fn set_key(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(number): Path<String>, body: Bytes) -> Result<StatusCode, ApiError> {
+pub async fn set_key(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
     let user = manager(&state, &headers).await?;
     let req: Option<KeyRequest> = json_body(&body)?;
     let key = req.as_ref().map(secret).transpose()?;
@@ -231,7 +273,12 @@ pub async fn set_key(State(state): State<AppState>, headers: axum::http::HeaderM
     (status = 404, description = "no such account", body = ErrorBody),
     (status = 422, description = "a path is not acceptable", body = ErrorBody),
 ))]
-pub async fn set_paths(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(number): Path<String>, body: Bytes) -> Result<Json<AccountView>, ApiError> {
+pub async fn set_paths(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Json<AccountView>, ApiError> {
     let user = manager(&state, &headers).await?;
     let req: Vec<PathView> = json_body(&body)?;
     let paths = specs(&req)?;
@@ -248,13 +295,26 @@ pub async fn set_paths(State(state): State<AppState>, headers: axum::http::Heade
     (status = 404, description = "no such account", body = ErrorBody),
     (status = 422, description = "a network is not CIDR", body = ErrorBody),
 ))]
-pub async fn set_plain(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(number): Path<String>, body: Bytes) -> Result<Json<AccountView>, ApiError> {
+pub async fn set_plain(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Json<AccountView>, ApiError> {
     let user = manager(&state, &headers).await?;
     let req: PlainPolicy = json_body(&body)?;
     let store = &state.ctx.store;
     store.set_account_plain_policy(&number, req.allow, &req.networks).await?;
     let saved = found(store, &number).await?;
-    let detail = format!("plain frames {}{}", if saved.allow_plain { "allowed" } else { "refused" }, if saved.plain_networks.is_empty() { String::new() } else { format!(" from {}", saved.plain_networks.join(", ")) });
+    let detail = format!(
+        "plain frames {}{}",
+        if saved.allow_plain { "allowed" } else { "refused" },
+        if saved.plain_networks.is_empty() {
+            String::new()
+        } else {
+            format!(" from {}", saved.plain_networks.join(", "))
+        }
+    );
     audit(store, &user, "account.plain_policy", &number, detail).await?;
     Ok(Json(saved))
 }

@@ -69,7 +69,10 @@ pub async fn current_session(Signed(user): Signed) -> Json<SessionUser> {
 
 /// Signs out.
 #[utoipa::path(delete, path = "/api/v1/session", responses((status = 204, description = "signed out")))]
-pub async fn delete_session(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Result<Response, ApiError> {
+pub async fn delete_session(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
     if let Some(token) = auth::token_from_headers(&headers) {
         auth::sign_out(&state.ctx.store, &token).await?;
     }

@@ -60,7 +60,10 @@ impl IntoResponse for ApiError {
             ApiError::Auth(AuthError::BadCredentials | AuthError::Unauthenticated) => StatusCode::UNAUTHORIZED,
             ApiError::Auth(AuthError::Forbidden) => StatusCode::FORBIDDEN,
             ApiError::Auth(AuthError::TooManyAttempts { .. }) | ApiError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::BadRequest(_) | ApiError::Store(store::StoreError::Invalid(_) | store::StoreError::MissingReference(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest(_)
+            | ApiError::Store(store::StoreError::Invalid(_) | store::StoreError::MissingReference(_)) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::NotFound(_) | ApiError::Store(store::StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             ApiError::Store(store::StoreError::Conflict(_)) => StatusCode::CONFLICT,
             ApiError::Engine(e) => engine_status(e),

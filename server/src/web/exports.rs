@@ -14,9 +14,7 @@ use super::AppState;
 
 /// The routes.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/audit.csv", get(audit_csv))
-        .route("/api/v1/incidents.csv", get(incidents_csv))
+    Router::new().route("/api/v1/audit.csv", get(audit_csv)).route("/api/v1/incidents.csv", get(incidents_csv))
 }
 
 /// Writes `rows` under `header` as CSV (RFC 4180, UTF-8 with a byte-order mark so that
@@ -26,22 +24,14 @@ fn csv_bytes(head: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<V
     let fail = |e: csv::Error| ApiError::BadRequest(format!("CSV: {e}"));
     out.write_record(head).map_err(fail)?;
     for row in rows {
-        out.write_record(row.iter().map(|c| csv_cell(c)))
-            .map_err(fail)?;
+        out.write_record(row.iter().map(|c| csv_cell(c))).map_err(fail)?;
     }
-    out.into_inner()
-        .map_err(|e| ApiError::BadRequest(format!("CSV: {e}")))
+    out.into_inner().map_err(|e| ApiError::BadRequest(format!("CSV: {e}")))
 }
 
 /// A filter's problems as a 422.
 fn refused(e: app::model::admin::FieldErrors) -> ApiError {
-    ApiError::BadRequest(
-        e.fields
-            .iter()
-            .map(|(f, m)| format!("{f}: {m}"))
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+    ApiError::BadRequest(e.fields.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join(" "))
 }
 
 /// Writes an export as a download named `vigil-<what>-<day>.csv` and journals it as
@@ -55,14 +45,7 @@ async fn export(
     detail: String,
 ) -> Result<Response, ApiError> {
     let bytes = csv_bytes(head, rows)?;
-    app::ssr::admin::audit(
-        ctx,
-        user,
-        &format!("{what}.exported"),
-        what.to_owned(),
-        detail,
-    )
-    .await?;
+    app::ssr::admin::audit(ctx, user, &format!("{what}.exported"), what.to_owned(), detail).await?;
     let today = chrono::Utc::now().format("%Y%m%d");
     Ok(download(&format!("vigil-{what}-{today}.csv"), bytes))
 }
@@ -72,10 +55,7 @@ fn download(name: &str, bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         bytes,
@@ -103,23 +83,12 @@ pub async fn audit_csv(
     Query(filter): Query<AuditFilter>,
 ) -> Result<Response, ApiError> {
     let ctx = &state.ctx;
-    let lines =
-        app::ssr::history::audit_lines(ctx, &filter, None, app::ssr::history::AUDIT_EXPORT_MAX)
-            .await?
-            .map_err(refused)?;
+    let lines = app::ssr::history::audit_lines(ctx, &filter, None, app::ssr::history::AUDIT_EXPORT_MAX)
+        .await?
+        .map_err(refused)?;
     let detail = format!("{} entries; {filter:?}", lines.len());
-    let rows = lines
-        .into_iter()
-        .map(|l| vec![l.at, l.who, l.action, l.subject, l.detail]);
-    export(
-        ctx,
-        &user,
-        "audit",
-        &["time", "who", "action", "subject", "detail"],
-        rows,
-        detail,
-    )
-    .await
+    let rows = lines.into_iter().map(|l| vec![l.at, l.who, l.action, l.subject, l.detail]);
+    export(ctx, &user, "audit", &["time", "who", "action", "subject", "detail"], rows, detail).await
 }
 
 /// The incident history as CSV, newest first, filtered as the history page is (supervisors
@@ -143,10 +112,9 @@ pub async fn incidents_csv(
     Query(filter): Query<IncidentFilter>,
 ) -> Result<Response, ApiError> {
     let ctx = &state.ctx;
-    let lines =
-        app::ssr::history::incident_lines(ctx, &filter, None, app::ssr::history::AUDIT_EXPORT_MAX)
-            .await?
-            .map_err(refused)?;
+    let lines = app::ssr::history::incident_lines(ctx, &filter, None, app::ssr::history::AUDIT_EXPORT_MAX)
+        .await?
+        .map_err(refused)?;
     let detail = format!("{} incidents; {filter:?}", lines.len());
     let rows = lines.into_iter().map(|l| {
         vec![
@@ -163,15 +131,7 @@ pub async fn incidents_csv(
         ctx,
         &user,
         "incidents",
-        &[
-            "incident",
-            "site",
-            "category",
-            "opened",
-            "closed",
-            "resolution",
-            "operator",
-        ],
+        &["incident", "site", "category", "opened", "closed", "resolution", "operator"],
         rows,
         detail,
     )

@@ -35,16 +35,12 @@ impl Default for WebSecurity {
 impl WebSecurity {
     /// Whether people reach Vigil over https (cookies are then `Secure`, HSTS is sent).
     pub fn https(&self) -> bool {
-        self.public_url
-            .as_ref()
-            .is_some_and(|u| u.scheme() == "https")
+        self.public_url.as_ref().is_some_and(|u| u.scheme() == "https")
     }
 
     /// The public origin (`https://arc.example.com`), if one is set.
     pub fn origin(&self) -> Option<String> {
-        self.public_url
-            .as_ref()
-            .map(|u| u.origin().ascii_serialization())
+        self.public_url.as_ref().map(|u| u.origin().ascii_serialization())
     }
 }
 
@@ -54,22 +50,14 @@ const NO_SESSION_POSTS: &[&str] = &["/api/v1/osmand"];
 /// Refuses an unsafe request (`POST`, `PUT`, `PATCH`, `DELETE`) to `/api` or `/rpc` that a
 /// page of another site could have made: it must say `Sec-Fetch-Site: same-origin` or carry
 /// an `Origin` equal to Vigil's own (the public URL's, else the request's `Host`).
-pub async fn refuse_cross_site(
-    State(security): State<WebSecurity>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn refuse_cross_site(State(security): State<WebSecurity>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let guarded = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) && (path.starts_with("/api/") || path.starts_with("/rpc/"))
+    let guarded = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && (path.starts_with("/api/") || path.starts_with("/rpc/"))
         && !NO_SESSION_POSTS.contains(&path);
     if guarded && !same_origin(request.headers(), security.origin().as_deref()) {
         tracing::warn!(%path, origin = ?request.headers().get(header::ORIGIN), "cross-site request refused");
-        let body = ErrorBody {
-            error: "cross-site request refused: Origin does not match".into(),
-        };
+        let body = ErrorBody { error: "cross-site request refused: Origin does not match".into() };
         return (StatusCode::FORBIDDEN, Json(body)).into_response();
     }
     next.run(request).await
@@ -77,11 +65,7 @@ pub async fn refuse_cross_site(
 
 /// Whether the request says it comes from Vigil's own pages.
 fn same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
-    let text = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &HeaderValue| v.to_str().ok())
-    };
+    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
     if text("sec-fetch-site") == Some("same-origin") {
         return true;
     }
@@ -94,9 +78,7 @@ fn same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
             let Some(host) = text(header::HOST.as_str()) else {
                 return false;
             };
-            let bare = origin
-                .strip_prefix("https://")
-                .or_else(|| origin.strip_prefix("http://"));
+            let bare = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
             bare.is_some_and(|h| h.eq_ignore_ascii_case(host))
         }
     }
@@ -105,34 +87,21 @@ fn same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
 /// The policy for responses that set none themselves (API, files): nothing from other
 /// origins, no framing. Pages set their own, with the request's script nonce
 /// (`app::ssr::csp`).
-const DEFAULT_CSP: &str =
-    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const DEFAULT_CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Adds the security headers every response carries, where the handler did not set them.
-pub async fn security_headers(
-    State(security): State<WebSecurity>,
-    request: Request,
-    next: Next,
-) -> Response<Body> {
+pub async fn security_headers(State(security): State<WebSecurity>, request: Request, next: Next) -> Response<Body> {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let mut set = |name: header::HeaderName, value: &'static str| {
-        headers
-            .entry(name)
-            .or_insert(HeaderValue::from_static(value));
+        headers.entry(name).or_insert(HeaderValue::from_static(value));
     };
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
     set(header::REFERRER_POLICY, "same-origin");
     set(header::CONTENT_SECURITY_POLICY, DEFAULT_CSP);
-    set(
-        header::HeaderName::from_static("permissions-policy"),
-        "camera=(), microphone=(), geolocation=(self)",
-    );
-    set(
-        header::HeaderName::from_static("cross-origin-opener-policy"),
-        "same-origin",
-    );
+    set(header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(self)");
+    set(header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
     if security.https() {
         set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
     }
@@ -144,55 +113,20 @@ mod tests {
     use super::*;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        pairs
-            .iter()
-            .map(|(k, v)| {
-                (
-                    header::HeaderName::from_static(k),
-                    HeaderValue::from_static(v),
-                )
-            })
-            .collect()
+        pairs.iter().map(|(k, v)| (header::HeaderName::from_static(k), HeaderValue::from_static(v))).collect()
     }
 
     #[test]
     fn only_vigils_own_origin_passes() {
         let host = [("host", "127.0.0.1:3000")];
-        assert!(same_origin(
-            &headers(&[host[0], ("origin", "http://127.0.0.1:3000")]),
-            None
-        ));
-        assert!(!same_origin(
-            &headers(&[host[0], ("origin", "http://evil.example")]),
-            None
-        ));
+        assert!(same_origin(&headers(&[host[0], ("origin", "http://127.0.0.1:3000")]), None));
+        assert!(!same_origin(&headers(&[host[0], ("origin", "http://evil.example")]), None));
         assert!(!same_origin(&headers(&[host[0], ("origin", "null")]), None));
-        assert!(
-            !same_origin(&headers(&host), None),
-            "no Origin, no fetch metadata"
-        );
-        assert!(same_origin(
-            &headers(&[("sec-fetch-site", "same-origin")]),
-            None
-        ));
-        assert!(!same_origin(
-            &headers(&[
-                ("sec-fetch-site", "cross-site"),
-                ("origin", "http://evil.example")
-            ]),
-            None
-        ));
+        assert!(!same_origin(&headers(&host), None), "no Origin, no fetch metadata");
+        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")]), None));
+        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site"), ("origin", "http://evil.example")]), None));
         let public = Some("https://arc.example.com");
-        assert!(same_origin(
-            &headers(&[("host", "10.0.0.5"), ("origin", "https://arc.example.com")]),
-            public
-        ));
-        assert!(!same_origin(
-            &headers(&[
-                ("host", "arc.example.com"),
-                ("origin", "http://arc.example.com")
-            ]),
-            public
-        ));
+        assert!(same_origin(&headers(&[("host", "10.0.0.5"), ("origin", "https://arc.example.com")]), public));
+        assert!(!same_origin(&headers(&[("host", "arc.example.com"), ("origin", "http://arc.example.com")]), public));
     }
 }

@@ -106,7 +106,11 @@ async fn views(state: &AppState, q: &IncidentQuery) -> Result<Vec<IncidentView>,
 
 /// Incidents, newest first, or the open ones by priority (staff).
 #[utoipa::path(get, path = "/api/v1/incidents", params(("open" = Option<bool>, Query, description = "only open ones"), ("limit" = Option<i64>, Query, description = "at most this many"), ("site_id" = Option<i64>, Query, description = "only this site's")), responses((status = 200, description = "incidents with their plan, calls and state", body = Object), (status = 401, description = "not signed in", body = super::error::ErrorBody), (status = 403, description = "not staff", body = super::error::ErrorBody)))]
-pub async fn list(State(state): State<AppState>, Staff(_): Staff, Query(p): Query<ListParams>) -> Result<Json<Vec<IncidentView>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Staff(_): Staff,
+    Query(p): Query<ListParams>,
+) -> Result<Json<Vec<IncidentView>>, ApiError> {
     let q = IncidentQuery {
         open_only: p.open,
         site_ids: p.site_id.map(|s| vec![s]),
@@ -151,9 +155,14 @@ pub async fn queue(State(state): State<AppState>, Staff(_): Staff) -> Result<Jso
 
 /// One incident with its journal and the crews that could go.
 #[utoipa::path(get, path = "/api/v1/incidents/{id}", params(("id" = i64, Path, description = "incident id")), responses((status = 200, description = "the incident", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody)))]
-pub async fn show(State(state): State<AppState>, Staff(_): Staff, Path(id): Path<i64>) -> Result<Json<IncidentDetail>, ApiError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Staff(_): Staff,
+    Path(id): Path<i64>,
+) -> Result<Json<IncidentDetail>, ApiError> {
     let row = state.ctx.store.incident(id).await?.ok_or_else(|| ApiError::NotFound(format!("incident {id}")))?;
-    let incident: Incident = serde_json::from_str(&row.detail).map_err(|e| ApiError::BadRequest(format!("unreadable incident: {e}")))?;
+    let incident: Incident =
+        serde_json::from_str(&row.detail).map_err(|e| ApiError::BadRequest(format!("unreadable incident: {e}")))?;
     let site_name = state.ctx.store.site(incident.site_id).await?.map(|s| s.name).unwrap_or_default();
     let journal = state
         .ctx
@@ -161,7 +170,13 @@ pub async fn show(State(state): State<AppState>, Staff(_): Staff, Path(id): Path
         .incident_journal(id)
         .await?
         .into_iter()
-        .map(|j| JournalLine { at_ms: j.at_ms, actor: j.actor, actor_user_id: j.actor_user_id, action: j.action, detail: j.detail })
+        .map(|j| JournalLine {
+            at_ms: j.at_ms,
+            actor: j.actor,
+            actor_user_id: j.actor_user_id,
+            action: j.action,
+            detail: j.detail,
+        })
         .collect();
     let candidates = state.ctx.engine.read(move |e, _| e.candidates(id)).await?;
     Ok(Json(IncidentDetail { view: IncidentView { incident, site_name }, journal, candidates }))
@@ -222,7 +237,11 @@ pub async fn act(
     let command = match action.as_str() {
         "ack" => Command::Acknowledge { incident: id },
         "release" => Command::Release { incident: id },
-        "call" => Command::Call { incident: id, contact_id: b.contact_id.ok_or_else(|| need("contact_id"))?, outcome: b.outcome.ok_or_else(|| need("outcome"))? },
+        "call" => Command::Call {
+            incident: id,
+            contact_id: b.contact_id.ok_or_else(|| need("contact_id"))?,
+            outcome: b.outcome.ok_or_else(|| need("outcome"))?,
+        },
         "password" => {
             let contact_id = b.contact_id.ok_or_else(|| need("contact_id"))?;
             let ok = contact_password_ok(&state, id, contact_id, b.password.ok_or_else(|| need("password"))?).await?;
@@ -233,7 +252,11 @@ pub async fn act(
         "step" => Command::StepDone { incident: id, step: b.step.ok_or_else(|| need("step"))?, note: b.note },
         "dispatch" => Command::Dispatch { incident: id, crew_id: b.crew_id },
         "recall" => Command::Recall { incident: id, crew_id: b.crew_id.ok_or_else(|| need("crew_id"))? },
-        "reassign" => Command::Reassign { incident: id, from_crew: b.from_crew.ok_or_else(|| need("from_crew"))?, to_crew: b.to_crew },
+        "reassign" => Command::Reassign {
+            incident: id,
+            from_crew: b.from_crew.ok_or_else(|| need("from_crew"))?,
+            to_crew: b.to_crew,
+        },
         "take_over" => {
             if !user.role.is_supervisor() {
                 return Err(ApiError::Auth(app::ssr::auth::AuthError::Forbidden));
@@ -245,7 +268,11 @@ pub async fn act(
             app::ssr::work::check_note(&text)?;
             Command::Note { incident: id, text }
         }
-        "close" => Command::Close { incident: id, resolution: b.resolution.ok_or_else(|| need("resolution"))?, recall_crews: b.recall_crews },
+        "close" => Command::Close {
+            incident: id,
+            resolution: b.resolution.ok_or_else(|| need("resolution"))?,
+            recall_crews: b.recall_crews,
+        },
         other => return Err(ApiError::NotFound(format!("no incident action {other:?}"))),
     };
     let reply = state.ctx.engine.command(operator(&user), command).await?;
@@ -259,7 +286,13 @@ pub fn operator(user: &SessionUser) -> Actor {
 
 /// Checks what a caller said against one contact's stored password hash (never revealed),
 /// with the same check the workspace uses.
-async fn contact_password_ok(state: &AppState, incident: i64, contact_id: i64, password: String) -> Result<bool, ApiError> {
-    let row = state.ctx.store.incident(incident).await?.ok_or_else(|| ApiError::NotFound(format!("incident {incident}")))?;
+async fn contact_password_ok(
+    state: &AppState,
+    incident: i64,
+    contact_id: i64,
+    password: String,
+) -> Result<bool, ApiError> {
+    let row =
+        state.ctx.store.incident(incident).await?.ok_or_else(|| ApiError::NotFound(format!("incident {incident}")))?;
     Ok(app::ssr::work::contact_password_ok(&state.ctx, row.site_id, contact_id, password).await?)
 }

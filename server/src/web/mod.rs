@@ -7,14 +7,14 @@ pub mod exports;
 pub mod guard;
 pub mod incidents;
 pub mod openapi;
-pub mod rpc_doc;
+pub mod ops;
 pub mod osmand;
 pub mod photos;
 pub mod rate;
-pub mod ops;
+pub mod rpc_doc;
+pub mod serve;
 pub mod session;
 pub mod sites;
-pub mod serve;
 pub mod slots;
 pub mod sse;
 
@@ -24,11 +24,11 @@ use std::time::Duration;
 use app::ssr::Ctx;
 use app::{shell, App};
 use axum::extract::FromRef;
+use axum::http::StatusCode;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use axum::http::StatusCode;
 use tokio::sync::watch;
 
 /// The web server's state: Leptos' options and Vigil's request context.
@@ -58,10 +58,29 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     /// State for a server whose front end was built into `site_root`.
-    pub fn new(site_root: &str, addr: SocketAddr, ctx: Ctx, shutdown: watch::Receiver<bool>, security: guard::WebSecurity) -> AppState {
-        let leptos = LeptosOptions::builder().output_name("vigil").site_root(site_root).site_pkg_dir("pkg").site_addr(addr).build();
+    pub fn new(
+        site_root: &str,
+        addr: SocketAddr,
+        ctx: Ctx,
+        shutdown: watch::Receiver<bool>,
+        security: guard::WebSecurity,
+    ) -> AppState {
+        let leptos = LeptosOptions::builder()
+            .output_name("vigil")
+            .site_root(site_root)
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
         let max_suspension_ms = security.max_suspension_days.max(1) * 86_400_000;
-        AppState { leptos, ctx, shutdown, security, devices: Default::default(), max_suspension_ms, streams: Default::default() }
+        AppState {
+            leptos,
+            ctx,
+            shutdown,
+            security,
+            devices: Default::default(),
+            max_suspension_ms,
+            streams: Default::default(),
+        }
     }
 }
 
@@ -91,7 +110,12 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::routes())
         .merge(photos::routes())
         .merge(exports::routes())
-        .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), move || shell(options.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(ctx.clone()),
+            move || shell(options.clone()),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(rate::SignInRate::default(), rate::limit_sign_in))
         .layer(axum::middleware::from_fn_with_state(security.clone(), guard::refuse_cross_site))

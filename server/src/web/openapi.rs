@@ -6,7 +6,10 @@ use utoipa::OpenApi;
 /// The API description, generated from the handlers' annotations.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Vigil API", description = "Alarm receiving centre: sessions, received signals, panel accounts, incidents, sites."),
+    info(
+        title = "Vigil API",
+        description = "Alarm receiving centre: sessions, received signals, panel accounts, incidents, sites."
+    ),
     paths(
         super::api::healthz,
         super::api::create_session,
@@ -43,7 +46,19 @@ use utoipa::OpenApi;
         super::exports::audit_csv,
         super::exports::incidents_csv,
     ),
-    components(schemas(app::model::SessionUser, app::model::Role, app::model::SignalView, app::model::SignalClass, super::api::LoginRequest, super::error::ErrorBody, super::accounts::AccountView, super::accounts::PathView, super::accounts::NewAccountRequest, super::accounts::KeyRequest, super::accounts::PlainPolicy))
+    components(schemas(
+        app::model::SessionUser,
+        app::model::Role,
+        app::model::SignalView,
+        app::model::SignalClass,
+        super::api::LoginRequest,
+        super::error::ErrorBody,
+        super::accounts::AccountView,
+        super::accounts::PathView,
+        super::accounts::NewAccountRequest,
+        super::accounts::KeyRequest,
+        super::accounts::PlainPolicy
+    ))
 )]
 pub struct ApiDoc;
 

@@ -28,7 +28,10 @@ pub fn routes() -> Router<AppState> {
 
 /// A place for one more live stream of this login, or 429.
 pub fn stream_slot(state: &AppState, user_id: i64) -> Result<super::slots::Slot, ApiError> {
-    state.streams.open(user_id).ok_or_else(|| ApiError::TooMany("this login has its most live streams open; close a tab".into()))
+    state
+        .streams
+        .open(user_id)
+        .ok_or_else(|| ApiError::TooMany("this login has its most live streams open; close a tab".into()))
 }
 
 /// The customer's view of a site as text, to tell whether it changed.
@@ -51,7 +54,10 @@ fn until_shutdown(state: &AppState) -> impl std::future::Future<Output = ()> + S
     (status = 401, description = "not signed in"),
     (status = 403, description = "not staff"),
 ))]
-pub async fn ops_stream(Staff(user): Staff, State(state): State<AppState>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+pub async fn ops_stream(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let slot = stream_slot(&state, user.id)?;
     let stream = BroadcastStream::new(state.ctx.ops.subscribe()).take_until(until_shutdown(&state)).map(|item| {
         Ok(match item {
@@ -70,16 +76,21 @@ pub async fn ops_stream(Staff(user): Staff, State(state): State<AppState>) -> Re
     (status = 403, description = "not a crew login"),
     (status = 404, description = "no crew for this login"),
 ))]
-pub async fn crew_stream(Guard(user): Guard, State(state): State<AppState>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+pub async fn crew_stream(
+    Guard(user): Guard,
+    State(state): State<AppState>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let crew_id = app::ssr::work::crew_of(&state.ctx, &user).await.map_err(|e| ApiError::NotFound(e.to_string()))?;
     let slot = stream_slot(&state, user.id)?;
-    let stream = BroadcastStream::new(state.ctx.ops.subscribe()).take_until(until_shutdown(&state)).filter_map(move |item| async move {
-        match item {
-            Ok(OpsEvent::Crew(c)) if c.id == crew_id => Some(Ok(Event::default().event("job").data(c.status))),
-            Ok(_) => None,
-            Err(BroadcastStreamRecvError::Lagged(_)) => Some(Ok(Event::default().event("job").data("lagged"))),
-        }
-    });
+    let stream = BroadcastStream::new(state.ctx.ops.subscribe()).take_until(until_shutdown(&state)).filter_map(
+        move |item| async move {
+            match item {
+                Ok(OpsEvent::Crew(c)) if c.id == crew_id => Some(Ok(Event::default().event("job").data(c.status))),
+                Ok(_) => None,
+                Err(BroadcastStreamRecvError::Lagged(_)) => Some(Ok(Event::default().event("job").data("lagged"))),
+            }
+        },
+    );
     Ok(Sse::new(super::slots::holding(stream, slot)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
@@ -92,37 +103,42 @@ pub async fn crew_stream(Guard(user): Guard, State(state): State<AppState>) -> R
     (status = 401, description = "not signed in"),
     (status = 403, description = "not a customer"),
 ))]
-pub async fn app_stream(Signed(user): Signed, State(state): State<AppState>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+pub async fn app_stream(
+    Signed(user): Signed,
+    State(state): State<AppState>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     if user.role != app::model::Role::Customer {
         return Err(ApiError::Auth(app::ssr::auth::AuthError::Forbidden));
     }
     let slot = stream_slot(&state, user.id)?;
-    let sites: std::collections::HashSet<i64> = state.ctx.store.member_sites(user.id).await?.into_iter().map(|m| m.site_id).collect();
+    let sites: std::collections::HashSet<i64> =
+        state.ctx.store.member_sites(user.id).await?.into_iter().map(|m| m.site_id).collect();
     let engine = state.ctx.engine.clone();
     let mut seen = std::collections::HashMap::new();
     for id in &sites {
         seen.insert(*id, customer_view(&engine, *id).await);
     }
     let seen = std::sync::Arc::new(tokio::sync::Mutex::new(seen));
-    let stream = BroadcastStream::new(state.ctx.ops.subscribe()).take_until(until_shutdown(&state)).filter_map(move |item| {
-        let site = match item {
-            Ok(OpsEvent::Site(s)) => Some(s.id),
-            Ok(OpsEvent::Incident(i)) if !i.silent && i.category != "duress" => Some(i.site_id),
-            Ok(_) => None,
-            Err(BroadcastStreamRecvError::Lagged(_)) => Some(0),
-        };
-        let site = site.filter(|id| *id == 0 || sites.contains(id));
-        let (engine, seen) = (engine.clone(), seen.clone());
-        async move {
-            let id = site?;
-            if id != 0 {
-                let view = customer_view(&engine, id).await;
-                if seen.lock().await.insert(id, view.clone()) == Some(view) {
-                    return None;
+    let stream =
+        BroadcastStream::new(state.ctx.ops.subscribe()).take_until(until_shutdown(&state)).filter_map(move |item| {
+            let site = match item {
+                Ok(OpsEvent::Site(s)) => Some(s.id),
+                Ok(OpsEvent::Incident(i)) if !i.silent && i.category != "duress" => Some(i.site_id),
+                Ok(_) => None,
+                Err(BroadcastStreamRecvError::Lagged(_)) => Some(0),
+            };
+            let site = site.filter(|id| *id == 0 || sites.contains(id));
+            let (engine, seen) = (engine.clone(), seen.clone());
+            async move {
+                let id = site?;
+                if id != 0 {
+                    let view = customer_view(&engine, id).await;
+                    if seen.lock().await.insert(id, view.clone()) == Some(view) {
+                        return None;
+                    }
                 }
+                Some(Ok(Event::default().event("site").data(id.to_string())))
             }
-            Some(Ok(Event::default().event("site").data(id.to_string())))
-        }
-    });
+        });
     Ok(Sse::new(super::slots::holding(stream, slot)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -79,9 +79,7 @@ pub async fn osmand(
     let now = app::ssr::auth::now_ms();
     let guard = &state.devices;
     if !guard.reports.allow(&client, now) {
-        return Err(ApiError::TooMany(
-            "too many reports from this address".into(),
-        ));
+        return Err(ApiError::TooMany("too many reports from this address".into()));
     }
     let device = q
         .get("id")
@@ -90,19 +88,14 @@ pub async fn osmand(
         .ok_or_else(|| ApiError::BadRequest("id is required".into()))?;
     let key = q.get("key").map(String::as_str).unwrap_or_default();
     let found = state.ctx.store.crew_by_device(device).await?;
-    let stored = found
-        .as_ref()
-        .and_then(|(_, hash)| hash.clone())
-        .unwrap_or_else(|| "-".repeat(64));
+    let stored = found.as_ref().and_then(|(_, hash)| hash.clone()).unwrap_or_else(|| "-".repeat(64));
     let given = app::ssr::auth::token_hash(key);
     let matches = bool::from(given.as_bytes().ct_eq(stored.as_bytes()));
     let crew = match (found, matches && !key.is_empty()) {
         (Some((crew, _)), true) => crew,
         _ => {
             if !guard.failures.allow(&client, now) {
-                return Err(ApiError::TooMany(
-                    "too many failed device checks from this address".into(),
-                ));
+                return Err(ApiError::TooMany("too many failed device checks from this address".into()));
             }
             tracing::warn!(%client, "tracking report refused: unknown device or wrong key");
             return Err(refused());
@@ -114,37 +107,20 @@ pub async fn osmand(
     // Timestamps come in whole seconds, and a status change also moves `updated_at`.
     if taken_ms + STALE_TOLERANCE_MS < crew.updated_at_ms {
         guard.stale_ignored.fetch_add(1, Ordering::Relaxed);
-        tracing::info!(
-            crew = crew_id,
-            "tracking report older than the crew's last position: kept out"
-        );
+        tracing::info!(crew = crew_id, "tracking report older than the crew's last position: kept out");
         return Ok(StatusCode::OK);
     }
     let hours = ((taken_ms - crew.updated_at_ms).max(1_000) as f64) / 3_600_000.0;
     let kmh = distance_m((crew.lat, crew.lon), position) / 1000.0 / hours;
     if crew.updated_at_ms > 0 && kmh > MAX_SPEED_KMH {
         guard.jumps_refused.fetch_add(1, Ordering::Relaxed);
-        tracing::warn!(
-            crew = crew_id,
-            kmh = kmh.round(),
-            "tracking report refused: impossible jump"
-        );
-        return Err(ApiError::BadRequest(format!(
-            "the position would mean {} km/h",
-            kmh.round()
-        )));
+        tracing::warn!(crew = crew_id, kmh = kmh.round(), "tracking report refused: impossible jump");
+        return Err(ApiError::BadRequest(format!("the position would mean {} km/h", kmh.round())));
     }
     state
         .ctx
         .engine
-        .command(
-            Actor::Crew(crew_id),
-            Command::CrewReport {
-                crew_id,
-                status: None,
-                position: Some(position),
-            },
-        )
+        .command(Actor::Crew(crew_id), Command::CrewReport { crew_id, status: None, position: Some(position) })
         .await?;
     Ok(StatusCode::OK)
 }
@@ -152,10 +128,7 @@ pub async fn osmand(
 /// When the position was taken: the `timestamp` parameter (unix seconds, or milliseconds),
 /// else now.
 fn taken_at_ms(q: &HashMap<String, String>, now_ms: i64) -> i64 {
-    match q
-        .get("timestamp")
-        .and_then(|t| t.trim().parse::<i64>().ok())
-    {
+    match q.get("timestamp").and_then(|t| t.trim().parse::<i64>().ok()) {
         Some(t) if t > 100_000_000_000 => t,
         Some(t) => t.saturating_mul(1000),
         None => now_ms,
@@ -164,29 +137,18 @@ fn taken_at_ms(q: &HashMap<String, String>, now_ms: i64) -> i64 {
 
 /// The position in an OsmAnd request.
 pub fn osmand_position(q: &HashMap<String, String>) -> Result<LatLon, ApiError> {
-    let num = |k: &str, v: &str| {
-        v.trim()
-            .parse::<f64>()
-            .map_err(|_| ApiError::BadRequest(format!("{k} is not a number")))
-    };
+    let num =
+        |k: &str, v: &str| v.trim().parse::<f64>().map_err(|_| ApiError::BadRequest(format!("{k} is not a number")));
     let (lat, lon) = match (q.get("lat"), q.get("lon"), q.get("location")) {
         (Some(lat), Some(lon), _) => (num("lat", lat)?, num("lon", lon)?),
         (_, _, Some(loc)) => {
-            let (lat, lon) = loc
-                .split_once(',')
-                .ok_or_else(|| ApiError::BadRequest("location must be lat,lon".into()))?;
+            let (lat, lon) =
+                loc.split_once(',').ok_or_else(|| ApiError::BadRequest("location must be lat,lon".into()))?;
             (num("lat", lat)?, num("lon", lon)?)
         }
-        _ => {
-            return Err(ApiError::BadRequest(
-                "lat and lon (or location) are required".into(),
-            ))
-        }
+        _ => return Err(ApiError::BadRequest("lat and lon (or location) are required".into())),
     };
-    if !(-90.0..=90.0).contains(&lat)
-        || !(-180.0..=180.0).contains(&lon)
-        || (lat == 0.0 && lon == 0.0)
-    {
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) || (lat == 0.0 && lon == 0.0) {
         return Err(ApiError::BadRequest("position out of range".into()));
     }
     Ok((lat, lon))

@@ -17,10 +17,7 @@ use super::AppState;
 /// The routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(
-            "/api/v1/crew/photo",
-            post(upload).layer(DefaultBodyLimit::max(store::MAX_PHOTO_BYTES)),
-        )
+        .route("/api/v1/crew/photo", post(upload).layer(DefaultBodyLimit::max(store::MAX_PHOTO_BYTES)))
         .route("/api/v1/incidents/{id}/photos/{photo}", get(show))
 }
 
@@ -47,19 +44,11 @@ pub async fn upload(
     body: Bytes,
 ) -> Result<Json<Uploaded>, ApiError> {
     let crew_id = app::ssr::work::crew_of(&state.ctx, &user).await?;
-    let incident = app::ssr::work::crew_incident(&state.ctx, crew_id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::Store(store::StoreError::Conflict(
-                "the crew is on no incident: no photo to keep".into(),
-            ))
-        })?;
+    let incident = app::ssr::work::crew_incident(&state.ctx, crew_id).await?.ok_or_else(|| {
+        ApiError::Store(store::StoreError::Conflict("the crew is on no incident: no photo to keep".into()))
+    })?;
     let at = state.ctx.engine.clock().now_ms();
-    let photo_id = state
-        .ctx
-        .store
-        .add_photo(incident, crew_id, at, &body)
-        .await?;
+    let photo_id = state.ctx.store.add_photo(incident, crew_id, at, &body).await?;
     Ok(Json(Uploaded { photo_id }))
 }
 
@@ -81,11 +70,5 @@ pub async fn show(
         .photo(id, photo)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("photo {photo} of incident {id}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime),
-            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
-        ],
-        bytes,
-    ))
+    Ok(([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "private, max-age=3600".to_owned())], bytes))
 }

@@ -30,28 +30,14 @@ impl Default for SignInRate {
 }
 
 /// Answers 429 to a sign-in request from an address over its rate.
-pub async fn limit_sign_in(
-    State(rate): State<SignInRate>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn limit_sign_in(State(rate): State<SignInRate>, request: Request, next: Next) -> Response {
     if request.method() == Method::POST && DOORS.contains(&request.uri().path()) {
         let (mut parts, body) = request.into_parts();
-        let ip = axum_client_ip::ClientIp::from_request_parts(&mut parts, &())
-            .await
-            .ok()
-            .map(|c| c.0);
+        let ip = axum_client_ip::ClientIp::from_request_parts(&mut parts, &()).await.ok().map(|c| c.0);
         if let Some(ip) = ip {
             if !rate.0.allow(&ip, app::ssr::auth::now_ms()) {
-                let body = ErrorBody {
-                    error: "too many sign-in requests from this address; wait a minute".into(),
-                };
-                return (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [("retry-after", "60")],
-                    Json(body),
-                )
-                    .into_response();
+                let body = ErrorBody { error: "too many sign-in requests from this address; wait a minute".into() };
+                return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "60")], Json(body)).into_response();
             }
         }
         return next.run(Request::from_parts(parts, body)).await;

@@ -68,35 +68,19 @@ pub fn add_to(doc: &mut OpenApi) {
                     .description(Some("as the admin pages send it (app::model)")),
             );
         }
-        let tag = if path.starts_with("/rpc/setup/") {
-            "setup"
-        } else {
-            "admin"
-        };
+        let tag = if path.starts_with("/rpc/setup/") { "setup" } else { "admin" };
         let operation = OperationBuilder::new()
             .tag(tag)
             .summary(Some(*summary))
             .request_body(Some(
                 RequestBodyBuilder::new()
-                    .content(
-                        "application/json",
-                        ContentBuilder::new().schema(Some(body.build())).build(),
-                    )
+                    .content("application/json", ContentBuilder::new().schema(Some(body.build())).build())
                     .build(),
             ))
-            .response(
-                "200",
-                ResponseBuilder::new().description("JSON: the answer, or the fields to fix"),
-            )
+            .response("200", ResponseBuilder::new().description("JSON: the answer, or the fields to fix"))
             .response("401", ResponseBuilder::new().description("not signed in"))
-            .response(
-                "403",
-                ResponseBuilder::new().description("the caller's role may not"),
-            )
+            .response("403", ResponseBuilder::new().description("the caller's role may not"))
             .build();
-        doc.paths.paths.insert(
-            (*path).to_owned(),
-            PathItem::new(HttpMethod::Post, operation),
-        );
+        doc.paths.paths.insert((*path).to_owned(), PathItem::new(HttpMethod::Post, operation));
     }
 }

@@ -26,10 +26,7 @@ pub async fn serve(listener: TcpListener, state: AppState) {
     let mut shutdown = state.shutdown.clone();
     let app = super::router(state);
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ);
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ);
     builder.http2().timer(TokioTimer::new());
     let builder = Arc::new(builder);
     let open = Arc::new(Semaphore::new(MAX_CONNECTIONS));
@@ -51,15 +48,11 @@ pub async fn serve(listener: TcpListener, state: AppState) {
             continue;
         };
         let app = app.clone();
-        let service = hyper::service::service_fn(
-            move |mut request: hyper::Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(ConnectInfo(peer));
-                tower::Service::call(&mut app.clone(), request)
-            },
-        );
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            tower::Service::call(&mut app.clone(), request)
+        });
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {
@@ -68,10 +61,7 @@ pub async fn serve(listener: TcpListener, state: AppState) {
             drop(permit);
         });
     }
-    if tokio::time::timeout(DRAIN, graceful.shutdown())
-        .await
-        .is_err()
-    {
+    if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
         tracing::debug!("web connections still open at shutdown");
     }
 }

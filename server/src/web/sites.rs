@@ -36,7 +36,12 @@ pub fn routes() -> Router<AppState> {
 
 /// The caller, if they may reach this site, as the engine's actor: staff, the site's
 /// owner, or (unless `owner_only`) one of its contacts with a login.
-async fn site_actor_as(state: &AppState, user: &SessionUser, site_id: i64, owner_only: bool) -> Result<Actor, ApiError> {
+async fn site_actor_as(
+    state: &AppState,
+    user: &SessionUser,
+    site_id: i64,
+    owner_only: bool,
+) -> Result<Actor, ApiError> {
     if STAFF.contains(&user.role) {
         return Ok(Actor::Operator(user.id));
     }
@@ -58,7 +63,11 @@ async fn site_actor(state: &AppState, user: &SessionUser, site_id: i64) -> Resul
 
 /// A site as its customer sees it: arming, test, suspension, open alarms (never a silent one).
 #[utoipa::path(get, path = "/api/v1/sites/{id}/status", params(("id" = i64, Path, description = "site id")), responses((status = 200, description = "the site", body = Object), (status = 401, description = "not signed in", body = super::error::ErrorBody), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody)))]
-pub async fn status(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>) -> Result<Json<CustomerSite>, ApiError> {
+pub async fn status(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<i64>,
+) -> Result<Json<CustomerSite>, ApiError> {
     site_actor(&state, &user, id).await?;
     let site = state.ctx.engine.read(move |e, now| e.customer_site(id, now)).await?;
     Ok(Json(site.ok_or_else(|| ApiError::NotFound(format!("site {id}")))?))
@@ -80,7 +89,12 @@ pub struct CancelAnswer {
 
 /// Cancels the site's alarm with the password, until a crew is dispatched.
 #[utoipa::path(post, path = "/api/v1/sites/{id}/cancel", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "`cancelled`, `crew_already_dispatched`, `wrong_password`, `locked` (after 3 wrong passwords on the alarm) or `nothing_to_cancel`", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
-pub async fn cancel(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, body: Bytes) -> Result<Json<CancelAnswer>, ApiError> {
+pub async fn cancel(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<CancelAnswer>, ApiError> {
     let actor = site_actor(&state, &user, id).await?;
     let b: CancelBody = json_body(&body)?;
     if b.password.trim().is_empty() {
@@ -104,7 +118,12 @@ pub struct PanicBody {
 
 /// Panic from the customer's phone, with its position if given.
 #[utoipa::path(post, path = "/api/v1/sites/{id}/panic", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "the incident opened", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody)))]
-pub async fn panic(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, body: Bytes) -> Result<Json<Reply>, ApiError> {
+pub async fn panic(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<Reply>, ApiError> {
     let actor = site_actor(&state, &user, id).await?;
     let b: PanicBody = if body.is_empty() { PanicBody::default() } else { json_body(&body)? };
     let position = b.lat.zip(b.lon).filter(|(lat, lon)| lat.abs() <= 90.0 && lon.abs() <= 180.0);
@@ -126,7 +145,12 @@ pub struct TestBody {
 
 /// Puts the site on test for some minutes (some zones or categories: operators only).
 #[utoipa::path(post, path = "/api/v1/sites/{id}/test", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "on test", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
-pub async fn start_test(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, body: Bytes) -> Result<Json<Reply>, ApiError> {
+pub async fn start_test(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<Reply>, ApiError> {
     let actor = site_actor_as(&state, &user, id, true).await?;
     let b: TestBody = json_body(&body)?;
     if !(1..=7 * 24 * 60).contains(&b.minutes) {
@@ -139,7 +163,11 @@ pub async fn start_test(State(state): State<AppState>, Signed(user): Signed, Pat
 
 /// Ends the site's test period now.
 #[utoipa::path(delete, path = "/api/v1/sites/{id}/test", params(("id" = i64, Path, description = "site id")), responses((status = 200, description = "live again", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
-pub async fn end_test(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>) -> Result<Json<Reply>, ApiError> {
+pub async fn end_test(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<i64>,
+) -> Result<Json<Reply>, ApiError> {
     let actor = site_actor_as(&state, &user, id, true).await?;
     Ok(Json(state.ctx.engine.command(actor, Command::EndTest { site_id: id }).await?))
 }
@@ -157,7 +185,12 @@ pub struct ScheduleChangeBody {
 
 /// A temporary change of one day's opening hours (working late, closed).
 #[utoipa::path(post, path = "/api/v1/sites/{id}/schedule-change", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "changed", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
-pub async fn schedule_change(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, body: Bytes) -> Result<Json<Reply>, ApiError> {
+pub async fn schedule_change(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<Reply>, ApiError> {
     let actor = site_actor_as(&state, &user, id, true).await?;
     let b: ScheduleChangeBody = json_body(&body)?;
     let hours = match (b.open, b.close) {
@@ -165,7 +198,13 @@ pub async fn schedule_change(State(state): State<AppState>, Signed(user): Signed
         (None, None) => None,
         _ => return Err(ApiError::BadRequest("close: give both times, closing after opening".into())),
     };
-    Ok(Json(state.ctx.engine.command(actor, Command::ScheduleChange { site_id: id, change: TempChange { date: b.date, hours } }).await?))
+    Ok(Json(
+        state
+            .ctx
+            .engine
+            .command(actor, Command::ScheduleChange { site_id: id, change: TempChange { date: b.date, hours } })
+            .await?,
+    ))
 }
 
 /// Which year.
@@ -177,7 +216,12 @@ pub struct YearParam {
 
 /// The dispatch counters of a year: included, used, free, billable.
 #[utoipa::path(get, path = "/api/v1/sites/{id}/billing", params(("id" = i64, Path, description = "site id"), ("year" = Option<i32>, Query, description = "calendar year")), responses((status = 200, description = "the year's account", body = Object), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody)))]
-pub async fn billing(State(state): State<AppState>, Signed(user): Signed, Path(id): Path<i64>, Query(p): Query<YearParam>) -> Result<Json<YearAccount>, ApiError> {
+pub async fn billing(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<i64>,
+    Query(p): Query<YearParam>,
+) -> Result<Json<YearAccount>, ApiError> {
     let actor = site_actor_as(&state, &user, id, true).await?;
     let company = matches!(actor, Actor::Operator(_));
     let account = state
@@ -187,7 +231,11 @@ pub async fn billing(State(state): State<AppState>, Signed(user): Signed, Path(i
             let tz = e.site(id)?.info.time_zone;
             let year = p.year.unwrap_or_else(|| engine::rules::billing::year_of(now, tz));
             // Staff see the company's books; the customer never a silent (duress) dispatch.
-            if company { e.billing(id, year) } else { e.customer_billing(id, year) }
+            if company {
+                e.billing(id, year)
+            } else {
+                e.customer_billing(id, year)
+            }
         })
         .await?;
     Ok(Json(account.ok_or_else(|| ApiError::NotFound(format!("site {id}")))?))
@@ -207,25 +255,45 @@ pub struct SuspendBody {
 /// The end is at most `--max-suspension-days` away. Fire, panic, duress and medical alarms
 /// of a suspended site still reach the operators.
 #[utoipa::path(post, path = "/api/v1/sites/{id}/suspend", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "done", body = Object), (status = 403, description = "not a supervisor or admin", body = super::error::ErrorBody), (status = 404, description = "no such site", body = super::error::ErrorBody), (status = 422, description = "no reason, or the end is missing, past or too far", body = super::error::ErrorBody)))]
-pub async fn suspend(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(id): Path<i64>, body: Bytes) -> Result<Json<Reply>, ApiError> {
+pub async fn suspend(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<Reply>, ApiError> {
     let user = auth::require(&state.ctx.store, &headers, &[Role::Supervisor, Role::Admin]).await?;
     let b: SuspendBody = json_body(&body)?;
-    let reason = b.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(|r| r.chars().take(500).collect::<String>());
+    let reason =
+        b.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(|r| r.chars().take(500).collect::<String>());
     if let Some(until) = b.until_ms {
         let now = state.ctx.engine.clock().now_ms();
         if reason.is_none() {
             return Err(ApiError::BadRequest("a suspension needs a reason".into()));
         }
         if until <= now || until - now > state.max_suspension_ms {
-            return Err(ApiError::BadRequest(format!("the end must be in the future and at most {} days away", state.max_suspension_ms / 86_400_000)));
+            return Err(ApiError::BadRequest(format!(
+                "the end must be in the future and at most {} days away",
+                state.max_suspension_ms / 86_400_000
+            )));
         }
     }
-    Ok(Json(state.ctx.engine.command(Actor::Operator(user.id), Command::Suspend { site_id: id, until_ms: b.until_ms, reason }).await?))
+    Ok(Json(
+        state
+            .ctx
+            .engine
+            .command(Actor::Operator(user.id), Command::Suspend { site_id: id, until_ms: b.until_ms, reason })
+            .await?,
+    ))
 }
 
 /// Replaces the site's engine settings: kind, plans, windows, schedule, overrides, billing terms (supervisor, admin).
 #[utoipa::path(put, path = "/api/v1/sites/{id}/settings", params(("id" = i64, Path, description = "site id")), request_body = Object, responses((status = 200, description = "stored and in force", body = Object), (status = 403, description = "not staff", body = super::error::ErrorBody), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody), (status = 422, description = "not possible now, or a field is not acceptable", body = super::error::ErrorBody)))]
-pub async fn put_settings(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(id): Path<i64>, body: Bytes) -> Result<Json<SiteSettings>, ApiError> {
+pub async fn put_settings(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<SiteSettings>, ApiError> {
     let user = auth::require(&state.ctx.store, &headers, &[Role::Supervisor, Role::Admin]).await?;
     let settings: SiteSettings = json_body(&body)?;
     if state.ctx.store.site(id).await?.is_none() {
@@ -240,7 +308,13 @@ pub async fn put_settings(State(state): State<AppState>, headers: axum::http::He
     state
         .ctx
         .store
-        .append_audit(&store::NewAudit { at_ms: now, actor_user_id: Some(user.id), action: "site.settings".into(), subject: Some(format!("site:{id}")), detail: Some(json) })
+        .append_audit(&store::NewAudit {
+            at_ms: now,
+            actor_user_id: Some(user.id),
+            action: "site.settings".into(),
+            subject: Some(format!("site:{id}")),
+            detail: Some(json),
+        })
         .await?;
     state.ctx.engine.reload_site(id).await?;
     Ok(Json(settings))
@@ -259,7 +333,12 @@ pub struct CrewReportBody {
 
 /// A crew's status and position (staff on the crew's behalf).
 #[utoipa::path(post, path = "/api/v1/crews/{id}/report", params(("id" = i64, Path, description = "crew id")), request_body = Object, responses((status = 200, description = "recorded", body = Object), (status = 403, description = "not staff", body = super::error::ErrorBody), (status = 404, description = "no such incident or site (or not yours)", body = super::error::ErrorBody)))]
-pub async fn crew_report(State(state): State<AppState>, Staff(user): Staff, Path(id): Path<i64>, Json(b): Json<CrewReportBody>) -> Result<Json<Reply>, ApiError> {
+pub async fn crew_report(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Path(id): Path<i64>,
+    Json(b): Json<CrewReportBody>,
+) -> Result<Json<Reply>, ApiError> {
     let command = Command::CrewReport { crew_id: id, status: b.status, position: b.lat.zip(b.lon) };
     Ok(Json(state.ctx.engine.command(Actor::Operator(user.id), command).await?))
 }

@@ -22,39 +22,24 @@ pub struct Slot {
 impl StreamSlots {
     /// A place for one more stream of `user_id`, or `None` when it has its most open.
     pub fn open(&self, user_id: i64) -> Option<Slot> {
-        let mut map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let open = map.entry(user_id).or_insert(0);
         if *open >= STREAMS_PER_LOGIN {
             return None;
         }
         *open += 1;
-        Some(Slot {
-            slots: self.clone(),
-            user_id,
-        })
+        Some(Slot { slots: self.clone(), user_id })
     }
 
     /// Streams `user_id` has open now.
     pub fn open_for(&self, user_id: i64) -> usize {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&user_id)
-            .copied()
-            .unwrap_or(0)
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&user_id).copied().unwrap_or(0)
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let mut map = self
-            .slots
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self.slots.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(open) = map.get_mut(&self.user_id) {
             *open = open.saturating_sub(1);
             if *open == 0 {
@@ -79,9 +64,7 @@ mod tests {
     #[test]
     fn a_login_holds_at_most_its_share_and_a_closed_stream_frees_its_place() {
         let slots = StreamSlots::default();
-        let held: Vec<Slot> = (0..STREAMS_PER_LOGIN)
-            .map(|_| slots.open(7).unwrap())
-            .collect();
+        let held: Vec<Slot> = (0..STREAMS_PER_LOGIN).map(|_| slots.open(7).unwrap()).collect();
         assert!(slots.open(7).is_none());
         assert!(slots.open(8).is_some(), "other logins have their own");
         drop(held);

@@ -19,7 +19,10 @@ use super::AppState;
     (status = 403, description = "not staff"),
     (status = 429, description = "this login has its most live streams open"),
 ))]
-pub async fn signal_stream(Staff(user): Staff, State(state): State<AppState>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, super::error::ApiError> {
+pub async fn signal_stream(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, super::error::ApiError> {
     let slot = super::ops::stream_slot(&state, user.id)?;
     let mut shutdown = state.shutdown.clone();
     let stop = async move {
@@ -27,7 +30,9 @@ pub async fn signal_stream(Staff(user): Staff, State(state): State<AppState>) ->
     };
     let stream = BroadcastStream::new(state.ctx.signals.subscribe()).take_until(stop).map(|item| {
         Ok(match item {
-            Ok(view) => Event::default().event("signal").json_data(&view).unwrap_or_else(|_| Event::default().event("lagged")),
+            Ok(view) => {
+                Event::default().event("signal").json_data(&view).unwrap_or_else(|_| Event::default().event("lagged"))
+            }
             Err(BroadcastStreamRecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
         })
     });

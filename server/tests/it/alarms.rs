@@ -1,10 +1,9 @@
 //! The alarm engine end to end: real DC-09 frames into a running Vigil, the customer's and
 //! the operator's HTTP API, and the engine's clock moved forward by hand.
 
-
+use crate::support::{frame, spawn_app, TestApp, SAFE_WORD};
 use dc09::{Frame, Token, XData};
 use serde_json::{json, Value};
-use crate::support::{frame, spawn_app, TestApp, SAFE_WORD};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
@@ -83,18 +82,26 @@ async fn burglary_cancelled_by_the_customer_in_time_sends_no_crew() {
     let opened = alarm["opened_at_ms"].as_i64().unwrap();
     assert_eq!(alarm["cancel_until_ms"].as_i64().unwrap(), opened + 150 * SEC);
     advance(&app, 100 * SEC).await;
-    let wrong = post(&customer, app.url(&format!("/api/v1/sites/{}/cancel", app.site)), json!({ "password": "guess" })).await;
+    let wrong =
+        post(&customer, app.url(&format!("/api/v1/sites/{}/cancel", app.site)), json!({ "password": "guess" })).await;
     assert_eq!(wrong["result"], "wrong_password");
-    let answer = post(&customer, app.url(&format!("/api/v1/sites/{}/cancel", app.site)), json!({ "password": SAFE_WORD })).await;
+    let answer =
+        post(&customer, app.url(&format!("/api/v1/sites/{}/cancel", app.site)), json!({ "password": SAFE_WORD })).await;
     assert_eq!(answer["result"], "cancelled");
     advance(&app, 10 * MIN).await;
     let inc = only_incident(&app, false).await;
-    assert_eq!((inc["status"].as_str(), inc["resolution"].as_str(), &inc["crew_id"]), (Some("closed"), Some("cancelled"), &Value::Null));
+    assert_eq!(
+        (inc["status"].as_str(), inc["resolution"].as_str(), &inc["crew_id"]),
+        (Some("closed"), Some("cancelled"), &Value::Null)
+    );
     let actions = journal(&app, inc["id"].as_i64().unwrap()).await;
     assert!(actions.contains(&"warning".to_owned()) && actions.contains(&"closed".to_owned()), "{actions:?}");
     assert!(!actions.contains(&"dispatched".to_owned()));
     let mail = app.store.list_outbox(Some(inc["id"].as_i64().unwrap()), 10).await.unwrap();
-    assert!(mail.iter().any(|m| m.channel == "email" && m.recipient == "ana@example.org"), "the customer was told: {mail:?}");
+    assert!(
+        mail.iter().any(|m| m.channel == "email" && m.recipient == "ana@example.org"),
+        "the customer was told: {mail:?}"
+    );
     app.stop().await;
 }
 
@@ -112,7 +119,8 @@ async fn burglary_without_a_cancel_dispatches_the_nearest_crew_and_a_late_cancel
     assert_eq!(inc["crew_id"].as_i64(), Some(echo1.id), "Echo 1 is the nearest");
     assert_eq!(echo1.status, "dispatched");
     let customer = app.signed_in("customer").await;
-    let answer = post(&customer, app.url(&format!("/api/v1/sites/{}/cancel", app.site)), json!({ "password": SAFE_WORD })).await;
+    let answer =
+        post(&customer, app.url(&format!("/api/v1/sites/{}/cancel", app.site)), json!({ "password": SAFE_WORD })).await;
     assert_eq!(answer["result"], "crew_already_dispatched");
     let inc = only_incident(&app, true).await;
     assert_eq!(inc["status"], "dispatched");
@@ -139,7 +147,14 @@ async fn duress_looks_like_a_normal_disarm_to_the_customer_and_tops_the_operator
     assert_eq!(queue[0]["silent"], true);
     let duress = queue[0]["id"].as_i64().unwrap();
     assert!(app.store.list_outbox(Some(duress), 10).await.unwrap().is_empty(), "nobody at the site is told");
-    let text = customer.get(app.url(&format!("/api/v1/sites/{}/status", app.site))).send().await.unwrap().text().await.unwrap();
+    let text = customer
+        .get(app.url(&format!("/api/v1/sites/{}/status", app.site)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!text.to_lowercase().contains("duress"), "{text}");
     let resp = customer.get(app.url("/api/v1/incidents")).send().await.unwrap();
     assert_eq!(resp.status(), 403, "customers never list incidents");
@@ -193,9 +208,15 @@ async fn a_site_left_disarmed_after_closing_time_raises_fail_to_close() {
     if local(app.engine().clock().now_ms()).hour() >= 22 {
         app.engine().clock().advance(3 * 60 * MIN);
     }
-    let close = local(app.engine().clock().now_ms() + 10 * MIN).time().with_second(0).unwrap().with_nanosecond(0).unwrap();
+    let close =
+        local(app.engine().clock().now_ms() + 10 * MIN).time().with_second(0).unwrap().with_nanosecond(0).unwrap();
     let hours = json!({ "open": "00:00:00", "close": close.format("%H:%M:%S").to_string() });
-    put_settings(&app, app.site, json!({ "schedule": { "days": [hours, hours, hours, hours, hours, hours, hours], "tolerance_min": 0 } })).await;
+    put_settings(
+        &app,
+        app.site,
+        json!({ "schedule": { "days": [hours, hours, hours, hours, hours, hours, hours], "tolerance_min": 0 } }),
+    )
+    .await;
     send_settled(&app, &[cid(1, "1401 01 001")]).await;
     assert!(incidents(&app, true).await.is_empty(), "disarmed during opening hours");
     advance(&app, 11 * MIN).await;
@@ -214,7 +235,15 @@ async fn a_standing_vehicle_gets_a_crew_and_a_moving_one_goes_to_the_police() {
     for (account, moving) in [("5678", false), ("5679", true)] {
         let site = app
             .store
-            .create_site(&store::NewSite { name: format!("Van {account}"), address: "-".into(), city: "București".into(), lat: 44.43, lon: 26.10, time_zone: "Europe/Bucharest".into(), owner_user_id: None })
+            .create_site(&store::NewSite {
+                name: format!("Van {account}"),
+                address: "-".into(),
+                city: "București".into(),
+                lat: 44.43,
+                lon: 26.10,
+                time_zone: "Europe/Bucharest".into(),
+                owner_user_id: None,
+            })
             .await
             .unwrap();
         app.store.create_account(site, account).await.unwrap();
@@ -263,8 +292,20 @@ async fn billing_counters_over_a_year_of_incidents() {
     let app = spawn_app().await;
     let tz: chrono_tz::Tz = "Europe/Bucharest".parse().unwrap();
     let now = app.engine().clock().now_ms();
-    let year = chrono::DateTime::from_timestamp_millis(now).unwrap().with_timezone(&tz).format("%Y").to_string().parse::<i32>().unwrap() + 1;
-    let jan10 = chrono::NaiveDate::from_ymd_opt(year, 1, 10).unwrap().and_hms_opt(12, 0, 0).unwrap().and_utc().timestamp_millis();
+    let year = chrono::DateTime::from_timestamp_millis(now)
+        .unwrap()
+        .with_timezone(&tz)
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap()
+        + 1;
+    let jan10 = chrono::NaiveDate::from_ymd_opt(year, 1, 10)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis();
     app.engine().clock().advance(jan10 - now);
     let start = app.engine().clock().now_ms();
     put_settings(&app, app.site, json!({ "billing": { "connected_at_ms": start - 400 * 24 * 60 * MIN, "warranty_until_ms": start + 400 * 24 * 60 * MIN, "included_per_year": 4 }, "price": { "per_dispatch_minor": 25000, "currency": "RON" } })).await;
@@ -275,7 +316,12 @@ async fn billing_counters_over_a_year_of_incidents() {
         advance(&app, 151 * SEC).await;
         let inc = only_incident(&app, true).await;
         assert_eq!(inc["status"], "dispatched");
-        post(&operator, app.url(&format!("/api/v1/incidents/{}/close", inc["id"])), json!({ "resolution": resolution, "recall_crews": true })).await;
+        post(
+            &operator,
+            app.url(&format!("/api/v1/incidents/{}/close", inc["id"])),
+            json!({ "resolution": resolution, "recall_crews": true }),
+        )
+        .await;
         advance(&app, 40 * 24 * 60 * MIN).await;
     }
     let customer = app.signed_in("customer").await;
@@ -290,13 +336,23 @@ async fn billing_counters_over_a_year_of_incidents() {
     // The monthly reports of the service review: January held the first false call (free),
     // February the second (one of the included).
     let boss = app.signed_in("supervisor").await;
-    let month = |m: u32| post(&boss, app.url("/rpc/admin/monthly"), json!({ "account": "1234", "month": format!("{year}-{m:02}") }));
+    let month = |m: u32| {
+        post(&boss, app.url("/rpc/admin/monthly"), json!({ "account": "1234", "month": format!("{year}-{m:02}") }))
+    };
     let january = month(1).await;
     let r = &january["Ok"];
-    assert_eq!((r["total"].as_u64(), r["dispatches"].as_u64(), r["free"].as_u64(), r["false_alarms"].as_u64()), (Some(1), Some(1), Some(1), Some(1)), "{january}");
+    assert_eq!(
+        (r["total"].as_u64(), r["dispatches"].as_u64(), r["free"].as_u64(), r["false_alarms"].as_u64()),
+        (Some(1), Some(1), Some(1), Some(1)),
+        "{january}"
+    );
     assert_eq!(r["by_category"], json!([["Burglary", 1]]));
     let february = month(2).await;
-    assert_eq!((february["Ok"]["included"].as_u64(), february["Ok"]["billed"].as_u64()), (Some(1), Some(0)), "{february}");
+    assert_eq!(
+        (february["Ok"]["included"].as_u64(), february["Ok"]["billed"].as_u64()),
+        (Some(1), Some(0)),
+        "{february}"
+    );
     // September's dispatch is past the included ones: billed at the contract's price.
     let september = month(9).await;
     assert_eq!(september["Ok"]["billed_amount"], "1 × 250.00 RON = 250.00 RON", "{september}");
@@ -314,7 +370,15 @@ async fn a_storm_of_2000_alarms_folds_into_a_few_groups_with_fire_still_first() 
         let (lat, lon) = areas[(n % 4) as usize];
         let site = app
             .store
-            .create_site(&store::NewSite { name: format!("Storm {n}"), address: "-".into(), city: "-".into(), lat: lat + f64::from(n % 50) * 0.0002, lon, time_zone: "Europe/Bucharest".into(), owner_user_id: None })
+            .create_site(&store::NewSite {
+                name: format!("Storm {n}"),
+                address: "-".into(),
+                city: "-".into(),
+                lat: lat + f64::from(n % 50) * 0.0002,
+                lon,
+                time_zone: "Europe/Bucharest".into(),
+                owner_user_id: None,
+            })
             .await
             .unwrap();
         let account = format!("{:04X}", 0x4000 + n);
@@ -362,7 +426,15 @@ async fn an_incident_nobody_claims_alerts_the_supervisors_on_shift_by_sms_and_em
     let inc = only_incident(&app, true).await["id"].as_i64().unwrap();
     let alerts = |app: &TestApp| {
         let store = app.store.clone();
-        async move { store.list_outbox(Some(inc), 50).await.unwrap().into_iter().filter(|m| m.subject.contains("not claimed")).collect::<Vec<_>>() }
+        async move {
+            store
+                .list_outbox(Some(inc), 50)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|m| m.subject.contains("not claimed"))
+                .collect::<Vec<_>>()
+        }
     };
     advance(&app, 30 * SEC).await;
     assert!(alerts(&app).await.is_empty(), "not yet late");
@@ -381,23 +453,43 @@ async fn an_incident_nobody_claims_alerts_the_supervisors_on_shift_by_sms_and_em
 async fn a_duress_code_and_billing_terms_set_on_the_admin_page_take_effect() {
     let app = spawn_app().await;
     let boss = app.signed_in("supervisor").await;
-    let rules = |duress: &str, connected: &str| json!({ "site_id": app.site, "rules": {
+    let rules = |duress: &str, connected: &str| {
+        json!({ "site_id": app.site, "rules": {
         "duress_user": duress, "duress_shown_as": "1", "cancel_window_s": "150", "fire_cancel_window_s": "120",
-        "life_sign": "", "crew_sla_min": "25", "connected": connected, "warranty_until": "2026-03-31", "included_per_year": "2" } });
+        "life_sign": "", "crew_sla_min": "25", "connected": connected, "warranty_until": "2026-03-31", "included_per_year": "2" } })
+    };
     let bad = post(&boss, app.url("/rpc/admin/site-rules"), rules("nine", "")).await;
     assert_eq!(bad["fields"][0], json!(["duress_user", "A panel user number: 1 to 6 digits, or nothing."]));
     let ok = post(&boss, app.url("/rpc/admin/site-rules"), rules("9", "2026-01-15")).await;
     assert_eq!(ok["fields"], json!([]));
     let settings: Value = serde_json::from_str(&app.store.site_settings(app.site).await.unwrap().unwrap()).unwrap();
-    assert_eq!((settings["duress_user"].as_str(), settings["billing"]["included_per_year"].as_u64(), settings["crew_sla_ms"].as_i64()), (Some("9"), Some(2), Some(25 * MIN)));
+    assert_eq!(
+        (
+            settings["duress_user"].as_str(),
+            settings["billing"]["included_per_year"].as_u64(),
+            settings["crew_sla_ms"].as_i64()
+        ),
+        (Some("9"), Some(2), Some(25 * MIN))
+    );
     // 2026-03-31 23:59:59.999 in Bucharest (UTC+3 in summer time).
     assert_eq!(settings["billing"]["warranty_until_ms"].as_i64(), Some(1_774_990_799_999));
     send_settled(&app, &[cid(1, "1401 01 009")]).await;
     let operator = app.signed_in("operator").await;
     let queue = get(&operator, app.url("/api/v1/queue")).await;
     assert_eq!(queue[0]["category"], "duress", "the duress code set on the page raises a duress alarm: {queue:#?}");
-    let detail: Value = boss.post(app.url("/rpc/admin/site")).form(&[("site_id", app.site.to_string())]).send().await.unwrap().json().await.unwrap();
-    assert_eq!((detail["rules"]["connected"].as_str(), detail["rules"]["warranty_until"].as_str()), (Some("2026-01-15"), Some("2026-03-31")));
+    let detail: Value = boss
+        .post(app.url("/rpc/admin/site"))
+        .form(&[("site_id", app.site.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (detail["rules"]["connected"].as_str(), detail["rules"]["warranty_until"].as_str()),
+        (Some("2026-01-15"), Some("2026-03-31"))
+    );
 
     // Opening hours past midnight on Fridays; a day that opens and closes at once is refused.
     let mut days = vec![json!(["", ""]); 7];
@@ -429,7 +521,15 @@ async fn a_duress_code_and_billing_terms_set_on_the_admin_page_take_effect() {
         .await
         .unwrap();
     assert_eq!(windows, Some(2));
-    let detail: Value = boss.post(app.url("/rpc/admin/site")).form(&[("site_id", app.site.to_string())]).send().await.unwrap().json().await.unwrap();
+    let detail: Value = boss
+        .post(app.url("/rpc/admin/site"))
+        .form(&[("site_id", app.site.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(detail["hours"]["later"][1], json!(["14:00", "18:00"]));
     app.stop().await;
 }
@@ -441,12 +541,21 @@ async fn plans_and_overrides_made_on_the_admin_pages_are_what_the_engine_follows
     let admin = app.signed_in_admin().await;
     let step = |kind: &str, auto: bool, seconds: &str, text: &str| json!({ "kind": kind, "auto": auto, "seconds": seconds, "text": text });
 
-    let bad = post(&boss, app.url("/rpc/admin/site-plan"), json!({ "site_id": app.site, "category": "burglary", "steps": [step("wait", true, "0", "")] })).await;
+    let bad = post(
+        &boss,
+        app.url("/rpc/admin/site-plan"),
+        json!({ "site_id": app.site, "category": "burglary", "steps": [step("wait", true, "0", "")] }),
+    )
+    .await;
     assert_eq!(bad["fields"][0], json!(["step0", "Wait 1 to 3600 seconds."]));
     // The centre's fire plan (seed 001): the fire brigade at once, no crew of ours.
     let fire = json!({ "category": "fire", "steps": [step("notify_fire", false, "", ""), step("notify_customer", true, "", "")] });
     assert_eq!(post(&admin, app.url("/rpc/admin/centre-plan"), fire).await["fields"], json!([]));
-    assert_eq!(app.engine().read(|e, _| e.centre_plans().len()).await.unwrap(), 1, "the engine has the centre's plan at once");
+    assert_eq!(
+        app.engine().read(|e, _| e.centre_plans().len()).await.unwrap(),
+        1,
+        "the engine has the centre's plan at once"
+    );
     // This site's own burglary plan starts with an instruction.
     let own = json!({ "site_id": app.site, "category": "burglary", "steps": [
         step("instruction", false, "", "Ring the caretaker on 0740 000 000"), step("call_contacts", false, "", ""), step("dispatch", true, "", "")
@@ -458,9 +567,21 @@ async fn plans_and_overrides_made_on_the_admin_pages_are_what_the_engine_follows
     let ok = post(&boss, app.url("/rpc/admin/site-overrides"), json!({ "site_id": app.site, "overrides": [{ "protocol": "cid", "code": "134", "category": "panic", "priority": "1" }] })).await;
     assert_eq!(ok["fields"], json!([]));
 
-    let detail: Value = boss.post(app.url("/rpc/admin/site")).form(&[("site_id", app.site.to_string())]).send().await.unwrap().json().await.unwrap();
-    let source = |c: &str| detail["plans"].as_array().unwrap().iter().find(|p| p["category"] == c).map(|p| p["source"].clone());
-    assert_eq!((source("burglary"), source("fire"), source("panic")), (Some(json!("site")), Some(json!("centre")), Some(json!("built-in"))));
+    let detail: Value = boss
+        .post(app.url("/rpc/admin/site"))
+        .form(&[("site_id", app.site.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let source =
+        |c: &str| detail["plans"].as_array().unwrap().iter().find(|p| p["category"] == c).map(|p| p["source"].clone());
+    assert_eq!(
+        (source("burglary"), source("fire"), source("panic")),
+        (Some(json!("site")), Some(json!("centre")), Some(json!("built-in")))
+    );
     assert_eq!(detail["overrides"][0]["code"], "134");
 
     send_settled(&app, &[cid(1, "1130 01 003")]).await;
@@ -470,15 +591,29 @@ async fn plans_and_overrides_made_on_the_admin_pages_are_what_the_engine_follows
     assert_eq!(inc["steps"][0]["step"]["text"], "Ring the caretaker on 0740 000 000");
     send_settled(&app, &[cid(2, "1134 01 005")]).await;
     let inc = only_incident(&app, true).await;
-    assert_eq!((inc["category"].as_str(), inc["priority"].as_i64()), (Some("panic"), Some(1)), "the override made it a panic: {inc:#?}");
+    assert_eq!(
+        (inc["category"].as_str(), inc["priority"].as_i64()),
+        (Some("panic"), Some(1)),
+        "the override made it a panic: {inc:#?}"
+    );
 
     // Back to the centre's plan; the journal has every change.
-    let reset = post(&boss, app.url("/rpc/admin/site-plan"), json!({ "site_id": app.site, "category": "burglary", "steps": null })).await;
+    let reset = post(
+        &boss,
+        app.url("/rpc/admin/site-plan"),
+        json!({ "site_id": app.site, "category": "burglary", "steps": null }),
+    )
+    .await;
     assert_eq!(reset["fields"], json!([]));
     let audit = app.store.list_audit(20).await.unwrap();
-    let said = |action: &str, text: &str| audit.iter().any(|a| a.action == action && a.detail.as_deref().unwrap_or_default().contains(text));
+    let said = |action: &str, text: &str| {
+        audit.iter().any(|a| a.action == action && a.detail.as_deref().unwrap_or_default().contains(text))
+    };
     assert!(said("centre.plan", "Fire: Notify the fire brigade, Notify the customer (auto)"), "{audit:#?}");
-    assert!(said("site.plan", "Burglary: Ring the caretaker on 0740 000 000, Call the contacts in order, Dispatch the nearest crew (auto)"));
+    assert!(said(
+        "site.plan",
+        "Burglary: Ring the caretaker on 0740 000 000, Call the contacts in order, Dispatch the nearest crew (auto)"
+    ));
     assert!(said("site.plan", "Burglary: the centre's plan"));
     assert!(said("site.overrides", "CID 134 → Panic (priority 1)"));
     app.stop().await;
@@ -492,7 +627,12 @@ async fn a_removed_account_is_no_longer_its_sites_and_its_number_is_free() {
     assert_eq!(post(&boss, app.url("/rpc/admin/account-paths"), paths).await["fields"], json!([]));
     app.supervision().sync(app.engine().clock().now_ms()).await.unwrap();
     let supervised = app.supervision().len();
-    let resp = boss.post(app.url("/rpc/admin/account-remove")).json(&json!({ "site_id": app.site, "number": "1234" })).send().await.unwrap();
+    let resp = boss
+        .post(app.url("/rpc/admin/account-remove"))
+        .json(&json!({ "site_id": app.site, "number": "1234" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
     app.supervision().sync(app.engine().clock().now_ms()).await.unwrap();
     assert_eq!(app.supervision().len(), supervised - 1, "its link is no longer supervised");
@@ -504,9 +644,20 @@ async fn a_removed_account_is_no_longer_its_sites_and_its_number_is_free() {
     assert_eq!(reply.token, Token::Duh, "its panel is no longer received");
     app.engine().settle().await.unwrap();
     assert!(incidents(&app, true).await.is_empty(), "no incident for the site it left");
-    let again = post(&boss, app.url("/rpc/admin/account-add"), json!({ "site_id": app.site, "number": "1234", "key_format": "hex", "key": "", "paths": [] })).await;
+    let again = post(
+        &boss,
+        app.url("/rpc/admin/account-add"),
+        json!({ "site_id": app.site, "number": "1234", "key_format": "hex", "key": "", "paths": [] }),
+    )
+    .await;
     assert_eq!(again["fields"], json!([]), "the number can be given again");
-    assert!(app.store.list_audit(10).await.unwrap().iter().any(|a| a.action == "account.remove" && a.subject.as_deref() == Some("1234")));
+    assert!(app
+        .store
+        .list_audit(10)
+        .await
+        .unwrap()
+        .iter()
+        .any(|a| a.action == "account.remove" && a.subject.as_deref() == Some("1234")));
     app.stop().await;
 }
 
@@ -516,7 +667,12 @@ async fn holidays_and_changes_of_single_days_are_set_on_the_admin_pages() {
     let boss = app.signed_in("supervisor").await;
     let admin = app.signed_in_admin().await;
 
-    let bad = post(&admin, app.url("/rpc/admin/holidays-save"), json!({ "holidays": [{ "date": "2026-12-01", "name": "" }] })).await;
+    let bad = post(
+        &admin,
+        app.url("/rpc/admin/holidays-save"),
+        json!({ "holidays": [{ "date": "2026-12-01", "name": "" }] }),
+    )
+    .await;
     assert_eq!(bad["fields"][0], json!(["holiday0", "Name the holiday (at most 80 characters)."]));
     let ok = post(&admin, app.url("/rpc/admin/holidays-save"), json!({ "holidays": [{ "date": "2027-12-25", "name": "Crăciunul" }, { "date": "2027-12-01", "name": "Ziua Națională" }] })).await;
     assert_eq!(ok["fields"], json!([]));
@@ -531,7 +687,8 @@ async fn holidays_and_changes_of_single_days_are_set_on_the_admin_pages() {
     assert_eq!(settings["closed_on_holidays"], true);
 
     let tz: chrono_tz::Tz = "Europe/Bucharest".parse().unwrap();
-    let today = chrono::DateTime::from_timestamp_millis(app.engine().clock().now_ms()).unwrap().with_timezone(&tz).date_naive();
+    let today =
+        chrono::DateTime::from_timestamp_millis(app.engine().clock().now_ms()).unwrap().with_timezone(&tz).date_naive();
     let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
     let change = |date: String, open: &str, close: &str, remove: bool| json!({ "site_id": app.site, "date": date, "open": open, "close": close, "remove": remove });
     let past = post(&boss, app.url("/rpc/admin/hours-change"), change(day(-1), "", "", false)).await;
@@ -540,7 +697,15 @@ async fn holidays_and_changes_of_single_days_are_set_on_the_admin_pages() {
     assert_eq!(late["Ok"], json!([{ "date": day(3), "hours": "08:00-21:00" }]));
     let closed = post(&boss, app.url("/rpc/admin/hours-change"), change(day(5), "", "", false)).await;
     assert_eq!(closed["Ok"][1], json!({ "date": day(5), "hours": "closed" }));
-    let detail: Value = boss.post(app.url("/rpc/admin/site")).form(&[("site_id", app.site.to_string())]).send().await.unwrap().json().await.unwrap();
+    let detail: Value = boss
+        .post(app.url("/rpc/admin/site"))
+        .form(&[("site_id", app.site.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(detail["hour_changes"].as_array().unwrap().len(), 2);
     assert_eq!(detail["hours"]["closed_on_holidays"], true);
     let removed = post(&boss, app.url("/rpc/admin/hours-change"), change(day(3), "", "", true)).await;
@@ -550,7 +715,10 @@ async fn holidays_and_changes_of_single_days_are_set_on_the_admin_pages() {
     for action in ["centre.holidays", "site.hours", "site.hours_change", "site.hours_change_removed"] {
         assert!(audit.iter().any(|a| a.action == action), "{action}");
     }
-    assert!(audit.iter().any(|a| a.action == "site.hours" && a.detail.as_deref().unwrap_or_default().contains("closed on public holidays")));
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "site.hours"
+            && a.detail.as_deref().unwrap_or_default().contains("closed on public holidays")));
     app.stop().await;
 }
 
@@ -559,17 +727,24 @@ async fn a_contact_gets_the_alarm_in_their_own_language() {
     let app = spawn_app().await;
     let boss = app.signed_in("supervisor").await;
     let form = json!({ "name": "Ilona Kovács", "phone": "+36301234567", "email": "ilona@example.hu", "language": "hu", "sms": true });
-    let saved = post(&boss, app.url("/rpc/admin/contact"), json!({ "site_id": app.site, "contact_id": null, "form": form })).await;
+    let saved =
+        post(&boss, app.url("/rpc/admin/contact"), json!({ "site_id": app.site, "contact_id": null, "form": form }))
+            .await;
     assert_eq!(saved["fields"], json!([]));
     send_settled(&app, &[cid(1, "1130 01 003")]).await;
     let inc = only_incident(&app, true).await;
     let sent = app.store.list_outbox(Some(inc["id"].as_i64().unwrap()), 20).await.unwrap();
-    let to = |recipient: &str| sent.iter().find(|m| m.recipient == recipient).unwrap_or_else(|| panic!("nothing to {recipient}: {sent:#?}"));
+    let to = |recipient: &str| {
+        sent.iter().find(|m| m.recipient == recipient).unwrap_or_else(|| panic!("nothing to {recipient}: {sent:#?}"))
+    };
     let sms = to("+36301234567");
     assert!(sms.body.starts_with("Riasztás itt: ") && sms.body.contains("Betörés"), "Hungarian: {}", sms.body);
     assert!(sms.body.contains("törölje az alkalmazásban"), "the cancel window is open: {}", sms.body);
     assert!(to("ilona@example.hu").subject.contains("Betörés"));
-    assert!(to("ana@example.org").body.starts_with("Alarm at "), "a contact without a language reads the centre's English");
+    assert!(
+        to("ana@example.org").body.starts_with("Alarm at "),
+        "a contact without a language reads the centre's English"
+    );
     app.stop().await;
 }
 
@@ -577,7 +752,9 @@ async fn a_contact_gets_the_alarm_in_their_own_language() {
 async fn an_archived_site_is_no_longer_monitored_nor_its_customers_and_comes_back() {
     let app = spawn_app().await;
     let admin = app.signed_in_admin().await;
-    let archive = |on: bool| admin.post(app.url("/rpc/admin/site-archive")).json(&json!({ "site_id": app.site, "archive": on })).send();
+    let archive = |on: bool| {
+        admin.post(app.url("/rpc/admin/site-archive")).json(&json!({ "site_id": app.site, "archive": on })).send()
+    };
 
     send_settled(&app, &[cid(1, "1130 01 003")]).await;
     let refused = archive(true).await.unwrap();
@@ -585,7 +762,12 @@ async fn an_archived_site_is_no_longer_monitored_nor_its_customers_and_comes_bac
     assert!(refused.text().await.unwrap().contains("open incident"), "an open incident is closed first");
     let operator = app.signed_in("operator").await;
     let inc = only_incident(&app, true).await;
-    post(&operator, app.url(&format!("/api/v1/incidents/{}/close", inc["id"])), json!({ "resolution": "test", "recall_crews": true })).await;
+    post(
+        &operator,
+        app.url(&format!("/api/v1/incidents/{}/close", inc["id"])),
+        json!({ "resolution": "test", "recall_crews": true }),
+    )
+    .await;
 
     assert_eq!(archive(true).await.unwrap().status(), 200);
     let site = app.site;
@@ -596,14 +778,25 @@ async fn an_archived_site_is_no_longer_monitored_nor_its_customers_and_comes_bac
     assert_eq!(status.status(), 404, "its customers no longer see it");
     let archived = post(&admin, app.url("/rpc/admin/archived-sites"), json!({})).await;
     assert_eq!(archived[0]["id"], site);
-    let detail: Value = admin.post(app.url("/rpc/admin/site")).form(&[("site_id", site.to_string())]).send().await.unwrap().json().await.unwrap();
+    let detail: Value = admin
+        .post(app.url("/rpc/admin/site"))
+        .form(&[("site_id", site.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(detail["archived"], true);
 
     assert_eq!(archive(false).await.unwrap().status(), 200);
     assert!(app.engine().read(move |e, _| e.site(site).is_some()).await.unwrap(), "monitored again");
     assert_eq!(customer.get(app.url(&format!("/api/v1/sites/{site}/status"))).send().await.unwrap().status(), 200);
     let audit = app.store.list_audit(10).await.unwrap();
-    assert!(audit.iter().any(|a| a.action == "site.archived" && a.detail.as_deref().unwrap_or_default().contains("accounts removed: 1234")));
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "site.archived"
+            && a.detail.as_deref().unwrap_or_default().contains("accounts removed: 1234")));
     assert!(audit.iter().any(|a| a.action == "site.restored"));
     app.stop().await;
 }

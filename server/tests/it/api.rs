@@ -1,12 +1,11 @@
 //! End-to-end tests of `vigil serve` over real sockets with a real SQLite file: DC-09 frames
 //! in over TCP, the API and the live stream out.
 
-
 use std::time::Duration;
 
+use crate::support::{spawn_app, TestApp};
 use dc09::{Frame, Token};
 use futures::StreamExt;
-use crate::support::{spawn_app, TestApp};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
@@ -33,7 +32,10 @@ async fn a_frame_is_acknowledged_with_its_sequence_and_found_through_the_api() {
     panel.write_all(&cid_frame(42, "1234", "1130 01 003")).await.unwrap();
     let ack = read_reply(&mut panel).await;
     assert_eq!(ack.token, Token::Ack);
-    assert_eq!((ack.seq, ack.account.as_str(), ack.line.as_str(), ack.receiver.as_deref()), (42, "1234", "1", Some("1")));
+    assert_eq!(
+        (ack.seq, ack.account.as_str(), ack.line.as_str(), ack.receiver.as_deref()),
+        (42, "1234", "1", Some("1"))
+    );
 
     let client = app.signed_in("operator").await;
     let list = signals(&app, &client).await;
@@ -85,7 +87,11 @@ async fn a_malformed_frame_gets_no_ack_and_the_connection_survives() {
 async fn a_link_test_is_acknowledged_without_a_signal() {
     let app = spawn_app().await;
     let mut panel = TcpStream::connect(app.dc09).await.unwrap();
-    let null = Frame { token: Token::Null, data: String::new(), ..Frame::decode(&cid_frame(9, "1234", "1602 00 000")).unwrap() };
+    let null = Frame {
+        token: Token::Null,
+        data: String::new(),
+        ..Frame::decode(&cid_frame(9, "1234", "1602 00 000")).unwrap()
+    };
     panel.write_all(&null.encode()).await.unwrap();
     let reply = read_reply(&mut panel).await;
     assert_eq!((reply.token, reply.seq), (Token::Ack, 9));
@@ -109,7 +115,12 @@ async fn api_routes_need_a_session_and_the_right_role() {
         .await
         .unwrap();
     assert_eq!(wrong.status(), 401);
-    let empty = anonymous.post(app.url("/api/v1/session")).json(&serde_json::json!({"username": "", "password": "x"})).send().await.unwrap();
+    let empty = anonymous
+        .post(app.url("/api/v1/session"))
+        .json(&serde_json::json!({"username": "", "password": "x"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(empty.status(), 422);
 
     let customer = app.signed_in("customer").await;
@@ -154,7 +165,10 @@ async fn stored_signals_are_pushed_to_the_live_stream() {
     .expect("no signal event within 5 s");
     let data = text.lines().find_map(|l| l.strip_prefix("data: ")).expect("event without data");
     let view: serde_json::Value = serde_json::from_str(data).unwrap();
-    assert_eq!((view["account"].as_str(), view["event_code"].as_str(), view["zone_name"].as_str()), (Some("1234"), Some("110"), Some("Hall")));
+    assert_eq!(
+        (view["account"].as_str(), view["event_code"].as_str(), view["zone_name"].as_str()),
+        (Some("1234"), Some("110"), Some("Hall"))
+    );
     app.stop().await;
 }
 
@@ -163,17 +177,22 @@ async fn health_and_openapi_are_served() {
     let app = spawn_app().await;
     let client = reqwest::Client::new();
     assert_eq!(client.get(app.url("/healthz")).send().await.unwrap().text().await.unwrap(), "ok");
-    let doc: serde_json::Value = client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let doc: serde_json::Value =
+        client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     for path in ["/api/v1/session", "/api/v1/signals", "/api/v1/signals/stream", "/healthz"] {
         assert!(doc["paths"][path].is_object(), "{path} missing from the OpenAPI document");
     }
     assert!(doc["components"]["schemas"]["SignalView"].is_object());
     // Every server function of the admin and set-up pages is described there too.
-    for (path, _) in leptos::server_fn::axum::server_fn_paths().filter(|(p, _)| p.starts_with("/rpc/admin/") || p.starts_with("/rpc/setup/")) {
+    for (path, _) in leptos::server_fn::axum::server_fn_paths()
+        .filter(|(p, _)| p.starts_with("/rpc/admin/") || p.starts_with("/rpc/setup/"))
+    {
         let summary = doc["paths"][path]["post"]["summary"].as_str().unwrap_or_default();
         assert!(!summary.is_empty(), "{path} is not in the OpenAPI document");
     }
-    assert!(doc["paths"]["/rpc/admin/site-plan"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["steps"].is_object());
+    assert!(doc["paths"]["/rpc/admin/site-plan"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        ["properties"]["steps"]
+        .is_object());
     app.stop().await;
 }
 
@@ -194,21 +213,34 @@ async fn supervisors_manage_accounts_and_keys_which_are_never_shown() {
     assert_eq!(created.status(), 201);
     let text = created.text().await.unwrap();
     assert!(!text.contains("0123456789abcdef") && !text.contains("30313233"), "the key is never returned: {text}");
-    let shown: serde_json::Value = operator.get(app.url("/api/v1/accounts/ABC123")).send().await.unwrap().json().await.unwrap();
+    let shown: serde_json::Value =
+        operator.get(app.url("/api/v1/accounts/ABC123")).send().await.unwrap().json().await.unwrap();
     assert_eq!(shown["key"], "AES-128");
     assert_eq!(shown["paths"].as_array().unwrap().len(), 2);
     assert_eq!(app.store.account("ABC123").await.unwrap().unwrap().key.unwrap().bits(), 128);
 
     let again = supervisor.post(app.url("/api/v1/accounts")).json(&body).send().await.unwrap();
     assert_eq!(again.status(), 409, "the number is taken");
-    let bad_key = supervisor.put(app.url("/api/v1/accounts/ABC123/key")).json(&serde_json::json!({ "hex": "abcd" })).send().await.unwrap();
+    let bad_key = supervisor
+        .put(app.url("/api/v1/accounts/ABC123/key"))
+        .json(&serde_json::json!({ "hex": "abcd" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad_key.status(), 422);
-    let cleared = supervisor.put(app.url("/api/v1/accounts/ABC123/key")).json(&serde_json::Value::Null).send().await.unwrap();
+    let cleared =
+        supervisor.put(app.url("/api/v1/accounts/ABC123/key")).json(&serde_json::Value::Null).send().await.unwrap();
     assert_eq!(cleared.status(), 204);
     assert!(app.store.account("ABC123").await.unwrap().unwrap().key.is_none());
-    let paths = supervisor.put(app.url("/api/v1/accounts/ABC123/paths")).json(&serde_json::json!([{ "line": "*", "name": "any", "interval_s": 600, "grace_s": 60 }])).send().await.unwrap();
+    let paths = supervisor
+        .put(app.url("/api/v1/accounts/ABC123/paths"))
+        .json(&serde_json::json!([{ "line": "*", "name": "any", "interval_s": 600, "grace_s": 60 }]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(paths.status(), 200);
-    let missing = supervisor.put(app.url("/api/v1/accounts/FFFF/paths")).json(&serde_json::json!([])).send().await.unwrap();
+    let missing =
+        supervisor.put(app.url("/api/v1/accounts/FFFF/paths")).json(&serde_json::json!([])).send().await.unwrap();
     assert_eq!(missing.status(), 404);
 
     let journal = app.store.list_audit(100).await.unwrap();

@@ -7,9 +7,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use crate::support::{
-    cid_frame, spawn_app, spawn_app_with, tcp_exchange, udp_exchange, TestApp, PASSWORD,
-};
+use crate::support::{cid_frame, spawn_app, spawn_app_with, tcp_exchange, udp_exchange, TestApp, PASSWORD};
 use dc09::{Frame, Key, Token};
 use futures::future::join_all;
 use serde_json::{json, Value};
@@ -22,22 +20,12 @@ const KEY_TEXT: &str = "0123456789abcdef";
 /// Gives the test site's account 1234 an AES key.
 async fn key_account(app: &TestApp) -> Key {
     let key = Key::ascii(KEY_TEXT).unwrap();
-    app.store
-        .set_account_key("1234", SecretKey::from_bytes(key.as_bytes()).as_ref())
-        .await
-        .unwrap();
+    app.store.set_account_key("1234", SecretKey::from_bytes(key.as_bytes()).as_ref()).await.unwrap();
     key
 }
 
 async fn signals_of(app: &TestApp, account: &str) -> Vec<store::SignalRecord> {
-    let all = app
-        .store
-        .list_signals(&SignalQuery {
-            limit: 500,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let all = app.store.list_signals(&SignalQuery { limit: 500, ..Default::default() }).await.unwrap();
     all.into_iter().filter(|s| s.account == account).collect()
 }
 
@@ -55,76 +43,37 @@ async fn a_plain_frame_for_an_encrypted_account_is_refused_over_tcp_and_udp() {
     udp.connect(app.dc09).await.unwrap();
 
     // Forged: a plain "disarmed", a plain burglary, and a plain link test keeping the line alive.
-    let forged = [
-        cid_frame(1, "1234", "1401 01 003"),
-        cid_frame(2, "1234", "1130 01 001"),
-    ];
+    let forged = [cid_frame(1, "1234", "1401 01 003"), cid_frame(2, "1234", "1130 01 001")];
     for frame in &forged {
         let reply = Frame::decode(&tcp_exchange(&mut tcp, &frame.encode()).await).unwrap();
         assert_eq!(reply.token, Token::Nak, "plain frame over TCP");
         let reply = Frame::decode(&udp_exchange(&udp, &frame.encode()).await).unwrap();
         assert_eq!(reply.token, Token::Nak, "plain frame over UDP");
     }
-    let null = Frame {
-        token: Token::Null,
-        data: String::new(),
-        ..cid_frame(3, "1234", "")
-    };
+    let null = Frame { token: Token::Null, data: String::new(), ..cid_frame(3, "1234", "") };
     assert_eq!(
-        Frame::decode(&tcp_exchange(&mut tcp, &null.encode()).await)
-            .unwrap()
-            .token,
+        Frame::decode(&tcp_exchange(&mut tcp, &null.encode()).await).unwrap().token,
         Token::Nak,
         "a plain NULL is no life sign"
     );
 
     let stored = signals_of(&app, "1234").await;
-    assert!(
-        stored.iter().all(|s| s.transport == "internal"),
-        "no forged event stored: {stored:?}"
-    );
-    let security: Vec<_> = stored
-        .iter()
-        .filter(|s| s.event_code.as_deref() == Some("PLAIN-REFUSED"))
-        .collect();
-    assert_eq!(
-        security.len(),
-        1,
-        "one security signal per account and window, not one per frame"
-    );
+    assert!(stored.iter().all(|s| s.transport == "internal"), "no forged event stored: {stored:?}");
+    let security: Vec<_> = stored.iter().filter(|s| s.event_code.as_deref() == Some("PLAIN-REFUSED")).collect();
+    assert_eq!(security.len(), 1, "one security signal per account and window, not one per frame");
     assert_eq!(app.receiver_counters().plain_refused, 5);
 
     // The operators see it as an incident.
     app.engine().settle().await.unwrap();
     let operator = app.signed_in("operator").await;
-    let queue: Value = operator
-        .get(app.url("/api/v1/queue"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(
-        queue.to_string().contains("Tamper"),
-        "a tamper incident for the refused frames: {queue}"
-    );
+    let queue: Value = operator.get(app.url("/api/v1/queue")).send().await.unwrap().json().await.unwrap();
+    assert!(queue.to_string().contains("Tamper"), "a tamper incident for the refused frames: {queue}");
 
     // The panel's own encrypted frame is still taken.
     let real = cid_frame(4, "1234", "1130 01 001").encode_encrypted(&key, b"pad");
     let reply = tcp_exchange(&mut tcp, &real).await;
-    assert!(
-        Frame::decode(&reply).is_err(),
-        "an encrypted reply (ACK) to the encrypted frame"
-    );
-    assert_eq!(
-        signals_of(&app, "1234")
-            .await
-            .iter()
-            .filter(|s| s.transport == "tcp")
-            .count(),
-        1
-    );
+    assert!(Frame::decode(&reply).is_err(), "an encrypted reply (ACK) to the encrypted frame");
+    assert_eq!(signals_of(&app, "1234").await.iter().filter(|s| s.transport == "tcp").count(), 1);
     app.stop().await;
 }
 
@@ -137,63 +86,29 @@ async fn a_keyed_account_set_to_allow_plain_takes_them_only_from_its_networks() 
     let url = app.url("/api/v1/accounts/1234/plain");
     let policy = json!({ "allow": true, "networks": ["192.0.2.0/24"] });
     assert_eq!(
-        operator
-            .put(&url)
-            .json(&policy)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        operator.put(&url).json(&policy).send().await.unwrap().status(),
         403,
         "operators may not weaken an account"
     );
-    let bad = supervisor
-        .put(&url)
-        .json(&json!({ "allow": true, "networks": ["not a network"] }))
-        .send()
-        .await
-        .unwrap();
+    let bad = supervisor.put(&url).json(&json!({ "allow": true, "networks": ["not a network"] })).send().await.unwrap();
     assert_eq!(bad.status(), 422);
-    let saved: Value = supervisor
-        .put(&url)
-        .json(&policy)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let saved: Value = supervisor.put(&url).json(&policy).send().await.unwrap().json().await.unwrap();
     assert_eq!(
-        (
-            saved["allow_plain"].as_bool(),
-            saved["plain_networks"][0].as_str()
-        ),
+        (saved["allow_plain"].as_bool(), saved["plain_networks"][0].as_str()),
         (Some(true), Some("192.0.2.0/24"))
     );
     settle().await;
 
     let mut tcp = TcpStream::connect(app.dc09).await.unwrap();
-    let reply =
-        Frame::decode(&tcp_exchange(&mut tcp, &cid_frame(1, "1234", "1130 01 001").encode()).await)
-            .unwrap();
+    let reply = Frame::decode(&tcp_exchange(&mut tcp, &cid_frame(1, "1234", "1130 01 001").encode()).await).unwrap();
     assert_eq!(reply.token, Token::Nak, "127.0.0.1 is not in 192.0.2.0/24");
 
-    supervisor
-        .put(&url)
-        .json(&json!({ "allow": true, "networks": ["127.0.0.0/8"] }))
-        .send()
-        .await
-        .unwrap();
+    supervisor.put(&url).json(&json!({ "allow": true, "networks": ["127.0.0.0/8"] })).send().await.unwrap();
     settle().await;
-    let reply =
-        Frame::decode(&tcp_exchange(&mut tcp, &cid_frame(2, "1234", "1130 01 001").encode()).await)
-            .unwrap();
+    let reply = Frame::decode(&tcp_exchange(&mut tcp, &cid_frame(2, "1234", "1130 01 001").encode()).await).unwrap();
     assert_eq!(reply.token, Token::Ack, "allowed from its network");
     let audit = app.store.list_audit(20).await.unwrap();
-    assert!(
-        audit.iter().any(|a| a.action == "account.plain_policy"),
-        "the change is audited"
-    );
+    assert!(audit.iter().any(|a| a.action == "account.plain_policy"), "the change is audited");
     app.stop().await;
 }
 
@@ -271,8 +186,7 @@ fn behind_proxy(config: &mut server::startup::Config) {
 }
 
 #[tokio::test]
-async fn fifty_concurrent_wrong_pins_at_each_door_then_the_right_one_is_refused_even_after_a_restart(
-) {
+async fn fifty_concurrent_wrong_pins_at_each_door_then_the_right_one_is_refused_even_after_a_restart() {
     let app = spawn_app_with(behind_proxy).await;
     let pin_hash = app::ssr::auth::hash_password("2580".into()).await.unwrap();
     for code in ["100001", "100002", "100003"] {
@@ -308,10 +222,7 @@ async fn fifty_concurrent_wrong_pins_at_each_door_then_the_right_one_is_refused_
     }
     let audit = app.store.list_audit(500).await.unwrap();
     let failed = audit.iter().filter(|a| a.action == "login_failed").count();
-    assert!(
-        failed <= 2 * doors.len(),
-        "failed logins are journaled per login and wait, not per guess: {failed}"
-    );
+    assert!(failed <= 2 * doors.len(), "failed logins are journaled per login and wait, not per guess: {failed}");
 
     let app = app.restart().await;
     for (door, login) in doors {
@@ -330,28 +241,15 @@ async fn the_address_limit_reads_the_trusted_proxy_header() {
     let free = app::ssr::auth::ADDRESS_BACKOFF.free;
     // One address guessing many logins (one try each, so no login's own limit applies).
     for i in 0..free {
-        assert_eq!(
-            attempt(&app, "rest", &format!("nobody{i}"), "x", "192.0.2.66").await,
-            Answer::Wrong
-        );
+        assert_eq!(attempt(&app, "rest", &format!("nobody{i}"), "x", "192.0.2.66").await, Answer::Wrong);
     }
     assert_eq!(
         attempt(&app, "rest", "operator", PASSWORD, "192.0.2.66").await,
         Answer::Limited,
         "that address waits now"
     );
-    let journaled = app
-        .store
-        .list_audit(500)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|a| a.action == "login_failed")
-        .count();
-    assert_eq!(
-        journaled, 1,
-        "guessing names that do not exist is journaled once, when the address's wait begins"
-    );
+    let journaled = app.store.list_audit(500).await.unwrap().into_iter().filter(|a| a.action == "login_failed").count();
+    assert_eq!(journaled, 1, "guessing names that do not exist is journaled once, when the address's wait begins");
     assert_eq!(
         attempt(&app, "rest", "operator", PASSWORD, "192.0.2.67").await,
         Answer::SignedIn,
@@ -381,38 +279,19 @@ async fn cross_site_requests_are_refused_and_security_headers_are_sent() {
         ("/rpc/login", Some("username=operator&password=x")),
         ("/rpc/app/sign_in", Some("code=100001&pin=2580")),
     ] {
-        let mut req = plain
-            .post(app.url(path))
-            .header("origin", "http://evil.example");
+        let mut req = plain.post(app.url(path)).header("origin", "http://evil.example");
         req = match body {
-            Some(form) => req
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(form),
+            Some(form) => req.header("content-type", "application/x-www-form-urlencoded").body(form),
             None => req.json(&json!({ "username": "operator", "password": PASSWORD })),
         };
-        assert_eq!(
-            req.send().await.unwrap().status(),
-            403,
-            "cross-origin POST {path}"
-        );
-        let bare = plain
-            .post(app.url(path))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body("a=b");
-        assert_eq!(
-            bare.send().await.unwrap().status(),
-            403,
-            "POST {path} without Origin or fetch metadata"
-        );
+        assert_eq!(req.send().await.unwrap().status(), 403, "cross-origin POST {path}");
+        let bare = plain.post(app.url(path)).header("content-type", "application/x-www-form-urlencoded").body("a=b");
+        assert_eq!(bare.send().await.unwrap().status(), 403, "POST {path} without Origin or fetch metadata");
         let fetched = plain
             .post(app.url(path))
             .header("sec-fetch-site", "same-origin")
             .json(&json!({ "username": "operator", "password": PASSWORD }));
-        assert_ne!(
-            fetched.send().await.unwrap().status(),
-            403,
-            "a same-origin fetch passes {path}"
-        );
+        assert_ne!(fetched.send().await.unwrap().status(), 403, "a same-origin fetch passes {path}");
     }
     // A signed-in operator's cookie does not make a body-less cross-site action work.
     let operator = app.signed_in("operator").await;
@@ -432,26 +311,13 @@ async fn cross_site_requests_are_refused_and_security_headers_are_sent() {
         assert_eq!(h["referrer-policy"], "same-origin", "{path}");
         let csp = h["content-security-policy"].to_str().unwrap();
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
-        assert!(
-            !h.contains_key("strict-transport-security"),
-            "no HSTS over plain http"
-        );
+        assert!(!h.contains_key("strict-transport-security"), "no HSTS over plain http");
     }
     let page = plain.get(app.url("/login")).send().await.unwrap();
-    let csp = page.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
     let html = page.text().await.unwrap();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|r| r.split('\'').next())
-        .expect("the page's policy has a nonce");
-    assert!(
-        html.contains(&format!("nonce=\"{nonce}\"")),
-        "the hydration script carries the policy's nonce"
-    );
+    let nonce = csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).expect("the page's policy has a nonce");
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the policy's nonce");
     assert!(
         !csp.contains("'unsafe-inline'; img") || csp.contains("style-src 'self' 'unsafe-inline'"),
         "inline scripts are not allowed: {csp}"
@@ -461,9 +327,7 @@ async fn cross_site_requests_are_refused_and_security_headers_are_sent() {
 
 #[tokio::test]
 async fn behind_https_cookies_are_host_only_and_secure_and_hsts_is_sent() {
-    let app =
-        spawn_app_with(|c| c.web.public_url = Some("https://arc.example.com".parse().unwrap()))
-            .await;
+    let app = spawn_app_with(|c| c.web.public_url = Some("https://arc.example.com".parse().unwrap())).await;
     let client = reqwest::Client::new();
     let resp = client
         .post(app.url("/api/v1/session"))
@@ -475,27 +339,13 @@ async fn behind_https_cookies_are_host_only_and_secure_and_hsts_is_sent() {
     assert_eq!(resp.status(), 200);
     let cookie = resp.headers()["set-cookie"].to_str().unwrap();
     assert!(
-        cookie.starts_with("__Host-vigil_session=")
-            && cookie.contains("; Secure")
-            && cookie.contains("Path=/"),
+        cookie.starts_with("__Host-vigil_session=") && cookie.contains("; Secure") && cookie.contains("Path=/"),
         "{cookie}"
     );
-    assert!(resp.headers()["strict-transport-security"]
-        .to_str()
-        .unwrap()
-        .contains("max-age="));
-    let own_host = client
-        .post(app.url("/api/v1/session"))
-        .header("origin", app.origin())
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        own_host.status(),
-        403,
-        "with a public URL, only its origin counts"
-    );
+    assert!(resp.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
+    let own_host =
+        client.post(app.url("/api/v1/session")).header("origin", app.origin()).json(&json!({})).send().await.unwrap();
+    assert_eq!(own_host.status(), 403, "with a public URL, only its origin counts");
     app.stop().await;
 }
 
@@ -535,29 +385,15 @@ async fn two_thousand_idle_connections_and_a_slowloris_do_not_keep_a_panel_out()
         // The real panel, from its own address, is answered within a second all along.
         let mut panel = TcpStream::connect(app.dc09).await.unwrap();
         let sent = Instant::now();
-        let null = Frame {
-            token: Token::Null,
-            data: String::new(),
-            ..cid_frame(2, "1234", "")
-        };
+        let null = Frame { token: Token::Null, data: String::new(), ..cid_frame(2, "1234", "") };
         let reply = Frame::decode(&tcp_exchange(&mut panel, &null.encode()).await).unwrap();
         assert_eq!(reply.token, Token::Ack);
-        assert!(
-            sent.elapsed() < Duration::from_secs(1),
-            "panel answered in {:?}",
-            sent.elapsed()
-        );
+        assert!(sent.elapsed() < Duration::from_secs(1), "panel answered in {:?}", sent.elapsed());
     }
     let mut probe = [0u8; 1];
-    let closed = tokio::time::timeout(
-        Duration::from_secs(5),
-        tokio::io::AsyncReadExt::read(&mut slow, &mut probe),
-    )
-    .await;
-    assert!(
-        slow_closed || matches!(closed, Ok(Ok(0)) | Ok(Err(_))),
-        "the slowloris is cut off"
-    );
+    let closed =
+        tokio::time::timeout(Duration::from_secs(5), tokio::io::AsyncReadExt::read(&mut slow, &mut probe)).await;
+    assert!(slow_closed || matches!(closed, Ok(Ok(0)) | Ok(Err(_))), "the slowloris is cut off");
     assert!(started.elapsed() < Duration::from_secs(8));
     let counters = app.receiver_counters();
     assert!(
@@ -600,26 +436,16 @@ async fn a_udp_flood_from_unknown_accounts_stays_bounded_and_a_panel_is_still_an
     let mut times = Vec::new();
     let mut seq = 1u16;
     while !flood.is_finished() {
-        let null = Frame {
-            token: Token::Null,
-            data: String::new(),
-            ..cid_frame(seq, "1234", "")
-        }
-        .encode();
+        let null = Frame { token: Token::Null, data: String::new(), ..cid_frame(seq, "1234", "") }.encode();
         seq = seq % 9999 + 1;
         let sent = Instant::now();
         let mut buf = vec![0u8; 2048];
         let reply = loop {
             panel.send(&null).await.unwrap();
-            if let Ok(Ok(n)) =
-                tokio::time::timeout(Duration::from_millis(200), panel.recv(&mut buf)).await
-            {
+            if let Ok(Ok(n)) = tokio::time::timeout(Duration::from_millis(200), panel.recv(&mut buf)).await {
                 break Frame::decode(&buf[..n]).unwrap();
             }
-            assert!(
-                sent.elapsed() < Duration::from_secs(5),
-                "no answer within 5 s"
-            );
+            assert!(sent.elapsed() < Duration::from_secs(5), "no answer within 5 s");
         };
         times.push(sent.elapsed());
         assert_eq!(reply.token, Token::Ack);
@@ -629,26 +455,25 @@ async fn a_udp_flood_from_unknown_accounts_stays_bounded_and_a_panel_is_still_an
     times.sort();
     let p99 = times[times.len() * 99 / 100];
     assert!(times.len() >= 50, "{} samples", times.len());
-    assert!(
-        p99 < Duration::from_millis(50),
-        "the panel's p99 ACK under the flood: {p99:?} ({} samples)",
-        times.len()
-    );
+    assert!(p99 < Duration::from_millis(50), "the panel's p99 ACK under the flood: {p99:?} ({} samples)", times.len());
     app.flush_unknown().await;
     let stored = app.store.count_signals().await.unwrap();
-    assert!(stored <= 2 * 60 + 1, "stored rows stay bounded: {stored} of {FLOOD_FRAMES} frames (60 a minute from one source, plus the summary)");
+    assert!(
+        stored <= 2 * 60 + 1,
+        "stored rows stay bounded: {stored} of {FLOOD_FRAMES} frames (60 a minute from one source, plus the summary)"
+    );
     let summary = signals_of(&app, "UNKNOWN").await;
     assert!(!summary.is_empty(), "an aggregated row");
-    assert!(
-        summary[0].meaning.contains("frames from unknown accounts"),
-        "{}",
-        summary[0].meaning
-    );
+    assert!(summary[0].meaning.contains("frames from unknown accounts"), "{}", summary[0].meaning);
     let counters = app.receiver_counters();
-    eprintln!("UDP flood: panel ACK p50 {:?}, p99 {p99:?}, max {:?} over {} samples; {stored} rows stored; {counters:?}", times[times.len() / 2], times[times.len() - 1], times.len());
+    eprintln!(
+        "UDP flood: panel ACK p50 {:?}, p99 {p99:?}, max {:?} over {} samples; {stored} rows stored; {counters:?}",
+        times[times.len() / 2],
+        times[times.len() - 1],
+        times.len()
+    );
     assert!(
-        counters.unknown_aggregated + counters.udp_dropped
-            >= u64::from(FLOOD_FRAMES) - 2 * 60 - 1000,
+        counters.unknown_aggregated + counters.udp_dropped >= u64::from(FLOOD_FRAMES) - 2 * 60 - 1000,
         "{counters:?}"
     );
     app.stop().await;
@@ -658,14 +483,8 @@ async fn a_udp_flood_from_unknown_accounts_stays_bounded_and_a_panel_is_still_an
 async fn tracking_reports_need_the_device_key_and_a_plausible_position() {
     let app = spawn_app().await;
     let crew = app.store.list_crews().await.unwrap()[0].clone();
-    app.store
-        .set_crew_device(crew.id, Some("phone-1"))
-        .await
-        .unwrap();
-    app.store
-        .set_crew_device_key(crew.id, Some(&app::ssr::auth::token_hash("k3y-0f-phone-1")))
-        .await
-        .unwrap();
+    app.store.set_crew_device(crew.id, Some("phone-1")).await.unwrap();
+    app.store.set_crew_device_key(crew.id, Some(&app::ssr::auth::token_hash("k3y-0f-phone-1"))).await.unwrap();
     let http = reqwest::Client::new();
     let report = |id: &str, key: &str, lat: f64, lon: f64| {
         let url = app.url(&format!(
@@ -682,34 +501,18 @@ async fn tracking_reports_need_the_device_key_and_a_plausible_position() {
     let wrong = report("phone-1", "guess", 44.44, 26.09).await;
     let missing = report("phone-1", "", 44.44, 26.09).await;
     assert_eq!(unknown.0, 403);
-    assert_eq!(
-        unknown, wrong,
-        "a guessed id and a wrong key get one answer"
-    );
+    assert_eq!(unknown, wrong, "a guessed id and a wrong key get one answer");
     assert_eq!(wrong, missing);
     app.engine().settle().await.unwrap();
     let unmoved = app.store.list_crews().await.unwrap()[0].clone();
-    assert_eq!(
-        (unmoved.lat, unmoved.lon),
-        (crew.lat, crew.lon),
-        "nothing moved"
-    );
+    assert_eq!((unmoved.lat, unmoved.lon), (crew.lat, crew.lon), "nothing moved");
 
-    assert_eq!(
-        report("phone-1", "k3y-0f-phone-1", crew.lat + 0.0005, crew.lon)
-            .await
-            .0,
-        200,
-        "its own key, 55 m away"
-    );
+    assert_eq!(report("phone-1", "k3y-0f-phone-1", crew.lat + 0.0005, crew.lon).await.0, 200, "its own key, 55 m away");
     let far = report("phone-1", "k3y-0f-phone-1", crew.lat + 9.0, crew.lon).await;
     assert_eq!(far.0, 422, "a 1,000 km jump: {}", far.1);
     app.engine().settle().await.unwrap();
     let after = app.store.list_crews().await.unwrap()[0].clone();
-    assert!(
-        (after.lat - (crew.lat + 0.0005)).abs() < 1e-9,
-        "only the plausible report moved the crew"
-    );
+    assert!((after.lat - (crew.lat + 0.0005)).abs() < 1e-9, "only the plausible report moved the crew");
 
     // Failures are limited per address.
     for _ in 0..20 {
@@ -722,9 +525,7 @@ async fn tracking_reports_need_the_device_key_and_a_plausible_position() {
 /// Everything a customer can see of their site, with ids and times taken out.
 async fn customer_surface(app: &TestApp, customer: &reqwest::Client, site: i64) -> Value {
     let rpc = |name: &'static str, form: Vec<(&'static str, String)>| {
-        let req = customer
-            .post(app.url(&format!("/rpc/app/{name}")))
-            .form(&form);
+        let req = customer.post(app.url(&format!("/rpc/app/{name}"))).form(&form);
         async move {
             let resp = req.send().await.unwrap();
             assert_eq!(resp.status(), 200, "{name}");
@@ -778,11 +579,7 @@ fn anonymize(v: Value) -> Value {
 /// Counts the `site` pings a customer's live stream sends until `done` resolves, plus 1.5 s.
 async fn count_pings(app: &TestApp, customer: &reqwest::Client) -> tokio::task::JoinHandle<usize> {
     use futures::StreamExt;
-    let resp = customer
-        .get(app.url("/api/v1/app/stream"))
-        .send()
-        .await
-        .unwrap();
+    let resp = customer.get(app.url("/api/v1/app/stream")).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     tokio::spawn(async move {
         let mut body = resp.bytes_stream();
@@ -798,9 +595,7 @@ async fn count_pings(app: &TestApp, customer: &reqwest::Client) -> tokio::task::
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_duress_disarm_every_customer_surface_reads_as_after_a_normal_one() {
     let app = spawn_app().await;
-    let hash = app::ssr::auth::hash_password(PASSWORD.into())
-        .await
-        .unwrap();
+    let hash = app::ssr::auth::hash_password(PASSWORD.into()).await.unwrap();
     let twin_owner = app
         .store
         .create_user(&NewUser {
@@ -840,14 +635,10 @@ async fn after_a_duress_disarm_every_customer_surface_reads_as_after_a_normal_on
         assert_eq!(put.status(), 200);
     }
     let mut panel = TcpStream::connect(app.dc09).await.unwrap();
-    let send = |seq: u16, account: &'static str, event: &'static str| {
-        cid_frame(seq, account, event).encode()
-    };
+    let send = |seq: u16, account: &'static str, event: &'static str| cid_frame(seq, account, event).encode();
     for (seq, account) in [(1, "1234"), (2, "5678")] {
         assert_eq!(
-            Frame::decode(&tcp_exchange(&mut panel, &send(seq, account, "3401 01 001")).await)
-                .unwrap()
-                .token,
+            Frame::decode(&tcp_exchange(&mut panel, &send(seq, account, "3401 01 001")).await).unwrap().token,
             Token::Ack,
             "armed by user 1"
         );
@@ -864,80 +655,35 @@ async fn after_a_duress_disarm_every_customer_surface_reads_as_after_a_normal_on
     app.engine().settle().await.unwrap();
     // The centre works the silent incident (its plan sent a crew at once): claims it, notes, closes it.
     let operator = app.signed_in("operator").await;
-    let incidents: Value = operator
-        .get(app.url("/api/v1/incidents?open=true"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let duress = incidents
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["site_id"] == json!(twin))
-        .expect("the duress incident")["id"]
-        .as_i64()
-        .unwrap();
+    let incidents: Value =
+        operator.get(app.url("/api/v1/incidents?open=true")).send().await.unwrap().json().await.unwrap();
+    let duress =
+        incidents.as_array().unwrap().iter().find(|i| i["site_id"] == json!(twin)).expect("the duress incident")["id"]
+            .as_i64()
+            .unwrap();
     for (action, body) in [
         ("ack", json!({})),
         ("note", json!({ "text": "police informed" })),
-        (
-            "close",
-            json!({ "resolution": "false_user", "recall_crews": true }),
-        ),
+        ("close", json!({ "resolution": "false_user", "recall_crews": true })),
     ] {
-        let resp = operator
-            .post(app.url(&format!("/api/v1/incidents/{duress}/{action}")))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            resp.status(),
-            200,
-            "{action}: {}",
-            resp.text().await.unwrap()
-        );
+        let resp =
+            operator.post(app.url(&format!("/api/v1/incidents/{duress}/{action}"))).json(&body).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{action}: {}", resp.text().await.unwrap());
     }
     app.engine().settle().await.unwrap();
 
     let normal = customer_surface(&app, &normal_customer, app.site).await;
     let under_duress = customer_surface(&app, &duress_customer, twin).await;
-    assert_eq!(
-        normal, under_duress,
-        "every customer surface is the same after a duress disarm"
-    );
-    assert!(
-        !under_duress.to_string().to_lowercase().contains("duress")
-            && !under_duress.to_string().contains("#9")
-    );
+    assert_eq!(normal, under_duress, "every customer surface is the same after a duress disarm");
+    assert!(!under_duress.to_string().to_lowercase().contains("duress") && !under_duress.to_string().contains("#9"));
     let (normal_pings, duress_pings) = (normal_pings.await.unwrap(), duress_pings.await.unwrap());
-    assert_eq!(
-        normal_pings, duress_pings,
-        "the live stream pinged as often"
-    );
+    assert_eq!(normal_pings, duress_pings, "the live stream pinged as often");
     let outbox = app.store.list_outbox(None, 100).await.unwrap();
     let to_site = |s: i64| outbox.iter().filter(|o| o.site_id == Some(s)).count();
-    assert_eq!(
-        to_site(app.site),
-        to_site(twin),
-        "no push, e-mail or SMS more for the duress site"
-    );
-    let books: Value = supervisor
-        .get(app.url(&format!("/api/v1/sites/{twin}/billing")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        books["dispatches"],
-        json!(1),
-        "the company's books keep the dispatch"
-    );
+    assert_eq!(to_site(app.site), to_site(twin), "no push, e-mail or SMS more for the duress site");
+    let books: Value =
+        supervisor.get(app.url(&format!("/api/v1/sites/{twin}/billing"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(books["dispatches"], json!(1), "the company's books keep the dispatch");
     app.stop().await;
 }
 
@@ -952,12 +698,7 @@ async fn the_safe_word_cannot_be_guessed_and_suspension_never_hides_a_life_safet
         let req = customer
             .post(app.url(&format!("/api/v1/sites/{}/cancel", app.site)))
             .json(&json!({ "password": password }));
-        async move {
-            req.send().await.unwrap().json::<Value>().await.unwrap()["result"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        }
+        async move { req.send().await.unwrap().json::<Value>().await.unwrap()["result"].as_str().unwrap().to_owned() }
     };
     for guess in ["red heron", "blue crane", "grey heron"] {
         assert_eq!(cancel(guess).await, "wrong_password");
@@ -968,14 +709,7 @@ async fn the_safe_word_cannot_be_guessed_and_suspension_never_hides_a_life_safet
         "after 3 wrong guesses even the right word is not taken"
     );
     let operator = app.signed_in("operator").await;
-    let queue: Value = operator
-        .get(app.url("/api/v1/queue"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let queue: Value = operator.get(app.url("/api/v1/queue")).send().await.unwrap().json().await.unwrap();
     let card = queue
         .as_array()
         .unwrap()
@@ -983,49 +717,22 @@ async fn the_safe_word_cannot_be_guessed_and_suspension_never_hides_a_life_safet
         .find(|c| c["site_id"] == json!(app.site))
         .expect("the alarm stays open")
         .clone();
-    assert_eq!(
-        card["priority"],
-        json!(2),
-        "burglary 3 raised one step: {card}"
-    );
-    let detail: Value = operator
-        .get(app.url(&format!("/api/v1/incidents/{}", card["id"])))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(
-        detail
-            .to_string()
-            .contains("cancel password guessed wrong 3 times"),
-        "the operators are told"
-    );
+    assert_eq!(card["priority"], json!(2), "burglary 3 raised one step: {card}");
+    let detail: Value =
+        operator.get(app.url(&format!("/api/v1/incidents/{}", card["id"]))).send().await.unwrap().json().await.unwrap();
+    assert!(detail.to_string().contains("cancel password guessed wrong 3 times"), "the operators are told");
 
     // Suspension: supervisors only, with a reason and an end within the maximum.
     let url = app.url(&format!("/api/v1/sites/{}/suspend", app.site));
     let now = chrono::Utc::now().timestamp_millis();
     let day = 86_400_000;
     assert_eq!(
-        operator
-            .post(&url)
-            .json(&json!({ "until_ms": now + day, "reason": "works" }))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        operator.post(&url).json(&json!({ "until_ms": now + day, "reason": "works" })).send().await.unwrap().status(),
         403
     );
     let supervisor = app.signed_in("supervisor").await;
     assert_eq!(
-        supervisor
-            .post(&url)
-            .json(&json!({ "until_ms": now + day }))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        supervisor.post(&url).json(&json!({ "until_ms": now + day })).send().await.unwrap().status(),
         422,
         "no reason"
     );
@@ -1052,14 +759,7 @@ async fn the_safe_word_cannot_be_guessed_and_suspension_never_hides_a_life_safet
     );
     tcp_exchange(&mut panel, &cid_frame(2, "1234", "1110 01 003").encode()).await;
     app.engine().settle().await.unwrap();
-    let queue: Value = operator
-        .get(app.url("/api/v1/queue"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let queue: Value = operator.get(app.url("/api/v1/queue")).send().await.unwrap().json().await.unwrap();
     assert!(
         queue.to_string().contains("(suspended site)"),
         "a fire at a suspended site still reaches the operators: {queue}"
@@ -1070,18 +770,11 @@ async fn the_safe_word_cannot_be_guessed_and_suspension_never_hides_a_life_safet
 #[tokio::test]
 async fn panel_and_vapid_keys_are_sealed_at_rest_and_need_the_secrets_key() {
     let key = "5e".repeat(32);
-    let app = spawn_app_with(|c| {
-        c.secrets_key = Some(store::SecretsKey::from_hex(&"5e".repeat(32)).unwrap())
-    })
-    .await;
+    let app = spawn_app_with(|c| c.secrets_key = Some(store::SecretsKey::from_hex(&"5e".repeat(32)).unwrap())).await;
     let panel_key = key_account(&app).await;
     // The receiver opens the sealed key: an encrypted frame is acknowledged.
     let mut tcp = TcpStream::connect(app.dc09).await.unwrap();
-    let reply = tcp_exchange(
-        &mut tcp,
-        &cid_frame(1, "1234", "1130 01 001").encode_encrypted(&panel_key, b"pad"),
-    )
-    .await;
+    let reply = tcp_exchange(&mut tcp, &cid_frame(1, "1234", "1130 01 001").encode_encrypted(&panel_key, b"pad")).await;
     assert!(Frame::decode(&reply).is_err(), "an encrypted ACK");
     assert_eq!(signals_of(&app, "1234").await.len(), 1);
 
@@ -1090,30 +783,14 @@ async fn panel_and_vapid_keys_are_sealed_at_rest_and_need_the_secrets_key() {
     let bare = store::Store::connect(&url).await.unwrap();
     let err = bare.account("1234").await.unwrap_err();
     assert!(err.to_string().contains("sealed"), "{err}");
-    assert!(
-        bare.seal_plain_secrets().await.is_err(),
-        "the VAPID key is sealed too"
-    );
+    assert!(bare.seal_plain_secrets().await.is_err(), "the VAPID key is sealed too");
     let wrong = store::Store::connect(&url)
         .await
         .unwrap()
         .with_secrets_key(store::SecretsKey::from_hex(&"77".repeat(32)).unwrap());
     assert!(wrong.account("1234").await.is_err());
-    let right = store::Store::connect(&url)
-        .await
-        .unwrap()
-        .with_secrets_key(store::SecretsKey::from_hex(&key).unwrap());
-    assert_eq!(
-        right
-            .account("1234")
-            .await
-            .unwrap()
-            .unwrap()
-            .key
-            .unwrap()
-            .expose_hex(),
-        hex_of(panel_key.as_bytes())
-    );
+    let right = store::Store::connect(&url).await.unwrap().with_secrets_key(store::SecretsKey::from_hex(&key).unwrap());
+    assert_eq!(right.account("1234").await.unwrap().unwrap().key.unwrap().expose_hex(), hex_of(panel_key.as_bytes()));
     app.stop().await;
 }
 
@@ -1127,10 +804,7 @@ async fn keys_stored_in_the_clear_are_sealed_when_a_secrets_key_is_given() {
     let store = server::secrets::open_store(&url, Some(key)).await.unwrap();
     assert!(store.account("1234").await.unwrap().unwrap().key.is_some());
     let bare = store::Store::connect(&url).await.unwrap();
-    assert!(
-        bare.account("1234").await.is_err(),
-        "the panel key was sealed in place"
-    );
+    assert!(bare.account("1234").await.is_err(), "the panel key was sealed in place");
     app.stop().await;
 }
 

@@ -9,16 +9,7 @@ use serde_json::{json, Value};
 use store::NewUser;
 
 /// Who calls, in the order of the expectations in [`TABLE`].
-const CALLERS: [&str; 8] = [
-    "anonymous",
-    "stranger",
-    "contact",
-    "owner",
-    "guard",
-    "operator",
-    "supervisor",
-    "admin",
-];
+const CALLERS: [&str; 8] = ["anonymous", "stranger", "contact", "owner", "guard", "operator", "supervisor", "admin"];
 
 /// A request's body.
 enum Body {
@@ -39,24 +30,9 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     // Public.
     ("GET", "/healthz", "p p p p p p p p", Body::None),
     ("GET", "/api/v1/openapi.json", "p p p p p p p p", Body::None),
-    (
-        "POST",
-        "/api/v1/session",
-        "p p p p p p p p",
-        Body::Json(json_empty_login),
-    ),
-    (
-        "POST",
-        "/rpc/login",
-        "p p p p p p p p",
-        Body::Form(&[("username", ""), ("password", "")]),
-    ),
-    (
-        "POST",
-        "/rpc/app/sign_in",
-        "p p p p p p p p",
-        Body::Form(&[("code", "1"), ("pin", "1")]),
-    ),
+    ("POST", "/api/v1/session", "p p p p p p p p", Body::Json(json_empty_login)),
+    ("POST", "/rpc/login", "p p p p p p p p", Body::Form(&[("username", ""), ("password", "")])),
+    ("POST", "/rpc/app/sign_in", "p p p p p p p p", Body::Form(&[("code", "1"), ("pin", "1")])),
     ("POST", "/rpc/whoami", "p p p p p p p p", Body::None),
     ("POST", "/rpc/demo_logins", "p p p p p p p p", Body::None),
     // The first start's set-up page: open to all, but it makes nothing once a user exists.
@@ -68,169 +44,44 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
         Body::Form(&[("token", "x"), ("username", "x"), ("display_name", "x"), ("password", "x"), ("again", "x")]),
     ),
     // The tracking door takes no session: without a device key it is 403 for everyone.
-    (
-        "GET",
-        "/api/v1/osmand",
-        "3 3 3 3 3 3 3 3",
-        Body::Query("id=crew-x&key=guess&lat=44.4&lon=26.1"),
-    ),
-    (
-        "POST",
-        "/api/v1/osmand",
-        "3 3 3 3 3 3 3 3",
-        Body::Query("id=crew-x&key=guess&lat=44.4&lon=26.1"),
-    ),
+    ("GET", "/api/v1/osmand", "3 3 3 3 3 3 3 3", Body::Query("id=crew-x&key=guess&lat=44.4&lon=26.1")),
+    ("POST", "/api/v1/osmand", "3 3 3 3 3 3 3 3", Body::Query("id=crew-x&key=guess&lat=44.4&lon=26.1")),
     // Signed in, any role.
     ("GET", "/api/v1/session", "1 p p p p p p p", Body::None),
     // Staff.
     ("GET", "/api/v1/signals", "1 3 3 3 3 p p p", Body::None),
-    (
-        "GET",
-        "/api/v1/signals/stream",
-        "1 3 3 3 3 p p p",
-        Body::None,
-    ),
-    (
-        "POST",
-        "/rpc/my_language",
-        "1 3 3 3 p p p p",
-        Body::Form(&[("language", "fr")]),
-    ),
-    (
-        "POST",
-        "/rpc/recent_signals",
-        "1 3 3 3 3 p p p",
-        Body::Form(&[]),
-    ),
+    ("GET", "/api/v1/signals/stream", "1 3 3 3 3 p p p", Body::None),
+    ("POST", "/rpc/my_language", "1 3 3 3 p p p p", Body::Form(&[("language", "fr")])),
+    ("POST", "/rpc/recent_signals", "1 3 3 3 3 p p p", Body::Form(&[])),
     ("GET", "/api/v1/accounts", "1 3 3 3 3 p p p", Body::None),
-    (
-        "GET",
-        "/api/v1/accounts/{number}",
-        "1 3 3 3 3 p p p",
-        Body::None,
-    ),
+    ("GET", "/api/v1/accounts/{number}", "1 3 3 3 3 p p p", Body::None),
     ("GET", "/api/v1/incidents", "1 3 3 3 3 p p p", Body::None),
     ("GET", "/api/v1/queue", "1 3 3 3 3 p p p", Body::None),
-    (
-        "GET",
-        "/api/v1/incidents/{incident}",
-        "1 3 3 3 3 p p p",
-        Body::None,
-    ),
-    (
-        "POST",
-        "/api/v1/incidents/{incident}/{action}",
-        "1 3 3 3 3 p p p",
-        Body::Json(json_note),
-    ),
+    ("GET", "/api/v1/incidents/{incident}", "1 3 3 3 3 p p p", Body::None),
+    ("POST", "/api/v1/incidents/{incident}/{action}", "1 3 3 3 3 p p p", Body::Json(json_note)),
     ("GET", "/api/v1/ops/stream", "1 3 3 3 3 p p p", Body::None),
     ("POST", "/rpc/ops/snapshot", "1 3 3 3 3 p p p", Body::None),
-    (
-        "GET",
-        "/api/v1/incidents/{incident}/photos/{photo}",
-        "1 3 3 3 3 4 4 4",
-        Body::None,
-    ),
-    (
-        "POST",
-        "/rpc/ops/incident",
-        "1 3 3 3 3 p p p",
-        Body::Form(&[("id", "{incident}")]),
-    ),
-    (
-        "POST",
-        "/rpc/ops/act",
-        "1 3 3 3 3 p p p",
-        Body::Json(json_act),
-    ),
+    ("GET", "/api/v1/incidents/{incident}/photos/{photo}", "1 3 3 3 3 4 4 4", Body::None),
+    ("POST", "/rpc/ops/incident", "1 3 3 3 3 p p p", Body::Form(&[("id", "{incident}")])),
+    ("POST", "/rpc/ops/act", "1 3 3 3 3 p p p", Body::Json(json_act)),
     // Supervisors and admins.
-    (
-        "POST",
-        "/api/v1/accounts",
-        "1 3 3 3 3 3 p p",
-        Body::Json(json_empty),
-    ),
-    (
-        "PUT",
-        "/api/v1/accounts/{number}/key",
-        "1 3 3 3 3 3 p p",
-        Body::Json(json_bad_key),
-    ),
-    (
-        "PUT",
-        "/api/v1/accounts/{number}/paths",
-        "1 3 3 3 3 3 p p",
-        Body::Json(json_no_paths),
-    ),
-    (
-        "PUT",
-        "/api/v1/accounts/{number}/plain",
-        "1 3 3 3 3 3 p p",
-        Body::Json(json_refuse_plain),
-    ),
-    (
-        "POST",
-        "/api/v1/sites/{site}/suspend",
-        "1 3 3 3 3 3 p p",
-        Body::Json(json_empty),
-    ),
-    (
-        "PUT",
-        "/api/v1/sites/{site}/settings",
-        "1 3 3 3 3 3 p p",
-        Body::Json(json_empty),
-    ),
+    ("POST", "/api/v1/accounts", "1 3 3 3 3 3 p p", Body::Json(json_empty)),
+    ("PUT", "/api/v1/accounts/{number}/key", "1 3 3 3 3 3 p p", Body::Json(json_bad_key)),
+    ("PUT", "/api/v1/accounts/{number}/paths", "1 3 3 3 3 3 p p", Body::Json(json_no_paths)),
+    ("PUT", "/api/v1/accounts/{number}/plain", "1 3 3 3 3 3 p p", Body::Json(json_refuse_plain)),
+    ("POST", "/api/v1/sites/{site}/suspend", "1 3 3 3 3 3 p p", Body::Json(json_empty)),
+    ("PUT", "/api/v1/sites/{site}/settings", "1 3 3 3 3 3 p p", Body::Json(json_empty)),
     ("POST", "/rpc/ops/supervisor", "1 3 3 3 3 3 p p", Body::None),
-    (
-        "POST",
-        "/rpc/ops/storm",
-        "1 3 3 3 3 3 p p",
-        Body::Json(json_storm),
-    ),
-    (
-        "POST",
-        "/rpc/admin/search",
-        "1 3 3 3 3 3 p p",
-        Body::Form(&[("query", "shop")]),
-    ),
-    (
-        "POST",
-        "/rpc/admin/site",
-        "1 3 3 3 3 3 p p",
-        Body::Form(&[("site_id", "{site}")]),
-    ),
-    (
-        "POST",
-        "/rpc/admin/instructions",
-        "1 3 3 3 3 3 p p",
-        Body::Json(json_instructions),
-    ),
-    (
-        "POST",
-        "/rpc/admin/move-contact",
-        "1 3 3 3 3 3 p p",
-        Body::Json(json_move_contact),
-    ),
-    (
-        "POST",
-        "/rpc/admin/add-zone",
-        "1 3 3 3 3 3 p p",
-        Body::Json(json_add_zone),
-    ),
+    ("POST", "/rpc/ops/storm", "1 3 3 3 3 3 p p", Body::Json(json_storm)),
+    ("POST", "/rpc/admin/search", "1 3 3 3 3 3 p p", Body::Form(&[("query", "shop")])),
+    ("POST", "/rpc/admin/site", "1 3 3 3 3 3 p p", Body::Form(&[("site_id", "{site}")])),
+    ("POST", "/rpc/admin/instructions", "1 3 3 3 3 3 p p", Body::Json(json_instructions)),
+    ("POST", "/rpc/admin/move-contact", "1 3 3 3 3 3 p p", Body::Json(json_move_contact)),
+    ("POST", "/rpc/admin/add-zone", "1 3 3 3 3 3 p p", Body::Json(json_add_zone)),
     ("POST", "/rpc/admin/requests", "1 3 3 3 3 3 p p", Body::None),
-    (
-        "POST",
-        "/rpc/admin/request_done",
-        "1 3 3 3 3 3 p p",
-        Body::Form(&[("id", "1")]),
-    ),
+    ("POST", "/rpc/admin/request_done", "1 3 3 3 3 3 p p", Body::Form(&[("id", "1")])),
     // Admins.
-    (
-        "POST",
-        "/rpc/admin/import",
-        "1 3 3 3 3 3 3 p",
-        Body::Json(json_import),
-    ),
+    ("POST", "/rpc/admin/import", "1 3 3 3 3 3 3 p", Body::Json(json_import)),
     ("POST", "/rpc/admin/import-invoices", "1 3 3 3 3 3 3 p", Body::Json(json_import)),
     ("POST", "/rpc/admin/crews", "1 3 3 3 3 3 3 p", Body::None),
     ("POST", "/rpc/admin/users", "1 3 3 3 3 3 3 p", Body::None),
@@ -266,229 +117,85 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/admin/monthly", "1 3 3 3 3 3 p p", Body::Json(json_monthly)),
     ("GET", "/api/v1/incidents.csv", "1 3 3 3 3 3 p p", Body::Query("category=burglary")),
     ("POST", "/rpc/admin/safe-word", "1 3 3 3 3 3 p p", Body::Json(json_safe_word)),
-    (
-        "POST",
-        "/rpc/admin/crew-device",
-        "1 3 3 3 3 3 3 p",
-        Body::Json(json_crew_device),
-    ),
-    (
-        "POST",
-        "/rpc/admin/create-user",
-        "1 3 3 3 3 3 3 p",
-        Body::Json(json_create_user),
-    ),
+    ("POST", "/rpc/admin/crew-device", "1 3 3 3 3 3 3 p", Body::Json(json_crew_device)),
+    ("POST", "/rpc/admin/create-user", "1 3 3 3 3 3 3 p", Body::Json(json_create_user)),
     // Guards: their own crew only.
     ("GET", "/api/v1/crew/stream", "1 3 3 3 p 3 3 3", Body::None),
     ("POST", "/api/v1/crew/photo", "1 3 3 3 p 3 3 3", Body::None),
-    (
-        "POST",
-        "/rpc/crew/finding",
-        "1 3 3 3 p 3 3 3",
-        Body::Json(json_finding),
-    ),
+    ("POST", "/rpc/crew/finding", "1 3 3 3 p 3 3 3", Body::Json(json_finding)),
     ("POST", "/rpc/crew/job", "1 3 3 3 p 3 3 3", Body::None),
-    (
-        "POST",
-        "/rpc/crew/report",
-        "1 3 3 3 p 3 3 3",
-        Body::Json(json_crew_report),
-    ),
-    (
-        "POST",
-        "/api/v1/crews/{crew}/report",
-        "1 3 3 3 3 p p p",
-        Body::Json(json_empty),
-    ),
+    ("POST", "/rpc/crew/report", "1 3 3 3 p 3 3 3", Body::Json(json_crew_report)),
+    ("POST", "/api/v1/crews/{crew}/report", "1 3 3 3 3 p p p", Body::Json(json_empty)),
     // A site: its members (and staff) see and cancel; owners change; others get 404.
-    (
-        "GET",
-        "/api/v1/sites/{site}/status",
-        "1 4 p p 4 p p p",
-        Body::None,
-    ),
-    (
-        "POST",
-        "/api/v1/sites/{site}/cancel",
-        "1 4 p p 4 p p p",
-        Body::Json(json_cancel),
-    ),
-    (
-        "POST",
-        "/api/v1/sites/{site}/panic",
-        "1 4 p p 4 p p p",
-        Body::Json(json_far_away),
-    ),
-    (
-        "POST",
-        "/api/v1/sites/{site}/test",
-        "1 4 3 p 4 p p p",
-        Body::Json(json_bad_minutes),
-    ),
-    (
-        "DELETE",
-        "/api/v1/sites/{site}/test",
-        "1 4 3 p 4 p p p",
-        Body::None,
-    ),
-    (
-        "POST",
-        "/api/v1/sites/{site}/schedule-change",
-        "1 4 3 p 4 p p p",
-        Body::Json(json_bad_date),
-    ),
-    (
-        "GET",
-        "/api/v1/sites/{site}/billing",
-        "1 4 3 p 4 p p p",
-        Body::None,
-    ),
+    ("GET", "/api/v1/sites/{site}/status", "1 4 p p 4 p p p", Body::None),
+    ("POST", "/api/v1/sites/{site}/cancel", "1 4 p p 4 p p p", Body::Json(json_cancel)),
+    ("POST", "/api/v1/sites/{site}/panic", "1 4 p p 4 p p p", Body::Json(json_far_away)),
+    ("POST", "/api/v1/sites/{site}/test", "1 4 3 p 4 p p p", Body::Json(json_bad_minutes)),
+    ("DELETE", "/api/v1/sites/{site}/test", "1 4 3 p 4 p p p", Body::None),
+    ("POST", "/api/v1/sites/{site}/schedule-change", "1 4 3 p 4 p p p", Body::Json(json_bad_date)),
+    ("GET", "/api/v1/sites/{site}/billing", "1 4 3 p 4 p p p", Body::None),
     // The customer app: customers only, members of the site; some for owners only.
     ("GET", "/api/v1/app/stream", "1 p p p 3 3 3 3", Body::None),
     ("POST", "/rpc/my_sites", "1 p p p 3 3 3 3", Body::None),
     ("POST", "/rpc/app/sites", "1 p p p 3 3 3 3", Body::None),
-    (
-        "POST",
-        "/rpc/app/change_pin",
-        "1 p p p 3 3 3 3",
-        Body::Form(&[("current", "x"), ("pin", "1"), ("again", "1")]),
-    ),
+    ("POST", "/rpc/app/change_pin", "1 p p p 3 3 3 3", Body::Form(&[("current", "x"), ("pin", "1"), ("again", "1")])),
     (
         "POST",
         "/rpc/app/safe_word",
         "1 4 3 p 3 3 3 3",
         Body::Form(&[("site_id", "{site}"), ("contact_id", "{contact}"), ("safe_word", "x")]),
     ),
-    (
-        "POST",
-        "/rpc/app/subscribe",
-        "1 p p p 3 3 3 3",
-        Body::Form(&[("endpoint", "x"), ("p256dh", "x"), ("auth", "x")]),
-    ),
-    (
-        "POST",
-        "/rpc/app/home",
-        "1 4 p p 3 3 3 3",
-        Body::Form(&[("site_id", "{site}")]),
-    ),
-    (
-        "POST",
-        "/rpc/app/arm",
-        "1 4 p p 3 3 3 3",
-        Body::Form(&[("site_id", "{site}"), ("command", "none")]),
-    ),
-    (
-        "POST",
-        "/rpc/app/cancel",
-        "1 4 p p 3 3 3 3",
-        Body::Form(&[("site_id", "{site}"), ("password", "no")]),
-    ),
-    (
-        "POST",
-        "/rpc/app/panic",
-        "1 4 p p 3 3 3 3",
-        Body::Form(&[("site_id", "{site}"), ("lat", "95")]),
-    ),
+    ("POST", "/rpc/app/subscribe", "1 p p p 3 3 3 3", Body::Form(&[("endpoint", "x"), ("p256dh", "x"), ("auth", "x")])),
+    ("POST", "/rpc/app/home", "1 4 p p 3 3 3 3", Body::Form(&[("site_id", "{site}")])),
+    ("POST", "/rpc/app/arm", "1 4 p p 3 3 3 3", Body::Form(&[("site_id", "{site}"), ("command", "none")])),
+    ("POST", "/rpc/app/cancel", "1 4 p p 3 3 3 3", Body::Form(&[("site_id", "{site}"), ("password", "no")])),
+    ("POST", "/rpc/app/panic", "1 4 p p 3 3 3 3", Body::Form(&[("site_id", "{site}"), ("lat", "95")])),
     (
         "POST",
         "/rpc/app/journal",
         "1 4 p p 3 3 3 3",
         Body::Form(&[("site_id", "{site}"), ("days", "1"), ("filter", "all")]),
     ),
-    (
-        "POST",
-        "/rpc/app/contacts",
-        "1 4 p p 3 3 3 3",
-        Body::Form(&[("site_id", "{site}")]),
-    ),
-    (
-        "POST",
-        "/rpc/app/schedule",
-        "1 4 p p 3 3 3 3",
-        Body::Form(&[("site_id", "{site}")]),
-    ),
-    (
-        "POST",
-        "/rpc/app/push",
-        "1 4 p p 3 3 3 3",
-        Body::Form(&[("site_id", "{site}")]),
-    ),
+    ("POST", "/rpc/app/contacts", "1 4 p p 3 3 3 3", Body::Form(&[("site_id", "{site}")])),
+    ("POST", "/rpc/app/schedule", "1 4 p p 3 3 3 3", Body::Form(&[("site_id", "{site}")])),
+    ("POST", "/rpc/app/push", "1 4 p p 3 3 3 3", Body::Form(&[("site_id", "{site}")])),
     (
         "POST",
         "/rpc/app/push_set",
         "1 4 p p 3 3 3 3",
-        Body::Form(&[
-            ("site_id", "{site}"),
-            ("alarms", "true"),
-            ("notices", "true"),
-        ]),
+        Body::Form(&[("site_id", "{site}"), ("alarms", "true"), ("notices", "true")]),
     ),
     (
         "POST",
         "/rpc/app/contact_save",
         "1 4 3 p 3 3 3 3",
-        Body::Form(&[
-            ("site_id", "{site}"),
-            ("contact_id", "{contact}"),
-            ("name", ""),
-            ("phone", ""),
-        ]),
+        Body::Form(&[("site_id", "{site}"), ("contact_id", "{contact}"), ("name", ""), ("phone", "")]),
     ),
     (
         "POST",
         "/rpc/app/contact_move",
         "1 4 3 p 3 3 3 3",
-        Body::Form(&[
-            ("site_id", "{site}"),
-            ("contact_id", "{contact}"),
-            ("up", "false"),
-        ]),
+        Body::Form(&[("site_id", "{site}"), ("contact_id", "{contact}"), ("up", "false")]),
     ),
     (
         "POST",
         "/rpc/app/contact_away",
         "1 4 3 p 3 3 3 3",
-        Body::Form(&[
-            ("site_id", "{site}"),
-            ("contact_id", "{contact}"),
-            ("from", "x"),
-            ("until", "x"),
-        ]),
+        Body::Form(&[("site_id", "{site}"), ("contact_id", "{contact}"), ("from", "x"), ("until", "x")]),
     ),
     (
         "POST",
         "/rpc/app/schedule_change",
         "1 4 3 p 3 3 3 3",
-        Body::Form(&[
-            ("site_id", "{site}"),
-            ("date", "x"),
-            ("open", ""),
-            ("close", ""),
-        ]),
+        Body::Form(&[("site_id", "{site}"), ("date", "x"), ("open", ""), ("close", "")]),
     ),
-    (
-        "POST",
-        "/rpc/app/test_mode",
-        "1 4 3 p 3 3 3 3",
-        Body::Form(&[("site_id", "{site}"), ("minutes", "0")]),
-    ),
-    (
-        "POST",
-        "/rpc/app/money",
-        "1 4 3 p 3 3 3 3",
-        Body::Form(&[("site_id", "{site}")]),
-    ),
+    ("POST", "/rpc/app/test_mode", "1 4 3 p 3 3 3 3", Body::Form(&[("site_id", "{site}"), ("minutes", "0")])),
+    ("POST", "/rpc/app/money", "1 4 3 p 3 3 3 3", Body::Form(&[("site_id", "{site}")])),
     (
         "POST",
         "/rpc/app/request",
         "1 4 3 p 3 3 3 3",
-        Body::Form(&[
-            ("site_id", "{site}"),
-            ("kind", "x"),
-            ("details", ""),
-            ("from", ""),
-            ("until", ""),
-        ]),
+        Body::Form(&[("site_id", "{site}"), ("kind", "x"), ("details", ""), ("from", ""), ("until", "")]),
     ),
     // Signing out ends only the caller's own session (called last, see below).
     ("DELETE", "/api/v1/session", "p p p p p p p p", Body::None),
@@ -661,16 +368,10 @@ impl Ids {
     /// A JSON body with its placeholders filled (numbers where a number is meant).
     fn fill_json(&self, v: &Value) -> Value {
         match v {
-            Value::String(s) if s.starts_with('{') && s.ends_with('}') => self
-                .fill(s)
-                .parse::<i64>()
-                .map(Value::from)
-                .unwrap_or_else(|_| Value::String(self.fill(s))),
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .map(|(k, v)| (k.clone(), self.fill_json(v)))
-                    .collect(),
-            ),
+            Value::String(s) if s.starts_with('{') && s.ends_with('}') => {
+                self.fill(s).parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::String(self.fill(s)))
+            }
+            Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), self.fill_json(v))).collect()),
             Value::Array(a) => Value::Array(a.iter().map(|v| self.fill_json(v)).collect()),
             other => other.clone(),
         }
@@ -706,29 +407,18 @@ fn class(status: u16) -> char {
 async fn every_route_and_server_function_answers_each_caller_as_the_table_says() {
     let app = spawn_app().await;
     let store = &app.store;
-    let hash = app::ssr::auth::hash_password(PASSWORD.into())
-        .await
-        .unwrap();
+    let hash = app::ssr::auth::hash_password(PASSWORD.into()).await.unwrap();
     let user = |username: &str, role: &str| NewUser {
         username: username.into(),
         password_hash: hash.clone(),
         role: role.into(),
         display_name: username.into(),
     };
-    let stranger = store
-        .create_user(&user("stranger", "customer"))
-        .await
-        .unwrap();
-    let contact = store
-        .create_user(&user("contact", "customer"))
-        .await
-        .unwrap();
+    let stranger = store.create_user(&user("stranger", "customer")).await.unwrap();
+    let contact = store.create_user(&user("contact", "customer")).await.unwrap();
     store.create_user(&user("admin", "admin")).await.unwrap();
     let guard = store.create_user(&user("guard", "crew")).await.unwrap();
-    store
-        .set_site_member(app.site, contact, "contact")
-        .await
-        .unwrap();
+    store.set_site_member(app.site, contact, "contact").await.unwrap();
     let crews = store.list_crews().await.unwrap();
     store.set_crew_user(crews[1].id, Some(guard)).await.unwrap();
     let stranger_site = store
@@ -743,11 +433,7 @@ async fn every_route_and_server_function_answers_each_caller_as_the_table_says()
     assert_ne!(stranger_site, app.site);
     // An open incident on the site.
     let mut panel = tokio::net::TcpStream::connect(app.dc09).await.unwrap();
-    crate::support::tcp_exchange(
-        &mut panel,
-        &crate::support::cid_frame(1, "1234", "1130 01 002").encode(),
-    )
-    .await;
+    crate::support::tcp_exchange(&mut panel, &crate::support::cid_frame(1, "1234", "1130 01 002").encode()).await;
     app.engine().settle().await.unwrap();
     let incident = store
         .list_incidents(&store::IncidentQuery {
@@ -774,29 +460,11 @@ async fn every_route_and_server_function_answers_each_caller_as_the_table_says()
         status: "open".into(),
         created_at_ms: 1,
     };
-    assert_eq!(
-        store.add_service_request(&request).await.unwrap(),
-        1,
-        "the request the table names"
-    );
-    let ids = Ids {
-        site: app.site,
-        incident,
-        crew: crews[0].id,
-        contact: site_contact,
-        user: stranger,
-    };
+    assert_eq!(store.add_service_request(&request).await.unwrap(), 1, "the request the table names");
+    let ids = Ids { site: app.site, incident, crew: crews[0].id, contact: site_contact, user: stranger };
 
     // Every documented route and every server function has a row, and every row one of them.
-    let doc: Value = app
-        .client()
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.client().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     let mut exposed = BTreeSet::new();
     for (path, methods) in doc["paths"].as_object().unwrap() {
         for method in methods.as_object().unwrap().keys() {
@@ -810,20 +478,11 @@ async fn every_route_and_server_function_answers_each_caller_as_the_table_says()
     for (path, method) in leptos::server_fn::axum::server_fn_paths() {
         exposed.insert((method.as_str().to_owned(), path.to_owned()));
     }
-    let rows: BTreeSet<(String, String)> = TABLE
-        .iter()
-        .map(|(m, p, _, _)| (m.to_string(), p.to_string()))
-        .collect();
+    let rows: BTreeSet<(String, String)> = TABLE.iter().map(|(m, p, _, _)| (m.to_string(), p.to_string())).collect();
     let missing: Vec<_> = exposed.difference(&rows).collect();
     let stale: Vec<_> = rows.difference(&exposed).collect();
-    assert!(
-        missing.is_empty(),
-        "routes or server functions without a row in the authorization table: {missing:?}"
-    );
-    assert!(
-        stale.is_empty(),
-        "rows for routes that do not exist: {stale:?}"
-    );
+    assert!(missing.is_empty(), "routes or server functions without a row in the authorization table: {missing:?}");
+    assert!(stale.is_empty(), "rows for routes that do not exist: {stale:?}");
 
     let usernames = [
         None,
@@ -841,19 +500,15 @@ async fn every_route_and_server_function_answers_each_caller_as_the_table_says()
     }
     let mut wrong = Vec::new();
     for (method, path, expected, body) in TABLE {
-        let expected: Vec<char> = expected
-            .split(' ')
-            .map(|e| e.chars().next().unwrap())
-            .collect();
+        let expected: Vec<char> = expected.split(' ').map(|e| e.chars().next().unwrap()).collect();
         assert_eq!(expected.len(), CALLERS.len(), "{method} {path}");
         for (who, client) in clients.iter().enumerate() {
             // Signing out is tried without a session, so the callers keep theirs.
-            let client =
-                if path.contains("session") && *method == "DELETE" || path.ends_with("logout") {
-                    &clients[0]
-                } else {
-                    client
-                };
+            let client = if path.contains("session") && *method == "DELETE" || path.ends_with("logout") {
+                &clients[0]
+            } else {
+                client
+            };
             let mut url = app.url(&ids.fill(path));
             if let Body::Query(q) = body {
                 url = format!("{url}?{q}");
@@ -862,41 +517,20 @@ async fn every_route_and_server_function_answers_each_caller_as_the_table_says()
             req = match body {
                 Body::None | Body::Query(_) => req,
                 Body::Json(make) => req.json(&ids.fill_json(&make())),
-                Body::Form(pairs) => req.form(
-                    &pairs
-                        .iter()
-                        .map(|(k, v)| (*k, ids.fill(v)))
-                        .collect::<Vec<_>>(),
-                ),
+                Body::Form(pairs) => req.form(&pairs.iter().map(|(k, v)| (*k, ids.fill(v))).collect::<Vec<_>>()),
             };
             if path.starts_with("/rpc/") && matches!(body, Body::None) {
-                req = req
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body("");
+                req = req.header("content-type", "application/x-www-form-urlencoded").body("");
             }
             let resp = req.send().await.unwrap();
             let status = resp.status().as_u16();
             let got = class(status);
             if status >= 500 || got != expected[who] {
-                let text: String = resp
-                    .text()
-                    .await
-                    .unwrap_or_default()
-                    .chars()
-                    .take(160)
-                    .collect();
-                wrong.push(format!(
-                    "{method} {path} as {}: {status} (want {}) {text}",
-                    CALLERS[who], expected[who]
-                ));
+                let text: String = resp.text().await.unwrap_or_default().chars().take(160).collect();
+                wrong.push(format!("{method} {path} as {}: {status} (want {}) {text}", CALLERS[who], expected[who]));
             }
         }
     }
-    assert!(
-        wrong.is_empty(),
-        "{} answers differ from the table:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
+    assert!(wrong.is_empty(), "{} answers differ from the table:\n{}", wrong.len(), wrong.join("\n"));
     app.stop().await;
 }

@@ -2,12 +2,10 @@
 //! its corrected resend, retransmission and second-path dedupe, and link supervision stepped
 //! with a fake clock across a restart.
 
-
-
+use crate::support::{spawn_app, tcp_exchange, udp_exchange};
 use dc09::{Frame, Key, Timestamp, Token};
 use server::supervision::Supervision;
 use store::{PathSpec, SecretKey, SignalQuery, Store};
-use crate::support::{spawn_app, tcp_exchange, udp_exchange};
 use tokio::net::{TcpStream, UdpSocket};
 
 const KEY_TEXT: &str = "0123456789abcdef";
@@ -29,7 +27,6 @@ fn sia_frame(seq: u16, account: &str, event: &str, line: &str, timestamp: Option
 fn now() -> Timestamp {
     Timestamp::from_unix(chrono::Utc::now().timestamp())
 }
-
 
 async fn keyed_account(store: &Store, number: &str) -> Key {
     let key = Key::ascii(KEY_TEXT).unwrap();
@@ -80,7 +77,12 @@ async fn an_encrypted_frame_gets_an_encrypted_ack_and_a_stale_one_a_nak_then_its
 
     // The panel corrects its clock from the NAK and sends again: accepted.
     let corrected = sia_frame(2, "5678", "Nri1/BA002", "1", Some(receiver_time));
-    let ack = Frame::decode_with(&tcp_exchange(&mut stream, &corrected.encode_encrypted(&key, b"xyz")).await, |_| Some(key.clone()), now()).unwrap();
+    let ack = Frame::decode_with(
+        &tcp_exchange(&mut stream, &corrected.encode_encrypted(&key, b"xyz")).await,
+        |_| Some(key.clone()),
+        now(),
+    )
+    .unwrap();
     assert_eq!((ack.token, ack.seq), (Token::Ack, 2));
     let stored = app.store.list_signals(&SignalQuery::default()).await.unwrap();
     assert_eq!(stored.len(), 2);
@@ -89,7 +91,14 @@ async fn an_encrypted_frame_gets_an_encrypted_ack_and_a_stale_one_a_nak_then_its
 
     // The wrong key is a NAK too, and the key never reaches the stored raw text in clear.
     let wrong = Key::ascii("fedcba9876543210").unwrap();
-    let nak = Frame::decode(&tcp_exchange(&mut stream, &sia_frame(3, "5678", "Nri1/BA002", "1", Some(now())).encode_encrypted(&wrong, b"p")).await).unwrap();
+    let nak = Frame::decode(
+        &tcp_exchange(
+            &mut stream,
+            &sia_frame(3, "5678", "Nri1/BA002", "1", Some(now())).encode_encrypted(&wrong, b"p"),
+        )
+        .await,
+    )
+    .unwrap();
     assert_eq!(nak.token, Token::Nak);
     assert!(stored.iter().all(|s| !s.raw.contains("BA002")), "raw keeps the ciphertext");
     app.stop().await;
@@ -141,7 +150,11 @@ async fn dedupe_survives_a_restart() {
     for _ in 0..2 {
         let running = server::startup::start(config.clone()).await.unwrap();
         let mut stream = TcpStream::connect(running.dc09_addr).await.unwrap();
-        assert_eq!(Frame::decode(&tcp_exchange(&mut stream, &frame).await).unwrap().token, Token::Duh, "unknown account");
+        assert_eq!(
+            Frame::decode(&tcp_exchange(&mut stream, &frame).await).unwrap().token,
+            Token::Duh,
+            "unknown account"
+        );
         assert_eq!(running.store.count_signals().await.unwrap(), 1);
         running.shutdown().await;
     }
@@ -161,7 +174,14 @@ async fn codes(store: &Store) -> Vec<String> {
 async fn a_missed_test_raises_one_failure_a_later_test_restores_it_and_a_restart_changes_neither() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite://{}", dir.path().join("s.db").display())).await.unwrap();
-    let site = store.create_site(&store::NewSite { name: "Bank".into(), time_zone: "Europe/Bucharest".into(), ..Default::default() }).await.unwrap();
+    let site = store
+        .create_site(&store::NewSite {
+            name: "Bank".into(),
+            time_zone: "Europe/Bucharest".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     let account = store.create_account(site, "9999").await.unwrap();
     store.set_account_paths("9999", &[path("1", "ethernet"), path("2", "gsm")]).await.unwrap();
     let t0 = chrono::Utc::now().timestamp_millis();
@@ -204,7 +224,13 @@ async fn a_missed_test_raises_one_failure_a_later_test_restores_it_and_a_restart
 #[tokio::test]
 async fn link_tests_over_the_socket_feed_supervision() {
     let app = spawn_app().await;
-    app.store.set_account_paths("1234", &[PathSpec { line: "*".into(), name: "ip".into(), interval_ms: 60_000, grace_ms: 0 }]).await.unwrap();
+    app.store
+        .set_account_paths(
+            "1234",
+            &[PathSpec { line: "*".into(), name: "ip".into(), interval_ms: 60_000, grace_ms: 0 }],
+        )
+        .await
+        .unwrap();
     app.supervision().sync(chrono::Utc::now().timestamp_millis()).await.unwrap();
     assert_eq!(app.supervision().len(), 1);
     let null = Frame { token: Token::Null, data: String::new(), ..sia_frame(5, "1234", "", "0", None) };

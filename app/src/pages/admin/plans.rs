@@ -7,8 +7,8 @@ use super::{words, Fold};
 use crate::model::admin::FieldErrors;
 use crate::model::admin::HourChange;
 use crate::model::plans::{
-    category_label, check_holidays, check_overrides, check_plan, HolidayLine, OverrideLine,
-    PlanForm, StepLine, PLAN_CATEGORIES, STEP_KINDS,
+    category_label, check_holidays, check_overrides, check_plan, HolidayLine, OverrideLine, PlanForm, StepLine,
+    PLAN_CATEGORIES, STEP_KINDS,
 };
 use crate::tx;
 
@@ -44,18 +44,10 @@ impl StepRow {
 }
 
 /// Moves the row with `key` one place up or down.
-fn shift<T: Copy + Send + Sync + 'static>(
-    rows: RwSignal<Vec<T>>,
-    at: impl Fn(&T) -> bool,
-    up: bool,
-) {
+fn shift<T: Copy + Send + Sync + 'static>(rows: RwSignal<Vec<T>>, at: impl Fn(&T) -> bool, up: bool) {
     rows.update(|r| {
         if let Some(i) = r.iter().position(at) {
-            let j = if up {
-                i.checked_sub(1)
-            } else {
-                Some(i + 1).filter(|j| *j < r.len())
-            };
+            let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < r.len()) };
             if let Some(j) = j {
                 r.swap(i, j);
             }
@@ -120,13 +112,7 @@ async fn current(site: Option<i64>, category: &str) -> Option<PlanForm> {
 fn PlanEditor(site: Option<i64>, plan: PlanForm) -> impl IntoView {
     let category = plan.category.clone();
     let next = StoredValue::new(plan.steps.len() as u64);
-    let rows = RwSignal::new(
-        plan.steps
-            .iter()
-            .enumerate()
-            .map(|(n, s)| StepRow::new(n as u64, s))
-            .collect::<Vec<_>>(),
-    );
+    let rows = RwSignal::new(plan.steps.iter().enumerate().map(|(n, s)| StepRow::new(n as u64, s)).collect::<Vec<_>>());
     let errors = RwSignal::new(FieldErrors::default());
     let saved = RwSignal::new(None::<&'static str>);
     let source = RwSignal::new(plan.source.clone());
@@ -148,22 +134,13 @@ fn PlanEditor(site: Option<i64>, plan: PlanForm) -> impl IntoView {
                     } else if let Some(p) = current(site, &category).await {
                         let first = next.get_value();
                         next.set_value(first + p.steps.len() as u64);
-                        rows.set(
-                            p.steps
-                                .iter()
-                                .enumerate()
-                                .map(|(n, s)| StepRow::new(first + n as u64, s))
-                                .collect(),
-                        );
+                        rows.set(p.steps.iter().enumerate().map(|(n, s)| StepRow::new(first + n as u64, s)).collect());
                         source.set(p.source);
                         saved.set(Some(tx!(admin.plans.reset_done)));
                     }
                 }
                 Ok(e) => errors.set(e),
-                Err(e) => errors.set(FieldErrors {
-                    form: Some(crate::components::readable(&e)),
-                    ..Default::default()
-                }),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
             }
         });
     };
@@ -181,15 +158,7 @@ fn PlanEditor(site: Option<i64>, plan: PlanForm) -> impl IntoView {
     let add = move |_| {
         let key = next.get_value();
         next.set_value(key + 1);
-        rows.update(|r| {
-            r.push(StepRow::new(
-                key,
-                &StepLine {
-                    kind: "call_contacts".into(),
-                    ..Default::default()
-                },
-            ))
-        });
+        rows.update(|r| r.push(StepRow::new(key, &StepLine { kind: "call_contacts".into(), ..Default::default() })));
         saved.set(None);
     };
     view! {
@@ -215,16 +184,9 @@ fn PlanEditor(site: Option<i64>, plan: PlanForm) -> impl IntoView {
 
 /// One step of the plan being edited.
 #[component]
-fn PlanStep(
-    row: StepRow,
-    rows: RwSignal<Vec<StepRow>>,
-    errors: RwSignal<FieldErrors>,
-) -> impl IntoView {
+fn PlanStep(row: StepRow, rows: RwSignal<Vec<StepRow>>, errors: RwSignal<FieldErrors>) -> impl IntoView {
     let key = row.key;
-    let position = move || {
-        rows.try_with(|r| r.iter().position(|x| x.key == key))
-            .flatten()
-    };
+    let position = move || rows.try_with(|r| r.iter().position(|x| x.key == key)).flatten();
     // A wait is always the engine's, an instruction always the operator's.
     let fixed = move || matches!(row.kind.get().as_str(), "wait" | "instruction");
     view! {
@@ -294,13 +256,8 @@ impl OverrideRow {
 #[component]
 pub fn OverridesEditor(site: i64, overrides: Vec<OverrideLine>) -> impl IntoView {
     let next = StoredValue::new(overrides.len() as u64);
-    let rows = RwSignal::new(
-        overrides
-            .iter()
-            .enumerate()
-            .map(|(n, o)| OverrideRow::new(n as u64, o))
-            .collect::<Vec<_>>(),
-    );
+    let rows =
+        RwSignal::new(overrides.iter().enumerate().map(|(n, o)| OverrideRow::new(n as u64, o)).collect::<Vec<_>>());
     let errors = RwSignal::new(FieldErrors::default());
     let saved = RwSignal::new(false);
     let add = move |_| {
@@ -332,10 +289,7 @@ pub fn OverridesEditor(site: i64, overrides: Vec<OverrideLine>) -> impl IntoView
                     saved.set(e.is_empty());
                     errors.set(e);
                 }
-                Err(e) => errors.set(FieldErrors {
-                    form: Some(crate::components::readable(&e)),
-                    ..Default::default()
-                }),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
             }
         });
     };
@@ -386,22 +340,13 @@ pub fn OverridesEditor(site: i64, overrides: Vec<OverrideLine>) -> impl IntoView
 #[component]
 pub fn DayChanges(site: i64, changes: Vec<HourChange>) -> impl IntoView {
     let list = RwSignal::new(changes);
-    let (date, open, close) = (
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-    );
+    let (date, open, close) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let errors = RwSignal::new(FieldErrors::default());
     let send = move |day: String, remove: bool| {
         leptos::task::spawn_local(async move {
-            match crate::api::admin::change_hours_day(
-                site,
-                day,
-                open.get_untracked(),
-                close.get_untracked(),
-                remove,
-            )
-            .await
+            match crate::api::admin::change_hours_day(site, day, open.get_untracked(), close.get_untracked(), remove)
+                .await
             {
                 Ok(Ok(now)) => {
                     list.set(now);
@@ -413,10 +358,7 @@ pub fn DayChanges(site: i64, changes: Vec<HourChange>) -> impl IntoView {
                     }
                 }
                 Ok(Err(e)) => errors.set(e),
-                Err(e) => errors.set(FieldErrors {
-                    form: Some(crate::components::readable(&e)),
-                    ..Default::default()
-                }),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
             }
         });
     };
@@ -476,11 +418,7 @@ fn Holidays(holidays: Vec<HolidayLine>) -> impl IntoView {
         let key = next.get_value();
         next.set_value(key + 1);
         rows.update(|r| {
-            r.push(HolidayRow {
-                key,
-                date: RwSignal::new(String::new()),
-                name: RwSignal::new(String::new()),
-            })
+            r.push(HolidayRow { key, date: RwSignal::new(String::new()), name: RwSignal::new(String::new()) })
         });
         saved.set(false);
     };
@@ -489,10 +427,7 @@ fn Holidays(holidays: Vec<HolidayLine>) -> impl IntoView {
         let lines: Vec<HolidayLine> = rows
             .get_untracked()
             .iter()
-            .map(|r| HolidayLine {
-                date: r.date.get_untracked(),
-                name: r.name.get_untracked(),
-            })
+            .map(|r| HolidayLine { date: r.date.get_untracked(), name: r.name.get_untracked() })
             .collect();
         if let Err(e) = check_holidays(&lines) {
             errors.set(e);
@@ -504,10 +439,7 @@ fn Holidays(holidays: Vec<HolidayLine>) -> impl IntoView {
                     saved.set(e.is_empty());
                     errors.set(e);
                 }
-                Err(e) => errors.set(FieldErrors {
-                    form: Some(crate::components::readable(&e)),
-                    ..Default::default()
-                }),
+                Err(e) => errors.set(FieldErrors { form: Some(crate::components::readable(&e)), ..Default::default() }),
             }
         });
     };
@@ -564,7 +496,11 @@ fn HolidayPreset(rows: RwSignal<Vec<HolidayRow>>, next: StoredValue<u64>, saved:
                             if r.iter().all(|x| x.date.get_untracked() != day.date) {
                                 let key = next.get_value();
                                 next.set_value(key + 1);
-                                r.push(HolidayRow { key, date: RwSignal::new(day.date), name: RwSignal::new(day.name) });
+                                r.push(HolidayRow {
+                                    key,
+                                    date: RwSignal::new(day.date),
+                                    name: RwSignal::new(day.name),
+                                });
                                 added += 1;
                             }
                         }

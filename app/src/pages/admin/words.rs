@@ -96,10 +96,7 @@ pub fn zone_kind(kind: &str) -> Option<&'static str> {
 /// A day of the week, Monday first (`model::admin::WEEKDAYS`): the customer app's names.
 pub fn weekday(n: usize) -> Option<&'static str> {
     let day = u8::try_from(n).ok().filter(|d| *d < 7)?;
-    Some(crate::lang::words::weekday(
-        crate::lang::Lang::of(crate::lang::now()),
-        day,
-    ))
+    Some(crate::lang::words::weekday(crate::lang::Lang::of(crate::lang::now()), day))
 }
 
 /// An incident category a plan is for (one of `model::plans::PLAN_CATEGORIES`).

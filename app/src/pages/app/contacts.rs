@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::{site_data, field_error, show, use_app};
+use super::{field_error, show, site_data, use_app};
 use crate::api::customer::{app_contact_away, app_contact_move, app_contact_save, app_contacts, app_safe_word};
-use crate::lang::use_lang;
 use crate::i18n::td_string;
+use crate::lang::use_lang;
 use crate::model::customer::{AppContact, SiteRole};
 
 /// `/app/contacts`.
@@ -64,7 +64,8 @@ fn ContactRow(c: AppContact, owner: bool, first: bool, last: bool) -> impl IntoV
             return;
         }
         leptos::task::spawn_local(async move {
-            let (f, u) = if clear { (String::new(), String::new()) } else { (from.get_untracked(), until.get_untracked()) };
+            let (f, u) =
+                if clear { (String::new(), String::new()) } else { (from.get_untracked(), until.get_untracked()) };
             match app_contact_away(site(), id, f, u).await {
                 Ok(e) if e.is_empty() => {
                     away_form.set(false);

@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 
-use super::{site_data, show, use_app};
+use super::{show, site_data, use_app};
 use crate::api::customer::{app_arm, app_cancel, app_panic, home_of};
 use crate::components::appjs;
-use crate::lang::use_lang;
 use crate::i18n::td_string;
+use crate::lang::use_lang;
 use crate::lang::words;
 use crate::model::customer::{AppAlarm, AppHome};
 
@@ -106,24 +106,26 @@ fn CommandLine(h: AppHome) -> impl IntoView {
         );
     }
     let command = h.command.clone();
-    move || command.clone().filter(|_| shown.get()).map(|c| {
-        let key = c.command.clone();
-        let status = c.status.clone();
-        let by = c.by.clone().unwrap_or_default();
-        view! {
-            <p class=format!("command-line {}", c.status) data-testid="command" data-status=c.status.clone()>
-                {move || {
-                    let l = lang.get();
-                    let what = words::command(l, &key);
-                    match status.as_str() {
-                        "queued" => td_string!(l.locale(), app.home.cmd_queued, what = what),
-                        "failed" => td_string!(l.locale(), app.home.cmd_failed, what = what),
-                        _ => td_string!(l.locale(), app.home.cmd_done, what = what, who = &by, time = &c.at),
-                    }
-                }}
-            </p>
-        }
-    })
+    move || {
+        command.clone().filter(|_| shown.get()).map(|c| {
+            let key = c.command.clone();
+            let status = c.status.clone();
+            let by = c.by.clone().unwrap_or_default();
+            view! {
+                <p class=format!("command-line {}", c.status) data-testid="command" data-status=c.status.clone()>
+                    {move || {
+                        let l = lang.get();
+                        let what = words::command(l, &key);
+                        match status.as_str() {
+                            "queued" => td_string!(l.locale(), app.home.cmd_queued, what = what),
+                            "failed" => td_string!(l.locale(), app.home.cmd_failed, what = what),
+                            _ => td_string!(l.locale(), app.home.cmd_done, what = what, who = &by, time = &c.at),
+                        }
+                    }}
+                </p>
+            }
+        })
+    }
 }
 
 #[component]

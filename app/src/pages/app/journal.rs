@@ -4,9 +4,9 @@ use leptos::prelude::*;
 
 use super::{fetch, show, use_app};
 use crate::api::customer::app_journal;
-use crate::lang::{use_lang, Lang};
 use crate::i18n::td_string;
 use crate::lang::words;
+use crate::lang::{use_lang, Lang};
 use crate::model::customer::{JournalFilter, JournalKind, JournalLine};
 
 /// `/app/journal`.
@@ -86,7 +86,13 @@ fn Lines(lines: Vec<JournalLine>) -> impl IntoView {
 
 /// One line in words.
 fn describe(lang: Lang, l: &JournalLine) -> String {
-    let who = l.who.as_deref().map(|w| if w == "app" { td_string!(lang.locale(), app.journal.app).to_owned() } else { w.to_owned() });
+    let who = l.who.as_deref().map(|w| {
+        if w == "app" {
+            td_string!(lang.locale(), app.journal.app).to_owned()
+        } else {
+            w.to_owned()
+        }
+    });
     let mut text = match l.kind {
         JournalKind::Armed => td_string!(lang.locale(), app.state.armed).to_owned(),
         JournalKind::Night => td_string!(lang.locale(), app.state.night).to_owned(),

@@ -19,9 +19,9 @@ use serde::Serialize;
 use crate::api::customer::app_sites;
 use crate::api::whoami;
 use crate::components::appjs;
-use crate::lang::{self, use_lang, Lang};
 use crate::i18n::td_string;
 use crate::lang::words;
+use crate::lang::{self, use_lang, Lang};
 use crate::model::customer::{AppSite, SiteRole};
 use crate::model::{Role, SessionUser};
 
@@ -143,7 +143,8 @@ pub fn show<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
     render: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> impl IntoView {
     let lang = use_lang();
-    move || match data.get().flatten() {
+    move || {
+        match data.get().flatten() {
         None => view! { <p class="muted">{move || td_string!(lang.get().locale(), app.common.loading)}</p> }.into_any(),
         Some(Loaded::Fresh(v)) => render(v).into_any(),
         Some(Loaded::Stale(v, at)) => view! {
@@ -152,6 +153,7 @@ pub fn show<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
         }
         .into_any(),
         Some(Loaded::Failed(e)) => view! { <p class="field-error" role="alert">{move || td_string!(lang.get().locale(), app.common.failed)}" "<small>{e.clone()}</small></p> }.into_any(),
+    }
     }
 }
 

@@ -2,12 +2,12 @@
 
 use leptos::prelude::*;
 
-use super::{site_data, field_error, show, use_app, LangSelect};
+use super::{field_error, show, site_data, use_app, LangSelect};
 use crate::api::customer::{app_push_set, app_request, app_subscribe, app_test_mode, home_of, money_of, push_of};
 use crate::api::logout;
 use crate::components::appjs;
-use crate::lang::use_lang;
 use crate::i18n::td_string;
+use crate::lang::use_lang;
 use crate::lang::words;
 use crate::model::customer::{AppHome, AppMoney, AppPush, SiteRole};
 
@@ -190,7 +190,15 @@ fn Requests() -> impl IntoView {
         ev.prevent_default();
         let site = app.site.get_untracked().unwrap_or_default();
         leptos::task::spawn_local(async move {
-            match app_request(site, kind.get_untracked(), details.get_untracked(), from.get_untracked(), until.get_untracked()).await {
+            match app_request(
+                site,
+                kind.get_untracked(),
+                details.get_untracked(),
+                from.get_untracked(),
+                until.get_untracked(),
+            )
+            .await
+            {
                 Ok(e) if e.is_empty() => {
                     errors.set(e);
                     sent.set(true);

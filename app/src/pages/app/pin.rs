@@ -5,31 +5,22 @@ use leptos::prelude::*;
 
 use super::field_error;
 use crate::api::customer::app_change_pin;
-use crate::lang::use_lang;
 use crate::i18n::td_string;
+use crate::lang::use_lang;
 
 /// The PIN form. `first`: the customer signed in with the PIN they were given; once changed
 /// the app opens.
 #[component]
 pub fn ChangePin(first: bool) -> impl IntoView {
     let lang = use_lang();
-    let (current, pin, again) = (
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-    );
+    let (current, pin, again) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let done = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         leptos::task::spawn_local(async move {
-            match app_change_pin(
-                current.get_untracked(),
-                pin.get_untracked(),
-                again.get_untracked(),
-            )
-            .await
-            {
+            match app_change_pin(current.get_untracked(), pin.get_untracked(), again.get_untracked()).await {
                 Ok(e) if e.is_empty() => {
                     errors.set(e);
                     if first {

@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::{site_data, field_error, show, use_app};
+use super::{field_error, show, site_data, use_app};
 use crate::api::customer::{app_schedule_change, schedule_of};
-use crate::lang::use_lang;
 use crate::i18n::td_string;
+use crate::lang::use_lang;
 use crate::lang::words;
 use crate::model::customer::{AppSchedule, SiteRole};
 
@@ -93,7 +93,9 @@ fn ChangeForm() -> impl IntoView {
         ev.prevent_default();
         let site = app.site.get_untracked().unwrap_or_default();
         leptos::task::spawn_local(async move {
-            match app_schedule_change(site, date.get_untracked(), open.get_untracked(), close.get_untracked(), false).await {
+            match app_schedule_change(site, date.get_untracked(), open.get_untracked(), close.get_untracked(), false)
+                .await
+            {
                 Ok(e) => {
                     done.set(e.is_empty());
                     if e.is_empty() {

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use super::{field_error, LangSelect};
 use crate::api::customer::app_sign_in;
-use crate::lang::use_lang;
 use crate::i18n::td_string;
+use crate::lang::use_lang;
 
 /// Sign-in with the customer ID code and PIN; on success the app opens.
 #[component]

@@ -38,10 +38,7 @@ pub fn timestamp() -> impl Strategy<Value = Timestamp> {
 
 /// An extended data block with an upper-case identifier and a value without `]`.
 pub fn xdata() -> impl Strategy<Value = XData> {
-    ("[A-Z]", XVALUE).prop_map(|(id, value)| XData {
-        id: id.chars().next().expect("one identifier letter"),
-        value,
-    })
+    ("[A-Z]", XVALUE).prop_map(|(id, value)| XData { id: id.chars().next().expect("one identifier letter"), value })
 }
 
 /// An AES-128, AES-192 or AES-256 key with random bytes.

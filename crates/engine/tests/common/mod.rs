@@ -18,8 +18,28 @@ pub fn site(id: i64, pos: (f64, f64), settings: SiteSettings) -> Site {
             location: pos,
             owner_user_id: Some(100 + id),
             contacts: vec![
-                Contact { id: id * 10 + 1, name: "Ana".into(), phone: "+40700000001".into(), email: Some("ana@example.org".into()), user_id: Some(100 + id), unavailable_from_ms: None, unavailable_until_ms: None, sms: true, language: None },
-                Contact { id: id * 10 + 2, name: "Mihai".into(), phone: "+40700000002".into(), email: None, user_id: None, unavailable_from_ms: None, unavailable_until_ms: None, sms: true, language: None },
+                Contact {
+                    id: id * 10 + 1,
+                    name: "Ana".into(),
+                    phone: "+40700000001".into(),
+                    email: Some("ana@example.org".into()),
+                    user_id: Some(100 + id),
+                    unavailable_from_ms: None,
+                    unavailable_until_ms: None,
+                    sms: true,
+                    language: None,
+                },
+                Contact {
+                    id: id * 10 + 2,
+                    name: "Mihai".into(),
+                    phone: "+40700000002".into(),
+                    email: None,
+                    user_id: None,
+                    unavailable_from_ms: None,
+                    unavailable_until_ms: None,
+                    sms: true,
+                    language: None,
+                },
             ],
         },
         settings,
@@ -28,17 +48,21 @@ pub fn site(id: i64, pos: (f64, f64), settings: SiteSettings) -> Site {
 }
 
 pub fn crew(id: i64, pos: (f64, f64)) -> Crew {
-    Crew { id, name: format!("Echo {id}"), position: pos, heading: None, status: CrewStatus::Available, on_shift: true, incident: None, updated_at_ms: T0 }
+    Crew {
+        id,
+        name: format!("Echo {id}"),
+        position: pos,
+        heading: None,
+        status: CrewStatus::Available,
+        on_shift: true,
+        incident: None,
+        updated_at_ms: T0,
+    }
 }
 
 /// Piața Unirii and a crew 3 km away at Piața Victoriei, another 6 km away.
 pub fn city(settings: SiteSettings) -> Engine {
-    Engine::new(
-        [site(1, (44.4268, 26.1025), settings)],
-        [],
-        [crew(7, (44.4522, 26.0862)), crew(8, (44.48, 26.05))],
-        0,
-    )
+    Engine::new([site(1, (44.4268, 26.1025), settings)], [], [crew(7, (44.4522, 26.0862)), crew(8, (44.48, 26.05))], 0)
 }
 
 pub fn cid(id: i64, at: i64, q: &str, code: &str, zone: &str) -> Signal {

@@ -11,11 +11,7 @@ use crate::NotifyError;
 /// Decrypts an aes128gcm body (RFC 8188 header with the sender's key as keyid)
 /// with the subscription's private key and auth secret, returning the plaintext
 /// without padding. Accepts any number of records.
-pub fn decrypt_aes128gcm(
-    body: &[u8],
-    ua_private: &SecretKey,
-    auth: &[u8; 16],
-) -> Result<Vec<u8>, NotifyError> {
+pub fn decrypt_aes128gcm(body: &[u8], ua_private: &SecretKey, auth: &[u8; 16]) -> Result<Vec<u8>, NotifyError> {
     if body.len() < 21 {
         return Err(NotifyError::Decrypt("body shorter than the header"));
     }
@@ -30,23 +26,16 @@ pub fn decrypt_aes128gcm(
         return Err(NotifyError::Decrypt("body shorter than the key id"));
     }
     let (keyid, records) = rest.split_at(idlen);
-    let as_public = PublicKey::from_sec1_bytes(keyid)
-        .map_err(|_| NotifyError::Decrypt("key id is not a P-256 point"))?;
+    let as_public =
+        PublicKey::from_sec1_bytes(keyid).map_err(|_| NotifyError::Decrypt("key id is not a P-256 point"))?;
     if records.is_empty() {
         return Err(NotifyError::Decrypt("no records"));
     }
 
     let ua_point = ua_private.public_key().to_encoded_point(false);
     let shared = p256::ecdh::diffie_hellman(ua_private.to_nonzero_scalar(), as_public.as_affine());
-    let keys = content_keys(
-        shared.raw_secret_bytes().as_slice(),
-        auth,
-        ua_point.as_bytes(),
-        keyid,
-        &salt,
-    );
-    let cipher =
-        Aes128Gcm::new_from_slice(&keys.cek).map_err(|_| NotifyError::Decrypt("bad CEK"))?;
+    let keys = content_keys(shared.raw_secret_bytes().as_slice(), auth, ua_point.as_bytes(), keyid, &salt);
+    let cipher = Aes128Gcm::new_from_slice(&keys.cek).map_err(|_| NotifyError::Decrypt("bad CEK"))?;
 
     let chunks: Vec<&[u8]> = records.chunks(rs).collect();
     let mut plaintext = Vec::with_capacity(records.len());
@@ -57,10 +46,7 @@ pub fn decrypt_aes128gcm(
             .decrypt(Nonce::from_slice(&nonce), *chunk)
             .map_err(|_| NotifyError::Decrypt("authentication failed"))?;
         // Strip the padding: zeros, then the delimiter (2 on the last record, 1 before).
-        let end = record
-            .iter()
-            .rposition(|&b| b != 0)
-            .ok_or(NotifyError::Decrypt("record without delimiter"))?;
+        let end = record.iter().rposition(|&b| b != 0).ok_or(NotifyError::Decrypt("record without delimiter"))?;
         let expected = if last { 0x02 } else { 0x01 };
         if record[end] != expected {
             return Err(NotifyError::Decrypt("wrong padding delimiter"));

@@ -33,11 +33,9 @@ pub(super) fn content_keys(
     // RFC 8188 section 2.2 and 2.3, with the salt from the header.
     let prk = Hkdf::<Sha256>::new(Some(salt), &ikm);
     let mut cek = [0u8; 16];
-    prk.expand(b"Content-Encoding: aes128gcm\0", &mut cek)
-        .expect("16 bytes is a valid HKDF-SHA-256 length");
+    prk.expand(b"Content-Encoding: aes128gcm\0", &mut cek).expect("16 bytes is a valid HKDF-SHA-256 length");
     let mut nonce = [0u8; 12];
-    prk.expand(b"Content-Encoding: nonce\0", &mut nonce)
-        .expect("12 bytes is a valid HKDF-SHA-256 length");
+    prk.expand(b"Content-Encoding: nonce\0", &mut nonce).expect("12 bytes is a valid HKDF-SHA-256 length");
     ContentKeys { cek, nonce }
 }
 

@@ -24,11 +24,7 @@ const TAG_LEN: usize = 16;
 
 /// Encrypts `plaintext` for a subscription (its `p256dh` key and `auth`
 /// secret) with a fresh ephemeral key and random salt, returning the request body.
-pub fn encrypt_aes128gcm(
-    plaintext: &[u8],
-    ua_public: &PublicKey,
-    auth: &[u8; 16],
-) -> Result<Vec<u8>, NotifyError> {
+pub fn encrypt_aes128gcm(plaintext: &[u8], ua_public: &PublicKey, auth: &[u8; 16]) -> Result<Vec<u8>, NotifyError> {
     let as_private = SecretKey::random(&mut OsRng);
     let mut salt = [0u8; 16];
     OsRng.fill_bytes(&mut salt);
@@ -46,28 +42,18 @@ pub fn encrypt_aes128gcm_with(
     salt: &[u8; 16],
 ) -> Result<Vec<u8>, NotifyError> {
     if plaintext.len() > MAX_PLAINTEXT {
-        return Err(NotifyError::PayloadTooLarge {
-            len: plaintext.len(),
-            max: MAX_PLAINTEXT,
-        });
+        return Err(NotifyError::PayloadTooLarge { len: plaintext.len(), max: MAX_PLAINTEXT });
     }
     let ua_point = ua_public.to_encoded_point(false);
     let as_point = as_private.public_key().to_encoded_point(false);
     let shared = p256::ecdh::diffie_hellman(as_private.to_nonzero_scalar(), ua_public.as_affine());
-    let keys = content_keys(
-        shared.raw_secret_bytes().as_slice(),
-        auth,
-        ua_point.as_bytes(),
-        as_point.as_bytes(),
-        salt,
-    );
+    let keys = content_keys(shared.raw_secret_bytes().as_slice(), auth, ua_point.as_bytes(), as_point.as_bytes(), salt);
 
     // One record, the last: plaintext then the delimiter 0x02, no further padding.
     let mut record = Vec::with_capacity(plaintext.len() + 1);
     record.extend_from_slice(plaintext);
     record.push(0x02);
-    let cipher =
-        Aes128Gcm::new_from_slice(&keys.cek).map_err(|_| NotifyError::InvalidKey("CEK"))?;
+    let cipher = Aes128Gcm::new_from_slice(&keys.cek).map_err(|_| NotifyError::InvalidKey("CEK"))?;
     let nonce = record_nonce(&keys.nonce, 0);
     let sealed = cipher
         .encrypt(Nonce::from_slice(&nonce), record.as_slice())

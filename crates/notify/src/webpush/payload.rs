@@ -12,11 +12,7 @@ pub fn payload(title: &str, body: &str) -> Vec<u8> {
             return json.into_bytes();
         }
         let excess = json.len() - MAX_PLAINTEXT;
-        let target = if body.is_empty() {
-            &mut title
-        } else {
-            &mut body
-        };
+        let target = if body.is_empty() { &mut title } else { &mut body };
         shorten(target, excess);
     }
 }

@@ -28,23 +28,11 @@ impl PushSender {
 
     /// Encrypts `{"title": subject, "body": body}` for the subscription in
     /// `msg.recipient` and POSTs it to its endpoint.
-    pub(crate) async fn send(
-        &self,
-        http: &reqwest::Client,
-        msg: &Message,
-    ) -> Result<(), SendError> {
+    pub(crate) async fn send(&self, http: &reqwest::Client, msg: &Message) -> Result<(), SendError> {
         let sub = Subscription::parse(&msg.recipient)?;
         let body = encrypt_aes128gcm(&payload(&msg.subject, &msg.body), &sub.p256dh, &sub.auth)?;
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        let authorization = vapid::authorization(
-            &self.key,
-            &sub.origin,
-            &self.subject,
-            now + TOKEN_LIFETIME_S,
-        );
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let authorization = vapid::authorization(&self.key, &sub.origin, &self.subject, now + TOKEN_LIFETIME_S);
         let response = http
             .post(&sub.endpoint)
             .header("Authorization", authorization)

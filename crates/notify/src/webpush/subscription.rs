@@ -38,8 +38,7 @@ impl Subscription {
         let invalid = |why: &str| NotifyError::InvalidSubscription(why.to_owned());
         let raw: RawSubscription = serde_json::from_str(json)
             .map_err(|e| NotifyError::InvalidSubscription(format!("not subscription JSON: {e}")))?;
-        let url =
-            reqwest::Url::parse(&raw.endpoint).map_err(|_| invalid("endpoint is not a URL"))?;
+        let url = reqwest::Url::parse(&raw.endpoint).map_err(|_| invalid("endpoint is not a URL"))?;
         if !matches!(url.scheme(), "https" | "http") || url.host().is_none() {
             return Err(invalid("endpoint is not an http(s) URL"));
         }
@@ -49,11 +48,6 @@ impl Subscription {
         let auth = b64::decode(&raw.keys.auth)
             .and_then(|b| <[u8; 16]>::try_from(b).ok())
             .ok_or_else(|| invalid("keys.auth is not 16 bytes of base64url"))?;
-        Ok(Subscription {
-            endpoint: raw.endpoint,
-            origin: url.origin().ascii_serialization(),
-            p256dh,
-            auth,
-        })
+        Ok(Subscription { endpoint: raw.endpoint, origin: url.origin().ascii_serialization(), p256dh, auth })
     }
 }

@@ -18,10 +18,7 @@ pub fn b64e(bytes: &[u8]) -> String {
 
 /// Seconds since the Unix epoch.
 pub fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
 /// A port on 127.0.0.1 where nothing listens (bound, then released).

@@ -8,10 +8,7 @@ use Outcome::*;
 
 /// Unix ms of a local wall time in `tz` (unambiguous times only).
 fn at(tz: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
-    tz.with_ymd_and_hms(y, mo, d, h, mi, 0)
-        .single()
-        .unwrap()
-        .timestamp_millis()
+    tz.with_ymd_and_hms(y, mo, d, h, mi, 0).single().unwrap().timestamp_millis()
 }
 
 fn buc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
@@ -19,13 +16,7 @@ fn buc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
 }
 
 fn dispatch(incident_id: i64, at_ms: i64, outcome: Outcome, crew_late: bool) -> Dispatch {
-    Dispatch {
-        incident_id,
-        at_ms,
-        outcome,
-        crew_late,
-        silent: false,
-    }
+    Dispatch { incident_id, at_ms, outcome, crew_late, silent: false }
 }
 
 #[test]
@@ -76,14 +67,7 @@ fn a_year_covering_every_rule() {
         ]
     );
     assert_eq!(
-        (
-            account.year,
-            account.dispatches,
-            account.included,
-            account.included_used,
-            account.free,
-            account.billable
-        ),
+        (account.year, account.dispatches, account.included, account.included_used, account.free, account.billable),
         (2026, 11, 4, 4, 5, 2)
     );
     // The next year starts afresh.
@@ -110,30 +94,16 @@ fn warranty_ends_inclusive() {
         dispatch(3, until - 1000, Real, false),
     ];
     let account = year_account(&terms, &d, Bucharest, 2026);
-    assert_eq!(
-        account.charges,
-        vec![(3, Billable), (1, Free(Warranty)), (2, Billable)]
-    );
-    let no_warranty = Terms {
-        warranty_until_ms: None,
-        ..terms
-    };
-    assert_eq!(
-        year_account(&no_warranty, &d[..1], Bucharest, 2026).charges,
-        vec![(1, Billable)]
-    );
+    assert_eq!(account.charges, vec![(3, Billable), (1, Free(Warranty)), (2, Billable)]);
+    let no_warranty = Terms { warranty_until_ms: None, ..terms };
+    assert_eq!(year_account(&no_warranty, &d[..1], Bucharest, 2026).charges, vec![(1, Billable)]);
 }
 
 #[test]
 fn year_boundary_in_the_sites_zone() {
     // 31 Dec 2026 23:30 in New York is 1 Jan 2027 04:30 UTC.
     let ny_evening = at(New_York, 2026, 12, 31, 23, 30);
-    assert_eq!(
-        ny_evening,
-        Utc.with_ymd_and_hms(2027, 1, 1, 4, 30, 0)
-            .unwrap()
-            .timestamp_millis()
-    );
+    assert_eq!(ny_evening, Utc.with_ymd_and_hms(2027, 1, 1, 4, 30, 0).unwrap().timestamp_millis());
     assert_eq!(year_of(ny_evening, New_York), 2026);
     assert_eq!(year_of(ny_evening, chrono_tz::UTC), 2027);
     // 1 Jan 2027 00:30 in Bucharest is 31 Dec 2026 22:30 UTC.
@@ -142,21 +112,9 @@ fn year_boundary_in_the_sites_zone() {
     assert_eq!(year_of(buc_night, chrono_tz::UTC), 2026);
     assert_eq!(year_of(buc(2026, 12, 31, 23, 30), Bucharest), 2026);
 
-    let terms = Terms {
-        connected_at_ms: buc(2020, 1, 1, 0, 0),
-        ..Terms::default()
-    };
-    let d = [
-        dispatch(1, buc(2026, 12, 31, 23, 30), Real, false),
-        dispatch(2, buc_night, Real, false),
-    ];
-    let ids = |tz, year| -> Vec<i64> {
-        year_account(&terms, &d, tz, year)
-            .charges
-            .iter()
-            .map(|c| c.0)
-            .collect()
-    };
+    let terms = Terms { connected_at_ms: buc(2020, 1, 1, 0, 0), ..Terms::default() };
+    let d = [dispatch(1, buc(2026, 12, 31, 23, 30), Real, false), dispatch(2, buc_night, Real, false)];
+    let ids = |tz, year| -> Vec<i64> { year_account(&terms, &d, tz, year).charges.iter().map(|c| c.0).collect() };
     assert_eq!(ids(Bucharest, 2026), vec![1]);
     assert_eq!(ids(Bucharest, 2027), vec![2]);
     assert_eq!(ids(chrono_tz::UTC, 2026), vec![1, 2]);
@@ -181,30 +139,16 @@ fn connection_mid_year() {
     let account = year_account(&terms, &d, Bucharest, 2026);
     assert_eq!(
         account.charges,
-        vec![
-            (1, Free(FirstMonth)),
-            (2, Free(FirstMonth)),
-            (3, Included { n: 1, of: 1 }),
-            (4, Billable),
-        ]
+        vec![(1, Free(FirstMonth)), (2, Free(FirstMonth)), (3, Included { n: 1, of: 1 }), (4, Billable),]
     );
-    assert_eq!(
-        (account.free, account.included_used, account.billable),
-        (2, 1, 1)
-    );
+    assert_eq!((account.free, account.included_used, account.billable), (2, 1, 1));
 }
 
 #[test]
 fn first_month_is_a_calendar_month() {
     // Connected 31 January: the first month ends on 28 February at the same time.
-    let terms = Terms {
-        connected_at_ms: buc(2026, 1, 31, 12, 0),
-        ..Terms::default()
-    };
-    let d = [
-        dispatch(1, buc(2026, 2, 28, 11, 59), Real, false),
-        dispatch(2, buc(2026, 2, 28, 12, 0), Real, false),
-    ];
+    let terms = Terms { connected_at_ms: buc(2026, 1, 31, 12, 0), ..Terms::default() };
+    let d = [dispatch(1, buc(2026, 2, 28, 11, 59), Real, false), dispatch(2, buc(2026, 2, 28, 12, 0), Real, false)];
     assert_eq!(
         year_account(&terms, &d, Bucharest, 2026).charges,
         vec![(1, Free(FirstMonth)), (2, Included { n: 1, of: 4 })]
@@ -214,24 +158,16 @@ fn first_month_is_a_calendar_month() {
 #[test]
 fn serde_names() {
     let json = |v: serde_json::Result<String>| v.unwrap();
-    assert_eq!(
-        json(serde_json::to_string(&FalseTechnical)),
-        "\"false_technical\""
-    );
-    assert_eq!(
-        json(serde_json::to_string(&Free(FirstFalseCallOfYear))),
-        r#"{"free":"first_false_call_of_year"}"#
-    );
-    assert_eq!(
-        json(serde_json::to_string(&Included { n: 1, of: 4 })),
-        r#"{"included":{"n":1,"of":4}}"#
-    );
+    assert_eq!(json(serde_json::to_string(&FalseTechnical)), "\"false_technical\"");
+    assert_eq!(json(serde_json::to_string(&Free(FirstFalseCallOfYear))), r#"{"free":"first_false_call_of_year"}"#);
+    assert_eq!(json(serde_json::to_string(&Included { n: 1, of: 4 })), r#"{"included":{"n":1,"of":4}}"#);
 }
 
 #[test]
 fn a_contract_without_the_free_first_month_or_first_false_alarm() {
     let connected = buc(2026, 3, 10, 10, 0);
-    let dispatches = [dispatch(1, buc(2026, 3, 12, 10, 0), Real, false), dispatch(2, buc(2026, 5, 1, 9, 0), FalseUser, false)];
+    let dispatches =
+        [dispatch(1, buc(2026, 3, 12, 10, 0), Real, false), dispatch(2, buc(2026, 5, 1, 9, 0), FalseUser, false)];
     let usual = Terms { connected_at_ms: connected, included_per_year: 0, ..Terms::default() };
     let charges = year_account(&usual, &dispatches, Bucharest, 2026).charges;
     assert_eq!(charges, vec![(1, Free(FirstMonth)), (2, Free(FirstFalseCallOfYear))]);
@@ -242,6 +178,7 @@ fn a_contract_without_the_free_first_month_or_first_false_alarm() {
 
 #[test]
 fn terms_stored_before_the_toggles_keep_both_free() {
-    let t: Terms = serde_json::from_str(r#"{"connected_at_ms":0,"warranty_until_ms":null,"included_per_year":2}"#).unwrap();
+    let t: Terms =
+        serde_json::from_str(r#"{"connected_at_ms":0,"warranty_until_ms":null,"included_per_year":2}"#).unwrap();
     assert!(t.free_first_month && t.free_first_false_alarm);
 }

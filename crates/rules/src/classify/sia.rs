@@ -38,9 +38,7 @@ fn special(code: &str) -> Option<Meaning> {
         // Communications fail / trouble, phone line and network failures.
         "YC" | "YS" | "LT" | "NT" => Alarm(LinkFailure),
         "YK" | "LR" | "NR" => Restore(LinkFailure),
-        "OP" | "OA" | "OG" | "OQ" | "OS" | "OZ" | "OR" | "OK" | "OJ" | "OH" | "OL" => {
-            Meaning::Opening
-        }
+        "OP" | "OA" | "OG" | "OQ" | "OS" | "OZ" | "OR" | "OK" | "OJ" | "OH" | "OL" => Meaning::Opening,
         "CL" | "CA" | "CP" | "CG" | "CQ" | "CS" | "CZ" | "CF" | "CJ" | "CK" => Meaning::Closing,
         "NL" | "NF" | "NM" => Meaning::NightClosing,
         // Automatic, manual and off-normal tests; burglary, fire and gas zone tests.

@@ -2,51 +2,22 @@ use super::*;
 use Category::*;
 
 fn c(category: Category, kind: Kind, priority: Priority) -> Classification {
-    Classification {
-        category,
-        kind,
-        priority,
-    }
+    Classification { category, kind, priority }
 }
 
 fn cid(qualifier: &str, code: &str) -> Classification {
-    classify(
-        EventFacts {
-            protocol: Some("cid"),
-            qualifier: Some(qualifier),
-            code: Some(code),
-        },
-        &[],
-    )
+    classify(EventFacts { protocol: Some("cid"), qualifier: Some(qualifier), code: Some(code) }, &[])
 }
 
 fn sia(code: &str) -> Classification {
-    classify(
-        EventFacts {
-            protocol: Some("sia"),
-            qualifier: None,
-            code: Some(code),
-        },
-        &[],
-    )
+    classify(EventFacts { protocol: Some("sia"), qualifier: None, code: Some(code) }, &[])
 }
 
 fn internal(protocol: Option<&str>, code: &str) -> Classification {
-    classify(
-        EventFacts {
-            protocol,
-            qualifier: None,
-            code: Some(code),
-        },
-        &[],
-    )
+    classify(EventFacts { protocol, qualifier: None, code: Some(code) }, &[])
 }
 
-const INFO: Classification = Classification {
-    category: Other,
-    kind: Kind::Info,
-    priority: 8,
-};
+const INFO: Classification = Classification { category: Other, kind: Kind::Info, priority: 8 };
 
 #[test]
 fn priorities() {
@@ -119,16 +90,8 @@ fn contact_id_alarms() {
         ("393", Trouble, 5),
     ];
     for (code, category, priority) in table {
-        assert_eq!(
-            cid("1", code),
-            c(category, Kind::Alarm, priority),
-            "new {code}"
-        );
-        assert_eq!(
-            cid("3", code),
-            c(category, Kind::Restore, 9),
-            "restore {code}"
-        );
+        assert_eq!(cid("1", code), c(category, Kind::Alarm, priority), "new {code}");
+        assert_eq!(cid("3", code), c(category, Kind::Restore, 9), "restore {code}");
         assert_eq!(cid("6", code), INFO, "status {code}");
     }
 }
@@ -163,8 +126,8 @@ fn contact_id_tests_bypasses_and_unknowns() {
         assert_eq!(cid("6", code), INFO, "{code}");
     }
     let info = [
-        "500", "501", "520", "570", "573", "577", "599", "605", "606", "609", "616", "654", "000",
-        "099", "170", "700", "999", "13", "1300", "13A", "", "  ",
+        "500", "501", "520", "570", "573", "577", "599", "605", "606", "609", "616", "654", "000", "099", "170", "700",
+        "999", "13", "1300", "13A", "", "  ",
     ];
     for code in info {
         assert_eq!(cid("1", code), INFO, "{code:?}");
@@ -174,11 +137,7 @@ fn contact_id_tests_bypasses_and_unknowns() {
 
 #[test]
 fn contact_id_qualifier_edge_cases() {
-    let facts = |qualifier| EventFacts {
-        protocol: Some("CID"),
-        qualifier,
-        code: Some("130"),
-    };
+    let facts = |qualifier| EventFacts { protocol: Some("CID"), qualifier, code: Some("130") };
     let burglary = c(Burglary, Kind::Alarm, 3);
     assert_eq!(classify(facts(None), &[]), burglary);
     assert_eq!(classify(facts(Some("2")), &[]), burglary);
@@ -256,8 +215,8 @@ fn sia_codes() {
 #[test]
 fn sia_informational() {
     let info = [
-        "BB", "BU", "BC", "FB", "FC", "FL", "OC", "CR", "CI", "OI", "OT", "TS", "TE", "TC", "DF",
-        "JP", "RR", "VR", "YY", "YG", "SC", "UX", "NS", "ZX", "AB", "B", "BAR", "1A", "",
+        "BB", "BU", "BC", "FB", "FC", "FL", "OC", "CR", "CI", "OI", "OT", "TS", "TE", "TC", "DF", "JP", "RR", "VR",
+        "YY", "YG", "SC", "UX", "NS", "ZX", "AB", "B", "BAR", "1A", "",
     ];
     for code in info {
         assert_eq!(sia(code), INFO, "{code:?}");
@@ -268,10 +227,10 @@ fn sia_informational() {
 #[test]
 fn every_sia_restore_is_a_restore() {
     let restores = [
-        "AN", "AR", "BE", "BH", "BJ", "BR", "EJ", "EN", "ER", "FH", "FJ", "FQ", "FR", "FV", "GH",
-        "GJ", "GR", "HH", "HJ", "HR", "IR", "KH", "KJ", "KR", "LR", "MH", "MJ", "MR", "NR", "PH",
-        "PJ", "PR", "QH", "QJ", "QR", "SH", "SJ", "SR", "TH", "TJ", "TR", "UH", "UJ", "UR", "WH",
-        "WJ", "WR", "XH", "XJ", "XR", "YE", "YH", "YJ", "YK", "YQ", "YR", "ZH", "ZJ", "ZR",
+        "AN", "AR", "BE", "BH", "BJ", "BR", "EJ", "EN", "ER", "FH", "FJ", "FQ", "FR", "FV", "GH", "GJ", "GR", "HH",
+        "HJ", "HR", "IR", "KH", "KJ", "KR", "LR", "MH", "MJ", "MR", "NR", "PH", "PJ", "PR", "QH", "QJ", "QR", "SH",
+        "SJ", "SR", "TH", "TJ", "TR", "UH", "UJ", "UR", "WH", "WJ", "WR", "XH", "XJ", "XR", "YE", "YH", "YJ", "YK",
+        "YQ", "YR", "ZH", "ZJ", "ZR",
     ];
     for code in restores {
         let r = sia(code);
@@ -293,22 +252,10 @@ fn every_sia_restore_is_a_restore() {
 #[test]
 fn internal_codes() {
     for protocol in [None, Some("internal"), Some("INTERNAL")] {
-        assert_eq!(
-            internal(protocol, "LINK-FAIL"),
-            c(LinkFailure, Kind::Alarm, 4)
-        );
-        assert_eq!(
-            internal(protocol, "ALL-PATHS-FAIL"),
-            c(LinkFailure, Kind::Alarm, 3)
-        );
-        assert_eq!(
-            internal(protocol, "link-restore"),
-            c(LinkFailure, Kind::Restore, 9)
-        );
-        assert_eq!(
-            internal(protocol, "ALL-PATHS-RESTORE"),
-            c(LinkFailure, Kind::Restore, 9)
-        );
+        assert_eq!(internal(protocol, "LINK-FAIL"), c(LinkFailure, Kind::Alarm, 4));
+        assert_eq!(internal(protocol, "ALL-PATHS-FAIL"), c(LinkFailure, Kind::Alarm, 3));
+        assert_eq!(internal(protocol, "link-restore"), c(LinkFailure, Kind::Restore, 9));
+        assert_eq!(internal(protocol, "ALL-PATHS-RESTORE"), c(LinkFailure, Kind::Restore, 9));
         assert_eq!(internal(protocol, "130"), INFO);
         assert_eq!(internal(protocol, "PLAIN-REFUSED"), c(Tamper, Kind::Alarm, 4));
         assert_eq!(internal(protocol, "UNKNOWN-FLOOD"), INFO);
@@ -320,42 +267,22 @@ fn internal_codes() {
 
 #[test]
 fn missing_facts() {
-    let none = EventFacts {
-        protocol: None,
-        qualifier: None,
-        code: None,
-    };
+    let none = EventFacts { protocol: None, qualifier: None, code: None };
     assert_eq!(classify(none, &[]), INFO);
-    let no_code = EventFacts {
-        protocol: Some("cid"),
-        qualifier: Some("1"),
-        code: None,
-    };
+    let no_code = EventFacts { protocol: Some("cid"), qualifier: Some("1"), code: None };
     assert_eq!(classify(no_code, &[]), INFO);
 }
 
 fn ov(protocol: &str, code: &str, category: Category, priority: Priority) -> Override {
-    Override {
-        protocol: protocol.into(),
-        code: code.into(),
-        category,
-        priority,
-    }
+    Override { protocol: protocol.into(), code: code.into(), category, priority }
 }
 
 #[test]
 fn overrides_replace_category_and_priority_but_keep_the_kind() {
     // This site's 24-hour zone 150 is a hold-up button; its BT is wired to a freezer.
-    let overrides = [
-        ov("cid", "150", Panic, 0),
-        ov("SIA", "bt", Other, 7),
-        ov("internal", "LINK-FAIL", LinkFailure, 2),
-    ];
-    let facts = |protocol, qualifier, code| EventFacts {
-        protocol,
-        qualifier,
-        code: Some(code),
-    };
+    let overrides =
+        [ov("cid", "150", Panic, 0), ov("SIA", "bt", Other, 7), ov("internal", "LINK-FAIL", LinkFailure, 2)];
+    let facts = |protocol, qualifier, code| EventFacts { protocol, qualifier, code: Some(code) };
     let cid = |q, code| classify(facts(Some("cid"), Some(q), code), &overrides);
     assert_eq!(cid("1", "150"), c(Panic, Kind::Alarm, 0));
     assert_eq!(cid("3", "150"), c(Panic, Kind::Restore, 0));
@@ -363,20 +290,11 @@ fn overrides_replace_category_and_priority_but_keep_the_kind() {
     let sia = |code| classify(facts(Some("sia"), None, code), &overrides);
     assert_eq!(sia("BT"), c(Other, Kind::Alarm, 7));
     assert_eq!(sia("BA"), c(Burglary, Kind::Alarm, 3));
-    assert_eq!(
-        classify(facts(None, None, "link-fail"), &overrides),
-        c(LinkFailure, Kind::Alarm, 2)
-    );
+    assert_eq!(classify(facts(None, None, "link-fail"), &overrides), c(LinkFailure, Kind::Alarm, 2));
     // An override of one protocol does not touch the same code in another.
     let cross = [ov("sia", "130", Fire, 1)];
-    assert_eq!(
-        classify(facts(Some("cid"), Some("1"), "130"), &cross),
-        c(Burglary, Kind::Alarm, 3)
-    );
+    assert_eq!(classify(facts(Some("cid"), Some("1"), "130"), &cross), c(Burglary, Kind::Alarm, 3));
     // The first matching override wins.
     let two = [ov("cid", "130", Fire, 1), ov("cid", "130", Medical, 2)];
-    assert_eq!(
-        classify(facts(Some("cid"), Some("1"), "130"), &two),
-        c(Fire, Kind::Alarm, 1)
-    );
+    assert_eq!(classify(facts(Some("cid"), Some("1"), "130"), &two), c(Fire, Kind::Alarm, 1));
 }

@@ -7,31 +7,20 @@ const GARA_DE_NORD: LatLon = (44.4467, 26.0756);
 const OTOPENI: LatLon = (44.5711, 26.0850);
 
 fn near(actual: f64, expected: f64, tolerance: f64) {
-    assert!(
-        (actual - expected).abs() <= tolerance,
-        "{actual} is not {expected} ± {tolerance}"
-    );
+    assert!((actual - expected).abs() <= tolerance, "{actual} is not {expected} ± {tolerance}");
 }
 
 #[test]
 fn known_distances() {
     // Piața Unirii to Piața Victoriei: about 3.1 km.
     near(distance_m(UNIRII, VICTORIEI), 3_107.0, 5.0);
-    near(
-        distance_m(VICTORIEI, UNIRII),
-        distance_m(UNIRII, VICTORIEI),
-        1e-6,
-    );
+    near(distance_m(VICTORIEI, UNIRII), distance_m(UNIRII, VICTORIEI), 1e-6);
     // Unirii to Universitate, due north: 0.0087° of latitude.
     near(distance_m(UNIRII, UNIVERSITATE), 967.4, 0.5);
     // One degree of latitude on the mean sphere: R·π/180 = 111 195 m.
     near(distance_m((44.0, 26.0), (45.0, 26.0)), 111_195.0, 1.0);
     // A degree of longitude at 60° is half of one at the equator.
-    near(
-        distance_m((60.0, 0.0), (60.0, 1.0)) * 2.0,
-        distance_m((0.0, 0.0), (0.0, 1.0)),
-        20.0,
-    );
+    near(distance_m((60.0, 0.0), (60.0, 1.0)) * 2.0, distance_m((0.0, 0.0), (0.0, 1.0)), 20.0);
     // Antipodes: half the circumference, without NaN from rounding.
     near(distance_m((0.0, 0.0), (0.0, 180.0)), 20_015_115.0, 10.0);
     assert_eq!(distance_m(UNIRII, UNIRII), 0.0);
@@ -52,12 +41,7 @@ fn city_eta() {
 
 #[test]
 fn nearest_crews_first() {
-    let crews = [
-        ("otopeni", OTOPENI),
-        ("victoriei", VICTORIEI),
-        ("unirii", UNIRII),
-        ("gara", GARA_DE_NORD),
-    ];
+    let crews = [("otopeni", OTOPENI), ("victoriei", VICTORIEI), ("unirii", UNIRII), ("gara", GARA_DE_NORD)];
     let order = nearest(UNIVERSITATE, crews);
     let names: Vec<&str> = order.iter().map(|(n, _)| *n).collect();
     assert_eq!(names, ["unirii", "victoriei", "gara", "otopeni"]);
@@ -67,10 +51,7 @@ fn nearest_crews_first() {
 }
 
 fn fix(at_s: i64, pos: LatLon) -> Fix {
-    Fix {
-        at_ms: at_s * 1000,
-        pos,
-    }
+    Fix { at_ms: at_s * 1000, pos }
 }
 
 /// `metres` north of Piața Unirii.
@@ -80,12 +61,7 @@ fn north(metres: f64) -> LatLon {
 
 #[test]
 fn standing_with_gps_jitter() {
-    let track = [
-        fix(100, north(0.0)),
-        fix(130, north(12.0)),
-        fix(160, north(-8.0)),
-        fix(190, north(5.0)),
-    ];
+    let track = [fix(100, north(0.0)), fix(130, north(12.0)), fix(160, north(-8.0)), fix(190, north(5.0))];
     assert_eq!(motion(&track, 200_000, 120_000), Motion::Standing);
 }
 
@@ -105,12 +81,7 @@ fn moving_by_speed() {
 #[test]
 fn moving_by_spread() {
     // Crawled 150 m in 4 minutes, then stopped at a light: slow, but far from where it was.
-    let track = [
-        fix(0, north(0.0)),
-        fix(120, north(100.0)),
-        fix(230, north(149.0)),
-        fix(240, north(150.0)),
-    ];
+    let track = [fix(0, north(0.0)), fix(120, north(100.0)), fix(230, north(149.0)), fix(240, north(150.0))];
     match motion(&track, 240_000, 300_000) {
         Motion::Moving { speed_kmh } => near(speed_kmh, 0.36, 0.01),
         other => panic!("{other:?}"),
@@ -127,10 +98,7 @@ fn window_bounds_and_unknown() {
     // The window is (now - window, now]: a fix at exactly now - window is out...
     assert_eq!(motion(&track, 160_000, 60_000), Motion::Unknown);
     // ...one a millisecond later is in.
-    assert!(matches!(
-        motion(&track, 159_999, 60_000),
-        Motion::Moving { .. }
-    ));
+    assert!(matches!(motion(&track, 159_999, 60_000), Motion::Moving { .. }));
     // A fix after now does not count.
     assert_eq!(motion(&track, 129_999, 60_000), Motion::Unknown);
     // Two fixes with the same time: speed 0.

@@ -7,10 +7,7 @@ fn t(h: u32, m: u32) -> NaiveTime {
 }
 
 fn hours(open: (u32, u32), close: (u32, u32)) -> Option<OpenHours> {
-    Some(OpenHours {
-        open: t(open.0, open.1),
-        close: t(close.0, close.1),
-    })
+    Some(OpenHours { open: t(open.0, open.1), close: t(close.0, close.1) })
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -19,9 +16,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// Unix ms of a UTC wall time, computed independently of the code under test.
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
-    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)
-        .unwrap()
-        .timestamp_millis()
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap().timestamp_millis()
 }
 
 const MIN: i64 = 60_000;
@@ -31,26 +26,14 @@ const MIN: i64 = 60_000;
 fn shop() -> WeeklySchedule {
     let weekday = hours((8, 0), (18, 0));
     WeeklySchedule {
-        days: [
-            weekday,
-            weekday,
-            weekday,
-            weekday,
-            weekday,
-            hours((9, 0), (13, 0)),
-            hours((3, 30), (12, 0)),
-        ],
+        days: [weekday, weekday, weekday, weekday, weekday, hours((9, 0), (13, 0)), hours((3, 30), (12, 0))],
         later: Default::default(),
         tolerance_min: 15,
     }
 }
 
 fn due(expect: Expectation, scheduled_ms: i64, tolerance_min: i64) -> Due {
-    Due {
-        expect,
-        scheduled_ms,
-        deadline_ms: scheduled_ms + tolerance_min * MIN,
-    }
+    Due { expect, scheduled_ms, deadline_ms: scheduled_ms + tolerance_min * MIN }
 }
 
 fn day(schedule: &WeeklySchedule, changes: &[TempChange], y: i32, m: u32, d: u32) -> Vec<Due> {
@@ -84,13 +67,7 @@ fn validation() {
 fn default_is_closed_with_fifteen_minutes() {
     let d = WeeklySchedule::default();
     assert_eq!(d.tolerance_min, 15);
-    let week = dues_between(
-        &d,
-        &[],
-        Bucharest,
-        utc(2026, 3, 1, 0, 0),
-        utc(2026, 3, 9, 0, 0),
-    );
+    let week = dues_between(&d, &[], Bucharest, utc(2026, 3, 1, 0, 0), utc(2026, 3, 9, 0, 0));
     assert!(week.is_empty());
 }
 
@@ -100,17 +77,11 @@ fn winter_and_summer_offsets() {
     // Friday 27 March: EET (UTC+2). Monday 30 March: EEST (UTC+3).
     assert_eq!(
         day(&shop(), &[], 2026, 3, 27),
-        vec![
-            due(Open, utc(2026, 3, 27, 6, 0), 15),
-            due(Close, utc(2026, 3, 27, 16, 0), 15)
-        ]
+        vec![due(Open, utc(2026, 3, 27, 6, 0), 15), due(Close, utc(2026, 3, 27, 16, 0), 15)]
     );
     assert_eq!(
         day(&shop(), &[], 2026, 3, 30),
-        vec![
-            due(Open, utc(2026, 3, 30, 5, 0), 15),
-            due(Close, utc(2026, 3, 30, 15, 0), 15)
-        ]
+        vec![due(Open, utc(2026, 3, 30, 5, 0), 15), due(Close, utc(2026, 3, 30, 15, 0), 15)]
     );
 }
 
@@ -118,17 +89,11 @@ fn winter_and_summer_offsets() {
 fn spring_forward_gap_maps_to_the_end_of_the_gap() {
     use Expectation::*;
     // The Sunday before: 03:30 EET exists.
-    assert_eq!(
-        day(&shop(), &[], 2026, 3, 22)[0],
-        due(Open, utc(2026, 3, 22, 1, 30), 15)
-    );
+    assert_eq!(day(&shop(), &[], 2026, 3, 22)[0], due(Open, utc(2026, 3, 22, 1, 30), 15));
     // 29 March 2026: 03:00 EET jumps to 04:00 EEST; 03:30 does not exist -> 04:00 EEST.
     assert_eq!(
         day(&shop(), &[], 2026, 3, 29),
-        vec![
-            due(Open, utc(2026, 3, 29, 1, 0), 15),
-            due(Close, utc(2026, 3, 29, 9, 0), 15)
-        ]
+        vec![due(Open, utc(2026, 3, 29, 1, 0), 15), due(Close, utc(2026, 3, 29, 9, 0), 15)]
     );
 }
 
@@ -138,16 +103,10 @@ fn fall_back_ambiguity_takes_the_earlier_instant() {
     // 25 October 2026: 04:00 EEST falls back to 03:00 EET; 03:30 happens twice.
     assert_eq!(
         day(&shop(), &[], 2026, 10, 25),
-        vec![
-            due(Open, utc(2026, 10, 25, 0, 30), 15),
-            due(Close, utc(2026, 10, 25, 10, 0), 15)
-        ]
+        vec![due(Open, utc(2026, 10, 25, 0, 30), 15), due(Close, utc(2026, 10, 25, 10, 0), 15)]
     );
     // And the Monday after is on winter time.
-    assert_eq!(
-        day(&shop(), &[], 2026, 10, 26)[0],
-        due(Open, utc(2026, 10, 26, 6, 0), 15)
-    );
+    assert_eq!(day(&shop(), &[], 2026, 10, 26)[0], due(Open, utc(2026, 10, 26, 6, 0), 15));
 }
 
 #[test]
@@ -155,46 +114,25 @@ fn temporary_changes() {
     use Expectation::*;
     let changes = [
         // Labour Day (a Friday): closed.
-        TempChange {
-            date: date(2026, 5, 1),
-            hours: None,
-        },
+        TempChange { date: date(2026, 5, 1), hours: None },
         // Friday 27 March: working late, closing at 21:00.
-        TempChange {
-            date: date(2026, 3, 27),
-            hours: hours((8, 0), (21, 0)),
-        },
+        TempChange { date: date(2026, 3, 27), hours: hours((8, 0), (21, 0)) },
         // A wrong entry for the same day, corrected by the later one.
-        TempChange {
-            date: date(2026, 3, 26),
-            hours: None,
-        },
-        TempChange {
-            date: date(2026, 3, 26),
-            hours: hours((10, 0), (14, 0)),
-        },
+        TempChange { date: date(2026, 3, 26), hours: None },
+        TempChange { date: date(2026, 3, 26), hours: hours((10, 0), (14, 0)) },
     ];
     assert!(day(&shop(), &changes, 2026, 5, 1).is_empty());
     assert_eq!(day(&shop(), &[], 2026, 5, 1).len(), 2);
     assert_eq!(
         day(&shop(), &changes, 2026, 3, 27),
-        vec![
-            due(Open, utc(2026, 3, 27, 6, 0), 15),
-            due(Close, utc(2026, 3, 27, 19, 0), 15)
-        ]
+        vec![due(Open, utc(2026, 3, 27, 6, 0), 15), due(Close, utc(2026, 3, 27, 19, 0), 15)]
     );
     assert_eq!(
         day(&shop(), &changes, 2026, 3, 26),
-        vec![
-            due(Open, utc(2026, 3, 26, 8, 0), 15),
-            due(Close, utc(2026, 3, 26, 12, 0), 15)
-        ]
+        vec![due(Open, utc(2026, 3, 26, 8, 0), 15), due(Close, utc(2026, 3, 26, 12, 0), 15)]
     );
     // A change only touches its own date.
-    assert_eq!(
-        day(&shop(), &changes, 2026, 3, 25)[1],
-        due(Close, utc(2026, 3, 25, 16, 0), 15)
-    );
+    assert_eq!(day(&shop(), &changes, 2026, 3, 25)[1], due(Close, utc(2026, 3, 25, 16, 0), 15));
 }
 
 #[test]
@@ -209,10 +147,7 @@ fn tolerance_and_range_bounds() {
     assert_eq!(range(&s, deadline - 1, deadline), vec![due(Open, open, 30)]);
     assert!(range(&s, deadline, deadline + 1).is_empty());
     // Scheduled before the range, but its deadline is inside.
-    assert_eq!(
-        range(&s, open + MIN, open + 31 * MIN),
-        vec![due(Open, open, 30)]
-    );
+    assert_eq!(range(&s, open + MIN, open + 31 * MIN), vec![due(Open, open, 30)]);
     // Scheduled inside the range, deadline after it: not yet due.
     assert!(range(&s, open - MIN, open + 29 * MIN).is_empty());
     s.tolerance_min = 0;
@@ -222,13 +157,7 @@ fn tolerance_and_range_bounds() {
 #[test]
 fn a_week_across_the_spring_change() {
     // Monday 23 March 00:00 EET to Monday 30 March 12:00 EEST.
-    let dues = dues_between(
-        &shop(),
-        &[],
-        Bucharest,
-        utc(2026, 3, 22, 22, 0),
-        utc(2026, 3, 30, 9, 0),
-    );
+    let dues = dues_between(&shop(), &[], Bucharest, utc(2026, 3, 22, 22, 0), utc(2026, 3, 30, 9, 0));
     let got: Vec<(Expectation, i64)> = dues.iter().map(|d| (d.expect, d.scheduled_ms)).collect();
     use Expectation::*;
     let mut want = Vec::new();
@@ -244,9 +173,7 @@ fn a_week_across_the_spring_change() {
         (Open, utc(2026, 3, 30, 5, 0)),
     ]);
     assert_eq!(got, want);
-    assert!(dues
-        .windows(2)
-        .all(|w| w[0].deadline_ms <= w[1].deadline_ms));
+    assert!(dues.windows(2).all(|w| w[0].deadline_ms <= w[1].deadline_ms));
 }
 
 #[test]
@@ -254,41 +181,20 @@ fn next_deadline() {
     let s = shop();
     // Friday 27 March 18:20 local (after the close deadline): next is Saturday's opening.
     let after = utc(2026, 3, 27, 16, 20);
-    assert_eq!(
-        next_deadline_after(&s, &[], Bucharest, after),
-        Some(utc(2026, 3, 28, 7, 15))
-    );
+    assert_eq!(next_deadline_after(&s, &[], Bucharest, after), Some(utc(2026, 3, 28, 7, 15)));
     // Exactly at a deadline: that one is not "after".
     let close_deadline = utc(2026, 3, 27, 16, 15);
-    assert_eq!(
-        next_deadline_after(&s, &[], Bucharest, close_deadline - 1),
-        Some(close_deadline)
-    );
-    assert_eq!(
-        next_deadline_after(&s, &[], Bucharest, close_deadline),
-        Some(utc(2026, 3, 28, 7, 15))
-    );
-    assert_eq!(
-        next_deadline_after(&WeeklySchedule::default(), &[], Bucharest, after),
-        None
-    );
+    assert_eq!(next_deadline_after(&s, &[], Bucharest, close_deadline - 1), Some(close_deadline));
+    assert_eq!(next_deadline_after(&s, &[], Bucharest, close_deadline), Some(utc(2026, 3, 28, 7, 15)));
+    assert_eq!(next_deadline_after(&WeeklySchedule::default(), &[], Bucharest, after), None);
     // Open on Mondays only: a week ahead is found; a holiday on that Monday pushes the next
     // one beyond the 8-day look-ahead.
     let mut mondays = WeeklySchedule::default();
     mondays.days[0] = hours((8, 0), (18, 0));
     let monday_evening = utc(2026, 3, 23, 17, 0);
-    assert_eq!(
-        next_deadline_after(&mondays, &[], Bucharest, monday_evening),
-        Some(utc(2026, 3, 30, 5, 15))
-    );
-    let holiday = [TempChange {
-        date: date(2026, 3, 30),
-        hours: None,
-    }];
-    assert_eq!(
-        next_deadline_after(&mondays, &holiday, Bucharest, monday_evening),
-        None
-    );
+    assert_eq!(next_deadline_after(&mondays, &[], Bucharest, monday_evening), Some(utc(2026, 3, 30, 5, 15)));
+    let holiday = [TempChange { date: date(2026, 3, 30), hours: None }];
+    assert_eq!(next_deadline_after(&mondays, &holiday, Bucharest, monday_evening), None);
 }
 
 #[test]
@@ -302,8 +208,12 @@ fn a_night_window_closes_the_next_morning() {
     assert_eq!(bar.describe()[4], "Fri 18:00-02:00 (next day)");
     // A one-day change may run past midnight too.
     let late = [TempChange { date: date(2026, 3, 9), hours: hours((20, 0), (1, 30)) }];
-    let dues = dues_between(&WeeklySchedule::default(), &late, Bucharest, utc(2026, 3, 9, 0, 0), utc(2026, 3, 11, 0, 0));
-    assert_eq!(dues.iter().map(|d| (d.expect, d.scheduled_ms)).collect::<Vec<_>>(), vec![(Open, utc(2026, 3, 9, 18, 0)), (Close, utc(2026, 3, 9, 23, 30))]);
+    let dues =
+        dues_between(&WeeklySchedule::default(), &late, Bucharest, utc(2026, 3, 9, 0, 0), utc(2026, 3, 11, 0, 0));
+    assert_eq!(
+        dues.iter().map(|d| (d.expect, d.scheduled_ms)).collect::<Vec<_>>(),
+        vec![(Open, utc(2026, 3, 9, 18, 0)), (Close, utc(2026, 3, 9, 23, 30))]
+    );
 }
 
 #[test]

@@ -82,9 +82,7 @@ pub fn with_database(admin_url: &str, db: &str) -> String {
         None => (admin_url, None),
     };
     let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |i| authority_start + i);
+    let path_start = base[authority_start..].find('/').map_or(base.len(), |i| authority_start + i);
     let mut url = format!("{}/{db}", &base[..path_start]);
     if let Some(q) = query {
         url.push('?');
@@ -173,4 +171,3 @@ pub fn user(username: &str, role: &str) -> NewUser {
         display_name: format!("User {username}"),
     }
 }
-

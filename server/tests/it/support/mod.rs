@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 
 use app::ssr::engine::{Clock, EngineHandle};
 use server::startup::{start, Config, Running};
-use tokio::io::AsyncReadExt;
 use store::{NewSite, NewUser, Store};
+use tokio::io::AsyncReadExt;
 
 /// A running Vigil for one test.
 pub struct TestApp {
@@ -64,7 +64,12 @@ pub async fn spawn_app_with(tweak: fn(&mut Config)) -> TestApp {
     let mut customer = 0;
     for role in ["operator", "supervisor", "customer"] {
         let id = store
-            .create_user(&NewUser { username: role.into(), password_hash: hash.clone(), role: role.into(), display_name: format!("Test {role}") })
+            .create_user(&NewUser {
+                username: role.into(),
+                password_hash: hash.clone(),
+                role: role.into(),
+                display_name: format!("Test {role}"),
+            })
             .await
             .unwrap();
         if role == "customer" {
@@ -107,7 +112,15 @@ pub async fn spawn_empty() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let tweak: fn(&mut Config) = |_| {};
     let running = start(config(&dir, Clock::default(), tweak)).await.expect("vigil starts");
-    TestApp { http: running.http_addr, dc09: running.dc09_addr, store: running.store.clone(), running, site: 0, dir, tweak }
+    TestApp {
+        http: running.http_addr,
+        dc09: running.dc09_addr,
+        store: running.store.clone(),
+        running,
+        site: 0,
+        dir,
+        tweak,
+    }
 }
 
 impl TestApp {
@@ -158,7 +171,12 @@ impl TestApp {
     pub async fn signed_in_admin(&self) -> reqwest::Client {
         if self.store.user_by_username("admin").await.unwrap().is_none() {
             let hash = app::ssr::auth::hash_password(PASSWORD.into()).await.unwrap();
-            let admin = NewUser { username: "admin".into(), password_hash: hash, role: "admin".into(), display_name: "Test admin".into() };
+            let admin = NewUser {
+                username: "admin".into(),
+                password_hash: hash,
+                role: "admin".into(),
+                display_name: "Test admin".into(),
+            };
             self.store.create_user(&admin).await.unwrap();
         }
         self.signed_in("admin").await
@@ -191,7 +209,15 @@ impl TestApp {
         let TestApp { running, site, dir, tweak, .. } = self;
         running.shutdown().await;
         let running = start(config(&dir, clock, tweak)).await.expect("vigil starts again");
-        TestApp { http: running.http_addr, dc09: running.dc09_addr, store: running.store.clone(), running, site, dir, tweak }
+        TestApp {
+            http: running.http_addr,
+            dc09: running.dc09_addr,
+            store: running.store.clone(),
+            running,
+            site,
+            dir,
+            tweak,
+        }
     }
 
     /// Shuts it down.
@@ -234,7 +260,10 @@ pub async fn tcp_exchange(stream: &mut tokio::net::TcpStream, bytes: &[u8]) -> V
 pub async fn udp_exchange(socket: &tokio::net::UdpSocket, bytes: &[u8]) -> Vec<u8> {
     socket.send(bytes).await.unwrap();
     let mut buf = vec![0u8; 2048];
-    let n = tokio::time::timeout(std::time::Duration::from_secs(5), socket.recv(&mut buf)).await.expect("no UDP reply within 5 s").unwrap();
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), socket.recv(&mut buf))
+        .await
+        .expect("no UDP reply within 5 s")
+        .unwrap();
     buf.truncate(n);
     buf
 }
