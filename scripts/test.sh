@@ -14,6 +14,11 @@ ensure_e2e_packages
 log "cargo deny: licences, bans and sources of the dependencies (deny.toml)"
 cargo deny check licenses bans sources
 
+log "formatting (rustfmt.toml) and lints (clippy; a warning fails)"
+cargo fmt --all --check
+cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
 log "translations: every language holds every text with its placeholders (app/locales)"
 python3 scripts/check-locales.py
 
