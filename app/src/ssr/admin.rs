@@ -429,7 +429,7 @@ pub async fn change_hours_day(
     if remove {
         let Ok(day) = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") else {
             return Ok(Err(FieldErrors {
-                fields: vec![("change_date".into(), "A date: YYYY-MM-DD.".into())],
+                fields: vec![("change_date".into(), crate::tx!(staff.check.date_yyyy_mm_dd_2).into())],
                 form: None,
             }));
         };
@@ -971,7 +971,10 @@ pub async fn change_user(
     let (action, detail, result) = match change {
         UserChange::Role { role } => {
             if !ROLES.contains(&role.as_str()) {
-                return Ok(FieldErrors { fields: vec![("role".into(), "Choose a role.".into())], form: None });
+                return Ok(FieldErrors {
+                    fields: vec![("role".into(), crate::tx!(staff.check.choose_role).into())],
+                    form: None,
+                });
             }
             if own {
                 return Ok(form_error("Another administrator must change your own role."));

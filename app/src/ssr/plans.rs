@@ -162,7 +162,7 @@ type NewPlan = (Category, Option<Vec<Step>>);
 fn checked(category_name: &str, steps: Option<&[StepLine]>) -> Result<Result<NewPlan, FieldErrors>, WorkError> {
     let Some(c) = category(category_name).filter(|_| PLAN_CATEGORIES.iter().any(|(n, _)| *n == category_name)) else {
         return Ok(Err(FieldErrors {
-            fields: vec![("category".into(), "Not a category a plan can be for.".into())],
+            fields: vec![("category".into(), crate::tx!(staff.check.not_category_plan_can).into())],
             form: None,
         }));
     };

@@ -47,15 +47,7 @@ async fn an_account_added_on_the_admin_page_takes_its_panels_encrypted_frames() 
 
     let ok = call("/rpc/admin/account-add", json!({ "site_id": app.site, "number": "7a10", "key_format": "text", "key": "0123456789abcdef", "paths": [path] })).await;
     assert_eq!(ok, json!({ "fields": [], "form": null }));
-    let detail: Value = boss
-        .post(app.url("/rpc/admin/site"))
-        .form(&[("site_id", app.site.to_string())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail = app.site_detail(&boss, app.site).await;
     let account =
         detail["accounts"].as_array().unwrap().iter().find(|a| a["number"] == "7A10").expect("listed").clone();
     assert_eq!(account["key"], "AES-128", "only the key's size comes back: {account}");

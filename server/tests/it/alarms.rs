@@ -477,15 +477,7 @@ async fn a_duress_code_and_billing_terms_set_on_the_admin_page_take_effect() {
     let operator = app.signed_in("operator").await;
     let queue = get(&operator, app.url("/api/v1/queue")).await;
     assert_eq!(queue[0]["category"], "duress", "the duress code set on the page raises a duress alarm: {queue:#?}");
-    let detail: Value = boss
-        .post(app.url("/rpc/admin/site"))
-        .form(&[("site_id", app.site.to_string())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail = app.site_detail(&boss, app.site).await;
     assert_eq!(
         (detail["rules"]["connected"].as_str(), detail["rules"]["warranty_until"].as_str()),
         (Some("2026-01-15"), Some("2026-03-31"))
@@ -521,15 +513,7 @@ async fn a_duress_code_and_billing_terms_set_on_the_admin_page_take_effect() {
         .await
         .unwrap();
     assert_eq!(windows, Some(2));
-    let detail: Value = boss
-        .post(app.url("/rpc/admin/site"))
-        .form(&[("site_id", app.site.to_string())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail = app.site_detail(&boss, app.site).await;
     assert_eq!(detail["hours"]["later"][1], json!(["14:00", "18:00"]));
     app.stop().await;
 }
@@ -567,15 +551,7 @@ async fn plans_and_overrides_made_on_the_admin_pages_are_what_the_engine_follows
     let ok = post(&boss, app.url("/rpc/admin/site-overrides"), json!({ "site_id": app.site, "overrides": [{ "protocol": "cid", "code": "134", "category": "panic", "priority": "1" }] })).await;
     assert_eq!(ok["fields"], json!([]));
 
-    let detail: Value = boss
-        .post(app.url("/rpc/admin/site"))
-        .form(&[("site_id", app.site.to_string())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail = app.site_detail(&boss, app.site).await;
     let source =
         |c: &str| detail["plans"].as_array().unwrap().iter().find(|p| p["category"] == c).map(|p| p["source"].clone());
     assert_eq!(
@@ -697,15 +673,7 @@ async fn holidays_and_changes_of_single_days_are_set_on_the_admin_pages() {
     assert_eq!(late["Ok"], json!([{ "date": day(3), "hours": "08:00-21:00" }]));
     let closed = post(&boss, app.url("/rpc/admin/hours-change"), change(day(5), "", "", false)).await;
     assert_eq!(closed["Ok"][1], json!({ "date": day(5), "hours": "closed" }));
-    let detail: Value = boss
-        .post(app.url("/rpc/admin/site"))
-        .form(&[("site_id", app.site.to_string())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail = app.site_detail(&boss, app.site).await;
     assert_eq!(detail["hour_changes"].as_array().unwrap().len(), 2);
     assert_eq!(detail["hours"]["closed_on_holidays"], true);
     let removed = post(&boss, app.url("/rpc/admin/hours-change"), change(day(3), "", "", true)).await;
@@ -778,15 +746,7 @@ async fn an_archived_site_is_no_longer_monitored_nor_its_customers_and_comes_bac
     assert_eq!(status.status(), 404, "its customers no longer see it");
     let archived = post(&admin, app.url("/rpc/admin/archived-sites"), json!({})).await;
     assert_eq!(archived[0]["id"], site);
-    let detail: Value = admin
-        .post(app.url("/rpc/admin/site"))
-        .form(&[("site_id", site.to_string())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail = app.site_detail(&admin, site).await;
     assert_eq!(detail["archived"], true);
 
     assert_eq!(archive(false).await.unwrap().status(), 200);

@@ -182,6 +182,14 @@ impl TestApp {
         self.signed_in("admin").await
     }
 
+    /// A site as the admin page loads it (`/rpc/admin/site`), asked by `client`.
+    pub async fn site_detail(&self, client: &reqwest::Client, site_id: i64) -> serde_json::Value {
+        let resp =
+            client.post(self.url("/rpc/admin/site")).form(&[("site_id", site_id.to_string())]).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "site {site_id}");
+        resp.json().await.unwrap()
+    }
+
     /// The receiver's counters of what it refused or dropped.
     pub fn receiver_counters(&self) -> server::receiver::guard::CounterValues {
         self.running.ingest.counters().values()
