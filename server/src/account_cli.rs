@@ -205,7 +205,7 @@ async fn audit(store: &Store, action: &str, subject: &str, detail: String) -> Re
 pub async fn run(args: AccountArgs) -> Result<String, AccountCliError> {
     crate::startup::ensure_sqlite_dir(&args.database).map_err(|e| AccountCliError::Usage(e.to_string()))?;
     let key = args.secrets.load().map_err(|e| AccountCliError::Usage(e.to_string()))?;
-    let store = crate::secrets::open_store(&args.database, key).await?;
+    let store = crate::secrets::open_store(&args.database, key, true).await?;
     let out = match args.command {
         AccountCommand::Add { number, site_id, site_name, time_zone, key, paths: p, unsupervised } => {
             let site_id = match (site_id, site_name) {

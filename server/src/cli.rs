@@ -13,6 +13,9 @@ pub struct Cli {
     /// What to do (default: serve).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Log lines as text (for people) or JSON (one object a line, for a log collector).
+    #[arg(long, global = true, env = "VIGIL_LOG_FORMAT", default_value = "text")]
+    pub log_format: crate::telemetry::LogFormat,
 }
 
 /// The subcommands.
@@ -26,6 +29,12 @@ pub enum Command {
     User(crate::user_cli::UserArgs),
     /// Play many simulated panels against a DC-09 receiver and print throughput and ACK latency.
     Loadgen(loadgen::LoadArgs),
+    /// The database's schema: its version, or migrate it.
+    Db(crate::db_cli::DbArgs),
+    /// Copy the SQLite database to a file while vigil runs.
+    Backup(crate::db_cli::BackupArgs),
+    /// Put a backup in place of the SQLite database (vigil stopped).
+    Restore(crate::db_cli::RestoreArgs),
 }
 
 impl Default for Command {
@@ -79,6 +88,24 @@ pub struct ServeArgs {
     /// The key that seals secrets at rest.
     #[command(flatten)]
     pub secrets: crate::secrets::SecretsArgs,
+    /// How long rows are kept.
+    #[command(flatten)]
+    pub retention: crate::retention::RetentionArgs,
+    /// Where Prometheus scrapes `/metrics` (e.g. 127.0.0.1:9477); unset: no metrics. Keep it
+    /// off the public network: it is not signed in.
+    #[arg(long, env = "VIGIL_METRICS")]
+    pub metrics: Option<SocketAddr>,
+    /// `/readyz` answers 503 when the oldest signal the engine has not handled is older than
+    /// this many seconds.
+    #[arg(long, env = "VIGIL_READY_MAX_LAG", default_value_t = 60)]
+    pub ready_max_lag: u32,
+    /// Start without migrating: refuse a database whose schema is not this vigil's (run
+    /// `vigil db migrate` first). By default serve applies pending migrations itself.
+    #[arg(long, env = "VIGIL_NO_MIGRATE")]
+    pub no_migrate: bool,
+    /// Test hook: the alarm engine panics after taking this many signals (restart tests).
+    #[arg(long, env = "VIGIL_TEST_ENGINE_PANIC_AFTER", hide = true)]
+    pub test_engine_panic_after: Option<u64>,
 }
 
 /// The public address, trusted proxies and the receiver's bounds.
@@ -267,6 +294,11 @@ impl ServeArgs {
             web: self.security.web(),
             receiver: self.security.receiver(),
             secrets_key,
+            metrics: self.metrics,
+            retention: self.retention.policy(),
+            ready_max_lag_ms: i64::from(self.ready_max_lag) * 1000,
+            migrate: !self.no_migrate,
+            engine_panic_after: self.test_engine_panic_after,
         })
     }
 }

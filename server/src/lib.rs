@@ -2,13 +2,18 @@
 
 pub mod account_cli;
 pub mod alarm;
+pub mod backup;
 pub mod cli;
+pub mod db_cli;
 pub mod demo;
+pub mod health;
 pub use app::ssr::keys;
 pub mod live;
 pub mod maintenance;
+pub mod observe;
 pub mod receiver;
 pub mod recorder;
+pub mod retention;
 pub mod secrets;
 pub mod startup;
 pub mod supervision;

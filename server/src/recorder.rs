@@ -53,14 +53,14 @@ pub struct Recorder {
 
 impl Recorder {
     /// Loads the recent dedupe keys and starts the recorder task on `store`.
-    pub async fn spawn(store: Store) -> Result<Recorder, StoreError> {
+    pub async fn spawn(store: Store, health: &crate::health::Health) -> Result<Recorder, StoreError> {
         let now = chrono::Utc::now().timestamp_millis();
         let mut seen = Seen::default();
         for (key, id) in store.recent_dedupe_keys(now - DEDUPE_WINDOW_MS).await? {
             seen.insert(key, id, now);
         }
         let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(store, rx, seen));
+        health.spawn("recorder", run(store, rx, seen));
         Ok(Recorder { jobs })
     }
 
@@ -106,6 +106,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, mut seen: Seen) {
         let items = plan(&mut batch, &seen);
         match store.write_batch(&items).await {
             Ok(ids) => {
+                metrics::histogram!("vigil_recorder_batch_size").record(batch.len() as f64);
                 for (item, ids) in items.iter().zip(&ids) {
                     if let (WriteItem::Signals(signals), Some(first)) = (item, ids.first()) {
                         if let Some(key) = signals.first().and_then(|s| s.dedupe_key.clone()) {

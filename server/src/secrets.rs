@@ -51,8 +51,8 @@ impl SecretsArgs {
 
 /// Opens the store with the secrets key, if any, and seals what is still in the clear. A
 /// database with sealed secrets and no key (or another key) does not open.
-pub async fn open_store(url: &str, key: Option<SecretsKey>) -> Result<Store, StoreError> {
-    let store = Store::connect(url).await?;
+pub async fn open_store(url: &str, key: Option<SecretsKey>, migrate: bool) -> Result<Store, StoreError> {
+    let store = if migrate { Store::connect(url).await? } else { Store::connect_current(url).await? };
     let store = match key {
         Some(key) => store.with_secrets_key(key),
         None => store,

@@ -1,6 +1,7 @@
 //! Starting and stopping all of Vigil's parts in one process.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use app::ssr::engine::{Clock, EngineHandle};
 use app::ssr::setup::SetupGate;
@@ -10,6 +11,7 @@ use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
+use crate::health::{Failure, Health};
 use crate::receiver::ingest::Ingest;
 use crate::recorder::Recorder;
 use crate::supervision::Supervision;
@@ -43,6 +45,16 @@ pub struct Config {
     pub receiver: crate::receiver::limits::Limits,
     /// The key that seals secrets at rest, if configured.
     pub secrets_key: Option<store::SecretsKey>,
+    /// Where Prometheus scrapes `/metrics`, if anywhere (port 0 picks a free port).
+    pub metrics: Option<SocketAddr>,
+    /// The largest engine lag (ms) `/readyz` still counts as ready.
+    pub ready_max_lag_ms: i64,
+    /// How long rows are kept (the daily retention job).
+    pub retention: store::Retention,
+    /// Apply pending migrations at start (else refuse a schema that is not this build's).
+    pub migrate: bool,
+    /// Test hook: the engine panics once it has taken this many signals in this run.
+    pub engine_panic_after: Option<u64>,
 }
 
 /// The demo city's size and pace.
@@ -87,6 +99,8 @@ pub struct Running {
     pub http_addr: SocketAddr,
     /// Where the DC-09 receiver listens.
     pub dc09_addr: SocketAddr,
+    /// Where `/metrics` is served, if it is.
+    pub metrics_addr: Option<SocketAddr>,
     /// The store it uses.
     pub store: Store,
     /// Link supervision (for tests that step it by hand).
@@ -97,6 +111,8 @@ pub struct Running {
     pub ingest: Ingest,
     /// The set-up page's one-time token, when the database had no user at start.
     pub setup_token: Option<String>,
+    /// Every long-running task, watched.
+    pub health: Health,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -110,7 +126,7 @@ const OPS_BUFFER: usize = 4096;
 /// mode) the demo city.
 pub async fn start(config: Config) -> Result<Running, StartError> {
     ensure_sqlite_dir(&config.database).map_err(StartError::DataDir)?;
-    let store = crate::secrets::open_store(&config.database, config.secrets_key.clone()).await?;
+    let store = crate::secrets::open_store(&config.database, config.secrets_key.clone(), config.migrate).await?;
     let demo_logins = match &config.demo {
         Some(demo) => crate::demo::seed(&store, demo.sites).await?,
         None => Vec::new(),
@@ -125,16 +141,27 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let http_addr = http_listener.local_addr().map_err(|source| StartError::Bind { addr: config.http, source })?;
 
     let udp = UdpSocket::bind(dc09_addr).await.map_err(|source| StartError::Bind { addr: dc09_addr, source })?;
+    let metrics_listener = match config.metrics {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
+    let metrics_addr = metrics_listener.as_ref().and_then(|l| l.local_addr().ok());
+    let metrics_handle = crate::observe::install();
 
-    let recorder = Recorder::spawn(store.clone()).await?;
+    let health = Health::new(config.ready_max_lag_ms);
+    let recorder = Recorder::spawn(store.clone(), &health).await?;
     let supervision = Supervision::load(store.clone(), chrono::Utc::now().timestamp_millis()).await?;
     let outbox_wake = std::sync::Arc::new(tokio::sync::Notify::new());
     let (engine, engine_task) = crate::alarm::spawn(
         store.clone(),
         config.clock.clone(),
         &config.dashboard,
-        ops.clone(),
-        outbox_wake.clone(),
+        crate::alarm::Wiring {
+            ops: ops.clone(),
+            outbox: outbox_wake.clone(),
+            health: health.clone(),
+            panic_after: config.engine_panic_after,
+        },
         shutdown.subscribe(),
     )
     .await?;
@@ -143,20 +170,33 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let notifier = notify::Notifier::new(notify_config)?;
     let notifier = if config.push_any_endpoint { notifier.allow_private_push_endpoints() } else { notifier };
     let ingest = Ingest::new(store.clone(), recorder, supervision.clone(), signals.clone(), engine.clone());
+    let outbox =
+        crate::alarm::outbox::run(store.clone(), notifier, config.clock.clone(), outbox_wake, shutdown.subscribe());
     let mut tasks = vec![
-        engine_task,
-        tokio::spawn(crate::alarm::outbox::run(
-            store.clone(),
-            notifier,
-            config.clock.clone(),
-            outbox_wake,
-            shutdown.subscribe(),
-        )),
-        tokio::spawn(crate::receiver::tcp::serve(dc09_listener, ingest.clone(), config.receiver, shutdown.subscribe())),
-        tokio::spawn(crate::receiver::udp::serve(udp, ingest.clone(), config.receiver, shutdown.subscribe())),
-        tokio::spawn(crate::supervision::run(supervision.clone(), signals.clone(), shutdown.subscribe())),
-        tokio::spawn(crate::maintenance::run(store.clone(), ingest.clone(), shutdown.subscribe())),
+        health.spawn("engine", engine_task),
+        health.spawn("outbox", outbox),
+        health.spawn(
+            "dc09-tcp",
+            crate::receiver::tcp::serve(dc09_listener, ingest.clone(), config.receiver, shutdown.subscribe()),
+        ),
+        health
+            .spawn("dc09-udp", crate::receiver::udp::serve(udp, ingest.clone(), config.receiver, shutdown.subscribe())),
+        health
+            .spawn("supervision", crate::supervision::run(supervision.clone(), signals.clone(), shutdown.subscribe())),
+        health.spawn("maintenance", crate::maintenance::run(store.clone(), ingest.clone(), shutdown.subscribe())),
+        health.spawn("retention", crate::retention::run(store.clone(), config.retention, shutdown.subscribe())),
     ];
+
+    if let Some(listener) = metrics_listener {
+        let scrape = crate::observe::Scrape {
+            handle: metrics_handle,
+            store: store.clone(),
+            engine: engine.clone(),
+            health: health.clone(),
+            ingest: ingest.clone(),
+        };
+        tasks.push(health.spawn("metrics", crate::observe::serve(listener, scrape, shutdown.subscribe())));
+    }
 
     let (setup, setup_token) = setup_gate(&store, &config, http_addr).await?;
     let ctx = Ctx {
@@ -171,30 +211,104 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         secure_cookies: config.web.https(),
         setup,
     };
-    let state = AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe(), config.web.clone());
-    tasks.push(tokio::spawn(web::serve::serve(http_listener, state)));
+    let state =
+        AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe(), config.web.clone(), health.clone());
+    tasks.push(health.spawn("web", web::serve::serve(http_listener, state)));
 
     if let Some(demo) = &config.demo {
+        // The demo city is not watched: it plays panels, and a panel may fail.
         tasks.push(crate::demo::spawn(&store, dc09_addr, engine.clone(), demo, shutdown.subscribe()).await?);
     }
-    Ok(Running { http_addr, dc09_addr, store, supervision, engine, ingest, setup_token, shutdown, tasks })
+    Ok(Running {
+        http_addr,
+        dc09_addr,
+        metrics_addr,
+        store,
+        supervision,
+        engine,
+        ingest,
+        setup_token,
+        health,
+        shutdown,
+        tasks,
+    })
 }
 
+/// Vigil stopped because a core task failed (the service manager should start it again).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct TaskFailed(pub Failure);
+
+/// How long a failed Vigil keeps answering `/readyz` with 503 before it stops (so monitors
+/// and load balancers see why).
+const FAIL_GRACE: Duration = Duration::from_secs(2);
+/// How long tasks get to end at shutdown.
+const DRAIN: Duration = Duration::from_secs(10);
+
 impl Running {
-    /// Runs until Ctrl-C or SIGTERM, then shuts down.
-    pub async fn run_until_ctrl_c(self) -> std::io::Result<()> {
-        wait_for_signal().await?;
-        tracing::info!("shutting down");
-        self.shutdown().await;
-        Ok(())
+    /// Runs until Ctrl-C or SIGTERM, then shuts down; or until a core task fails, then raises
+    /// a system signal, shuts down within a bound and returns the failure.
+    pub async fn run_until_ctrl_c(self) -> Result<(), RunError> {
+        let health = self.health.clone();
+        tokio::select! {
+            r = wait_for_signal() => {
+                r.map_err(RunError::Signal)?;
+                tracing::info!("shutting down");
+                self.shutdown().await;
+                Ok(())
+            }
+            failure = health.failed() => {
+                raise_system_signal(&self.store, &failure).await;
+                tokio::time::sleep(FAIL_GRACE).await;
+                self.shutdown().await;
+                Err(RunError::TaskFailed(TaskFailed(failure)))
+            }
+        }
     }
 
-    /// Stops accepting work and waits for the tasks to end.
+    /// Stops accepting work and waits (at most [`DRAIN`]) for the tasks to end.
     pub async fn shutdown(self) {
+        self.health.stopping();
         let _ = self.shutdown.send(true);
-        for task in self.tasks {
-            let _ = task.await;
+        let all = futures::future::join_all(self.tasks);
+        if tokio::time::timeout(DRAIN, all).await.is_err() {
+            tracing::warn!("some tasks did not end within {DRAIN:?}");
         }
+    }
+}
+
+/// Why `vigil serve` stopped other than as asked.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The stop signals could not be listened for.
+    #[error("signals: {0}")]
+    Signal(std::io::Error),
+    /// A core task failed.
+    #[error(transparent)]
+    TaskFailed(TaskFailed),
+}
+
+/// Event code of the signal Vigil raises when one of its own tasks fails.
+pub const TASK_FAILED: &str = "VIGIL-FAULT";
+
+/// Tells the operators (the signal feed, and the journal) that a core task failed: a
+/// signal without a site, stored like the receiver's own notices.
+async fn raise_system_signal(store: &Store, failure: &Failure) {
+    let now = chrono::Utc::now().timestamp_millis();
+    let meaning = format!("Vigil restarts: {failure}");
+    let signal = crate::receiver::guard::internal_signal(now, "VIGIL".into(), None, TASK_FAILED, meaning);
+    if let Err(e) = store.insert_signal(&signal).await {
+        tracing::error!(error = %e, "the failure signal was not stored");
+    }
+    let audit = store::NewAudit {
+        at_ms: now,
+        actor_user_id: None,
+        action: "system.task_failed".into(),
+        subject: Some(failure.task.into()),
+        detail: Some(failure.reason.clone()),
+    };
+    if let Err(e) = store.append_audit(&audit).await {
+        tracing::error!(error = %e, "the failure was not journaled");
     }
 }
 
@@ -239,9 +353,7 @@ async fn with_stored_vapid_key(store: &Store, mut config: notify::Config) -> Res
 
 /// Creates the folder of an SQLite database file, so that a fresh checkout just runs.
 pub fn ensure_sqlite_dir(url: &str) -> std::io::Result<()> {
-    let Some(path) = url.strip_prefix("sqlite://") else { return Ok(()) };
-    let path = path.split('?').next().unwrap_or(path);
-    match std::path::Path::new(path).parent() {
+    match crate::backup::sqlite_path(url).as_deref().and_then(std::path::Path::parent) {
         Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir),
         _ => Ok(()),
     }

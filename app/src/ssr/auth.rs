@@ -160,6 +160,22 @@ pub async fn sign_in(
     password: &str,
     client: Option<IpAddr>,
 ) -> Result<(SessionUser, String), AuthError> {
+    let result = check_and_open(store, username, password, client).await;
+    let reason = match &result {
+        Err(AuthError::BadCredentials) => "wrong",
+        Err(AuthError::TooManyAttempts { .. }) => "waiting",
+        _ => return result,
+    };
+    metrics::counter!("vigil_sign_in_failures_total", "reason" => reason).increment(1);
+    result
+}
+
+async fn check_and_open(
+    store: &Store,
+    username: &str,
+    password: &str,
+    client: Option<IpAddr>,
+) -> Result<(SessionUser, String), AuthError> {
     let at_ms = now_ms();
     let login = login_key(username);
     let address = client.map(address_key);

@@ -44,6 +44,11 @@ impl Backend {
         }
     }
 
+    /// The schema version this build migrates to.
+    pub fn latest_version(self) -> i64 {
+        self.migrator().iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
     fn migrator(self) -> &'static Migrator {
         match self {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
@@ -61,8 +66,8 @@ impl fmt::Display for Backend {
 impl Store {
     /// Connects to `sqlite://path/to/file.db` (created if missing; WAL,
     /// `synchronous=FULL`, `foreign_keys=ON`, `busy_timeout=5000`) or
-    /// `postgres://…`, then applies any pending migrations.
-    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+    /// `postgres://…`, without touching the schema.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
         let backend = Backend::from_url(url)?;
         sqlx::any::install_default_drivers();
 
@@ -89,8 +94,97 @@ impl Store {
         };
 
         let pool = options.connect(&url).await?;
-        backend.migrator().run(&pool).await?;
         Ok(Store { pool, backend, secrets: None })
+    }
+
+    /// [`Store::open`], then applies any pending migrations; a database migrated by a newer
+    /// Vigil is refused ([`StoreError::NewerSchema`]) and left as it is.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let store = Store::open(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// [`Store::open`], then refuses a schema that is not exactly this build's: newer
+    /// ([`StoreError::NewerSchema`]) or with migrations pending
+    /// ([`StoreError::MigrationsPending`]). For nodes that must not migrate on their own.
+    pub async fn connect_current(url: &str) -> Result<Store, StoreError> {
+        let store = Store::open(url).await?;
+        let status = store.schema_status().await?;
+        status.refuse_newer()?;
+        if let Some(&first) = status.pending().first() {
+            return Err(StoreError::MigrationsPending { first, count: status.pending().len() });
+        }
+        Ok(store)
+    }
+
+    /// Applies this build's pending migrations; refuses a newer schema first.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.schema_status().await?.refuse_newer()?;
+        self.backend.migrator().run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Which migrations the database holds and which this build knows.
+    pub async fn schema_status(&self) -> Result<SchemaStatus, StoreError> {
+        let exists = match self.backend {
+            Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+            Backend::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() \
+                 AND table_name = '_sqlx_migrations'"
+            }
+        };
+        let n: i64 = sqlx::query_scalar(exists).fetch_one(&self.pool).await?;
+        let applied = if n == 0 {
+            Vec::new()
+        } else {
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+                .fetch_all(&self.pool)
+                .await?
+        };
+        let known = self.backend.migrator().iter().map(|m| (m.version, m.description.to_string())).collect();
+        Ok(SchemaStatus { backend: self.backend, applied, known })
+    }
+}
+
+/// A database's migrations against this build's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaStatus {
+    /// The backend.
+    pub backend: Backend,
+    /// Versions applied to the database, in order.
+    pub applied: Vec<i64>,
+    /// Versions this build carries, with their descriptions, in order.
+    pub known: Vec<(i64, String)>,
+}
+
+impl SchemaStatus {
+    /// The database's version: its highest applied migration (0: none).
+    pub fn version(&self) -> i64 {
+        self.applied.last().copied().unwrap_or(0)
+    }
+
+    /// The version this build migrates to.
+    pub fn latest_known(&self) -> i64 {
+        self.known.last().map_or(0, |(v, _)| *v)
+    }
+
+    /// Known migrations not applied yet.
+    pub fn pending(&self) -> Vec<i64> {
+        self.known.iter().map(|(v, _)| *v).filter(|v| !self.applied.contains(v)).collect()
+    }
+
+    /// Applied migrations this build does not know: written by a newer Vigil.
+    pub fn newer(&self) -> Vec<i64> {
+        self.applied.iter().copied().filter(|v| !self.known.iter().any(|(k, _)| k == v)).collect()
+    }
+
+    /// [`StoreError::NewerSchema`] when the database holds migrations this build lacks.
+    pub fn refuse_newer(&self) -> Result<(), StoreError> {
+        match self.newer().last() {
+            Some(&database) => Err(StoreError::NewerSchema { database, known: self.latest_known() }),
+            None => Ok(()),
+        }
     }
 }
 

@@ -24,6 +24,25 @@ pub enum StoreError {
     /// Applying the embedded migrations failed.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database was migrated by a newer Vigil; this one does not know its schema.
+    #[error(
+        "the database is at schema version {database}, newer than this Vigil knows (up to {known}): \
+         it was upgraded by a newer Vigil; run that version, or restore a backup taken before the upgrade"
+    )]
+    NewerSchema {
+        /// The database's highest migration.
+        database: i64,
+        /// This build's highest migration.
+        known: i64,
+    },
+    /// The database needs migrations this node was told not to apply.
+    #[error("the database lacks {count} migration(s) from version {first} on: run `vigil db migrate` first")]
+    MigrationsPending {
+        /// The first pending version.
+        first: i64,
+        /// How many are pending.
+        count: usize,
+    },
     /// Any other database or driver error.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),

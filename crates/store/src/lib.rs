@@ -10,6 +10,7 @@
 
 mod accounts;
 mod audit;
+mod backup;
 mod centre;
 mod connect;
 mod contacts;
@@ -24,6 +25,7 @@ mod outbox;
 mod photos;
 mod push;
 mod records;
+mod retention;
 mod sealed;
 mod search;
 mod secret;
@@ -34,7 +36,8 @@ mod users;
 
 pub use accounts::valid_networks;
 pub use audit::AuditQuery;
-pub use connect::Backend;
+pub use backup::{check_sqlite_file, FileCheck};
+pub use connect::{Backend, SchemaStatus};
 pub use customer::{
     InvoiceRecord, MemberSite, PanelCommand, ServiceRequest, MEMBER_ROLES, PANEL_COMMANDS, REQUEST_KINDS,
 };
@@ -51,6 +54,7 @@ pub use records::{
     PathRecord, PathSpec, PathUpdate, SignalQuery, SignalRecord, SiteRecord, UserRecord, WriteItem, MAX_LIST_LIMIT,
     ROLES, SITE_KINDS, ZONE_KINDS,
 };
+pub use retention::{Purged, Retention};
 pub use sealed::SecretsKey;
 pub use search::{fold, SearchPage, SiteHit, MAX_SEARCH_PAGE};
 pub use secret::SecretKey;

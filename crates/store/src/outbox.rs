@@ -22,6 +22,14 @@ impl Store {
         rows.iter().map(outbox_from_row).collect()
     }
 
+    /// Messages waiting to be sent, per channel.
+    pub async fn outbox_backlog(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT channel, COUNT(*) FROM outbox WHERE status = 'pending' GROUP BY channel")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+
     /// Records one delivery attempt of message `id` in one transaction: the attempt is
     /// logged and counted; `Ok` marks the message sent; an error with `retry_at_ms` keeps
     /// it pending until then; an error without marks it failed. Unknown id:

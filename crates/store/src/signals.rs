@@ -190,6 +190,16 @@ impl Store {
         Ok(id)
     }
 
+    /// When the first signal after `after_id` was received (unix ms), if there is one: how
+    /// long the alarm engine's oldest unhandled signal has waited.
+    pub async fn oldest_signal_after(&self, after_id: i64) -> Result<Option<i64>, StoreError> {
+        let at = sqlx::query_scalar("SELECT received_at FROM signals WHERE id > $1 ORDER BY id LIMIT 1")
+            .bind(after_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(at)
+    }
+
     /// Number of stored signals.
     pub async fn count_signals(&self) -> Result<i64, StoreError> {
         let n = sqlx::query_scalar("SELECT COUNT(*) FROM signals").fetch_one(&self.pool).await?;

@@ -20,6 +20,8 @@ use app::ssr::ops::Names;
 use app::ssr::Dashboard;
 use engine::{Engine, Output};
 use store::{Store, StoreError};
+
+use crate::health::Health;
 use tokio::sync::{broadcast, mpsc, watch, Notify};
 
 /// Signals read from the store per batch.
@@ -27,24 +29,37 @@ const BATCH: i64 = 500;
 /// How often timers are checked.
 const TICK: Duration = Duration::from_secs(1);
 
-/// Starts the engine task; returns its handle.
+/// What the engine task is connected to besides the store.
+pub struct Wiring {
+    /// Changes pushed to the dashboards once stored.
+    pub ops: broadcast::Sender<OpsEvent>,
+    /// Wakes the delivery worker when notices were stored.
+    pub outbox: Arc<Notify>,
+    /// Told of every turn and the cursor (for `/readyz`).
+    pub health: Health,
+    /// Test hook: panic once this many signals were taken in this run.
+    pub panic_after: Option<u64>,
+}
+
+/// Loads the engine; returns its handle and the task to run (watched by the caller).
 pub async fn spawn(
     store: Store,
     clock: Clock,
     dashboard: &Dashboard,
-    ops: broadcast::Sender<OpsEvent>,
-    outbox: Arc<Notify>,
+    wiring: Wiring,
     shutdown: watch::Receiver<bool>,
-) -> Result<(EngineHandle, tokio::task::JoinHandle<()>), StoreError> {
+) -> Result<(EngineHandle, impl std::future::Future<Output = ()> + Send + 'static), StoreError> {
     let (handle, jobs, poke) = EngineHandle::new(clock.clone(), 1024);
     let escalate_ms = i64::from(dashboard.limits.escalate_s) * 1000;
     let (mut engine, cursor) = load::load(&store).await?;
     engine.set_escalation(escalate_ms);
     tracing::info!(open = engine.open_incidents().len(), cursor, "alarm engine loaded");
     let names = app::ssr::ops::user_names(&store).await?;
-    let runtime = Runtime { store, clock, engine, cursor, ops, outbox, names, escalate_ms };
-    let task = tokio::spawn(runtime.run(jobs, poke, shutdown));
-    Ok((handle, task))
+    wiring.health.engine_beat(cursor);
+    let Wiring { ops, outbox, health, panic_after } = wiring;
+    let runtime =
+        Runtime { store, clock, engine, cursor, ops, outbox, names, escalate_ms, health, panic_after, taken: 0 };
+    Ok((handle, runtime.run(jobs, poke, shutdown)))
 }
 
 struct Runtime {
@@ -59,6 +74,10 @@ struct Runtime {
     /// Operators' names for the cards (re-read when an unknown one claims).
     names: Names,
     escalate_ms: i64,
+    health: Health,
+    panic_after: Option<u64>,
+    /// Signals taken in this run (for the test hook).
+    taken: u64,
 }
 
 impl Runtime {
@@ -66,6 +85,7 @@ impl Runtime {
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
+            self.health.engine_beat(self.cursor);
             tokio::select! {
                 job = jobs.recv() => match job {
                     Some(job) => self.job(job).await,
@@ -145,6 +165,10 @@ impl Runtime {
                 if self.engine.site(site_id).is_none() {
                     self.reload_site(site_id).await?;
                 }
+            }
+            self.taken += batch.len() as u64;
+            if self.panic_after.is_some_and(|n| self.taken > n) {
+                panic!("test hook: the engine stops after {} signals", self.panic_after.unwrap_or(0));
             }
             let now = self.clock.now_ms();
             let mut out = Output::default();

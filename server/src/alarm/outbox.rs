@@ -54,8 +54,12 @@ async fn deliver(store: &Store, notifier: &Notifier, clock: &Clock, m: OutboxRec
     };
     let now = clock.now_ms();
     let (result, retry) = match result {
-        Ok(()) => (Ok(()), None),
+        Ok(()) => {
+            metrics::counter!("vigil_outbox_sent_total", "channel" => m.channel.clone()).increment(1);
+            (Ok(()), None)
+        }
         Err(e) => {
+            metrics::counter!("vigil_outbox_failures_total", "channel" => m.channel.clone()).increment(1);
             let retry = usize::try_from(m.attempts)
                 .ok()
                 .and_then(|n| BACKOFF_S.get(n))

@@ -188,7 +188,13 @@ impl Guard {
 }
 
 /// A signal Vigil raises itself (transport `internal`, token `VIGIL`).
-fn internal_signal(now_ms: i64, account: String, site_id: Option<i64>, code: &str, meaning: String) -> NewSignal {
+pub(crate) fn internal_signal(
+    now_ms: i64,
+    account: String,
+    site_id: Option<i64>,
+    code: &str,
+    meaning: String,
+) -> NewSignal {
     NewSignal {
         received_at_ms: now_ms,
         account,

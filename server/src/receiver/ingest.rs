@@ -50,6 +50,13 @@ pub struct Ingest {
     guard: Arc<Guard>,
 }
 
+/// What a frame is answered with (a NAK may be withheld: its source had its share).
+enum Reply {
+    Ack(Vec<u8>),
+    Duh(Vec<u8>),
+    Nak(Option<Vec<u8>>),
+}
+
 /// A decoded frame with its account and, if it came encrypted, the key to answer with.
 struct Received {
     frame: Frame,
@@ -123,11 +130,28 @@ impl Ingest {
     ///
     /// Replies to encrypted frames are encrypted with the account's key.
     pub async fn handle(&self, raw: &[u8], peer: SocketAddr, transport: Transport) -> Option<Vec<u8>> {
+        let started = Instant::now();
+        let (kind, reply) = match self.reply(raw, peer, transport).await {
+            Some(Reply::Ack(bytes)) => ("ack", Some(bytes)),
+            Some(Reply::Duh(bytes)) => ("duh", Some(bytes)),
+            Some(Reply::Nak(bytes)) => ("nak", bytes),
+            None => ("none", None),
+        };
+        let transport = transport.as_str();
+        metrics::counter!("vigil_dc09_frames_total", "transport" => transport, "reply" => kind).increment(1);
+        if kind == "ack" {
+            metrics::histogram!("vigil_dc09_ack_seconds", "transport" => transport).record(started.elapsed());
+        }
+        reply
+    }
+
+    /// [`Ingest::handle`]'s work: the reply and what kind it is (a NAK may be withheld).
+    async fn reply(&self, raw: &[u8], peer: SocketAddr, transport: Transport) -> Option<Reply> {
         let now = self.receiver_time();
         let received = match self.open(raw, now).await {
             Ok(Some(received)) => received,
             Ok(None) => return None,
-            Err(e) => return self.reject(&e, peer),
+            Err(e) => return Some(Reply::Nak(self.reject(&e, peer))),
         };
         if let Some(account) = received.account.as_ref().filter(|a| !plain_allowed(&received, a, peer.ip())) {
             // Logged once per account and window, like the signal: a flood must not flood the log.
@@ -136,7 +160,9 @@ impl Ingest {
                 self.store_internal(signal).await;
             }
             let nak = dc09::nak(now);
-            return self.guard.nak_allowed(peer.ip(), chrono::Utc::now().timestamp_millis()).then_some(nak);
+            return Some(Reply::Nak(
+                self.guard.nak_allowed(peer.ip(), chrono::Utc::now().timestamp_millis()).then_some(nak),
+            ));
         }
         let reply_ok = match &received.frame.token {
             Token::AdmCid | Token::SiaDcs => self.handle_events(&received, raw, peer, transport).await?,
@@ -147,7 +173,8 @@ impl Ingest {
         if let Some(account) = &received.account {
             self.supervision.observe(account.id, &received.frame.line, chrono::Utc::now().timestamp_millis());
         }
-        Some(answer(&received, reply_ok, now))
+        let bytes = answer(&received, reply_ok, now);
+        Some(if reply_ok { Reply::Ack(bytes) } else { Reply::Duh(bytes) })
     }
 
     /// Decodes, looking up the account (and its key for an encrypted frame). `Ok(None)`: the

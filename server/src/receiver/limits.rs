@@ -84,12 +84,14 @@ impl Gate {
             return Err(Refusal::AddressFull);
         }
         *open += 1;
+        metrics::gauge!("vigil_dc09_connections_open").increment(1.0);
         Ok(Admission { _permit: permit, per_address: self.per_address.clone(), ip })
     }
 }
 
 impl Drop for Admission {
     fn drop(&mut self) {
+        metrics::gauge!("vigil_dc09_connections_open").decrement(1.0);
         let mut map = self.per_address.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(open) = map.get_mut(&self.ip) {
             *open -= 1;

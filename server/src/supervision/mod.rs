@@ -100,6 +100,12 @@ impl Supervision {
             Ok(ids) => {
                 for t in &transitions {
                     tracing::warn!(?t, "link supervision");
+                    if matches!(
+                        t,
+                        supervise::Transition::LinkFailed { .. } | supervise::Transition::AllPathsFailed { .. }
+                    ) {
+                        metrics::counter!("vigil_link_failures_total").increment(1);
+                    }
                 }
                 Ok(ids)
             }

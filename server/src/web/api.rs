@@ -1,4 +1,4 @@
-//! The REST API under `/api/v1`, and `/healthz`.
+//! The REST API under `/api/v1`, `/healthz` (alive) and `/readyz` (fit to take alarms).
 
 use app::model::{validate_login, SessionUser, SignalView};
 use app::ssr::auth;
@@ -17,6 +17,7 @@ use super::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/api/v1/session", get(current_session).post(create_session).delete(delete_session))
         .route("/api/v1/signals", get(list_signals))
         .route("/api/v1/signals/stream", get(super::sse::signal_stream))
@@ -27,6 +28,18 @@ pub fn routes() -> Router<AppState> {
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "alive", body = String)))]
 pub async fn healthz() -> &'static str {
     "ok"
+}
+
+/// Readiness: 200 when the database answers, the alarm engine is alive and keeping up,
+/// and the DC-09 receivers listen; 503 otherwise (and from the moment a core task fails).
+#[utoipa::path(get, path = "/readyz", responses(
+    (status = 200, description = "ready: every check passed", body = Object),
+    (status = 503, description = "not ready: the body says which check failed", body = Object),
+))]
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let readiness = state.health.readiness(&state.ctx.store).await;
+    let status = if readiness.ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, [(header::CACHE_CONTROL, "no-store")], Json(readiness)).into_response()
 }
 
 /// Credentials for signing in.

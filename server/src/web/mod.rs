@@ -48,6 +48,8 @@ pub struct AppState {
     pub max_suspension_ms: i64,
     /// Live streams open per login.
     pub streams: slots::StreamSlots,
+    /// The watched tasks (`/readyz`).
+    pub health: crate::health::Health,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -64,6 +66,7 @@ impl AppState {
         ctx: Ctx,
         shutdown: watch::Receiver<bool>,
         security: guard::WebSecurity,
+        health: crate::health::Health,
     ) -> AppState {
         let leptos = LeptosOptions::builder()
             .output_name("vigil")
@@ -80,6 +83,7 @@ impl AppState {
             devices: Default::default(),
             max_suspension_ms,
             streams: Default::default(),
+            health,
         }
     }
 }
@@ -124,6 +128,10 @@ pub fn router(state: AppState) -> Router {
         .layer(tower::limit::ConcurrencyLimitLayer::new(MAX_CONCURRENT_REQUESTS))
         .layer(axum::middleware::from_fn_with_state(security.clone(), guard::security_headers))
         .layer(security.client_ip.clone().into_extension())
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(crate::telemetry::request_span)
+                .on_response(crate::telemetry::log_response),
+        )
         .with_state(state)
 }

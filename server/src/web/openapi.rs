@@ -12,6 +12,7 @@ use utoipa::OpenApi;
     ),
     paths(
         super::api::healthz,
+        super::api::readyz,
         super::api::create_session,
         super::api::current_session,
         super::api::delete_session,

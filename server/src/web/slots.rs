@@ -28,6 +28,7 @@ impl StreamSlots {
             return None;
         }
         *open += 1;
+        metrics::gauge!("vigil_live_streams_open").increment(1.0);
         Some(Slot { slots: self.clone(), user_id })
     }
 
@@ -39,6 +40,7 @@ impl StreamSlots {
 
 impl Drop for Slot {
     fn drop(&mut self) {
+        metrics::gauge!("vigil_live_streams_open").decrement(1.0);
         let mut map = self.slots.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(open) = map.get_mut(&self.user_id) {
             *open = open.saturating_sub(1);

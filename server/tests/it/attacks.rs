@@ -801,7 +801,7 @@ async fn keys_stored_in_the_clear_are_sealed_when_a_secrets_key_is_given() {
     let url = format!("sqlite://{}", app.database_path());
     // As a restart with a secrets key would (the database is shared while the app runs).
     let key = store::SecretsKey::from_hex(&"42".repeat(32)).unwrap();
-    let store = server::secrets::open_store(&url, Some(key)).await.unwrap();
+    let store = server::secrets::open_store(&url, Some(key), true).await.unwrap();
     assert!(store.account("1234").await.unwrap().unwrap().key.is_some());
     let bare = store::Store::connect(&url).await.unwrap();
     assert!(bare.account("1234").await.is_err(), "the panel key was sealed in place");

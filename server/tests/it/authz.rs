@@ -29,6 +29,7 @@ enum Body {
 const TABLE: &[(&str, &str, &str, Body)] = &[
     // Public.
     ("GET", "/healthz", "p p p p p p p p", Body::None),
+    ("GET", "/readyz", "p p p p p p p p", Body::None),
     ("GET", "/api/v1/openapi.json", "p p p p p p p p", Body::None),
     ("POST", "/api/v1/session", "p p p p p p p p", Body::Json(json_empty_login)),
     ("POST", "/rpc/login", "p p p p p p p p", Body::Form(&[("username", ""), ("password", "")])),

@@ -9,5 +9,7 @@ mod api;
 mod attacks;
 mod authz;
 mod console;
+mod operations;
+mod process;
 mod receiver;
 mod setup;

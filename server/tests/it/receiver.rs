@@ -145,6 +145,11 @@ async fn dedupe_survives_a_restart() {
         web: Default::default(),
         receiver: Default::default(),
         secrets_key: None,
+        metrics: None,
+        ready_max_lag_ms: 60_000,
+        retention: Default::default(),
+        migrate: true,
+        engine_panic_after: None,
     };
     let frame = sia_frame(9, "ABC", "Nri1/BA001", "1", Some(now())).encode();
     for _ in 0..2 {

@@ -44,6 +44,11 @@ fn config(dir: &tempfile::TempDir, clock: Clock, tweak: fn(&mut Config)) -> Conf
         web: Default::default(),
         receiver: Default::default(),
         secrets_key: None,
+        metrics: Some("127.0.0.1:0".parse().unwrap()),
+        ready_max_lag_ms: 60_000,
+        retention: Default::default(),
+        migrate: true,
+        engine_panic_after: None,
     };
     tweak(&mut config);
     config
@@ -132,6 +137,11 @@ impl TestApp {
     /// A URL on the web server.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.http, path)
+    }
+
+    /// A URL on the metrics listener.
+    pub fn metrics_url(&self, path: &str) -> String {
+        format!("http://{}{}", self.running.metrics_addr.expect("metrics listen"), path)
     }
 
     /// The SQLite file it runs on.
