@@ -88,6 +88,15 @@ pub struct ServeArgs {
     /// The key that seals secrets at rest.
     #[command(flatten)]
     pub secrets: crate::secrets::SecretsArgs,
+    /// Serve HTTPS with this certificate chain (PEM, leaf first); read again on SIGHUP.
+    #[arg(long, env = "VIGIL_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, env = "VIGIL_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
+    /// With HTTPS: also listen for plain HTTP here (e.g. 0.0.0.0:80) and redirect it to HTTPS.
+    #[arg(long, env = "VIGIL_HTTP_REDIRECT", requires = "tls_cert")]
+    pub http_redirect: Option<SocketAddr>,
     /// How long rows are kept.
     #[command(flatten)]
     pub retention: crate::retention::RetentionArgs,
@@ -140,6 +149,7 @@ impl SecurityArgs {
             public_url: self.public_url.clone(),
             client_ip: self.client_ip_source.clone(),
             max_suspension_days: self.max_suspension_days,
+            tls: false,
         }
     }
 
@@ -294,6 +304,8 @@ impl ServeArgs {
             web: self.security.web(),
             receiver: self.security.receiver(),
             secrets_key,
+            tls: self.tls_cert.zip(self.tls_key).map(|(cert, key)| crate::startup::TlsFiles { cert, key }),
+            http_redirect: self.http_redirect,
             metrics: self.metrics,
             retention: self.retention.policy(),
             ready_max_lag_ms: i64::from(self.ready_max_lag) * 1000,

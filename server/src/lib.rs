@@ -1,4 +1,5 @@
 //! The `vigil` server: web pages and API, the DC-09 receiver, live push and the demo city.
+#![recursion_limit = "256"]
 
 pub mod account_cli;
 pub mod alarm;
@@ -18,6 +19,7 @@ pub mod secrets;
 pub mod startup;
 pub mod supervision;
 pub mod telemetry;
+pub mod tls;
 pub mod user_cli;
 pub mod web;
 pub mod windows;

@@ -1,4 +1,5 @@
 //! The `vigil` binary.
+#![recursion_limit = "256"]
 
 use anyhow::Context;
 use clap::Parser;
@@ -15,7 +16,14 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => {
             let config = (*args).into_config().context("the secrets key")?;
             let running = server::startup::start(config).await.context("starting vigil")?;
-            tracing::info!(http = %running.http_addr, dc09 = %running.dc09_addr, metrics = ?running.metrics_addr, "vigil is running");
+            tracing::info!(
+                http = %running.http_addr,
+                https = running.certificates.is_some(),
+                dc09 = %running.dc09_addr,
+                metrics = ?running.metrics_addr,
+                redirect = ?running.redirect_addr,
+                "vigil is running"
+            );
             match running.run_until_ctrl_c().await {
                 Ok(()) => {}
                 Err(server::startup::RunError::TaskFailed(failed)) => {

@@ -45,6 +45,10 @@ pub struct Config {
     pub receiver: crate::receiver::limits::Limits,
     /// The key that seals secrets at rest, if configured.
     pub secrets_key: Option<store::SecretsKey>,
+    /// HTTPS: the certificate chain and key (PEM files), if Vigil terminates TLS itself.
+    pub tls: Option<TlsFiles>,
+    /// A plain-HTTP address that redirects to HTTPS (with `tls`).
+    pub http_redirect: Option<SocketAddr>,
     /// Where Prometheus scrapes `/metrics`, if anywhere (port 0 picks a free port).
     pub metrics: Option<SocketAddr>,
     /// The largest engine lag (ms) `/readyz` still counts as ready.
@@ -55,6 +59,15 @@ pub struct Config {
     pub migrate: bool,
     /// Test hook: the engine panics once it has taken this many signals in this run.
     pub engine_panic_after: Option<u64>,
+}
+
+/// The PEM files of the web server's certificate.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first.
+    pub cert: std::path::PathBuf,
+    /// Its private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: std::path::PathBuf,
 }
 
 /// The demo city's size and pace.
@@ -88,6 +101,9 @@ pub enum StartError {
     /// The demo city could not be seeded.
     #[error("demo: {0}")]
     Demo(#[from] crate::demo::DemoError),
+    /// The certificate or key could not be used.
+    #[error("HTTPS: {0}")]
+    Tls(#[from] crate::tls::TlsError),
     /// The folder for the SQLite file could not be made.
     #[error("cannot create the database folder: {0}")]
     DataDir(std::io::Error),
@@ -101,6 +117,10 @@ pub struct Running {
     pub dc09_addr: SocketAddr,
     /// Where `/metrics` is served, if it is.
     pub metrics_addr: Option<SocketAddr>,
+    /// Where plain HTTP is redirected to HTTPS, if it is.
+    pub redirect_addr: Option<SocketAddr>,
+    /// The certificate in use, when serving HTTPS.
+    pub certificates: Option<std::sync::Arc<crate::tls::Certificates>>,
     /// The store it uses.
     pub store: Store,
     /// Link supervision (for tests that step it by hand).
@@ -147,6 +167,16 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     };
     let metrics_addr = metrics_listener.as_ref().and_then(|l| l.local_addr().ok());
     let metrics_handle = crate::observe::install();
+    let certificates = match &config.tls {
+        Some(files) => Some(std::sync::Arc::new(crate::tls::Certificates::load(&files.cert, &files.key)?)),
+        None => None,
+    };
+    let acceptor = certificates.clone().map(crate::tls::acceptor).transpose()?;
+    let redirect_listener = match config.http_redirect.filter(|_| certificates.is_some()) {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
+    let redirect_addr = redirect_listener.as_ref().and_then(|l| l.local_addr().ok());
 
     let health = Health::new(config.ready_max_lag_ms);
     let recorder = Recorder::spawn(store.clone(), &health).await?;
@@ -198,6 +228,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         tasks.push(health.spawn("metrics", crate::observe::serve(listener, scrape, shutdown.subscribe())));
     }
 
+    let web = crate::web::guard::WebSecurity { tls: certificates.is_some(), ..config.web.clone() };
     let (setup, setup_token) = setup_gate(&store, &config, http_addr).await?;
     let ctx = Ctx {
         store: store.clone(),
@@ -208,12 +239,18 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         dashboard: config.dashboard.clone(),
         push_key,
         push_any_endpoint: config.push_any_endpoint,
-        secure_cookies: config.web.https(),
+        secure_cookies: web.https(),
         setup,
     };
-    let state =
-        AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe(), config.web.clone(), health.clone());
-    tasks.push(health.spawn("web", web::serve::serve(http_listener, state)));
+    let state = AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe(), web, health.clone());
+    tasks.push(health.spawn("web", web::serve::serve(http_listener, state, acceptor)));
+    if let Some(certs) = &certificates {
+        tasks.push(health.spawn("tls-reload", crate::tls::reload_on_hangup(certs.clone(), shutdown.subscribe())));
+    }
+    if let Some(listener) = redirect_listener {
+        let redirect = crate::tls::redirect(listener, config.web.origin(), http_addr.port(), shutdown.subscribe());
+        tasks.push(health.spawn("http-redirect", redirect));
+    }
 
     if let Some(demo) = &config.demo {
         // The demo city is not watched: it plays panels, and a panel may fail.
@@ -223,6 +260,8 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         http_addr,
         dc09_addr,
         metrics_addr,
+        redirect_addr,
+        certificates,
         store,
         supervision,
         engine,

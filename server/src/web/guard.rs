@@ -20,6 +20,8 @@ pub struct WebSecurity {
     pub client_ip: axum_client_ip::ClientIpSource,
     /// The longest a site's service may be suspended at once, days.
     pub max_suspension_days: i64,
+    /// Vigil serves HTTPS itself (`--tls-cert`).
+    pub tls: bool,
 }
 
 impl Default for WebSecurity {
@@ -28,6 +30,7 @@ impl Default for WebSecurity {
             public_url: None,
             client_ip: axum_client_ip::ClientIpSource::ConnectInfo,
             max_suspension_days: super::DEFAULT_MAX_SUSPENSION_DAYS,
+            tls: false,
         }
     }
 }
@@ -35,7 +38,7 @@ impl Default for WebSecurity {
 impl WebSecurity {
     /// Whether people reach Vigil over https (cookies are then `Secure`, HSTS is sent).
     pub fn https(&self) -> bool {
-        self.public_url.as_ref().is_some_and(|u| u.scheme() == "https")
+        self.tls || self.public_url.as_ref().is_some_and(|u| u.scheme() == "https")
     }
 
     /// The public origin (`https://arc.example.com`), if one is set.
@@ -55,7 +58,8 @@ pub async fn refuse_cross_site(State(security): State<WebSecurity>, request: Req
     let guarded = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         && (path.starts_with("/api/") || path.starts_with("/rpc/"))
         && !NO_SESSION_POSTS.contains(&path);
-    if guarded && !same_origin(request.headers(), security.origin().as_deref()) {
+    let authority = request.uri().authority().map(|a| a.as_str());
+    if guarded && !same_origin(request.headers(), authority, security.origin().as_deref()) {
         tracing::warn!(%path, origin = ?request.headers().get(header::ORIGIN), "cross-site request refused");
         let body = ErrorBody { error: "cross-site request refused: Origin does not match".into() };
         return (StatusCode::FORBIDDEN, Json(body)).into_response();
@@ -64,7 +68,8 @@ pub async fn refuse_cross_site(State(security): State<WebSecurity>, request: Req
 }
 
 /// Whether the request says it comes from Vigil's own pages.
-fn same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
+/// `authority` is the request URI's (HTTP/2 carries the host there, not in `Host`).
+fn same_origin(headers: &HeaderMap, authority: Option<&str>, public_origin: Option<&str>) -> bool {
     let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
     if text("sec-fetch-site") == Some("same-origin") {
         return true;
@@ -75,7 +80,7 @@ fn same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
     match public_origin {
         Some(expected) => origin.eq_ignore_ascii_case(expected),
         None => {
-            let Some(host) = text(header::HOST.as_str()) else {
+            let Some(host) = text(header::HOST.as_str()).or(authority) else {
                 return false;
             };
             let bare = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
@@ -119,14 +124,24 @@ mod tests {
     #[test]
     fn only_vigils_own_origin_passes() {
         let host = [("host", "127.0.0.1:3000")];
-        assert!(same_origin(&headers(&[host[0], ("origin", "http://127.0.0.1:3000")]), None));
-        assert!(!same_origin(&headers(&[host[0], ("origin", "http://evil.example")]), None));
-        assert!(!same_origin(&headers(&[host[0], ("origin", "null")]), None));
-        assert!(!same_origin(&headers(&host), None), "no Origin, no fetch metadata");
-        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")]), None));
-        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site"), ("origin", "http://evil.example")]), None));
+        assert!(same_origin(&headers(&[host[0], ("origin", "http://127.0.0.1:3000")]), None, None));
+        assert!(!same_origin(&headers(&[host[0], ("origin", "http://evil.example")]), None, None));
+        assert!(!same_origin(&headers(&[host[0], ("origin", "null")]), None, None));
+        assert!(!same_origin(&headers(&host), None, None), "no Origin, no fetch metadata");
+        let h2 = [("origin", "https://127.0.0.1:3000")];
+        assert!(same_origin(&headers(&h2), Some("127.0.0.1:3000"), None), "HTTP/2: the URI's authority");
+        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")]), None, None));
+        assert!(!same_origin(
+            &headers(&[("sec-fetch-site", "cross-site"), ("origin", "http://evil.example")]),
+            None,
+            None
+        ));
         let public = Some("https://arc.example.com");
-        assert!(same_origin(&headers(&[("host", "10.0.0.5"), ("origin", "https://arc.example.com")]), public));
-        assert!(!same_origin(&headers(&[("host", "arc.example.com"), ("origin", "http://arc.example.com")]), public));
+        assert!(same_origin(&headers(&[("host", "10.0.0.5"), ("origin", "https://arc.example.com")]), None, public));
+        assert!(!same_origin(
+            &headers(&[("host", "arc.example.com"), ("origin", "http://arc.example.com")]),
+            None,
+            public
+        ));
     }
 }

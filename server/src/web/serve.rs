@@ -1,6 +1,7 @@
 //! The web server's connections: at most [`MAX_CONNECTIONS`] open, request headers within
 //! [`HEADER_READ`] (a client sending its headers a byte at a time is cut off), HTTP/1.1 and
-//! HTTP/2, and a graceful stop.
+//! HTTP/2, over TLS when configured (the handshake within [`HEADER_READ`] too), and a graceful
+//! stop.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +12,7 @@ use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tokio_rustls::TlsAcceptor;
 
 use super::AppState;
 
@@ -21,8 +23,8 @@ pub const HEADER_READ: Duration = Duration::from_secs(10);
 /// How long open connections get to finish at shutdown.
 const DRAIN: Duration = Duration::from_secs(5);
 
-/// Serves the web app until shutdown.
-pub async fn serve(listener: TcpListener, state: AppState) {
+/// Serves the web app until shutdown, over TLS when `tls` is given.
+pub async fn serve(listener: TcpListener, state: AppState, tls: Option<TlsAcceptor>) {
     let mut shutdown = state.shutdown.clone();
     let app = super::router(state);
     let mut builder = auto::Builder::new(TokioExecutor::new());
@@ -52,10 +54,21 @@ pub async fn serve(listener: TcpListener, state: AppState) {
             request.extensions_mut().insert(ConnectInfo(peer));
             tower::Service::call(&mut app.clone(), request)
         });
-        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
-        let connection = graceful.watch(connection);
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            let result = match tls {
+                None => watcher.watch(builder.serve_connection_with_upgrades(TokioIo::new(stream), service)).await,
+                Some(tls) => match tokio::time::timeout(HEADER_READ, tls.accept(stream)).await {
+                    Ok(Ok(stream)) => {
+                        watcher.watch(builder.serve_connection_with_upgrades(TokioIo::new(stream), service)).await
+                    }
+                    Ok(Err(e)) => Err(e.into()),
+                    Err(_) => Err("TLS handshake timed out".into()),
+                },
+            };
+            if let Err(e) = result {
                 tracing::debug!(%peer, error = %e, "web connection ended");
             }
             drop(permit);

@@ -13,3 +13,4 @@ mod operations;
 mod process;
 mod receiver;
 mod setup;
+mod tls;

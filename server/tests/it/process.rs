@@ -14,6 +14,8 @@ pub struct Vigil {
     pub http: SocketAddr,
     /// The DC-09 receiver.
     pub dc09: SocketAddr,
+    /// Its "vigil is running" log line.
+    pub running: serde_json::Value,
     log: Arc<Mutex<Vec<String>>>,
 }
 
@@ -44,21 +46,18 @@ impl Vigil {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Ok(json) = serde_json::from_str::<serde_json::Value>(&line) {
                     if json["message"] == "vigil is running" {
-                        let _ = tx
-                            .send((json["http"].as_str().map(str::to_owned), json["dc09"].as_str().map(str::to_owned)));
+                        let _ = tx.send(json.clone());
                     }
                 }
                 lines.lock().unwrap().push(line);
             }
         });
-        let (http, dc09) = match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok((Some(http), Some(dc09))) => (http.parse().unwrap(), dc09.parse().unwrap()),
-            other => {
-                let _ = child.kill();
-                panic!("vigil did not start ({other:?}): {}", log.lock().unwrap().join("\n"));
-            }
+        let Ok(running) = rx.recv_timeout(Duration::from_secs(30)) else {
+            let _ = child.kill();
+            panic!("vigil did not start: {}", log.lock().unwrap().join("\n"));
         };
-        Vigil { child, http, dc09, log }
+        let addr = |field: &str| running[field].as_str().and_then(|a| a.parse().ok()).expect(field);
+        Vigil { child, http: addr("http"), dc09: addr("dc09"), running, log }
     }
 
     /// A URL on its web server.
@@ -86,9 +85,14 @@ impl Vigil {
         }
     }
 
+    /// Sends a signal (`HUP`, `TERM`).
+    pub fn signal(&self, name: &str) {
+        Command::new("kill").args([&format!("-{name}"), &self.child.id().to_string()]).status().unwrap();
+    }
+
     /// Sends SIGTERM and waits for the exit.
     pub fn terminate(mut self) -> ExitStatus {
-        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        self.signal("TERM");
         self.wait_exit(Duration::from_secs(30))
     }
 }

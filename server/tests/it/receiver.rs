@@ -147,6 +147,8 @@ async fn dedupe_survives_a_restart() {
         secrets_key: None,
         metrics: None,
         ready_max_lag_ms: 60_000,
+        tls: None,
+        http_redirect: None,
         retention: Default::default(),
         migrate: true,
         engine_panic_after: None,

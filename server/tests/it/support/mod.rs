@@ -46,6 +46,8 @@ fn config(dir: &tempfile::TempDir, clock: Clock, tweak: fn(&mut Config)) -> Conf
         secrets_key: None,
         metrics: Some("127.0.0.1:0".parse().unwrap()),
         ready_max_lag_ms: 60_000,
+        tls: None,
+        http_redirect: None,
         retention: Default::default(),
         migrate: true,
         engine_panic_after: None,
