@@ -41,6 +41,19 @@ ensure_rust() {
   fi
 }
 
+# Release builds need binaryen's wasm-opt 0.116.1 (Debian's older binaryen makes wasm that
+# fails to hydrate; cargo-leptos would try to download one and fail). Built once, ~15 min.
+WASM_OPT_VERSION=0.116.1
+ensure_wasm_opt() {
+  if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "$WASM_OPT_VERSION" ] &&
+     [ "$(wasm-opt --version 2>/dev/null | grep -o '116')" != "116" ]; then
+    log "installing wasm-opt $WASM_OPT_VERSION"
+    cargo install wasm-opt --version "$WASM_OPT_VERSION" --locked
+  fi
+  command -v objdump >/dev/null || apt_install binutils
+  command -v curl >/dev/null || apt_install curl
+}
+
 # cargo-deny checks the dependencies' licences and sources (about 3 minutes to build, once).
 ensure_cargo_deny() {
   if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DENY_VERSION" ]; then
