@@ -60,7 +60,8 @@ export default defineConfig({
   webServer: [
     {
       command:
-        `${vigil} serve --demo --demo-sites 30 --demo-mean-interval 60 --demo-stories false --push-any-endpoint ` +
+        // Vigil's own lines, not the access log (every request, at info).
+        `RUST_LOG=warn,vigil=info,server=info,access=warn ${vigil} serve --demo --demo-sites 30 --demo-mean-interval 60 --demo-stories false --push-any-endpoint ` +
         `--http 127.0.0.1:${HTTP_PORT} --dc09 127.0.0.1:${DC09_PORT} ` +
         `--database ${database} --site-root ../target/site`,
       url: `http://127.0.0.1:${HTTP_PORT}/healthz`,
