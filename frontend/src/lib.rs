@@ -1,4 +1,6 @@
 //! The browser entry point: hydrates the server-rendered pages.
+// Release builds (without `--cfg erase_components`) name the pages' deep view types.
+#![recursion_limit = "256"]
 
 /// Called by the generated JS once the wasm module is loaded.
 #[wasm_bindgen::prelude::wasm_bindgen]

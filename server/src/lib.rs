@@ -1,4 +1,5 @@
 //! The `vigil` server: web pages and API, the DC-09 receiver, live push and the demo city.
+// Release builds (without `--cfg erase_components`) name the pages' deep view types.
 #![recursion_limit = "256"]
 
 pub mod account_cli;
