@@ -4,11 +4,11 @@
 use std::time::{Duration, Instant};
 
 use dc09::{Frame, Token};
-use store::{NewSite, Store};
+use store::Store;
 use tokio::net::TcpStream;
 
 use crate::process::{vigil, Vigil};
-use crate::support::{cid_frame, spawn_app, tcp_exchange};
+use crate::support::{add_test_shop, cid_frame, spawn_app, tcp_exchange};
 
 /// The value of the sample `name{labels}` in a Prometheus page (0 when absent).
 fn sample(page: &str, series: &str) -> f64 {
@@ -69,20 +69,7 @@ async fn metrics_count_a_frame_and_readyz_says_ready() {
 async fn prepared(dir: &tempfile::TempDir) -> String {
     let url = format!("sqlite://{}", dir.path().join("vigil.db").display());
     let store = Store::connect(&url).await.unwrap();
-    let site = NewSite {
-        name: "Test shop".into(),
-        address: "Strada Lipscani 1".into(),
-        city: "București".into(),
-        lat: 44.43,
-        lon: 26.10,
-        time_zone: "Europe/Bucharest".into(),
-        owner_user_id: None,
-    };
-    let site = store.create_site(&site).await.unwrap();
-    store.create_account(site, "1234").await.unwrap();
-    for (n, name) in [(1, "Front door"), (2, "Hall"), (3, "Back door")] {
-        store.create_zone(site, n, name).await.unwrap();
-    }
+    add_test_shop(&store, None).await;
     store.close().await;
     url
 }

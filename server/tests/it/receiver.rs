@@ -131,28 +131,7 @@ async fn a_retransmission_and_the_same_event_over_a_second_path_are_stored_once(
 #[tokio::test]
 async fn dedupe_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("vigil.db").display());
-    let config = server::startup::Config {
-        http: "127.0.0.1:0".parse().unwrap(),
-        dc09: "127.0.0.1:0".parse().unwrap(),
-        database: url,
-        site_root: dir.path().display().to_string(),
-        demo: None,
-        clock: Default::default(),
-        notify: Default::default(),
-        dashboard: Default::default(),
-        push_any_endpoint: false,
-        web: Default::default(),
-        receiver: Default::default(),
-        secrets_key: None,
-        metrics: None,
-        ready_max_lag_ms: 60_000,
-        tls: None,
-        http_redirect: None,
-        retention: Default::default(),
-        migrate: true,
-        engine_panic_after: None,
-    };
+    let config = crate::support::config(&dir, Default::default(), |c| c.push_any_endpoint = false);
     let frame = sia_frame(9, "ABC", "Nri1/BA001", "1", Some(now())).encode();
     for _ in 0..2 {
         let running = server::startup::start(config.clone()).await.unwrap();

@@ -30,7 +30,8 @@ pub const PASSWORD: &str = "correct horse battery";
 /// The password (safe word) of the test site's contacts.
 pub const SAFE_WORD: &str = "blue heron";
 
-fn config(dir: &tempfile::TempDir, clock: Clock, tweak: fn(&mut Config)) -> Config {
+/// The configuration of a test Vigil on `dir` (free ports, its SQLite file), changed by `tweak`.
+pub fn config(dir: &tempfile::TempDir, clock: Clock, tweak: fn(&mut Config)) -> Config {
     let mut config = Config {
         push_any_endpoint: true,
         http: "127.0.0.1:0".parse().unwrap(),
@@ -83,22 +84,7 @@ pub async fn spawn_app_with(tweak: fn(&mut Config)) -> TestApp {
             customer = id;
         }
     }
-    let site = store
-        .create_site(&NewSite {
-            name: "Test shop".into(),
-            address: "Strada Lipscani 1".into(),
-            city: "București".into(),
-            lat: 44.43,
-            lon: 26.10,
-            time_zone: "Europe/Bucharest".into(),
-            owner_user_id: Some(customer),
-        })
-        .await
-        .unwrap();
-    store.create_account(site, "1234").await.unwrap();
-    for (n, name) in [(1, "Front door"), (2, "Hall"), (3, "Back door")] {
-        store.create_zone(site, n, name).await.unwrap();
-    }
+    let site = add_test_shop(&store, Some(customer)).await;
     let safe = app::ssr::auth::hash_password(SAFE_WORD.into()).await.unwrap();
     for (n, name, phone) in [(1, "Ana Popescu", "+40700000001"), (2, "Mihai Ionescu", "+40700000002")] {
         let c = store.create_contact(site, n, name, phone).await.unwrap();
@@ -111,6 +97,25 @@ pub async fn spawn_app_with(tweak: fn(&mut Config)) -> TestApp {
     store.create_crew("Echo 2", 44.48, 26.05, "available").await.unwrap();
     running.engine.reload_site(site).await.unwrap();
     TestApp { http: running.http_addr, dc09: running.dc09_addr, store, running, site, dir, tweak }
+}
+
+/// Adds the site "Test shop" in Bucharest with account 1234 and zones 1-3; returns its id.
+pub async fn add_test_shop(store: &Store, owner: Option<i64>) -> i64 {
+    let site = NewSite {
+        name: "Test shop".into(),
+        address: "Strada Lipscani 1".into(),
+        city: "București".into(),
+        lat: 44.43,
+        lon: 26.10,
+        time_zone: "Europe/Bucharest".into(),
+        owner_user_id: owner,
+    };
+    let site = store.create_site(&site).await.unwrap();
+    store.create_account(site, "1234").await.unwrap();
+    for (n, name) in [(1, "Front door"), (2, "Hall"), (3, "Back door")] {
+        store.create_zone(site, n, name).await.unwrap();
+    }
+    site
 }
 
 /// Starts Vigil on an empty database: no user, no site (`site` is 0), as a new company's
