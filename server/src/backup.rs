@@ -115,9 +115,7 @@ pub async fn backup(database: &str, to: &Path) -> Result<Report, BackupError> {
     let copied = store.vacuum_into(&partial).await;
     store.close().await;
     copied?;
-    let check = checked(&partial).await.inspect_err(|_| {
-        let _ = std::fs::remove_file(&partial);
-    })?;
+    let check = checked_or_removed(&partial).await?;
     rename(&partial, to)?;
     Ok(Report { path: to.to_owned(), bytes: size(to)?, check, replaced: None })
 }
@@ -138,13 +136,7 @@ pub async fn restore(from: &Path, database: &str, force: bool) -> Result<Report,
     let incoming = with_suffix(&target, "restoring");
     remove_if_there(&incoming)?;
     std::fs::copy(from, &incoming).map_err(|source| BackupError::Io { path: incoming.clone(), source })?;
-    let check = match checked(&incoming).await {
-        Ok(check) => check,
-        Err(e) => {
-            let _ = std::fs::remove_file(&incoming);
-            return Err(e);
-        }
-    };
+    let check = checked_or_removed(&incoming).await?;
     let replaced = if target.exists() {
         let kept = with_suffix(&target, &format!("replaced-{}", chrono::Utc::now().format("%Y%m%dT%H%M%SZ")));
         rename(&target, &kept)?;
@@ -160,6 +152,13 @@ pub async fn restore(from: &Path, database: &str, force: bool) -> Result<Report,
     };
     rename(&incoming, &target)?;
     Ok(Report { path: target.clone(), bytes: size(&target)?, check, replaced })
+}
+
+/// [`checked`], removing the file when it fails (it is a copy of ours).
+async fn checked_or_removed(path: &Path) -> Result<FileCheck, BackupError> {
+    checked(path).await.inspect_err(|_| {
+        let _ = std::fs::remove_file(path);
+    })
 }
 
 /// The file's checks: intact, and not from a newer Vigil.

@@ -100,14 +100,9 @@ pub struct Scrape {
 }
 
 /// Serves `/metrics` until shutdown.
-pub async fn serve(listener: TcpListener, scrape: Scrape, mut shutdown: watch::Receiver<bool>) {
+pub async fn serve(listener: TcpListener, scrape: Scrape, shutdown: watch::Receiver<bool>) {
     let app = Router::new().route("/metrics", get(metrics_page)).with_state(scrape);
-    let stop = async move {
-        let _ = shutdown.wait_for(|stop| *stop).await;
-    };
-    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stop).await {
-        tracing::error!(error = %e, "metrics server failed");
-    }
+    crate::web::serve::side(listener, app, shutdown, "metrics").await;
 }
 
 async fn metrics_page(State(scrape): State<Scrape>) -> impl IntoResponse {

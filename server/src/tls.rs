@@ -126,12 +126,7 @@ pub async fn reload_on_hangup(certs: Arc<Certificates>, mut shutdown: watch::Rec
 /// Answers every plain-HTTP request with a permanent redirect to HTTPS: to `public` (the
 /// public URL's origin) when set, else to the request's host on `https_port`; path and query
 /// kept.
-pub async fn redirect(
-    listener: TcpListener,
-    public: Option<String>,
-    https_port: u16,
-    mut shutdown: watch::Receiver<bool>,
-) {
+pub async fn redirect(listener: TcpListener, public: Option<String>, https_port: u16, shutdown: watch::Receiver<bool>) {
     let app = axum::Router::new().fallback(move |headers: HeaderMap, uri: Uri| {
         let public = public.clone();
         async move {
@@ -145,12 +140,7 @@ pub async fn redirect(
             to_https(&base, &uri)
         }
     });
-    let stop = async move {
-        let _ = shutdown.wait_for(|stop| *stop).await;
-    };
-    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stop).await {
-        tracing::error!(error = %e, "the HTTP redirect listener failed");
-    }
+    crate::web::serve::side(listener, app, shutdown, "HTTP redirect").await;
 }
 
 /// `https://host[:port]` for a `Host` header (its own port dropped).

@@ -11,7 +11,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{watch, Semaphore};
 use tokio_rustls::TlsAcceptor;
 
 use super::AppState;
@@ -76,5 +76,16 @@ pub async fn serve(listener: TcpListener, state: AppState, tls: Option<TlsAccept
     }
     if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
         tracing::debug!("web connections still open at shutdown");
+    }
+}
+
+/// Serves a small side router (metrics, the HTTPS redirect) with axum's own server until
+/// shutdown; `what` names it in the log if it fails.
+pub async fn side(listener: TcpListener, app: axum::Router, mut shutdown: watch::Receiver<bool>, what: &str) {
+    let stop = async move {
+        let _ = shutdown.wait_for(|stop| *stop).await;
+    };
+    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stop).await {
+        tracing::error!(error = %e, "the {what} listener failed");
     }
 }
