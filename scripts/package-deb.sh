@@ -15,11 +15,15 @@ cd "$(dirname "$0")/.."
 source scripts/tools.sh
 ensure_rust
 ensure_wasm_opt
-# The release build is the one `cargo build --release -p server` makes (no debug cfg).
-unset RUSTFLAGS
+if [ "${1:-}" = "--check" ]; then
+  ensure_chromium
+  ensure_e2e_packages
+fi
 
-log "cargo leptos build --release (server and wasm)"
-cargo leptos build --release
+# --precompress writes a .br and a .gz beside every file of the site, which the server sends
+# to browsers that accept them (the wasm goes out at about a third of its size).
+log "cargo leptos build --release --precompress (server and wasm)"
+cargo leptos build --release --precompress
 
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 arch=$(dpkg --print-architecture)
@@ -61,6 +65,7 @@ log "built $deb ($(du -h "$deb" | cut -f1))"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 http_port=$(free_port)
 dc09_port=$(free_port)
+metrics_port=$(free_port)
 pid=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
@@ -68,7 +73,7 @@ cleanup() {
     dpkg --purge vigil >/dev/null
     [ -n "${made_data:-}" ] && rm -rf /var/lib/vigil
   fi
-  [ -n "${unpacked:-}" ] && rm -rf "$unpacked"
+  if [ -n "${unpacked:-}" ]; then rm -rf "$unpacked"; fi
 }
 trap cleanup EXIT
 
@@ -101,12 +106,16 @@ log "serving the installed package on 127.0.0.1:$http_port"
 data=$(mktemp -d)
 chmod 0777 "$data"
 run env $(grep -v '^#' "$root/etc/vigil/vigil.env" | grep -v '^$' | xargs) \
-  VIGIL_HTTP="127.0.0.1:$http_port" VIGIL_DC09="127.0.0.1:$dc09_port" VIGIL_METRICS="" \
+  VIGIL_HTTP="127.0.0.1:$http_port" VIGIL_DC09="127.0.0.1:$dc09_port" VIGIL_METRICS="127.0.0.1:$metrics_port" \
   VIGIL_DATABASE="sqlite://$data/vigil.db" LEPTOS_SITE_ROOT="$root/usr/share/vigil/site" \
   "$root/usr/bin/vigil" serve > "$data/log" 2>&1 &
 pid=$!
 for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$http_port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -fsS "http://127.0.0.1:$http_port/readyz" >/dev/null || { cat "$data/log" >&2; exit 1; }
-curl -fsS -o /dev/null -w '%{content_type}\n' "http://127.0.0.1:$http_port/pkg/vigil_bg.wasm" | grep -q application/wasm
-(cd end2end && node ../scripts/hydrates.mjs "http://127.0.0.1:$http_port/login")
+wasm=$(basename "$(ls "$root/usr/share/vigil/site/pkg/"*.wasm)")
+curl -fsS -o /dev/null -w '%{content_type}\n' "http://127.0.0.1:$http_port/pkg/$wasm" | grep application/wasm >/dev/null
+curl -fsS -o /dev/null -D - -H 'Accept-Encoding: br' "http://127.0.0.1:$http_port/pkg/$wasm" |
+  grep -i '^content-encoding: br' >/dev/null || { echo "the wasm is not sent brotli-compressed" >&2; exit 1; }
+curl -fsS "http://127.0.0.1:$metrics_port/metrics" | grep -x 'vigil_ready 1' >/dev/null
+(cd end2end && node hydrates.mjs "http://127.0.0.1:$http_port/login")
 log "the package installs, its unit verifies, and the installed site serves and hydrates"

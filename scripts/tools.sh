@@ -7,7 +7,12 @@ CARGO_DENY_VERSION=0.20.2
 WASM_BINDGEN_VERSION=0.2.130
 export PATH="$HOME/.cargo/bin:$PATH"
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Each line says how long the whole run (scripts it calls included) has taken so far.
+export VIGIL_RUN_STARTED="${VIGIL_RUN_STARTED:-$(date +%s)}"
+log() {
+  local took=$(($(date +%s) - VIGIL_RUN_STARTED))
+  printf '\033[1m==> [%d:%02d] %s\033[0m\n' $((took / 60)) $((took % 60)) "$*" >&2
+}
 
 apt_install() {
   local missing=()
@@ -45,8 +50,8 @@ ensure_rust() {
 # fails to hydrate; cargo-leptos would try to download one and fail). Built once, ~15 min.
 WASM_OPT_VERSION=0.116.1
 ensure_wasm_opt() {
-  if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "$WASM_OPT_VERSION" ] &&
-     [ "$(wasm-opt --version 2>/dev/null | grep -o '116')" != "116" ]; then
+  # 0.116.1 says "wasm-opt version 116 (version_116)".
+  if ! wasm-opt --version 2>/dev/null | grep "version $(echo "$WASM_OPT_VERSION" | cut -d. -f2) " >/dev/null; then
     log "installing wasm-opt $WASM_OPT_VERSION"
     cargo install wasm-opt --version "$WASM_OPT_VERSION" --locked
   fi
@@ -98,6 +103,3 @@ ensure_postgres() {
     pg_ctlcluster --skip-systemctl-redirect "$version" main reload
   fi
 }
-
-# The same flags cargo-leptos uses for debug builds, so `cargo test` reuses its artifacts.
-export RUSTFLAGS="${RUSTFLAGS:---cfg erase_components}"

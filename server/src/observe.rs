@@ -26,6 +26,8 @@ use crate::receiver::ingest::Ingest;
 
 /// Buckets of the ACK latency histogram, seconds.
 const ACK_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
+/// The notification channels, as the outbox stores them.
+const CHANNELS: [&str; 3] = ["email", "sms", "push"];
 /// Buckets of the recorder's batch sizes (it takes at most 256 frames at once).
 const BATCH_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0];
 
@@ -48,6 +50,7 @@ pub fn install() -> PrometheusHandle {
                 tracing::warn!("another metrics recorder is installed; /metrics shows only the scraped gauges");
             }
             describe();
+            zero();
             handle
         })
         .clone()
@@ -84,6 +87,26 @@ fn describe() {
     describe_gauge!("vigil_ready", "1 when /readyz would answer 200.");
 }
 
+/// Every counter's series (and the two counting gauges) exists from the start at 0, so `rate()` and `increase()` see the
+/// first event and an alert rule is not silently empty before it (Prometheus' advice).
+fn zero() {
+    for transport in ["tcp", "udp"] {
+        for reply in ["ack", "nak", "duh", "none"] {
+            counter!("vigil_dc09_frames_total", "transport" => transport, "reply" => reply).increment(0);
+        }
+    }
+    for channel in CHANNELS {
+        counter!("vigil_outbox_sent_total", "channel" => channel).increment(0);
+        counter!("vigil_outbox_failures_total", "channel" => channel).increment(0);
+    }
+    counter!("vigil_link_failures_total").increment(0);
+    for reason in ["wrong", "waiting"] {
+        counter!("vigil_sign_in_failures_total", "reason" => reason).increment(0);
+    }
+    gauge!("vigil_dc09_connections_open").increment(0.0);
+    gauge!("vigil_live_streams_open").increment(0.0);
+}
+
 /// What the scrape reads.
 #[derive(Clone)]
 pub struct Scrape {
@@ -102,7 +125,7 @@ pub struct Scrape {
 /// Serves `/metrics` until shutdown.
 pub async fn serve(listener: TcpListener, scrape: Scrape, shutdown: watch::Receiver<bool>) {
     let app = Router::new().route("/metrics", get(metrics_page)).with_state(scrape);
-    crate::web::serve::side(listener, app, shutdown, "metrics").await;
+    crate::web::serve::side(listener, app, shutdown).await;
 }
 
 async fn metrics_page(State(scrape): State<Scrape>) -> impl IntoResponse {
@@ -137,7 +160,7 @@ async fn collect(scrape: &Scrape) {
         }
     }
     if let Ok(backlog) = scrape.store.outbox_backlog().await {
-        for channel in ["email", "sms", "push"] {
+        for channel in CHANNELS {
             let n = backlog.iter().find(|(c, _)| c == channel).map_or(0, |(_, n)| *n);
             gauge!("vigil_outbox_backlog", "channel" => channel).set(n as f64);
         }

@@ -140,7 +140,7 @@ pub async fn redirect(listener: TcpListener, public: Option<String>, https_port:
             to_https(&base, &uri)
         }
     });
-    crate::web::serve::side(listener, app, shutdown, "HTTP redirect").await;
+    crate::web::serve::side(listener, app, shutdown).await;
 }
 
 /// `https://host[:port]` for a `Host` header (its own port dropped).

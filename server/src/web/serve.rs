@@ -25,8 +25,23 @@ const DRAIN: Duration = Duration::from_secs(5);
 
 /// Serves the web app until shutdown, over TLS when `tls` is given.
 pub async fn serve(listener: TcpListener, state: AppState, tls: Option<TlsAcceptor>) {
-    let mut shutdown = state.shutdown.clone();
-    let app = super::router(state);
+    let shutdown = state.shutdown.clone();
+    connections(listener, super::router(state), shutdown, tls).await;
+}
+
+/// Serves a small side router (metrics, the HTTPS redirect) in plain HTTP until shutdown,
+/// with the same connection cap and header deadline as the web app.
+pub async fn side(listener: TcpListener, app: axum::Router, shutdown: watch::Receiver<bool>) {
+    connections(listener, app, shutdown, None).await;
+}
+
+/// The accept loop: one task per connection, at most [`MAX_CONNECTIONS`], drained at shutdown.
+async fn connections(
+    listener: TcpListener,
+    app: axum::Router,
+    mut shutdown: watch::Receiver<bool>,
+    tls: Option<TlsAcceptor>,
+) {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ);
     builder.http2().timer(TokioTimer::new());
@@ -43,7 +58,7 @@ pub async fn serve(listener: TcpListener, state: AppState, tls: Option<TlsAccept
                     continue;
                 }
             },
-            _ = shutdown.changed() => break,
+            _ = stopping(&mut shutdown) => break,
         };
         let Ok(permit) = open.clone().try_acquire_owned() else {
             tracing::debug!(%peer, "web connection refused: too many open");
@@ -79,13 +94,7 @@ pub async fn serve(listener: TcpListener, state: AppState, tls: Option<TlsAccept
     }
 }
 
-/// Serves a small side router (metrics, the HTTPS redirect) with axum's own server until
-/// shutdown; `what` names it in the log if it fails.
-pub async fn side(listener: TcpListener, app: axum::Router, mut shutdown: watch::Receiver<bool>, what: &str) {
-    let stop = async move {
-        let _ = shutdown.wait_for(|stop| *stop).await;
-    };
-    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stop).await {
-        tracing::error!(error = %e, "the {what} listener failed");
-    }
+/// Ends once shutdown is asked for (also when it was before this was called).
+async fn stopping(shutdown: &mut watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|stop| *stop).await;
 }

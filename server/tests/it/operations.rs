@@ -53,6 +53,17 @@ async fn metrics_count_a_frame_and_readyz_says_ready() {
         assert!(after.lines().any(|l| l.starts_with(series)), "{series} missing: {after}");
     }
     assert!(after.contains("vigil_dc09_connections_open"));
+    // Counters exist before their first event, so alert rules see it.
+    assert!(after.lines().any(|l| l.starts_with(r#"vigil_outbox_failures_total{channel="push"} "#)), "{after}");
+    // The alert rules and the Grafana dashboard in docs/ name only metrics Vigil exposes.
+    let docs = ["docs/prometheus/vigil-alerts.yml", "docs/grafana/vigil.json"]
+        .map(|f| std::fs::read_to_string(format!("{}/../{f}", env!("CARGO_MANIFEST_DIR"))).unwrap());
+    let named = metric_names(&docs.concat());
+    assert!(named.len() >= 12, "{named:?}");
+    for name in named {
+        let base = ["_bucket", "_count", "_sum"].iter().find_map(|s| name.strip_suffix(s)).unwrap_or(&name);
+        assert!(after.contains(&format!("# TYPE {base} ")), "{name} in docs/ is not in /metrics: {after}");
+    }
 
     let resp = reqwest::get(app.url("/readyz")).await.unwrap();
     assert_eq!(resp.status(), 200);
@@ -63,6 +74,17 @@ async fn metrics_count_a_frame_and_readyz_says_ready() {
     // Metrics are not on the public web server.
     assert_eq!(reqwest::get(app.url("/metrics")).await.unwrap().status(), 404);
     app.stop().await;
+}
+
+/// The `vigil_...` metric names a text mentions.
+fn metric_names(text: &str) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    for (at, _) in text.match_indices("vigil_") {
+        let name: String =
+            text[at..].chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_').collect();
+        names.insert(name);
+    }
+    names
 }
 
 /// A database with site "Test shop", account 1234, zones 1-3.

@@ -112,6 +112,10 @@ async fn https_with_a_certificate_renewed_on_sighup_and_plain_http_redirected() 
     let vigil =
         Vigil::start(&database, &root, &["--tls-cert", &cert, "--tls-key", &key, "--http-redirect", "127.0.0.1:0"]);
     assert_eq!(vigil.running["https"], true);
+    // A request head sent only in part to the redirect port, checked at the end: cut off.
+    let redirect = vigil.running["redirect"].as_str().unwrap().trim_start_matches("Some(").trim_end_matches(')');
+    let mut slow = TcpStream::connect(redirect).await.unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n").await.unwrap();
 
     let (mut open, shown) = connect(vigil.http).await;
     assert_eq!(shown, first, "the configured certificate is presented");
@@ -144,7 +148,6 @@ async fn https_with_a_certificate_renewed_on_sighup_and_plain_http_redirected() 
     assert!(vigil.log().iter().any(|l| l.contains("TLS certificate not reloaded")));
 
     // Plain HTTP on the redirect port goes to HTTPS, path and query kept.
-    let redirect = vigil.running["redirect"].as_str().unwrap().trim_start_matches("Some(").trim_end_matches(')');
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let resp = client.get(format!("http://{redirect}/app/login?next=x")).send().await.unwrap();
     assert_eq!(resp.status(), 308);
@@ -167,5 +170,10 @@ async fn https_with_a_certificate_renewed_on_sighup_and_plain_http_redirected() 
     assert!(String::from_utf8_lossy(&reply[..n]).starts_with("HTTP/1.1 401"), "reached the API over TLS");
     drop(tls);
     drop(open);
+
+    // The redirect listener keeps the web server's header deadline.
+    let mut rest = Vec::new();
+    let ended = tokio::time::timeout(Duration::from_secs(15), slow.read_to_end(&mut rest)).await;
+    assert!(ended.is_ok(), "a request head never finished is cut off on the redirect port");
     assert_eq!(vigil.terminate().code(), Some(0));
 }

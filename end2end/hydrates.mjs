@@ -1,5 +1,5 @@
 // Loads a page in headless Chromium and waits until the wasm app has hydrated it
-// (body[data-hydrated=true]); exits non-zero otherwise. Run from end2end/ (playwright-core).
+// (body[data-hydrated=true]); exits non-zero otherwise (scripts/package-deb.sh --check).
 import { chromium } from "@playwright/test";
 
 const url = process.argv[2];
