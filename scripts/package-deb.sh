@@ -68,7 +68,8 @@ dc09_port=$(free_port)
 metrics_port=$(free_port)
 pid=""
 cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  # runuser does not pass the signal on: stop its child, vigil, first.
+  if [ -n "$pid" ]; then pkill -TERM -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; fi
   if [ "$(id -u)" -eq 0 ] && dpkg -s vigil >/dev/null 2>&1; then
     dpkg --purge vigil >/dev/null
     [ -n "${made_data:-}" ] && rm -rf /var/lib/vigil
