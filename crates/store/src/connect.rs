@@ -16,6 +16,11 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 const SQLITE_CONNECTION_PRAGMAS: &str =
     "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
 
+/// Per-connection PostgreSQL settings: a session left inside a transaction (a node paused or
+/// cut off in the middle of a write) is ended after 5 s, so the locks it holds (the engine
+/// lease's row) never keep another node from taking over.
+const POSTGRES_SESSION: &str = "SET idle_in_transaction_session_timeout = '5s'";
+
 /// The database engine behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
@@ -73,7 +78,15 @@ impl Store {
 
         let mut options = AnyPoolOptions::new();
         let url = match backend {
-            Backend::Postgres => url.to_owned(),
+            Backend::Postgres => {
+                options = options.after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute(POSTGRES_SESSION).await?;
+                        Ok(())
+                    })
+                });
+                url.to_owned()
+            }
             Backend::Sqlite => {
                 let url = sqlite_url(url);
                 if is_sqlite_memory(&url) {

@@ -306,6 +306,13 @@ pub struct EngineBatch {
     pub audit: Vec<NewAudit>,
     /// Crew states to store.
     pub crews: Vec<CrewUpdate>,
+    /// Dashboard events (JSON) for every node to push.
+    pub events: Vec<String>,
+    /// Answers to queued engine commands: command id and answer (JSON). A command its
+    /// caller gave up on refuses the whole batch.
+    pub answers: Vec<(i64, String)>,
+    /// The engine lease's fencing token: the batch is refused whole if it is stale.
+    pub fence: Option<i64>,
 }
 
 impl EngineBatch {
@@ -319,5 +326,7 @@ impl EngineBatch {
             && self.outbox.is_empty()
             && self.audit.is_empty()
             && self.crews.is_empty()
+            && self.events.is_empty()
+            && self.answers.is_empty()
     }
 }

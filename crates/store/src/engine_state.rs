@@ -4,6 +4,7 @@
 use sqlx::{Any, Executor};
 
 use crate::audit::insert_audit;
+use crate::cluster::{fence, write_engine_extras};
 use crate::crews::write_crew;
 use crate::incidents::{attach_signal, insert_journal, upsert_incident};
 use crate::outbox::insert_outbox;
@@ -99,6 +100,10 @@ impl Store {
             .bind(*signal_id)
             .execute(&mut *tx)
             .await?;
+        }
+        write_engine_extras(&mut tx, &b.events, &b.answers, now).await?;
+        if let Some(token) = b.fence {
+            fence(&mut *tx, token).await?;
         }
         tx.commit().await?;
         Ok(())

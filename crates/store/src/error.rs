@@ -43,6 +43,13 @@ pub enum StoreError {
         /// How many are pending.
         count: usize,
     },
+    /// The engine lease changed hands: this node's write (made with `token`) was refused
+    /// and nothing of it was stored.
+    #[error("this node no longer holds the engine lease (token {token}); its write was refused")]
+    Fenced {
+        /// The token the write carried.
+        token: i64,
+    },
     /// Any other database or driver error.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),

@@ -12,6 +12,7 @@ mod accounts;
 mod audit;
 mod backup;
 mod centre;
+mod cluster;
 mod connect;
 mod contacts;
 mod crews;
@@ -37,6 +38,7 @@ mod users;
 pub use accounts::valid_networks;
 pub use audit::AuditQuery;
 pub use backup::{check_sqlite_file, FileCheck};
+pub use cluster::{Lease, LeaseHolder, LifeSign, ENGINE_LEASE};
 pub use connect::{Backend, SchemaStatus};
 pub use customer::{
     InvoiceRecord, MemberSite, PanelCommand, ServiceRequest, MEMBER_ROLES, PANEL_COMMANDS, REQUEST_KINDS,

@@ -30,6 +30,36 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
     }
 
+    /// Claims due message `id` before it is sent: moves its next attempt to `until_ms`, so
+    /// no other sender takes it meanwhile; with `fence`, only while that is still the engine
+    /// lease's token. `false` when it is no longer due as `due_at_ms` said (someone took it).
+    /// A sender that dies after the claim leaves the message to be retried at `until_ms`.
+    pub async fn claim_outbox(
+        &self,
+        id: i64,
+        due_at_ms: i64,
+        until_ms: i64,
+        fence: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND status = 'pending' AND next_attempt_at = $3",
+        )
+        .bind(until_ms)
+        .bind(id)
+        .bind(due_at_ms)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        if let Some(token) = fence {
+            crate::cluster::fence(&mut *tx, token).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Records one delivery attempt of message `id` in one transaction: the attempt is
     /// logged and counted; `Ok` marks the message sent; an error with `retry_at_ms` keeps
     /// it pending until then; an error without marks it failed. Unknown id:

@@ -26,7 +26,10 @@ const SELECT_SIGNALS: &str = "SELECT s.id, s.received_at, s.account, s.site_id, 
 impl Store {
     /// Stores one signal; it is committed (durable) when this returns.
     pub async fn insert_signal(&self, s: &NewSignal) -> Result<i64, StoreError> {
-        insert(&self.pool, s).await
+        let mut tx = self.begin_signals().await?;
+        let id = insert(&mut *tx, s).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Stores a batch in one transaction (group commit): all rows or none.
@@ -35,7 +38,7 @@ impl Store {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_signals().await?;
         let mut ids = Vec::with_capacity(batch.len());
         for s in batch {
             ids.push(insert(&mut *tx, s).await?);
@@ -51,7 +54,7 @@ impl Store {
         if items.is_empty() {
             return Ok(out);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_signals().await?;
         for item in items {
             let ids = match item {
                 WriteItem::Signals(signals) => {

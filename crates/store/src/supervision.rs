@@ -6,16 +6,18 @@ use crate::{NewSignal, PathUpdate, Store, StoreError};
 
 impl Store {
     /// Saves path states and the signals raised by their transitions in one transaction;
-    /// returns the signals' ids.
+    /// returns the signals' ids. With `fence`, refused whole unless that is still the
+    /// engine lease's token ([`StoreError::Fenced`]).
     pub async fn save_supervision(
         &self,
         updates: &[PathUpdate],
         signals: &[NewSignal],
+        fence: Option<i64>,
     ) -> Result<Vec<i64>, StoreError> {
         if updates.is_empty() && signals.is_empty() {
             return Ok(Vec::new());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_signals().await?;
         for u in updates {
             sqlx::query("UPDATE account_paths SET last_seen_at = $1, deadline_at = $2, failed = $3 WHERE id = $4")
                 .bind(u.last_seen_ms)
@@ -28,6 +30,9 @@ impl Store {
         let mut ids = Vec::with_capacity(signals.len());
         for s in signals {
             ids.push(insert(&mut *tx, s).await?);
+        }
+        if let Some(token) = fence {
+            crate::cluster::fence(&mut *tx, token).await?;
         }
         tx.commit().await?;
         Ok(ids)
