@@ -10,6 +10,7 @@ pub mod db_cli;
 pub mod demo;
 pub mod health;
 pub use app::ssr::keys;
+pub mod leader;
 pub mod live;
 pub mod maintenance;
 pub mod observe;

@@ -1,6 +1,7 @@
 //! Housekeeping that keeps tables from growing without bound: expired sessions and old
 //! sign-in attempt counts are deleted, and the receiver's aggregated row for unknown
-//! accounts' frames over their limits is written, once a minute.
+//! accounts' frames over their limits is written, once a minute; the engine commands and
+//! dashboard events nodes passed each other are kept ten minutes.
 
 use std::time::Duration;
 
@@ -13,6 +14,8 @@ use crate::receiver::ingest::Ingest;
 const EVERY: Duration = Duration::from_secs(60);
 /// Sign-in counts whose last attempt is older than this (and that are not waiting) go.
 const ATTEMPTS_KEPT_MS: i64 = 24 * 3600 * 1000;
+/// Engine commands and dashboard events between nodes are kept this long.
+const CLUSTER_KEPT_MS: i64 = 10 * 60 * 1000;
 
 /// Runs until shutdown.
 pub async fn run(store: Store, ingest: Ingest, mut shutdown: watch::Receiver<bool>) {
@@ -32,6 +35,9 @@ pub async fn run(store: Store, ingest: Ingest, mut shutdown: watch::Receiver<boo
         }
         if let Err(e) = store.sweep_attempts(now - ATTEMPTS_KEPT_MS).await {
             tracing::warn!(error = %e, "old sign-in counts not deleted");
+        }
+        if let Err(e) = store.prune_cluster(now, CLUSTER_KEPT_MS).await {
+            tracing::warn!(error = %e, "old engine commands and dashboard events not deleted");
         }
     }
 }

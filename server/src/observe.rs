@@ -85,6 +85,10 @@ fn describe() {
     describe_gauge!("vigil_live_streams_open", "Live streams (dashboards, the customer app) open.");
     describe_counter!("vigil_sign_in_failures_total", "Refused sign-ins, by reason (wrong, waiting).");
     describe_gauge!("vigil_ready", "1 when /readyz would answer 200.");
+    describe_gauge!(
+        "vigil_engine_leader",
+        "1 while this node holds the engine lease (runs the engine, supervision, the outbox)."
+    );
 }
 
 /// Every counter's series (and the two counting gauges) exists from the start at 0, so `rate()` and `increase()` see the
@@ -105,6 +109,7 @@ fn zero() {
     }
     gauge!("vigil_dc09_connections_open").increment(0.0);
     gauge!("vigil_live_streams_open").increment(0.0);
+    gauge!("vigil_engine_leader").increment(0.0);
 }
 
 /// What the scrape reads.

@@ -127,6 +127,8 @@ pub struct Running {
     pub supervision: Supervision,
     /// The alarm engine.
     pub engine: EngineHandle,
+    /// Whether this node runs the engine (holds the engine lease).
+    pub leadership: crate::leader::Leadership,
     /// The receiver's ingest path (its counters of what it refused).
     pub ingest: Ingest,
     /// The set-up page's one-time token, when the database had no user at start.
@@ -180,7 +182,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 
     let health = Health::new(config.ready_max_lag_ms);
     let recorder = Recorder::spawn(store.clone(), &health).await?;
-    let supervision = Supervision::load(store.clone(), chrono::Utc::now().timestamp_millis()).await?;
+    let (leadership, election) = crate::leader::start(store.clone(), shutdown.subscribe()).await;
+    let supervision =
+        Supervision::load(store.clone(), leadership.clone(), chrono::Utc::now().timestamp_millis()).await?;
     let outbox_wake = std::sync::Arc::new(tokio::sync::Notify::new());
     let (engine, engine_task) = crate::alarm::spawn(
         store.clone(),
@@ -191,6 +195,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             outbox: outbox_wake.clone(),
             health: health.clone(),
             panic_after: config.engine_panic_after,
+            leadership: leadership.clone(),
         },
         shutdown.subscribe(),
     )
@@ -200,9 +205,16 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let notifier = notify::Notifier::new(notify_config)?;
     let notifier = if config.push_any_endpoint { notifier.allow_private_push_endpoints() } else { notifier };
     let ingest = Ingest::new(store.clone(), recorder, supervision.clone(), signals.clone(), engine.clone());
-    let outbox =
-        crate::alarm::outbox::run(store.clone(), notifier, config.clock.clone(), outbox_wake, shutdown.subscribe());
+    let outbox = crate::alarm::outbox::run(
+        store.clone(),
+        notifier,
+        config.clock.clone(),
+        outbox_wake,
+        leadership.clone(),
+        shutdown.subscribe(),
+    );
     let mut tasks = vec![
+        health.spawn("election", election),
         health.spawn("engine", engine_task),
         health.spawn("outbox", outbox),
         health.spawn(
@@ -216,6 +228,11 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         health.spawn("maintenance", crate::maintenance::run(store.clone(), ingest.clone(), shutdown.subscribe())),
         health.spawn("retention", crate::retention::run(store.clone(), config.retention, shutdown.subscribe())),
     ];
+
+    if store.backend() == store::Backend::Postgres {
+        let follow = crate::live::follow(store.clone(), signals.clone(), engine.clone(), shutdown.subscribe());
+        tasks.push(health.spawn("live-feed", follow));
+    }
 
     if let Some(listener) = metrics_listener {
         let scrape = crate::observe::Scrape {
@@ -265,6 +282,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         store,
         supervision,
         engine,
+        leadership,
         ingest,
         setup_token,
         health,

@@ -62,7 +62,8 @@ pub(crate) mod server {
     }
 
     /// A failed piece of work as the browser sees it: 404 for what does not exist, 422 for
-    /// what is not acceptable, 409 for a conflict, 500 (logged) for the rest.
+    /// what is not acceptable, 409 for a conflict, 503 while no node runs the engine, 500
+    /// (logged) for the rest.
     pub fn work_failed(e: crate::ssr::work::WorkError) -> ServerFnError {
         use crate::ssr::engine::EngineError;
         use crate::ssr::work::WorkError;
@@ -77,6 +78,7 @@ pub(crate) mod server {
             WorkError::Store(store::StoreError::Conflict(_))
             | WorkError::Engine(EngineError::Refused(CommandError::Claimed { .. } | CommandError::CrewsOut(_))) => 409,
             WorkError::Engine(EngineError::Refused(CommandError::Forbidden(_))) => 403,
+            WorkError::Engine(EngineError::NoLeader(_) | EngineError::Stopped) => 503,
             _ => 500,
         };
         if status == 500 {

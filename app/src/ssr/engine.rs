@@ -38,6 +38,67 @@ pub enum EngineError {
     /// The engine is not running (shutting down).
     #[error("the alarm engine is not running")]
     Stopped,
+    /// This node does not run the engine and no node that does answered in time; the
+    /// command was withdrawn, so nothing was done.
+    #[error("no node runs the alarm engine right now (no answer within {0} s); nothing was done, try again")]
+    NoLeader(u64),
+}
+
+/// Work for the engine sent through the store by a node that does not run it, to the node
+/// that does (`server/src/alarm/remote.rs`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Remote {
+    /// [`Job::Command`].
+    Command {
+        /// Who.
+        actor: Actor,
+        /// What.
+        command: Command,
+    },
+    /// [`Job::Settle`].
+    Settle,
+    /// [`Job::ReloadSite`].
+    ReloadSite(i64),
+    /// [`Job::ReloadCrews`].
+    ReloadCrews,
+    /// [`Job::ReloadCentre`].
+    ReloadCentre,
+}
+
+/// The engine's answer to a [`Remote`], stored with what it changed.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    /// A command's reply.
+    Reply(Reply),
+    /// Done (settle, reloads).
+    Done,
+    /// The command was refused.
+    Refused(CommandError),
+    /// It could not be stored.
+    Failed(String),
+}
+
+impl Answer {
+    /// The answer to a command as its caller takes it.
+    pub fn into_reply(self) -> Result<Reply, EngineError> {
+        match self {
+            Answer::Reply(reply) => Ok(reply),
+            Answer::Done => Err(EngineError::Store("the engine answered a command without a reply".into())),
+            Answer::Refused(e) => Err(EngineError::Refused(e)),
+            Answer::Failed(e) => Err(EngineError::Store(e)),
+        }
+    }
+
+    /// The answer to a settle or reload as its caller takes it.
+    pub fn into_done(self) -> Result<(), EngineError> {
+        match self {
+            Answer::Reply(_) | Answer::Done => Ok(()),
+            Answer::Refused(e) => Err(EngineError::Refused(e)),
+            Answer::Failed(e) => Err(EngineError::Store(e)),
+        }
+    }
 }
 
 /// A read of the engine's state, run inside its task.

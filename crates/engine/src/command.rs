@@ -295,7 +295,7 @@ pub enum Reply {
 }
 
 /// Why a command was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum CommandError {
     /// No such incident, site or crew.
     #[error("no {0}")]

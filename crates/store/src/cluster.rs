@@ -201,7 +201,8 @@ impl Store {
 
     /// Takes (deletes and returns) every stored life sign.
     pub async fn take_life_signs(&self) -> Result<Vec<LifeSign>, StoreError> {
-        let rows = sqlx::query("DELETE FROM life_signs RETURNING account_id, line, at_ms").fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query("DELETE FROM life_signs RETURNING account_id, line, at_ms").fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| Ok(LifeSign { account_id: r.try_get(0)?, line: r.try_get(1)?, at_ms: r.try_get(2)? }))
             .collect()

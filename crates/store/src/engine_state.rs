@@ -51,6 +51,21 @@ impl Store {
         Ok(rows)
     }
 
+    /// The cursor `name`, first set to `signal_id` if it has none; returns its value. (Set
+    /// at once, so every later load, on any node, starts where the first did.)
+    pub async fn init_cursor(&self, name: &str, signal_id: i64) -> Result<i64, StoreError> {
+        sqlx::query("INSERT INTO cursors (name, signal_id) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(signal_id)
+            .execute(&self.pool)
+            .await?;
+        let id = sqlx::query_scalar("SELECT signal_id FROM cursors WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(id)
+    }
+
     /// The last signal id the consumer `name` has handled, if it has a cursor.
     pub async fn cursor(&self, name: &str) -> Result<Option<i64>, StoreError> {
         let id = sqlx::query_scalar("SELECT signal_id FROM cursors WHERE name = $1")

@@ -10,7 +10,8 @@ pub const CURSOR: &str = "engine";
 
 /// The engine as the store holds it, and the last signal it processed. On the first start
 /// of a database that already has signals, the engine starts after the newest: history is
-/// not replayed as new alarms.
+/// not replayed as new alarms; that starting point is stored at once, so a later load (after
+/// a failed write, or on another node taking over) never skips a signal stored since.
 pub async fn load(store: &Store) -> Result<(Engine, i64), StoreError> {
     let mut settings: HashMap<i64, SiteSettings> = HashMap::new();
     for (id, json) in store.site_settings_all().await? {
@@ -46,7 +47,7 @@ pub async fn load(store: &Store) -> Result<(Engine, i64), StoreError> {
     engine.set_holidays(app::ssr::plans::holiday_dates(store).await?);
     let cursor = match store.cursor(CURSOR).await? {
         Some(c) => c,
-        None => store.max_signal_id().await?,
+        None => store.init_cursor(CURSOR, store.max_signal_id().await?).await?,
     };
     Ok((engine, cursor))
 }

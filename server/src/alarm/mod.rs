@@ -3,6 +3,12 @@
 //! commands one at a time; each result is stored (with the cursor) in one transaction
 //! before anyone is answered.
 //!
+//! Only the node holding the engine lease (`crate::leader`) runs it; every write carries the
+//! lease's token and is refused if another node took over (the fence). A node that does not
+//! lead keeps a copy of the engine for reads, refreshed from the store, pushes the leader's
+//! dashboard events to its own pages, and sends commands to the leader through the store
+//! (`remote.rs`). On taking the lease a node rebuilds the engine from the store.
+//!
 //! The signals table is the engine's queue: a signal is acknowledged to the panel once
 //! stored, and the engine's cursor moves only in the transaction that stores what the signal
 //! caused. A crash between the two replays the signal; nothing is lost or done twice.
@@ -10,24 +16,36 @@
 pub mod load;
 pub mod outbox;
 pub mod persist;
+pub mod remote;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use app::model::ops::OpsEvent;
-use app::ssr::engine::{Clock, EngineError, EngineHandle, Job};
+use app::ssr::engine::{Answer, Clock, EngineError, EngineHandle, Job, Remote};
 use app::ssr::ops::Names;
 use app::ssr::Dashboard;
 use engine::{Engine, Output};
-use store::{Store, StoreError};
+use store::{Backend, Store, StoreError};
 
 use crate::health::Health;
+use crate::leader::{Leadership, Role};
+use persist::Extras;
+use remote::Waiter;
 use tokio::sync::{broadcast, mpsc, watch, Notify};
 
 /// Signals read from the store per batch.
 const BATCH: i64 = 500;
-/// How often timers are checked.
+/// How often timers are checked (one node on SQLite).
 const TICK: Duration = Duration::from_secs(1);
+/// How often, on PostgreSQL, the leader looks for signals stored by other nodes and queued
+/// commands, and a follower for the leader's events.
+const SHARED_TICK: Duration = Duration::from_millis(200);
+/// A follower rebuilds its copy at most this often after changes, and at least this often.
+const REFRESH_MIN: Duration = Duration::from_secs(1);
+const REFRESH_MAX: Duration = Duration::from_secs(10);
+/// Queued commands carried out per turn.
+const QUEUED: i64 = 50;
 
 /// What the engine task is connected to besides the store.
 pub struct Wiring {
@@ -39,6 +57,8 @@ pub struct Wiring {
     pub health: Health,
     /// Test hook: panic once this many signals were taken in this run.
     pub panic_after: Option<u64>,
+    /// Whether this node runs the engine.
+    pub leadership: Leadership,
 }
 
 /// Loads the engine; returns its handle and the task to run (watched by the caller).
@@ -51,16 +71,45 @@ pub async fn spawn(
 ) -> Result<(EngineHandle, impl std::future::Future<Output = ()> + Send + 'static), StoreError> {
     let (handle, jobs, poke) = EngineHandle::new(clock.clone(), 1024);
     let escalate_ms = i64::from(dashboard.limits.escalate_s) * 1000;
-    let (mut engine, cursor) = load::load(&store).await?;
-    engine.set_escalation(escalate_ms);
+    let (engine, cursor) = load_engine(&store, escalate_ms).await?;
     tracing::info!(open = engine.open_incidents().len(), cursor, "alarm engine loaded");
     let names = app::ssr::ops::user_names(&store).await?;
+    let shared = store.backend() == Backend::Postgres;
+    let last_event = if shared { store.last_ops_event().await? } else { 0 };
     wiring.health.engine_beat(cursor);
-    let Wiring { ops, outbox, health, panic_after } = wiring;
-    let runtime =
-        Runtime { store, clock, engine, cursor, ops, outbox, names, escalate_ms, health, panic_after, taken: 0 };
-    Ok((handle, runtime.run(jobs, poke, shutdown)))
+    let Wiring { ops, outbox, health, panic_after, leadership } = wiring;
+    let (answered, answers) = mpsc::channel(256);
+    let runtime = Runtime {
+        store,
+        clock,
+        engine,
+        cursor,
+        ops,
+        outbox,
+        names,
+        escalate_ms,
+        health,
+        panic_after,
+        taken: 0,
+        leadership,
+        token: None,
+        shared,
+        last_event,
+        stale: false,
+        refreshed: Instant::now(),
+        answered,
+    };
+    Ok((handle, runtime.run(jobs, answers, poke, shutdown)))
 }
+
+/// The engine as stored, with the centre's escalation time.
+async fn load_engine(store: &Store, escalate_ms: i64) -> Result<(Engine, i64), StoreError> {
+    let (mut engine, cursor) = load::load(store).await?;
+    engine.set_escalation(escalate_ms);
+    Ok((engine, cursor))
+}
+
+type Answered = (Result<Answer, EngineError>, Waiter);
 
 struct Runtime {
     store: Store,
@@ -78,12 +127,31 @@ struct Runtime {
     panic_after: Option<u64>,
     /// Signals taken in this run (for the test hook).
     taken: u64,
+    leadership: Leadership,
+    /// The lease token while this node runs the engine (its writes carry it).
+    token: Option<i64>,
+    /// Several nodes may share the database (PostgreSQL): events are stored for the others.
+    shared: bool,
+    /// A follower's last pushed event.
+    last_event: i64,
+    /// A follower's copy is older than the store.
+    stale: bool,
+    refreshed: Instant,
+    /// Answers from the leader to work this node sent it.
+    answered: mpsc::Sender<Answered>,
 }
 
 impl Runtime {
-    async fn run(mut self, mut jobs: mpsc::Receiver<Job>, poke: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
-        let mut tick = tokio::time::interval(TICK);
+    async fn run(
+        mut self,
+        mut jobs: mpsc::Receiver<Job>,
+        mut answers: mpsc::Receiver<Answered>,
+        poke: Arc<Notify>,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        let mut tick = tokio::time::interval(if self.shared { SHARED_TICK } else { TICK });
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        self.take_role().await;
         loop {
             self.health.engine_beat(self.cursor);
             tokio::select! {
@@ -91,59 +159,184 @@ impl Runtime {
                     Some(job) => self.job(job).await,
                     None => break,
                 },
-                _ = poke.notified() => {
+                Some((answer, waiter)) = answers.recv() => {
+                    if self.token.is_none() {
+                        // What the caller reads next must show what the leader did.
+                        self.refresh().await;
+                    }
+                    waiter.send(answer);
+                }
+                _ = poke.notified(), if self.token.is_some() => {
                     if let Err(e) = self.signals().await {
                         tracing::error!(error = %e, "alarm engine could not store; will retry");
                     }
                 }
-                _ = tick.tick() => {
-                    if let Err(e) = self.settle().await {
-                        tracing::error!(error = %e, "alarm engine could not store; will retry");
-                    }
-                }
+                _ = tick.tick() => self.turn().await,
                 _ = shutdown.changed() => break,
             }
         }
     }
 
-    async fn job(&mut self, job: Job) {
-        match job {
-            Job::Command { actor, command, reply } => {
-                let now = self.clock.now_ms();
-                let result = match self.engine.on_command(actor, command, now) {
-                    Ok((answer, out)) => self.store_output(&out, None, now).await.map(|()| answer),
-                    Err(e) => Err(EngineError::Refused(e)),
-                };
-                let _ = reply.send(result);
+    /// Each tick: follow the lease; lead (signals, timers, queued commands) or follow.
+    async fn turn(&mut self) {
+        self.take_role().await;
+        if self.token.is_some() {
+            if let Err(e) = self.settle().await {
+                tracing::error!(error = %e, "alarm engine could not store; will retry");
             }
-            Job::Read(f) => f(&self.engine, self.clock.now_ms()),
-            Job::Settle(reply) => {
-                let _ = reply.send(self.settle().await.map_err(|e| EngineError::Store(e.to_string())));
+            if self.shared {
+                self.run_queued().await;
             }
-            Job::ReloadSite(site_id, reply) => {
-                let result = match self.reload_crews().await.and(self.reload_site(site_id).await) {
-                    Ok(true) => Ok(()),
-                    Ok(false) => Err(EngineError::Store(format!("site {site_id} not found"))),
-                    Err(e) => Err(EngineError::Store(e.to_string())),
-                };
-                let _ = reply.send(result);
+        } else {
+            self.follow().await;
+        }
+    }
+
+    /// Starts or stops running the engine as the lease says. A node that takes the lease
+    /// rebuilds the engine from the store first: the last leader's work is all there.
+    async fn take_role(&mut self) {
+        match self.leadership.role() {
+            Role::Leader { token } if self.token != Some(token) => match load_engine(&self.store, self.escalate_ms)
+                .await
+            {
+                Ok((engine, cursor)) => {
+                    self.engine = engine;
+                    self.cursor = cursor;
+                    self.token = Some(token);
+                    tracing::info!(token, cursor, open = self.engine.open_incidents().len(), "alarm engine runs here");
+                }
+                Err(e) => tracing::error!(error = %e, "alarm engine not loaded; will retry"),
+            },
+            Role::Follower if self.token.is_some() => {
+                self.token = None;
+                self.stale = true;
+                if let Ok(last) = self.store.last_ops_event().await {
+                    self.last_event = last;
+                }
+                tracing::warn!("alarm engine stopped here (another node runs it)");
             }
-            Job::ReloadCrews(reply) => {
-                let _ = reply.send(self.reload_crews().await.map_err(|e| EngineError::Store(e.to_string())));
-            }
-            Job::ReloadCentre(reply) => {
-                let result = match (
-                    app::ssr::plans::centre_plans(&self.store).await,
-                    app::ssr::plans::holiday_dates(&self.store).await,
-                ) {
-                    (Ok(plans), Ok(holidays)) => {
-                        self.engine.set_centre_plans(plans);
-                        self.engine.set_holidays(holidays);
-                        Ok(())
+            _ => {}
+        }
+    }
+
+    /// A follower: pushes the leader's new events to this node's pages and refreshes its
+    /// copy of the engine when the leader changed something (at most once a second).
+    async fn follow(&mut self) {
+        if self.shared {
+            match self.store.ops_events_after(self.last_event, 500).await {
+                Ok(rows) => {
+                    for (id, body) in rows {
+                        self.last_event = id;
+                        self.stale = true;
+                        match serde_json::from_str::<OpsEvent>(&body) {
+                            Ok(event) => {
+                                let _ = self.ops.send(event);
+                            }
+                            Err(e) => tracing::warn!(event = id, error = %e, "unreadable dashboard event"),
+                        }
                     }
-                    (Err(e), _) | (_, Err(e)) => Err(e),
-                };
-                let _ = reply.send(result.map_err(|e| EngineError::Store(e.to_string())));
+                }
+                Err(e) => tracing::warn!(error = %e, "dashboard events not readable"),
+            }
+        }
+        let age = self.refreshed.elapsed();
+        if (self.stale && age >= REFRESH_MIN) || age >= REFRESH_MAX {
+            self.refresh().await;
+        }
+    }
+
+    /// Rebuilds this follower's copy of the engine from the store.
+    async fn refresh(&mut self) {
+        match load_engine(&self.store, self.escalate_ms).await {
+            Ok((engine, cursor)) => {
+                self.engine = engine;
+                self.cursor = cursor;
+                self.stale = false;
+            }
+            Err(e) => tracing::warn!(error = %e, "alarm engine copy not refreshed"),
+        }
+        self.refreshed = Instant::now();
+    }
+
+    async fn job(&mut self, job: Job) {
+        let (remote, waiter) = match job {
+            Job::Read(f) => return f(&self.engine, self.clock.now_ms()),
+            Job::Command { actor, command, reply } => (Remote::Command { actor, command }, Waiter::Reply(reply)),
+            Job::Settle(reply) => (Remote::Settle, Waiter::Done(reply)),
+            Job::ReloadSite(site_id, reply) => (Remote::ReloadSite(site_id), Waiter::Done(reply)),
+            Job::ReloadCrews(reply) => (Remote::ReloadCrews, Waiter::Done(reply)),
+            Job::ReloadCentre(reply) => (Remote::ReloadCentre, Waiter::Done(reply)),
+        };
+        if self.token.is_some() {
+            let (answer, _) = self.carry_out(remote, None).await;
+            waiter.send(Ok(answer));
+        } else {
+            let (store, answered) = (self.store.clone(), self.answered.clone());
+            tokio::spawn(async move {
+                let answer = remote::ask(&store, &remote).await;
+                let _ = answered.send((answer, waiter)).await;
+            });
+        }
+    }
+
+    /// Does what was asked (here or queued by another node as command `id`); returns the
+    /// answer and whether it was stored with the effects.
+    async fn carry_out(&mut self, remote: Remote, id: Option<i64>) -> (Answer, bool) {
+        let failed = |e: &dyn std::fmt::Display| Answer::Failed(e.to_string());
+        let answer = match remote {
+            Remote::Command { actor, command } => {
+                let now = self.clock.now_ms();
+                match self.engine.on_command(actor, command, now) {
+                    Ok((reply, out)) => {
+                        let answer = Answer::Reply(reply);
+                        let answers = id.map(|id| (id, remote::json(&answer))).into_iter().collect();
+                        return match self.store_output(&out, Extras { answers, ..Extras::default() }, now).await {
+                            Ok(()) => (answer, id.is_some()),
+                            Err(e) => (failed(&e), false),
+                        };
+                    }
+                    Err(e) => Answer::Refused(e),
+                }
+            }
+            Remote::Settle => self.settle().await.map_or_else(|e| failed(&e), |()| Answer::Done),
+            Remote::ReloadSite(site_id) => match self.reload_crews().await.and(self.reload_site(site_id).await) {
+                Ok(true) => Answer::Done,
+                Ok(false) => Answer::Failed(format!("site {site_id} not found")),
+                Err(e) => failed(&e),
+            },
+            Remote::ReloadCrews => self.reload_crews().await.map_or_else(|e| failed(&e), |()| Answer::Done),
+            Remote::ReloadCentre => match (
+                app::ssr::plans::centre_plans(&self.store).await,
+                app::ssr::plans::holiday_dates(&self.store).await,
+            ) {
+                (Ok(plans), Ok(holidays)) => {
+                    self.engine.set_centre_plans(plans);
+                    self.engine.set_holidays(holidays);
+                    Answer::Done
+                }
+                (Err(e), _) | (_, Err(e)) => failed(&e),
+            },
+        };
+        (answer, false)
+    }
+
+    /// The leader: carries out what other nodes queued.
+    async fn run_queued(&mut self) {
+        let queued =
+            match self.store.open_engine_commands(remote::wall_ms() - remote::WAIT.as_millis() as i64, QUEUED).await {
+                Ok(queued) => queued,
+                Err(e) => return tracing::warn!(error = %e, "queued engine commands not readable"),
+            };
+        for (id, body) in queued {
+            let answer = match serde_json::from_str::<Remote>(&body) {
+                Ok(remote) => match self.carry_out(remote, Some(id)).await {
+                    (_, true) => continue,
+                    (answer, false) => answer,
+                },
+                Err(e) => Answer::Failed(format!("unreadable command: {e}")),
+            };
+            if let Err(e) = self.store.answer_engine_command(id, &remote::json(&answer), remote::wall_ms()).await {
+                tracing::warn!(command = id, error = %e, "engine command not answered");
             }
         }
     }
@@ -153,7 +346,7 @@ impl Runtime {
         self.signals().await?;
         let now = self.clock.now_ms();
         let out = self.engine.tick(now);
-        self.store_output(&out, None, now).await.map_err(|e| StoreError::Invalid(e.to_string()))
+        self.store_output(&out, Extras::default(), now).await.map_err(|e| StoreError::Invalid(e.to_string()))
     }
 
     /// Signals after the cursor, in batches; each batch is stored with the moved cursor.
@@ -175,7 +368,8 @@ impl Runtime {
             for record in &batch {
                 out.merge(self.engine.on_signal(&load::signal(record), now));
             }
-            self.store_output(&out, Some(last), now).await.map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let extras = Extras { cursor: Some(last), ..Extras::default() };
+            self.store_output(&out, extras, now).await.map_err(|e| StoreError::Invalid(e.to_string()))?;
             self.cursor = last;
         }
     }
@@ -204,10 +398,11 @@ impl Runtime {
         }
     }
 
-    /// Pushes what was just stored to the dashboards (nothing when nobody watches).
-    async fn publish(&mut self, out: &Output, now: i64) {
-        if self.ops.receiver_count() == 0 || out.is_empty() {
-            return;
+    /// The dashboard events an output makes (none when nobody here watches and no other
+    /// node may).
+    async fn events(&mut self, out: &Output, now: i64) -> Vec<OpsEvent> {
+        if out.is_empty() || (!self.shared && self.ops.receiver_count() == 0) {
+            return Vec::new();
         }
         let unknown = out.incidents.values().filter_map(|i| i.claimed_by).any(|id| !self.names.contains_key(&id));
         if unknown {
@@ -215,26 +410,34 @@ impl Runtime {
                 self.names = names;
             }
         }
-        for event in app::ssr::ops::events(&self.engine, out, &self.names, now) {
-            let _ = self.ops.send(event);
-        }
+        app::ssr::ops::events(&self.engine, out, &self.names, now)
     }
 
-    /// Stores an output; if that fails, the engine is rebuilt from the store, so memory never
-    /// runs ahead of what is stored.
-    async fn store_output(&mut self, out: &Output, cursor: Option<i64>, now: i64) -> Result<(), EngineError> {
-        match persist::persist(&self.store, &self.engine, out, cursor, now).await {
+    /// Stores an output with the lease's token, then pushes its events; if that fails, the
+    /// engine is rebuilt from the store, so memory never runs ahead of what is stored.
+    async fn store_output(&mut self, out: &Output, mut extras: Extras, now: i64) -> Result<(), EngineError> {
+        let events = self.events(out, now).await;
+        if self.shared {
+            extras.events = events.iter().filter_map(|e| serde_json::to_string(e).ok()).collect();
+        }
+        extras.fence = self.token;
+        match persist::persist(&self.store, &self.engine, out, extras, now).await {
             Ok(()) => {
                 if !out.notices.is_empty() {
                     self.outbox.notify_one();
                 }
-                self.publish(out, now).await;
+                for event in events {
+                    let _ = self.ops.send(event);
+                }
                 Ok(())
             }
             Err(e) => {
                 tracing::error!(error = %e, "alarm engine output not stored; reloading from the store");
-                if let Ok((mut engine, cursor)) = load::load(&self.store).await {
-                    engine.set_escalation(self.escalate_ms);
+                if matches!(e, StoreError::Fenced { .. }) {
+                    // Another node took the lease: stop here; the next turn follows.
+                    self.token = None;
+                    self.stale = true;
+                } else if let Ok((engine, cursor)) = load_engine(&self.store, self.escalate_ms).await {
                     self.engine = engine;
                     self.cursor = cursor;
                 }

@@ -1,5 +1,10 @@
 //! The delivery worker: sends due outbox messages (e-mail, SMS, Web Push), records every
 //! attempt, and retries with backoff until the message is sent or given up.
+//!
+//! Only the node that runs the engine sends. Each message is claimed first, in a transaction
+//! fenced by the engine lease's token, and sent only while this node's lease is valid by its
+//! own clock, so a message is sent once even when the lease moves (a node that dies between
+//! the claim and the send leaves it to be retried when the claim ends).
 
 use std::time::Duration;
 
@@ -10,10 +15,14 @@ use store::{OutboxRecord, Store};
 
 use tokio::sync::{watch, Notify};
 
+use crate::leader::Leadership;
+
 /// How often due messages are looked for.
 const POLL: Duration = Duration::from_millis(500);
 /// Messages sent per round.
 const BATCH: i64 = 50;
+/// How long a claim keeps a message from other senders.
+const CLAIM_MS: i64 = 60_000;
 /// Waits before the 2nd, 3rd, ... attempt; after the last, the message has failed.
 const BACKOFF_S: [i64; 6] = [15, 60, 300, 900, 3600, 3 * 3600];
 
@@ -24,6 +33,7 @@ pub async fn run(
     notifier: Notifier,
     clock: Clock,
     wake: Arc<Notify>,
+    leadership: Leadership,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
@@ -32,13 +42,34 @@ pub async fn run(
             _ = wake.notified() => {}
             _ = shutdown.changed() => return,
         }
+        if leadership.token_now().is_none() {
+            continue;
+        }
         match store.due_outbox(clock.now_ms(), BATCH).await {
             Ok(due) => {
                 for m in due {
-                    deliver(&store, &notifier, &clock, m).await;
+                    if claim(&store, &clock, &leadership, &m).await {
+                        deliver(&store, &notifier, &clock, m).await;
+                    }
                 }
             }
             Err(e) => tracing::warn!(error = %e, "outbox not readable"),
+        }
+    }
+}
+
+/// Claims a message for this node; `false` when another sender has it or this node no
+/// longer leads.
+async fn claim(store: &Store, clock: &Clock, leadership: &Leadership, m: &OutboxRecord) -> bool {
+    let Some(token) = leadership.token_now() else { return false };
+    let claimed = store.claim_outbox(m.id, m.next_attempt_at_ms, clock.now_ms() + CLAIM_MS, Some(token)).await;
+    match claimed {
+        // The claim is stored; send only while the lease still holds by this node's clock.
+        Ok(true) => leadership.token_now() == Some(token),
+        Ok(false) => false,
+        Err(e) => {
+            tracing::warn!(id = m.id, error = %e, "outbox message not claimed");
+            false
         }
     }
 }

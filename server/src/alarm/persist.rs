@@ -6,18 +6,38 @@ use store::{CrewUpdate, EngineBatch, IncidentRow, JournalEntry, NewAudit, NewOut
 
 use super::load::CURSOR;
 
-/// Stores an output (and the cursor, if given) in one transaction.
+/// What goes into the engine's transaction besides the output.
+#[derive(Debug, Default)]
+pub struct Extras {
+    /// The signal cursor to move to.
+    pub cursor: Option<i64>,
+    /// Dashboard events (JSON) for the other nodes.
+    pub events: Vec<String>,
+    /// Answers to queued commands from other nodes.
+    pub answers: Vec<(i64, String)>,
+    /// The engine lease's token: the whole transaction is refused if it is stale.
+    pub fence: Option<i64>,
+}
+
+/// Stores an output (and the cursor, events and answers) in one transaction.
 pub async fn persist(
     store: &Store,
     engine: &Engine,
     out: &Output,
-    cursor: Option<i64>,
+    extras: Extras,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    if out.is_empty() && cursor.is_none() {
+    if out.is_empty() && extras.cursor.is_none() && extras.answers.is_empty() {
         return Ok(());
     }
-    let mut batch = EngineBatch { cursor: cursor.map(|c| (CURSOR.to_owned(), c)), ..EngineBatch::default() };
+    let Extras { cursor, events, answers, fence } = extras;
+    let mut batch = EngineBatch {
+        cursor: cursor.map(|c| (CURSOR.to_owned(), c)),
+        events,
+        answers,
+        fence,
+        ..EngineBatch::default()
+    };
     batch.incidents = out.incidents.values().map(incident_row).collect();
     for site_id in &out.sites {
         if let Some(site) = engine.site(*site_id) {

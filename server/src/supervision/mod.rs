@@ -7,6 +7,10 @@
 //! signs are kept in memory until the next step (at most a second); a crash before that only
 //! makes a deadline earlier, and [`supervise::Supervisor::restore`] gives every path a full
 //! period after a restart, so no storm of false failures follows.
+//!
+//! Only the node holding the engine lease supervises (its saves carry the lease's token);
+//! the others pass the life signs their receivers see to it through the store, each second.
+//! A node that takes the lease reloads every path from the store first.
 
 mod config;
 mod signals;
@@ -16,9 +20,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use app::model::SignalView;
-use store::{PathRecord, PathUpdate, Store, StoreError};
+use store::{LifeSign, PathRecord, PathUpdate, Store, StoreError};
 use supervise::{AccountId, LinkId, LinkState, Supervisor, Transition};
 use tokio::sync::{broadcast, watch};
+
+use crate::leader::{Leadership, Role};
 
 pub use config::{parse_duration, parse_path};
 
@@ -32,9 +38,14 @@ const SYNC_EVERY_MS: i64 = 10_000;
 pub struct Supervision {
     inner: Arc<Mutex<Inner>>,
     store: Store,
+    leadership: Leadership,
 }
 
 struct Inner {
+    /// The lease token the states were loaded under (`None` on a node that does not lead).
+    token: Option<i64>,
+    /// Life signs for the leader, kept until the next step.
+    forward: HashMap<(AccountId, Box<str>), i64>,
     sup: Supervisor,
     accounts: HashMap<AccountId, AccountLinks>,
     transitions: Vec<Transition>,
@@ -56,20 +67,39 @@ struct Link {
 
 impl Supervision {
     /// Loads every active path from the store and rebuilds the supervisor as of `now_ms`.
-    pub async fn load(store: Store, now_ms: i64) -> Result<Supervision, StoreError> {
-        let paths = store.active_paths().await?;
-        let states: Vec<LinkState> = paths.iter().map(state_of).collect();
-        let mut inner = Inner {
-            sup: Supervisor::restore(states, now_ms),
-            accounts: HashMap::new(),
-            transitions: Vec::new(),
-            synced_at_ms: now_ms,
+    pub async fn load(store: Store, leadership: Leadership, now_ms: i64) -> Result<Supervision, StoreError> {
+        let token = match leadership.role() {
+            Role::Leader { token } => Some(token),
+            Role::Follower => None,
         };
-        for p in &paths {
-            inner.attach(p);
+        let inner = Inner::load(&store, token, now_ms).await?;
+        Ok(Supervision { inner: Arc::new(Mutex::new(inner)), store, leadership })
+    }
+
+    /// Follows the lease: a node that takes it reloads every path (another node supervised
+    /// until now); one that loses it stops. Returns the token to save with, if leading.
+    async fn take_role(&self, now_ms: i64) -> Result<Option<i64>, StoreError> {
+        let role = self.leadership.role();
+        let current = self.lock().token;
+        match role {
+            Role::Leader { token } if current != Some(token) => {
+                let inner = Inner::load(&self.store, Some(token), now_ms).await?;
+                let seen_before = std::mem::replace(&mut *self.lock(), inner).forward;
+                for ((account, line), at_ms) in seen_before {
+                    self.observe(account, &line, at_ms);
+                }
+                tracing::info!(token, "link supervision runs here");
+                Ok(Some(token))
+            }
+            Role::Leader { token } => Ok(Some(token)),
+            Role::Follower => {
+                if current.is_some() {
+                    self.lock().token = None;
+                    tracing::warn!("link supervision stopped here (another node runs it)");
+                }
+                Ok(None)
+            }
         }
-        tracing::info!(links = inner.sup.len(), "link supervision loaded");
-        Ok(Supervision { inner: Arc::new(Mutex::new(inner)), store })
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -80,13 +110,26 @@ impl Supervision {
     /// path (the only path, a path on that line, or a `*` path).
     pub fn observe(&self, account: AccountId, line: &str, now_ms: i64) {
         let mut inner = self.lock();
+        if inner.token.is_none() {
+            let at = inner.forward.entry((account, line.into())).or_insert(now_ms);
+            *at = (*at).max(now_ms);
+            return;
+        }
         let Some(link) = inner.accounts.get(&account).and_then(|a| a.link_for(line)) else { return };
         let fired = inner.sup.observe(link, now_ms);
         inner.transitions.extend(fired);
     }
 
     /// Fails the due links and saves what changed; returns the ids of the signals raised.
+    /// On a node that does not lead, passes its life signs on instead.
     pub async fn step(&self, now_ms: i64) -> Result<Vec<i64>, StoreError> {
+        let Some(token) = self.take_role(now_ms).await? else {
+            self.pass_on().await?;
+            return Ok(Vec::new());
+        };
+        for sign in self.store.take_life_signs().await? {
+            self.observe(sign.account_id, &sign.line, sign.at_ms);
+        }
         let (updates, signals, transitions) = {
             let mut inner = self.lock();
             let due = inner.sup.due(now_ms);
@@ -96,7 +139,7 @@ impl Supervision {
             let updates = inner.sup.take_dirty().iter().map(update_of).collect::<Vec<_>>();
             (updates, signals, transitions)
         };
-        match self.store.save_supervision(&updates, &signals).await {
+        match self.store.save_supervision(&updates, &signals, Some(token)).await {
             Ok(ids) => {
                 for t in &transitions {
                     tracing::warn!(?t, "link supervision");
@@ -121,6 +164,24 @@ impl Supervision {
                 Err(e)
             }
         }
+    }
+
+    /// Stores the life signs seen here for the leader.
+    async fn pass_on(&self) -> Result<(), StoreError> {
+        let signs: Vec<LifeSign> = std::mem::take(&mut self.lock().forward)
+            .into_iter()
+            .map(|((account_id, line), at_ms)| LifeSign { account_id, line: line.into(), at_ms })
+            .collect();
+        if let Err(e) = self.store.put_life_signs(&signs).await {
+            // Kept for the next second.
+            let mut inner = self.lock();
+            for s in signs {
+                let at = inner.forward.entry((s.account_id, s.line.into())).or_insert(s.at_ms);
+                *at = (*at).max(s.at_ms);
+            }
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// Applies path changes stored since the last sync (by this or another process).
@@ -153,6 +214,24 @@ impl Supervision {
 }
 
 impl Inner {
+    async fn load(store: &Store, token: Option<i64>, now_ms: i64) -> Result<Inner, StoreError> {
+        let paths = store.active_paths().await?;
+        let states: Vec<LinkState> = paths.iter().map(state_of).collect();
+        let mut inner = Inner {
+            token,
+            forward: HashMap::new(),
+            sup: Supervisor::restore(states, now_ms),
+            accounts: HashMap::new(),
+            transitions: Vec::new(),
+            synced_at_ms: now_ms,
+        };
+        for p in &paths {
+            inner.attach(p);
+        }
+        tracing::info!(links = inner.sup.len(), "link supervision loaded");
+        Ok(inner)
+    }
+
     fn attach(&mut self, p: &PathRecord) {
         let entry = self.accounts.entry(p.account_id).or_insert_with(|| AccountLinks {
             number: p.account_number.clone().into(),

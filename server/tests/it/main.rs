@@ -8,6 +8,7 @@ mod alarms;
 mod api;
 mod attacks;
 mod authz;
+mod cluster;
 mod console;
 mod operations;
 mod process;

@@ -171,8 +171,10 @@ async fn a_missed_test_raises_one_failure_a_later_test_restores_it_and_a_restart
     let account = store.create_account(site, "9999").await.unwrap();
     store.set_account_paths("9999", &[path("1", "ethernet"), path("2", "gsm")]).await.unwrap();
     let t0 = chrono::Utc::now().timestamp_millis();
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let (lead, _renewals) = server::leader::start(store.clone(), stopped).await;
 
-    let sup = Supervision::load(store.clone(), t0).await.unwrap();
+    let sup = Supervision::load(store.clone(), lead.clone(), t0).await.unwrap();
     sup.observe(account, "1", t0 + 1_000);
     sup.observe(account, "2", t0 + 1_000);
     assert!(sup.step(t0 + 30_000).await.unwrap().is_empty());
@@ -187,7 +189,7 @@ async fn a_missed_test_raises_one_failure_a_later_test_restores_it_and_a_restart
     // Restart (the server was down 30 s): the failure is not raised again, and ethernet,
     // whose deadline passed while down, does not fail either.
     drop(sup);
-    let sup = Supervision::load(store.clone(), t0 + 112_000).await.unwrap();
+    let sup = Supervision::load(store.clone(), lead.clone(), t0 + 112_000).await.unwrap();
     assert!(sup.step(t0 + 113_000).await.unwrap().is_empty());
     assert_eq!(codes(&store).await, ["LINK-FAIL"]);
 
@@ -200,7 +202,7 @@ async fn a_missed_test_raises_one_failure_a_later_test_restores_it_and_a_restart
     assert_eq!(sup.step(t0 + 400_000).await.unwrap().len(), 3);
     assert_eq!(codes(&store).await, ["LINK-FAIL", "LINK-RESTORE", "LINK-FAIL", "LINK-FAIL", "ALL-PATHS-FAIL"]);
     drop(sup);
-    let sup = Supervision::load(store.clone(), t0 + 500_000).await.unwrap();
+    let sup = Supervision::load(store.clone(), lead, t0 + 500_000).await.unwrap();
     assert!(sup.step(t0 + 900_000).await.unwrap().is_empty(), "a restart raises nothing again");
     sup.observe(account, "1", t0 + 901_000);
     sup.step(t0 + 902_000).await.unwrap();

@@ -135,7 +135,55 @@ pub async fn spawn_empty() -> TestApp {
     }
 }
 
+/// A fresh, empty PostgreSQL database on the server `VIGIL_TEST_POSTGRES` names (default:
+/// the local one); returns its URL.
+pub async fn fresh_postgres() -> String {
+    use sqlx::{Connection, Executor};
+    let admin =
+        std::env::var("VIGIL_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("PostgreSQL reachable (VIGIL_TEST_POSTGRES)");
+    let name = format!("vigil_it_{}_{:08x}", std::process::id(), rand_u32());
+    conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("CREATE DATABASE");
+    let (base, _) = admin.rsplit_once('/').expect("a database URL");
+    format!("{base}/{name}")
+}
+
+/// Drops a database made by [`fresh_postgres`] (its nodes stopped).
+pub async fn drop_postgres(url: &str) {
+    use sqlx::{Connection, Executor};
+    let (base, name) = url.rsplit_once('/').expect("a database URL");
+    let mut conn = sqlx::PgConnection::connect(&format!("{base}/postgres")).await.expect("PostgreSQL reachable");
+    conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await.expect("DROP DATABASE");
+}
+
+fn rand_u32() -> u32 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now()) as u32
+}
+
+/// One node of several on the database `url` (no users or sites made; `site` is 0).
+pub async fn spawn_node(url: &str) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(&dir, Clock::default(), |_| {});
+    config.database = url.to_owned();
+    let running = start(config).await.expect("vigil starts");
+    TestApp {
+        http: running.http_addr,
+        dc09: running.dc09_addr,
+        store: running.store.clone(),
+        running,
+        site: 0,
+        dir,
+        tweak: |_| {},
+    }
+}
+
 impl TestApp {
+    /// Whether this node runs the engine now.
+    pub fn leads(&self) -> bool {
+        matches!(self.running.leadership.role(), server::leader::Role::Leader { .. })
+    }
+
     /// The set-up page's one-time token (started on an empty database).
     pub fn setup_token(&self) -> Option<String> {
         self.running.setup_token.clone()

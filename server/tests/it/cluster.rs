@@ -1,0 +1,139 @@
+//! Two Vigil nodes on one PostgreSQL database (server from `VIGIL_TEST_POSTGRES`): one runs
+//! the engine, the other sends it commands through the store and shows what it did; the
+//! survivor takes over when the leader stops; a node whose lease was taken is fenced.
+
+use std::time::Duration;
+
+use engine::{Actor, Command, CommandError};
+use sqlx::{Connection, Executor};
+use tokio::io::AsyncWriteExt;
+
+use crate::support::{add_test_shop, cid_frame, drop_postgres, fresh_postgres, read_frame, spawn_node, TestApp};
+
+/// Polls `check` every 50 ms until it holds or `within` passes.
+async fn eventually<F, Fut>(within: Duration, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    while !check().await {
+        assert!(tokio::time::Instant::now() < deadline, "not within {within:?}: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Sends a Contact ID event from account 1234 to a node's receiver; returns the reply.
+async fn send(node: &TestApp, seq: u16, event: &str) -> String {
+    let mut panel = tokio::net::TcpStream::connect(node.dc09).await.unwrap();
+    panel.write_all(&cid_frame(seq, "1234", event).encode()).await.unwrap();
+    String::from_utf8_lossy(&read_frame(&mut panel).await).into_owned()
+}
+
+async fn open_incidents(node: &TestApp) -> Vec<(i64, Option<i64>)> {
+    node.engine().read(|e, _| e.open_incidents().iter().map(|i| (i.id, i.claimed_by)).collect()).await.unwrap()
+}
+
+async fn count(url: &str, sql: &str) -> i64 {
+    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+    sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+}
+
+/// An operator user on the shared database.
+async fn operator(node: &TestApp, name: &str) -> i64 {
+    let user = store::NewUser {
+        username: name.into(),
+        password_hash: "x".into(),
+        role: "operator".into(),
+        display_name: name.into(),
+    };
+    node.store.create_user(&user).await.unwrap()
+}
+
+#[tokio::test]
+async fn two_nodes_run_one_engine_and_the_survivor_takes_over() {
+    let url = fresh_postgres().await;
+    let a = spawn_node(&url).await;
+    let b = spawn_node(&url).await;
+    assert!(a.leads() && !b.leads(), "the first node leads, the second follows");
+    let site = add_test_shop(&a.store, None).await;
+    b.engine().reload_site(site).await.expect("a reload asked on the follower is done by the leader");
+    let (ana, dan) = (operator(&a, "ana").await, operator(&a, "dan").await);
+
+    // A burglary received by the follower: stored, acknowledged, handled by the leader.
+    assert!(send(&b, 1, "1130 01 001").await.contains("ACK"));
+    eventually(Duration::from_secs(3), "the leader opens the incident", || async {
+        open_incidents(&a).await.len() == 1
+    })
+    .await;
+    let incident = open_incidents(&a).await[0].0;
+    eventually(Duration::from_secs(3), "the follower's copy shows it", || async {
+        open_incidents(&b).await.len() == 1
+    })
+    .await;
+
+    // A claim made on the follower holds on the leader, and the other operator is refused on
+    // either node.
+    b.engine().command(Actor::Operator(ana), Command::Acknowledge { incident }).await.expect("claimed via the store");
+    assert_eq!(open_incidents(&a).await, [(incident, Some(ana))]);
+    assert_eq!(open_incidents(&b).await, [(incident, Some(ana))], "the follower answers after refreshing");
+    let refused = a.engine().command(Actor::Operator(dan), Command::Acknowledge { incident }).await;
+    assert!(matches!(refused, Err(app::ssr::engine::EngineError::Refused(CommandError::Claimed { .. }))));
+    let refused = b.engine().command(Actor::Operator(dan), Command::Acknowledge { incident }).await;
+    assert!(matches!(refused, Err(app::ssr::engine::EngineError::Refused(CommandError::Claimed { .. }))));
+
+    // The leader stops (and gives the lease up): the follower leads at once, from the store.
+    a.stop().await;
+    eventually(Duration::from_secs(3), "the survivor leads", || async { b.leads() }).await;
+    eventually(Duration::from_secs(3), "and runs the engine", || async {
+        b.engine().command(Actor::Operator(dan), Command::Acknowledge { incident }).await.is_err()
+    })
+    .await;
+    assert!(send(&b, 2, "1130 01 002").await.contains("ACK"));
+    eventually(Duration::from_secs(3), "the new leader handles the next alarm", || async {
+        count(&url, "SELECT COUNT(*) FROM incident_signals").await == 2
+    })
+    .await;
+    assert_eq!(open_incidents(&b).await, [(incident, Some(ana))], "the same incident, still claimed");
+    assert_eq!(count(&url, "SELECT COUNT(*) FROM incidents").await, 1);
+    assert_eq!(count(&url, "SELECT COUNT(*) FROM signals").await, 2);
+    b.stop().await;
+    drop_postgres(&url).await;
+}
+
+#[tokio::test]
+async fn a_node_whose_lease_was_taken_writes_nothing_and_a_command_without_a_leader_is_refused() {
+    let url = fresh_postgres().await;
+    let a = spawn_node(&url).await;
+    assert!(a.leads());
+    let site = add_test_shop(&a.store, None).await;
+    a.engine().reload_site(site).await.unwrap();
+    let ana = operator(&a, "ana").await;
+
+    // Another holder takes the lease (as a node would after this one stalled past it).
+    let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+    conn.execute("UPDATE leases SET holder = 'elsewhere', token = token + 1, expires_at = 9e15").await.unwrap();
+    assert!(send(&a, 1, "1130 01 001").await.contains("ACK"), "the receiver still stores and acknowledges");
+    eventually(Duration::from_secs(3), "the node steps down", || async { !a.leads() }).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(count(&url, "SELECT COUNT(*) FROM incidents").await, 0, "the fenced node wrote no incident");
+
+    // Nobody runs the engine: a command is withdrawn after the wait, and never done.
+    let started = tokio::time::Instant::now();
+    let refused = a.engine().command(Actor::Operator(ana), Command::Acknowledge { incident: 1 }).await;
+    assert!(matches!(refused, Err(app::ssr::engine::EngineError::NoLeader(_))), "{refused:?}");
+    assert!(started.elapsed() < Duration::from_secs(12));
+    assert_eq!(count(&url, "SELECT COUNT(*) FROM engine_commands WHERE answer IS NULL").await, 1);
+
+    // The other holder goes: this node leads again and handles the waiting signal once.
+    conn.execute("UPDATE leases SET expires_at = 0").await.unwrap();
+    eventually(Duration::from_secs(3), "the node leads again", || async { a.leads() }).await;
+    eventually(Duration::from_secs(3), "the waiting alarm is handled", || async {
+        count(&url, "SELECT COUNT(*) FROM incidents").await == 1
+    })
+    .await;
+    assert!(open_incidents(&a).await[0].1.is_none(), "the withdrawn claim was never carried out");
+    a.stop().await;
+    drop(conn);
+    drop_postgres(&url).await;
+}
