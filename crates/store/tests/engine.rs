@@ -198,6 +198,7 @@ async fn engine_batch_writes_everything(store: Store, _url: String) {
             on_shift: true,
             at_ms: 1_060,
         }],
+        ..EngineBatch::default()
     };
     store.apply_engine_batch(&batch).await.unwrap();
 
@@ -266,6 +267,7 @@ async fn engine_batch_is_atomic(store: Store, _url: String) {
             on_shift: false,
             at_ms: 1_000,
         }],
+        ..EngineBatch::default()
     };
     let nothing_written = |store: Store| async move {
         assert_eq!(store.cursor("engine").await.unwrap(), None, "cursor rolled back");

@@ -414,7 +414,11 @@ async fn account_paths_keep_state_when_reconfigured(store: Store, _url: String) 
     assert!(paths.iter().all(|p| p.active && !p.failed && p.account_number == "7777"));
     let first = paths[0].clone();
     store
-        .save_supervision(&[PathUpdate { id: first.id, last_seen_ms: Some(5), deadline_ms: 99, failed: true }], &[])
+        .save_supervision(
+            &[PathUpdate { id: first.id, last_seen_ms: Some(5), deadline_ms: 99, failed: true }],
+            &[],
+            None,
+        )
         .await
         .unwrap();
     let again = store.set_account_paths("7777", &[path("1", 90)]).await.unwrap();
@@ -497,7 +501,11 @@ async fn supervision_saves_states_with_signals(store: Store, _url: String) {
     failure.transport = "internal".into();
     failure.token = "VIGIL".into();
     let ids = store
-        .save_supervision(&[PathUpdate { id: p.id, last_seen_ms: Some(1), deadline_ms: 2, failed: true }], &[failure])
+        .save_supervision(
+            &[PathUpdate { id: p.id, last_seen_ms: Some(1), deadline_ms: 2, failed: true }],
+            &[failure],
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(ids.len(), 1);
