@@ -5,12 +5,14 @@
 //! lost ACK, or the same event over a second path) is not stored again: its arrival is
 //! recorded against the first signal and the caller is told it is a repeat. The recorder is
 //! one task, so two arrivals of the same frame can never both be stored; its memory of keys
-//! is reloaded from the store at start, so a restart does not forget it either.
+//! is reloaded from the store at start, so a restart does not forget it either. On
+//! PostgreSQL, where other nodes store signals too, the store also looks for the key among
+//! recent signals of every node, under the lock that orders signal writes.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
-use store::{ArrivalOf, NewArrival, NewSignal, Store, StoreError, WriteItem};
+use store::{ArrivalOf, NewArrival, NewSignal, Store, StoreError, WriteItem, Written};
 use tokio::sync::{mpsc, oneshot};
 
 /// How many waiting requests one transaction takes at most.
@@ -104,20 +106,24 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, mut seen: Seen) {
         let now = chrono::Utc::now().timestamp_millis();
         seen.expire(now);
         let items = plan(&mut batch, &seen);
-        match store.write_batch(&items).await {
-            Ok(ids) => {
+        match store.write_frames(&items, Some(DEDUPE_WINDOW_MS)).await {
+            Ok(written) => {
                 metrics::histogram!("vigil_recorder_batch_size").record(batch.len() as f64);
-                for (item, ids) in items.iter().zip(&ids) {
-                    if let (WriteItem::Signals(signals), Some(first)) = (item, ids.first()) {
+                for (item, written) in items.iter().zip(&written) {
+                    let first = match written {
+                        Written::New(ids) => ids.first().copied(),
+                        Written::Repeat(id) => Some(*id),
+                    };
+                    if let (WriteItem::Signals(signals), Some(first)) = (item, first) {
                         if let Some(key) = signals.first().and_then(|s| s.dedupe_key.clone()) {
-                            seen.insert(key, *first, now);
+                            seen.insert(key, first, now);
                         }
                     }
                 }
-                for ((job, item), ids) in batch.drain(..).zip(&items).zip(ids) {
-                    let outcome = match item {
-                        WriteItem::Signals(_) => Recorded::New(ids),
-                        WriteItem::Arrival { .. } => Recorded::Repeat(ids.first().copied().unwrap_or_default()),
+                for (job, written) in batch.drain(..).zip(written) {
+                    let outcome = match written {
+                        Written::New(ids) => Recorded::New(ids),
+                        Written::Repeat(id) => Recorded::Repeat(id),
                     };
                     let _ = job.done.send(Ok(outcome));
                 }

@@ -60,6 +60,7 @@ pub use retention::{Purged, Retention};
 pub use sealed::SecretsKey;
 pub use search::{fold, SearchPage, SiteHit, MAX_SEARCH_PAGE};
 pub use secret::SecretKey;
+pub use signals::Written;
 
 use sqlx::AnyPool;
 

@@ -5,7 +5,8 @@ use sqlx::{Any, Executor, Row};
 
 use crate::sites::normalize_account;
 use crate::{
-    clamp_limit, opt_real, ArrivalOf, ArrivalRecord, NewSignal, SignalQuery, SignalRecord, Store, StoreError, WriteItem,
+    clamp_limit, opt_real, ArrivalOf, ArrivalRecord, Backend, NewArrival, NewSignal, SignalQuery, SignalRecord, Store,
+    StoreError, WriteItem,
 };
 
 const INSERT_SIGNAL: &str = "INSERT INTO signals (received_at, account, site_id, known, token, \
@@ -50,43 +51,58 @@ impl Store {
     /// Writes one group commit: new signals and repeated arrivals, all or nothing.
     /// Returns, per item, the ids of its signals (for an arrival: the signal it repeats).
     pub async fn write_batch(&self, items: &[WriteItem]) -> Result<Vec<Vec<i64>>, StoreError> {
-        let mut out: Vec<Vec<i64>> = Vec::with_capacity(items.len());
+        let written = self.write_frames(items, None).await?;
+        Ok(written.into_iter().map(Written::into_ids).collect())
+    }
+
+    /// [`Store::write_batch`], and on PostgreSQL, where other nodes store signals too, a frame
+    /// whose dedupe key another node stored within `dedupe_window_ms` before it is not stored
+    /// again: its arrival is recorded against that signal ([`Written::Repeat`]). The check
+    /// runs under the signals lock, so two nodes never both store one frame.
+    pub async fn write_frames(
+        &self,
+        items: &[WriteItem],
+        dedupe_window_ms: Option<i64>,
+    ) -> Result<Vec<Written>, StoreError> {
+        let mut out: Vec<Written> = Vec::with_capacity(items.len());
         if items.is_empty() {
             return Ok(out);
         }
+        let window = dedupe_window_ms.filter(|_| self.backend == Backend::Postgres);
         let mut tx = self.begin_signals().await?;
         for item in items {
-            let ids = match item {
+            let written = match item {
                 WriteItem::Signals(signals) => {
-                    let mut ids = Vec::with_capacity(signals.len());
-                    for s in signals {
-                        ids.push(insert(&mut *tx, s).await?);
+                    let stored = match (window, signals.first()) {
+                        (Some(window), Some(first)) => stored_as(&mut *tx, first, window).await?,
+                        _ => None,
+                    };
+                    match (stored, signals.first()) {
+                        (Some(id), Some(first)) => {
+                            insert_arrival(&mut *tx, id, &arrival_of(first)).await?;
+                            Written::Repeat(id)
+                        }
+                        _ => {
+                            let mut ids = Vec::with_capacity(signals.len());
+                            for s in signals {
+                                ids.push(insert(&mut *tx, s).await?);
+                            }
+                            Written::New(ids)
+                        }
                     }
-                    ids
                 }
                 WriteItem::Arrival { of, arrival } => {
                     let signal_id = match *of {
                         ArrivalOf::Signal(id) => id,
-                        ArrivalOf::Item(i) => *out.get(i).and_then(|ids| ids.first()).ok_or_else(|| {
+                        ArrivalOf::Item(i) => out.get(i).and_then(Written::first).ok_or_else(|| {
                             StoreError::Invalid(format!("arrival refers to item {i}, which stored no signal"))
                         })?,
                     };
-                    sqlx::query(
-                        "INSERT INTO signal_arrivals (signal_id, received_at, transport, remote_addr, \
-                         receiver, line) VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(signal_id)
-                    .bind(arrival.received_at_ms)
-                    .bind(arrival.transport.as_str())
-                    .bind(arrival.remote_addr.as_str())
-                    .bind(arrival.receiver.as_deref())
-                    .bind(arrival.line.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                    vec![signal_id]
+                    insert_arrival(&mut *tx, signal_id, arrival).await?;
+                    Written::Repeat(signal_id)
                 }
             };
-            out.push(ids);
+            out.push(written);
         }
         tx.commit().await?;
         Ok(out)
@@ -300,4 +316,73 @@ mod tests {
         assert_eq!(zone_number(Some("99999999999999999999")), None);
         assert_eq!(zone_number(None), None);
     }
+}
+
+/// What became of one item of a group commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// Stored now, with these ids.
+    New(Vec<i64>),
+    /// An arrival of this signal, stored before.
+    Repeat(i64),
+}
+
+impl Written {
+    /// The ids of the item's signals (for a repeat: the signal it repeats).
+    pub fn into_ids(self) -> Vec<i64> {
+        match self {
+            Written::New(ids) => ids,
+            Written::Repeat(id) => vec![id],
+        }
+    }
+
+    fn first(&self) -> Option<i64> {
+        match self {
+            Written::New(ids) => ids.first().copied(),
+            Written::Repeat(id) => Some(*id),
+        }
+    }
+}
+
+/// The signal that already carries `s`'s dedupe key, received within `window_ms` before it.
+async fn stored_as<'e, E>(executor: E, s: &NewSignal, window_ms: i64) -> Result<Option<i64>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let Some(key) = s.dedupe_key.as_deref() else { return Ok(None) };
+    let id: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM signals WHERE dedupe_key = $1 AND received_at >= $2")
+        .bind(key)
+        .bind(s.received_at_ms - window_ms)
+        .fetch_one(executor)
+        .await?;
+    Ok(id)
+}
+
+/// How a signal arrived, as a repeated arrival of another.
+fn arrival_of(s: &NewSignal) -> NewArrival {
+    NewArrival {
+        received_at_ms: s.received_at_ms,
+        transport: s.transport.clone(),
+        remote_addr: s.remote_addr.clone(),
+        receiver: s.receiver.clone(),
+        line: s.line.clone(),
+    }
+}
+
+async fn insert_arrival<'e, E>(executor: E, signal_id: i64, arrival: &NewArrival) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO signal_arrivals (signal_id, received_at, transport, remote_addr, receiver, line)          VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(signal_id)
+    .bind(arrival.received_at_ms)
+    .bind(arrival.transport.as_str())
+    .bind(arrival.remote_addr.as_str())
+    .bind(arrival.receiver.as_deref())
+    .bind(arrival.line.as_str())
+    .execute(executor)
+    .await?;
+    Ok(())
 }

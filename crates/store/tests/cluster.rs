@@ -142,7 +142,37 @@ async fn a_reader_after_a_cursor_misses_no_signal_of_two_writers(store: Store, u
     other.close().await;
 }
 
+/// The same frame stored by two nodes: on PostgreSQL the second finds the first's signal and
+/// records an arrival instead (SQLite has one node, whose recorder remembers keys itself).
+async fn a_frame_stored_by_two_nodes_is_one_signal_with_two_arrivals(store: Store, url: String) {
+    let other = Store::connect(&url).await.unwrap();
+    let frame = signal("5555", 10_000, 7);
+    let mut again = frame.clone();
+    again.received_at_ms += 800;
+    again.remote_addr = "198.51.100.7:5000".into();
+    let first = store.write_frames(&[WriteItem::Signals(vec![frame])], Some(300_000)).await.unwrap();
+    let second = other.write_frames(&[WriteItem::Signals(vec![again])], Some(300_000)).await.unwrap();
+    let store::Written::New(ids) = &first[0] else { panic!("first arrival is stored: {first:?}") };
+    match store.backend() {
+        store::Backend::Postgres => {
+            assert_eq!(second, vec![store::Written::Repeat(ids[0])]);
+            let arrivals = store.arrivals(ids[0]).await.unwrap();
+            assert_eq!(arrivals.len(), 1);
+            assert_eq!((arrivals[0].received_at_ms, arrivals[0].remote_addr.as_str()), (10_800, "198.51.100.7:5000"));
+            assert_eq!(store.signals_after(0, 10).await.unwrap().len(), 1);
+        }
+        store::Backend::Sqlite => assert!(matches!(second[0], store::Written::New(_))),
+    }
+    // Outside the window it is a new signal.
+    let mut later = signal("5555", 10_000, 7);
+    later.received_at_ms += 400_000;
+    let third = other.write_frames(&[WriteItem::Signals(vec![later])], Some(300_000)).await.unwrap();
+    assert!(matches!(third[0], store::Written::New(_)), "{third:?}");
+    other.close().await;
+}
+
 store_tests!(
+    a_frame_stored_by_two_nodes_is_one_signal_with_two_arrivals,
     a_lease_has_one_holder_and_fences_the_one_before,
     commands_are_answered_once_or_abandoned,
     life_signs_keep_the_newest_until_taken,

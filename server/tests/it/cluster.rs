@@ -72,6 +72,17 @@ async fn two_nodes_run_one_engine_and_the_survivor_takes_over() {
     })
     .await;
 
+    // The same frame sent to both nodes (a panel's two receivers): stored once, both
+    // arrivals recorded, both acknowledged.
+    let frame = cid_frame(9, "1234", "1602 00 000").encode();
+    for node in [&a, &b] {
+        let mut panel = tokio::net::TcpStream::connect(node.dc09).await.unwrap();
+        panel.write_all(&frame).await.unwrap();
+        assert!(String::from_utf8_lossy(&read_frame(&mut panel).await).contains("ACK"));
+    }
+    assert_eq!(count(&url, "SELECT COUNT(*) FROM signals WHERE event_code = '602'").await, 1);
+    assert_eq!(count(&url, "SELECT COUNT(*) FROM signal_arrivals").await, 1);
+
     // A claim made on the follower holds on the leader, and the other operator is refused on
     // either node.
     b.engine().command(Actor::Operator(ana), Command::Acknowledge { incident }).await.expect("claimed via the store");
@@ -96,7 +107,7 @@ async fn two_nodes_run_one_engine_and_the_survivor_takes_over() {
     .await;
     assert_eq!(open_incidents(&b).await, [(incident, Some(ana))], "the same incident, still claimed");
     assert_eq!(count(&url, "SELECT COUNT(*) FROM incidents").await, 1);
-    assert_eq!(count(&url, "SELECT COUNT(*) FROM signals").await, 2);
+    assert_eq!(count(&url, "SELECT COUNT(*) FROM signals").await, 3);
     b.stop().await;
     drop_postgres(&url).await;
 }

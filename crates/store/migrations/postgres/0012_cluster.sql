@@ -40,3 +40,7 @@ CREATE TABLE life_signs (
     at_ms      BIGINT NOT NULL,
     PRIMARY KEY (account_id, line)
 );
+
+-- A frame sent to two nodes (a panel's two receivers) is stored once: each node looks for
+-- its dedupe key among recent signals, under the signals lock, before storing it.
+CREATE INDEX signals_dedupe ON signals (dedupe_key) WHERE dedupe_key IS NOT NULL;
