@@ -31,6 +31,18 @@ impl Backoff {
     }
 }
 
+impl Backoff {
+    /// Until when the key waits after `failures` counted attempts made at `now_ms`: 0 (no
+    /// wait) while attempts are free. (Not `now_ms`: a concurrent attempt stamped a moment
+    /// earlier must not read that as a wait.)
+    fn blocked_until(&self, failures: i64, now_ms: i64) -> i64 {
+        match self.wait_ms(failures) {
+            0 => 0,
+            wait => now_ms + wait,
+        }
+    }
+}
+
 /// The answer to [`Store::reserve_attempt`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attempt {
@@ -65,7 +77,7 @@ impl Store {
                 )
                 .bind(key)
                 .bind(now_ms)
-                .bind(now_ms + backoff.wait_ms(1))
+                .bind(backoff.blocked_until(1, now_ms))
                 .execute(&self.pool)
                 .await?;
                 if done.rows_affected() == 1 {
@@ -85,7 +97,7 @@ impl Store {
             )
             .bind(counted)
             .bind(now_ms)
-            .bind(now_ms + backoff.wait_ms(counted))
+            .bind(backoff.blocked_until(counted, now_ms))
             .bind(key)
             .bind(failures)
             .bind(last_at)
