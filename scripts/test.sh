@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: unit and integration tests (SQLite and PostgreSQL), the release build and
+# Runs every test: unit and integration tests (the store's and the server's on SQLite and on
+# PostgreSQL), the release build and
 # its Debian package (installed, served and hydrated: scripts/package-deb.sh --check), the
 # DC-09 interop run (senders from PyPI against the release vigil, interop/run.sh), then the
 # browser tests in headless Chromium against it. Installs what is missing first.
@@ -32,6 +33,9 @@ export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 
 log "cargo test (workspace, without the wasm entry), linted by clippy (a warning fails)"
 cargo test --workspace --exclude frontend
+
+log "the server's integration tests again, each on a fresh PostgreSQL database"
+VIGIL_IT_DATABASE=postgres cargo test -p server --test it
 
 log "the release build (server and wasm, linted by clippy) and the Debian package: built, installed, served, hydrated"
 bash scripts/package-deb.sh --check

@@ -779,7 +779,7 @@ async fn panel_and_vapid_keys_are_sealed_at_rest_and_need_the_secrets_key() {
     assert_eq!(signals_of(&app, "1234").await.len(), 1);
 
     // The same database without the key (or with another) does not give the keys away.
-    let url = format!("sqlite://{}", app.database_path());
+    let url = app.database_url();
     let bare = store::Store::connect(&url).await.unwrap();
     let err = bare.account("1234").await.unwrap_err();
     assert!(err.to_string().contains("sealed"), "{err}");
@@ -798,7 +798,7 @@ async fn panel_and_vapid_keys_are_sealed_at_rest_and_need_the_secrets_key() {
 async fn keys_stored_in_the_clear_are_sealed_when_a_secrets_key_is_given() {
     let app = spawn_app().await;
     key_account(&app).await;
-    let url = format!("sqlite://{}", app.database_path());
+    let url = app.database_url();
     // As a restart with a secrets key would (the database is shared while the app runs).
     let key = store::SecretsKey::from_hex(&"42".repeat(32)).unwrap();
     let store = server::secrets::open_store(&url, Some(key), true).await.unwrap();

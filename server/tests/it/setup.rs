@@ -123,7 +123,7 @@ async fn sign_in(app: &TestApp, username: &str, password: &str) -> u16 {
 #[tokio::test]
 async fn vigil_user_adds_the_first_admin_and_manages_logins() {
     let app = spawn_empty().await;
-    let db = format!("sqlite://{}", app.database_path());
+    let db = app.database_url();
     let run = |args: &[&str], stdin: &str| vigil_user(&db, args, stdin);
 
     let (ok, out) = run(&["add", "boss", "--role", "admin", "--name", "Ana Boss"], "short\n");

@@ -22,6 +22,39 @@ pub struct TestApp {
     running: Running,
     dir: tempfile::TempDir,
     tweak: fn(&mut Config),
+    /// The database (kept across a restart).
+    database: Database,
+}
+
+/// A test's database URL; a PostgreSQL one is dropped with it (also when the test failed).
+pub struct Database(String);
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if self.0.starts_with("postgres") {
+            let url = self.0.clone();
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                runtime.block_on(drop_postgres(&url));
+            });
+            let _ = dropped.join();
+        }
+    }
+}
+
+/// Whether the suite runs on PostgreSQL (`VIGIL_IT_DATABASE=postgres`: a fresh database per
+/// test on the server `VIGIL_TEST_POSTGRES` names) instead of a SQLite file per test.
+pub fn on_postgres() -> bool {
+    std::env::var("VIGIL_IT_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
+/// A fresh database for one test: see [`on_postgres`].
+async fn test_database(dir: &tempfile::TempDir) -> Database {
+    Database(if on_postgres() {
+        fresh_postgres().await
+    } else {
+        format!("sqlite://{}", dir.path().join("vigil.db").display())
+    })
 }
 
 /// Password of every test user.
@@ -66,7 +99,10 @@ pub async fn spawn_app() -> TestApp {
 /// [`spawn_app`] with its configuration changed by `tweak` (kept across a restart).
 pub async fn spawn_app_with(tweak: fn(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let running = start(config(&dir, Clock::default(), tweak)).await.expect("vigil starts");
+    let database = test_database(&dir).await;
+    let mut settings = config(&dir, Clock::default(), tweak);
+    settings.database.clone_from(&database.0);
+    let running = start(settings).await.expect("vigil starts");
     let store = running.store.clone();
     let hash = app::ssr::auth::hash_password(PASSWORD.into()).await.unwrap();
     let mut customer = 0;
@@ -96,7 +132,7 @@ pub async fn spawn_app_with(tweak: fn(&mut Config)) -> TestApp {
     store.create_crew("Echo 1", 44.4522, 26.0862, "available").await.unwrap();
     store.create_crew("Echo 2", 44.48, 26.05, "available").await.unwrap();
     running.engine.reload_site(site).await.unwrap();
-    TestApp { http: running.http_addr, dc09: running.dc09_addr, store, running, site, dir, tweak }
+    TestApp { http: running.http_addr, dc09: running.dc09_addr, store, running, site, dir, tweak, database }
 }
 
 /// Adds the site "Test shop" in Bucharest with account 1234 and zones 1-3; returns its id.
@@ -123,7 +159,10 @@ pub async fn add_test_shop(store: &Store, owner: Option<i64>) -> i64 {
 pub async fn spawn_empty() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let tweak: fn(&mut Config) = |_| {};
-    let running = start(config(&dir, Clock::default(), tweak)).await.expect("vigil starts");
+    let database = test_database(&dir).await;
+    let mut settings = config(&dir, Clock::default(), tweak);
+    settings.database.clone_from(&database.0);
+    let running = start(settings).await.expect("vigil starts");
     TestApp {
         http: running.http_addr,
         dc09: running.dc09_addr,
@@ -132,6 +171,7 @@ pub async fn spawn_empty() -> TestApp {
         site: 0,
         dir,
         tweak,
+        database,
     }
 }
 
@@ -175,6 +215,8 @@ pub async fn spawn_node(url: &str) -> TestApp {
         site: 0,
         dir,
         tweak: |_| {},
+        // The caller drops the shared database once every node is stopped.
+        database: Database(String::new()),
     }
 }
 
@@ -202,6 +244,11 @@ impl TestApp {
     /// The SQLite file it runs on.
     pub fn database_path(&self) -> String {
         self.dir.path().join("vigil.db").display().to_string()
+    }
+
+    /// The database's URL (SQLite file or PostgreSQL database).
+    pub fn database_url(&self) -> String {
+        self.database.0.clone()
     }
 
     /// Vigil's origin, as a browser on its pages sends it.
@@ -279,9 +326,11 @@ impl TestApp {
     /// Stops Vigil and starts it again on the same database, with the same clock.
     pub async fn restart(self) -> TestApp {
         let clock = self.running.engine.clock().clone();
-        let TestApp { running, site, dir, tweak, .. } = self;
+        let TestApp { running, site, dir, tweak, database, .. } = self;
         running.shutdown().await;
-        let running = start(config(&dir, clock, tweak)).await.expect("vigil starts again");
+        let mut settings = config(&dir, clock, tweak);
+        settings.database.clone_from(&database.0);
+        let running = start(settings).await.expect("vigil starts again");
         TestApp {
             http: running.http_addr,
             dc09: running.dc09_addr,
@@ -290,6 +339,7 @@ impl TestApp {
             site,
             dir,
             tweak,
+            database,
         }
     }
 
