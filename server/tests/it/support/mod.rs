@@ -26,13 +26,17 @@ pub struct TestApp {
     database: Database,
 }
 
-/// A test's database URL; a PostgreSQL one is dropped with it (also when the test failed).
-pub struct Database(String);
+/// A test's database URL; a PostgreSQL one the test made is dropped with it (also when the
+/// test failed).
+pub struct Database {
+    url: String,
+    owned: bool,
+}
 
 impl Drop for Database {
     fn drop(&mut self) {
-        if self.0.starts_with("postgres") {
-            let url = self.0.clone();
+        if self.owned && self.url.starts_with("postgres") {
+            let url = self.url.clone();
             let dropped = std::thread::spawn(move || {
                 let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                 runtime.block_on(drop_postgres(&url));
@@ -50,11 +54,35 @@ pub fn on_postgres() -> bool {
 
 /// A fresh database for one test: see [`on_postgres`].
 async fn test_database(dir: &tempfile::TempDir) -> Database {
-    Database(if on_postgres() {
+    let url = if on_postgres() {
         fresh_postgres().await
     } else {
         format!("sqlite://{}", dir.path().join("vigil.db").display())
-    })
+    };
+    Database { url, owned: true }
+}
+
+/// Starts Vigil on `database` with the test configuration of `dir` (nothing made in it).
+async fn launch(
+    dir: tempfile::TempDir,
+    clock: Clock,
+    tweak: fn(&mut Config),
+    database: Database,
+    site: i64,
+) -> TestApp {
+    let mut settings = config(&dir, clock, tweak);
+    settings.database.clone_from(&database.url);
+    let running = start(settings).await.expect("vigil starts");
+    TestApp {
+        http: running.http_addr,
+        dc09: running.dc09_addr,
+        store: running.store.clone(),
+        running,
+        site,
+        dir,
+        tweak,
+        database,
+    }
 }
 
 /// Password of every test user.
@@ -100,10 +128,8 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(tweak: fn(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let database = test_database(&dir).await;
-    let mut settings = config(&dir, Clock::default(), tweak);
-    settings.database.clone_from(&database.0);
-    let running = start(settings).await.expect("vigil starts");
-    let store = running.store.clone();
+    let mut app = launch(dir, Clock::default(), tweak, database, 0).await;
+    let store = app.store.clone();
     let hash = app::ssr::auth::hash_password(PASSWORD.into()).await.unwrap();
     let mut customer = 0;
     for role in ["operator", "supervisor", "customer"] {
@@ -131,8 +157,9 @@ pub async fn spawn_app_with(tweak: fn(&mut Config)) -> TestApp {
     }
     store.create_crew("Echo 1", 44.4522, 26.0862, "available").await.unwrap();
     store.create_crew("Echo 2", 44.48, 26.05, "available").await.unwrap();
-    running.engine.reload_site(site).await.unwrap();
-    TestApp { http: running.http_addr, dc09: running.dc09_addr, store, running, site, dir, tweak, database }
+    app.engine().reload_site(site).await.unwrap();
+    app.site = site;
+    app
 }
 
 /// Adds the site "Test shop" in Bucharest with account 1234 and zones 1-3; returns its id.
@@ -158,21 +185,8 @@ pub async fn add_test_shop(store: &Store, owner: Option<i64>) -> i64 {
 /// first start.
 pub async fn spawn_empty() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let tweak: fn(&mut Config) = |_| {};
     let database = test_database(&dir).await;
-    let mut settings = config(&dir, Clock::default(), tweak);
-    settings.database.clone_from(&database.0);
-    let running = start(settings).await.expect("vigil starts");
-    TestApp {
-        http: running.http_addr,
-        dc09: running.dc09_addr,
-        store: running.store.clone(),
-        running,
-        site: 0,
-        dir,
-        tweak,
-        database,
-    }
+    launch(dir, Clock::default(), |_| {}, database, 0).await
 }
 
 /// A fresh, empty PostgreSQL database on the server `VIGIL_TEST_POSTGRES` names (default:
@@ -204,20 +218,9 @@ fn rand_u32() -> u32 {
 /// One node of several on the database `url` (no users or sites made; `site` is 0).
 pub async fn spawn_node(url: &str) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = config(&dir, Clock::default(), |_| {});
-    config.database = url.to_owned();
-    let running = start(config).await.expect("vigil starts");
-    TestApp {
-        http: running.http_addr,
-        dc09: running.dc09_addr,
-        store: running.store.clone(),
-        running,
-        site: 0,
-        dir,
-        tweak: |_| {},
-        // The caller drops the shared database once every node is stopped.
-        database: Database(String::new()),
-    }
+    // The caller drops the shared database once every node is stopped.
+    let database = Database { url: url.to_owned(), owned: false };
+    launch(dir, Clock::default(), |_| {}, database, 0).await
 }
 
 impl TestApp {
@@ -248,7 +251,7 @@ impl TestApp {
 
     /// The database's URL (SQLite file or PostgreSQL database).
     pub fn database_url(&self) -> String {
-        self.database.0.clone()
+        self.database.url.clone()
     }
 
     /// Vigil's origin, as a browser on its pages sends it.
@@ -328,19 +331,7 @@ impl TestApp {
         let clock = self.running.engine.clock().clone();
         let TestApp { running, site, dir, tweak, database, .. } = self;
         running.shutdown().await;
-        let mut settings = config(&dir, clock, tweak);
-        settings.database.clone_from(&database.0);
-        let running = start(settings).await.expect("vigil starts again");
-        TestApp {
-            http: running.http_addr,
-            dc09: running.dc09_addr,
-            store: running.store.clone(),
-            running,
-            site,
-            dir,
-            tweak,
-            database,
-        }
+        launch(dir, clock, tweak, database, site).await
     }
 
     /// Shuts it down.
