@@ -184,9 +184,9 @@ impl Runtime {
             if let Err(e) = self.settle().await {
                 tracing::error!(error = %e, "alarm engine could not store; will retry");
             }
-            if self.shared {
-                self.run_queued().await;
-            }
+            // Also on SQLite: work this node queued in the seconds after a crash, before the
+            // lease of its previous run expired.
+            self.run_queued().await;
         } else {
             self.follow().await;
         }
@@ -267,6 +267,8 @@ impl Runtime {
             Job::ReloadCrews(reply) => (Remote::ReloadCrews, Waiter::Done(reply)),
             Job::ReloadCentre(reply) => (Remote::ReloadCentre, Waiter::Done(reply)),
         };
+        // The lease may have moved since the last turn: decide with the current role.
+        self.take_role().await;
         if self.token.is_some() {
             let (answer, _) = self.carry_out(remote, None).await;
             waiter.send(Ok(answer));

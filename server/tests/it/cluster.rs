@@ -1,6 +1,7 @@
 //! Two Vigil nodes on one PostgreSQL database (server from `VIGIL_TEST_POSTGRES`): one runs
 //! the engine, the other sends it commands through the store and shows what it did; the
-//! survivor takes over when the leader stops; a node whose lease was taken is fenced.
+//! survivor takes over when the leader stops; a node whose lease was taken is fenced. And on
+//! the test's own database: work asked while the lease is still held is done once it is free.
 
 use std::time::Duration;
 
@@ -147,4 +148,24 @@ async fn a_node_whose_lease_was_taken_writes_nothing_and_a_command_without_a_lea
     a.stop().await;
     drop(conn);
     drop_postgres(&url).await;
+}
+
+#[tokio::test]
+async fn work_asked_before_the_lease_is_free_is_done_once_it_is() {
+    // As after a crash: the lease is still held (by the run that died) for a moment.
+    let app = crate::support::spawn_app().await;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&app.database_url()).await.unwrap();
+    let soon = chrono::Utc::now().timestamp_millis() + 1_500;
+    sqlx::query("UPDATE leases SET holder = 'the run that died', token = token + 1, expires_at = $1")
+        .bind(soon)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    eventually(Duration::from_secs(3), "the node follows", || async { !app.leads() }).await;
+    let started = tokio::time::Instant::now();
+    app.engine().settle().await.expect("done by this node once it leads");
+    assert!(app.leads());
+    assert!(started.elapsed() < Duration::from_secs(5), "not left to time out");
+    app.stop().await;
 }
