@@ -54,14 +54,10 @@ run() { # backend label loadgen-args...
     SERVER=
     python3 -c '
 import json, sys
-r = json.loads(sys.argv[3])
-lat = r.get("latency_ms") or r
-def p(k):
-    for key in (k, k.replace(".", "_")):
-        if key in lat: return lat[key]
-    return float("nan")
-print(f"{sys.argv[1]:<10} {sys.argv[2]:<22} {r.get(\"signals_per_s\", r.get(\"throughput\", 0)):>10.0f}/s  "
-      f"p50 {p(\"p50\"):.2f} ms  p99 {p(\"p99\"):.2f} ms  p99.9 {p(\"p99.9\"):.2f} ms  timeouts {r.get(\"timeouts\", 0)}")
+backend, label, r = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+lat, rate, timeouts = r["latency_ms"], r["signals_per_s"], r["timeouts"]
+p50, p99, p999 = lat["p50"], lat["p99"], lat["p99_9"]
+print(f"{backend:<9} {label:<22} {rate:>8.0f}/s  p50 {p50:.2f} ms  p99 {p99:.2f} ms  p99.9 {p999:.2f} ms  timeouts {timeouts}")
 ' "$backend" "$label" "$json"
     echo "$json" >>"$WORK/raw.jsonl"
 }
