@@ -63,7 +63,7 @@ impl Leadership {
     /// The token to write with, if this node leads and its lease is valid right now by its
     /// own clock (checked before an act that no fence can take back, such as sending an SMS).
     pub fn token_now(&self) -> Option<i64> {
-        let valid = self.valid_until.lock().unwrap_or_else(|p| p.into_inner()).is_some_and(|t| Instant::now() < t);
+        let valid = still_valid(&self.valid_until);
         match self.role() {
             Role::Leader { token } if valid => Some(token),
             _ => None,
@@ -134,7 +134,7 @@ impl Election {
     /// After a failed renewal: still the leader while the lease held by the last success
     /// lasts, a follower after.
     fn unless_still_valid(&mut self) -> Role {
-        let valid = self.valid_until.lock().unwrap_or_else(|p| p.into_inner()).is_some_and(|t| Instant::now() < t);
+        let valid = still_valid(&self.valid_until);
         match *self.tx.borrow() {
             Role::Leader { token } if valid => Role::Leader { token },
             _ => {
@@ -171,6 +171,11 @@ impl Election {
             }
         }
     }
+}
+
+/// Whether a lease valid until the given instant (if any) is valid now.
+fn still_valid(valid_until: &Mutex<Option<Instant>>) -> bool {
+    valid_until.lock().unwrap_or_else(|p| p.into_inner()).is_some_and(|t| Instant::now() < t)
 }
 
 /// `host/pid/random`: unique per run, readable in the lease row and the logs.

@@ -110,11 +110,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, mut seen: Seen) {
             Ok(written) => {
                 metrics::histogram!("vigil_recorder_batch_size").record(batch.len() as f64);
                 for (item, written) in items.iter().zip(&written) {
-                    let first = match written {
-                        Written::New(ids) => ids.first().copied(),
-                        Written::Repeat(id) => Some(*id),
-                    };
-                    if let (WriteItem::Signals(signals), Some(first)) = (item, first) {
+                    if let (WriteItem::Signals(signals), Some(first)) = (item, written.first()) {
                         if let Some(key) = signals.first().and_then(|s| s.dedupe_key.clone()) {
                             seen.insert(key, first, now);
                         }

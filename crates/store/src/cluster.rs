@@ -139,15 +139,7 @@ impl Store {
     /// Answers command `id` without other changes (a refusal, a read). `false` when it was
     /// already answered or abandoned.
     pub async fn answer_engine_command(&self, id: i64, answer: &str, now_ms: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE engine_commands SET answered_at = $1, answer = $2 WHERE id = $3 AND answered_at IS NULL",
-        )
-        .bind(now_ms)
-        .bind(answer)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        answer_command(&self.pool, id, answer, now_ms).await
     }
 
     /// The caller stops waiting for command `id`: unless it was answered meanwhile, it is
@@ -258,15 +250,24 @@ pub(crate) async fn write_engine_extras<'c>(
             .await?;
     }
     for (id, answer) in answers {
-        let done = sqlx::query(
-            "UPDATE engine_commands SET answered_at = $1, answer = $2 WHERE id = $3 AND answered_at IS NULL",
-        )
-        .bind(now_ms)
-        .bind(answer.as_str())
-        .bind(*id)
-        .execute(&mut **tx)
-        .await?;
-        changed(&done, || format!("engine command {id} (its caller stopped waiting)"))?;
+        if !answer_command(&mut **tx, *id, answer, now_ms).await? {
+            return Err(StoreError::NotFound(format!("engine command {id} (its caller stopped waiting)")));
+        }
     }
     Ok(())
+}
+
+/// Answers command `id` unless it was already answered or withdrawn; `true` when it was.
+async fn answer_command<'e, E>(executor: E, id: i64, answer: &str, now_ms: i64) -> Result<bool, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let done =
+        sqlx::query("UPDATE engine_commands SET answered_at = $1, answer = $2 WHERE id = $3 AND answered_at IS NULL")
+            .bind(now_ms)
+            .bind(answer)
+            .bind(id)
+            .execute(executor)
+            .await?;
+    Ok(done.rows_affected() > 0)
 }

@@ -336,7 +336,8 @@ impl Written {
         }
     }
 
-    fn first(&self) -> Option<i64> {
+    /// The first signal's id (for a repeat: the signal it repeats).
+    pub fn first(&self) -> Option<i64> {
         match self {
             Written::New(ids) => ids.first().copied(),
             Written::Repeat(id) => Some(*id),

@@ -196,14 +196,11 @@ impl Runtime {
     /// rebuilds the engine from the store first: the last leader's work is all there.
     async fn take_role(&mut self) {
         match self.leadership.role() {
-            Role::Leader { token } if self.token != Some(token) => match load_engine(&self.store, self.escalate_ms)
-                .await
-            {
-                Ok((engine, cursor)) => {
-                    self.engine = engine;
-                    self.cursor = cursor;
+            Role::Leader { token } if self.token != Some(token) => match self.reload().await {
+                Ok(()) => {
                     self.token = Some(token);
-                    tracing::info!(token, cursor, open = self.engine.open_incidents().len(), "alarm engine runs here");
+                    let open = self.engine.open_incidents().len();
+                    tracing::info!(token, cursor = self.cursor, open, "alarm engine runs here");
                 }
                 Err(e) => tracing::error!(error = %e, "alarm engine not loaded; will retry"),
             },
@@ -247,15 +244,19 @@ impl Runtime {
 
     /// Rebuilds this follower's copy of the engine from the store.
     async fn refresh(&mut self) {
-        match load_engine(&self.store, self.escalate_ms).await {
-            Ok((engine, cursor)) => {
-                self.engine = engine;
-                self.cursor = cursor;
-                self.stale = false;
-            }
+        match self.reload().await {
+            Ok(()) => self.stale = false,
             Err(e) => tracing::warn!(error = %e, "alarm engine copy not refreshed"),
         }
         self.refreshed = Instant::now();
+    }
+
+    /// Replaces the engine and its cursor with what the store holds.
+    async fn reload(&mut self) -> Result<(), StoreError> {
+        let (engine, cursor) = load_engine(&self.store, self.escalate_ms).await?;
+        self.engine = engine;
+        self.cursor = cursor;
+        Ok(())
     }
 
     async fn job(&mut self, job: Job) {
@@ -439,9 +440,9 @@ impl Runtime {
                     // Another node took the lease: stop here; the next turn follows.
                     self.token = None;
                     self.stale = true;
-                } else if let Ok((engine, cursor)) = load_engine(&self.store, self.escalate_ms).await {
-                    self.engine = engine;
-                    self.cursor = cursor;
+                } else {
+                    // On failure the next turn retries with the engine as it was.
+                    let _ = self.reload().await;
                 }
                 Err(EngineError::Store(e.to_string()))
             }

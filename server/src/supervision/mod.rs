@@ -111,8 +111,7 @@ impl Supervision {
     pub fn observe(&self, account: AccountId, line: &str, now_ms: i64) {
         let mut inner = self.lock();
         if inner.token.is_none() {
-            let at = inner.forward.entry((account, line.into())).or_insert(now_ms);
-            *at = (*at).max(now_ms);
+            inner.forward_later(account, line, now_ms);
             return;
         }
         let Some(link) = inner.accounts.get(&account).and_then(|a| a.link_for(line)) else { return };
@@ -176,8 +175,7 @@ impl Supervision {
             // Kept for the next second.
             let mut inner = self.lock();
             for s in signs {
-                let at = inner.forward.entry((s.account_id, s.line.into())).or_insert(s.at_ms);
-                *at = (*at).max(s.at_ms);
+                inner.forward_later(s.account_id, &s.line, s.at_ms);
             }
             return Err(e);
         }
@@ -214,6 +212,12 @@ impl Supervision {
 }
 
 impl Inner {
+    /// Keeps a life sign for the leader (the newest per account and line).
+    fn forward_later(&mut self, account: AccountId, line: &str, at_ms: i64) {
+        let at = self.forward.entry((account, line.into())).or_insert(at_ms);
+        *at = (*at).max(at_ms);
+    }
+
     async fn load(store: &Store, token: Option<i64>, now_ms: i64) -> Result<Inner, StoreError> {
         let paths = store.active_paths().await?;
         let states: Vec<LinkState> = paths.iter().map(state_of).collect();
