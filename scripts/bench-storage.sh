@@ -7,7 +7,7 @@
 # Environment:
 #   VIGIL_BIN=PATH           vigil binary (default: target/release/vigil)
 #   VIGIL_TEST_POSTGRES=URL  a PostgreSQL server where the user may CREATE DATABASE
-#   PANELS=200 DURATION=20 RATE=2000 PORT=7792
+#   PANELS=200 DURATION=20 RATE=2000 PORT=7792 BACKENDS="sqlite postgres"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VIGIL_BIN=${VIGIL_BIN:-target/release/vigil}
@@ -62,7 +62,7 @@ print(f"{backend:<9} {label:<22} {rate:>8.0f}/s  p50 {p50:.2f} ms  p99 {p99:.2f}
     echo "$json" >>"$WORK/raw.jsonl"
 }
 
-for backend in sqlite postgres; do
+for backend in ${BACKENDS:-sqlite postgres}; do
     run "$backend" "max throughput"
     run "$backend" "fixed $RATE signals/s" --rate "$RATE"
 done

@@ -47,8 +47,8 @@ test.afterAll(async () => {
   psql(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
 });
 
-test("a frame received by node A shows on node B's operator page within a second", async ({ page }) => {
-  // The demo operator's login, from node A's sign-in page; signed in on node B.
+/** Signs the demo operator (its login read from node A's sign-in page) in on node B. */
+async function operatorOnB(page: import("@playwright/test").Page) {
   await page.goto(`http://127.0.0.1:${A.http}/login`);
   await hydrated(page);
   const row = page.locator("[data-testid=demo-logins] tr[data-role=operator] td");
@@ -60,6 +60,10 @@ test("a frame received by node A shows on node B's operator page within a second
   await page.click("button[type=submit]");
   await expect(page).toHaveURL(/\/operator$/);
   await hydrated(page);
+}
+
+test("a frame received by node A shows on node B's operator page within a second", async ({ page }) => {
+  await operatorOnB(page);
   await expect(page.getByTestId("live")).toHaveText(/live/);
 
   const zone = String(900 + Math.floor(Math.random() * 99));
@@ -67,4 +71,20 @@ test("a frame received by node A shows on node B's operator page within a second
   const signal = page.locator(`tr[data-testid=signal-row][data-account="2001"]`).filter({ hasText: zone });
   await expect(signal).toBeVisible({ timeout: 1000 });
   await expect(signal).toContainText("Burglary");
+});
+
+test("an open operator page says when the database is unreachable, and when it is back", async ({ page }) => {
+  await operatorOnB(page);
+  await expect(page.getByTestId("db-down")).toHaveCount(0);
+  try {
+    psql(`ALTER DATABASE ${NAME} ALLOW_CONNECTIONS false`);
+    psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${NAME}'`);
+    // The node's watch asks each second, the page every 3 s.
+    await expect(page.getByTestId("db-down")).toBeVisible({ timeout: 8000 });
+    await expect(page.getByTestId("db-down")).toContainText("Database unreachable");
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/db-down.png` });
+  } finally {
+    psql(`ALTER DATABASE ${NAME} ALLOW_CONNECTIONS true`);
+  }
+  await expect(page.getByTestId("db-down")).toHaveCount(0, { timeout: 8000 });
 });

@@ -430,15 +430,24 @@ def run(args, db, sms, nodes, work):
 def finish(db, panels):
     acked = panels.finish()
     log(f"every acknowledged frame stored exactly once ({len(acked)} frames, {panels.unanswered} unanswered tries)")
-    rows = db.one("SELECT account || ':' || seq || ':' || COUNT(*) FROM signals "
-                  "WHERE account LIKE '71%' GROUP BY account, seq")
+    stored_once(acked, db.one(STORED_PANEL_FRAMES))
+
+
+# Each panel frame stored: account, sequence and how many times, as `account:seq:n` lines.
+STORED_PANEL_FRAMES = ("SELECT account || ':' || seq || ':' || COUNT(*) FROM signals "
+                       "WHERE account LIKE '71%' GROUP BY account, seq")
+
+
+def stored_once(acked, rows):
+    """Checks that every acknowledged (account, seq) is among `rows` (STORED_PANEL_FRAMES's
+    answer) and that none is stored twice."""
     stored = {}
     for line in rows.splitlines():
         account, seq, n = line.split(":")
         stored[(account, int(seq))] = int(n)
     lost = [k for k in acked if k not in stored]
     doubled = [k for k, n in stored.items() if n > 1]
-    check(not lost, f"no acknowledged frame lost ({lost[:5]})")
+    check(not lost, f"no acknowledged frame lost ({len(acked)} acknowledged; lost {lost[:5]})")
     check(not doubled, f"none stored twice ({doubled[:5]})")
 
 

@@ -6,6 +6,7 @@ pub mod account_cli;
 pub mod alarm;
 pub mod backup;
 pub mod cli;
+pub mod database;
 pub mod db_cli;
 pub mod demo;
 pub mod health;

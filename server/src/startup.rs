@@ -213,7 +213,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         leadership.clone(),
         shutdown.subscribe(),
     );
+    let (database, database_watch) = crate::database::start(store.clone(), shutdown.subscribe());
     let mut tasks = vec![
+        health.spawn("database-watch", database_watch),
         health.spawn("election", election),
         health.spawn("engine", engine_task),
         health.spawn("outbox", outbox),
@@ -258,6 +260,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         push_any_endpoint: config.push_any_endpoint,
         secure_cookies: web.https(),
         setup,
+        database,
     };
     let state = AppState::new(&config.site_root, http_addr, ctx, shutdown.subscribe(), web, health.clone());
     tasks.push(health.spawn("web", web::serve::serve(http_listener, state, acceptor)));

@@ -160,6 +160,14 @@ pub async fn whoami() -> Result<Option<SessionUser>, ServerFnError> {
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
+/// Whether the database answers and takes writes now, as this node's database watch saw it
+/// within the last second. Open to anyone (it touches no data, and the sign-in check would
+/// need the database); `/readyz` tells the same.
+#[server(prefix = "/rpc", endpoint = "database_up")]
+pub async fn database_up() -> Result<bool, ServerFnError> {
+    Ok(*server::ctx()?.database.borrow())
+}
+
 /// Sets the language the signed-in staff member or guard reads the pages in (kept with their login,
 /// so it follows them to any browser) and in this browser now.
 #[server(prefix = "/rpc", endpoint = "my_language")]

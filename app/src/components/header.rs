@@ -4,6 +4,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::{set_my_language, Logout};
+use crate::components::database::DatabaseBanner;
 use crate::components::words::role_name;
 use crate::lang::{use_lang, Lang};
 use crate::model::SessionUser;
@@ -25,6 +26,7 @@ pub fn Header(user: SessionUser, title: &'static str, children: Children) -> imp
                 <button type="submit" class="link">{tx!(staff.header.sign_out)}</button>
             </ActionForm>
         </header>
+        <DatabaseBanner/>
     }
 }
 

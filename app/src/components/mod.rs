@@ -2,6 +2,7 @@
 
 pub mod appjs;
 pub mod clock;
+pub mod database;
 pub mod header;
 #[cfg(feature = "hydrate")]
 mod live;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::api::whoami;
+use crate::components::database::Unreachable;
 use crate::model::SessionUser;
 
 /// Shows `render` with the signed-in person when `allowed` accepts their role; sends
@@ -21,7 +22,13 @@ where
             {move || me.get().map(|r| match r {
                 Ok(Some(user)) if allowed(&user) => render(user).into_any(),
                 Ok(Some(user)) => view! { <Redirect path=user.role.home_path()/> }.into_any(),
-                _ => view! { <Redirect path="/login"/> }.into_any(),
+                Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                // The database (or Vigil) is unreachable: say so and ask again, rather than
+                // send a signed-in operator to a sign-in page that cannot work either.
+                Err(e) => {
+                    let server = matches!(e, ServerFnError::ServerError(_));
+                    view! { <Unreachable server retry=move || me.refetch()/> }.into_any()
+                }
             })}
         </Suspense>
     }

@@ -43,6 +43,8 @@ pub struct Ctx {
     pub secure_cookies: bool,
     /// The first start's set-up page (open only while the database has no user).
     pub setup: std::sync::Arc<setup::SetupGate>,
+    /// Whether the database answers and takes writes now (the node's database watch).
+    pub database: tokio::sync::watch::Receiver<bool>,
 }
 
 /// The dashboards' settings: the map, the queue's limits and the centre's time zone.

@@ -52,7 +52,7 @@ fn db_now(backend: Backend) -> &'static str {
 /// The advisory lock every transaction that adds signals takes first on PostgreSQL, so
 /// signal ids are given in commit order across nodes and the engine, which reads signals
 /// after its cursor, never passes one that commits late.
-const SIGNALS_LOCK: i64 = 0x5649_4749_4c53; // "VIGILS"
+pub(crate) const SIGNALS_LOCK: i64 = 0x5649_4749_4c53; // "VIGILS"
 
 impl Store {
     /// Takes or renews lease `name` for `holder` for `ttl_ms` of database time. `None` when

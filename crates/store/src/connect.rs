@@ -1,11 +1,15 @@
 //! URL parsing, pool setup, SQLite pragmas and migrations.
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
+use sqlx::postgres::PgPoolOptions;
 use sqlx::{AnyConnection, Connection, Executor};
 
+use crate::hosts::{opened_after_switch, Hosts};
 use crate::{Store, StoreError};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -20,6 +24,14 @@ const SQLITE_CONNECTION_PRAGMAS: &str =
 /// cut off in the middle of a write) is ended after 5 s, so the locks it holds (the engine
 /// lease's row) never keep another node from taking over.
 const POSTGRES_SESSION: &str = "SET idle_in_transaction_session_timeout = '5s'";
+
+/// How long a caller waits for a PostgreSQL connection before its call fails (the database
+/// unreachable, or every connection busy): a receiver then withholds its ACK and a page shows
+/// the error, instead of both hanging for sqlx's default 30 s.
+const POSTGRES_ACQUIRE: Duration = Duration::from_secs(5);
+
+/// Connections of the native pool (the recorder's group commit, one at a time per node).
+const POSTGRES_NATIVE_CONNECTIONS: u32 = 4;
 
 /// The database engine behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,39 +87,10 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         let backend = Backend::from_url(url)?;
         sqlx::any::install_default_drivers();
-
-        let mut options = AnyPoolOptions::new();
-        let url = match backend {
-            Backend::Postgres => {
-                options = options.after_connect(|conn, _meta| {
-                    Box::pin(async move {
-                        conn.execute(POSTGRES_SESSION).await?;
-                        Ok(())
-                    })
-                });
-                url.to_owned()
-            }
-            Backend::Sqlite => {
-                let url = sqlite_url(url);
-                if is_sqlite_memory(&url) {
-                    // Every new connection would open a distinct in-memory
-                    // database, so keep exactly one alive.
-                    options = options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None);
-                } else {
-                    enable_wal(&url).await?;
-                }
-                options = options.after_connect(|conn, _meta| {
-                    Box::pin(async move {
-                        conn.execute(SQLITE_CONNECTION_PRAGMAS).await?;
-                        Ok(())
-                    })
-                });
-                url
-            }
-        };
-
-        let pool = options.connect(&url).await?;
-        Ok(Store { pool, backend, secrets: None })
+        match backend {
+            Backend::Postgres => open_postgres(url).await,
+            Backend::Sqlite => open_sqlite(url).await,
+        }
     }
 
     /// [`Store::open`], then applies any pending migrations; a database migrated by a newer
@@ -201,6 +184,76 @@ impl SchemaStatus {
     }
 }
 
+async fn open_sqlite(url: &str) -> Result<Store, StoreError> {
+    let url = sqlite_url(url);
+    let mut options = AnyPoolOptions::new();
+    if is_sqlite_memory(&url) {
+        // Every new connection would open a distinct in-memory database, so keep exactly
+        // one alive.
+        options = options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None);
+    } else {
+        enable_wal(&url).await?;
+    }
+    let pool = options
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute(SQLITE_CONNECTION_PRAGMAS).await?;
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await?;
+    Ok(Store { pool, pg: None, hosts: None, backend: Backend::Sqlite, secrets: None })
+}
+
+/// Opens both pools (the main `Any` one and the small native one) on the host of `url` that
+/// takes writes, when several are given.
+async fn open_postgres(url: &str) -> Result<Store, StoreError> {
+    let hosts = Arc::new(Hosts::parse(url)?);
+    if hosts.several() {
+        let Some(i) = hosts.find_primary().await else {
+            return Err(StoreError::Setup(format!("none of the database hosts in {} takes writes", redact(url))));
+        };
+        hosts.use_host(i, false);
+    }
+    let (any_options, pg_options) = hosts.options(hosts.current())?;
+    let fresh = {
+        let hosts = hosts.clone();
+        move |age: Duration| opened_after_switch(&hosts, age)
+    };
+    let fresh_any = fresh.clone();
+    let pool = AnyPoolOptions::new()
+        .acquire_timeout(POSTGRES_ACQUIRE)
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute(POSTGRES_SESSION).await?;
+                Ok(())
+            })
+        })
+        .before_acquire(move |_conn, meta| {
+            let fresh = fresh_any(meta.age);
+            Box::pin(async move { Ok(fresh) })
+        })
+        .connect_with(any_options)
+        .await?;
+    let pg = PgPoolOptions::new()
+        .max_connections(POSTGRES_NATIVE_CONNECTIONS)
+        .acquire_timeout(POSTGRES_ACQUIRE)
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute(POSTGRES_SESSION).await?;
+                Ok(())
+            })
+        })
+        .before_acquire(move |_conn, meta| {
+            let fresh = fresh(meta.age);
+            Box::pin(async move { Ok(fresh) })
+        })
+        .connect_with(pg_options)
+        .await?;
+    Ok(Store { pool, pg: Some(pg), hosts: Some(hosts), backend: Backend::Postgres, secrets: None })
+}
+
 /// Switches the file to WAL once, on a single connection, before the pool
 /// opens several (the switch needs an exclusive lock).
 async fn enable_wal(url: &str) -> Result<(), StoreError> {
@@ -231,7 +284,7 @@ fn is_sqlite_memory(url: &str) -> bool {
 }
 
 /// The URL with any password replaced, for error messages.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let userinfo = &url[s + 3..at];

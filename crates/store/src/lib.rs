@@ -20,6 +20,7 @@ mod customer;
 mod engine_records;
 mod engine_state;
 mod error;
+mod hosts;
 mod incidents;
 mod limits;
 mod outbox;
@@ -31,6 +32,7 @@ mod sealed;
 mod search;
 mod secret;
 mod signals;
+mod signals_pg;
 mod sites;
 mod supervision;
 mod users;
@@ -48,6 +50,7 @@ pub use engine_records::{
     JournalEntry, JournalRecord, NewOutbox, OutboxRecord, PushSubscription,
 };
 pub use error::StoreError;
+pub use hosts::DatabaseCheck;
 pub use limits::{Attempt, Backoff};
 pub use photos::{image_type, PhotoMeta, MAX_PHOTOS_PER_INCIDENT, MAX_PHOTO_BYTES};
 pub use push::MAX_PUSH_SUBSCRIPTIONS;
@@ -68,6 +71,10 @@ use sqlx::AnyPool;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// PostgreSQL only: a small native pool for what the `Any` driver cannot bind (arrays).
+    pg: Option<sqlx::PgPool>,
+    /// PostgreSQL only: the hosts given and which one takes writes now.
+    hosts: Option<std::sync::Arc<hosts::Hosts>>,
     backend: Backend,
     secrets: Option<std::sync::Arc<SecretsKey>>,
 }
@@ -81,6 +88,9 @@ impl Store {
     /// Closes every pooled connection; later calls on any clone fail.
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(pg) = &self.pg {
+            pg.close().await;
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use sqlx::{Any, Executor, Row};
 
 use crate::sites::normalize_account;
 use crate::{
-    clamp_limit, opt_real, ArrivalOf, ArrivalRecord, Backend, NewArrival, NewSignal, SignalQuery, SignalRecord, Store,
+    clamp_limit, opt_real, ArrivalOf, ArrivalRecord, NewArrival, NewSignal, SignalQuery, SignalRecord, Store,
     StoreError, WriteItem,
 };
 
@@ -39,6 +39,10 @@ impl Store {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
+        if self.pg.is_some() {
+            let written = self.write_frames(&[WriteItem::Signals(batch.to_vec())], None).await?;
+            return Ok(written.into_iter().flat_map(Written::into_ids).collect());
+        }
         let mut tx = self.begin_signals().await?;
         let mut ids = Vec::with_capacity(batch.len());
         for s in batch {
@@ -68,28 +72,19 @@ impl Store {
         if items.is_empty() {
             return Ok(out);
         }
-        let window = dedupe_window_ms.filter(|_| self.backend == Backend::Postgres);
+        if let Some(pg) = &self.pg {
+            return crate::signals_pg::write_frames(pg, items, dedupe_window_ms).await;
+        }
+        // SQLite has one node: the recorder's memory of keys is the whole dedupe.
         let mut tx = self.begin_signals().await?;
         for item in items {
             let written = match item {
                 WriteItem::Signals(signals) => {
-                    let stored = match (window, signals.first()) {
-                        (Some(window), Some(first)) => stored_as(&mut *tx, first, window).await?,
-                        _ => None,
-                    };
-                    match (stored, signals.first()) {
-                        (Some(id), Some(first)) => {
-                            insert_arrival(&mut *tx, id, &arrival_of(first)).await?;
-                            Written::Repeat(id)
-                        }
-                        _ => {
-                            let mut ids = Vec::with_capacity(signals.len());
-                            for s in signals {
-                                ids.push(insert(&mut *tx, s).await?);
-                            }
-                            Written::New(ids)
-                        }
+                    let mut ids = Vec::with_capacity(signals.len());
+                    for s in signals {
+                        ids.push(insert(&mut *tx, s).await?);
                     }
+                    Written::New(ids)
                 }
                 WriteItem::Arrival { of, arrival } => {
                     let signal_id = match *of {
@@ -264,7 +259,7 @@ where
 }
 
 /// The zone as a number when it is all ASCII digits (e.g. `"003"` → 3).
-fn zone_number(zone: Option<&str>) -> Option<i64> {
+pub(crate) fn zone_number(zone: Option<&str>) -> Option<i64> {
     let zone = zone?.trim();
     if zone.is_empty() || !zone.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -346,21 +341,8 @@ impl Written {
 }
 
 /// The signal that already carries `s`'s dedupe key, received within `window_ms` before it.
-async fn stored_as<'e, E>(executor: E, s: &NewSignal, window_ms: i64) -> Result<Option<i64>, StoreError>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let Some(key) = s.dedupe_key.as_deref() else { return Ok(None) };
-    let id: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM signals WHERE dedupe_key = $1 AND received_at >= $2")
-        .bind(key)
-        .bind(s.received_at_ms - window_ms)
-        .fetch_one(executor)
-        .await?;
-    Ok(id)
-}
-
 /// How a signal arrived, as a repeated arrival of another.
-fn arrival_of(s: &NewSignal) -> NewArrival {
+pub(crate) fn arrival_of(s: &NewSignal) -> NewArrival {
     NewArrival {
         received_at_ms: s.received_at_ms,
         transport: s.transport.clone(),

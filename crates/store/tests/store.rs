@@ -29,6 +29,7 @@ store_tests! {
     account_paths_keep_state_when_reconfigured,
     bulk_accounts_are_all_or_nothing,
     batch_records_repeated_arrivals,
+    a_large_batch_keeps_each_frame_with_its_ids,
     supervision_saves_states_with_signals,
 }
 
@@ -491,6 +492,62 @@ async fn batch_records_repeated_arrivals(store: Store, _url: String) {
         .await;
     assert!(broken.is_err());
     assert_eq!(store.count_signals().await.unwrap(), 2, "a failed batch stores nothing");
+}
+
+/// A group commit of many frames (the recorder's largest batch and more), some of several
+/// signals, some repeats of earlier ones: every id returned is the signal of its own frame,
+/// with every field as given (on PostgreSQL the batch is one multi-row statement).
+async fn a_large_batch_keeps_each_frame_with_its_ids(store: Store, _url: String) {
+    let mut items = Vec::new();
+    let mut frames = Vec::new();
+    for n in 0..300_i64 {
+        if n % 7 == 6 {
+            let arrival = NewArrival {
+                received_at_ms: 5_000 + n,
+                transport: "udp".into(),
+                remote_addr: format!("192.0.2.{}:9", n % 200),
+                receiver: None,
+                line: "2".into(),
+            };
+            items.push(WriteItem::Arrival { of: ArrivalOf::Item(items.len() - 1), arrival });
+            continue;
+        }
+        let signals: Vec<NewSignal> = (0..1 + n % 3)
+            .map(|k| {
+                let mut s = signal(&format!("{:04}", 1000 + n), 4_000 + n, n * 10 + k);
+                s.zone = Some(format!("{:03}", k + 1));
+                s.lat = (n % 2 == 0).then_some(50.0 + n as f64 / 1000.0);
+                s.known = n % 5 == 0;
+                s
+            })
+            .collect();
+        frames.push(items.len());
+        items.push(WriteItem::Signals(signals));
+    }
+    let out = store.write_batch(&items).await.unwrap();
+    assert_eq!(out.len(), items.len());
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            WriteItem::Signals(signals) => {
+                assert_eq!(out[i].len(), signals.len());
+                for (s, id) in signals.iter().zip(&out[i]) {
+                    let stored = store.signal(*id).await.unwrap().unwrap();
+                    assert_eq!(
+                        (stored.raw.as_str(), stored.seq, stored.zone.as_deref(), stored.lat, stored.known),
+                        (s.raw.as_str(), s.seq, s.zone.as_deref(), s.lat, s.known),
+                        "item {i}"
+                    );
+                }
+            }
+            WriteItem::Arrival { of: ArrivalOf::Item(j), .. } => {
+                assert_eq!(out[i], vec![out[*j][0]], "item {i}");
+                assert_eq!(store.arrivals(out[*j][0]).await.unwrap().len(), 1);
+            }
+            WriteItem::Arrival { .. } => unreachable!(),
+        }
+    }
+    let expected: usize = frames.iter().map(|&i| out[i].len()).sum();
+    assert_eq!(store.count_signals().await.unwrap() as usize, expected);
 }
 
 async fn supervision_saves_states_with_signals(store: Store, _url: String) {

@@ -169,3 +169,62 @@ async fn work_asked_before_the_lease_is_free_is_done_once_it_is() {
     assert!(started.elapsed() < Duration::from_secs(5), "not left to time out");
     app.stop().await;
 }
+
+/// Whether the node's pages are told the database is up (`/rpc/database_up`).
+async fn database_up(node: &TestApp, client: &reqwest::Client) -> bool {
+    let resp = client.post(node.url("/rpc/database_up")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    resp.text().await.unwrap().trim() == "true"
+}
+
+/// The database URL given with a host that refuses connections first (libpq's host list):
+/// the node uses the one that answers. Then the database stops taking connections: the node
+/// withholds its ACK, its pages say "database unreachable" (a signed-in operator is not sent
+/// to the sign-in page), and when the database is back everything resumes without a restart.
+#[tokio::test]
+async fn a_node_uses_the_host_that_answers_and_says_when_the_database_is_unreachable() {
+    let url = fresh_postgres().await;
+    let (base, name) = url.rsplit_once('/').unwrap();
+    let (scheme, host) = base.split_once("://").unwrap();
+    let (user, host) = host.rsplit_once('@').map_or(("", host), |(u, h)| (u, h));
+    let at = if user.is_empty() { String::new() } else { format!("{user}@") };
+    let refused = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap(); // closed again: refuses
+    let hosts = format!("{scheme}://{at}{refused},{host}/{name}");
+    let node = spawn_node(&hosts).await;
+    let check = node.store.check_database().await;
+    assert!(check.reachable, "{check:?}");
+    assert_eq!(check.host.as_deref(), Some(host), "the host that answers is in use");
+    add_test_shop(&node.store, None).await;
+    assert!(send(&node, 1, "1130 01 001").await.contains("ACK"));
+    let operator = node.signed_in_admin().await;
+    assert!(database_up(&node, &operator).await);
+
+    let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres")).await.unwrap();
+    let cut = format!(
+        "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
+         SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    );
+    admin.execute(cut.as_str()).await.unwrap();
+    let client = node.client();
+    eventually(Duration::from_secs(5), "the pages are told the database is down", || async {
+        !database_up(&node, &client).await
+    })
+    .await;
+    let mut panel = tokio::net::TcpStream::connect(node.dc09).await.unwrap();
+    panel.write_all(&cid_frame(2, "1234", "1130 01 002").encode()).await.unwrap();
+    let reply = tokio::time::timeout(Duration::from_secs(2), read_frame(&mut panel)).await;
+    assert!(reply.is_err(), "no reply while nothing can be stored: {reply:?}");
+    let page = operator.get(node.url("/operator")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Database unreachable"), "the page says why, not a sign-in form");
+
+    admin.execute(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true").as_str()).await.unwrap();
+    eventually(Duration::from_secs(5), "the pages are told the database is back", || async {
+        database_up(&node, &client).await
+    })
+    .await;
+    assert!(send(&node, 3, "1130 01 003").await.contains("ACK"), "frames are acknowledged again");
+    let page = operator.get(node.url("/operator")).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("Database unreachable"));
+    node.stop().await;
+    drop_postgres(&url).await;
+}

@@ -187,7 +187,17 @@ pub fn CustomerApp() -> impl IntoView {
                     }.into_any(),
                     Ok(Some(user)) if user.role == Role::Customer => view! { <Frame user/> }.into_any(),
                     Ok(Some(user)) => view! { <Redirect path=user.role.home_path()/> }.into_any(),
-                    _ => view! { <signin::SignIn/> }.into_any(),
+                    Ok(None) => view! { <signin::SignIn/> }.into_any(),
+                    // Vigil or its database is unreachable: not a sign-in screen that cannot
+                    // work either; asked again every few seconds.
+                    Err(_) => {
+                        crate::components::database::every_few_seconds(move || me.refetch());
+                        view! {
+                            <p class="centered" role="alert" data-testid="app-unavailable">
+                                {move || td_string!(lang.get().locale(), app.common.unavailable)}
+                            </p>
+                        }.into_any()
+                    }
                 })}
             </Suspense>
         </div>
