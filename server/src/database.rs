@@ -15,17 +15,12 @@ const EVERY: Duration = Duration::from_secs(1);
 /// Starts the watch: its receiver (`true` while the database takes writes) and its task.
 pub fn start(
     store: Store,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) -> (watch::Receiver<bool>, impl std::future::Future<Output = ()> + Send + 'static) {
     let (up, reader) = watch::channel(true);
     let task = async move {
-        let mut tick = tokio::time::interval(EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                _ = shutdown.changed() => return,
-            }
+        let mut ticks = crate::ticks::Ticks::new(EVERY, shutdown);
+        while ticks.next().await {
             let check = store.check_database().await;
             let host = check.host.as_deref().unwrap_or("");
             if check.moved {

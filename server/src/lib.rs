@@ -22,6 +22,7 @@ pub mod secrets;
 pub mod startup;
 pub mod supervision;
 pub mod telemetry;
+pub mod ticks;
 pub mod tls;
 pub mod user_cli;
 pub mod web;

@@ -58,13 +58,8 @@ pub async fn follow(
             _ = shutdown.changed() => return,
         }
     };
-    let mut tick = tokio::time::interval(FOLLOW);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = shutdown.changed() => return,
-        }
+    let mut ticks = crate::ticks::Ticks::new(FOLLOW, shutdown);
+    while ticks.next().await {
         let records = match store.signals_after(after, FOLLOW_BATCH).await {
             Ok(records) => records,
             Err(e) => {

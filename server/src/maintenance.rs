@@ -18,14 +18,9 @@ const ATTEMPTS_KEPT_MS: i64 = 24 * 3600 * 1000;
 const CLUSTER_KEPT_MS: i64 = 10 * 60 * 1000;
 
 /// Runs until shutdown.
-pub async fn run(store: Store, ingest: Ingest, mut shutdown: watch::Receiver<bool>) {
-    let mut tick = tokio::time::interval(EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = shutdown.changed() => return,
-        }
+pub async fn run(store: Store, ingest: Ingest, shutdown: watch::Receiver<bool>) {
+    let mut ticks = crate::ticks::Ticks::new(EVERY, shutdown);
+    while ticks.next().await {
         ingest.flush_unknown().await;
         let now = chrono::Utc::now().timestamp_millis();
         match store.delete_expired_sessions(now).await {

@@ -78,7 +78,7 @@ pub(crate) mod server {
             WorkError::Store(store::StoreError::Conflict(_))
             | WorkError::Engine(EngineError::Refused(CommandError::Claimed { .. } | CommandError::CrewsOut(_))) => 409,
             WorkError::Engine(EngineError::Refused(CommandError::Forbidden(_))) => 403,
-            WorkError::Engine(EngineError::NoLeader(_) | EngineError::Stopped) => 503,
+            WorkError::Engine(EngineError::NoLeader(_) | EngineError::Busy(_) | EngineError::Stopped) => 503,
             _ => 500,
         };
         if status == 500 {

@@ -42,6 +42,10 @@ pub enum EngineError {
     /// command was withdrawn, so nothing was done.
     #[error("no node runs the alarm engine right now (no answer within {0} s); nothing was done, try again")]
     NoLeader(u64),
+    /// This node already has this many commands waiting for the node that runs the engine;
+    /// this one was not sent, so nothing was done.
+    #[error("{0} commands already wait for the node that runs the alarm engine; nothing was done, try again")]
+    Busy(usize),
 }
 
 /// Work for the engine sent through the store by a node that does not run it, to the node

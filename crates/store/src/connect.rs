@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::pool::PoolOptions;
 use sqlx::{AnyConnection, Connection, Executor};
 
 use crate::hosts::{opened_after_switch, Hosts};
@@ -217,41 +217,35 @@ async fn open_postgres(url: &str) -> Result<Store, StoreError> {
         hosts.use_host(i, false);
     }
     let (any_options, pg_options) = hosts.options(hosts.current())?;
-    let fresh = {
-        let hosts = hosts.clone();
-        move |age: Duration| opened_after_switch(&hosts, age)
-    };
-    let fresh_any = fresh.clone();
-    let pool = AnyPoolOptions::new()
-        .acquire_timeout(POSTGRES_ACQUIRE)
-        .after_connect(|conn, _meta| {
-            Box::pin(async move {
-                conn.execute(POSTGRES_SESSION).await?;
-                Ok(())
-            })
-        })
-        .before_acquire(move |_conn, meta| {
-            let fresh = fresh_any(meta.age);
-            Box::pin(async move { Ok(fresh) })
-        })
-        .connect_with(any_options)
-        .await?;
-    let pg = PgPoolOptions::new()
+    let pool = postgres_pool::<sqlx::Any>(&hosts).connect_with(any_options).await?;
+    let pg = postgres_pool::<sqlx::Postgres>(&hosts)
         .max_connections(POSTGRES_NATIVE_CONNECTIONS)
-        .acquire_timeout(POSTGRES_ACQUIRE)
-        .after_connect(|conn, _meta| {
-            Box::pin(async move {
-                conn.execute(POSTGRES_SESSION).await?;
-                Ok(())
-            })
-        })
-        .before_acquire(move |_conn, meta| {
-            let fresh = fresh(meta.age);
-            Box::pin(async move { Ok(fresh) })
-        })
         .connect_with(pg_options)
         .await?;
     Ok(Store { pool, pg: Some(pg), hosts: Some(hosts), backend: Backend::Postgres, secrets: None })
+}
+
+/// A PostgreSQL pool's settings, for either driver: the session settings on each new
+/// connection, the acquire timeout, and connections opened before a move to another host
+/// closed instead of used.
+fn postgres_pool<DB>(hosts: &Arc<Hosts>) -> PoolOptions<DB>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    let hosts = hosts.clone();
+    PoolOptions::<DB>::new()
+        .acquire_timeout(POSTGRES_ACQUIRE)
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute(POSTGRES_SESSION).await?;
+                Ok(())
+            })
+        })
+        .before_acquire(move |_conn, meta| {
+            let fresh = opened_after_switch(&hosts, meta.age);
+            Box::pin(async move { Ok(fresh) })
+        })
 }
 
 /// Switches the file to WAL once, on a single connection, before the pool

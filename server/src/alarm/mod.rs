@@ -98,6 +98,7 @@ pub async fn spawn(
         stale: false,
         refreshed: Instant::now(),
         answered,
+        waiting: Arc::new(tokio::sync::Semaphore::new(remote::MAX_WAITING)),
     };
     Ok((handle, runtime.run(jobs, answers, poke, shutdown)))
 }
@@ -139,6 +140,8 @@ struct Runtime {
     refreshed: Instant,
     /// Answers from the leader to work this node sent it.
     answered: mpsc::Sender<Answered>,
+    /// Room for work waiting for the leader ([`remote::MAX_WAITING`]).
+    waiting: Arc<tokio::sync::Semaphore>,
 }
 
 impl Runtime {
@@ -274,9 +277,14 @@ impl Runtime {
             let (answer, _) = self.carry_out(remote, None).await;
             waiter.send(Ok(answer));
         } else {
+            let Ok(permit) = self.waiting.clone().try_acquire_owned() else {
+                waiter.send(Err(EngineError::Busy(remote::MAX_WAITING)));
+                return;
+            };
             let (store, answered) = (self.store.clone(), self.answered.clone());
             tokio::spawn(async move {
                 let answer = remote::ask(&store, &remote).await;
+                drop(permit);
                 let _ = answered.send((answer, waiter)).await;
             });
         }

@@ -15,6 +15,11 @@ use tokio::sync::oneshot;
 pub const WAIT: Duration = Duration::from_secs(10);
 /// How often it looks for the answer.
 const POLL: Duration = Duration::from_millis(40);
+/// How many commands one node may have waiting for the leader at once (each looks for its
+/// answer every [`POLL`]); more are refused at once with [`EngineError::Busy`]. A centre's
+/// operators send a few a minute; a flood (a script, a stuck client) must not turn into
+/// thousands of queries a second.
+pub const MAX_WAITING: usize = 64;
 
 /// Who waits for an answer.
 pub enum Waiter {

@@ -26,15 +26,10 @@ const ARRIVED_M: f64 = 50.0;
 pub const WAIT_ON_SITE: Duration = Duration::from_secs(3 * 60);
 
 /// Runs the guards until shutdown.
-pub async fn run(engine: EngineHandle, store: store::Store, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(engine: EngineHandle, store: store::Store, shutdown: watch::Receiver<bool>) {
     let mut on_site_since: HashMap<i64, Instant> = HashMap::new();
-    let mut tick = tokio::time::interval(TICK);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = shutdown.changed() => return,
-        }
+    let mut ticks = crate::ticks::Ticks::new(TICK, shutdown);
+    while ticks.next().await {
         let Ok(crews) = engine
             .read(|e, _| {
                 e.crews()

@@ -94,7 +94,7 @@ fn engine_status(e: &app::ssr::engine::EngineError) -> StatusCode {
         EngineError::Refused(CommandError::Claimed { .. } | CommandError::CrewsOut(_)) => StatusCode::CONFLICT,
         EngineError::Refused(CommandError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
         EngineError::Refused(CommandError::Forbidden(_)) => StatusCode::FORBIDDEN,
-        EngineError::Stopped | EngineError::NoLeader(_) => StatusCode::SERVICE_UNAVAILABLE,
+        EngineError::Stopped | EngineError::NoLeader(_) | EngineError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
         EngineError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

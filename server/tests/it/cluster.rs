@@ -130,12 +130,22 @@ async fn a_node_whose_lease_was_taken_writes_nothing_and_a_command_without_a_lea
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(count(&url, "SELECT COUNT(*) FROM incidents").await, 0, "the fenced node wrote no incident");
 
-    // Nobody runs the engine: a command is withdrawn after the wait, and never done.
+    // Nobody runs the engine: a command is withdrawn after the wait, and never done. As many
+    // as a node lets wait at once are all refused so; one more is refused at once, unsent.
     let started = tokio::time::Instant::now();
-    let refused = a.engine().command(Actor::Operator(ana), Command::Acknowledge { incident: 1 }).await;
-    assert!(matches!(refused, Err(app::ssr::engine::EngineError::NoLeader(_))), "{refused:?}");
+    let ack = || a.engine().command(Actor::Operator(ana), Command::Acknowledge { incident: 1 });
+    let waiting: Vec<_> = (0..server::alarm::remote::MAX_WAITING).map(|_| ack()).collect();
+    let (refused, over) = tokio::join!(futures::future::join_all(waiting), async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        ack().await
+    });
+    assert!(matches!(over, Err(app::ssr::engine::EngineError::Busy(_))), "{over:?}");
+    for r in &refused {
+        assert!(matches!(r, Err(app::ssr::engine::EngineError::NoLeader(_))), "{r:?}");
+    }
     assert!(started.elapsed() < Duration::from_secs(12));
-    assert_eq!(count(&url, "SELECT COUNT(*) FROM engine_commands WHERE answer IS NULL").await, 1);
+    let queued = count(&url, "SELECT COUNT(*) FROM engine_commands WHERE answer IS NULL").await;
+    assert_eq!(queued, server::alarm::remote::MAX_WAITING as i64, "the one over was never queued");
 
     // The other holder goes: this node leads again and handles the waiting signal once.
     conn.execute("UPDATE leases SET expires_at = 0").await.unwrap();
