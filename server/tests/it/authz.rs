@@ -35,6 +35,8 @@ const TABLE: &[(&str, &str, &str, Body)] = &[
     ("POST", "/rpc/login", "p p p p p p p p", Body::Form(&[("username", ""), ("password", "")])),
     ("POST", "/rpc/app/sign_in", "p p p p p p p p", Body::Form(&[("code", "1"), ("pin", "1")])),
     ("POST", "/rpc/whoami", "p p p p p p p p", Body::None),
+    // Whether the database is up: the sign-in check would need it (tells what /readyz does).
+    ("POST", "/rpc/database_up", "p p p p p p p p", Body::None),
     ("POST", "/rpc/demo_logins", "p p p p p p p p", Body::None),
     // The first start's set-up page: open to all, but it makes nothing once a user exists.
     ("POST", "/rpc/setup/open", "p p p p p p p p", Body::None),
