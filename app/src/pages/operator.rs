@@ -59,6 +59,10 @@ struct Board {
     message: RwSignal<Option<(bool, String)>>,
     /// Who is signed in: the alarm tone is muted per login.
     login: StoredValue<String>,
+    /// The snapshot asked for last, and the events pushed while it is on its way: a snapshot
+    /// read before an incident opened must not hide the incident pushed meanwhile, so they
+    /// are applied again on top of it.
+    reloading: StoredValue<(u64, Option<Vec<OpsEvent>>)>,
 }
 
 fn sort_queue(list: &mut [IncidentCard]) {
@@ -79,6 +83,36 @@ impl Board {
             loaded: RwSignal::new(0),
             live: RwSignal::new(false),
             message: RwSignal::new(None),
+            reloading: StoredValue::new((0, None)),
+        }
+    }
+
+    /// A snapshot is asked for: returns its number, and events are kept from now until it
+    /// (or a later one) arrives.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn asking(&self) -> u64 {
+        self.reloading.update_value(|(n, kept)| {
+            *n += 1;
+            kept.get_or_insert_with(Vec::new);
+        });
+        self.reloading.with_value(|(n, _)| *n)
+    }
+
+    /// Snapshot `n` arrived: taken only if no later one was asked for, then the events
+    /// pushed since it was asked for are applied on top (each carries a whole card, so once
+    /// more is harmless).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn arrived(&self, n: u64, s: Option<OpsSnapshot>) {
+        if self.reloading.with_value(|(last, _)| *last != n) {
+            return;
+        }
+        let mut kept = Vec::new();
+        self.reloading.update_value(|(_, k)| kept = k.take().unwrap_or_default());
+        if let Some(s) = s {
+            self.take(s);
+            for event in kept {
+                self.apply(event);
+            }
         }
     }
 
@@ -104,6 +138,11 @@ impl Board {
 
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn apply(&self, event: OpsEvent) {
+        self.reloading.update_value(|(_, kept)| {
+            if let Some(kept) = kept {
+                kept.push(event.clone());
+            }
+        });
         match event {
             OpsEvent::Incident(card) => {
                 opsmap::update_incident(&card);
@@ -197,13 +236,17 @@ fn Dashboard(me: i64, login: String, boss: bool) -> impl IntoView {
     };
 
     let reload = move || {
+        let n = board.asking();
         leptos::task::spawn_local(async move {
             match load_ops().await {
                 Ok(s) => {
                     clock::sync(offset, now, s.now_ms);
-                    board.take(s);
+                    board.arrived(n, Some(s));
                 }
-                Err(e) => board.message.set(Some((false, tx!(staff.ops.load_failed, error = e)))),
+                Err(e) => {
+                    board.arrived(n, None);
+                    board.message.set(Some((false, tx!(staff.ops.load_failed, error = e))));
+                }
             }
         });
     };

@@ -44,10 +44,11 @@ pub struct AppCtx {
 }
 
 impl AppCtx {
-    /// The customer's role on the shown site.
+    /// The customer's role on the shown site. Read with `try_` (leptos-rs/leptos#3595): a
+    /// screen's closure may run once more after the app's owner was disposed under Suspense.
     pub fn role(&self) -> Option<SiteRole> {
-        let site = self.site.get()?;
-        self.sites.with(|s| s.iter().find(|x| x.site_id == site).map(|x| x.role))
+        let site = self.site.try_get().flatten()?;
+        self.sites.try_with(|s| s.iter().find(|x| x.site_id == site).map(|x| x.role)).flatten()
     }
 
     /// Makes the screens reload.
