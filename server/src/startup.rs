@@ -204,7 +204,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let push_key = notify_config.push.as_ref().and_then(|p| p.public_key_b64().ok());
     let notifier = notify::Notifier::new(notify_config)?;
     let notifier = if config.push_any_endpoint { notifier.allow_private_push_endpoints() } else { notifier };
-    let ingest = Ingest::new(store.clone(), recorder, supervision.clone(), signals.clone(), engine.clone());
+    let (feed, feed_task) =
+        crate::live::Feed::start(store.clone(), signals.clone(), engine.clone(), shutdown.subscribe());
+    let ingest = Ingest::new(store.clone(), recorder, supervision.clone(), feed.clone(), engine.clone());
     let outbox = crate::alarm::outbox::run(
         store.clone(),
         notifier,
@@ -225,16 +227,11 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         ),
         health
             .spawn("dc09-udp", crate::receiver::udp::serve(udp, ingest.clone(), config.receiver, shutdown.subscribe())),
-        health
-            .spawn("supervision", crate::supervision::run(supervision.clone(), signals.clone(), shutdown.subscribe())),
+        health.spawn("supervision", crate::supervision::run(supervision.clone(), feed, shutdown.subscribe())),
+        health.spawn("live-feed", feed_task),
         health.spawn("maintenance", crate::maintenance::run(store.clone(), ingest.clone(), shutdown.subscribe())),
         health.spawn("retention", crate::retention::run(store.clone(), config.retention, shutdown.subscribe())),
     ];
-
-    if store.backend() == store::Backend::Postgres {
-        let follow = crate::live::follow(store.clone(), signals.clone(), engine.clone(), shutdown.subscribe());
-        tasks.push(health.spawn("live-feed", follow));
-    }
 
     if let Some(listener) = metrics_listener {
         let scrape = crate::observe::Scrape {

@@ -251,7 +251,7 @@ impl Engine {
             Kind::NightClosing => set_arm(site, ArmState::Night, signal),
             Kind::Restore => {
                 if let Some(inc) = self.open_incident_of(site_id) {
-                    inc.signals.push(signal.id);
+                    inc.add_signal(signal.id);
                     inc.updated_at_ms = now_ms;
                     out.links.push((inc.id, signal.id));
                     journal(&mut out, inc.id, now_ms, Actor::Engine, "restore", Some(signal.meaning.clone()));
@@ -285,7 +285,7 @@ impl Engine {
             let id = self.open(site_id, class.category, class.priority, title, now_ms, out);
             let inc = self.incidents.get_mut(&id).expect("just opened");
             inc.test = true;
-            inc.signals.push(signal.id);
+            inc.add_signal(signal.id);
             out.links.push((id, signal.id));
             self.close(id, Resolution::Test, Actor::Engine, now_ms, "site on test: recorded, not acted on", out);
             return;
@@ -293,7 +293,7 @@ impl Engine {
         let joinable = if class.category == Category::Duress { None } else { self.open_incident_of(site_id) };
         if let Some(inc) = joinable {
             let id = inc.id;
-            inc.signals.push(signal.id);
+            inc.add_signal(signal.id);
             add_zone(inc, signal);
             inc.updated_at_ms = now_ms;
             out.links.push((id, signal.id));
@@ -325,7 +325,7 @@ impl Engine {
         }
         let id = self.open(site_id, class.category, class.priority, title, now_ms, out);
         let inc = self.incidents.get_mut(&id).expect("just opened");
-        inc.signals.push(signal.id);
+        inc.add_signal(signal.id);
         add_zone(inc, signal);
         inc.position = signal.position;
         out.links.push((id, signal.id));

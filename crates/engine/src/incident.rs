@@ -170,7 +170,7 @@ pub struct Incident {
     /// When it was escalated to supervisors for not being claimed in time.
     #[serde(default)]
     pub escalated_at_ms: Option<i64>,
-    /// Signals that belong to it.
+    /// The first [`SIGNALS_KEPT`] signals that belong to it (the store links them all).
     pub signals: Vec<i64>,
     /// Zones that reported.
     pub zones: Vec<String>,
@@ -213,7 +213,18 @@ pub struct Incident {
     pub notes: Vec<(i64, Option<i64>, String)>,
 }
 
+/// Signal ids an incident keeps in itself. A site that keeps sending (a faulty detector, a
+/// flood) would otherwise make every later signal copy and store an ever longer list.
+pub const SIGNALS_KEPT: usize = 100;
+
 impl Incident {
+    /// Notes a signal that belongs to it (kept in itself up to [`SIGNALS_KEPT`]).
+    pub fn add_signal(&mut self, id: i64) {
+        if self.signals.len() < SIGNALS_KEPT {
+            self.signals.push(id);
+        }
+    }
+
     /// Whether it is still open.
     pub fn is_open(&self) -> bool {
         self.status != Status::Closed

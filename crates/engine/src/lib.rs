@@ -23,7 +23,7 @@ pub mod words;
 pub use command::{Actor, CancelResult, Command, CommandError, CrewStatus, Reply};
 pub use crew::{Candidate, Crew};
 pub use engine::{Engine, Signal, ESCALATE_AFTER_MS};
-pub use incident::{Assignment, CallOutcome, CrewEnd, Incident, Resolution, Status, StepStatus};
+pub use incident::{Assignment, CallOutcome, CrewEnd, Incident, Resolution, Status, StepStatus, SIGNALS_KEPT};
 pub use output::{JournalEntry, Notice, NoticeKind, NoticeWords, Output, SiteEvent};
 pub use plan::MOTION_WINDOW_MS;
 pub use settings::{default_plan, Instructions, Plan, Price, SiteKind, SiteSettings, Step, StepKind};

@@ -797,3 +797,17 @@ fn a_site_closed_on_public_holidays_is_not_late_to_open_on_one_unless_it_changed
     assert_eq!(story(false, false), vec!["Late to open".to_owned()], "a site that works on holidays is expected");
     assert_eq!(story(true, true), vec!["Late to open".to_owned()], "the site's own hours for that day win");
 }
+
+#[test]
+fn a_site_that_keeps_sending_links_every_signal_but_its_incident_keeps_only_the_first() {
+    let mut e = city(SiteSettings::default());
+    let mut links = 0;
+    for n in 0..(SIGNALS_KEPT as i64 + 50) {
+        let out = e.on_signal(&cid(n + 1, T0 + n, "1", "130", "003"), T0 + n);
+        links += out.links.len();
+    }
+    let inc = only_open(&e);
+    assert_eq!(links, SIGNALS_KEPT + 50, "every signal is linked in the store");
+    assert_eq!(inc.signals.len(), SIGNALS_KEPT);
+    assert_eq!(inc.signals.first(), Some(&1));
+}

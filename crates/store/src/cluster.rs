@@ -3,7 +3,7 @@
 //! the life signs other nodes received. Times that decide who leads are the database's own
 //! clock, so the nodes' clocks need not agree.
 
-use sqlx::{Any, Executor, Row, Transaction};
+use sqlx::{Any, AnyConnection, Executor, Row};
 
 use crate::{changed, clamp_limit, Backend, Store, StoreError};
 
@@ -208,15 +208,6 @@ impl Store {
         let events = sqlx::query("DELETE FROM ops_events WHERE at_ms < $1").bind(before).execute(&self.pool).await?;
         Ok(commands.rows_affected() + events.rows_affected())
     }
-
-    /// Begins a transaction that adds signals (see [`SIGNALS_LOCK`]).
-    pub(crate) async fn begin_signals(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SIGNALS_LOCK).execute(&mut *tx).await?;
-        }
-        Ok(tx)
-    }
 }
 
 /// The fence: inside a transaction of the engine's holder, refuses the whole transaction
@@ -236,8 +227,8 @@ where
 }
 
 /// Inserts dashboard events and answers commands, inside the engine's transaction.
-pub(crate) async fn write_engine_extras<'c>(
-    tx: &mut Transaction<'c, Any>,
+pub(crate) async fn write_engine_extras(
+    tx: &mut AnyConnection,
     events: &[String],
     answers: &[(i64, String)],
     now_ms: i64,
@@ -246,11 +237,11 @@ pub(crate) async fn write_engine_extras<'c>(
         sqlx::query("INSERT INTO ops_events (at_ms, body) VALUES ($1, $2)")
             .bind(now_ms)
             .bind(body.as_str())
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     for (id, answer) in answers {
-        if !answer_command(&mut **tx, *id, answer, now_ms).await? {
+        if !answer_command(&mut *tx, *id, answer, now_ms).await? {
             return Err(StoreError::NotFound(format!("engine command {id} (its caller stopped waiting)")));
         }
     }

@@ -203,7 +203,7 @@ async fn open_sqlite(url: &str) -> Result<Store, StoreError> {
         })
         .connect(&url)
         .await?;
-    Ok(Store { pool, pg: None, hosts: None, backend: Backend::Sqlite, secrets: None })
+    Ok(Store { pool, pg: None, hosts: None, backend: Backend::Sqlite, secrets: None, gate: Some(Default::default()) })
 }
 
 /// Opens both pools (the main `Any` one and the small native one) on the host of `url` that
@@ -222,7 +222,7 @@ async fn open_postgres(url: &str) -> Result<Store, StoreError> {
         .max_connections(POSTGRES_NATIVE_CONNECTIONS)
         .connect_with(pg_options)
         .await?;
-    Ok(Store { pool, pg: Some(pg), hosts: Some(hosts), backend: Backend::Postgres, secrets: None })
+    Ok(Store { pool, pg: Some(pg), hosts: Some(hosts), backend: Backend::Postgres, secrets: None, gate: None })
 }
 
 /// A PostgreSQL pool's settings, for either driver: the session settings on each new

@@ -6,8 +6,9 @@ use sqlx::{Any, Executor};
 use crate::audit::insert_audit;
 use crate::cluster::{fence, write_engine_extras};
 use crate::crews::write_crew;
-use crate::incidents::{attach_signal, insert_journal, upsert_incident};
+use crate::incidents::{attach_signals, insert_journal, upsert_incidents};
 use crate::outbox::insert_outbox;
+use crate::write_gate::Priority;
 use crate::{now_ms, EngineBatch, Store, StoreError};
 
 impl Store {
@@ -84,19 +85,13 @@ impl Store {
             return Ok(());
         }
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
-        for incident in &b.incidents {
-            upsert_incident(&mut *tx, incident).await?;
-        }
+        let mut tx = self.begin_write(Priority::Background).await?;
+        upsert_incidents(&mut tx, &b.incidents).await?;
         for (site_id, state) in &b.site_states {
             upsert_site_state(&mut *tx, *site_id, state, now).await?;
         }
-        for &(incident_id, signal_id) in &b.incident_signals {
-            attach_signal(&mut *tx, incident_id, signal_id).await?;
-        }
-        for entry in &b.journal {
-            insert_journal(&mut *tx, entry).await?;
-        }
+        attach_signals(&mut tx, &b.incident_signals).await?;
+        insert_journal(&mut tx, &b.journal).await?;
         for message in &b.outbox {
             insert_outbox(&mut *tx, message).await?;
         }

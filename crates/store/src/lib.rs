@@ -28,6 +28,7 @@ mod photos;
 mod push;
 mod records;
 mod retention;
+mod rows;
 mod sealed;
 mod search;
 mod secret;
@@ -36,6 +37,7 @@ mod signals_pg;
 mod sites;
 mod supervision;
 mod users;
+mod write_gate;
 
 pub use accounts::valid_networks;
 pub use audit::AuditQuery;
@@ -77,6 +79,8 @@ pub struct Store {
     hosts: Option<std::sync::Arc<hosts::Hosts>>,
     backend: Backend,
     secrets: Option<std::sync::Arc<SecretsKey>>,
+    /// SQLite only: turns at the one writer ([`write_gate`]).
+    gate: Option<std::sync::Arc<write_gate::WriteGate>>,
 }
 
 impl Store {

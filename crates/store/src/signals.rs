@@ -4,6 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 use crate::sites::normalize_account;
+use crate::write_gate::Priority;
 use crate::{
     clamp_limit, opt_real, ArrivalOf, ArrivalRecord, NewArrival, NewSignal, SignalQuery, SignalRecord, Store,
     StoreError, WriteItem,
@@ -27,7 +28,7 @@ const SELECT_SIGNALS: &str = "SELECT s.id, s.received_at, s.account, s.site_id, 
 impl Store {
     /// Stores one signal; it is committed (durable) when this returns.
     pub async fn insert_signal(&self, s: &NewSignal) -> Result<i64, StoreError> {
-        let mut tx = self.begin_signals().await?;
+        let mut tx = self.begin_write(Priority::Signals).await?;
         let id = insert(&mut *tx, s).await?;
         tx.commit().await?;
         Ok(id)
@@ -43,7 +44,7 @@ impl Store {
             let written = self.write_frames(&[WriteItem::Signals(batch.to_vec())], None).await?;
             return Ok(written.into_iter().flat_map(Written::into_ids).collect());
         }
-        let mut tx = self.begin_signals().await?;
+        let mut tx = self.begin_write(Priority::Signals).await?;
         let mut ids = Vec::with_capacity(batch.len());
         for s in batch {
             ids.push(insert(&mut *tx, s).await?);
@@ -76,7 +77,7 @@ impl Store {
             return crate::signals_pg::write_frames(pg, items, dedupe_window_ms).await;
         }
         // SQLite has one node: the recorder's memory of keys is the whole dedupe.
-        let mut tx = self.begin_signals().await?;
+        let mut tx = self.begin_write(Priority::Signals).await?;
         for item in items {
             let written = match item {
                 WriteItem::Signals(signals) => {

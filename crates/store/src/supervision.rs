@@ -2,6 +2,7 @@
 //! written together so a restart sees exactly what was raised.
 
 use crate::signals::insert;
+use crate::write_gate::Priority;
 use crate::{NewSignal, PathUpdate, Store, StoreError};
 
 impl Store {
@@ -17,7 +18,7 @@ impl Store {
         if updates.is_empty() && signals.is_empty() {
             return Ok(Vec::new());
         }
-        let mut tx = self.begin_signals().await?;
+        let mut tx = self.begin_write(Priority::Signals).await?;
         for u in updates {
             sqlx::query("UPDATE account_paths SET last_seen_at = $1, deadline_at = $2, failed = $3 WHERE id = $4")
                 .bind(u.last_seen_ms)

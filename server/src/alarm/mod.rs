@@ -34,8 +34,10 @@ use persist::Extras;
 use remote::Waiter;
 use tokio::sync::{broadcast, mpsc, watch, Notify};
 
-/// Signals read from the store per batch.
-const BATCH: i64 = 500;
+/// Signals taken per step (one transaction). A frame's commit may wait for one step to be
+/// written (SQLite has one writer), so a step is kept short; after each, the engine answers
+/// what else waits (reads, commands) before it takes the next.
+const BATCH: i64 = 128;
 /// How often timers are checked (one node on SQLite).
 const TICK: Duration = Duration::from_secs(1);
 /// How often, on PostgreSQL, the leader looks for signals stored by other nodes and queued
@@ -170,22 +172,31 @@ impl Runtime {
                     waiter.send(answer);
                 }
                 _ = poke.notified(), if self.token.is_some() => {
-                    if let Err(e) = self.signals().await {
-                        tracing::error!(error = %e, "alarm engine could not store; will retry");
+                    match self.step().await {
+                        Ok(true) => poke.notify_one(),
+                        Ok(false) => {}
+                        Err(e) => tracing::error!(error = %e, "alarm engine could not store; will retry"),
                     }
                 }
-                _ = tick.tick() => self.turn().await,
+                _ = tick.tick() => self.turn(&poke).await,
                 _ = shutdown.changed() => break,
             }
         }
     }
 
-    /// Each tick: follow the lease; lead (signals, timers, queued commands) or follow.
-    async fn turn(&mut self) {
+    /// Each tick: follow the lease; lead (signals, timers, queued commands) or follow. Timers
+    /// run once the stored signals are all taken (a backlog is taken a step at a time).
+    async fn turn(&mut self, poke: &Notify) {
         self.take_role().await;
         if self.token.is_some() {
-            if let Err(e) = self.settle().await {
-                tracing::error!(error = %e, "alarm engine could not store; will retry");
+            match self.step().await {
+                Ok(true) => poke.notify_one(),
+                Ok(false) => {
+                    if let Err(e) = self.timers().await {
+                        tracing::error!(error = %e, "alarm engine could not store; will retry");
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "alarm engine could not store; will retry"),
             }
             // Also on SQLite: work this node queued in the seconds after a crash, before the
             // lease of its previous run expired.
@@ -354,35 +365,40 @@ impl Runtime {
 
     /// Every stored signal, then the timers.
     async fn settle(&mut self) -> Result<(), StoreError> {
-        self.signals().await?;
+        while self.step().await? {}
+        self.timers().await
+    }
+
+    /// The timers due now.
+    async fn timers(&mut self) -> Result<(), StoreError> {
         let now = self.clock.now_ms();
         let out = self.engine.tick(now);
         self.store_output(&out, Extras::default(), now).await.map_err(|e| StoreError::Invalid(e.to_string()))
     }
 
-    /// Signals after the cursor, in batches; each batch is stored with the moved cursor.
-    async fn signals(&mut self) -> Result<(), StoreError> {
-        loop {
-            let batch = self.store.signals_after(self.cursor, BATCH).await?;
-            let Some(last) = batch.last().map(|s| s.id) else { return Ok(()) };
-            for site_id in batch.iter().filter_map(|s| s.site_id) {
-                if self.engine.site(site_id).is_none() {
-                    self.reload_site(site_id).await?;
-                }
+    /// One step: up to [`BATCH`] signals after the cursor, stored with the moved cursor.
+    /// Returns whether a whole batch was taken (more may wait).
+    async fn step(&mut self) -> Result<bool, StoreError> {
+        let batch = self.store.signals_after(self.cursor, BATCH).await?;
+        let Some(last) = batch.last().map(|s| s.id) else { return Ok(false) };
+        for site_id in batch.iter().filter_map(|s| s.site_id) {
+            if self.engine.site(site_id).is_none() {
+                self.reload_site(site_id).await?;
             }
-            self.taken += batch.len() as u64;
-            if self.panic_after.is_some_and(|n| self.taken > n) {
-                panic!("test hook: the engine stops after {} signals", self.panic_after.unwrap_or(0));
-            }
-            let now = self.clock.now_ms();
-            let mut out = Output::default();
-            for record in &batch {
-                out.merge(self.engine.on_signal(&load::signal(record), now));
-            }
-            let extras = Extras { cursor: Some(last), ..Extras::default() };
-            self.store_output(&out, extras, now).await.map_err(|e| StoreError::Invalid(e.to_string()))?;
-            self.cursor = last;
         }
+        self.taken += batch.len() as u64;
+        if self.panic_after.is_some_and(|n| self.taken > n) {
+            panic!("test hook: the engine stops after {} signals", self.panic_after.unwrap_or(0));
+        }
+        let now = self.clock.now_ms();
+        let mut out = Output::default();
+        for record in &batch {
+            out.merge(self.engine.on_signal(&load::signal(record), now));
+        }
+        let extras = Extras { cursor: Some(last), ..Extras::default() };
+        self.store_output(&out, extras, now).await.map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.cursor = last;
+        Ok(batch.len() as i64 == BATCH)
     }
 
     /// Reads the crews again from the store (added or changed by an administrator).

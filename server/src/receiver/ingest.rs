@@ -6,16 +6,15 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use app::model::SignalView;
 use dc09::{DecodeError, Frame, Key, Timestamp, Token};
 use rand::Rng;
 use store::{AccountRecord, NewArrival, Store};
-use tokio::sync::broadcast;
 
 use super::guard::{Counters, Guard};
 use super::signal::to_signals;
 use app::ssr::engine::EngineHandle;
 
+use crate::live::Feed;
 use crate::recorder::{Recorded, Recorder};
 use crate::supervision::Supervision;
 
@@ -43,7 +42,7 @@ impl Transport {
 pub struct Ingest {
     store: Store,
     recorder: Recorder,
-    live: broadcast::Sender<SignalView>,
+    feed: Feed,
     supervision: Supervision,
     accounts: AccountCache,
     engine: EngineHandle,
@@ -67,14 +66,8 @@ struct Received {
 impl Ingest {
     /// Builds the ingest path over a store, its recorder, link supervision, the live feed
     /// and the alarm engine (told of every new signal).
-    pub fn new(
-        store: Store,
-        recorder: Recorder,
-        supervision: Supervision,
-        live: broadcast::Sender<SignalView>,
-        engine: EngineHandle,
-    ) -> Ingest {
-        Ingest { store, recorder, live, supervision, accounts: AccountCache::default(), engine, guard: Arc::default() }
+    pub fn new(store: Store, recorder: Recorder, supervision: Supervision, feed: Feed, engine: EngineHandle) -> Ingest {
+        Ingest { store, recorder, feed, supervision, accounts: AccountCache::default(), engine, guard: Arc::default() }
     }
 
     /// What the receiver refused or dropped.
@@ -101,7 +94,7 @@ impl Ingest {
         match self.store.insert_signal(&signal).await {
             Ok(id) => {
                 self.engine.poke();
-                crate::live::publish(&self.store, &self.live, Some(&self.engine), vec![id]);
+                self.feed.publish(&[id]);
             }
             Err(e) => tracing::error!(error = %e, code = ?signal.event_code, "internal signal not stored"),
         }
@@ -247,7 +240,7 @@ impl Ingest {
         match self.recorder.record(signals, arrival).await {
             Ok(Recorded::New(ids)) => {
                 self.engine.poke();
-                crate::live::publish(&self.store, &self.live, Some(&self.engine), ids);
+                self.feed.publish(&ids);
             }
             Ok(Recorded::Repeat(id)) => {
                 tracing::debug!(%peer, signal = id, "repeated frame recorded as a further arrival")

@@ -19,10 +19,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use app::model::SignalView;
 use store::{LifeSign, PathRecord, PathUpdate, Store, StoreError};
 use supervise::{AccountId, LinkId, LinkState, Supervisor, Transition};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::watch;
 
 use crate::leader::{Leadership, Role};
 
@@ -279,7 +278,7 @@ fn update_of(s: &LinkState) -> PathUpdate {
 
 /// Steps supervision every second on the wall clock and syncs configuration changes, until
 /// shutdown; raised signals go to the live feed.
-pub async fn run(supervision: Supervision, live: broadcast::Sender<SignalView>, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(supervision: Supervision, feed: crate::live::Feed, mut shutdown: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(STEP);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_sync = 0;
@@ -299,7 +298,7 @@ pub async fn run(supervision: Supervision, live: broadcast::Sender<SignalView>, 
             }
         }
         match supervision.step(now).await {
-            Ok(ids) => crate::live::publish(&supervision.store, &live, None, ids),
+            Ok(ids) => feed.publish(&ids),
             Err(e) => tracing::error!(error = %e, "could not save link supervision; retrying"),
         }
     }

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# The whole system under load: Vigil with the demo city running (alarm engine, link
+# supervision, the demo's panels), one operator signed in with the dashboard's live streams
+# open, and PANELS benchmark panels sending over TCP (`vigil loadgen`), on SQLite and on
+# PostgreSQL; pysiaalarm (no storage) under the same load beside it.
+#
+# Scenarios, per backend:
+#   max       as fast as Vigil acknowledges, DURATION s (fresh database)
+#   catch-up  the same database restarted with the engine BACKLOG signals behind (its cursor
+#             set back), RATE signals/s for DURATION s while it catches up
+#   fixed     RATE signals/s, DURATION s (fresh database)
+# Each: ACK p50/p99/p99.9 and timeouts (loadgen), the engine's lag (max, and when it was
+# back to zero), frame-to-operator-stream latency, the server's CPU and peak memory
+# (bench/watch_system.py).
+#
+# SHORT=1 (CI) runs every scenario with a small load for a few seconds and checks that it
+# works end to end: frames acknowledged, pushed to the operator, the backlog drained, the
+# baseline answering. It checks no figures. Otherwise the table goes to BENCH_DOC under
+# LABEL (a block of its own, so "before" and "after" can stand side by side).
+#
+# Environment:
+#   VIGIL_BIN=target/release/vigil  VIGIL_TEST_POSTGRES=URL (may CREATE DATABASE)
+#   BACKENDS="sqlite postgres"  PANELS=200 DURATION=20 RATE=2000 BACKLOG=200000
+#   PYSIAALARM=1 (0: leave it out)  LABEL=after  BENCH_DOC=docs/benchmarks.md ("-": stdout)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+VIGIL_BIN=${VIGIL_BIN:-target/release/vigil}
+POSTGRES=${VIGIL_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
+BACKENDS=${BACKENDS:-sqlite postgres}
+if [[ ${SHORT:-0} == 1 ]]; then
+    PANELS=${PANELS:-20} DURATION=${DURATION:-3} RATE=${RATE:-200} BACKLOG=${BACKLOG:-2000}
+    BENCH_DOC=${BENCH_DOC:--}
+fi
+PANELS=${PANELS:-200}
+DURATION=${DURATION:-20}
+RATE=${RATE:-2000}
+BACKLOG=${BACKLOG:-200000}
+PYSIAALARM=${PYSIAALARM:-1}
+LABEL=${LABEL:-after}
+BENCH_DOC=${BENCH_DOC:-docs/benchmarks.md}
+HTTP=${HTTP_PORT:-3190}
+DC09=${DC09_PORT:-7190}
+METRICS=${METRICS_PORT:-9190}
+PY_PORT=${PY_PORT:-7191}
+FIRST=100000
+# How long the engine may take to drain what it is behind after a run, at most.
+DRAIN_LIMIT=${DRAIN_LIMIT:-300}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/vigil-bench-system.XXXXXX")
+PG_DB=vigil_bench_system_$$
+SERVER= WATCHER=
+log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+die() { printf 'bench-system: %s\n' "$*" >&2; exit 1; }
+
+stop_pid() { # pid
+    kill -TERM "$1" 2>/dev/null || return 0
+    for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+stop_server() { [[ -n $SERVER ]] && stop_pid "$SERVER"; SERVER=; }
+cleanup() {
+    [[ -n $WATCHER ]] && stop_pid "$WATCHER"
+    stop_server
+    psql "$POSTGRES" -qAtc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+[[ -x $VIGIL_BIN ]] || die "no vigil binary at $VIGIL_BIN (cargo build --release -p server)"
+PY=$(bash interop/setup.sh) # a python with pysiaalarm (the interop venv)
+
+fresh() { # backend -> database URL
+    if [[ $1 == sqlite ]]; then
+        rm -f "$WORK"/bench.db*
+        echo "sqlite://$WORK/bench.db"
+    else
+        psql "$POSTGRES" -qAtc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null
+        psql "$POSTGRES" -qAtc "CREATE DATABASE $PG_DB" >/dev/null
+        echo "${POSTGRES%/*}/$PG_DB"
+    fi
+}
+
+sql() { # url statement: runs one statement on the benchmark database
+    if [[ $1 == sqlite://* ]]; then
+        "$PY" -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()' \
+            "${1#sqlite://}" "$2"
+    else
+        psql "$1" -qAtc "$2" >/dev/null
+    fi
+}
+
+wait_port() { # port pid
+    for _ in $(seq 600); do
+        kill -0 "$2" 2>/dev/null || return 1
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+STARTUP_S=
+start_vigil() { # url: the demo city (no stories), the engine, supervision, metrics
+    local t0
+    t0=$(date +%s.%N)
+    RUST_LOG=${RUST_LOG:-warn} "$VIGIL_BIN" serve --database "$1" --http "127.0.0.1:$HTTP" \
+        --dc09 "127.0.0.1:$DC09" --metrics "127.0.0.1:$METRICS" --site-root target/site \
+        --demo --demo-stories false >>"$WORK/vigil.log" 2>&1 &
+    SERVER=$!
+    wait_port "$DC09" "$SERVER" && wait_port "$HTTP" "$SERVER" || { tail -20 "$WORK/vigil.log" >&2; die "vigil did not start"; }
+    STARTUP_S=$(python3 -c "import sys; print(round($(date +%s.%N) - $t0, 2))")
+}
+
+start_watcher() {
+    "$PY" bench/watch_system.py --http "127.0.0.1:$HTTP" --metrics "127.0.0.1:$METRICS" --pid "$SERVER" \
+        --first "$FIRST" --count "$PANELS" >"$WORK/watch.json" 2>"$WORK/watch.log" &
+    WATCHER=$!
+    for _ in $(seq 200); do
+        grep -q '^WATCHING' "$WORK/watch.json" 2>/dev/null && return 0
+        kill -0 "$WATCHER" 2>/dev/null || break
+        sleep 0.05
+    done
+    cat "$WORK/watch.log" >&2
+    die "the operator's streams did not open"
+}
+
+# Waits until the engine has handled every stored signal (lag 0 on /metrics).
+drain() {
+    for _ in $(seq $((DRAIN_LIMIT * 4))); do
+        local lag
+        lag=$(curl -s "http://127.0.0.1:$METRICS/metrics" | awk '$1 == "vigil_engine_lag_signals" {print $2}')
+        [[ $lag == 0 ]] && return 0
+        sleep 0.25
+    done
+    log "the engine was still behind after ${DRAIN_LIMIT} s"
+}
+
+loadgen() { # target-port extra-args...
+    local port=$1
+    shift
+    "$VIGIL_BIN" loadgen --target "127.0.0.1:$port" --panels "$PANELS" --first-account "$FIRST" \
+        --transport tcp --duration "$DURATION" --json "$@"
+}
+
+RESULTS=$WORK/results.jsonl
+record() { # receiver backend scenario loadgen-json [watch-json]
+    "$PY" -c '
+import json, sys
+receiver, backend, scenario, load = sys.argv[1:5]
+watch = json.loads(sys.argv[5]) if len(sys.argv) > 5 and sys.argv[5] else None
+startup = float(sys.argv[6]) if len(sys.argv) > 6 and sys.argv[6] else None
+print(json.dumps({"receiver": receiver, "backend": backend, "scenario": scenario,
+                  "load": json.loads(load), "watch": watch, "startup_s": startup}))
+' "$@" >>"$RESULTS"
+}
+
+vigil_run() { # backend scenario url loadgen-args...
+    local backend=$1 scenario=$2 url=$3 load watch
+    shift 3
+    start_vigil "$url"
+    start_watcher
+    log "vigil on $backend / $scenario (started in ${STARTUP_S} s)"
+    load=$(loadgen "$DC09" "$@")
+    drain
+    stop_pid "$WATCHER"
+    WATCHER=
+    watch=$(grep -v '^WATCHING' "$WORK/watch.json" | tail -1)
+    stop_server
+    record vigil "$backend" "$scenario" "$load" "$watch" "$STARTUP_S"
+}
+
+for backend in $BACKENDS; do
+    url=$(fresh "$backend")
+    "$VIGIL_BIN" account bulk --database "$url" --first "$FIRST" --count "$PANELS" >"$WORK/accounts.log" 2>&1 ||
+        { cat "$WORK/accounts.log" >&2; die "vigil account bulk failed"; }
+    vigil_run "$backend" max "$url"
+    # The same database, the engine set BACKLOG signals back: a restart after an outage.
+    greatest=GREATEST
+    [[ $backend == sqlite ]] && greatest=MAX
+    sql "$url" "UPDATE cursors SET signal_id = $greatest(0, (SELECT MAX(id) FROM signals) - $BACKLOG) WHERE name = 'engine'"
+    vigil_run "$backend" catch-up "$url" --rate "$RATE"
+    url=$(fresh "$backend")
+    "$VIGIL_BIN" account bulk --database "$url" --first "$FIRST" --count "$PANELS" >"$WORK/accounts.log" 2>&1
+    vigil_run "$backend" fixed "$url" --rate "$RATE"
+done
+
+if [[ $PYSIAALARM == 1 ]]; then
+    for scenario in max fixed; do
+        "$PY" bench/pysiaalarm_receiver.py --port "$PY_PORT" --first "$FIRST" --count "$PANELS" >"$WORK/py.log" 2>&1 &
+        SERVER=$!
+        wait_port "$PY_PORT" "$SERVER" || { cat "$WORK/py.log" >&2; die "pysiaalarm did not start"; }
+        log "pysiaalarm / $scenario"
+        args=()
+        [[ $scenario == fixed ]] && args=(--rate "$RATE")
+        load=$(loadgen "$PY_PORT" "${args[@]}")
+        stop_server
+        record pysiaalarm memory "$scenario" "$load"
+    done
+fi
+
+# --- checks (SHORT) and the table ---------------------------------------------------------
+CPU=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD 2>/dev/null || COMMIT="$COMMIT (with uncommitted changes)"
+"$PY" bench/system_report.py "$RESULTS" --doc "$BENCH_DOC" --label "$LABEL" --check "${SHORT:-0}" \
+    --machine "$(nproc) CPUs, $CPU, $(free -g | awk '/^Mem:/ {print $2}') GiB" --commit "$COMMIT" \
+    --load "$PANELS panels over TCP, $DURATION s a run, fixed rate $RATE/s, backlog $BACKLOG signals"
