@@ -61,6 +61,7 @@ stop_pid() { # pid
 }
 stop_server() { [[ -n $SERVER ]] && stop_pid "$SERVER"; SERVER=; }
 cleanup() {
+    [[ -n ${KEEP_WORK:-} ]] && cp -r "$WORK" "$KEEP_WORK"
     [[ -n $WATCHER ]] && stop_pid "$WATCHER"
     stop_server
     psql "$POSTGRES" -qAtc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
@@ -91,6 +92,15 @@ sql() { # url statement: runs one statement on the benchmark database
     fi
 }
 
+query() { # url query: prints the first column of the first row
+    if [[ $1 == sqlite://* ]]; then
+        "$PY" -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' \
+            "${1#sqlite://}" "$2"
+    else
+        psql "$1" -qAtc "$2"
+    fi
+}
+
 wait_port() { # port pid
     for _ in $(seq 600); do
         kill -0 "$2" 2>/dev/null || return 1
@@ -112,9 +122,9 @@ start_vigil() { # url: the demo city (no stories), the engine, supervision, metr
     STARTUP_S=$(python3 -c "import sys; print(round($(date +%s.%N) - $t0, 2))")
 }
 
-start_watcher() {
+start_watcher() { # first-account
     "$PY" bench/watch_system.py --http "127.0.0.1:$HTTP" --metrics "127.0.0.1:$METRICS" --pid "$SERVER" \
-        --first "$FIRST" --count "$PANELS" >"$WORK/watch.json" 2>"$WORK/watch.log" &
+        --first "$1" --count "$PANELS" >"$WORK/watch.json" 2>"$WORK/watch.log" &
     WATCHER=$!
     for _ in $(seq 200); do
         grep -q '^WATCHING' "$WORK/watch.json" 2>/dev/null && return 0
@@ -125,64 +135,79 @@ start_watcher() {
     die "the operator's streams did not open"
 }
 
-# Waits until the engine has handled every stored signal (lag 0 on /metrics).
+# Waits until the engine has handled every stored signal (lag 0 on /metrics); prints the
+# seconds that took, or nothing when it did not within DRAIN_LIMIT.
 drain() {
-    for _ in $(seq $((DRAIN_LIMIT * 4))); do
-        local lag
+    local t0 lag
+    t0=$(date +%s.%N)
+    for _ in $(seq $((DRAIN_LIMIT * 10))); do
         lag=$(curl -s "http://127.0.0.1:$METRICS/metrics" | awk '$1 == "vigil_engine_lag_signals" {print $2}')
-        [[ $lag == 0 ]] && return 0
-        sleep 0.25
+        if [[ $lag == 0 ]]; then
+            python3 -c "print(round($(date +%s.%N) - $t0, 1))"
+            return 0
+        fi
+        sleep 0.1
     done
     log "the engine was still behind after ${DRAIN_LIMIT} s"
 }
 
-loadgen() { # target-port extra-args...
-    local port=$1
-    shift
-    "$VIGIL_BIN" loadgen --target "127.0.0.1:$port" --panels "$PANELS" --first-account "$FIRST" \
+loadgen() { # target-port first-account extra-args...
+    local port=$1 first=$2
+    shift 2
+    "$VIGIL_BIN" loadgen --target "127.0.0.1:$port" --panels "$PANELS" --first-account "$first" \
         --transport tcp --duration "$DURATION" --json "$@"
 }
 
 RESULTS=$WORK/results.jsonl
-record() { # receiver backend scenario loadgen-json [watch-json]
+record() { # receiver backend scenario loadgen-json [watch-json startup-s drained-s backlog]
     "$PY" -c '
 import json, sys
-receiver, backend, scenario, load = sys.argv[1:5]
-watch = json.loads(sys.argv[5]) if len(sys.argv) > 5 and sys.argv[5] else None
-startup = float(sys.argv[6]) if len(sys.argv) > 6 and sys.argv[6] else None
+receiver, backend, scenario, load, *rest = sys.argv[1:]
+rest += [""] * (4 - len(rest))
+num = lambda v: float(v) if v else None
 print(json.dumps({"receiver": receiver, "backend": backend, "scenario": scenario,
-                  "load": json.loads(load), "watch": watch, "startup_s": startup}))
+                  "load": json.loads(load), "watch": json.loads(rest[0]) if rest[0] else None,
+                  "startup_s": num(rest[1]), "drained_s": num(rest[2]), "backlog": num(rest[3])}))
 ' "$@" >>"$RESULTS"
 }
 
-vigil_run() { # backend scenario url loadgen-args...
-    local backend=$1 scenario=$2 url=$3 load watch
-    shift 3
+BACKLOG_NOW=
+vigil_run() { # backend scenario url first-account loadgen-args...
+    local backend=$1 scenario=$2 url=$3 first=$4 load watch drained
+    shift 4
     start_vigil "$url"
-    start_watcher
+    start_watcher "$first"
     log "vigil on $backend / $scenario (started in ${STARTUP_S} s)"
-    load=$(loadgen "$DC09" "$@")
-    drain
+    load=$(loadgen "$DC09" "$first" "$@")
+    drained=$(drain)
     stop_pid "$WATCHER"
     WATCHER=
     watch=$(grep -v '^WATCHING' "$WORK/watch.json" | tail -1)
     stop_server
-    record vigil "$backend" "$scenario" "$load" "$watch" "$STARTUP_S"
+    record vigil "$backend" "$scenario" "$load" "$watch" "$STARTUP_S" "$drained" "$BACKLOG_NOW"
+    BACKLOG_NOW=
+}
+
+accounts() { # url: PANELS accounts for the runs, PANELS more for the catch-up's new frames
+    "$VIGIL_BIN" account bulk --database "$1" --first "$FIRST" --count $((2 * PANELS)) >"$WORK/accounts.log" 2>&1 ||
+        { cat "$WORK/accounts.log" >&2; die "vigil account bulk failed"; }
 }
 
 for backend in $BACKENDS; do
     url=$(fresh "$backend")
-    "$VIGIL_BIN" account bulk --database "$url" --first "$FIRST" --count "$PANELS" >"$WORK/accounts.log" 2>&1 ||
-        { cat "$WORK/accounts.log" >&2; die "vigil account bulk failed"; }
-    vigil_run "$backend" max "$url"
-    # The same database, the engine set BACKLOG signals back: a restart after an outage.
+    accounts "$url"
+    vigil_run "$backend" max "$url" "$FIRST"
+    # The same database, the engine set BACKLOG signals back: a restart after an outage. The
+    # load then comes from other panels (the same ones would send the frames just stored
+    # again, which are recognised as repeats).
     greatest=GREATEST
     [[ $backend == sqlite ]] && greatest=MAX
     sql "$url" "UPDATE cursors SET signal_id = $greatest(0, (SELECT MAX(id) FROM signals) - $BACKLOG) WHERE name = 'engine'"
-    vigil_run "$backend" catch-up "$url" --rate "$RATE"
+    BACKLOG_NOW=$(query "$url" "SELECT (SELECT MAX(id) FROM signals) - signal_id FROM cursors WHERE name = 'engine'")
+    vigil_run "$backend" catch-up "$url" $((FIRST + PANELS)) --rate "$RATE"
     url=$(fresh "$backend")
-    "$VIGIL_BIN" account bulk --database "$url" --first "$FIRST" --count "$PANELS" >"$WORK/accounts.log" 2>&1
-    vigil_run "$backend" fixed "$url" --rate "$RATE"
+    accounts "$url"
+    vigil_run "$backend" fixed "$url" "$FIRST" --rate "$RATE"
 done
 
 if [[ $PYSIAALARM == 1 ]]; then
@@ -193,7 +218,7 @@ if [[ $PYSIAALARM == 1 ]]; then
         log "pysiaalarm / $scenario"
         args=()
         [[ $scenario == fixed ]] && args=(--rate "$RATE")
-        load=$(loadgen "$PY_PORT" "${args[@]}")
+        load=$(loadgen "$PY_PORT" "$FIRST" "${args[@]}")
         stop_server
         record pysiaalarm memory "$scenario" "$load"
     done

@@ -2,8 +2,9 @@
 # Runs every test: unit and integration tests (the store's and the server's on SQLite and on
 # PostgreSQL), the release build and its Debian package (installed, served and hydrated:
 # scripts/package-deb.sh --check), the DC-09 interop run (senders from PyPI against the
-# release vigil, interop/run.sh), the high-availability chaos run (scripts/chaos-ha.sh), then
-# the browser tests in headless Chromium against it. Installs what is missing first.
+# release vigil, interop/run.sh), the high-availability chaos run (scripts/chaos-ha.sh), the
+# whole-system benchmark's short run (scripts/bench-system.sh, SHORT=1), then the browser
+# tests in headless Chromium against it. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tools.sh
@@ -45,6 +46,9 @@ VIGIL_BIN=target/release/vigil bash interop/run.sh
 
 log "high availability: two nodes on PostgreSQL, the leader killed and paused, PostgreSQL restarted (scripts/chaos-ha.sh)"
 VIGIL_BIN=target/release/vigil bash scripts/chaos-ha.sh
+
+log "the whole-system benchmark, short: every scenario end to end on both databases (scripts/bench-system.sh)"
+SHORT=1 VIGIL_BIN=target/release/vigil bash scripts/bench-system.sh
 
 log "browser tests (Playwright, Debian's Chromium) against the release vigil"
 (cd end2end && VIGIL_BIN=../target/release/vigil npx playwright test)

@@ -12,7 +12,7 @@ use store::{Backend, SignalRecord, Store};
 use tokio::sync::{broadcast, mpsc, watch};
 
 /// How often a node looks for signals stored by any node (PostgreSQL).
-const FOLLOW: Duration = Duration::from_millis(200);
+const FOLLOW: Duration = Duration::from_millis(100);
 /// Signals read per look.
 const FOLLOW_BATCH: i64 = 500;
 /// Ids waiting to be pushed (SQLite); beyond it the browsers miss some, as a slow browser

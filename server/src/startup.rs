@@ -232,6 +232,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         health.spawn("maintenance", crate::maintenance::run(store.clone(), ingest.clone(), shutdown.subscribe())),
         health.spawn("retention", crate::retention::run(store.clone(), config.retention, shutdown.subscribe())),
     ];
+    if store.backend() == store::Backend::Sqlite {
+        tasks.push(health.spawn("checkpoint", crate::maintenance::checkpoints(store.clone(), shutdown.subscribe())));
+    }
 
     if let Some(listener) = metrics_listener {
         let scrape = crate::observe::Scrape {

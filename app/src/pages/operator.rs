@@ -111,7 +111,7 @@ impl Board {
         if let Some(s) = s {
             self.take(s);
             for event in kept {
-                self.apply(event);
+                self.change(event, false);
             }
         }
     }
@@ -143,12 +143,19 @@ impl Board {
                 kept.push(event.clone());
             }
         });
+        self.change(event, true);
+    }
+
+    /// Applies a pushed change; a new open incident sounds the tone unless `sound` is off
+    /// (a change applied again on top of a snapshot has sounded already).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn change(&self, event: OpsEvent, sound: bool) {
         match event {
             OpsEvent::Incident(card) => {
                 opsmap::update_incident(&card);
                 // A new open incident sounds the alarm tone (by priority).
                 let known = self.incidents.with_untracked(|list| list.iter().any(|i| i.id == card.id));
-                if !known && !card.is_closed() {
+                if sound && !known && !card.is_closed() {
                     self.login.with_value(|login| crate::components::appjs::alarm(card.priority, login));
                 }
                 self.incidents.update(|list| {

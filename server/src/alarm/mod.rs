@@ -38,6 +38,10 @@ use tokio::sync::{broadcast, mpsc, watch, Notify};
 /// written (SQLite has one writer), so a step is kept short; after each, the engine answers
 /// what else waits (reads, commands) before it takes the next.
 const BATCH: i64 = 128;
+/// While signals trickle in, a step starts at most this long after the last one: many
+/// frames, few transactions (each a disk sync the frames' own commits would queue behind).
+/// A backlog is taken step after step without the wait.
+const STEP_GAP: Duration = Duration::from_millis(20);
 /// How often timers are checked (one node on SQLite).
 const TICK: Duration = Duration::from_secs(1);
 /// How often, on PostgreSQL, the leader looks for signals stored by other nodes and queued
@@ -157,6 +161,8 @@ impl Runtime {
         let mut tick = tokio::time::interval(if self.shared { SHARED_TICK } else { TICK });
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         self.take_role().await;
+        // A poke marks signals waiting; the step runs at `next_step`.
+        let (mut waiting, mut next_step) = (false, tokio::time::Instant::now());
         loop {
             self.health.engine_beat(self.cursor);
             tokio::select! {
@@ -171,9 +177,12 @@ impl Runtime {
                     }
                     waiter.send(answer);
                 }
-                _ = poke.notified(), if self.token.is_some() => {
+                _ = poke.notified(), if self.token.is_some() && !waiting => waiting = true,
+                _ = tokio::time::sleep_until(next_step), if waiting && self.token.is_some() => {
+                    waiting = false;
+                    next_step = tokio::time::Instant::now() + STEP_GAP;
                     match self.step().await {
-                        Ok(true) => poke.notify_one(),
+                        Ok(true) => (waiting, next_step) = (true, tokio::time::Instant::now()),
                         Ok(false) => {}
                         Err(e) => tracing::error!(error = %e, "alarm engine could not store; will retry"),
                     }
