@@ -48,9 +48,23 @@ def table(rows: list[dict]) -> list[str]:
     return out
 
 
-def check(rows: list[dict]) -> list[str]:
+def scale_table(rows: list[dict]) -> list[str]:
+    if not rows:
+        return []
+    out = [
+        "",
+        "| backend | supervised accounts (90 s link test each) | provisioning s | start to ready s | RSS after start MB |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        backend = "SQLite" if r["backend"] == "sqlite" else "PostgreSQL"
+        out.append(f"| {backend} | {r['accounts']} | {r['provisioned_s']} | {r['ready_s']} | {r['rss_mb']} |")
+    return out
+
+
+def check(rows: list[dict], scale: list[dict]) -> list[str]:
     """What did not work end to end (the figures are not checked)."""
-    problems = []
+    problems = [f"{r['backend']}/scale: no memory reading" for r in scale if not r["rss_mb"]]
     seen = {(r["receiver"], r["backend"], r["scenario"]) for r in rows}
     for r in rows:
         name = f"{r['receiver']}/{r['backend']}/{r['scenario']}"
@@ -73,6 +87,8 @@ def check(rows: list[dict]) -> list[str]:
             problems.append(f"{name}: the engine did not catch up after the load")
         if r["scenario"] == "catch-up" and not r.get("backlog"):
             problems.append(f"{name}: the engine had no backlog to catch up")
+    for backend in {r["backend"] for r in rows if r["receiver"] == "vigil"} - {r["backend"] for r in scale}:
+        problems.append(f"vigil/{backend}/scale: did not run")
     for key in {(r["receiver"], r["backend"]) for r in rows}:
         wanted = ("max", "fixed") if key[0] != "vigil" else ("max", "catch-up", "fixed")
         for scenario in wanted:
@@ -113,6 +129,8 @@ def main() -> int:
     p.add_argument("--load", default="")
     args = p.parse_args()
     rows = [json.loads(line) for line in open(args.results) if line.strip()]
+    scale = [r for r in rows if r["scenario"] == "scale"]
+    rows = [r for r in rows if r["scenario"] != "scale"]
     order = {"max": 0, "fixed": 1, "catch-up": 2}
     rows.sort(key=lambda r: (order[r["scenario"]], r["receiver"] != "vigil", r["backend"]))
     block = [
@@ -123,10 +141,11 @@ def main() -> int:
         f"- load: {args.load}",
         "",
         *table(rows),
+        *scale_table(scale),
     ]
     print("\n".join(block))
     if args.check == "1":
-        problems = check(rows)
+        problems = check(rows, scale)
         for problem in problems:
             print(f"bench-system: {problem}", file=sys.stderr)
         if problems:

@@ -5,6 +5,8 @@
 # PostgreSQL; pysiaalarm (no storage) under the same load beside it.
 #
 # Scenarios, per backend:
+#   scale     SCALE accounts, each supervised on a 90 s link test: how long provisioning
+#             (`vigil account bulk`) and a start take, the memory after the start
 #   max       as fast as Vigil acknowledges, DURATION s (fresh database)
 #   catch-up  the same database restarted with the engine BACKLOG signals behind (its cursor
 #             set back), RATE signals/s for DURATION s while it catches up
@@ -20,7 +22,7 @@
 #
 # Environment:
 #   VIGIL_BIN=target/release/vigil  VIGIL_TEST_POSTGRES=URL (may CREATE DATABASE)
-#   BACKENDS="sqlite postgres"  PANELS=200 DURATION=20 RATE=2000 BACKLOG=200000
+#   BACKENDS="sqlite postgres"  PANELS=200 DURATION=20 RATE=2000 BACKLOG=200000 SCALE=100000
 #   PYSIAALARM=1 (0: leave it out)  LABEL=after  BENCH_DOC=docs/benchmarks.md ("-": stdout)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,13 +31,14 @@ VIGIL_BIN=${VIGIL_BIN:-target/release/vigil}
 POSTGRES=${VIGIL_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
 BACKENDS=${BACKENDS:-sqlite postgres}
 if [[ ${SHORT:-0} == 1 ]]; then
-    PANELS=${PANELS:-20} DURATION=${DURATION:-3} RATE=${RATE:-200} BACKLOG=${BACKLOG:-2000}
+    PANELS=${PANELS:-20} DURATION=${DURATION:-3} RATE=${RATE:-200} BACKLOG=${BACKLOG:-2000} SCALE=${SCALE:-2000}
     BENCH_DOC=${BENCH_DOC:--}
 fi
 PANELS=${PANELS:-200}
 DURATION=${DURATION:-20}
 RATE=${RATE:-2000}
 BACKLOG=${BACKLOG:-200000}
+SCALE=${SCALE:-100000}
 PYSIAALARM=${PYSIAALARM:-1}
 LABEL=${LABEL:-after}
 BENCH_DOC=${BENCH_DOC:-docs/benchmarks.md}
@@ -193,7 +196,34 @@ accounts() { # url: PANELS accounts for the runs, PANELS more for the catch-up's
         { cat "$WORK/accounts.log" >&2; die "vigil account bulk failed"; }
 }
 
+# SCALE supervised accounts: provisioning, then a start (to /readyz) and the memory after it.
+scale() { # backend
+    local url t0 provisioned ready rss
+    url=$(fresh "$1")
+    t0=$(date +%s.%N)
+    "$VIGIL_BIN" account bulk --database "$url" --first 500000 --count "$SCALE" --path '*:link:90s:30s' \
+        >"$WORK/scale.log" 2>&1 || { cat "$WORK/scale.log" >&2; die "vigil account bulk ($SCALE) failed"; }
+    provisioned=$(python3 -c "print(round($(date +%s.%N) - $t0, 1))")
+    t0=$(date +%s.%N)
+    RUST_LOG=${RUST_LOG:-warn} "$VIGIL_BIN" serve --database "$url" --http "127.0.0.1:$HTTP" \
+        --dc09 "127.0.0.1:$DC09" --site-root target/site >>"$WORK/vigil.log" 2>&1 &
+    SERVER=$!
+    for _ in $(seq 1200); do
+        curl -sf "http://127.0.0.1:$HTTP/readyz" >/dev/null 2>&1 && break
+        kill -0 "$SERVER" 2>/dev/null || die "vigil with $SCALE accounts did not start"
+        sleep 0.05
+    done
+    ready=$(python3 -c "print(round($(date +%s.%N) - $t0, 2))")
+    sleep 1
+    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER/status")
+    stop_server
+    log "vigil on $1 / $SCALE supervised accounts: provisioned in $provisioned s, ready in $ready s, RSS $((rss / 1024)) MB"
+    printf '{"receiver": "vigil", "backend": "%s", "scenario": "scale", "accounts": %s, "provisioned_s": %s, "ready_s": %s, "rss_mb": %s}\n' \
+        "$1" "$SCALE" "$provisioned" "$ready" "$((rss / 1024))" >>"$RESULTS"
+}
+
 for backend in $BACKENDS; do
+    scale "$backend"
     url=$(fresh "$backend")
     accounts "$url"
     vigil_run "$backend" max "$url" "$FIRST"

@@ -120,15 +120,23 @@ async fn follow(
     };
     let mut ticks = crate::ticks::Ticks::new(FOLLOW, shutdown);
     while ticks.next().await {
-        let records = match store.signals_after(after, FOLLOW_BATCH).await {
-            Ok(records) => records,
-            Err(e) => {
-                tracing::warn!(error = %e, "live feed: signals not readable");
-                continue;
+        // A full batch: more are waiting; read on at once (under a high load one batch a
+        // tick would fall behind for good).
+        loop {
+            let records = match store.signals_after(after, FOLLOW_BATCH).await {
+                Ok(records) => records,
+                Err(e) => {
+                    tracing::warn!(error = %e, "live feed: signals not readable");
+                    break;
+                }
+            };
+            let Some(last) = records.last().map(|r| r.id) else { break };
+            after = last;
+            let full = records.len() as i64 == FOLLOW_BATCH;
+            send(&live, &engine, records).await;
+            if !full {
+                break;
             }
-        };
-        let Some(last) = records.last().map(|r| r.id) else { continue };
-        after = last;
-        send(&live, &engine, records).await;
+        }
     }
 }
