@@ -165,23 +165,21 @@ impl Store {
 /// Inserts incidents, or overwrites every column of those with their ids, a few rows per
 /// statement (each id at most once).
 pub(crate) async fn upsert_incidents(conn: &mut AnyConnection, incidents: &[IncidentRow]) -> Result<(), StoreError> {
-    for rows in crate::rows::chunks(incidents) {
-        let sql = crate::rows::values(
-            "INSERT INTO incidents (id, site_id, category, priority, status, opened_at, updated_at, \
-             closed_at, resolution, claimed_by, crew_id, group_key, deadline_at, silent, detail) VALUES ",
-            15,
-            rows.len(),
-            " ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, \
-             category = excluded.category, priority = excluded.priority, status = excluded.status, \
-             opened_at = excluded.opened_at, updated_at = excluded.updated_at, \
-             closed_at = excluded.closed_at, resolution = excluded.resolution, \
-             claimed_by = excluded.claimed_by, crew_id = excluded.crew_id, \
-             group_key = excluded.group_key, deadline_at = excluded.deadline_at, \
-             silent = excluded.silent, detail = excluded.detail",
-        );
-        let mut query = sqlx::query(&sql);
-        for i in rows {
-            query = query
+    crate::rows::insert(
+        conn,
+        "INSERT INTO incidents (id, site_id, category, priority, status, opened_at, updated_at, \
+         closed_at, resolution, claimed_by, crew_id, group_key, deadline_at, silent, detail) VALUES ",
+        15,
+        " ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, \
+         category = excluded.category, priority = excluded.priority, status = excluded.status, \
+         opened_at = excluded.opened_at, updated_at = excluded.updated_at, \
+         closed_at = excluded.closed_at, resolution = excluded.resolution, \
+         claimed_by = excluded.claimed_by, crew_id = excluded.crew_id, \
+         group_key = excluded.group_key, deadline_at = excluded.deadline_at, \
+         silent = excluded.silent, detail = excluded.detail",
+        incidents,
+        |query, i| {
+            query
                 .bind(i.id)
                 .bind(i.site_id)
                 .bind(i.category.as_str())
@@ -196,53 +194,44 @@ pub(crate) async fn upsert_incidents(conn: &mut AnyConnection, incidents: &[Inci
                 .bind(i.group_key.as_deref())
                 .bind(i.deadline_at_ms)
                 .bind(i64::from(i.silent))
-                .bind(i.detail.as_str());
-        }
-        query.execute(&mut *conn).await?;
-    }
-    Ok(())
+                .bind(i.detail.as_str())
+        },
+    )
+    .await
 }
 
 /// Attaches signals to incidents (each link kept once), a few rows per statement.
 pub(crate) async fn attach_signals(conn: &mut AnyConnection, links: &[(i64, i64)]) -> Result<(), StoreError> {
-    for rows in crate::rows::chunks(links) {
-        let sql = crate::rows::values(
-            "INSERT INTO incident_signals (incident_id, signal_id) VALUES ",
-            2,
-            rows.len(),
-            " ON CONFLICT DO NOTHING",
-        );
-        let mut query = sqlx::query(&sql);
-        for &(incident_id, signal_id) in rows {
-            query = query.bind(incident_id).bind(signal_id);
-        }
-        query.execute(&mut *conn).await?;
-    }
-    Ok(())
+    crate::rows::insert(
+        conn,
+        "INSERT INTO incident_signals (incident_id, signal_id) VALUES ",
+        2,
+        " ON CONFLICT DO NOTHING",
+        links,
+        |query, &(incident_id, signal_id)| query.bind(incident_id).bind(signal_id),
+    )
+    .await
 }
 
 /// Appends incident journal entries, a few rows per statement.
 pub(crate) async fn insert_journal(conn: &mut AnyConnection, entries: &[JournalEntry]) -> Result<(), StoreError> {
-    for rows in crate::rows::chunks(entries) {
-        let sql = crate::rows::values(
-            "INSERT INTO incident_journal (incident_id, at, actor, actor_user_id, action, detail) VALUES ",
-            6,
-            rows.len(),
-            "",
-        );
-        let mut query = sqlx::query(&sql);
-        for e in rows {
-            query = query
+    crate::rows::insert(
+        conn,
+        "INSERT INTO incident_journal (incident_id, at, actor, actor_user_id, action, detail) VALUES ",
+        6,
+        "",
+        entries,
+        |query, e| {
+            query
                 .bind(e.incident_id)
                 .bind(e.at_ms)
                 .bind(e.actor.as_str())
                 .bind(e.actor_user_id)
                 .bind(e.action.as_str())
-                .bind(e.detail.as_deref());
-        }
-        query.execute(&mut *conn).await?;
-    }
-    Ok(())
+                .bind(e.detail.as_deref())
+        },
+    )
+    .await
 }
 
 fn incident_from_row(row: &AnyRow) -> Result<IncidentRow, StoreError> {

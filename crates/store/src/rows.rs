@@ -3,6 +3,14 @@
 //! instead of one each. Rows go in chunks of a few fixed sizes, so that each connection
 //! prepares few distinct statements.
 
+use sqlx::any::AnyArguments;
+use sqlx::{Any, AnyConnection};
+
+use crate::StoreError;
+
+/// A statement being bound, on the `Any` driver.
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, Any, AnyArguments<'q>>;
+
 /// Row counts of the statements, largest first; the last must be 1.
 const ROWS: [usize; 3] = [64, 8, 1];
 
@@ -36,6 +44,28 @@ pub(crate) fn values(head: &str, cols: usize, rows: usize, tail: &str) -> String
     }
     sql.push_str(tail);
     sql
+}
+
+/// Inserts `rows`, a few per statement: `head` names the table and its `cols` columns (up to
+/// `VALUES `), `bind` binds one row's values in that order, `tail` follows the values (an
+/// `ON CONFLICT` clause, or nothing).
+pub(crate) async fn insert<T>(
+    conn: &mut AnyConnection,
+    head: &str,
+    cols: usize,
+    tail: &str,
+    rows: &[T],
+    bind: impl for<'q> Fn(AnyQuery<'q>, &'q T) -> AnyQuery<'q>,
+) -> Result<(), StoreError> {
+    for chunk in chunks(rows) {
+        let sql = values(head, cols, chunk.len(), tail);
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            query = bind(query, row);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
