@@ -760,3 +760,63 @@ async fn an_archived_site_is_no_longer_monitored_nor_its_customers_and_comes_bac
     assert!(audit.iter().any(|a| a.action == "site.restored"));
     app.stop().await;
 }
+
+/// A burglary signal of the test site, stored as the receiver stores one.
+fn stored_burglary(site: i64, seq: i64, at_ms: i64) -> store::NewSignal {
+    store::NewSignal {
+        received_at_ms: at_ms,
+        account: "1234".into(),
+        site_id: Some(site),
+        known: true,
+        token: "ADM-CID".into(),
+        seq,
+        receiver: Some("1".into()),
+        line: "1".into(),
+        protocol: Some("cid".into()),
+        qualifier: Some("new".into()),
+        event_code: Some("130".into()),
+        zone: Some("003".into()),
+        area: Some("01".into()),
+        user_number: None,
+        meaning: "Burglary".into(),
+        raw: String::new(),
+        remote_addr: "127.0.0.1:1".into(),
+        transport: "tcp".into(),
+        encrypted: false,
+        dedupe_key: None,
+        lat: None,
+        lon: None,
+    }
+}
+
+#[tokio::test]
+async fn the_engine_takes_a_backlog_in_steps_and_answers_between_them() {
+    let app = spawn_app().await;
+    // 6,000 signals the engine has not seen, as after a restart behind a busy receiver.
+    let first = app.store.max_signal_id().await.unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let backlog: Vec<_> = (0..6_000).map(|i| stored_burglary(app.site, i % 9999 + 1, now)).collect();
+    app.store.insert_signals(&backlog).await.unwrap();
+    let last = app.store.max_signal_id().await.unwrap();
+    let cursor = || async { app.store.cursor("engine").await.unwrap().unwrap_or(0) };
+    // Nobody poked it: its next tick finds them, and it takes them a step at a time.
+    let started = std::time::Instant::now();
+    while cursor().await <= first {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "the engine did not start on the backlog");
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    // A read asked now is answered between two steps, long before the last one.
+    app.engine().read(|_, _| ()).await.unwrap();
+    let answered_at = cursor().await;
+    assert!(answered_at < last, "answered only after the whole backlog (cursor {answered_at} of {last})");
+    while cursor().await < last {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the backlog was not taken");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // All in one incident, every signal linked to it.
+    let query = store::IncidentQuery { open_only: true, limit: 10, ..Default::default() };
+    let open = app.store.list_incidents(&query).await.unwrap();
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(app.store.incident_signal_ids(open[0].id).await.unwrap().len(), backlog.len());
+    app.stop().await;
+}
