@@ -136,7 +136,7 @@ def main() -> int:
     block = [
         f"### {args.label}",
         "",
-        f"- commit {args.commit}, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}Z",
+        f"- vigil built from {args.commit}, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}Z",
         f"- machine: {args.machine}",
         f"- load: {args.load}",
         "",

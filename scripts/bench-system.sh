@@ -24,6 +24,7 @@
 #   VIGIL_BIN=target/release/vigil  VIGIL_TEST_POSTGRES=URL (may CREATE DATABASE)
 #   BACKENDS="sqlite postgres"  PANELS=200 DURATION=20 RATE=2000 BACKLOG=200000 SCALE=100000
 #   PYSIAALARM=1 (0: leave it out)  LABEL=after  BENCH_DOC=docs/benchmarks.md ("-": stdout)
+#   VIGIL_COMMIT=REV   the commit VIGIL_BIN was built from, for the table (default: this tree)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -256,8 +257,9 @@ fi
 
 # --- checks (SHORT) and the table ---------------------------------------------------------
 CPU=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-git diff --quiet HEAD 2>/dev/null || COMMIT="$COMMIT (with uncommitted changes)"
+# The commit the measured vigil was built from: this tree's unless VIGIL_COMMIT says.
+COMMIT=${VIGIL_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
+[[ -z ${VIGIL_COMMIT:-} ]] && ! git diff --quiet HEAD 2>/dev/null && COMMIT="$COMMIT (with uncommitted changes)"
 "$PY" bench/system_report.py "$RESULTS" --doc "$BENCH_DOC" --label "$LABEL" --check "${SHORT:-0}" \
     --machine "$(nproc) CPUs, $CPU, $(free -g | awk '/^Mem:/ {print $2}') GiB" --commit "$COMMIT" \
     --load "$PANELS panels over TCP, $DURATION s a run, fixed rate $RATE/s, backlog $BACKLOG signals"
