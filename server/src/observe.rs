@@ -77,6 +77,10 @@ fn describe() {
     );
     describe_gauge!("vigil_outbox_backlog", "Notifications waiting to be sent, by channel.");
     describe_counter!("vigil_outbox_sent_total", "Notifications sent, by channel.");
+    describe_counter!(
+        "vigil_live_feed_dropped_total",
+        "Stored signals not pushed to the browsers because the live feed was too far behind."
+    );
     describe_counter!("vigil_outbox_failures_total", "Failed notification attempts, by channel.");
     describe_counter!(
         "vigil_link_failures_total",

@@ -5,9 +5,11 @@
 //! frame's group commit that arrived while the engine wrote its step waited up to twice as
 //! long as the step itself, and an acknowledgement paid for it. Here the store's busy
 //! writers queue for their turn (first come, first served, woken at once, no sleeping), and
-//! the signals' writers (the recorder, link supervision) go before the engine's steps and
-//! the clean-up: those wait while a signals writer waits, up to [`YIELD`], so the engine
-//! still moves under a load that never stops, at most one step's length ahead of a frame.
+//! the signals' writers (the recorder, link supervision) go before the engine's steps: a
+//! step waits while a signals writer waits, up to [`YIELD`], so the engine still moves under
+//! a load that never stops, at most one step's length ahead of a frame. Writers that come
+//! rarely (sign-ins, settings, the nightly clean-up) take no turn and meet SQLite's handler
+//! as before.
 //!
 //! PostgreSQL has row locks and no such handler, so its store has no gate.
 
@@ -29,7 +31,7 @@ pub(crate) const YIELD: Duration = Duration::from_millis(20);
 pub(crate) enum Priority {
     /// Signals: someone waits for the commit to be acknowledged.
     Signals,
-    /// Work nobody waits on by the millisecond (the engine's steps, the clean-up).
+    /// Work nobody waits on by the millisecond (the engine's steps).
     Background,
 }
 
