@@ -94,7 +94,7 @@ test("an incident pushed while the queue's snapshot is on its way stays in the q
   await hydrated(page);
   await expect(page.getByTestId("ops-live")).toHaveText(/live/);
   await burglary(site);
-  await expect(row(page, site)).toBeVisible({ timeout: 2000 });
+  await expect(row(page, site)).toBeVisible({ timeout: 5000 });
   const answered = page.waitForResponse("**/rpc/ops/snapshot");
   release();
   await answered;
