@@ -1,5 +1,5 @@
 //! Multi-row `INSERT ... VALUES (...), (...)` for the writes that come many rows at a time
-//! (the engine's signal links and journal lines): one statement for up to [`ROWS`] rows
+//! (the engine's incidents, signal links and journal lines): one statement for up to [`ROWS`] rows
 //! instead of one each. Rows go in chunks of a few fixed sizes, so that each connection
 //! prepares few distinct statements.
 
@@ -15,7 +15,7 @@ pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, Any, AnyArguments<'q>>;
 const ROWS: [usize; 3] = [64, 8, 1];
 
 /// `rows` cut into chunks of the sizes in [`ROWS`], largest first.
-pub(crate) fn chunks<T>(mut rows: &[T]) -> impl Iterator<Item = &[T]> {
+fn chunks<T>(mut rows: &[T]) -> impl Iterator<Item = &[T]> {
     std::iter::from_fn(move || {
         let size = ROWS.into_iter().find(|&n| n <= rows.len())?;
         let (chunk, rest) = rows.split_at(size);
@@ -25,7 +25,7 @@ pub(crate) fn chunks<T>(mut rows: &[T]) -> impl Iterator<Item = &[T]> {
 }
 
 /// `head` then `rows` groups of `cols` placeholders (`($1, $2), ($3, $4)`), then `tail`.
-pub(crate) fn values(head: &str, cols: usize, rows: usize, tail: &str) -> String {
+fn values(head: &str, cols: usize, rows: usize, tail: &str) -> String {
     let mut sql = String::with_capacity(head.len() + tail.len() + rows * cols * 5);
     sql.push_str(head);
     for r in 0..rows {
